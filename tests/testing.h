@@ -1,0 +1,41 @@
+#pragma once
+// Helpers shared by the tests of every module.
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace hwnas::testing {
+
+// ../shared/data, as configured by CMake; HWNAS_SHARED_DATA overrides it.
+inline std::filesystem::path shared_data() {
+  if (const char* env = std::getenv("HWNAS_SHARED_DATA")) return env;
+  return HWNAS_SHARED_DATA_DIR;
+}
+
+inline std::filesystem::path source_dir() { return HWNAS_SOURCE_DIR; }
+
+// A fresh, empty directory under the system temp dir, unique to the running test.
+inline std::filesystem::path temp_dir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  auto dir = std::filesystem::temp_directory_path() /
+             (std::string("hwnas_") + info->test_suite_name() + "_" + info->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// Runs `statement`, expects a hwnas::Error whose what() contains `needle`.
+#define EXPECT_HWNAS_ERROR(statement, needle)                                            \
+  do {                                                                                   \
+    try {                                                                                \
+      statement;                                                                         \
+      ADD_FAILURE() << "expected hwnas::Error containing \"" << (needle) << "\"";        \
+    } catch (const hwnas::Error& e) {                                                    \
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos)                   \
+          << "error was: " << e.what();                                                  \
+    }                                                                                    \
+  } while (0)
+
+}  // namespace hwnas::testing
