@@ -1,0 +1,99 @@
+#pragma once
+// space::SearchSpace: a set of named categorical decisions. An architecture (Arch) is one
+// choice index per decision; it has a canonical string (NB201's own string for `nb201`) and
+// decodes to an ir::Graph. Decoding reads choices by *label*, so a space whose choices were
+// restricted (restrict(), e.g. to what a device compiles) decodes with the same code.
+//
+//   auto space = space::make_space("nb201");
+//   hwnas::Rng rng(1);
+//   space::Arch a = space->sample(rng);
+//   std::string s = space->to_string(a);          // "|nor_conv_3x3~0|+|...|"
+//   ir::Graph g = space->decode(space->parse(s));
+//   for (const space::Arch& n : space->neighbours(a)) { ... }
+//
+// Some spaces have decisions that do not always matter (a block beyond the chosen depth):
+// active() says which do; sample/mutate/neighbours only vary active decisions and keep the
+// inactive ones at choice 0, so that one network has one Arch and one string.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hwnas/core/rng.h"
+#include "hwnas/ir/graph.h"
+
+namespace hwnas::space {
+
+struct Decision {
+  std::string name;                  // e.g. "stage2.block1.kernel"
+  std::vector<std::string> choices;  // labels, e.g. {"3", "5", "7"}
+
+  int find(std::string_view label) const;  // index, or -1
+};
+
+struct Arch {
+  std::vector<int> choice;  // one index per decision
+
+  bool operator==(const Arch&) const = default;
+  auto operator<=>(const Arch&) const = default;
+};
+
+struct ArchHash {
+  size_t operator()(const Arch& a) const;
+};
+
+class SearchSpace {
+ public:
+  virtual ~SearchSpace() = default;
+
+  const std::string& name() const { return name_; }
+  const std::vector<Decision>& decisions() const { return decisions_; }
+  int num_decisions() const { return static_cast<int>(decisions_.size()); }
+
+  // Label and numeric value of the choice taken for decision d (value() throws if not numeric).
+  const std::string& label(const Arch& a, int d) const { return decisions_[d].choices[a.choice[d]]; }
+  double value(const Arch& a, int d) const;
+  int int_value(const Arch& a, int d) const { return static_cast<int>(value(a, d)); }
+
+  // Number of distinct architectures (as a double: spaces reach 10^19 and beyond).
+  virtual double size() const;
+  // All architectures, in lexicographic order of indices; throws if there are more than `limit`.
+  std::vector<Arch> enumerate(size_t limit = 1'000'000) const;
+  Arch sample(Rng& rng) const;
+  // A different architecture that differs in exactly one active decision.
+  Arch mutate(const Arch& a, Rng& rng) const;
+  // Every architecture that differs in exactly one active decision.
+  std::vector<Arch> neighbours(const Arch& a) const;
+
+  virtual bool active(const Arch& a, int d) const;  // default: every decision always matters
+  Arch canonical(const Arch& a) const;              // inactive decisions at choice 0
+  void check(const Arch& a) const;                  // throws if indices are out of range
+
+  // Canonical string and its parser. The default form is "name=label,name=label,..." over
+  // active decisions; parse errors name the bad token and its position.
+  virtual std::string to_string(const Arch& a) const;
+  virtual Arch parse(std::string_view s) const;
+
+  virtual ir::Graph decode(const Arch& a) const = 0;
+  virtual std::unique_ptr<SearchSpace> clone() const = 0;
+
+  // Keeps only the listed labels of decision d (throws if none would remain or a label is
+  // unknown). Architectures of the restricted space index the remaining choices.
+  void restrict(int d, const std::vector<std::string>& keep);
+
+ protected:
+  SearchSpace(std::string name, std::vector<Decision> decisions);
+  int decision_index(std::string_view name) const;  // -1 if none
+
+ private:
+  std::string name_;
+  std::vector<Decision> decisions_;
+};
+
+// A built-in space by name (nb201, mbconv, dscnn, efficientnet) or a YAML space file.
+// Throws hwnas::Error listing the built-ins when neither.
+std::unique_ptr<SearchSpace> make_space(std::string_view name_or_path);
+std::vector<std::string> builtin_space_names();
+
+}  // namespace hwnas::space
