@@ -1,0 +1,15 @@
+// Names of trial statuses, as stored and printed.
+#include "hwnas/search/strategy.h"
+
+namespace hwnas::search {
+
+std::string_view trial_status_name(TrialStatus s) {
+  switch (s) {
+    case TrialStatus::Ok: return "ok";
+    case TrialStatus::Failed: return "failed";
+    case TrialStatus::Infeasible: return "infeasible";
+  }
+  return "unknown";
+}
+
+}  // namespace hwnas::search
