@@ -14,6 +14,12 @@
 // Some spaces have decisions that do not always matter (a block beyond the chosen depth):
 // active() says which do; sample/mutate/neighbours only vary active decisions and keep the
 // inactive ones at choice 0, so that one network has one Arch and one string.
+//
+// Contract for active(): whether decision d matters may depend only on decisions before d
+// (a depth decision comes before the blocks it gates). Spaces declare the common case with
+// gate(d, depth, block): d matters when the numeric value of `depth` is greater than `block`.
+// With gates, size() is exact and sample() is uniform over distinct networks (a depth with
+// more possible networks behind it is drawn more often), also after restrict().
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -85,10 +91,26 @@ class SearchSpace {
  protected:
   SearchSpace(std::string name, std::vector<Decision> decisions);
   int decision_index(std::string_view name) const;  // -1 if none
+  // Decision d matters only when value(a, depth) > block; `depth` must come before d and be
+  // ungated itself.
+  void gate(int d, int depth, int block);
+  // The index of `label` in decision d; throws "<space>: position <pos>: '<decision>' has no
+  // choice '<label>' (choices: ...)" for parsers of custom string forms.
+  int choice_at(int d, std::string_view label, size_t pos) const;
+  [[noreturn]] void fail_at(size_t pos, const std::string& message) const;
 
  private:
+  struct Gate {
+    int depth = -1;  // -1: always active
+    int block = 0;
+  };
+  double depth_weight(int depth, int choice) const;  // networks behind one choice of a depth
+
   std::string name_;
   std::vector<Decision> decisions_;
+  std::vector<std::vector<double>> values_;  // numeric value per choice (NaN if not a number)
+  std::vector<Gate> gates_;                  // per decision
+  std::vector<bool> is_depth_;               // per decision: some decision is gated by it
 };
 
 // A built-in space by name (nb201, mbconv, dscnn, efficientnet) or a YAML space file.
