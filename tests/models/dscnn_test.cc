@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "hwnas/core/error.h"
+#include "hwnas/ir/serialize.h"
 #include "hwnas/ir/stats.h"
 #include "testing.h"
 
@@ -139,6 +140,11 @@ TEST(DsCnn, HelloEdgeMediumAndLarge) {
   const ir::Stats ls = ir::compute_stats(l);
   EXPECT_EQ(ls.params, 413'736);
   EXPECT_EQ(ls.macs, 28'327'812);
+}
+
+TEST(DsCnn, GraphSurvivesJsonRoundTrip) {
+  const ir::Graph g = dscnn(dscnn_preset("m"));  // non-square kernel and strides, 'same' padding
+  EXPECT_EQ(ir::graph_from_json(ir::to_json(g)), g);
 }
 
 TEST(DsCnn, SmallIsTheMlperfNetwork) {

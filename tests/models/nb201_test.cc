@@ -7,6 +7,7 @@
 
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
+#include "hwnas/ir/serialize.h"
 #include "hwnas/ir/stats.h"
 #include "testing.h"
 
@@ -101,6 +102,13 @@ TEST(Nb201, CellWiringSumsTheIncomingEdges) {
   EXPECT_FALSE(h.find("cells.0.node1"));
   EXPECT_FALSE(h.find("cells.0.node2"));
   EXPECT_EQ(h.node(*h.find("cells.0.edge_3_2.relu")).inputs, std::vector<int>{*h.find("stem.bn")});
+}
+
+// The graphs are plain IR: zero, pool, add and dead branches survive a JSON round trip.
+TEST(Nb201, GraphSurvivesJsonRoundTrip) {
+  const ir::Graph g = nb201(parse_nb201("|avg_pool_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|none~1|none~2|"),
+                            {.cells_per_stage = 2});
+  EXPECT_EQ(ir::graph_from_json(ir::to_json(g)), g);
 }
 
 // Other datasets of NB201: ImageNet16-120 runs the same cells at 16x16 with 120 classes.
