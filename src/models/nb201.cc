@@ -175,7 +175,7 @@ std::string nb201_string(const Nb201Cell& cell) {
 
 ir::Graph nb201(const Nb201Cell& ops, const Nb201Options& o) {
   check_options(o);
-  ir::GraphBuilder b("nb201" + nb201_string(ops));
+  ir::GraphBuilder b("nb201:" + nb201_string(ops));  // as space::load_model names it
   int x = b.input({1, o.resolution, o.resolution, 3});
   {
     auto scope = b.scope("stem");

@@ -56,6 +56,7 @@ TEST(Nb201, OneConv3x3EdgeAddsItsCostInEveryCell) {
 
 TEST(Nb201, ShapesAndNamesFollowTheSkeleton) {
   const ir::Graph g = nb201(parse_nb201(kAllConv3));
+  EXPECT_EQ(g.name(), std::string("nb201:") + kAllConv3);
   EXPECT_EQ(node(g, "stem.conv").shape, (ir::Shape{1, 32, 32, 16}));
   EXPECT_EQ(node(g, "cells.4.edge_3_2.conv").shape, (ir::Shape{1, 32, 32, 16}));
   EXPECT_EQ(node(g, "reduce1.conv_a.conv").attrs.stride_h, 2);
