@@ -1,0 +1,33 @@
+#pragma once
+// The XNNPACK backend (Debian's 2022-02 snapshot: the kernels TensorFlow Lite runs on CPUs).
+// prepare() turns each maximal run of consecutive supported nodes into one XNNPACK subgraph
+// and creates its runtime once (weights packed, BatchNorm folded, threads from a
+// pthreadpool); invoke() runs the runtimes in order. A node the snapshot cannot run (concat,
+// zero, nearest resize, ...) runs on the reference kernel between two subgraphs and is listed
+// by fallback_nodes(), so nothing is silently dropped.
+//
+// Mapping: relu/relu6 -> clamp; swish -> sigmoid * x; hard_sigmoid -> clamp(x/6 + 1/2, 0, 1);
+// an unfolded batch_norm -> multiply + add by per-channel constants; avg_pool with
+// count_include_pad and padding -> zero pad + unpadded pool; add of n inputs -> n-1 add2.
+//
+//   runtime::XnnpackBackend xnn;
+//   auto model = xnn.prepare(graph, weights, {.threads = 2});
+//   model->summary();   // "xnnpack: 1 subgraph(s), 0 node(s) on reference kernels"
+#include <optional>
+#include <string>
+
+#include "hwnas/runtime/backend.h"
+
+namespace hwnas::runtime {
+
+class XnnpackBackend : public Backend {
+ public:
+  std::string name() const override { return "xnnpack"; }
+  std::unique_ptr<PreparedModel> prepare(const ir::Graph& g, const Weights& w,
+                                         const BackendOptions& options = {}) const override;
+};
+
+// Why XNNPACK cannot run node `id` (it then falls back to the reference kernel), or nullopt.
+std::optional<std::string> xnnpack_unsupported_reason(const ir::Graph& g, int id);
+
+}  // namespace hwnas::runtime

@@ -1,0 +1,373 @@
+#include "hwnas/runtime/xnnpack_backend.h"
+
+#include <algorithm>
+#include <deque>
+#include <limits>
+#include <mutex>
+
+#include <pthreadpool.h>
+#include <xnnpack.h>
+
+#include "hwnas/core/error.h"
+#include "hwnas/ir/shape_inference.h"
+#include "hwnas/runtime/fold.h"
+#include "hwnas/runtime/reference_kernels.h"
+
+namespace hwnas::runtime {
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+void check(xnn_status status, const std::string& where, const char* what) {
+  if (status != xnn_status_success) fail(where, "XNNPACK {} failed (status {})", what, static_cast<int>(status));
+}
+
+void initialize_xnnpack() {
+  static const xnn_status status = xnn_initialize(nullptr);
+  if (status != xnn_status_success)
+    fail("xnnpack", "xnn_initialize failed (status {}): this CPU or build is not supported", static_cast<int>(status));
+}
+
+std::vector<size_t> dims_of(const ir::Shape& s) {
+  std::vector<size_t> d;
+  for (int i = 0; i < s.rank(); ++i) d.push_back(static_cast<size_t>(s[i]));
+  return d;
+}
+
+// Builds one XNNPACK subgraph from graph nodes; owns nothing but the subgraph handle.
+class SubgraphBuilder {
+ public:
+  SubgraphBuilder(const ir::Graph& g, uint32_t externals, std::deque<std::vector<float>>& constants)
+      : g_(g), constants_(constants) {
+    check(xnn_create_subgraph(externals, 0, &sg_), "xnnpack", "create_subgraph");
+  }
+  ~SubgraphBuilder() {
+    if (sg_) xnn_delete_subgraph(sg_);
+  }
+
+  uint32_t external(const ir::Shape& s, uint32_t id, uint32_t flags) { return define(s, nullptr, id, flags); }
+  uint32_t internal(const ir::Shape& s) { return define(s, nullptr, XNN_INVALID_VALUE_ID, 0); }
+  uint32_t weights(const ir::Shape& s, const std::vector<float>& data) { return define(s, data.data(), XNN_INVALID_VALUE_ID, 0); }
+  uint32_t scalar(float v) {
+    constants_.push_back({v});
+    return weights(ir::Shape{1}, constants_.back());
+  }
+
+  // Defines node `id` reading `in` (xnn ids of its inputs) and writing `out`.
+  void node(int id, const NodeParams& p, const std::vector<uint32_t>& in, uint32_t out) {
+    const ir::Node& n = g_.node(id);
+    const ir::Attrs& a = n.attrs;
+    const std::string where = g_.describe(id);
+    const ir::Shape& xs = g_.node(n.inputs[0]).shape;
+    const ir::Pads pad = ir::resolve_pads(a, xs.h(), xs.w());
+    xnn_status st = xnn_status_success;
+    switch (n.op) {
+      case ir::OpKind::Conv2D: {
+        const ir::Shape ks{n.shape.c(), a.kernel_h, a.kernel_w, xs.c() / a.groups};
+        st = xnn_define_convolution_2d(sg_, pad.top, pad.right, pad.bottom, pad.left, a.kernel_h, a.kernel_w, a.stride_h,
+                                       a.stride_w, a.dilation_h, a.dilation_w, a.groups, xs.c() / a.groups,
+                                       n.shape.c() / a.groups, -kInf, kInf, in[0], weights(ks, p.kernel),
+                                       weights(ir::Shape{n.shape.c()}, p.bias), out, 0);
+        break;
+      }
+      case ir::OpKind::DepthwiseConv2D: {
+        const ir::Shape ks{1, a.kernel_h, a.kernel_w, n.shape.c()};
+        st = xnn_define_depthwise_convolution_2d(sg_, pad.top, pad.right, pad.bottom, pad.left, a.kernel_h, a.kernel_w,
+                                                 a.stride_h, a.stride_w, a.dilation_h, a.dilation_w, a.multiplier,
+                                                 xs.c(), -kInf, kInf, in[0], weights(ks, p.kernel),
+                                                 weights(ir::Shape{n.shape.c()}, p.bias), out, 0);
+        break;
+      }
+      case ir::OpKind::FullyConnected: {
+        const ir::Shape ks{n.shape[1], xs.numel() / xs[0]};
+        st = xnn_define_fully_connected(sg_, -kInf, kInf, in[0], weights(ks, p.kernel),
+                                        weights(ir::Shape{n.shape[1]}, p.bias), out, XNN_FLAG_TENSORFLOW_RESHAPE_2D);
+        break;
+      }
+      case ir::OpKind::BatchNorm: {
+        const uint32_t scaled = internal(n.shape);
+        const ir::Shape cs{static_cast<int64_t>(p.scale.size())};
+        check(xnn_define_multiply2(sg_, -kInf, kInf, in[0], weights(cs, p.scale), scaled, 0), where, "define multiply");
+        st = xnn_define_add2(sg_, -kInf, kInf, scaled, weights(cs, p.shift), out, 0);
+        break;
+      }
+      case ir::OpKind::Relu: st = xnn_define_clamp(sg_, 0.0f, kInf, in[0], out, 0); break;
+      case ir::OpKind::Relu6: st = xnn_define_clamp(sg_, 0.0f, 6.0f, in[0], out, 0); break;
+      case ir::OpKind::HardSwish: st = xnn_define_hardswish(sg_, in[0], out, 0); break;
+      case ir::OpKind::HardSigmoid: {  // relu6(x + 3) / 6 == clamp(x / 6 + 1/2, 0, 1)
+        const uint32_t sixth = internal(n.shape);
+        check(xnn_define_multiply2(sg_, -kInf, kInf, in[0], scalar(1.0f / 6.0f), sixth, 0), where, "define multiply");
+        st = xnn_define_add2(sg_, 0.0f, 1.0f, sixth, scalar(0.5f), out, 0);
+        break;
+      }
+      case ir::OpKind::Sigmoid: st = xnn_define_sigmoid(sg_, in[0], out, 0); break;
+      case ir::OpKind::Swish: {
+        const uint32_t s = internal(n.shape);
+        check(xnn_define_sigmoid(sg_, in[0], s, 0), where, "define sigmoid");
+        st = xnn_define_multiply2(sg_, -kInf, kInf, in[0], s, out, 0);
+        break;
+      }
+      case ir::OpKind::Add: {
+        uint32_t acc = in[0];
+        for (size_t k = 1; k < in.size(); ++k) {
+          const uint32_t dst = k + 1 == in.size() ? out : internal(partial_shape(n, k));
+          check(xnn_define_add2(sg_, -kInf, kInf, acc, in[k], dst, 0), where, "define add");
+          acc = dst;
+        }
+        break;
+      }
+      case ir::OpKind::Mul: st = xnn_define_multiply2(sg_, -kInf, kInf, in[0], in[1], out, 0); break;
+      case ir::OpKind::AvgPool: {
+        uint32_t x = in[0];
+        ir::Pads pp = pad;
+        if (a.count_include_pad && pad != ir::Pads{}) {  // pad with zeros that then count
+          const ir::Shape padded{xs.n(), xs.h() + pad.top + pad.bottom, xs.w() + pad.left + pad.right, xs.c()};
+          x = internal(padded);
+          const size_t pre[4] = {0, static_cast<size_t>(pad.top), static_cast<size_t>(pad.left), 0};
+          const size_t post[4] = {0, static_cast<size_t>(pad.bottom), static_cast<size_t>(pad.right), 0};
+          check(xnn_define_static_constant_pad(sg_, pre, post, 0.0f, in[0], x, 0), where, "define pad");
+          pp = {};
+        }
+        st = xnn_define_average_pooling_2d(sg_, pp.top, pp.right, pp.bottom, pp.left, a.kernel_h, a.kernel_w, a.stride_h,
+                                           a.stride_w, -kInf, kInf, x, out, 0);
+        break;
+      }
+      case ir::OpKind::MaxPool:
+        st = xnn_define_max_pooling_2d(sg_, pad.top, pad.right, pad.bottom, pad.left, a.kernel_h, a.kernel_w, a.stride_h,
+                                       a.stride_w, 1, 1, -kInf, kInf, in[0], out, 0);
+        break;
+      case ir::OpKind::GlobalAvgPool: st = xnn_define_global_average_pooling_2d(sg_, -kInf, kInf, in[0], out, 0); break;
+      case ir::OpKind::Reshape:
+      case ir::OpKind::Flatten: {
+        const auto d = dims_of(n.shape);
+        st = xnn_define_static_reshape(sg_, d.size(), d.data(), in[0], out, 0);
+        break;
+      }
+      case ir::OpKind::Softmax: st = xnn_define_softmax(sg_, in[0], out, 0); break;
+      case ir::OpKind::Pad: {
+        const size_t pre[4] = {0, static_cast<size_t>(a.pad_top), static_cast<size_t>(a.pad_left), 0};
+        const size_t post[4] = {0, static_cast<size_t>(a.pad_bottom), static_cast<size_t>(a.pad_right), 0};
+        st = xnn_define_static_constant_pad(sg_, pre, post, a.value, in[0], out, 0);
+        break;
+      }
+      case ir::OpKind::Resize:
+        st = xnn_define_static_resize_bilinear_2d(sg_, a.out_h, a.out_w, in[0], out,
+                                                  a.align_corners ? XNN_FLAG_ALIGN_CORNERS : 0);
+        break;
+      default: fail(where, "internal: operator {} is not mapped to XNNPACK", ir::op_name(n.op));
+    }
+    check(st, where, "node definition");
+  }
+
+  // Creates the runtime; the subgraph is no longer needed afterwards.
+  xnn_runtime_t create_runtime(pthreadpool_t pool) {
+    xnn_runtime_t rt = nullptr;
+    check(xnn_create_runtime_v2(sg_, pool, 0, &rt), "xnnpack", "create_runtime");
+    return rt;
+  }
+
+ private:
+  uint32_t define(const ir::Shape& s, const void* data, uint32_t ext, uint32_t flags) {
+    const auto d = dims_of(s);
+    uint32_t id = 0;
+    check(xnn_define_tensor_value(sg_, xnn_datatype_fp32, d.size(), d.data(), data, ext, flags, &id), "xnnpack",
+          "define_tensor_value");
+    return id;
+  }
+  // Broadcast shape of the first k+1 inputs of an n-ary add.
+  ir::Shape partial_shape(const ir::Node& n, size_t k) const {
+    ir::Shape s = g_.node(n.inputs[0]).shape;
+    for (size_t i = 1; i <= k; ++i) {
+      const ir::Shape& t = g_.node(n.inputs[i]).shape;
+      for (int d = 0; d < s.rank(); ++d) s[d] = std::max(s[d], t[d]);
+    }
+    return s;
+  }
+
+  const ir::Graph& g_;
+  std::deque<std::vector<float>>& constants_;
+  xnn_subgraph_t sg_ = nullptr;
+};
+
+class XnnpackModel : public PreparedModel {
+ public:
+  XnnpackModel(const ir::Graph& g, const Weights& w, const BackendOptions& o)
+      : PreparedModel(g), g_(g), params_(inference_params(g, w, /*fold=*/true)) {
+    initialize_xnnpack();
+    if (o.threads < 1) fail("xnnpack", "threads must be at least 1, got {}", o.threads);
+    if (o.threads > 1) {
+      pool_.reset(pthreadpool_create(static_cast<size_t>(o.threads)));
+      if (!pool_) fail("xnnpack", "could not start a pool of {} threads", o.threads);
+    }
+    // XNNPACK requires a bias for convolutions; a layer without one gets zeros.
+    for (int id = 0; id < g.size(); ++id)
+      if (ir::has_weights(g.node(id).op) && g.node(id).op != ir::OpKind::BatchNorm && params_.nodes[id].bias.empty())
+        params_.nodes[id].bias.assign(static_cast<size_t>(g.node(id).shape[g.node(id).shape.rank() - 1]), 0.0f);
+    plan();
+  }
+
+  void invoke() override {
+    std::vector<const float*> in;
+    for (const Step& s : steps_) {
+      if (s.runtime) {
+        check(xnn_invoke_runtime(s.runtime.get()), "xnnpack", "invoke_runtime");
+        continue;
+      }
+      in.clear();
+      for (int x : g_.node(s.node).inputs) in.push_back(ptr_[real(x)]);
+      reference_node(g_, s.node, params_.nodes[s.node], in, ptr_[s.node]);
+    }
+    for (size_t i = 0; i < outputs_.size(); ++i)
+      std::copy_n(ptr_[real(g_.outputs()[i])], outputs_[i].data.size(), outputs_[i].data.begin());
+  }
+
+  std::vector<int> fallback_nodes() const override { return fallback_; }
+
+  std::string summary() const override {
+    std::string s = fmt::format("xnnpack: {} subgraph(s), {} batch_norm folded, {} node(s) on reference kernels",
+                                subgraphs_, params_.folded, fallback_.size());
+    for (size_t i = 0; i < fallback_.size(); ++i)
+      s += (i ? ", " : ": ") + g_.node(fallback_[i]).name + " (" + *xnnpack_unsupported_reason(g_, fallback_[i]) + ")";
+    return s;
+  }
+
+ private:
+  struct RuntimeDeleter {
+    void operator()(xnn_runtime_t rt) const { xnn_delete_runtime(rt); }
+  };
+  struct PoolDeleter {
+    void operator()(pthreadpool_t p) const { pthreadpool_destroy(p); }
+  };
+  using RuntimePtr = std::unique_ptr<xnn_runtime, RuntimeDeleter>;
+  struct Step {
+    RuntimePtr runtime;  // an XNNPACK subgraph, or
+    int node = -1;       // a node on the reference kernel
+  };
+
+  int real(int id) const { return params_.nodes[id].alias_of >= 0 ? params_.nodes[id].alias_of : id; }
+
+  void plan() {
+    const int n = g_.size();
+    // Segment of each computed node: consecutive XNNPACK nodes share one; -1 = host.
+    std::vector<int> seg(n, -1);
+    int segments = 0;
+    bool open = false;
+    for (int id = 0; id < n; ++id) {
+      const ir::Node& node = g_.node(id);
+      if (node.op == ir::OpKind::Input || params_.nodes[id].alias_of >= 0) continue;
+      if (xnnpack_unsupported_reason(g_, id)) {
+        fallback_.push_back(id);
+        open = false;
+        continue;
+      }
+      if (!open) ++segments, open = true;
+      seg[id] = segments - 1;
+    }
+    // A value lives in a host buffer when the host computes or reads it, or another
+    // segment reads it.
+    std::vector<bool> host(n, false);
+    for (int id = 0; id < n; ++id) {
+      const ir::Node& node = g_.node(id);
+      if (node.op == ir::OpKind::Input) host[id] = true;
+      if (node.op == ir::OpKind::Input || params_.nodes[id].alias_of >= 0) continue;
+      if (seg[id] < 0) host[id] = true;
+      for (int x : node.inputs)
+        if (seg[id] < 0 || seg[real(x)] != seg[id]) host[real(x)] = true;
+    }
+    for (int o : g_.outputs()) host[real(o)] = true;
+
+    buffers_.resize(n);
+    ptr_.assign(n, nullptr);
+    const auto in_ids = g_.inputs();
+    for (size_t i = 0; i < in_ids.size(); ++i) ptr_[in_ids[i]] = inputs_[i].data.data();
+    for (int id = 0; id < n; ++id)
+      if (host[id] && !ptr_[id]) {
+        buffers_[id].resize(static_cast<size_t>(g_.node(id).shape.numel()));
+        ptr_[id] = buffers_[id].data();
+      }
+
+    int next_fallback = 0;
+    for (int s = 0, id = 0; id < n; ++id) {
+      if (next_fallback < static_cast<int>(fallback_.size()) && fallback_[next_fallback] == id) {
+        steps_.push_back({nullptr, id});
+        ++next_fallback;
+      } else if (seg[id] == s) {
+        steps_.push_back({build_segment(s, seg, host), -1});
+        ++s;
+      }
+    }
+    subgraphs_ = segments;
+  }
+
+  RuntimePtr build_segment(int s, const std::vector<int>& seg, const std::vector<bool>& host) {
+    std::vector<int> members;
+    for (int id = 0; id < g_.size(); ++id)
+      if (seg[id] == s) members.push_back(id);
+    // External values: host values this segment reads, and its members the host needs.
+    std::vector<int> ext;
+    std::vector<uint32_t> flags;
+    auto add_ext = [&](int id, uint32_t flag) {
+      auto it = std::find(ext.begin(), ext.end(), id);
+      if (it == ext.end()) ext.push_back(id), flags.push_back(flag);
+    };
+    for (int id : members) {
+      for (int x : g_.node(id).inputs)
+        if (seg[real(x)] != s) add_ext(real(x), XNN_VALUE_FLAG_EXTERNAL_INPUT);
+      if (host[id]) add_ext(id, XNN_VALUE_FLAG_EXTERNAL_OUTPUT);
+    }
+    SubgraphBuilder b(g_, static_cast<uint32_t>(ext.size()), constants_);
+    std::vector<uint32_t> value(g_.size(), XNN_INVALID_VALUE_ID);
+    for (size_t e = 0; e < ext.size(); ++e) value[ext[e]] = b.external(g_.node(ext[e]).shape, static_cast<uint32_t>(e), flags[e]);
+    for (int id : members) {
+      if (value[id] == XNN_INVALID_VALUE_ID) value[id] = b.internal(g_.node(id).shape);
+      std::vector<uint32_t> in;
+      for (int x : g_.node(id).inputs) in.push_back(value[real(x)]);
+      b.node(id, params_.nodes[id], in, value[id]);
+    }
+    RuntimePtr rt(b.create_runtime(pool_.get()));
+    std::vector<xnn_external_value> bind;
+    for (size_t e = 0; e < ext.size(); ++e) bind.push_back({static_cast<uint32_t>(e), ptr_[ext[e]]});
+    check(xnn_setup_runtime(rt.get(), bind.size(), bind.data()), "xnnpack", "setup_runtime");
+    return rt;
+  }
+
+  ir::Graph g_;
+  InferenceParams params_;
+  std::unique_ptr<pthreadpool, PoolDeleter> pool_;
+  std::deque<std::vector<float>> constants_;  // scalars referenced by subgraphs (stable addresses)
+  std::vector<std::vector<float>> buffers_;   // host buffers, by node
+  std::vector<float*> ptr_;                   // host buffer of each node, or null
+  std::vector<Step> steps_;
+  std::vector<int> fallback_;
+  int subgraphs_ = 0;
+};
+
+}  // namespace
+
+std::optional<std::string> xnnpack_unsupported_reason(const ir::Graph& g, int id) {
+  const ir::Node& n = g.node(id);
+  switch (n.op) {
+    case ir::OpKind::Concat: return "this XNNPACK has no concatenate";
+    case ir::OpKind::Zero: return "XNNPACK has no zero-fill operator";
+    case ir::OpKind::Input: return "graph inputs are not computed";
+    case ir::OpKind::Resize:
+      if (n.attrs.mode == ir::ResizeMode::Nearest) return "this XNNPACK has only bilinear resize";
+      return std::nullopt;
+    case ir::OpKind::Softmax:
+      if ((n.attrs.axis < 0 ? n.attrs.axis + n.shape.rank() : n.attrs.axis) != n.shape.rank() - 1)
+        return "XNNPACK softmax runs over the last axis only";
+      return std::nullopt;
+    case ir::OpKind::AvgPool:
+    case ir::OpKind::MaxPool:
+      if (n.attrs.kernel_h * n.attrs.kernel_w == 1) return "XNNPACK rejects a 1x1 pooling window";
+      return std::nullopt;
+    default: return std::nullopt;
+  }
+}
+
+std::unique_ptr<PreparedModel> XnnpackBackend::prepare(const ir::Graph& g, const Weights& w,
+                                                       const BackendOptions& options) const {
+  return std::make_unique<XnnpackModel>(g, w, options);
+}
+
+}  // namespace hwnas::runtime

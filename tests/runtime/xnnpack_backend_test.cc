@@ -1,0 +1,191 @@
+// The XNNPACK backend against the reference kernels, operator by operator, plus the
+// fallback machinery (ops the 2022-02 snapshot lacks, several subgraphs in one graph).
+#include "hwnas/runtime/xnnpack_backend.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "hwnas/core/error.h"
+#include "runtime_testing.h"
+#include "testing.h"
+
+namespace hwnas::runtime {
+namespace {
+
+using testing::one_op;
+
+// fp32 kernels reassociate sums (SIMD, GEMM blocking) and use their own exp/sigmoid
+// approximations (a few ulp): 1e-5 of the output's largest magnitude is ~100 ulp, far below
+// what any indexing or padding bug produces (those are O(1)).
+constexpr double kOpTolerance = 1e-5;
+
+struct Compared {
+  double error;
+  std::vector<int> fallback;
+};
+
+Compared compare(const ir::Graph& g, int threads = 1, bool random_bn = true) {
+  const Weights w = init_weights(g, {.seed = 11, .random_bn_stats = random_bn});
+  const auto in = testing::random_inputs(g, 5);
+  const auto ref = testing::run_on("reference", g, w, in, {.fold_batchnorm = false});
+  auto model = XnnpackBackend().prepare(g, w, {.threads = threads});
+  const auto out = run(*model, in);
+  double err = 0;
+  for (size_t i = 0; i < ref.size(); ++i) err = std::max(err, max_relative_error(out[i].data, ref[i].data));
+  return {err, model->fallback_nodes()};
+}
+
+ir::Attrs window(int k, int s, ir::Padding pad, int explicit_pad = 0) {
+  ir::Attrs a;
+  a.kernel_h = a.kernel_w = k;
+  a.stride_h = a.stride_w = s;
+  a.padding = pad;
+  a.pad_top = a.pad_left = explicit_pad;
+  a.pad_bottom = a.pad_right = explicit_pad + (explicit_pad ? 1 : 0);  // asymmetric on purpose
+  return a;
+}
+
+const ir::Shape kImage{2, 9, 7, 6};  // batch 2, odd sizes so SAME padding is asymmetric
+
+TEST(XnnpackOps, Convolutions) {
+  for (auto pad : {ir::Padding::Valid, ir::Padding::Same, ir::Padding::Explicit})
+    for (int stride : {1, 2}) {
+      ir::Attrs a = window(3, stride, pad, 1);
+      a.out_channels = 8;
+      a.bias = stride == 1;
+      EXPECT_LT(compare(one_op(ir::OpKind::Conv2D, kImage, a)).error, kOpTolerance) << "stride " << stride;
+      a.groups = 2;
+      a.dilation_h = 2;
+      EXPECT_LT(compare(one_op(ir::OpKind::Conv2D, kImage, a)).error, kOpTolerance) << "grouped, dilated";
+      ir::Attrs d = window(5, stride, pad, 2);
+      d.multiplier = stride;
+      EXPECT_LT(compare(one_op(ir::OpKind::DepthwiseConv2D, kImage, d)).error, kOpTolerance) << "depthwise";
+    }
+}
+
+TEST(XnnpackOps, FullyConnectedOnImageAndFeatures) {
+  ir::Attrs a;
+  a.out_channels = 5;
+  a.bias = true;
+  EXPECT_LT(compare(one_op(ir::OpKind::FullyConnected, kImage, a)).error, kOpTolerance);
+  EXPECT_LT(compare(one_op(ir::OpKind::FullyConnected, {3, 17}, a)).error, kOpTolerance);
+}
+
+TEST(XnnpackOps, ActivationsAndBatchNorm) {
+  for (auto op : {ir::OpKind::Relu, ir::OpKind::Relu6, ir::OpKind::HardSwish, ir::OpKind::HardSigmoid,
+                  ir::OpKind::Sigmoid, ir::OpKind::Swish, ir::OpKind::BatchNorm}) {
+    const Compared c = compare(one_op(op, kImage, {}));
+    EXPECT_LT(c.error, kOpTolerance) << ir::op_name(op);
+    EXPECT_TRUE(c.fallback.empty()) << ir::op_name(op);
+  }
+}
+
+TEST(XnnpackOps, Pools) {
+  for (auto pad : {ir::Padding::Valid, ir::Padding::Same, ir::Padding::Explicit})
+    for (bool include : {false, true}) {
+      ir::Attrs a = window(3, 2, pad, 1);
+      a.count_include_pad = include;
+      EXPECT_LT(compare(one_op(ir::OpKind::AvgPool, kImage, a)).error, kOpTolerance)
+          << ir::padding_name(pad) << " include_pad=" << include;
+      EXPECT_LT(compare(one_op(ir::OpKind::MaxPool, kImage, window(3, 2, pad, 1))).error, kOpTolerance);
+    }
+  EXPECT_LT(compare(one_op(ir::OpKind::GlobalAvgPool, kImage, {})).error, kOpTolerance);
+}
+
+TEST(XnnpackOps, ShapeOpsSoftmaxPadResize) {
+  ir::Attrs r;
+  r.shape = {2, -1};
+  EXPECT_LT(compare(one_op(ir::OpKind::Reshape, kImage, r)).error, kOpTolerance);
+  EXPECT_LT(compare(one_op(ir::OpKind::Flatten, kImage, {})).error, kOpTolerance);
+  EXPECT_LT(compare(one_op(ir::OpKind::Softmax, {3, 10}, {})).error, kOpTolerance);
+  ir::Attrs p;
+  p.pad_top = 1, p.pad_left = 2, p.pad_bottom = 3, p.pad_right = 0, p.value = 0.5f;
+  EXPECT_LT(compare(one_op(ir::OpKind::Pad, kImage, p)).error, kOpTolerance);
+  for (bool align : {false, true}) {
+    ir::Attrs z;
+    z.out_h = 16, z.out_w = 5, z.mode = ir::ResizeMode::Bilinear, z.align_corners = align;
+    const Compared c = compare(one_op(ir::OpKind::Resize, kImage, z));
+    EXPECT_LT(c.error, kOpTolerance) << "align_corners " << align;
+    EXPECT_TRUE(c.fallback.empty());
+  }
+}
+
+TEST(XnnpackOps, BroadcastingElementwise) {
+  ir::Graph g("se");
+  ir::Attrs xa, sa;
+  xa.shape = kImage;
+  sa.shape = {2, 1, 1, 6};
+  const int x = g.add(ir::OpKind::Input, {}, xa, "x");
+  const int s = g.add(ir::OpKind::Input, {}, sa, "s");
+  const int m = g.add(ir::OpKind::Mul, {x, s}, {}, "mul");
+  g.set_outputs({g.add(ir::OpKind::Add, {x, m, s, x}, {}, "add4")});
+  EXPECT_LT(compare(g).error, kOpTolerance);
+}
+
+// Unsupported ops run on the reference kernels between XNNPACK subgraphs, correctly, and
+// are reported.
+TEST(XnnpackFallback, ConcatZeroNearestAndNonLastSoftmaxAreReported) {
+  ir::Graph g("mixed");
+  ir::Attrs in;
+  in.shape = {1, 6, 6, 4};
+  const int x = g.add(ir::OpKind::Input, {}, in, "x");
+  ir::Attrs conv = window(3, 1, ir::Padding::Same);
+  conv.out_channels = 4;
+  const int c1 = g.add(ir::OpKind::Conv2D, {x}, conv, "c1");
+  const int b1 = g.add(ir::OpKind::BatchNorm, {c1}, {}, "b1");
+  const int r1 = g.add(ir::OpKind::Relu, {b1}, {}, "r1");
+  const int z = g.add(ir::OpKind::Zero, {r1}, {}, "zero");
+  const int c2 = g.add(ir::OpKind::Conv2D, {r1}, conv, "c2");
+  const int cat = g.add(ir::OpKind::Concat, {c2, z, x}, {}, "cat");
+  const int c3 = g.add(ir::OpKind::Conv2D, {cat}, conv, "c3");
+  ir::Attrs nearest;
+  nearest.out_h = nearest.out_w = 12;
+  const int up = g.add(ir::OpKind::Resize, {c3}, nearest, "up");
+  const int sw = g.add(ir::OpKind::Swish, {up}, {}, "sw");
+  const int add = g.add(ir::OpKind::Add, {sw, up}, {}, "add");
+  g.set_outputs({add, c2});
+  const Compared c = compare(g);
+  EXPECT_LT(c.error, kOpTolerance);
+  EXPECT_THAT(c.fallback, ::testing::ElementsAre(z, cat, up));
+  // Segments between the fallbacks: [c1 b1 r1] [c2] [c3] [sw add].
+  auto model = XnnpackBackend().prepare(g, init_weights(g));
+  EXPECT_THAT(model->summary(), ::testing::HasSubstr("4 subgraph(s)"));
+  EXPECT_THAT(model->summary(), ::testing::HasSubstr("cat (this XNNPACK has no concatenate)"));
+  EXPECT_THAT(model->summary(), ::testing::HasSubstr("1 batch_norm folded"));
+
+  ir::Attrs axis1;
+  axis1.axis = 1;
+  const ir::Graph sm = one_op(ir::OpKind::Softmax, {1, 4, 3}, axis1);
+  EXPECT_TRUE(xnnpack_unsupported_reason(sm, 1).has_value());
+  EXPECT_LT(compare(sm).error, kOpTolerance);
+}
+
+TEST(XnnpackBackend, TwoThreadsGiveTheSameAnswer) {
+  ir::Attrs a = window(3, 1, ir::Padding::Same);
+  a.out_channels = 16;
+  const ir::Graph g = one_op(ir::OpKind::Conv2D, {1, 20, 20, 8}, a);
+  EXPECT_LT(compare(g, 2).error, kOpTolerance);
+}
+
+TEST(XnnpackBackend, RepeatedInvokeOnNewInputs) {
+  ir::Attrs a;
+  a.out_channels = 3;
+  const ir::Graph g = one_op(ir::OpKind::FullyConnected, {1, 4}, a);
+  const Weights w = init_weights(g, {.seed = 2});
+  auto model = XnnpackBackend().prepare(g, w);
+  auto ref = testing::run_on("reference", g, w, {Tensor({1, 4}, {1, 2, 3, 4})});
+  EXPECT_LT(max_relative_error(run(*model, {Tensor({1, 4}, {1, 2, 3, 4})})[0].data, ref[0].data), kOpTolerance);
+  ref = testing::run_on("reference", g, w, {Tensor({1, 4}, {-4, 0, 2, 9})});
+  EXPECT_LT(max_relative_error(run(*model, {Tensor({1, 4}, {-4, 0, 2, 9})})[0].data, ref[0].data), kOpTolerance);
+}
+
+TEST(XnnpackBackend, BadOptionsAndWeightsAreErrors) {
+  ir::Attrs a;
+  a.out_channels = 3;
+  const ir::Graph g = one_op(ir::OpKind::FullyConnected, {1, 4}, a);
+  EXPECT_HWNAS_ERROR(XnnpackBackend().prepare(g, init_weights(g), {.threads = 0}), "threads must be at least 1");
+  EXPECT_HWNAS_ERROR(XnnpackBackend().prepare(g, Weights{}), "node 'op' (fully_connected): has no weights");
+}
+
+}  // namespace
+}  // namespace hwnas::runtime
