@@ -16,10 +16,14 @@ struct EfficientNetOptions {
   int resolution = 224;  // input height and width
   int classes = 1000;
   std::string name = "efficientnet-b0";
+  // torchvision builds B0..B4 with nn.BatchNorm2d's default eps and B5..B7 with 1e-3 (the
+  // TensorFlow originals use 1e-3 throughout); efficientnet_variant() sets it accordingly.
+  float bn_epsilon = 1e-5f;
 };
 
 // The paper's coefficients for B0..B7 (width, depth, resolution). Throws for b outside 0..7.
 EfficientNetOptions efficientnet_variant(int b);
+// Throws hwnas::Error for a non-positive width, depth, resolution or class count.
 ir::Graph efficientnet(const EfficientNetOptions& o);
 
 }  // namespace hwnas::models
