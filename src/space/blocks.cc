@@ -1,15 +1,12 @@
 #include "hwnas/space/blocks.h"
 
-#include <algorithm>
 #include <cmath>
+
+#include "hwnas/models/mbconv.h"
 
 namespace hwnas::space {
 
-int make_divisible(double v, int divisor) {
-  int r = std::max(divisor, static_cast<int>(v + divisor / 2.0) / divisor * divisor);
-  if (r < 0.9 * v) r += divisor;  // never round down by more than 10%
-  return r;
-}
+using models::make_divisible;
 
 int conv_bn_act(ir::GraphBuilder& b, int x, int out_channels, int kernel_h, int kernel_w, int stride_h,
                 int stride_w, ir::OpKind act) {

@@ -6,11 +6,14 @@
 
 #include "hwnas/core/error.h"
 #include "hwnas/ir/builder.h"
+#include "hwnas/models/mbconv.h"
 #include "hwnas/space/blocks.h"
 #include "labels.h"
 
 namespace hwnas::space {
 namespace {
+
+using models::make_divisible;
 
 constexpr int kStem = 16, kFinalExpand = 960, kLastChannels = 1280;  // OFA's base widths
 

@@ -13,15 +13,6 @@ int count_ops(const ir::Graph& g, ir::OpKind op) {
   return n;
 }
 
-TEST(MakeDivisible, RoundsLikeTheMobileNetCode) {
-  EXPECT_EQ(make_divisible(72), 72);
-  EXPECT_EQ(make_divisible(19.2), 24);   // int(23.2)/8*8 = 16 < 0.9*19.2 = 17.28, so 24
-  EXPECT_EQ(make_divisible(18), 24);     // 16 < 16.2, so 24
-  EXPECT_EQ(make_divisible(134.4), 136); // int(138.4)/8*8 = 136 (OFA w1.2 x 112)
-  EXPECT_EQ(make_divisible(4), 8);       // never below the divisor
-  EXPECT_EQ(make_divisible(1152), 1152);
-}
-
 ir::Graph one_block(ir::Shape in, const MbConvBlock& o) {
   ir::GraphBuilder b("t");
   int x = b.input(in);

@@ -8,7 +8,7 @@
 //             ReLU, 1x1 conv (bias) back to mid, hardsigmoid, multiply]
 //            1x1 project conv + BN (linear)
 //            + identity shortcut when stride 1 and in == out channels
-//   mid = make_divisible(round(in * expand)).
+//   mid = make_divisible(round(in * expand)) (models::make_divisible, OFA's rounding too).
 //
 //   ir::GraphBuilder b("net");
 //   int x = b.input({1, 56, 56, 24});
@@ -18,10 +18,6 @@
 #include "hwnas/ir/op.h"
 
 namespace hwnas::space {
-
-// Rounds v to the nearest multiple of `divisor`, never below `divisor` nor below 90% of v
-// (the rounding of the MobileNet, MnasNet and OFA code).
-int make_divisible(double v, int divisor = 8);
 
 struct MbConvBlock {
   int out_channels = 16;
