@@ -144,6 +144,43 @@ double hypervolume(const std::vector<Point>& points, const std::vector<Objective
   return hv_min(std::move(inside), ref, d);
 }
 
+HypervolumeImprovement::HypervolumeImprovement(const std::vector<Point>& front,
+                                               const std::vector<Objective>& objectives, const Point& reference)
+    : objectives_(objectives), reference_(reference), front_(front), base_(hypervolume(front, objectives, reference)) {
+  if (objectives.size() != 2) return;
+  const double rx = cost(reference, 0, objectives), ry = cost(reference, 1, objectives);
+  for (const Point& p : front) {
+    double x = cost(p, 0, objectives), y = cost(p, 1, objectives);
+    if (x < rx && y < ry) stairs_.emplace_back(x, y);
+  }
+  std::sort(stairs_.begin(), stairs_.end());
+}
+
+double HypervolumeImprovement::operator()(const Point& p) const {
+  check_size(p, objectives_, "a point");
+  if (objectives_.size() != 2) {
+    std::vector<Point> with = front_;
+    with.push_back(p);
+    return hypervolume(with, objectives_, reference_) - base_;
+  }
+  // Minimising: the new area is the integral over x in [px, rx) of max(0, s(x) - py), where
+  // s(x) is the lowest y of the front at or left of x (ry where there is none).
+  const double rx = cost(reference_, 0, objectives_), ry = cost(reference_, 1, objectives_);
+  const double px = cost(p, 0, objectives_), py = cost(p, 1, objectives_);
+  if (px >= rx || py >= ry) return 0;
+  double s = ry, x = px, gain = 0;
+  for (const auto& [fx, fy] : stairs_) {
+    if (s <= py) return gain;
+    if (fx > px) {
+      gain += (fx - x) * (s - py);
+      x = fx;
+    }
+    s = std::min(s, fy);
+  }
+  if (s > py) gain += (rx - x) * (s - py);
+  return gain;
+}
+
 Point objective_point(const Trial& trial, const std::vector<Objective>& objectives) {
   Point p;
   p.reserve(objectives.size());

@@ -100,6 +100,44 @@ TEST(Pareto, HypervolumeMatchesCellCounting) {
   }
 }
 
+TEST(Pareto, HypervolumeImprovementByHand) {
+  // Front {A, B, D, E} of the hand example has HV 730 at reference (70, 40). Adding (92, 8)
+  // beats B (90, 10) and E's strip: sweeping latency, lat 8..10 now reaches 92 instead of 80
+  // (+12 * 2 = 24), 10..20 reaches 92 instead of 90 (+2 * 10 = 20): improvement 44.
+  HypervolumeImprovement hvi({{93, 20}, {90, 10}, {95, 30}, {80, 5}}, kAccLat, {70, 40});
+  EXPECT_DOUBLE_EQ(hvi.base(), 730.0);
+  EXPECT_DOUBLE_EQ(hvi({92, 8}), 44.0);
+  EXPECT_DOUBLE_EQ(hvi({89, 15}), 0.0);   // dominated
+  EXPECT_DOUBLE_EQ(hvi({99, 45}), 0.0);   // outside the reference box
+  EXPECT_DOUBLE_EQ(hvi({99, 30}), 40.0);  // lat 30..40 reaches 99 instead of 95: 4 * 10
+}
+
+TEST(Pareto, HypervolumeImprovementMatchesDifferenceOfHypervolumes) {
+  for (size_t d : {2u, 3u}) {
+    std::vector<Objective> obj = {{"a", true}, {"b", false}, {"c", false}};
+    obj.resize(d);
+    Rng rng(11 + d);
+    auto random_point = [&] {
+      Point p(d);
+      for (auto& v : p) v = rng.uniform() * 10;
+      return p;
+    };
+    std::vector<Point> pts;
+    for (int i = 0; i < 12; ++i) pts.push_back(random_point());
+    std::vector<Point> front;
+    for (size_t i : pareto_front(pts, obj)) front.push_back(pts[i]);
+    Point ref = {0, 10, 10};
+    ref.resize(d);
+    HypervolumeImprovement hvi(front, obj, ref);
+    for (int i = 0; i < 200; ++i) {
+      Point p = random_point();
+      auto with = front;
+      with.push_back(p);
+      EXPECT_NEAR(hvi(p), hypervolume(with, obj, ref) - hypervolume(front, obj, ref), 1e-9);
+    }
+  }
+}
+
 TEST(Pareto, SizeMismatchIsAnError) {
   EXPECT_HWNAS_ERROR((hypervolume({{1, 2, 3}}, kAccLat, {0, 0})), "3 values but there are 2 objectives");
   EXPECT_HWNAS_ERROR((hypervolume({{1, 2}}, kAccLat, {0})), "reference point has 1 values");

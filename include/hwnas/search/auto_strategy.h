@@ -1,0 +1,35 @@
+#pragma once
+// The `auto` strategy (the default): picks a built-in strategy for the problem and delegates
+// to it. The rule, from bench/search (NB201 x six devices, 10 seeds):
+//   1. grid       when the budget covers the whole space (nothing beats trying everything);
+//   2. predictor  when the budget allows at least 30 trials (enough for the surrogate to pay
+//                 off after its 10 random starting points);
+//   3. evolution  otherwise (regularized evolution needs no model and no warm-up).
+// Parameters given to `auto` are passed to the chosen strategy.
+//
+//   search::AutoStrategy s(problem, /*seed=*/1);
+//   s.chosen();   // "predictor" for NB201 with a budget of 300
+#include <memory>
+#include <string>
+
+#include "hwnas/search/factory.h"
+
+namespace hwnas::search {
+
+// The name of the strategy `auto` picks for this problem.
+std::string auto_choice(const SearchProblem& problem);
+
+class AutoStrategy : public Strategy {
+ public:
+  AutoStrategy(const SearchProblem& problem, uint64_t seed, const std::map<std::string, double>& params = {});
+  std::string name() const override { return "auto"; }
+  const std::string& chosen() const { return chosen_; }
+  std::optional<space::Arch> ask() override { return inner_->ask(); }
+  void tell(const Trial& trial) override { inner_->tell(trial); }
+
+ private:
+  std::string chosen_;
+  std::unique_ptr<Strategy> inner_;
+};
+
+}  // namespace hwnas::search
