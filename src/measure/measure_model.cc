@@ -1,0 +1,75 @@
+#include "hwnas/measure/measure_model.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "hwnas/core/error.h"
+#include "hwnas/core/rng.h"
+#include "hwnas/runtime/backend.h"
+
+namespace hwnas::measure {
+
+Measurement measure_model(const ir::Graph& g, const MeasureOptions& o, const std::optional<runtime::Weights>& weights) {
+  if (o.threads < 1) fail("measure", "threads must be at least 1, got {}", o.threads);
+  Measurement m;
+  m.model = g.name();
+  m.backend = o.backend;
+  m.threads = o.threads;
+  m.confidence = o.timing.confidence;
+  auto backend = runtime::make_backend(o.backend);
+  // Pin before prepare(): worker threads inherit the affinity of the thread that starts them.
+  m.pinning = o.pin ? pin_to_cpus(o.threads) : Pinning{false, {}, "not pinned (pinning off)"};
+  auto model = backend->prepare(g, weights ? *weights : runtime::init_weights(g, {.seed = o.seed}),
+                                {.threads = o.threads});
+  Rng rng(o.seed ^ 0x5eedULL);
+  for (int i = 0; i < model->num_inputs(); ++i)
+    for (float& v : model->input(i)) v = static_cast<float>(2 * rng.uniform() - 1);
+  m.fallback_nodes = static_cast<int>(model->fallback_nodes().size());
+  m.execution = model->summary();
+  m.timing = time_function([&] { model->invoke(); }, o.timing);
+  return m;
+}
+
+std::string to_text(const Measurement& m) {
+  const Summary& s = m.timing.summary;
+  std::string text = fmt::format(
+      "{}: median {:.3f} ms measured ({}, {} runs, CV {:.1f}%), p10 {:.3f} ms, p90 {:.3f} ms, {} thread{}, {}",
+      m.model, s.median, m.backend, s.runs, s.cv * 100, s.p10, s.p90, m.threads, m.threads > 1 ? "s" : "",
+      m.pinning.note);
+  text += "\n  " + m.timing.note;
+  if (m.fallback_nodes > 0) text += "\n  " + m.execution;
+  if (m.timing.noisy)
+    text += "\n  NOISY: the machine is too busy or unstable for a +-1% median; treat this figure as a rough guide";
+  return text;
+}
+
+nlohmann::json to_json(const Measurement& m) {
+  const Summary& s = m.timing.summary;
+  nlohmann::json j = {{"model", m.model},
+                      {"source", "measured"},
+                      {"backend", m.backend},
+                      {"threads", m.threads},
+                      {"median_ms", s.median},
+                      {"p10_ms", s.p10},
+                      {"p90_ms", s.p90},
+                      {"mean_ms", s.mean},
+                      {"min_ms", s.min},
+                      {"cv", s.cv},
+                      {"runs", s.runs},
+                      {"converged", m.timing.converged},
+                      {"noisy", m.timing.noisy},
+                      {"spent_s", m.timing.spent_s},
+                      {"note", m.timing.note},
+                      {"pinned", m.pinning.pinned},
+                      {"cpus", m.pinning.cpus},
+                      {"pinning", m.pinning.note},
+                      {"fallback_nodes", m.fallback_nodes},
+                      {"execution", m.execution}};
+  j["confidence"] = m.confidence;
+  j["ci_low_ms"] = s.ci_low ? nlohmann::json(*s.ci_low) : nlohmann::json(nullptr);
+  j["ci_high_ms"] = s.ci_high ? nlohmann::json(*s.ci_high) : nlohmann::json(nullptr);
+  return j;
+}
+
+}  // namespace hwnas::measure
