@@ -121,7 +121,7 @@ ir::Graph MbConvSpace::decode(const Arch& a) const {
   check(a);
   const int r = int_value(a, 0);
   const double w = value(a, 1);
-  ir::GraphBuilder b("mbconv");
+  ir::GraphBuilder b("mbconv:" + to_string(a));  // as load_model names it
   int x = b.input({1, r, r, 3});
   {
     auto scope = b.scope("stem");
