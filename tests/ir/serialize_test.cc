@@ -13,6 +13,9 @@
 #include "hwnas/core/files.h"
 #include "hwnas/ir/builder.h"
 #include "hwnas/ir/stats.h"
+#include "hwnas/models/nb201.h"
+#include "hwnas/models/registry.h"
+#include "hwnas/space/search_space.h"
 #include "testing.h"
 
 namespace hwnas::ir {
@@ -70,6 +73,26 @@ TEST(Serialize, EveryOperatorRoundTripsExactly) {
   for (const Node& n : g.nodes()) used.insert(n.op);
   EXPECT_EQ(used.size(), static_cast<size_t>(kNumOpKinds));
   expect_exact_round_trip(g);
+}
+
+TEST(Serialize, EveryBuiltinModelRoundTripsExactly) {
+  const auto names = models::builtin_model_names();
+  ASSERT_GE(names.size(), 10u);
+  for (const std::string& name : names) expect_exact_round_trip(models::builtin_model(name));
+  // Overrides change shapes throughout; the JSON must still carry them exactly.
+  expect_exact_round_trip(models::builtin_model("mobilenetv2-0.35", {.resolution = 96, .classes = 2}));
+}
+
+TEST(Serialize, SpaceArchitecturesRoundTripExactly) {
+  // NB201's best CIFAR-10 cell, the all-"none" cell (zero ops only) and the all-conv cell.
+  for (const char* arch : {"|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|",
+                           "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+                           "|nor_conv_1x1~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|avg_pool_3x3~0|skip_connect~1|nor_conv_3x3~2|"})
+    expect_exact_round_trip(models::nb201(models::parse_nb201(arch)));
+  // Random MBConv networks: several resolutions, widths, depths, kernels and expansions.
+  const auto mbconv = space::make_space("mbconv");
+  Rng rng(5);
+  for (int i = 0; i < 4; ++i) expect_exact_round_trip(mbconv->decode(mbconv->sample(rng)));
 }
 
 TEST(Serialize, WritesOnlyTheAttributesAnOperatorUses) {
