@@ -77,7 +77,7 @@ class SearchSpace {
   void check(const Arch& a) const;                  // throws if indices are out of range
 
   // Canonical string and its parser. The default form is "name=label,name=label,..." over
-  // active decisions; parse errors name the bad token and its position.
+  // active decisions; parse errors name the bad token and its 0-based character position.
   virtual std::string to_string(const Arch& a) const;
   virtual Arch parse(std::string_view s) const;
 
