@@ -51,8 +51,7 @@ void print_text(const ir::ModelSummary& s) {
     t.add_row({l.name, std::string(ir::op_name(l.op)), l.shape.str(), group_digits(l.macs), group_digits(l.params)});
   fmt::print("{}\n", t.str());
   const auto& big = s.largest_activation;
-  fmt::print("MACs:               {} ({}, {:.3f} G)\n", group_digits(s.macs), si(static_cast<double>(s.macs)),
-             s.macs / 1e9);
+  fmt::print("MACs:               {} ({:.1f} M, {:.3f} G)\n", group_digits(s.macs), s.macs / 1e6, s.macs / 1e9);
   fmt::print("params:             {} ({})\n", group_digits(s.params), si(static_cast<double>(s.params)));
   fmt::print("weights:            {} f32, {} int8 (BatchNorm folded; int8 keeps int32 biases)\n",
              kib(s.weight_bytes_f32), kib(s.weight_bytes_int8));

@@ -78,6 +78,9 @@ hwnas_cli_test(space_sample_mbconv LINES 10 DISTINCT REPEAT ARGS space sample mb
 hwnas_cli_test(space_enumerate_too_big EXIT 2 EXPECT "error: .*has [0-9.e+]+ architectures, more than the enumeration limit of 10"
                ARGS space enumerate nb201 --limit 10)
 hwnas_cli_test(space_sample_too_many EXIT 2 EXPECT "has 15625 architectures; cannot draw 20000" ARGS space sample nb201 --count 20000)
+# A space YAML file works wherever a built-in space name does.
+hwnas_cli_test(space_info_yaml EXPECT "space: kws-tiny.*architectures: [1-9]" ARGS space info ${CMAKE_SOURCE_DIR}/examples/spaces/kws-tiny.yaml)
+hwnas_cli_test(space_sample_yaml LINES 5 DISTINCT REPEAT ARGS space sample ${CMAKE_SOURCE_DIR}/examples/spaces/kws-tiny.yaml --count 5 --seed 3)
 hwnas_cli_test(space_unknown EXIT 2 EXPECT "error: .*no-such-space.*nb201" ARGS space info no-such-space)
 
 # The JSON of model info loads with pandas (pd.json_normalize over the layers). Debian's
