@@ -74,6 +74,7 @@ void SearchSpace::gate(int d, int depth, int block) {
            decisions_[depth].choices[c]);
   gates_[d] = {depth, block};
   is_depth_[depth] = true;
+  update_depth_weights();
 }
 
 double SearchSpace::value(const Arch& a, int d) const {
@@ -88,13 +89,17 @@ bool SearchSpace::active(const Arch& a, int d) const {
   return g.depth < 0 || value(a, g.depth) > g.block;
 }
 
-double SearchSpace::depth_weight(int depth, int choice) const {
-  Arch probe{std::vector<int>(decisions_.size(), 0)};
-  probe.choice[depth] = choice;
-  double w = 1;
-  for (int d = depth + 1; d < num_decisions(); ++d)
-    if (gates_[d].depth == depth && active(probe, d)) w *= static_cast<double>(decisions_[d].choices.size());
-  return w;
+void SearchSpace::update_depth_weights() {
+  depth_weights_.assign(decisions_.size(), {});
+  for (int g = 0; g < num_decisions(); ++g) {
+    if (!is_depth_[g]) continue;
+    for (size_t c = 0; c < decisions_[g].choices.size(); ++c) {
+      double w = 1;
+      for (int d = g + 1; d < num_decisions(); ++d)
+        if (gates_[d].depth == g && values_[g][c] > gates_[d].block) w *= static_cast<double>(decisions_[d].choices.size());
+      depth_weights_[g].push_back(w);
+    }
+  }
 }
 
 double SearchSpace::size() const {
@@ -107,7 +112,7 @@ double SearchSpace::size() const {
       continue;
     }
     double sum = 0;
-    for (size_t c = 0; c < decisions_[d].choices.size(); ++c) sum += depth_weight(d, static_cast<int>(c));
+    for (double w : depth_weights_[d]) sum += w;
     n *= sum;
   }
   return n;
@@ -144,7 +149,6 @@ std::vector<Arch> SearchSpace::enumerate(size_t limit) const {
 
 Arch SearchSpace::sample(Rng& rng) const {
   Arch a{std::vector<int>(decisions_.size(), 0)};
-  std::vector<double> weights;
   for (int d = 0; d < num_decisions(); ++d) {
     if (!active(a, d)) continue;
     const int n = static_cast<int>(decisions_[d].choices.size());
@@ -154,9 +158,9 @@ Arch SearchSpace::sample(Rng& rng) const {
     }
     // A depth is drawn in proportion to the networks behind it, so that every network is
     // equally likely.
-    weights.clear();
+    const std::vector<double>& weights = depth_weights_[d];
     double total = 0;
-    for (int c = 0; c < n; ++c) total += weights.emplace_back(depth_weight(d, c));
+    for (double w : weights) total += w;
     double u = rng.uniform() * total;
     int c = 0;
     while (c + 1 < n && u >= weights[c]) u -= weights[c++];
@@ -287,6 +291,7 @@ void SearchSpace::restrict(int d, const std::vector<std::string>& keep) {
   if (kept.empty()) fail(fmt::format("{}: {}", name_, dec.name), "restrict would leave no choice");
   dec.choices = std::move(kept);
   values_[d] = numeric_values(dec);
+  update_depth_weights();
 }
 
 }  // namespace hwnas::space

@@ -1,6 +1,6 @@
 #pragma once
 // Base-class properties every built-in space must have, checked on `n` samples:
-// samples are canonical, valid and decode; parse(to_string(a)) == a; mutations differ in
+// sampling is deterministic by seed; samples are canonical, valid and decode; parse(to_string(a)) == a; mutations differ in
 // exactly one decision that matters before and after; neighbours are canonical, distinct,
 // one-decision changes, and number sum over active decisions of (choices - 1).
 #include <set>
@@ -26,6 +26,10 @@ inline size_t expected_neighbours(const SearchSpace& s, const Arch& a) {
 
 // `decode_every` > 0 decodes every that-many-th sample (decoding is the slow part).
 inline void check_space_properties(const SearchSpace& s, int n, uint64_t seed, int decode_every = 1) {
+  {  // deterministic by seed
+    Rng r1(seed), r2(seed);
+    for (int i = 0; i < 20; ++i) ASSERT_EQ(s.sample(r1), s.sample(r2));
+  }
   Rng rng(seed);
   for (int i = 0; i < n; ++i) {
     const Arch a = s.sample(rng);

@@ -104,13 +104,16 @@ class SearchSpace {
     int depth = -1;  // -1: always active
     int block = 0;
   };
-  double depth_weight(int depth, int choice) const;  // networks behind one choice of a depth
+  void update_depth_weights();  // after gate() and restrict()
+
 
   std::string name_;
   std::vector<Decision> decisions_;
   std::vector<std::vector<double>> values_;  // numeric value per choice (NaN if not a number)
   std::vector<Gate> gates_;                  // per decision
   std::vector<bool> is_depth_;               // per decision: some decision is gated by it
+  // For a depth decision, per choice: the number of settings of the decisions it gates.
+  std::vector<std::vector<double>> depth_weights_;
 };
 
 // A built-in space by name (nb201, mbconv, dscnn, efficientnet) or a YAML space file.
