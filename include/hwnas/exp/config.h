@@ -1,0 +1,64 @@
+#pragma once
+// exp::ExperimentConfig: the experiment file, a PUBLIC schema (documented in the README):
+//
+//   name: nb201-raspi4
+//   space: nb201                      # a built-in space or a YAML space file
+//   metrics:                          # name: definition (exp/metric.h)
+//     accuracy:   {table: nb201_cifar10.csv, key: arch_str, column: test_acc_200ep}
+//     latency_ms: {table: nb201_latency.csv, key: arch_str, column: raspi4_latency_ms, cost: cheap}
+//   objectives: [{metric: accuracy, goal: max}, {metric: latency_ms, goal: min}]
+//   constraints: [{metric: latency_ms, max: 20.0}]      # min: too; soft: w makes it a penalty
+//   strategy: {name: auto, seed: 1}                      # other numeric keys: strategy params
+//   budget: {trials: 300}                                # seconds: optional wall-time limit
+//   workers: 2
+//   output: runs/nb201-raspi4
+//   trial_timeout_s: 60                                  # optional; 0 = none
+//
+// Paths written in the file are relative to the file; paths given with --set are relative
+// to the current directory. Errors name the file, line and key path (exp/yaml_source.h).
+//
+//   exp::ExperimentConfig c = exp::load_config("examples/nb201-raspi4.yaml", {"budget.trials=50"});
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "hwnas/exp/constraints.h"
+#include "hwnas/exp/yaml_source.h"
+#include "hwnas/search/factory.h"
+
+namespace hwnas::exp {
+
+struct MetricSpec {
+  std::string name;
+  std::string path;  // "metrics.<name>", for errors
+  YAML::Node node;   // the definition, read by make_metric()
+};
+
+struct ExperimentConfig {
+  YamlSource source;                 // the parsed file after --set, for located errors
+  std::string name;
+  std::string space;                 // built-in name, or a resolved path to a space file
+  std::vector<MetricSpec> metrics;   // in file order: the column order of trials.csv
+  std::vector<search::Objective> objectives;
+  std::vector<Constraint> constraints;
+  search::StrategyConfig strategy;
+  int budget_trials = 100;
+  std::optional<double> budget_seconds;
+  int workers = 1;
+  std::filesystem::path output;      // resolved
+  double trial_timeout_s = 0;        // 0: no timeout
+
+  // The configuration as run (after --set, with paths made absolute), as YAML text.
+  std::string effective_yaml() const;
+};
+
+// Checks every key, type and cross-reference (objectives and constraints name defined
+// metrics); metric definitions are checked when built (exp/experiment.h).
+ExperimentConfig load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+ExperimentConfig parse_config(std::string_view text, const std::filesystem::path& file,
+                              const std::vector<std::string>& overrides = {});
+
+}  // namespace hwnas::exp

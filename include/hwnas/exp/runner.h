@@ -1,0 +1,50 @@
+#pragma once
+// exp::run_experiment: the search loop. It wraps the configured strategy in the constraints
+// middleware, asks for candidates in fixed rounds of kRoundSize (independent of the number
+// of workers), evaluates a round's expensive metrics on `workers` threads, commits each
+// finished trial to the trial store at once, and tells the strategy the round's results in
+// ask order. So a run gives the same trials with 1 or 8 workers, and resuming is exact:
+//
+// Resume: on an output folder that already holds trials.db, the strategy is rebuilt with
+// the same seed and the stored trials are told to it again in id order while it re-proposes
+// them (a proposal that differs from the stored arch is an error: the configuration changed);
+// only trials not stored yet are evaluated. Settings that would change the search (space,
+// strategy, metrics, objectives, constraints) must match the stored run, else an error names
+// the key and suggests a new output folder. The budget may be raised to continue a run.
+//
+// A trial whose metric throws or exceeds trial_timeout_s is recorded Failed with its error
+// and the search goes on. Budget: trials (expensive evaluations, failed ones included);
+// candidates skipped by hard limits on cheap metrics are free.
+//
+//   exp::Experiment e = exp::build_experiment(exp::load_config("exp.yaml"));
+//   exp::RunSummary s = exp::run_experiment(e, {.on_progress = [](const exp::Progress& p) {...}});
+#include <functional>
+#include <vector>
+
+#include "hwnas/exp/experiment.h"
+#include "hwnas/exp/summary.h"
+
+namespace hwnas::exp {
+
+inline constexpr int kRoundSize = 8;
+
+struct Progress {
+  const RunInfo* info = nullptr;
+  const std::vector<search::Trial>* trials = nullptr;  // known so far (replayed and new), unordered
+  int budget = 0;
+  int64_t skipped = 0;     // infeasible candidates that cost no trial
+  int replayed = 0;        // trials taken from the store on resume
+  int evaluated = 0;       // trials evaluated by this invocation
+  double elapsed_s = 0;    // wall time of this invocation
+  bool finished = false;   // the last call of a run
+};
+
+struct RunOptions {
+  std::function<void(const Progress&)> on_progress;  // called on the calling thread
+};
+
+RunInfo run_info(const Experiment& e);
+// Writes trials.db, trials.csv, pareto.csv, best.json and experiment.yaml into config.output.
+RunSummary run_experiment(const Experiment& e, const RunOptions& options = {});
+
+}  // namespace hwnas::exp

@@ -1,0 +1,177 @@
+#include "hwnas/exp/config.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "hwnas/core/error.h"
+#include "hwnas/core/files.h"
+#include "hwnas/space/search_space.h"
+
+namespace hwnas::exp {
+namespace {
+
+const std::vector<std::string> kTopKeys = {"name",     "space",   "metrics", "objectives",     "constraints",
+                                           "strategy", "budget",  "workers", "output",         "trial_timeout_s"};
+
+std::vector<std::string> metric_names(const ExperimentConfig& c) {
+  std::vector<std::string> names;
+  for (const auto& m : c.metrics) names.push_back(m.name);
+  return names;
+}
+
+// A metric reference (objective or constraint) must name a metric defined under metrics:.
+std::string metric_ref(const ExperimentConfig& c, const YAML::Node& node, const std::string& path) {
+  const YamlSource& src = c.source;
+  const std::string name = src.get_string(node, path);
+  const auto names = metric_names(c);
+  if (std::find(names.begin(), names.end(), name) != names.end()) return name;
+  const std::string guess = closest_match(name, names);
+  src.fail(node, path,
+           fmt::format("'{}' is not a metric defined under metrics:{}; defined: {}", name,
+                       guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess), fmt::join(names, ", ")));
+}
+
+void parse_metrics(ExperimentConfig& c, const YAML::Node& node) {
+  c.source.require_map(node, "metrics");
+  if (node.size() == 0) c.source.fail(node, "metrics", "define at least one metric");
+  for (const auto& kv : node) {
+    const std::string name = kv.first.as<std::string>();
+    c.metrics.push_back({name, join_path("metrics", name), kv.second});
+  }
+}
+
+void parse_objectives(ExperimentConfig& c, const YAML::Node& node) {
+  const YamlSource& src = c.source;
+  src.require_list(node, "objectives");
+  if (node.size() == 0) src.fail(node, "objectives", "give at least one objective, e.g. [{metric: accuracy, goal: max}]");
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string path = fmt::format("objectives.{}", i);
+    const YAML::Node o = node[i];
+    src.check_keys(o, path, {"metric", "goal"});
+    if (!o["metric"] || !o["goal"]) src.fail(o, path, "an objective needs metric: and goal: (max or min)");
+    const std::string metric = metric_ref(c, o["metric"], path + ".metric");
+    const std::string goal = src.get_string(o["goal"], path + ".goal");
+    if (goal != "max" && goal != "min") src.fail(o["goal"], path + ".goal", fmt::format("'{}': use max or min", goal));
+    c.objectives.push_back({metric, goal == "max"});
+  }
+}
+
+void parse_constraints(ExperimentConfig& c, const YAML::Node& node) {
+  const YamlSource& src = c.source;
+  src.require_list(node, "constraints");
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string path = fmt::format("constraints.{}", i);
+    const YAML::Node k = node[i];
+    src.check_keys(k, path, {"metric", "max", "min", "soft"});
+    if (!k["metric"]) src.fail(k, path, "a constraint needs metric:, e.g. {metric: latency_ms, max: 20}");
+    if (!k["max"] == !k["min"])
+      src.fail(k, path, "give exactly one of max: or min: (use two constraints for a range)");
+    Constraint con;
+    con.metric = metric_ref(c, k["metric"], path + ".metric");
+    con.is_max = static_cast<bool>(k["max"]);
+    con.limit = src.get_double(k[con.is_max ? "max" : "min"], path + (con.is_max ? ".max" : ".min"));
+    if (k["soft"]) {
+      con.soft_weight = src.get_double(k["soft"], path + ".soft");
+      if (con.soft_weight <= 0)
+        src.fail(k["soft"], path + ".soft", "the penalty weight must be > 0 (omit soft: for a hard limit)");
+    }
+    c.constraints.push_back(con);
+  }
+}
+
+void parse_strategy(ExperimentConfig& c, const YAML::Node& node) {
+  const YamlSource& src = c.source;
+  src.require_map(node, "strategy");
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    const std::string path = join_path("strategy", key);
+    if (key == "name") {
+      c.strategy.name = src.get_string(kv.second, path);
+      const auto names = search::strategy_names();
+      if (!names.empty() && std::find(names.begin(), names.end(), c.strategy.name) == names.end()) {
+        const std::string guess = closest_match(c.strategy.name, names);
+        src.fail(kv.second, path,
+                 fmt::format("unknown strategy '{}'{}; available: {}", c.strategy.name,
+                             guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess), fmt::join(names, ", ")));
+      }
+    } else if (key == "seed") {
+      const double seed = src.get_double(kv.second, path);
+      if (seed < 0 || seed != static_cast<double>(static_cast<uint64_t>(seed)))
+        src.fail(kv.second, path, "the seed must be a whole number >= 0");
+      c.strategy.seed = static_cast<uint64_t>(seed);
+    } else {
+      c.strategy.params[key] = src.get_double(kv.second, path);  // the factory checks names and ranges
+    }
+  }
+}
+
+void parse_budget(ExperimentConfig& c, const YAML::Node& node) {
+  const YamlSource& src = c.source;
+  src.check_keys(node, "budget", {"trials", "seconds"});
+  if (node["trials"]) {
+    c.budget_trials = src.get_int(node["trials"], "budget.trials");
+    if (c.budget_trials < 1) src.fail(node["trials"], "budget.trials", "must be at least 1");
+  }
+  if (node["seconds"]) {
+    c.budget_seconds = src.get_double(node["seconds"], "budget.seconds");
+    if (*c.budget_seconds <= 0) src.fail(node["seconds"], "budget.seconds", "must be > 0");
+  }
+}
+
+void parse_space(ExperimentConfig& c, const YAML::Node& node) {
+  c.space = c.source.get_string(node, "space");
+  const auto builtins = space::builtin_space_names();
+  if (std::find(builtins.begin(), builtins.end(), c.space) == builtins.end())
+    c.space = c.source.resolve_path(c.space, "space").string();  // a YAML space file
+}
+
+}  // namespace
+
+ExperimentConfig parse_config(std::string_view text, const std::filesystem::path& file,
+                              const std::vector<std::string>& overrides) {
+  ExperimentConfig c;
+  c.source = YamlSource::parse(text, file.string(), overrides);
+  const YamlSource& src = c.source;
+  const YAML::Node& root = src.root();
+  src.check_keys(root, "", kTopKeys);
+  for (const char* required : {"space", "metrics", "objectives"})
+    if (!root[required]) src.fail(root, required, "is required (see examples/nb201-raspi4.yaml)");
+  c.name = root["name"] ? src.get_string(root["name"], "name") : file.stem().string();
+  parse_space(c, root["space"]);
+  parse_metrics(c, root["metrics"]);
+  parse_objectives(c, root["objectives"]);
+  if (root["constraints"]) parse_constraints(c, root["constraints"]);
+  if (root["strategy"]) parse_strategy(c, root["strategy"]);
+  if (root["budget"]) parse_budget(c, root["budget"]);
+  if (root["workers"]) {
+    c.workers = src.get_int(root["workers"], "workers");
+    if (c.workers < 1 || c.workers > 256) src.fail(root["workers"], "workers", "must be between 1 and 256");
+  }
+  c.output = src.resolve_path(root["output"] ? src.get_string(root["output"], "output") : "runs/" + c.name, "output");
+  if (root["trial_timeout_s"]) {
+    c.trial_timeout_s = src.get_double(root["trial_timeout_s"], "trial_timeout_s");
+    if (c.trial_timeout_s < 0) src.fail(root["trial_timeout_s"], "trial_timeout_s", "must be >= 0 (0: no timeout)");
+  }
+  return c;
+}
+
+ExperimentConfig load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  return parse_config(read_file(file), file, overrides);
+}
+
+std::string ExperimentConfig::effective_yaml() const {
+  YAML::Node root = YAML::Clone(source.root());
+  root["name"] = name;
+  root["space"] = space;
+  for (const auto& m : metrics)
+    if (m.node.IsMap() && m.node["table"] && m.node["table"].IsScalar())
+      root["metrics"][m.name]["table"] = source.resolve_path(m.node["table"].Scalar(), m.path + ".table").string();
+  root["output"] = output.string();
+  YAML::Emitter out;
+  out << root;
+  return std::string("# Effective configuration of this run (after --set; paths made absolute).\n") + out.c_str() +
+         "\n";
+}
+
+}  // namespace hwnas::exp

@@ -1,0 +1,27 @@
+#include "hwnas/exp/experiment.h"
+
+#include "hwnas/core/error.h"
+
+namespace hwnas::exp {
+
+const Metric& Experiment::metric(const std::string& name) const {
+  for (const auto& m : metrics)
+    if (m->name() == name) return *m;
+  fail(config.source.file(), "no metric named '{}'", name);
+}
+
+Experiment build_experiment(ExperimentConfig config) {
+  Experiment e;
+  const YamlSource& src = config.source;
+  try {
+    e.space = space::make_space(config.space);
+  } catch (const Error& err) {
+    throw err.within(src.where(src.root()["space"], "space"));
+  }
+  const MetricContext ctx{&src, e.space.get()};
+  for (const auto& spec : config.metrics) e.metrics.push_back(make_metric(spec.name, spec.node, spec.path, ctx));
+  e.config = std::move(config);
+  return e;
+}
+
+}  // namespace hwnas::exp

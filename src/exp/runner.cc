@@ -1,0 +1,203 @@
+#include "hwnas/exp/runner.h"
+
+#include <chrono>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "hwnas/core/error.h"
+#include "hwnas/core/files.h"
+#include "hwnas/exp/constrained_strategy.h"
+#include "hwnas/exp/folder_lock.h"
+#include "hwnas/exp/outputs.h"
+#include "hwnas/exp/parallel.h"
+#include "hwnas/exp/trial_store.h"
+
+namespace hwnas::exp {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The settings that decide which trials a run makes, by the experiment key that sets them.
+std::vector<std::pair<std::string, std::string>> search_settings(const Experiment& e) {
+  const ExperimentConfig& c = e.config;
+  const RunInfo info = run_info(e);
+  const nlohmann::json j = info.to_json();
+  std::vector<std::pair<std::string, std::string>> s = {
+      {"space", e.space->name()},
+      {"strategy.name", c.strategy.name},
+      {"strategy.seed", std::to_string(c.strategy.seed)},
+      {"strategy", nlohmann::json(c.strategy.params).dump()},  // the strategy's parameters
+      {"objectives", j["objectives"].dump()},
+      {"constraints", j["constraints"].dump()}};
+  for (const auto& m : e.metrics)
+    s.emplace_back("metrics." + m->name(), fmt::format("{} ({})", m->fingerprint(), cost_class_name(m->cost())));
+  return s;
+}
+
+void check_or_record_settings(TrialStore& store, const Experiment& e) {
+  const YamlSource& src = e.config.source;
+  for (const auto& [key, value] : search_settings(e)) {
+    const std::string stored_key = "setting." + key;
+    const auto stored = store.get(stored_key);
+    if (!stored) {
+      store.set(stored_key, value);
+    } else if (*stored != value) {
+      fail(src.where(src.at(key), key),
+           "differs from the run stored in {} (stored: {}; now: {}); resuming it would not continue the same "
+           "search. Use a new output folder (--set output=...) or restore the setting.",
+           store.file().string(), *stored, value);
+    }
+  }
+}
+
+search::Trial base_trial(int64_t id, const Candidate& c) {
+  search::Trial t;
+  t.id = id;
+  t.arch = c.arch;
+  t.arch_str = c.arch_str;
+  t.metrics = c.cheap;
+  return t;
+}
+
+// The expensive part of a trial, run on a worker thread; owns what it uses.
+Task evaluation_task(search::Trial base, std::vector<std::shared_ptr<const Metric>> expensive,
+                     std::vector<Constraint> constraints) {
+  return [base = std::move(base), expensive = std::move(expensive), constraints = std::move(constraints)] {
+    search::Trial t = base;
+    for (const auto& m : expensive) {
+      try {
+        t.metrics[m->name()] = m->evaluate(t.arch, t.arch_str);
+      } catch (const std::exception& err) {
+        t.status = search::TrialStatus::Failed;
+        t.error = err.what();
+        return t;
+      }
+    }
+    const Verdict v = check_constraints(constraints, t.metrics);
+    t.penalty = v.penalty;
+    if (!v.feasible) {
+      t.status = search::TrialStatus::Infeasible;
+      t.error = v.violation;
+    }
+    return t;
+  };
+}
+
+}  // namespace
+
+RunInfo run_info(const Experiment& e) {
+  RunInfo info;
+  info.name = e.config.name;
+  info.space = e.space->name();
+  for (const auto& m : e.metrics) {
+    info.metrics.push_back(m->name());
+    info.sources[m->name()] = m->source();
+    info.cost[m->name()] = cost_class_name(m->cost());
+  }
+  info.objectives = e.config.objectives;
+  info.constraints = e.config.constraints;
+  info.budget_trials = e.config.budget_trials;
+  return info;
+}
+
+RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
+  const ExperimentConfig& c = e.config;
+  const auto start = Clock::now();
+  std::error_code ec;
+  std::filesystem::create_directories(c.output, ec);
+  if (ec) fail(c.output.string(), "cannot create the output folder: {}", ec.message());
+  FolderLock lock(c.output);
+  TrialStore store = TrialStore::open(c.output / "trials.db", TrialStore::Mode::ReadWrite);
+  check_or_record_settings(store, e);
+  const RunInfo info = run_info(e);
+  store.set("info", info.to_json().dump());
+  write_file_atomic(c.output / "experiment.yaml", c.effective_yaml());
+
+  std::vector<std::shared_ptr<const Metric>> cheap, expensive;
+  for (const auto& m : e.metrics) (m->cost() == CostClass::Cheap ? cheap : expensive).push_back(m);
+  const search::SearchProblem problem{e.space.get(), c.objectives, c.budget_trials,
+                                      make_cheap_eval(e.space, cheap, c.constraints)};
+  ConstrainedStrategy strategy(search::make_strategy(c.strategy, problem), e.space, cheap, c.constraints);
+
+  std::map<int64_t, search::Trial> stored;
+  for (auto& t : store.trials()) stored.emplace(t.id, std::move(t));
+  const double elapsed_before = std::stod(store.get("elapsed_s").value_or("0"));
+
+  std::vector<search::Trial> known;  // for progress
+  Progress p{&info, &known, c.budget_trials};
+  const auto report = [&](bool finished) {
+    p.skipped = strategy.infeasible_skipped();
+    p.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+    p.finished = finished;
+    if (options.on_progress) options.on_progress(p);
+  };
+  const auto commit = [&](search::Trial t) -> search::Trial& {
+    store.add(t, strategy.infeasible_skipped());
+    ++p.evaluated;
+    known.push_back(t);
+    report(false);
+    return known.back();
+  };
+
+  for (int64_t next_id = 0; next_id < c.budget_trials;) {
+    const double elapsed = elapsed_before + std::chrono::duration<double>(Clock::now() - start).count();
+    if (c.budget_seconds && elapsed >= *c.budget_seconds) break;
+    const int n = static_cast<int>(std::min<int64_t>(kRoundSize, c.budget_trials - next_id));
+    std::vector<Candidate> round;
+    while (static_cast<int>(round.size()) < n)
+      if (auto cand = strategy.ask()) round.push_back(std::move(*cand));
+      else break;
+    if (round.empty()) break;  // the strategy has nothing left to propose
+
+    std::vector<search::Trial> results(round.size());
+    std::vector<Task> tasks;
+    std::vector<size_t> task_slot;
+    for (size_t k = 0; k < round.size(); ++k) {
+      const int64_t id = next_id + static_cast<int64_t>(k);
+      search::Trial base = base_trial(id, round[k]);
+      if (auto it = stored.find(id); it != stored.end()) {
+        if (it->second.arch_str != round[k].arch_str)
+          fail(store.file().string(),
+               "trial {}: the strategy now proposes {} but the stored run has {}; the configuration no longer "
+               "reproduces the stored search. Use a new output folder (--set output=...).",
+               id, round[k].arch_str, it->second.arch_str);
+        results[k] = it->second;
+        results[k].arch = round[k].arch;
+        ++p.replayed;
+        known.push_back(results[k]);
+      } else if (!round[k].cheap_error.empty()) {
+        base.status = search::TrialStatus::Failed;
+        base.error = round[k].cheap_error;
+        results[k] = commit(std::move(base));
+      } else {
+        tasks.push_back(evaluation_task(std::move(base), expensive, c.constraints));
+        task_slot.push_back(k);
+      }
+    }
+    run_parallel(std::move(tasks), c.workers, c.trial_timeout_s, [&](size_t i, TaskOutcome o) {
+      const size_t k = task_slot[i];
+      search::Trial t = o.trial ? std::move(*o.trial) : base_trial(next_id + static_cast<int64_t>(k), round[k]);
+      if (!o.trial) {
+        t.status = search::TrialStatus::Failed;
+        t.error = o.error;
+      }
+      t.seconds = o.seconds;
+      results[k] = commit(std::move(t));
+    });
+    for (const auto& t : results) strategy.tell(t);
+    next_id += static_cast<int64_t>(round.size());
+    store.set("elapsed_s", std::to_string(elapsed_before +
+                                          std::chrono::duration<double>(Clock::now() - start).count()));
+    if (static_cast<int>(round.size()) < n) break;
+  }
+
+  store.set("infeasible_skipped", std::to_string(strategy.infeasible_skipped()));
+  RunSummary summary = summarize(info, store.trials(), strategy.infeasible_skipped());
+  write_outputs(c.output, info, summary);
+  report(true);
+  return summary;
+}
+
+}  // namespace hwnas::exp
