@@ -224,8 +224,9 @@ class XnnpackModel : public PreparedModel {
   std::vector<int> fallback_nodes() const override { return fallback_; }
 
   std::string summary() const override {
-    std::string s = fmt::format("xnnpack: {} subgraph(s), {} batch_norm folded, {} node(s) on reference kernels",
-                                subgraphs_, params_.folded, fallback_.size());
+    std::string s = fmt::format("xnnpack: {} subgraph(s), {} batch_norm folded, {}{} node(s) on reference kernels",
+                                subgraphs_, params_.folded,
+                                zeros_ ? fmt::format("{} zero node(s) as constants, ", zeros_) : "", fallback_.size());
     for (size_t i = 0; i < fallback_.size(); ++i)
       s += (i ? ", " : ": ") + g_.node(fallback_[i]).name + " (" + *xnnpack_unsupported_reason(g_, fallback_[i]) + ")";
     return s;
@@ -255,6 +256,10 @@ class XnnpackModel : public PreparedModel {
     for (int id = 0; id < n; ++id) {
       const ir::Node& node = g_.node(id);
       if (node.op == ir::OpKind::Input || params_.nodes[id].alias_of >= 0) continue;
+      if (node.op == ir::OpKind::Zero) {  // a constant: filled once below, splits nothing
+        ++zeros_;
+        continue;
+      }
       if (xnnpack_unsupported_reason(g_, id)) {
         fallback_.push_back(id);
         open = false;
@@ -268,8 +273,8 @@ class XnnpackModel : public PreparedModel {
     std::vector<bool> host(n, false);
     for (int id = 0; id < n; ++id) {
       const ir::Node& node = g_.node(id);
-      if (node.op == ir::OpKind::Input) host[id] = true;
-      if (node.op == ir::OpKind::Input || params_.nodes[id].alias_of >= 0) continue;
+      if (node.op == ir::OpKind::Input || node.op == ir::OpKind::Zero) host[id] = true;
+      if (node.op == ir::OpKind::Input || node.op == ir::OpKind::Zero || params_.nodes[id].alias_of >= 0) continue;
       if (seg[id] < 0) host[id] = true;
       for (int x : node.inputs)
         if (seg[id] < 0 || seg[real(x)] != seg[id]) host[real(x)] = true;
@@ -282,7 +287,7 @@ class XnnpackModel : public PreparedModel {
     for (size_t i = 0; i < in_ids.size(); ++i) ptr_[in_ids[i]] = inputs_[i].data.data();
     for (int id = 0; id < n; ++id)
       if (host[id] && !ptr_[id]) {
-        buffers_[id].resize(static_cast<size_t>(g_.node(id).shape.numel()));
+        buffers_[id].resize(static_cast<size_t>(g_.node(id).shape.numel()));  // zero-filled: Zero nodes are done
         ptr_[id] = buffers_[id].data();
       }
 
@@ -340,6 +345,7 @@ class XnnpackModel : public PreparedModel {
   std::vector<Step> steps_;
   std::vector<int> fallback_;
   int subgraphs_ = 0;
+  int zeros_ = 0;  // Zero nodes: constant host buffers, computed once
 };
 
 }  // namespace
@@ -348,7 +354,6 @@ std::optional<std::string> xnnpack_unsupported_reason(const ir::Graph& g, int id
   const ir::Node& n = g.node(id);
   switch (n.op) {
     case ir::OpKind::Concat: return "this XNNPACK has no concatenate";
-    case ir::OpKind::Zero: return "XNNPACK has no zero-fill operator";
     case ir::OpKind::Input: return "graph inputs are not computed";
     case ir::OpKind::Resize:
       if (n.attrs.mode == ir::ResizeMode::Nearest) return "this XNNPACK has only bilinear resize";

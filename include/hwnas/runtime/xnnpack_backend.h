@@ -3,8 +3,10 @@
 // prepare() turns each maximal run of consecutive supported nodes into one XNNPACK subgraph
 // and creates its runtime once (weights packed, BatchNorm folded, threads from a
 // pthreadpool); invoke() runs the runtimes in order. A node the snapshot cannot run (concat,
-// zero, nearest resize, ...) runs on the reference kernel between two subgraphs and is listed
-// by fallback_nodes(), so nothing is silently dropped.
+// nearest resize, softmax over a non-last axis, 1x1 pooling) runs on the reference kernel
+// between two subgraphs and is listed by fallback_nodes(), so nothing is silently dropped.
+// A zero node (NB201's "none") is a constant: its buffer is zeroed once at prepare() and read
+// by the subgraphs as an input, so it splits nothing.
 //
 // Mapping: relu/relu6 -> clamp; swish -> sigmoid * x; hard_sigmoid -> clamp(x/6 + 1/2, 0, 1);
 // an unfolded batch_norm -> multiply + add by per-channel constants; avg_pool with

@@ -1,0 +1,122 @@
+// hwnas measure | run: ground truth on this host.
+//
+//   hwnas measure efficientnet-b0 --backend xnnpack --threads 2
+//   hwnas measure mobilenetv2-1.0 --json --budget-s 5
+//   hwnas run mobilenetv2-1.0 --input in.npy --output out.npy --seed 1
+//
+// `measure` times a model under the protocol of measure/timing.h (warm-up, repeat until the
+// 95% CI of the median is within +-1% or the budget is spent; noisy runs are flagged).
+// `run` runs one input given in the ONNX layout (NCHW float32 .npy) and writes the output
+// (NCHW for images) so hwnas and an ONNX runtime can be compared on the same weights.
+// Weights come from --seed (deterministic init) or --weights (an hwnas weight file).
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "command.h"
+#include "hwnas/core/error.h"
+#include "hwnas/measure/measure_model.h"
+#include "hwnas/runtime/backend.h"
+#include "hwnas/runtime/npy.h"
+#include "hwnas/space/model_ref.h"
+
+namespace hwnas::cli {
+namespace {
+
+struct CommonArgs {
+  std::string model;
+  models::ModelOverrides overrides;
+  std::string backend = "xnnpack";
+  int threads = 1;
+  uint64_t seed = 0;
+  std::string weights;  // empty: init from seed
+};
+
+void add_common(CLI::App& cmd, CommonArgs& a) {
+  cmd.add_option("model", a.model,
+                 "a built-in model (efficientnet-b0, mobilenetv2-1.0, ...), <space>:<arch>, or a graph JSON file")
+      ->required();
+  cmd.add_option("--resolution", a.overrides.resolution, "input height and width (default: the model's own)")
+      ->check(CLI::Range(1, 100000));
+  cmd.add_option("--classes", a.overrides.classes, "number of output classes (default: the model's own)")
+      ->check(CLI::Range(1, 1000000));
+  cmd.add_option("--backend", a.backend, "reference | xnnpack")->check(CLI::IsMember(runtime::backend_names()));
+  cmd.add_option("--threads", a.threads, "worker threads (xnnpack)")->check(CLI::Range(1, 1024));
+  cmd.add_option("--seed", a.seed, "seed of the initial weights (and of measure's input values)");
+  cmd.add_option("--weights", a.weights, "an hwnas weight file (.hwnasw) instead of seeded weights");
+}
+
+std::optional<runtime::Weights> load_weights_arg(const CommonArgs& a, const ir::Graph& g) {
+  if (a.weights.empty()) return std::nullopt;
+  return runtime::load_weights(a.weights, g);
+}
+
+void add_measure(CLI::App& app) {
+  auto* cmd = app.add_subcommand("measure", "Measure a model's latency on this host (timing protocol, noise flagged)");
+  auto a = std::make_shared<CommonArgs>();
+  auto budget = std::make_shared<double>(10.0);
+  auto json = std::make_shared<bool>(false);
+  auto no_pin = std::make_shared<bool>(false);
+  add_common(*cmd, *a);
+  cmd->add_option("--budget-s", *budget, "time budget in seconds before giving up on +-1% (default 10)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--json", *json, "print JSON: median_ms, p10_ms, p90_ms, cv, runs, backend, threads, noisy, ...");
+  cmd->add_flag("--no-pin", *no_pin, "do not pin to CPUs (sched_setaffinity)");
+  cmd->callback([a, budget, json, no_pin] {
+    const ir::Graph g = space::load_model(a->model, a->overrides);
+    measure::MeasureOptions o;
+    o.backend = a->backend;
+    o.threads = a->threads;
+    o.seed = a->seed;
+    o.pin = !*no_pin;
+    o.timing.budget_s = *budget;
+    const measure::Measurement m = measure::measure_model(g, o, load_weights_arg(*a, g));
+    if (*json)
+      fmt::print("{}\n", measure::to_json(m).dump(2));
+    else
+      fmt::print("{}\n", measure::to_text(m));
+  });
+}
+
+void add_run(CLI::App& app) {
+  auto* cmd = app.add_subcommand("run", "Run a model on one NCHW float32 .npy input and write the output .npy");
+  auto a = std::make_shared<CommonArgs>();
+  a->backend = "reference";
+  auto input = std::make_shared<std::string>();
+  auto output = std::make_shared<std::string>();
+  add_common(*cmd, *a);
+  cmd->add_option("--input", *input, "input .npy, float32, NCHW (ONNX layout) for image models")->required();
+  cmd->add_option("--output", *output, "output .npy (NCHW for 4-D outputs, else as is)")->required();
+  cmd->callback([a, input, output] {
+    const ir::Graph g = space::load_model(a->model, a->overrides);
+    if (g.inputs().size() != 1 || g.outputs().size() != 1)
+      fail("model '" + a->model + "'", "has {} inputs and {} outputs; run handles one of each", g.inputs().size(),
+           g.outputs().size());
+    runtime::Tensor x = runtime::read_npy(*input);
+    const ir::Shape& want = g.node(g.inputs()[0]).shape;
+    if (want.rank() == 4) {
+      const ir::Shape nchw{want[0], want[3], want[1], want[2]};
+      if (!(x.shape == nchw))
+        fail(*input, "has shape {}, the model takes {} (NCHW float32)", x.shape.str(), nchw.str());
+      x = runtime::nchw_to_nhwc(x);
+    } else if (!(x.shape == want)) {
+      fail(*input, "has shape {}, the model takes {}", x.shape.str(), want.str());
+    }
+    const auto w = load_weights_arg(*a, g);
+    auto model = runtime::make_backend(a->backend)
+                     ->prepare(g, w ? *w : runtime::init_weights(g, {.seed = a->seed}), {.threads = a->threads});
+    runtime::Tensor y = runtime::run(*model, {x})[0];
+    if (y.shape.rank() == 4) y = runtime::nhwc_to_nchw(y);
+    runtime::write_npy(*output, y);
+    fmt::print("{}: wrote {} {} (computed by {}; {})\n", g.name(), *output, y.shape.str(), a->backend,
+               a->weights.empty() ? fmt::format("weights from seed {}", a->seed) : "weights " + a->weights);
+  });
+}
+
+CommandRegistration measure_reg(30, add_measure);
+CommandRegistration run_reg(35, add_run);
+
+}  // namespace
+}  // namespace hwnas::cli
