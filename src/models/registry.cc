@@ -37,7 +37,8 @@ std::optional<double> mobilenetv2_width(std::string_view name) {
 
 // 0 keeps the model's default; anything else must be a real size.
 int override_or(int value, int fallback, std::string_view name, std::string_view what) {
-  if (value < 0) fail(where(name), "{} override must be positive (or 0 for the model's default {}), got {}", what, fallback, value);
+  if (value < 0)
+    fail(where(name), "{} override must be positive (or 0 for the model's default {}), got {}", what, fallback, value);
   return value == 0 ? fallback : value;
 }
 

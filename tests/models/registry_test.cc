@@ -72,7 +72,8 @@ TEST(Registry, OverridesReachTheRightLayers) {
 }
 
 TEST(Registry, UnknownNamesListTheKnownOnes) {
-  EXPECT_HWNAS_ERROR(builtin_model("efficientnet-b9"), "model 'efficientnet-b9': not a built-in model (did you mean 'efficientnet-b0'?)");
+  EXPECT_HWNAS_ERROR(builtin_model("efficientnet-b9"),
+                     "model 'efficientnet-b9': not a built-in model (did you mean 'efficientnet-b0'?)");
   EXPECT_HWNAS_ERROR(builtin_model("mobilenet-v2-1.0"), "did you mean 'mobilenetv2-1.0'?");
   EXPECT_HWNAS_ERROR(builtin_model("resnet50"), "known: efficientnet-b0, ");
   EXPECT_HWNAS_ERROR(builtin_model("resnet50"), "mobilenetv2-<width> for any positive width");
