@@ -2,7 +2,8 @@
 //
 //   hwnas measure efficientnet-b0 --backend xnnpack --threads 2
 //   hwnas measure mobilenetv2-1.0 --json --budget-s 5
-//   hwnas run mobilenetv2-1.0 --input in.npy --output out.npy --seed 1
+//   hwnas run mobilenetv2-1.0 --input in.npy --output out.npy --seed 1 --save-weights w.hwnasw
+//   hwnas run mobilenetv2-1.0 --input in.npy --output out2.npy --weights w.hwnasw --backend xnnpack
 //
 // `measure` times a model under the protocol of measure/timing.h (warm-up, repeat until the
 // 95% CI of the median is within +-1% or the budget is spent; noisy runs are flagged).
@@ -86,10 +87,12 @@ void add_run(CLI::App& app) {
   a->backend = "reference";
   auto input = std::make_shared<std::string>();
   auto output = std::make_shared<std::string>();
+  auto save_weights = std::make_shared<std::string>();
   add_common(*cmd, *a);
   cmd->add_option("--input", *input, "input .npy, float32, NCHW (ONNX layout) for image models")->required();
   cmd->add_option("--output", *output, "output .npy (NCHW for 4-D outputs, else as is)")->required();
-  cmd->callback([a, input, output] {
+  cmd->add_option("--save-weights", *save_weights, "also write the weights used to this .hwnasw file");
+  cmd->callback([a, input, output, save_weights] {
     const ir::Graph g = space::load_model(a->model, a->overrides);
     if (g.inputs().size() != 1 || g.outputs().size() != 1)
       fail("model '" + a->model + "'", "has {} inputs and {} outputs; run handles one of each", g.inputs().size(),
@@ -104,9 +107,10 @@ void add_run(CLI::App& app) {
     } else if (!(x.shape == want)) {
       fail(*input, "has shape {}, the model takes {}", x.shape.str(), want.str());
     }
-    const auto w = load_weights_arg(*a, g);
-    auto model = runtime::make_backend(a->backend)
-                     ->prepare(g, w ? *w : runtime::init_weights(g, {.seed = a->seed}), {.threads = a->threads});
+    const auto loaded = load_weights_arg(*a, g);
+    const runtime::Weights w = loaded ? *loaded : runtime::init_weights(g, {.seed = a->seed});
+    if (!save_weights->empty()) runtime::save_weights(*save_weights, g, w);
+    auto model = runtime::make_backend(a->backend)->prepare(g, w, {.threads = a->threads});
     runtime::Tensor y = runtime::run(*model, {x})[0];
     if (y.shape.rank() == 4) y = runtime::nhwc_to_nchw(y);
     runtime::write_npy(*output, y);
