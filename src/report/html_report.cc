@@ -40,7 +40,7 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 8px; p
 .card .arch { display: block; margin-top: 4px; color: var(--ink); font-size: 11px; word-break: break-all; }
 .figs { display: flex; flex-wrap: wrap; gap: 18px; }
 figure { margin: 0; }
-figcaption { color: var(--muted); font-size: 12px; max-width: 880px; margin-top: 4px; }
+figcaption { color: var(--muted); font-size: 12px; margin-top: 4px; }
 ul.plain { margin: 0; padding-left: 18px; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
@@ -170,9 +170,12 @@ std::string plots_section(const ExperimentOutput& run, const std::vector<PlotAxe
   if (axes.empty()) return s + "<p>Only one metric in this run: nothing to plot against.</p></section>\n";
   const bool single = axes.size() == 1;
   s += "<div class=\"figs\">\n";
+  // One plot gets the full width; several go side by side, two per row on a wide screen.
+  const int width = single ? 880 : 520, height = single ? 520 : 400;
   for (const auto& a : axes) {
-    const ParetoPlot p = single ? pareto_plot(run, a, 880, 520) : pareto_plot(run, a);
-    s += "<figure>\n" + p.svg + "<figcaption>" + escape(p.caption) + " Hover a point for its trial.</figcaption></figure>\n";
+    const ParetoPlot p = pareto_plot(run, a, width, height);
+    s += fmt::format("<figure style=\"width: {}px\">\n", width) + p.svg + "<figcaption>" + escape(p.caption) +
+         " Hover a point for its trial.</figcaption></figure>\n";
   }
   return s + "</div></section>\n";
 }
