@@ -40,7 +40,7 @@ std::string to_text(const Measurement& m) {
   text += "\n  " + m.timing.note;
   if (m.fallback_nodes > 0) text += "\n  " + m.execution;
   if (m.timing.noisy)
-    text += "\n  NOISY: the machine is too busy or unstable for a +-1% median; treat this figure as a rough guide";
+    text += "\n  NOISY: this machine is too busy or unstable for a confident figure; treat it as a rough guide";
   return text;
 }
 

@@ -16,6 +16,7 @@ TimingResult time_samples(const std::function<double()>& run_once_ms, const Timi
   if (!(o.budget_s > 0)) fail("timing", "the time budget must be positive, got {} s", o.budget_s);
   if (!(o.confidence > 0 && o.confidence < 1)) fail("timing", "confidence must be in (0, 1), got {}", o.confidence);
   if (!(o.target_rel_ci > 0)) fail("timing", "the CI target must be positive, got {}", o.target_rel_ci);
+  if (!(o.max_cv > 0)) fail("timing", "max_cv must be positive, got {}", o.max_cv);
 
   const double budget_ms = o.budget_s * 1e3;
   TimingResult r;
@@ -45,13 +46,18 @@ TimingResult time_samples(const std::function<double()>& run_once_ms, const Timi
   }
   if (static_cast<int>(samples.size()) == o.max_runs) r.summary = summarize(samples, o.confidence);
   r.converged = r.summary.ci_rel_half_width() <= o.target_rel_ci;
-  r.noisy = !r.converged;
+  const bool spread = r.summary.cv > o.max_cv;
+  r.noisy = !r.converged || spread;
   r.spent_s = spent_ms / 1e3;
   const double hw = r.summary.ci_rel_half_width();
   const std::string ci = std::isinf(hw) ? std::string("no CI of the median (too few runs)")
                                         : fmt::format("{:.0f}% CI of the median +-{:.2f}%", o.confidence * 100, hw * 100);
-  if (r.converged)
+  if (r.converged && !spread)
     r.note = fmt::format("{} after {} runs", ci, r.summary.runs);
+  else if (r.converged)
+    r.note = fmt::format("noisy: {} after {} runs, but CV {:.1f}% > {:.0f}% (p10 {:.3g} ms, p90 {:.3g} ms): "
+                         "other load on the machine inflates the median",
+                         ci, r.summary.runs, r.summary.cv * 100, o.max_cv * 100, r.summary.p10, r.summary.p90);
   else
     r.note = fmt::format("noisy: {} after {} runs, target +-{:.2f}% not reached ({}; CV {:.1f}%)", ci, r.summary.runs,
                          o.target_rel_ci * 100,

@@ -1,6 +1,8 @@
 // The protocol on synthetic sample streams: no clock is read, so the answers are exact.
 #include "hwnas/measure/timing.h"
 
+#include <cmath>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -35,6 +37,7 @@ TEST(Timing, QuietJitterConvergesToTheTrueMedian) {
   Rng rng(1);
   const TimingResult r = time_samples([&] { return 9.5 + rng.uniform(); }, {});
   EXPECT_TRUE(r.converged);
+  EXPECT_FALSE(r.noisy);  // CV = (1/sqrt(12)) / 10 = 2.9% < 10%
   EXPECT_GT(r.summary.runs, 40);
   EXPECT_LT(r.summary.runs, 300);
   EXPECT_NEAR(r.summary.median, 10.0, 0.1);
@@ -54,6 +57,25 @@ TEST(Timing, NoisyMachineIsFlaggedWhenTheBudgetRunsOut) {
   EXPECT_EQ(r.summary.runs, 100);  // 50 * 5 + 50 * 15 = 1000 ms
   EXPECT_THAT(r.note, HasSubstr("noisy"));
   EXPECT_THAT(r.note, HasSubstr("time budget spent"));
+}
+
+TEST(Timing, ConvergedButWideSpreadIsStillNoisy) {
+  // 3 of every 4 runs take 10 ms, 1 takes 30 ms (another process steals the CPU): the
+  // median is 10 and its CI closes on [10, 10] once the upper rank n-l+1 falls among the
+  // tens, but with k = n/4 slow runs, mean = 10 + 20k/n and sd = 20 sqrt(k(n-k)/(n(n-1)))
+  // -> CV ~ 58% > 10%: flagged.
+  int i = 0;
+  TimingOptions o;
+  o.warmup_runs = 0;
+  o.min_runs = 12;
+  const TimingResult r = time_samples([&] { return (i++ % 4 == 3) ? 30.0 : 10.0; }, o);
+  EXPECT_TRUE(r.converged);
+  EXPECT_TRUE(r.noisy);
+  EXPECT_DOUBLE_EQ(r.summary.median, 10.0);
+  const double n = r.summary.runs, k = r.summary.runs / 4;
+  EXPECT_NEAR(r.summary.cv, 20 * std::sqrt(k * (n - k) / (n * (n - 1))) / (10 + 20 * k / n), 1e-9);
+  EXPECT_THAT(r.note, HasSubstr("> 10%"));
+  EXPECT_THAT(r.note, HasSubstr("other load"));
 }
 
 TEST(Timing, RunLimitAndTooFewRuns) {
@@ -80,6 +102,9 @@ TEST(Timing, BadOptionsAreErrors) {
   o = {};
   o.confidence = 1.0;
   EXPECT_HWNAS_ERROR(time_samples(f, o), "confidence");
+  o = {};
+  o.max_cv = 0;
+  EXPECT_HWNAS_ERROR(time_samples(f, o), "max_cv");
 }
 
 TEST(Timing, TimeFunctionCallsTheFunction) {
