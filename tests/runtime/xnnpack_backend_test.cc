@@ -98,6 +98,7 @@ TEST(XnnpackOps, ShapeOpsSoftmaxPadResize) {
   EXPECT_LT(compare(one_op(ir::OpKind::Reshape, kImage, r)).error, kOpTolerance);
   EXPECT_LT(compare(one_op(ir::OpKind::Flatten, kImage, {})).error, kOpTolerance);
   EXPECT_LT(compare(one_op(ir::OpKind::Softmax, {3, 10}, {})).error, kOpTolerance);
+  EXPECT_LT(compare(one_op(ir::OpKind::Softmax, {1, 3, 4, 10}, {})).error, kOpTolerance);
   ir::Attrs p;
   p.pad_top = 1, p.pad_left = 2, p.pad_bottom = 3, p.pad_right = 0, p.value = 0.5f;
   EXPECT_LT(compare(one_op(ir::OpKind::Pad, kImage, p)).error, kOpTolerance);
@@ -158,6 +159,15 @@ TEST(XnnpackFallback, ConcatNearestAndNonLastSoftmaxAreReportedZeroIsAConstant) 
   const ir::Graph sm = one_op(ir::OpKind::Softmax, {1, 4, 3}, axis1);
   EXPECT_TRUE(xnnpack_unsupported_reason(sm, 1).has_value());
   EXPECT_LT(compare(sm).error, kOpTolerance);
+}
+
+TEST(XnnpackFallback, OneByOnePoolingRunsOnTheReference) {
+  // XNNPACK rejects 1x1 pooling windows; a 1x1 stride-2 pool (a subsampling) still works.
+  for (auto op : {ir::OpKind::AvgPool, ir::OpKind::MaxPool}) {
+    const Compared c = compare(one_op(op, kImage, window(1, 2, ir::Padding::Valid)));
+    EXPECT_LT(c.error, kOpTolerance);
+    EXPECT_EQ(c.fallback, std::vector<int>{1});
+  }
 }
 
 TEST(XnnpackBackend, TwoThreadsGiveTheSameAnswer) {
