@@ -43,6 +43,14 @@ std::string tooltip(const search::Trial& t, const PlotAxes& axes, bool on_front)
   return s;
 }
 
+// The smallest and largest x (or y) over the point sets and `also`.
+std::pair<double, double> value_range(const std::vector<const std::vector<PlotPoint>*>& sets, bool x, double also) {
+  double lo = also, hi = also;
+  for (const auto* set : sets)
+    for (const auto& p : *set) lo = std::min(lo, x ? p.x : p.y), hi = std::max(hi, x ? p.x : p.y);
+  return {lo, hi};
+}
+
 }  // namespace
 
 std::vector<PlotAxes> default_plot_axes(const ExperimentOutput& out) {
@@ -96,8 +104,12 @@ ParetoPlot pareto_plot(const ExperimentOutput& out, const PlotAxes& axes, int wi
     const bool on_x = c.metric == axes.x, on_y = c.metric == axes.y;
     if (!on_x && !on_y) continue;
     const Side bad = c.is_max ? Side::above : Side::below;
-    if (on_x) plot.vline(c.describe(), c.limit, c.hard() ? kHard : kSoft, bad);
-    else plot.hline(c.describe(), c.limit, c.hard() ? kHard : kSoft, bad);
+    // Leave a visible strip of the infeasible side even when no trial lies there: 8% of the
+    // span of the data and the limit.
+    const auto [lo, hi] = value_range({&ok, &infeasible, &front_points}, on_x, c.limit);
+    const double beyond = c.limit + (c.is_max ? 1 : -1) * 0.08 * (hi - lo);
+    if (on_x) plot.vline(c.describe(), c.limit, c.hard() ? kHard : kSoft, bad), plot.include_x(beyond);
+    else plot.hline(c.describe(), c.limit, c.hard() ? kHard : kSoft, bad), plot.include_y(beyond);
     drawn.push_back(c.describe());
   }
   plot.scatter(fmt::format("trials ({})", ok.size()), ok, kTrial);

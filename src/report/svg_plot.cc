@@ -104,8 +104,8 @@ SvgPlot::SvgPlot(std::string x_label, std::string y_label, int width, int height
 
 void SvgPlot::add(Item item) {
   for (const auto& p : item.points) {
-    if (item.kind != Kind::hline) check_finite(p.x, item.legend, "x");
-    if (item.kind != Kind::vline) check_finite(p.y, item.legend, "y");
+    if (uses_x(item.kind)) check_finite(p.x, item.legend, "x");
+    if (uses_y(item.kind)) check_finite(p.y, item.legend, "y");
   }
   items_.push_back(std::move(item));
 }
@@ -122,14 +122,16 @@ void SvgPlot::hline(std::string legend, double y, Style style, Side shade) {
 void SvgPlot::vline(std::string legend, double x, Style style, Side shade) {
   add({Kind::vline, std::move(legend), {{x, 0, ""}}, std::move(style), shade});
 }
+void SvgPlot::include_x(double v) { add({Kind::x_extent, "", {{v, 0, ""}}, {}, Side::none}); }
+void SvgPlot::include_y(double v) { add({Kind::y_extent, "", {{0, v, ""}}, {}, Side::none}); }
 
 std::string SvgPlot::svg() const {
   // Data ranges over every coordinate that is used on each axis.
   double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;
   for (const auto& it : items_)
     for (const auto& p : it.points) {
-      if (it.kind != Kind::hline) x0 = std::min(x0, p.x), x1 = std::max(x1, p.x);
-      if (it.kind != Kind::vline) y0 = std::min(y0, p.y), y1 = std::max(y1, p.y);
+      if (uses_x(it.kind)) x0 = std::min(x0, p.x), x1 = std::max(x1, p.x);
+      if (uses_y(it.kind)) y0 = std::min(y0, p.y), y1 = std::max(y1, p.y);
     }
   if (!(x0 <= x1) || !(y0 <= y1))
     fail("svg plot '" + y_label_ + "' vs '" + x_label_ + "'", "nothing to plot on both axes; add points first");

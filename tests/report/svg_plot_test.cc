@@ -140,6 +140,20 @@ TEST(SvgPlot, RangeIncludesReferenceLinesOutsideTheData) {
   EXPECT_EQ(reference_lines, 1);
 }
 
+TEST(SvgPlot, IncludeExtendsAnAxisWithoutDrawing) {
+  SvgPlot plot("x", "y");
+  plot.scatter("", {{0, 0, ""}, {10, 10, ""}}, {.fill = "#000"});
+  plot.include_x(12);   // 0..12: 2 -> 6 intervals fits 6: axis 0..12, x = 10 at 64 + 480 * 10/12 = 464
+  plot.include_y(-10);  // -10..10: 2 -> 10 intervals > 6, 5 -> 4: axis -10..10, y = 10 at the top
+  const auto xml = check_xml(plot.svg());
+  ASSERT_EQ(xml.error, "");
+  EXPECT_EQ(xml.all("circle")[1]->attrs.at("cx"), "464.0");
+  EXPECT_EQ(xml.all("circle")[1]->attrs.at("cy"), "16.0");
+  EXPECT_EQ(xml.all("circle")[0]->attrs.at("cy"), "176.0");  // 0 is mid-axis now
+  EXPECT_EQ(xml.all("circle").size(), 2u);
+  for (const auto* l : xml.all("line")) EXPECT_EQ(l->attrs.count("stroke"), 0u);  // grid lines only
+}
+
 TEST(SvgPlot, LegendMovesThePlotAreaDownAndEscapesNames) {
   SvgPlot plot("lat <ms>", "acc & \"more\"");
   plot.scatter("trials <all> & 'some'", {{0, 0, "#1 <script>alert(1)</script>"}, {10, 10, ""}}, {.fill = "#000"});

@@ -65,12 +65,18 @@ class SvgPlot {
   void step_line(std::string legend, std::vector<PlotPoint> points, Style style);
   void hline(std::string legend, double y, Style style, Side shade = Side::none);
   void vline(std::string legend, double x, Style style, Side shade = Side::none);
+  // Makes an axis reach `v` although nothing is drawn there, e.g. to leave room for the
+  // shaded side of a reference line that would otherwise sit on the plot's edge.
+  void include_x(double v);
+  void include_y(double v);
 
   // Throws hwnas::Error if nothing with a coordinate on each axis was added.
   std::string svg() const;
 
  private:
-  enum class Kind { scatter, step, hline, vline };
+  enum class Kind { scatter, step, hline, vline, x_extent, y_extent };
+  static bool uses_x(Kind k) { return k != Kind::hline && k != Kind::y_extent; }
+  static bool uses_y(Kind k) { return k != Kind::vline && k != Kind::x_extent; }
   struct Item {
     Kind kind;
     std::string legend;
