@@ -159,6 +159,25 @@ TEST(YamlSpace, FixedValuesMakeNoDecisions) {
   EXPECT_EQ(g.node(g.find("stage1.block1.conv").value()).attrs.kernel_w, 1);
 }
 
+TEST(YamlSpace, StageStrideAndHeadConvAreDecisions) {
+  const auto s = parse_yaml_space(kHead + "stages:\n  - repeat: 2\n    block: {type: mbconv, channels: 16, stride: [1, 2], "
+                                          "expand: 1}\nhead: {channels: [64, 128], activation: hardswish, fc: false}\n",
+                                  "space.yaml");
+  std::vector<std::string> names;
+  for (const auto& d : s->decisions()) names.push_back(d.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"stages[0].stride", "head.channels"}));
+  EXPECT_EQ(s->size(), 4);
+  const ir::Graph g = s->decode(s->parse("stages[0].stride=2,head.channels=128"));
+  // Only the first block strides: 49x10 -> 25x5; the head conv has 128 channels; no FC.
+  EXPECT_EQ(g.node(g.find("stage1.block2.project.conv").value()).shape, (ir::Shape{1, 25, 5, 16}));
+  EXPECT_EQ(g.node(g.outputs()[0]).shape, (ir::Shape{1, 1, 1, 128}));
+  EXPECT_TRUE(g.find("head.hardswish").has_value());
+  expect_error(kHead + "stages:\n  - block: {type: conv, channels: 8}\nhead: {activation: relu}\n",
+               "space.yaml:6: head.activation: applies to the head conv only; set head.channels too");
+  expect_error(kHead + "stages:\n  - block: {type: conv, channels: 8}\nhead: {pool: max}\n",
+               "space.yaml:6: head.pool: unknown pool 'max' (expected global_avg)");
+}
+
 TEST(YamlSpace, PathDetection) {
   EXPECT_TRUE(is_yaml_path("a/b.yaml"));
   EXPECT_TRUE(is_yaml_path("b.yml"));
