@@ -16,7 +16,7 @@ TimingResult time_samples(const std::function<double()>& run_once_ms, const Timi
   if (!(o.budget_s > 0)) fail("timing", "the time budget must be positive, got {} s", o.budget_s);
   if (!(o.confidence > 0 && o.confidence < 1)) fail("timing", "confidence must be in (0, 1), got {}", o.confidence);
   if (!(o.target_rel_ci > 0)) fail("timing", "the CI target must be positive, got {}", o.target_rel_ci);
-  if (!(o.max_cv > 0)) fail("timing", "max_cv must be positive, got {}", o.max_cv);
+  if (!(o.max_spread > 0)) fail("timing", "max_spread must be positive, got {}", o.max_spread);
 
   const double budget_ms = o.budget_s * 1e3;
   TimingResult r;
@@ -46,7 +46,8 @@ TimingResult time_samples(const std::function<double()>& run_once_ms, const Timi
   }
   if (static_cast<int>(samples.size()) == o.max_runs) r.summary = summarize(samples, o.confidence);
   r.converged = r.summary.ci_rel_half_width() <= o.target_rel_ci;
-  const bool spread = r.summary.cv > o.max_cv;
+  const double spread_rel = (r.summary.p90 - r.summary.p10) / r.summary.median;
+  const bool spread = !(spread_rel <= o.max_spread);
   r.noisy = !r.converged || spread;
   r.spent_s = spent_ms / 1e3;
   const double hw = r.summary.ci_rel_half_width();
@@ -55,9 +56,9 @@ TimingResult time_samples(const std::function<double()>& run_once_ms, const Timi
   if (r.converged && !spread)
     r.note = fmt::format("{} after {} runs", ci, r.summary.runs);
   else if (r.converged)
-    r.note = fmt::format("noisy: {} after {} runs, but CV {:.1f}% > {:.0f}% (p10 {:.3g} ms, p90 {:.3g} ms): "
-                         "other load on the machine inflates the median",
-                         ci, r.summary.runs, r.summary.cv * 100, o.max_cv * 100, r.summary.p10, r.summary.p90);
+    r.note = fmt::format("noisy: {} after {} runs, but p10-p90 spans {:.0f}% of the median (> {:.0f}%; "
+                         "p10 {:.3g} ms, p90 {:.3g} ms): other load on the machine inflates the median",
+                         ci, r.summary.runs, spread_rel * 100, o.max_spread * 100, r.summary.p10, r.summary.p90);
   else
     r.note = fmt::format("noisy: {} after {} runs, target +-{:.2f}% not reached ({}; CV {:.1f}%)", ci, r.summary.runs,
                          o.target_rel_ci * 100,
