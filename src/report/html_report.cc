@@ -174,6 +174,10 @@ std::string plots_section(const ExperimentOutput& run, const std::vector<PlotAxe
   const int width = single ? 880 : 520, height = single ? 520 : 400;
   for (const auto& a : axes) {
     const ParetoPlot p = pareto_plot(run, a, width, height);
+    if (p.svg.empty()) {
+      s += "<p>" + escape(p.caption) + "</p>\n";
+      continue;
+    }
     s += fmt::format("<figure style=\"width: {}px\">\n", width) + p.svg + "<figcaption>" + escape(p.caption) +
          " Hover a point for its trial.</figcaption></figure>\n";
   }

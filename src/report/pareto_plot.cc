@@ -95,8 +95,7 @@ ParetoPlot pareto_plot(const ExperimentOutput& out, const PlotAxes& axes, int wi
     else ok.push_back(p);
   }
   const size_t plotted = ok.size() + infeasible.size() + front_points.size();
-  if (plotted == 0)
-    fail("plot " + axes.y + " vs " + axes.x, "no trial has values for both {} and {} yet", axes.x, axes.y);
+  if (plotted == 0) return {"", fmt::format("No trial has values for both {} and {} yet.", axes.x, axes.y)};
 
   SvgPlot plot(metric_label(axes.x), metric_label(axes.y), width, height);
   std::vector<std::string> drawn;

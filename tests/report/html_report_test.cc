@@ -136,6 +136,21 @@ TEST(HtmlReport, ChosenAxesAndEscaping) {
   EXPECT_NE(html.find("no step line"), std::string::npos);
 }
 
+TEST(HtmlReport, ARunWithNoTrialsYetStillGetsAPage) {
+  const auto run = write_nb201_run(temp_dir(), 5);
+  const std::string trials = read_file(run.dir / "trials.csv");
+  write_file_atomic(run.dir / "trials.csv", trials.substr(0, trials.find('\n') + 1));  // header only
+  std::filesystem::remove(run.dir / "pareto.csv");
+  std::filesystem::remove(run.dir / "best.json");
+  const std::string html = read_file(write_report(run.dir));
+  const auto xml = check_xml(html);
+  ASSERT_EQ(xml.error, "");
+  EXPECT_TRUE(xml.all("svg").empty());
+  EXPECT_NE(html.find("No trial has values for both latency_ms and accuracy yet."), std::string::npos);
+  EXPECT_NE(html.find("<div class=\"v\">0 of 300</div>"), std::string::npos);
+  EXPECT_NE(html.find("no ok trial yet"), std::string::npos);
+}
+
 TEST(HtmlReport, BadOptionsAreNamed) {
   const auto run = write_nb201_run(temp_dir(), 20);
   EXPECT_HWNAS_ERROR(write_report(run.dir, {.x = "flops_M"}), "--x: given without --y");

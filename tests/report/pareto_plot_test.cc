@@ -118,12 +118,18 @@ TEST(ParetoPlot, TrialsWithoutBothValuesAreCountedNotPlotted) {
 }
 
 TEST(ParetoPlot, ErrorsNameTheAxes) {
-  ExperimentOutput out = three_objectives();
+  const ExperimentOutput out = three_objectives();
   EXPECT_HWNAS_ERROR(pareto_plot(out, {"latency", "accuracy"}),
                      "plot accuracy vs latency: 'latency' is not a metric of this run (metrics: accuracy, latency_ms, "
                      "sram_kib)");
+}
+
+TEST(ParetoPlot, NothingToPlotYetIsACaptionNotAnError) {
+  ExperimentOutput out = three_objectives();
   for (auto& t : out.trials) t.metrics.erase("sram_kib");
-  EXPECT_HWNAS_ERROR(pareto_plot(out, {"sram_kib", "accuracy"}), "no trial has values for both sram_kib and accuracy");
+  const ParetoPlot p = pareto_plot(out, {"sram_kib", "accuracy"});
+  EXPECT_EQ(p.svg, "");
+  EXPECT_EQ(p.caption, "No trial has values for both sram_kib and accuracy yet.");
 }
 
 }  // namespace

@@ -28,12 +28,11 @@ struct PlotAxes {
 std::vector<PlotAxes> default_plot_axes(const ExperimentOutput& out);
 
 struct ParetoPlot {
-  std::string svg;
+  std::string svg;      // "" when no trial has values for both metrics yet (a run just started)
   std::string caption;  // what is drawn and where it came from, plain text
 };
 
-// Throws hwnas::Error if x or y is not a metric of the run (listing them), or if no trial
-// has values for both.
+// Throws hwnas::Error if x or y is not a metric of the run (listing them).
 ParetoPlot pareto_plot(const ExperimentOutput& out, const PlotAxes& axes, int width = 560, int height = 400);
 
 }  // namespace hwnas::report
