@@ -34,7 +34,7 @@ Measurement measure_model(const ir::Graph& g, const MeasureOptions& o, const std
 std::string to_text(const Measurement& m) {
   const Summary& s = m.timing.summary;
   std::string text = fmt::format(
-      "{}: median {:.3f} ms measured ({}, {} runs, CV {:.1f}%), p10 {:.3f} ms, p90 {:.3f} ms, {} thread{}, {}",
+      "{}: median {:.4g} ms measured ({}, {} runs, CV {:.1f}%), p10 {:.4g} ms, p90 {:.4g} ms, {} thread{}, {}",
       m.model, s.median, m.backend, s.runs, s.cv * 100, s.p10, s.p90, m.threads, m.threads > 1 ? "s" : "",
       m.pinning.note);
   text += "\n  " + m.timing.note;
