@@ -53,7 +53,7 @@ table.sortable th[aria-sort=descending]::after { content: " \25BC"; font-size: 9
 tr.front td { background: #fdf1f2; }
 .scroll table { font-size: 12.5px; }
 .scroll td.arch { white-space: nowrap; }
-td.err { min-width: 280px; font-size: 12px; }
+td.err { min-width: 360px; font-size: 12px; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 9px; font-size: 11px; font-weight: 600; }
 .b-ok { background: #e3f4ea; color: #1e6b3a; } .b-failed { background: #fde2e1; color: #9b1c1c; }
 .b-infeasible { background: #fdf0dc; color: #8a5a00; } .b-front { background: var(--front); color: #fff; }
