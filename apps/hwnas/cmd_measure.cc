@@ -43,9 +43,11 @@ void add_common(CLI::App& cmd, CommonArgs& a) {
       ->check(CLI::Range(1, 100000));
   cmd.add_option("--classes", a.overrides.classes, "number of output classes (default: the model's own)")
       ->check(CLI::Range(1, 1000000));
-  cmd.add_option("--backend", a.backend, "reference | xnnpack")->check(CLI::IsMember(runtime::backend_names()));
-  cmd.add_option("--threads", a.threads, "worker threads (xnnpack)")->check(CLI::Range(1, 1024));
-  cmd.add_option("--seed", a.seed, "seed of the initial weights (and of measure's input values)");
+  cmd.add_option("--backend", a.backend, "reference | xnnpack")
+      ->check(CLI::IsMember(runtime::backend_names()))
+      ->capture_default_str();
+  cmd.add_option("--threads", a.threads, "worker threads (xnnpack)")->check(CLI::Range(1, 1024))->capture_default_str();
+  cmd.add_option("--seed", a.seed, "seed of the initial weights (and of measure's input values)")->capture_default_str();
   cmd.add_option("--weights", a.weights, "an hwnas weight file (.hwnasw) instead of seeded weights");
 }
 
