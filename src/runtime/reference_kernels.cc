@@ -1,8 +1,10 @@
 #include "hwnas/runtime/reference_kernels.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "hwnas/core/error.h"
 #include "hwnas/ir/shape_inference.h"

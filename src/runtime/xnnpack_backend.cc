@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <deque>
 #include <limits>
-#include <mutex>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include <pthreadpool.h>
 #include <xnnpack.h>
@@ -159,10 +163,10 @@ class SubgraphBuilder {
     check(st, where, "node definition");
   }
 
-  // Creates the runtime; the subgraph is no longer needed afterwards.
-  xnn_runtime_t create_runtime(pthreadpool_t pool) {
+  // Creates the runtime; the subgraph is no longer needed afterwards. `where` names the nodes.
+  xnn_runtime_t create_runtime(pthreadpool_t pool, const std::string& where) {
     xnn_runtime_t rt = nullptr;
-    check(xnn_create_runtime_v2(sg_, pool, 0, &rt), "xnnpack", "create_runtime");
+    check(xnn_create_runtime_v2(sg_, pool, 0, &rt), where, "create_runtime");
     return rt;
   }
 
@@ -329,10 +333,12 @@ class XnnpackModel : public PreparedModel {
       for (int x : g_.node(id).inputs) in.push_back(value[real(x)]);
       b.node(id, params_.nodes[id], in, value[id]);
     }
-    RuntimePtr rt(b.create_runtime(pool_.get()));
+    const std::string where = fmt::format("xnnpack subgraph of nodes '{}' .. '{}'", g_.node(members.front()).name,
+                                          g_.node(members.back()).name);
+    RuntimePtr rt(b.create_runtime(pool_.get(), where));
     std::vector<xnn_external_value> bind;
     for (size_t e = 0; e < ext.size(); ++e) bind.push_back({static_cast<uint32_t>(e), ptr_[ext[e]]});
-    check(xnn_setup_runtime(rt.get(), bind.size(), bind.data()), "xnnpack", "setup_runtime");
+    check(xnn_setup_runtime(rt.get(), bind.size(), bind.data()), where, "setup_runtime");
     return rt;
   }
 
