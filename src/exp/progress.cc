@@ -17,6 +17,7 @@ std::string bar(double fraction, int width) {
 std::string ProgressPrinter::line(const Progress& p) {
   const RunSummary s = summarize(*p.info, *p.trials, p.skipped);
   std::string text = fmt::format("{}/{} trials", done(p), p.budget);
+  if (p.replayed) text += fmt::format(" ({} from the store)", p.replayed);
   if (s.failed) text += fmt::format(", {} failed", s.failed);
   if (s.infeasible) text += fmt::format(", {} infeasible", s.infeasible);
   if (p.skipped) text += fmt::format(", {} skipped (cheap limits)", p.skipped);

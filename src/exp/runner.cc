@@ -141,6 +141,7 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
     return known.back();
   };
 
+  auto last_outputs = start;
   for (int64_t next_id = 0; next_id < c.budget_trials;) {
     const double elapsed = elapsed_before + std::chrono::duration<double>(Clock::now() - start).count();
     if (c.budget_seconds && elapsed >= *c.budget_seconds) break;
@@ -190,6 +191,10 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
     next_id += static_cast<int64_t>(round.size());
     store.set("elapsed_s", std::to_string(elapsed_before +
                                           std::chrono::duration<double>(Clock::now() - start).count()));
+    if (Clock::now() - last_outputs > std::chrono::seconds(2)) {  // `hwnas report` works during a run
+      write_outputs(c.output, info, summarize(info, store.trials(), strategy.infeasible_skipped()));
+      last_outputs = Clock::now();
+    }
     if (static_cast<int>(round.size()) < n) break;
   }
 

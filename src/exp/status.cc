@@ -1,5 +1,7 @@
 #include "hwnas/exp/status.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "hwnas/core/error.h"
@@ -57,9 +59,19 @@ std::string format_status(const RunStatus& st, size_t max_front_rows) {
     out += fmt::format("best {} ({}): ", obj.metric, obj.maximize ? "max" : "min");
     out += s.best[o] ? describe_trial(info, s.trials[*s.best[o]]) + "\n" : "none yet\n";
   }
-  out += fmt::format("Pareto front ({} trials):\n", s.front.size());
-  for (size_t i = 0; i < s.front.size() && i < max_front_rows; ++i)
-    out += "  " + describe_trial(info, s.trials[s.front[i]]) + "\n";
+  // The front listed best first in the first objective, as one reads a trade-off curve.
+  std::vector<size_t> front = s.front;
+  if (!info.objectives.empty()) {
+    const auto& first = info.objectives[0];
+    std::stable_sort(front.begin(), front.end(), [&](size_t a, size_t b) {
+      const double va = s.trials[a].metrics.at(first.metric), vb = s.trials[b].metrics.at(first.metric);
+      return first.maximize ? va > vb : va < vb;
+    });
+  }
+  out += fmt::format("Pareto front ({} trials{}):\n", front.size(),
+                     info.objectives.empty() ? "" : ", best " + info.objectives[0].metric + " first");
+  for (size_t i = 0; i < front.size() && i < max_front_rows; ++i)
+    out += "  " + describe_trial(info, s.trials[front[i]]) + "\n";
   if (s.front.size() > max_front_rows) out += fmt::format("  ... {} more in pareto.csv\n", s.front.size() - max_front_rows);
   return out;
 }

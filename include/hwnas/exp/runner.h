@@ -44,7 +44,8 @@ struct RunOptions {
 };
 
 RunInfo run_info(const Experiment& e);
-// Writes trials.db, trials.csv, pareto.csv, best.json and experiment.yaml into config.output.
+// Writes trials.db, trials.csv, pareto.csv, best.json and experiment.yaml into config.output
+// (the CSV and JSON files at least every 2 s during the run, and at the end).
 RunSummary run_experiment(const Experiment& e, const RunOptions& options = {});
 
 }  // namespace hwnas::exp

@@ -1,0 +1,72 @@
+// hwnas search | status: run an experiment file; see where a run stands.
+//
+//   hwnas search examples/nb201-raspi4.yaml
+//   hwnas search examples/nb201-raspi4.yaml --set strategy.name=evolution --set budget.trials=100
+//   hwnas status runs/nb201-raspi4
+//
+// `search` resumes when the output folder already holds a run with the same settings (a
+// finished run returns at once), shows a progress bar on a terminal (plain lines every 25
+// trials otherwise, or with --plain), and ends by printing the status and the output files.
+// `status` reads the trial store read-only, so it works while a search is running.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "command.h"
+#include "hwnas/exp/config.h"
+#include "hwnas/exp/experiment.h"
+#include "hwnas/exp/progress.h"
+#include "hwnas/exp/runner.h"
+#include "hwnas/exp/status.h"
+
+namespace hwnas::cli {
+namespace {
+
+struct SearchArgs {
+  std::string file;
+  std::vector<std::string> sets;
+  bool plain = false;
+  int every = 25;
+};
+
+void run_search(const SearchArgs& a) {
+  exp::Experiment e = exp::build_experiment(exp::load_config(a.file, a.sets));
+  const auto& c = e.config;
+  fmt::print(stderr, "hwnas search: {} (space {}, strategy {} seed {}, budget {} trials, {} worker{}) -> {}\n", c.name,
+             e.space->name(), c.strategy.name, c.strategy.seed, c.budget_trials, c.workers, c.workers == 1 ? "" : "s",
+             c.output.string());
+  exp::ProgressPrinter printer(stderr, !a.plain && ::isatty(STDERR_FILENO), a.every);
+  exp::run_experiment(e, {.on_progress = [&](const exp::Progress& p) { printer.update(p); }});
+  fmt::print("{}", exp::format_status(exp::read_status(c.output), 10));
+  fmt::print("results in {}: trials.csv, pareto.csv, best.json, experiment.yaml, trials.db\n"
+             "(`hwnas status {}` during or after a run; `hwnas report {}` for an HTML page)\n",
+             c.output.string(), c.output.string(), c.output.string());
+}
+
+CommandRegistration search_command(50, [](CLI::App& app) {
+  auto* cmd = app.add_subcommand("search", "Run (or resume) an architecture search from an experiment file");
+  auto a = std::make_shared<SearchArgs>();
+  cmd->add_option("experiment", a->file, "the experiment file (YAML; see examples/nb201-raspi4.yaml)")->required();
+  cmd->add_option("--set", a->sets, "override a setting: dotted.key=value (YAML value), e.g. budget.trials=100")
+      ->take_all()
+      ->allow_extra_args(false);
+  cmd->add_flag("--plain", a->plain, "plain progress lines even on a terminal");
+  cmd->add_option("--every", a->every, "plain progress: one line every N trials")->check(CLI::Range(1, 1000000));
+  cmd->callback([a] { run_search(*a); });
+});
+
+CommandRegistration status_command(60, [](CLI::App& app) {
+  auto* cmd = app.add_subcommand("status", "Show where a search stands (during or after the run)");
+  auto dir = std::make_shared<std::string>();
+  auto rows = std::make_shared<size_t>(20);
+  cmd->add_option("output", *dir, "the output folder of `hwnas search`")->required();
+  cmd->add_option("--front", *rows, "Pareto front rows to list");
+  cmd->callback([dir, rows] { fmt::print("{}", exp::format_status(exp::read_status(*dir), *rows)); });
+});
+
+}  // namespace
+}  // namespace hwnas::cli
