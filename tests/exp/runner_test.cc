@@ -104,11 +104,11 @@ TEST(Runner, TheWorkerCountDoesNotChangeTheTrials) {
 
 TEST(Runner, FailingAndTimedOutTrialsAreRecordedAndTheSearchGoesOn) {
   const auto dir = hwnas::testing::temp_dir();
-  Experiment e = make(dir, "random", 16, {"trial_timeout_s=0.2", "workers=2"});
+  Experiment e = make(dir, "random", 16, {"trial_timeout_s=0.5", "workers=2"});
   std::atomic<int> calls{0};
   replace_metric(e, "accuracy", [&calls](const std::string& arch) -> double {
     const int n = calls++;
-    if (n == 3) std::this_thread::sleep_for(std::chrono::milliseconds(600));  // beyond the timeout
+    if (n == 3) std::this_thread::sleep_for(std::chrono::seconds(3));  // beyond the timeout (abandoned)
     if (arch.find("avg_pool_3x3~0|+") != std::string::npos) throw Error("acc", "cannot train " + arch);
     return 50.0;
   });
@@ -116,7 +116,7 @@ TEST(Runner, FailingAndTimedOutTrialsAreRecordedAndTheSearchGoesOn) {
   ASSERT_EQ(s.trials.size(), 16u);  // failed trials count against the budget
   int timed_out = 0, thrown = 0;
   for (const auto& t : s.trials) {
-    if (t.error.find("timed out after 0.2 s") != std::string::npos) ++timed_out;
+    if (t.error.find("timed out after 0.5 s") != std::string::npos) ++timed_out;
     if (t.error.find("acc: cannot train") != std::string::npos) ++thrown;
     if (t.status == search::TrialStatus::Failed) EXPECT_FALSE(t.error.empty());
     else EXPECT_EQ(t.metrics.at("accuracy"), 50.0);
@@ -125,6 +125,22 @@ TEST(Runner, FailingAndTimedOutTrialsAreRecordedAndTheSearchGoesOn) {
   EXPECT_GT(thrown, 0);
   EXPECT_EQ(s.failed, timed_out + thrown);
   EXPECT_EQ(s.ok + s.failed, 16);
+}
+
+TEST(Runner, ATimeBudgetStopsStartingNewRounds) {
+  const auto dir = hwnas::testing::temp_dir();
+  Experiment e = make(dir, "random", 1000, {"budget.seconds=0.3", "workers=1"});
+  const auto acc = table(cifar10_csv(), "test_acc_200ep");
+  replace_metric(e, "accuracy", [&acc](const std::string& arch) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return acc.at(arch);
+  });
+  const RunSummary s = run_experiment(e);
+  // 10 ms per trial on one worker: about 30 trials fit in 0.3 s (whole rounds of 8; the round
+  // under way at the deadline is finished). Far fewer than the 1000-trial budget.
+  EXPECT_GE(s.trials.size(), 8u);
+  EXPECT_LE(s.trials.size(), 200u);
+  EXPECT_EQ(s.trials.size() % kRoundSize, 0u);
 }
 
 TEST(Runner, HardLimitsOnExpensiveMetricsMakeInfeasibleTrialsAndSoftOnesPenalties) {
