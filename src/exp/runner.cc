@@ -111,6 +111,9 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
   FolderLock lock(c.output);
   TrialStore store = TrialStore::open(c.output / "trials.db", TrialStore::Mode::ReadWrite);
   check_or_record_settings(store, e);
+  // The budget may change between resumes; remember the first so a replay error can name it.
+  const std::string first_budget = store.get("first_budget_trials").value_or(std::to_string(c.budget_trials));
+  store.set("first_budget_trials", first_budget);
   const RunInfo info = run_info(e);
   store.set("info", info.to_json().dump());
   write_file_atomic(c.output / "experiment.yaml", c.effective_yaml());
@@ -159,11 +162,18 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
       const int64_t id = next_id + static_cast<int64_t>(k);
       search::Trial base = base_trial(id, round[k]);
       if (auto it = stored.find(id); it != stored.end()) {
-        if (it->second.arch_str != round[k].arch_str)
+        if (it->second.arch_str != round[k].arch_str) {
+          const std::string budget_note =
+              first_budget == std::to_string(c.budget_trials)
+                  ? ""
+                  : fmt::format(" The run was started with budget.trials={} (now {}), and strategy '{}' plans by "
+                                "its budget: restore it, or pick a strategy that does not (e.g. evolution).",
+                                first_budget, c.budget_trials, c.strategy.name);
           fail(store.file().string(),
                "trial {}: the strategy now proposes {} but the stored run has {}; the configuration no longer "
-               "reproduces the stored search. Use a new output folder (--set output=...).",
-               id, round[k].arch_str, it->second.arch_str);
+               "reproduces the stored search.{} Or use a new output folder (--set output=...).",
+               id, round[k].arch_str, it->second.arch_str, budget_note);
+        }
         results[k] = it->second;
         results[k].arch = round[k].arch;
         ++p.replayed;

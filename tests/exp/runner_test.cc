@@ -186,6 +186,22 @@ TEST(Runner, ASettingThatChangesTheSearchIsRefusedOnResume) {
   run_experiment(make(dir, "random", 8, {"workers=1"}));  // the worker count may change
 }
 
+TEST(Runner, AReplayThatDivergesIsAnErrorThatNamesTheBudgetWhenItChanged) {
+  const auto dir = hwnas::testing::temp_dir();
+  run_experiment(make(dir, "random", 8));
+  // Forge a stored trial that the strategy will not re-propose.
+  {
+    auto store = TrialStore::open(dir / "out/trials.db", TrialStore::Mode::ReadWrite);
+    auto ts = store.trials();
+    ts[3].arch_str = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
+    store.add(ts[3], 0);
+  }
+  EXPECT_HWNAS_ERROR(run_experiment(make(dir, "random", 8)),
+                     "trial 3: the strategy now proposes");
+  EXPECT_HWNAS_ERROR(run_experiment(make(dir, "random", 16)),
+                     "The run was started with budget.trials=8 (now 16)");
+}
+
 TEST(Runner, OneSearchPerOutputFolder) {
   const auto dir = hwnas::testing::temp_dir();
   std::filesystem::create_directories(dir / "out");
