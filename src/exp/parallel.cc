@@ -73,6 +73,21 @@ void run_parallel(std::vector<Task> tasks, int workers, double timeout_s,
   bool abandoned_any = false;
   const auto timeout = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_s));
 
+  // Whatever happens below (on_done may throw, e.g. a full disk), no thread is left joinable:
+  // queued tasks are cancelled, finished threads joined, possibly stuck ones detached.
+  struct Finish {
+    Batch& b;
+    std::vector<std::thread>& threads;
+    bool& abandoned;
+    ~Finish() {
+      {
+        std::lock_guard g(b.m);
+        b.next = b.tasks.size();
+      }
+      for (auto& t : threads) abandoned ? t.detach() : t.join();
+    }
+  } finish{*b, joinable, abandoned_any};
+
   std::unique_lock lock(b->m);
   for (size_t reported = 0; reported < n;) {
     if (!b->finished.empty()) {
@@ -110,11 +125,6 @@ void run_parallel(std::vector<Task> tasks, int workers, double timeout_s,
       ++reported;
     }
     if (reported < n && b->finished.empty()) b->cv.wait_until(lock, next_deadline);
-  }
-  lock.unlock();
-  for (auto& t : joinable) {
-    if (abandoned_any) t.detach();  // one of them may be stuck in an abandoned task
-    else t.join();
   }
 }
 

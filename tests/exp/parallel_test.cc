@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "hwnas/core/error.h"
+#include "testing.h"
 
 namespace hwnas::exp {
 namespace {
@@ -75,6 +76,26 @@ TEST(Parallel, AHungTaskTimesOutAndTheOthersStillRunOnOneWorker) {
   EXPECT_EQ(errors[2], "");
   EXPECT_LT(took, 2.0);
   *release = true;  // lets the abandoned thread end
+}
+
+}  // namespace
+}  // namespace hwnas::exp
+
+namespace hwnas::exp {
+namespace {
+
+TEST(Parallel, AnErrorInTheCallbackCancelsTheRestAndLeavesNoThreadBehind) {
+  std::atomic<int> ran{0};
+  std::vector<Task> tasks;
+  for (int i = 0; i < 50; ++i)
+    tasks.push_back([&ran] {
+      ++ran;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      return search::Trial{};
+    });
+  EXPECT_HWNAS_ERROR(run_parallel(std::move(tasks), 2, 0, [](size_t, TaskOutcome) { throw Error("trials.db", "disk full"); }),
+                     "trials.db: disk full");
+  EXPECT_LT(ran.load(), 50);  // queued tasks were cancelled (and the process did not terminate)
 }
 
 }  // namespace
