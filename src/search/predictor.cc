@@ -3,21 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 #include "hwnas/core/error.h"
 #include "hwnas/search/params.h"
 
 namespace hwnas::search {
-namespace {
-
-// Probabilists' Gauss-Hermite rule with 5 nodes: E[f(Z)] for Z ~ N(0, 1) is
-// sum_i w_i f(z_i), exact for polynomials up to degree 9. Weights sum to 1.
-constexpr double kNodes[5] = {-2.856970013872806, -1.355626179974266, 0.0, 1.355626179974266, 2.856970013872806};
-constexpr double kWeights[5] = {0.011257411327721, 0.222075922005613, 0.533333333333333, 0.222075922005613,
-                                0.011257411327721};
-constexpr double kOptimism = 3.0;  // std devs: a candidate this lucky that still cannot improve is skipped
-
-}  // namespace
 
 PredictorSearch::PredictorSearch(const SearchProblem& problem, uint64_t seed,
                                  const std::map<std::string, double>& params)
@@ -25,7 +16,9 @@ PredictorSearch::PredictorSearch(const SearchProblem& problem, uint64_t seed,
   Params p("predictor", params,
            {{"init", 10, 1, 1e6, "random archs before the surrogate is used"},
             {"pool", 20000, 10, 1e7, "candidates ranked per ask (the whole space when it is this small)"},
-            {"trees", 20, 2, 1000, "trees of the random-forest surrogate"}});
+            {"trees", 20, 2, 1000, "trees of the random-forest surrogate"},
+            {"extreme", 3, 0, 1e6, "every n-th guided ask improves one expensive objective alone (0: never)"}});
+  extreme_ = p.integer("extreme");
   init_ = p.integer("init");
   pool_ = p.integer("pool");
   forest_options_.trees = p.integer("trees");
@@ -35,21 +28,28 @@ PredictorSearch::PredictorSearch(const SearchProblem& problem, uint64_t seed,
 std::optional<PredictorSearch::Candidate> PredictorSearch::candidate(const space::Arch& a) {
   auto metrics = cheap(a);
   if (!metrics) return std::nullopt;
-  if (is_cheap_.empty())
+  if (is_cheap_.empty()) {
     for (const Objective& o : objectives()) is_cheap_.push_back(metrics->count(o.metric) > 0);
-  Candidate c{a, Point(objectives().size(), 0.0)};
-  for (size_t k = 0; k < objectives().size(); ++k) {
-    if (!is_cheap_[k]) continue;
-    auto it = metrics->find(objectives()[k].metric);
-    if (it == metrics->end())
-      fail("cheap metrics of " + space().to_string(a), "lack objective '{}' which other candidates have",
-           objectives()[k].metric);
-    c.known[k] = it->second;
+    for (const auto& [name, value] : *metrics) cheap_names_.push_back(name);
   }
+  Candidate c;
+  c.arch = a;
+  c.known.assign(objectives().size(), 0.0);
+  for (size_t k = 0; k < objectives().size(); ++k)
+    if (is_cheap_[k]) c.known[k] = cheap_value(*metrics, objectives()[k].metric, a);
+  for (const std::string& name : cheap_names_) c.numeric.push_back(cheap_value(*metrics, name, a));
   return c;
 }
 
-const std::vector<PredictorSearch::Candidate>& PredictorSearch::candidates() {
+double PredictorSearch::cheap_value(const std::map<std::string, double>& metrics, const std::string& name,
+                                    const space::Arch& a) const {
+  auto it = metrics.find(name);
+  if (it == metrics.end())
+    fail("cheap metrics of " + space().to_string(a), "lack '{}' which other candidates have", name);
+  return it->second;
+}
+
+std::vector<PredictorSearch::Candidate>& PredictorSearch::candidates() {
   if (!whole_space_ && space().size() <= pool_) {
     whole_space_ = true;
     for (const space::Arch& a : space().enumerate(pool_))
@@ -73,10 +73,18 @@ const std::vector<PredictorSearch::Candidate>& PredictorSearch::candidates() {
 
 void PredictorSearch::fit() {
   stale_ = false;
+  ++fits_;
   std::vector<space::Arch> x;
+  std::vector<std::vector<double>> numeric;
   std::vector<Point> points;
-  for (const Trial& t : trials())
-    if (t.status == TrialStatus::Ok) x.push_back(t.arch), points.push_back(point(t));
+  for (const Trial& t : trials()) {
+    if (t.status != TrialStatus::Ok) continue;
+    auto c = candidate(t.arch);
+    if (!c) continue;  // the cheap metrics changed their mind: no features to learn from
+    x.push_back(t.arch);
+    numeric.push_back(std::move(c->numeric));
+    points.push_back(point(t));
+  }
   if (x.empty()) return;
   for (size_t k = 0; k < objectives().size(); ++k) {
     if (is_cheap_[k]) continue;
@@ -84,15 +92,34 @@ void PredictorSearch::fit() {
     for (const Point& p : points) y.push_back(p[k]);
     Rng fit_rng = rng().fork(trials().size() * 31 + k);
     models_[k].emplace(forest_options_);
-    models_[k]->fit(space().decisions(), x, y, fit_rng);
+    models_[k]->fit(space().decisions(), x, numeric, y, fit_rng);
   }
 }
 
-void PredictorSearch::belief(const Candidate& c, Point& mean, Point& stddev) const {
-  mean = c.known;
-  stddev.assign(mean.size(), 0.0);
-  for (size_t k = 0; k < mean.size(); ++k)
-    if (!is_cheap_[k]) std::tie(mean[k], stddev[k]) = models_[k]->predict(c.arch);
+PredictorSearch::Belief PredictorSearch::belief(const Candidate& c) const {
+  Belief b;
+  const size_t m = objectives().size();
+  const int trees = forest_options_.trees;
+  b.samples.assign(trees, c.known);
+  for (size_t k = 0; k < m; ++k) {
+    if (is_cheap_[k]) continue;
+    std::vector<double> v = models_[k]->predict_trees(c.arch, c.numeric);
+    for (int t = 0; t < trees; ++t) b.samples[t][k] = v[t];
+  }
+  b.mean = c.known;
+  b.optimistic = c.known;
+  for (size_t k = 0; k < m; ++k) {
+    if (is_cheap_[k]) continue;
+    double sum = 0, sum2 = 0, top = b.samples[0][k];
+    for (const Point& p : b.samples) {
+      sum += p[k], sum2 += p[k] * p[k];
+      top = objectives()[k].maximize ? std::max(top, p[k]) : std::min(top, p[k]);
+    }
+    b.mean[k] = sum / trees;
+    b.optimistic[k] = top;
+    b.spread += std::sqrt(std::max(0.0, sum2 / trees - b.mean[k] * b.mean[k]));
+  }
+  return b;
 }
 
 std::optional<space::Arch> PredictorSearch::propose() {
@@ -103,80 +130,109 @@ std::optional<space::Arch> PredictorSearch::propose() {
     if (a && is_cheap_.empty()) candidate(*a);  // learns which objectives are cheap
     return a;
   }
-  const std::vector<Candidate>& pool = candidates();
-  if (pool.empty()) return std::nullopt;
   if (stale_) fit();
+  for (size_t k = 0; k < objectives().size(); ++k)
+    if (!is_cheap_[k] && !models_[k]) return random_fresh();  // nothing to learn from yet
+  std::vector<Candidate>& pool = candidates();
+  if (pool.empty()) return std::nullopt;
+  // Beliefs change only when the surrogates are refitted: a round of asks reuses them.
+  for (Candidate& c : pool)
+    if (c.fit != fits_) c.belief = belief(c), c.fit = fits_;
 
   const size_t m = objectives().size();
-  std::vector<Point> means(pool.size()), sds(pool.size());
-  for (size_t i = 0; i < pool.size(); ++i) belief(pool[i], means[i], sds[i]);
 
   // The front: unpenalised Ok trials, plus pending archs at their predicted means.
   std::vector<Point> front_pts;
   for (const Trial& t : trials())
     if (t.status == TrialStatus::Ok && t.penalty == 0) front_pts.push_back(point(t));
-  for (const Candidate& c : pending_) {
-    Point mean, sd;
-    belief(c, mean, sd);
-    front_pts.push_back(mean);
-  }
+  for (const Candidate& c : pending_) front_pts.push_back(belief(c).mean);
   std::vector<Point> front;
   for (size_t i : pareto_front(front_pts, objectives())) front.push_back(front_pts[i]);
 
   // Reference point: 10% of the range beyond the worst value seen or predicted.
-  Point worst = means[0], best = means[0];
+  Point worst = pool[0].belief.mean, best = pool[0].belief.mean;
   auto widen = [&](const Point& p) {
     for (size_t k = 0; k < m; ++k) {
-      double sign = objectives()[k].maximize ? 1 : -1;
+      const double sign = objectives()[k].maximize ? 1 : -1;
       if (sign * p[k] < sign * worst[k]) worst[k] = p[k];
       if (sign * p[k] > sign * best[k]) best[k] = p[k];
     }
   };
   for (const Point& p : front_pts) widen(p);
-  for (const Point& p : means) widen(p);
+  for (const Candidate& c : pool) widen(c.belief.mean);
   Point ref(m);
   for (size_t k = 0; k < m; ++k) {
-    double span = std::max(std::abs(best[k] - worst[k]), 1e-9);
+    const double span = std::max(std::abs(best[k] - worst[k]), 1e-9);
     ref[k] = worst[k] + (objectives()[k].maximize ? -0.1 : 0.1) * span;
   }
   const HypervolumeImprovement hvi(front, objectives(), ref);
 
+  // Every `extreme`-th model-guided ask pushes one expensive objective alone (cycling through
+  // them): the fresh neighbours of its 3 best trials (candidates by mutation of the best, as
+  // BANANAS does) and the pool are ranked by the probability of beating its best value. The
+  // front's ends are where constrained optima lie (best accuracy under a latency limit), and a
+  // search that only spreads along the front reaches them late.
   std::vector<size_t> expensive;
   for (size_t k = 0; k < m; ++k)
     if (!is_cheap_[k]) expensive.push_back(k);
-
-  size_t best_index = 0, best_sd_index = 0;
-  double best_ehvi = 0, best_sd = -1;
-  Point y;
-  for (size_t i = 0; i < pool.size(); ++i) {
-    const Point& mean = means[i];
-    const Point& sd = sds[i];
-    double total_sd = 0;
-    for (size_t k : expensive) total_sd += sd[k];
-    if (total_sd > best_sd) best_sd = total_sd, best_sd_index = i;
-    Point optimistic = mean;
-    for (size_t k : expensive) optimistic[k] += (objectives()[k].maximize ? kOptimism : -kOptimism) * sd[k];
-    bool hopeless = false;
-    for (const Point& f : front) hopeless = hopeless || f == optimistic || dominates(f, optimistic, objectives());
-    if (hopeless) continue;
-    // E[HV(front + y) - HV(front)] over the tensor grid of quadrature nodes.
-    double ehvi = 0;
-    std::vector<int> node(expensive.size(), 0);
-    while (true) {
-      y = mean;
-      double weight = 1;
-      for (size_t j = 0; j < expensive.size(); ++j) {
-        y[expensive[j]] += kNodes[node[j]] * sd[expensive[j]];
-        weight *= kWeights[node[j]];
+  ++guided_asks_;
+  if (extreme_ > 0 && !expensive.empty() && guided_asks_ % extreme_ == 0) {
+    const size_t k = expensive[(guided_asks_ / extreme_) % expensive.size()];
+    const double sign = objectives()[k].maximize ? 1 : -1;
+    std::vector<std::pair<double, size_t>> ranked;  // (-sign * value, trial index)
+    for (size_t i = 0; i < trials().size(); ++i)
+      if (trials()[i].status == TrialStatus::Ok && trials()[i].penalty == 0)
+        ranked.emplace_back(-sign * point(trials()[i])[k], i);
+    std::sort(ranked.begin(), ranked.end());
+    const double incumbent = -ranked[0].first;
+    std::vector<Candidate> local;
+    for (size_t r = 0; r < std::min<size_t>(3, ranked.size()); ++r)
+      for (const space::Arch& a : space().neighbours(trials()[ranked[r].second].arch))
+        if (!asked(a) && std::none_of(local.begin(), local.end(), [&](const Candidate& c) { return c.arch == a; }))
+          if (auto c = candidate(a)) {
+            c->belief = belief(*c);
+            local.push_back(std::move(*c));
+          }
+    // Probability of improvement (share of trees above the incumbent), ties by expected
+    // improvement, then by the earlier candidate (neighbours first).
+    const Candidate* chosen = nullptr;
+    std::pair<int, double> best_pi = {-1, 0.0};
+    auto consider = [&](const Candidate& c) {
+      std::pair<int, double> score = {0, 1e-9 * sign * c.belief.mean[k]};
+      for (const Point& y : c.belief.samples) {
+        const double gain = sign * y[k] - incumbent;
+        score.first += gain > 0;
+        score.second += std::max(0.0, gain);
       }
-      ehvi += weight * hvi(y);
-      size_t j = 0;
-      while (j < node.size() && ++node[j] == 5) node[j++] = 0;
-      if (j == node.size()) break;
-    }
-    if (ehvi > best_ehvi) best_ehvi = ehvi, best_index = i;
+      if (score > best_pi) best_pi = score, chosen = &c;
+    };
+    for (const Candidate& c : local) consider(c);
+    for (const Candidate& c : pool) consider(c);
+    pending_.push_back(*chosen);
+    return chosen->arch;
   }
-  const Candidate chosen = pool[best_ehvi > 0 ? best_index : best_sd_index];
+
+  // Probability of improving the front (the share of trees whose prediction is not dominated
+  // by it), ties broken by the expected hypervolume improvement. Hopeless candidates (even the
+  // most optimistic tree cannot improve the front) are skipped. Ties: the earlier candidate.
+  size_t best_index = 0, widest = 0;
+  std::pair<int, double> best_score = {0, 0.0};  // (trees that improve, mean improvement)
+  for (size_t i = 0; i < pool.size(); ++i) {
+    const Belief& b = pool[i].belief;
+    if (b.spread > pool[widest].belief.spread) widest = i;
+    bool hopeless = false;
+    for (const Point& f : front) hopeless = hopeless || f == b.optimistic || dominates(f, b.optimistic, objectives());
+    if (hopeless) continue;
+    std::pair<int, double> score = {0, 0.0};
+    for (const Point& y : b.samples) {
+      const double gain = hvi(y);
+      score.first += gain > 0;
+      score.second += gain / static_cast<double>(b.samples.size());
+    }
+    if (score > best_score) best_score = score, best_index = i;
+  }
+  // Nothing can improve the front: learn where the surrogate is least sure.
+  const Candidate chosen = pool[best_score.first > 0 ? best_index : widest];
   pending_.push_back(chosen);
   return chosen.arch;
 }

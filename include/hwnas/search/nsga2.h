@@ -19,6 +19,8 @@ class Nsga2 : public StrategyBase {
  public:
   Nsga2(const SearchProblem& problem, uint64_t seed, const std::map<std::string, double>& params = {});
   std::string name() const override { return "nsga2"; }
+  // The current parents (indices into the told trials, in order of selection).
+  const std::vector<size_t>& parents() const { return parents_; }
 
  protected:
   std::optional<space::Arch> propose() override;
