@@ -72,3 +72,29 @@ TEST(Metric, AnUnknownSpaceNamesTheKey) {
 
 }  // namespace
 }  // namespace hwnas::exp
+
+namespace hwnas::exp {
+namespace {
+
+// Every example experiment builds (tables pointed at the shared data wherever it is).
+TEST(Examples, EveryExampleFileBuilds) {
+  int n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(hwnas::testing::source_dir() / "examples")) {
+    if (entry.path().extension() != ".yaml") continue;
+    SCOPED_TRACE(entry.path().string());
+    const ExperimentConfig plain = load_config(entry.path());
+    std::vector<std::string> sets;
+    for (const auto& m : plain.metrics)
+      if (m.node["table"])
+        sets.push_back(m.path + ".table=" +
+                       (hwnas::testing::shared_data() / "nb201" /
+                        std::filesystem::path(m.node["table"].Scalar()).filename()).string());
+    const Experiment e = build_experiment(load_config(entry.path(), sets));
+    EXPECT_FALSE(e.metrics.empty());
+    ++n;
+  }
+  EXPECT_GE(n, 1);
+}
+
+}  // namespace
+}  // namespace hwnas::exp
