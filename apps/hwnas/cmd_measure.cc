@@ -2,6 +2,7 @@
 //
 //   hwnas measure efficientnet-b0 --backend xnnpack --threads 2
 //   hwnas measure mobilenetv2-1.0 --json --budget-s 5
+//   hwnas measure mobilenetv2-1.0 --dtype int8
 //   hwnas run mobilenetv2-1.0 --input in.npy --output out.npy --seed 1 --save-weights w.hwnasw
 //   hwnas run mobilenetv2-1.0 --input in.npy --output out2.npy --weights w.hwnasw --backend xnnpack
 //
@@ -62,16 +63,21 @@ void add_measure(CLI::App& app) {
   auto budget = std::make_shared<double>(10.0);
   auto json = std::make_shared<bool>(false);
   auto no_pin = std::make_shared<bool>(false);
+  auto dtype = std::make_shared<std::string>("f32");
   add_common(*cmd, *a);
+  cmd->add_option("--dtype", *dtype, "f32 | int8 (xnnpack: int8 where this XNNPACK quantizes an op, f32 elsewhere)")
+      ->check(CLI::IsMember({"f32", "int8"}))
+      ->capture_default_str();
   cmd->add_option("--budget-s", *budget, "time budget in seconds before giving up on +-1% (default 10)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", *json, "print JSON: median_ms, p10_ms, p90_ms, cv, runs, backend, threads, noisy, ...");
   cmd->add_flag("--no-pin", *no_pin, "do not pin to CPUs (sched_setaffinity)");
-  cmd->callback([a, budget, json, no_pin] {
+  cmd->callback([a, budget, json, no_pin, dtype] {
     const ir::Graph g = space::load_model(a->model, a->overrides);
     measure::MeasureOptions o;
     o.backend = a->backend;
     o.threads = a->threads;
+    o.dtype = *ir::dtype_from_name(*dtype);
     o.seed = a->seed;
     o.pin = !*no_pin;
     o.timing.budget_s = *budget;

@@ -16,12 +16,13 @@ Measurement measure_model(const ir::Graph& g, const MeasureOptions& o, const std
   m.model = g.name();
   m.backend = o.backend;
   m.threads = o.threads;
+  m.dtype = o.dtype;
   m.confidence = o.timing.confidence;
   auto backend = runtime::make_backend(o.backend);
   // Pin before prepare(): worker threads inherit the affinity of the thread that starts them.
   m.pinning = o.pin ? pin_to_cpus(o.threads) : Pinning{false, {}, "not pinned (pinning off)"};
   auto model = backend->prepare(g, weights ? *weights : runtime::init_weights(g, {.seed = o.seed}),
-                                {.threads = o.threads});
+                                {.threads = o.threads, .dtype = o.dtype, .calibration_seed = o.seed});
   Rng rng(o.seed ^ 0x5eedULL);
   for (int i = 0; i < model->num_inputs(); ++i)
     for (float& v : model->input(i)) v = static_cast<float>(2 * rng.uniform() - 1);
@@ -35,7 +36,7 @@ std::string to_text(const Measurement& m) {
   const Summary& s = m.timing.summary;
   std::string text = fmt::format(
       "{}: median {:.4g} ms measured ({}, {} runs, CV {:.1f}%), p10 {:.4g} ms, p90 {:.4g} ms, {} thread{}, {}",
-      m.model, s.median, m.backend, s.runs, s.cv * 100, s.p10, s.p90, m.threads, m.threads > 1 ? "s" : "",
+      m.model, s.median, m.dtype == ir::DType::f32 ? m.backend : m.backend + " " + std::string(ir::dtype_name(m.dtype)), s.runs, s.cv * 100, s.p10, s.p90, m.threads, m.threads > 1 ? "s" : "",
       m.pinning.note);
   text += "\n  " + m.timing.note;
   if (m.fallback_nodes > 0) text += "\n  " + m.execution;
@@ -49,6 +50,7 @@ nlohmann::json to_json(const Measurement& m) {
   nlohmann::json j = {{"model", m.model},
                       {"source", "measured"},
                       {"backend", m.backend},
+                      {"dtype", ir::dtype_name(m.dtype)},
                       {"threads", m.threads},
                       {"median_ms", s.median},
                       {"p10_ms", s.p10},

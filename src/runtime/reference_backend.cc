@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "hwnas/core/error.h"
 #include "hwnas/runtime/fold.h"
 #include "hwnas/runtime/reference_kernels.h"
 
@@ -54,6 +55,8 @@ class ReferenceModel : public PreparedModel {
 
 std::unique_ptr<PreparedModel> ReferenceBackend::prepare(const ir::Graph& g, const Weights& w,
                                                          const BackendOptions& options) const {
+  if (options.dtype != ir::DType::f32)
+    fail("reference backend", "runs f32 only, not {}; use --backend xnnpack for int8", ir::dtype_name(options.dtype));
   return std::make_unique<ReferenceModel>(g, w, options.fold_batchnorm);
 }
 

@@ -15,6 +15,7 @@
 #include "hwnas/core/error.h"
 #include "hwnas/ir/shape_inference.h"
 #include "hwnas/runtime/fold.h"
+#include "hwnas/runtime/quantize.h"
 #include "hwnas/runtime/reference_kernels.h"
 
 namespace hwnas::runtime {
@@ -38,11 +39,41 @@ std::vector<size_t> dims_of(const ir::Shape& s) {
   return d;
 }
 
+// Static data that XNNPACK subgraphs point to; deques keep addresses stable.
+struct Constants {
+  std::deque<std::vector<float>> f32;
+  std::deque<std::vector<int8_t>> i8;
+  std::deque<std::vector<int32_t>> i32;
+};
+
+// Operators this XNNPACK snapshot runs in int8 (probed: conv and depthwise with per-channel
+// weights, FC with per-tensor weights, add, multiply, global average pool, max pool, clamp;
+// not sigmoid, hard_swish, average pool, softmax, resize).
+bool quantizable(ir::OpKind op) {
+  switch (op) {
+    case ir::OpKind::Conv2D:
+    case ir::OpKind::DepthwiseConv2D:
+    case ir::OpKind::FullyConnected:
+    case ir::OpKind::Add:
+    case ir::OpKind::Mul:
+    case ir::OpKind::GlobalAvgPool:
+    case ir::OpKind::MaxPool:
+    case ir::OpKind::Relu:
+    case ir::OpKind::Relu6: return true;
+    default: return false;
+  }
+}
+
+// Relu, relu6 and max pool keep their input's quantization (XNNPACK requires it; their
+// output range is a subset of the input's).
+bool keeps_input_qparams(ir::OpKind op) {
+  return op == ir::OpKind::Relu || op == ir::OpKind::Relu6 || op == ir::OpKind::MaxPool;
+}
+
 // Builds one XNNPACK subgraph from graph nodes; owns nothing but the subgraph handle.
 class SubgraphBuilder {
  public:
-  SubgraphBuilder(const ir::Graph& g, uint32_t externals, std::deque<std::vector<float>>& constants)
-      : g_(g), constants_(constants) {
+  SubgraphBuilder(const ir::Graph& g, uint32_t externals, Constants& constants) : g_(g), constants_(constants) {
     check(xnn_create_subgraph(externals, 0, &sg_), "xnnpack", "create_subgraph");
   }
   ~SubgraphBuilder() {
@@ -53,8 +84,81 @@ class SubgraphBuilder {
   uint32_t internal(const ir::Shape& s) { return define(s, nullptr, XNN_INVALID_VALUE_ID, 0); }
   uint32_t weights(const ir::Shape& s, const std::vector<float>& data) { return define(s, data.data(), XNN_INVALID_VALUE_ID, 0); }
   uint32_t scalar(float v) {
-    constants_.push_back({v});
-    return weights(ir::Shape{1}, constants_.back());
+    constants_.f32.push_back({v});
+    return weights(ir::Shape{1}, constants_.f32.back());
+  }
+  uint32_t quantized(const ir::Shape& s, QParams q) {
+    const auto d = dims_of(s);
+    uint32_t id = 0;
+    check(xnn_define_quantized_tensor_value(sg_, xnn_datatype_qint8, q.zero_point, q.scale, d.size(), d.data(), nullptr,
+                                            XNN_INVALID_VALUE_ID, 0, &id),
+          "xnnpack", "define_quantized_tensor_value");
+    return id;
+  }
+  void convert(uint32_t from, uint32_t to) { check(xnn_define_convert(sg_, from, to, 0), "xnnpack", "define convert"); }
+
+  // Defines node `id` in int8: inputs `in` and output `out` are qint8 values; `in_scale` is
+  // the scale of the first input (weights and biases are quantized against it).
+  void qnode(int id, const NodeParams& p, const std::vector<uint32_t>& in, uint32_t out, float in_scale, QParams out_q) {
+    const ir::Node& n = g_.node(id);
+    const ir::Attrs& a = n.attrs;
+    const std::string where = g_.describe(id);
+    const ir::Shape& xs = g_.node(n.inputs[0]).shape;
+    const ir::Pads pad = ir::resolve_pads(a, xs.h(), xs.w());
+    xnn_status st = xnn_status_success;
+    switch (n.op) {
+      case ir::OpKind::Conv2D:
+      case ir::OpKind::DepthwiseConv2D: {
+        const bool dw = n.op == ir::OpKind::DepthwiseConv2D;
+        const int64_t cout = n.shape.c();
+        const ir::Shape ks = dw ? ir::Shape{1, a.kernel_h, a.kernel_w, cout} : ir::Shape{cout, a.kernel_h, a.kernel_w, xs.c() / a.groups};
+        const auto [w, b] = channelwise_weights(ks, p.kernel, p.bias, static_cast<int>(cout), dw, in_scale);
+        if (dw)
+          st = xnn_define_depthwise_convolution_2d(sg_, pad.top, pad.right, pad.bottom, pad.left, a.kernel_h, a.kernel_w,
+                                                   a.stride_h, a.stride_w, a.dilation_h, a.dilation_w, a.multiplier,
+                                                   xs.c(), -kInf, kInf, in[0], w, b, out, 0);
+        else
+          st = xnn_define_convolution_2d(sg_, pad.top, pad.right, pad.bottom, pad.left, a.kernel_h, a.kernel_w,
+                                         a.stride_h, a.stride_w, a.dilation_h, a.dilation_w, a.groups, xs.c() / a.groups,
+                                         cout / a.groups, -kInf, kInf, in[0], w, b, out, 0);
+        break;
+      }
+      case ir::OpKind::FullyConnected: {  // this snapshot quantizes FC weights per tensor only
+        std::vector<float> scale;
+        constants_.i8.push_back(quantize_weights(p.kernel, 1, false, scale));
+        constants_.i32.push_back(quantize_bias(p.bias, in_scale, scale));
+        const auto wd = dims_of(ir::Shape{n.shape[1], xs.numel() / xs[0]});
+        const auto bd = dims_of(ir::Shape{n.shape[1]});
+        uint32_t w = 0, b = 0;
+        check(xnn_define_quantized_tensor_value(sg_, xnn_datatype_qint8, 0, scale[0], wd.size(), wd.data(),
+                                                constants_.i8.back().data(), XNN_INVALID_VALUE_ID, 0, &w),
+              where, "define FC weights");
+        check(xnn_define_quantized_tensor_value(sg_, xnn_datatype_qint32, 0, in_scale * scale[0], bd.size(), bd.data(),
+                                                constants_.i32.back().data(), XNN_INVALID_VALUE_ID, 0, &b),
+              where, "define FC bias");
+        st = xnn_define_fully_connected(sg_, -kInf, kInf, in[0], w, b, out, XNN_FLAG_TENSORFLOW_RESHAPE_2D);
+        break;
+      }
+      case ir::OpKind::Add: {
+        uint32_t acc = in[0];
+        for (size_t k = 1; k < in.size(); ++k) {
+          const uint32_t dst = k + 1 == in.size() ? out : quantized(partial_shape(n, k), out_q);
+          check(xnn_define_add2(sg_, -kInf, kInf, acc, in[k], dst, 0), where, "define add");
+          acc = dst;
+        }
+        break;
+      }
+      case ir::OpKind::Mul: st = xnn_define_multiply2(sg_, -kInf, kInf, in[0], in[1], out, 0); break;
+      case ir::OpKind::GlobalAvgPool: st = xnn_define_global_average_pooling_2d(sg_, -kInf, kInf, in[0], out, 0); break;
+      case ir::OpKind::MaxPool:
+        st = xnn_define_max_pooling_2d(sg_, pad.top, pad.right, pad.bottom, pad.left, a.kernel_h, a.kernel_w, a.stride_h,
+                                       a.stride_w, 1, 1, -kInf, kInf, in[0], out, 0);
+        break;
+      case ir::OpKind::Relu: st = xnn_define_clamp(sg_, 0.0f, kInf, in[0], out, 0); break;
+      case ir::OpKind::Relu6: st = xnn_define_clamp(sg_, 0.0f, 6.0f, in[0], out, 0); break;
+      default: fail(where, "internal: operator {} has no int8 mapping", ir::op_name(n.op));
+    }
+    check(st, where, "int8 node definition");
   }
 
   // Defines node `id` reading `in` (xnn ids of its inputs) and writing `out`.
@@ -178,6 +282,31 @@ class SubgraphBuilder {
           "define_tensor_value");
     return id;
   }
+  // Per-output-channel int8 kernel (channel 0 of conv kernels, the last of depthwise ones)
+  // and its int32 bias (scale input_scale * weight_scale[c]); returns their value ids.
+  std::pair<uint32_t, uint32_t> channelwise_weights(const ir::Shape& ks, const std::vector<float>& kernel,
+                                                    const std::vector<float>& bias, int cout, bool channel_last,
+                                                    float in_scale) {
+    constants_.f32.emplace_back();
+    std::vector<float>& w_scale = constants_.f32.back();
+    constants_.i8.push_back(quantize_weights(kernel, cout, channel_last, w_scale));
+    constants_.i32.push_back(quantize_bias(bias, in_scale, w_scale));
+    constants_.f32.push_back(w_scale);
+    std::vector<float>& b_scale = constants_.f32.back();
+    for (float& v : b_scale) v *= in_scale;
+    const auto wd = dims_of(ks);
+    const auto bd = dims_of(ir::Shape{cout});
+    uint32_t w = 0, b = 0;
+    check(xnn_define_channelwise_quantized_tensor_value(sg_, xnn_datatype_qcint8, w_scale.data(), wd.size(),
+                                                        channel_last ? 3 : 0, wd.data(), constants_.i8.back().data(),
+                                                        XNN_INVALID_VALUE_ID, 0, &w),
+          "xnnpack", "define int8 weights");
+    check(xnn_define_channelwise_quantized_tensor_value(sg_, xnn_datatype_qcint32, b_scale.data(), 1, 0, bd.data(),
+                                                        constants_.i32.back().data(), XNN_INVALID_VALUE_ID, 0, &b),
+          "xnnpack", "define int32 bias");
+    return {w, b};
+  }
+
   // Broadcast shape of the first k+1 inputs of an n-ary add.
   ir::Shape partial_shape(const ir::Node& n, size_t k) const {
     ir::Shape s = g_.node(n.inputs[0]).shape;
@@ -189,7 +318,7 @@ class SubgraphBuilder {
   }
 
   const ir::Graph& g_;
-  std::deque<std::vector<float>>& constants_;
+  Constants& constants_;
   xnn_subgraph_t sg_ = nullptr;
 };
 
@@ -207,6 +336,9 @@ class XnnpackModel : public PreparedModel {
     for (int id = 0; id < g.size(); ++id)
       if (ir::has_weights(g.node(id).op) && g.node(id).op != ir::OpKind::BatchNorm && params_.nodes[id].bias.empty())
         params_.nodes[id].bias.assign(static_cast<size_t>(g.node(id).shape[g.node(id).shape.rank() - 1]), 0.0f);
+    if (o.dtype == ir::DType::i8) quantize(o.calibration_seed);
+    else if (o.dtype != ir::DType::f32)
+      fail("xnnpack", "dtype {} is not supported; use f32 or int8", ir::dtype_name(o.dtype));
     plan();
   }
 
@@ -228,8 +360,10 @@ class XnnpackModel : public PreparedModel {
   std::vector<int> fallback_nodes() const override { return fallback_; }
 
   std::string summary() const override {
-    std::string s = fmt::format("xnnpack: {} subgraph(s), {} batch_norm folded, {}{} node(s) on reference kernels",
+    const int int8 = static_cast<int>(std::count(int8_.begin(), int8_.end(), true));
+    std::string s = fmt::format("xnnpack: {} subgraph(s), {} batch_norm folded, {}{}{} node(s) on reference kernels",
                                 subgraphs_, params_.folded,
+                                int8_.empty() ? "" : fmt::format("{} node(s) in int8 (the rest f32), ", int8),
                                 zeros_ ? fmt::format("{} zero node(s) as constants, ", zeros_) : "", fallback_.size());
     for (size_t i = 0; i < fallback_.size(); ++i)
       s += (i ? ", " : ": ") + g_.node(fallback_[i]).name + " (" + *xnnpack_unsupported_reason(g_, fallback_[i]) + ")";
@@ -250,6 +384,36 @@ class XnnpackModel : public PreparedModel {
   };
 
   int real(int id) const { return params_.nodes[id].alias_of >= 0 ? params_.nodes[id].alias_of : id; }
+
+  // Chooses which nodes run in int8 and the quantization of every value, from ranges
+  // calibrated on one seeded input.
+  void quantize(uint64_t seed) {
+    auto ranges = calibrate_ranges(g_, params_, calibration_inputs(g_, seed));
+    int8_.assign(g_.size(), false);
+    for (int id = 0; id < g_.size(); ++id)
+      int8_[id] = params_.nodes[id].alias_of < 0 && quantizable(g_.node(id).op) && !xnnpack_unsupported_reason(g_, id);
+    // A layer read only by a relu/relu6 is quantized to the activation's range, as TFLite
+    // fuses them: a conv's raw range (say -30..40) would leave relu6's 0..6 only ~20 steps.
+    std::vector<std::vector<int>> readers(g_.size());
+    for (int id = 0; id < g_.size(); ++id)
+      if (params_.nodes[id].alias_of < 0)
+        for (int x : g_.node(id).inputs) readers[real(x)].push_back(id);
+    for (int o : g_.outputs()) readers[real(o)].push_back(-1);
+    for (int id = 0; id < g_.size(); ++id) {
+      const ir::OpKind op = g_.node(id).op;
+      if (int8_[id] && !keeps_input_qparams(op) && readers[id].size() == 1 && readers[id][0] >= 0) {
+        const int r = readers[id][0];
+        const ir::OpKind rop = g_.node(r).op;
+        if (int8_[r] && (rop == ir::OpKind::Relu || rop == ir::OpKind::Relu6)) ranges[id] = ranges[r];
+      }
+    }
+    qparams_.resize(g_.size());
+    for (int id = 0; id < g_.size(); ++id) {
+      const ir::Node& n = g_.node(id);
+      qparams_[id] = keeps_input_qparams(n.op) ? qparams_[real(n.inputs[0])]
+                                               : activation_qparams(ranges[real(id)].first, ranges[real(id)].second);
+    }
+  }
 
   void plan() {
     const int n = g_.size();
@@ -325,13 +489,31 @@ class XnnpackModel : public PreparedModel {
       if (host[id]) add_ext(id, XNN_VALUE_FLAG_EXTERNAL_OUTPUT);
     }
     SubgraphBuilder b(g_, static_cast<uint32_t>(ext.size()), constants_);
-    std::vector<uint32_t> value(g_.size(), XNN_INVALID_VALUE_ID);
-    for (size_t e = 0; e < ext.size(); ++e) value[ext[e]] = b.external(g_.node(ext[e]).shape, static_cast<uint32_t>(e), flags[e]);
+    // Each value's f32 and (in int8 mode) int8 form, converted lazily where a consumer needs
+    // the form its producer did not make. Host buffers (external values) are f32.
+    std::vector<uint32_t> f32(g_.size(), XNN_INVALID_VALUE_ID), i8(g_.size(), XNN_INVALID_VALUE_ID);
+    for (size_t e = 0; e < ext.size(); ++e) f32[ext[e]] = b.external(g_.node(ext[e]).shape, static_cast<uint32_t>(e), flags[e]);
+    auto value = [&](int x, bool quantized) {
+      x = real(x);
+      std::vector<uint32_t>& want = quantized ? i8 : f32;
+      if (want[x] == XNN_INVALID_VALUE_ID) {
+        want[x] = quantized ? b.quantized(g_.node(x).shape, qparams_[x]) : b.internal(g_.node(x).shape);
+        b.convert(quantized ? f32[x] : i8[x], want[x]);
+      }
+      return want[x];
+    };
     for (int id : members) {
-      if (value[id] == XNN_INVALID_VALUE_ID) value[id] = b.internal(g_.node(id).shape);
+      const bool q = !int8_.empty() && int8_[id];
       std::vector<uint32_t> in;
-      for (int x : g_.node(id).inputs) in.push_back(value[real(x)]);
-      b.node(id, params_.nodes[id], in, value[id]);
+      for (int x : g_.node(id).inputs) in.push_back(value(x, q));
+      if (!q) {
+        if (f32[id] == XNN_INVALID_VALUE_ID) f32[id] = b.internal(g_.node(id).shape);
+        b.node(id, params_.nodes[id], in, f32[id]);
+        continue;
+      }
+      i8[id] = b.quantized(g_.node(id).shape, qparams_[id]);
+      b.qnode(id, params_.nodes[id], in, i8[id], qparams_[real(g_.node(id).inputs[0])].scale, qparams_[id]);
+      if (f32[id] != XNN_INVALID_VALUE_ID) b.convert(i8[id], f32[id]);  // the host reads it
     }
     const std::string where = fmt::format("xnnpack subgraph of nodes '{}' .. '{}'", g_.node(members.front()).name,
                                           g_.node(members.back()).name);
@@ -345,7 +527,9 @@ class XnnpackModel : public PreparedModel {
   ir::Graph g_;
   InferenceParams params_;
   std::unique_ptr<pthreadpool, PoolDeleter> pool_;
-  std::deque<std::vector<float>> constants_;  // scalars referenced by subgraphs (stable addresses)
+  Constants constants_;                       // static data referenced by subgraphs
+  std::vector<bool> int8_;                    // int8 mode: nodes run quantized (empty in f32 mode)
+  std::vector<QParams> qparams_;              // int8 mode: quantization of each node's output
   std::vector<std::vector<float>> buffers_;   // host buffers, by node
   std::vector<float*> ptr_;                   // host buffer of each node, or null
   std::vector<Step> steps_;

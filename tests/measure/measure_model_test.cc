@@ -58,6 +58,17 @@ TEST(MeasureModel, FallbacksAreCountedAndShown) {
   EXPECT_EQ(measure_model(tiny(true), quick("reference")).fallback_nodes, 0);
 }
 
+TEST(MeasureModel, Int8IsNamedInTextAndJson) {
+  MeasureOptions o = quick("xnnpack");
+  o.dtype = ir::DType::i8;
+  const Measurement m = measure_model(tiny(false), o);
+  EXPECT_EQ(to_json(m)["dtype"], "int8");
+  EXPECT_THAT(to_text(m), HasSubstr("measured (xnnpack int8, "));
+  EXPECT_THAT(m.execution, HasSubstr("2 node(s) in int8"));  // conv and global_avg_pool
+  o.backend = "reference";
+  EXPECT_HWNAS_ERROR(measure_model(tiny(false), o), "runs f32 only");
+}
+
 TEST(MeasureModel, BadRequestsAreErrors) {
   EXPECT_HWNAS_ERROR(measure_model(tiny(false), quick("tflite")), "unknown backend; known: reference, xnnpack");
   MeasureOptions o = quick("xnnpack");

@@ -1,11 +1,13 @@
 // The XNNPACK backend against the reference kernels, operator by operator, plus the
-// fallback machinery (ops the 2022-02 snapshot lacks, several subgraphs in one graph).
+// fallback machinery (ops the 2022-02 snapshot lacks, several subgraphs in one graph) and
+// the int8 path.
 #include "hwnas/runtime/xnnpack_backend.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "hwnas/core/error.h"
+#include "hwnas/runtime/quantize.h"
 #include "runtime_testing.h"
 #include "testing.h"
 
@@ -168,6 +170,66 @@ TEST(XnnpackFallback, OneByOnePoolingRunsOnTheReference) {
     EXPECT_LT(c.error, kOpTolerance);
     EXPECT_EQ(c.fallback, std::vector<int>{1});
   }
+}
+
+// int8: every quantized operator, fed by an int8 1x1 conv, against the fp32 oracle, on the
+// calibration sample itself (so no value leaves its calibrated range and only kernel
+// mapping is tested). The input and the op's output each carry up to half a quantization
+// step (range / 510), the weights ~1/254 of their largest value: ~1% of the output range.
+// 3% is the bound; a wrong scale, zero point or channel axis is off by tens of percent.
+TEST(XnnpackInt8, EveryQuantizedOperatorAgreesWithFp32) {
+  ir::Attrs conv = window(3, 1, ir::Padding::Same);
+  conv.out_channels = 16;
+  ir::Attrs dw = window(3, 2, ir::Padding::Same);
+  dw.multiplier = 2;
+  ir::Attrs fc;
+  fc.out_channels = 10;
+  fc.bias = true;
+  const struct {
+    ir::OpKind op;
+    ir::Attrs attrs;
+    bool binary;
+  } cases[] = {{ir::OpKind::Conv2D, conv, false},        {ir::OpKind::DepthwiseConv2D, dw, false},
+               {ir::OpKind::FullyConnected, fc, false},  {ir::OpKind::Relu, {}, false},
+               {ir::OpKind::Relu6, {}, false},           {ir::OpKind::Add, {}, true},
+               {ir::OpKind::Mul, {}, true},              {ir::OpKind::GlobalAvgPool, {}, false},
+               {ir::OpKind::MaxPool, window(3, 2, ir::Padding::Same), false}};
+  for (const auto& c : cases) {
+    ir::Graph g("int8");
+    ir::Attrs in;
+    in.shape = {1, 8, 8, 16};
+    const int x = g.add(ir::OpKind::Input, {}, in, "x");
+    ir::Attrs pre;
+    pre.out_channels = 16;
+    const int y = g.add(ir::OpKind::Conv2D, {x}, pre, "pre");
+    g.set_outputs({c.binary ? g.add(c.op, {y, x}, c.attrs, "op") : g.add(c.op, {y}, c.attrs, "op")});
+    const Weights w = init_weights(g, {.seed = 21});
+    const auto input = calibration_inputs(g, 0);
+    const auto ref = testing::run_on("reference", g, w, input);
+    auto model = XnnpackBackend().prepare(g, w, {.dtype = ir::DType::i8});
+    const double err = max_relative_error(run(*model, input)[0].data, ref[0].data);
+    EXPECT_LT(err, 0.03) << ir::op_name(c.op);
+    EXPECT_GT(err, 1e-5) << ir::op_name(c.op) << " did not run in int8";
+    EXPECT_THAT(model->summary(), ::testing::HasSubstr("2 node(s) in int8")) << ir::op_name(c.op);
+  }
+}
+
+TEST(XnnpackInt8, UnquantizableOpsRunInF32AndDtypeIsChecked) {
+  // hard_swish has no int8 kernel in this snapshot: conv (int8) -> convert -> hard_swish (f32).
+  ir::Attrs conv;
+  conv.out_channels = 8;
+  ir::Graph g("mixed");
+  ir::Attrs in;
+  in.shape = {1, 6, 6, 8};
+  const int x = g.add(ir::OpKind::Input, {}, in, "x");
+  g.set_outputs({g.add(ir::OpKind::HardSwish, {g.add(ir::OpKind::Conv2D, {x}, conv, "conv")}, {}, "hs")});
+  const Weights w = init_weights(g, {.seed = 3});
+  auto model = XnnpackBackend().prepare(g, w, {.dtype = ir::DType::i8});
+  EXPECT_THAT(model->summary(), ::testing::HasSubstr("1 node(s) in int8"));
+  const auto input = calibration_inputs(g, 0);
+  EXPECT_LT(max_relative_error(run(*model, input)[0].data, testing::run_on("reference", g, w, input)[0].data), 0.03);
+  EXPECT_HWNAS_ERROR(XnnpackBackend().prepare(g, w, {.dtype = ir::DType::f16}), "dtype f16 is not supported");
+  EXPECT_HWNAS_ERROR(make_backend("reference")->prepare(g, w, {.dtype = ir::DType::i8}), "runs f32 only");
 }
 
 TEST(XnnpackBackend, TwoThreadsGiveTheSameAnswer) {

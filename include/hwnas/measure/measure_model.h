@@ -24,13 +24,15 @@ namespace hwnas::measure {
 struct MeasureOptions {
   std::string backend = "xnnpack";
   int threads = 1;
-  uint64_t seed = 0;   // weights (when none are given) and input values
+  ir::DType dtype = ir::DType::f32;  // i8: xnnpack's int8 kernels where it has them
+  uint64_t seed = 0;   // weights (when none are given), input values, int8 calibration
   bool pin = true;
   TimingOptions timing;
 };
 
 struct Measurement {
   std::string model, backend;
+  ir::DType dtype = ir::DType::f32;
   int threads = 1;
   double confidence = 0.95;  // of the median's interval
   TimingResult timing;
@@ -43,9 +45,10 @@ Measurement measure_model(const ir::Graph& g, const MeasureOptions& o,
                           const std::optional<runtime::Weights>& weights = std::nullopt);
 
 // "<model>: median 3.21 ms measured (xnnpack, 212 runs, CV 1.3%), p10 3.15 ms, p90 3.40 ms,
+//  (backend "xnnpack int8" for int8 runs)
 //  1 thread, pinned to CPU 0" plus a NOISY warning line when the protocol did not converge.
 std::string to_text(const Measurement& m);
-// {"model", "backend", "threads", "median_ms", "p10_ms", "p90_ms", "mean_ms", "cv", "runs",
+// {"model", "backend", "dtype", "threads", "median_ms", "p10_ms", "p90_ms", "mean_ms", "cv", "runs",
 //  "confidence", "ci_low_ms", "ci_high_ms" (the median's interval), "converged", "noisy", "note", "pinned", "cpus",
 //  "fallback_nodes", "execution", "source": "measured"}
 nlohmann::json to_json(const Measurement& m);

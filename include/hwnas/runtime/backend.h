@@ -28,6 +28,10 @@ namespace hwnas::runtime {
 struct BackendOptions {
   int threads = 1;             // worker threads (xnnpack); the reference backend is serial
   bool fold_batchnorm = true;  // the reference backend may keep BN apart, to check folding
+  // f32, or i8: xnnpack runs the operators its snapshot quantizes in int8 (quantize.h), with
+  // activation ranges calibrated on one input of U(-1, 1) values drawn from calibration_seed.
+  ir::DType dtype = ir::DType::f32;
+  uint64_t calibration_seed = 0;
 };
 
 class PreparedModel {
