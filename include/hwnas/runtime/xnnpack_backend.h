@@ -8,6 +8,11 @@
 // A zero node (NB201's "none") is a constant: its buffer is zeroed once at prepare() and read
 // by the subgraphs as an input, so it splits nothing.
 //
+// With BackendOptions::dtype = i8, the operators this snapshot quantizes (conv, depthwise,
+// FC, add, multiply, global average pool, max pool, relu/relu6) run in int8 and the rest in
+// f32, with convert nodes between; quantization as in quantize.h, activation ranges from
+// calibrate_ranges() on calibration_inputs(graph, calibration_seed).
+//
 // Mapping: relu/relu6 -> clamp; swish -> sigmoid * x; hard_sigmoid -> clamp(x/6 + 1/2, 0, 1);
 // an unfolded batch_norm -> multiply + add by per-channel constants; avg_pool with
 // count_include_pad and padding -> zero pad + unpadded pool; add of n inputs -> n-1 add2.
