@@ -168,10 +168,12 @@ std::optional<space::Arch> PredictorSearch::propose() {
   const HypervolumeImprovement hvi(front, objectives(), ref);
 
   // Every `extreme`-th model-guided ask pushes one expensive objective alone (cycling through
-  // them): the fresh neighbours of its 3 best trials (candidates by mutation of the best, as
-  // BANANAS does) and the pool are ranked by the probability of beating its best value. The
-  // front's ends are where constrained optima lie (best accuracy under a latency limit), and a
-  // search that only spreads along the front reaches them late.
+  // them), among the fresh neighbours of its 3 best trials (candidates by mutation of the
+  // best, as BANANAS does) and the pool; ties go to the neighbours. A forest never predicts
+  // beyond the best value it was trained on, so no tree can "beat" the incumbent: the score is
+  // how many trees predict at least as much (put the candidate in the incumbent's leaf), then
+  // the mean. The front's ends are where constrained optima lie (best accuracy under a
+  // latency limit), and a search that only spreads along the front reaches them late.
   std::vector<size_t> expensive;
   for (size_t k = 0; k < m; ++k)
     if (!is_cheap_[k]) expensive.push_back(k);
@@ -184,7 +186,6 @@ std::optional<space::Arch> PredictorSearch::propose() {
       if (trials()[i].status == TrialStatus::Ok && trials()[i].penalty == 0)
         ranked.emplace_back(-sign * point(trials()[i])[k], i);
     std::sort(ranked.begin(), ranked.end());
-    const double incumbent = -ranked[0].first;
     std::vector<Candidate> local;
     for (size_t r = 0; r < std::min<size_t>(3, ranked.size()); ++r)
       for (const space::Arch& a : space().neighbours(trials()[ranked[r].second].arch))
@@ -193,18 +194,16 @@ std::optional<space::Arch> PredictorSearch::propose() {
             c->belief = belief(*c);
             local.push_back(std::move(*c));
           }
-    // Probability of improvement (share of trees above the incumbent), ties by expected
-    // improvement, then by the earlier candidate (neighbours first).
+    // Score: how many trees predict at least the best value so far (the candidate falls in
+    // the incumbent's leaf), then the predicted mean.
+    const double incumbent = -ranked[0].first;
+    const double tolerance = 1e-9 * std::max(1.0, std::abs(incumbent));
     const Candidate* chosen = nullptr;
-    std::pair<int, double> best_pi = {-1, 0.0};
+    std::pair<int, double> best_score;
     auto consider = [&](const Candidate& c) {
-      std::pair<int, double> score = {0, 1e-9 * sign * c.belief.mean[k]};
-      for (const Point& y : c.belief.samples) {
-        const double gain = sign * y[k] - incumbent;
-        score.first += gain > 0;
-        score.second += std::max(0.0, gain);
-      }
-      if (score > best_pi) best_pi = score, chosen = &c;
+      std::pair<int, double> score = {0, sign * c.belief.mean[k]};
+      for (const Point& y : c.belief.samples) score.first += sign * y[k] >= incumbent - tolerance;
+      if (!chosen || score > best_score) chosen = &c, best_score = score;
     };
     for (const Candidate& c : local) consider(c);
     for (const Candidate& c : pool) consider(c);
