@@ -4,10 +4,29 @@
 
 namespace hwnas::search {
 
+namespace {
+
+// True when the cheap metrics give every objective (checked on the first feasible arch of a
+// few fixed samples): then there is nothing for a surrogate to predict.
+bool all_objectives_cheap(const SearchProblem& problem) {
+  if (!problem.cheap) return false;
+  Rng rng(0);
+  for (int i = 0; i < 20; ++i) {
+    auto metrics = problem.cheap(problem.space->sample(rng));
+    if (!metrics) continue;
+    for (const Objective& o : problem.objectives)
+      if (!metrics->count(o.metric)) return false;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string auto_choice(const SearchProblem& problem) {
   if (!problem.space) fail("strategy", "the search problem has no search space");
   if (problem.budget >= problem.space->size()) return "grid";
-  if (problem.budget >= 30) return "predictor";
+  if (problem.budget >= 30 && !all_objectives_cheap(problem)) return "predictor";
   return "evolution";
 }
 

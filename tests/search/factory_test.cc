@@ -51,6 +51,15 @@ TEST(Factory, AutoRule) {
   EXPECT_EQ(auto_choice(problem(small, obj, 26)), "evolution");
   EXPECT_EQ(auto_choice(problem(large, obj, 300)), "predictor");
   EXPECT_EQ(auto_choice(problem(large, obj, 29)), "evolution");
+  // Every objective cheap: nothing to predict.
+  SearchProblem all_cheap = problem(large, obj, 300);
+  all_cheap.cheap = [](const space::Arch& a) -> std::optional<std::map<std::string, double>> {
+    return std::map<std::string, double>{{"score", double(a.choice[0])}};
+  };
+  EXPECT_EQ(auto_choice(all_cheap), "evolution");
+  SearchProblem some_cheap = all_cheap;
+  some_cheap.objectives.push_back({"accuracy", true});
+  EXPECT_EQ(auto_choice(some_cheap), "predictor");
   AutoStrategy s(problem(large, obj, 300), 1);
   EXPECT_EQ(s.chosen(), "predictor");
   EXPECT_EQ(s.name(), "auto");
