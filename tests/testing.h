@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "hwnas/core/error.h"
+
 namespace hwnas::testing {
 
 // ../shared/data, as configured by CMake; HWNAS_SHARED_DATA overrides it.

@@ -22,6 +22,7 @@
 #include "hwnas/exp/progress.h"
 #include "hwnas/exp/runner.h"
 #include "hwnas/exp/status.h"
+#include "hwnas/report/html_report.h"
 
 namespace hwnas::cli {
 namespace {
@@ -44,9 +45,10 @@ void run_search(const SearchArgs& a) {
   exp::ProgressPrinter printer(stderr, !a.plain && ::isatty(STDERR_FILENO), a.every);
   exp::run_experiment(e, {.on_progress = [&](const exp::Progress& p) { printer.update(p); }});
   fmt::print("{}", exp::format_status(exp::read_status(c.output), 10));
+  const auto page = report::write_report(c.output);
   fmt::print("results in {}: trials.csv, pareto.csv, best.json, experiment.yaml, trials.db\n"
-             "(`hwnas status {}` during or after a run; `hwnas report {}` for an HTML page)\n",
-             c.output.string(), c.output.string(), c.output.string());
+             "report: {} (open it in a browser; `hwnas status {}` during a run)\n",
+             c.output.string(), page.string(), c.output.string());
 }
 
 CommandRegistration search_command(50, [](CLI::App& app) {

@@ -1,6 +1,6 @@
 // hwnas: the command-line driver. Thin by design: every command lives in its own cmd_*.cc
 // file and calls into the library; this file only wires them up and turns errors into
-// messages and exit codes (0 ok, 1 usage error, 2 bad input or failure).
+// messages and exit codes (0 ok, CLI11's codes for usage errors, 2 bad input or failure).
 #include <algorithm>
 #include <cstdio>
 #include <exception>
