@@ -10,8 +10,10 @@ namespace hwnas::ir {
 int Graph::add(OpKind op, std::vector<int> inputs, const Attrs& attrs, std::string name, DType dtype) {
   const int id = size();
   if (name.empty()) name = fmt::format("{}_{}", op_name(op), id);
-  const std::string where = fmt::format("node '{}' ({})", name, op_name(op));
-  if (by_name_.count(name)) fail(where, "the name is already used by node {}", by_name_.at(name));
+  // The error location is formatted only on the error path: graphs are built by the million.
+  const auto where = [&] { return fmt::format("node '{}' ({})", name, op_name(op)); };
+  if (auto it = by_name_.find(name); it != by_name_.end())
+    fail(where(), "the name is already used by node {}", it->second);
 
   Shape in_shapes[16];  // no allocation for the usual 1-3 inputs
   std::vector<Shape> many;
@@ -22,12 +24,16 @@ int Graph::add(OpKind op, std::vector<int> inputs, const Attrs& attrs, std::stri
   }
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (inputs[i] < 0 || inputs[i] >= id)
-      fail(where, "input {} refers to node {}, which does not come before it", i, inputs[i]);
+      fail(where(), "input {} refers to node {}, which does not come before it", i, inputs[i]);
     shapes[i] = nodes_[inputs[i]].shape;
   }
   Node node;
   node.attrs = canonical_attrs(op, attrs);
-  node.shape = infer_shape(op, node.attrs, std::span<const Shape>(shapes, inputs.size()), where);
+  try {
+    node.shape = infer_shape(op, node.attrs, std::span<const Shape>(shapes, inputs.size()), "");
+  } catch (const Error& e) {
+    throw Error(where(), e.message());
+  }
   node.name = std::move(name);
   node.op = op;
   node.inputs = std::move(inputs);
@@ -51,7 +57,7 @@ std::vector<int> Graph::inputs() const {
 }
 
 std::optional<int> Graph::find(std::string_view name) const {
-  auto it = by_name_.find(std::string(name));
+  auto it = by_name_.find(name);
   if (it == by_name_.end()) return std::nullopt;
   return it->second;
 }

@@ -63,7 +63,11 @@ class Graph {
   std::string name_;
   std::vector<Node> nodes_;
   std::vector<int> outputs_;
-  std::unordered_map<std::string, int> by_name_;
+  struct NameHash {  // lets find() look up a string_view without building a std::string
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, int, NameHash, std::equal_to<>> by_name_;
 };
 
 }  // namespace hwnas::ir
