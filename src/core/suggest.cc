@@ -22,7 +22,7 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
   std::string best;
-  size_t best_distance = std::max<size_t>(2, word.size() / 3) + 1;
+  size_t best_distance = std::max<size_t>(2, (word.size() + 2) / 3) + 1;  // a third of the word, rounded up
   for (const std::string& c : candidates) {
     const size_t d = edit_distance(word, c);
     if (d < best_distance) best_distance = d, best = c;

@@ -15,7 +15,7 @@ namespace hwnas {
 size_t edit_distance(std::string_view a, std::string_view b);
 
 // The first candidate at the smallest distance from `word`, or "" when even that one differs
-// by more than max(2, word.size() / 3) edits (a different word, not a typo).
+// by more than max(2, ceil(word.size() / 3)) edits (a different word, not a typo).
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace hwnas

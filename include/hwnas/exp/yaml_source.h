@@ -17,6 +17,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "hwnas/core/suggest.h"  // closest_match, for "did you mean" in key errors
+
 namespace hwnas::exp {
 
 class YamlSource {
@@ -63,7 +65,5 @@ class YamlSource {
 
 // "path.key" joined with the parent path ("" at the root).
 std::string join_path(std::string_view parent, std::string_view key);
-// The candidate closest to `word` by edit distance, or "" when none is plausibly meant.
-std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace hwnas::exp
