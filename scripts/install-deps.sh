@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libfmt-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libxnnpack-dev libpthreadpool-dev
+  libxnnpack-dev libpthreadpool-dev libxgboost-dev
   python3-pandas
 )
 missing=()

@@ -21,7 +21,7 @@ PredictorSearch::PredictorSearch(const SearchProblem& problem, uint64_t seed,
   extreme_ = p.integer("extreme");
   init_ = p.integer("init");
   pool_ = p.integer("pool");
-  forest_options_.trees = p.integer("trees");
+  model_options_.trees = p.integer("trees");
   models_.resize(objectives().size());
 }
 
@@ -86,28 +86,59 @@ void PredictorSearch::fit() {
     points.push_back(point(t));
   }
   if (x.empty()) return;
+  std::vector<std::vector<float>> rows;
+  for (size_t i = 0; i < x.size(); ++i) rows.push_back(features(x[i], numeric[i]));
   for (size_t k = 0; k < objectives().size(); ++k) {
     if (is_cheap_[k]) continue;
     std::vector<double> y;
     for (const Point& p : points) y.push_back(p[k]);
-    Rng fit_rng = rng().fork(trials().size() * 31 + k);
-    models_[k].emplace(forest_options_);
-    models_[k]->fit(space().decisions(), x, numeric, y, fit_rng);
+    XgbRegressor::Options options = model_options_;
+    options.seed = rng().fork(trials().size() * 31 + k).next();
+    models_[k].emplace(options);
+    models_[k]->fit(rows, y);
   }
 }
 
-PredictorSearch::Belief PredictorSearch::belief(const Candidate& c) const {
-  Belief b;
+// One-hot of the arch's choices, then the cheap metrics.
+std::vector<float> PredictorSearch::features(const space::Arch& a, const std::vector<double>& numeric) const {
+  std::vector<float> f;
+  const auto& decisions = space().decisions();
+  for (size_t d = 0; d < decisions.size(); ++d)
+    for (size_t c = 0; c < decisions[d].choices.size(); ++c) f.push_back(a.choice[d] == static_cast<int>(c) ? 1.0f : 0.0f);
+  f.insert(f.end(), numeric.begin(), numeric.end());
+  return f;
+}
+
+std::vector<PredictorSearch::Belief> PredictorSearch::beliefs(const std::vector<const Candidate*>& cs) const {
   const size_t m = objectives().size();
-  const int trees = forest_options_.trees;
-  b.samples.assign(trees, c.known);
+  const int trees = model_options_.trees;
+  std::vector<std::vector<float>> rows;
+  for (const Candidate* c : cs) rows.push_back(features(c->arch, c->numeric));
+  std::vector<Belief> out(cs.size());
+  for (size_t i = 0; i < cs.size(); ++i) out[i].samples.assign(trees, cs[i]->known);
   for (size_t k = 0; k < m; ++k) {
     if (is_cheap_[k]) continue;
-    std::vector<double> v = models_[k]->predict_trees(c.arch, c.numeric);
-    for (int t = 0; t < trees; ++t) b.samples[t][k] = v[t];
+    std::vector<std::vector<double>> v = models_[k]->predict_trees(rows);
+    for (size_t i = 0; i < cs.size(); ++i)
+      for (int t = 0; t < trees; ++t) out[i].samples[t][k] = v[i][t];
   }
-  b.mean = c.known;
-  b.optimistic = c.known;
+  for (size_t i = 0; i < cs.size(); ++i) summarise(out[i], cs[i]->known);
+  return out;
+}
+
+void PredictorSearch::refresh(std::vector<Candidate>& cs) const {
+  std::vector<Candidate*> stale;
+  for (Candidate& c : cs)
+    if (c.fit != fits_) stale.push_back(&c);
+  std::vector<Belief> b = beliefs({stale.begin(), stale.end()});
+  for (size_t i = 0; i < stale.size(); ++i) stale[i]->belief = std::move(b[i]), stale[i]->fit = fits_;
+}
+
+void PredictorSearch::summarise(Belief& b, const Point& known) const {
+  const size_t m = objectives().size();
+  const double trees = static_cast<double>(b.samples.size());
+  b.mean = known;
+  b.optimistic = known;
   for (size_t k = 0; k < m; ++k) {
     if (is_cheap_[k]) continue;
     double sum = 0, sum2 = 0, top = b.samples[0][k];
@@ -119,7 +150,6 @@ PredictorSearch::Belief PredictorSearch::belief(const Candidate& c) const {
     b.optimistic[k] = top;
     b.spread += std::sqrt(std::max(0.0, sum2 / trees - b.mean[k] * b.mean[k]));
   }
-  return b;
 }
 
 std::optional<space::Arch> PredictorSearch::propose() {
@@ -136,8 +166,7 @@ std::optional<space::Arch> PredictorSearch::propose() {
   std::vector<Candidate>& pool = candidates();
   if (pool.empty()) return std::nullopt;
   // Beliefs change only when the surrogates are refitted: a round of asks reuses them.
-  for (Candidate& c : pool)
-    if (c.fit != fits_) c.belief = belief(c), c.fit = fits_;
+  refresh(pool);
 
   const size_t m = objectives().size();
 
@@ -145,7 +174,8 @@ std::optional<space::Arch> PredictorSearch::propose() {
   std::vector<Point> front_pts;
   for (const Trial& t : trials())
     if (t.status == TrialStatus::Ok && t.penalty == 0) front_pts.push_back(point(t));
-  for (const Candidate& c : pending_) front_pts.push_back(belief(c).mean);
+  refresh(pending_);
+  for (const Candidate& c : pending_) front_pts.push_back(c.belief.mean);
   std::vector<Point> front;
   for (size_t i : pareto_front(front_pts, objectives())) front.push_back(front_pts[i]);
 
@@ -178,26 +208,25 @@ std::optional<space::Arch> PredictorSearch::propose() {
   for (size_t k = 0; k < m; ++k)
     if (!is_cheap_[k]) expensive.push_back(k);
   ++guided_asks_;
-  if (extreme_ > 0 && !expensive.empty() && guided_asks_ % extreme_ == 0) {
-    const size_t k = expensive[(guided_asks_ / extreme_) % expensive.size()];
-    const double sign = objectives()[k].maximize ? 1 : -1;
-    std::vector<std::pair<double, size_t>> ranked;  // (-sign * value, trial index)
-    for (size_t i = 0; i < trials().size(); ++i)
-      if (trials()[i].status == TrialStatus::Ok && trials()[i].penalty == 0)
-        ranked.emplace_back(-sign * point(trials()[i])[k], i);
-    std::sort(ranked.begin(), ranked.end());
+  const size_t k = expensive.empty() ? 0 : expensive[(guided_asks_ / std::max(extreme_, 1)) % expensive.size()];
+  const double sign = objectives()[k].maximize ? 1 : -1;
+  std::vector<std::pair<double, size_t>> ranked;  // (-sign * value, trial index)
+  for (size_t i = 0; i < trials().size(); ++i)
+    if (trials()[i].status == TrialStatus::Ok && trials()[i].penalty == 0)
+      ranked.emplace_back(-sign * point(trials()[i])[k], i);
+  std::sort(ranked.begin(), ranked.end());
+  if (extreme_ > 0 && !expensive.empty() && !ranked.empty() && guided_asks_ % extreme_ == 0) {
     std::vector<Candidate> local;
     for (size_t r = 0; r < std::min<size_t>(3, ranked.size()); ++r)
       for (const space::Arch& a : space().neighbours(trials()[ranked[r].second].arch))
         if (!asked(a) && std::none_of(local.begin(), local.end(), [&](const Candidate& c) { return c.arch == a; }))
-          if (auto c = candidate(a)) {
-            c->belief = belief(*c);
-            local.push_back(std::move(*c));
-          }
+          if (auto c = candidate(a)) local.push_back(std::move(*c));
+    refresh(local);
     // Score: how many trees predict at least the best value so far (the candidate falls in
     // the incumbent's leaf), then the predicted mean.
     const double incumbent = -ranked[0].first;
-    const double tolerance = 1e-9 * std::max(1.0, std::abs(incumbent));
+    // XGBoost predicts in float: a leaf holding the incumbent alone gives it to ~1e-7 relative.
+    const double tolerance = 1e-6 * std::max(1.0, std::abs(incumbent));
     const Candidate* chosen = nullptr;
     std::pair<int, double> best_score;
     auto consider = [&](const Candidate& c) {

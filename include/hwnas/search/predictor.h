@@ -1,10 +1,10 @@
 #pragma once
-// Predictor-guided search (Bayesian optimisation with a random-forest surrogate, in the
+// Predictor-guided search (Bayesian optimisation with a random-forest surrogate, XGBoost trees, in the
 // spirit of SMAC, and of BANANAS / White et al. 2021 for NAS). After `init` random archs:
 //   - objectives the cheap metrics give (SearchProblem::cheap: a latency table or a cost model)
 //     are known exactly for every candidate, for free;
-//   - each other (expensive) objective has a Forest surrogate trained on the Ok trials, with the
-//     one-hot choices and every cheap metric as features (latency says much about accuracy).
+//   - each other (expensive) objective has an XgbRegressor surrogate trained on the Ok trials, with
+//     the one-hot choices and every cheap metric as features (latency says much about accuracy).
 //     Its belief about a candidate is the set of its trees' predictions (tree t of every
 //     surrogate gives one sample point). That empirical belief may be bimodal, as NB201's is
 //     (a cell is either untrainable, 10%, or 85-94%), where a normal belief with the trees'
@@ -37,8 +37,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "hwnas/search/forest.h"
 #include "hwnas/search/strategy_base.h"
+#include "hwnas/search/xgb_regressor.h"
 
 namespace hwnas::search {
 
@@ -70,14 +70,18 @@ class PredictorSearch : public StrategyBase {
                      const space::Arch& a) const;
   std::vector<Candidate>& candidates();  // fresh feasible candidates, in pool_cache_
   void fit();
-  Belief belief(const Candidate& c) const;
+  std::vector<float> features(const space::Arch& a, const std::vector<double>& numeric) const;
+  // Beliefs of many candidates at once (one XGBoost prediction per surrogate).
+  std::vector<Belief> beliefs(const std::vector<const Candidate*>& cs) const;
+  void refresh(std::vector<Candidate>& cs) const;  // beliefs not of the current fit
+  void summarise(Belief& b, const Point& known) const;  // mean, optimistic, spread of b.samples
 
   int init_, pool_, extreme_;
   int guided_asks_ = 0;                        // asks that used the surrogates
-  Forest::Options forest_options_;
+  XgbRegressor::Options model_options_;
   std::vector<bool> is_cheap_;                 // per objective, decided on the first candidate
   std::vector<std::string> cheap_names_;       // every cheap metric, also a surrogate feature
-  std::vector<std::optional<Forest>> models_;  // per expensive objective
+  std::vector<std::optional<XgbRegressor>> models_;  // per expensive objective
   bool stale_ = true;                          // trials told since the last fit
   int fits_ = 0;                               // surrogate version
   bool whole_space_ = false;                   // pool_cache_ holds the whole (unasked) space

@@ -1,0 +1,105 @@
+#include "hwnas/search/xgb_regressor.h"
+
+#include <xgboost/c_api.h>
+
+#include <cmath>
+#include <string>
+
+#include "hwnas/core/error.h"
+#include "hwnas/core/rng.h"
+
+namespace hwnas::search {
+namespace {
+
+void check(int rc, const char* call) {
+  if (rc != 0) fail("xgboost", "{} failed: {}", call, XGBGetLastError());
+}
+
+struct MatrixFree {
+  void operator()(void* handle) const { XGDMatrixFree(handle); }
+};
+using Matrix = std::unique_ptr<void, MatrixFree>;
+
+// A dense XGBoost matrix of the rows (no missing values: NaN would mean missing).
+Matrix matrix(const std::vector<std::vector<float>>& x, size_t features, const char* where) {
+  std::vector<float> flat;
+  flat.reserve(x.size() * features);
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (x[i].size() != features)
+      fail(where, "row {} has {} features, expected {} (as in the first row given to fit())", i, x[i].size(),
+           features);
+    flat.insert(flat.end(), x[i].begin(), x[i].end());
+  }
+  DMatrixHandle handle = nullptr;
+  check(XGDMatrixCreateFromMat(flat.data(), x.size(), features, std::nanf(""), &handle), "XGDMatrixCreateFromMat");
+  return Matrix(handle);
+}
+
+}  // namespace
+
+void XgbRegressor::BoosterFree::operator()(void* handle) const { XGBoosterFree(handle); }
+
+void XgbRegressor::fit(const std::vector<std::vector<float>>& x, const std::vector<double>& y) {
+  if (x.size() != y.size() || x.empty())
+    fail("xgb_regressor", "needs one target per feature vector and at least one sample (got {} feature vectors, {} targets)",
+         x.size(), y.size());
+  if (options_.trees < 1) fail("xgb_regressor", "trees must be at least 1 (got {})", options_.trees);
+  features_ = x[0].size();
+  Matrix data = matrix(x, features_, "xgb_regressor.fit");
+  std::vector<float> labels(y.begin(), y.end());
+  check(XGDMatrixSetFloatInfo(data.get(), "label", labels.data(), labels.size()), "XGDMatrixSetFloatInfo(label)");
+  double mean = 0;
+  for (double v : y) mean += v / static_cast<double>(y.size());
+
+  boosters_.clear();
+  Rng rng(options_.seed);
+  const int n = static_cast<int>(x.size());
+  for (int t = 0; t < options_.trees; ++t) {
+    // Bootstrap: row i drawn weights[i] times. XGBoost reads the weights when it trains, so
+    // one matrix serves every tree.
+    std::vector<float> weights(n, 0.0f);
+    for (int i = 0; i < n; ++i) weights[rng.uniform_int(n)] += 1.0f;
+    check(XGDMatrixSetFloatInfo(data.get(), "weight", weights.data(), weights.size()), "XGDMatrixSetFloatInfo(weight)");
+    DMatrixHandle train[] = {data.get()};
+    BoosterHandle handle = nullptr;
+    check(XGBoosterCreate(train, 1, &handle), "XGBoosterCreate");
+    Booster booster(handle);
+    const std::pair<const char*, std::string> params[] = {
+        {"verbosity", "0"},
+        {"nthread", "1"},
+        {"seed", std::to_string(rng.uniform_int(1 << 30))},
+        {"booster", "gbtree"},
+        {"tree_method", "exact"},
+        {"objective", "reg:squarederror"},
+        {"base_score", std::to_string(mean)},
+        {"eta", "1"},  // with no regularisation a leaf is the (weighted) mean of its targets
+        {"lambda", "0"},
+        {"alpha", "0"},
+        {"gamma", "0"},
+        {"min_child_weight", "1"},
+        {"max_depth", std::to_string(options_.max_depth)},
+        {"subsample", "1"},
+        {"colsample_bynode", std::to_string(options_.feature_fraction)},
+    };
+    for (const auto& [name, value] : params) check(XGBoosterSetParam(handle, name, value.c_str()), "XGBoosterSetParam");
+    check(XGBoosterUpdateOneIter(handle, 0, data.get()), "XGBoosterUpdateOneIter");
+    boosters_.push_back(std::move(booster));
+  }
+}
+
+std::vector<std::vector<double>> XgbRegressor::predict_trees(const std::vector<std::vector<float>>& x) const {
+  if (boosters_.empty()) fail("xgb_regressor", "predict_trees() before fit()");
+  std::vector<std::vector<double>> out(x.size(), std::vector<double>(boosters_.size()));
+  if (x.empty()) return out;
+  Matrix data = matrix(x, features_, "xgb_regressor.predict_trees");
+  for (size_t t = 0; t < boosters_.size(); ++t) {
+    bst_ulong length = 0;
+    const float* result = nullptr;
+    check(XGBoosterPredict(boosters_[t].get(), data.get(), 0, 0, 0, &length, &result), "XGBoosterPredict");
+    if (length != x.size()) fail("xgb_regressor", "XGBoost returned {} predictions for {} rows", length, x.size());
+    for (size_t i = 0; i < x.size(); ++i) out[i][t] = result[i];
+  }
+  return out;
+}
+
+}  // namespace hwnas::search
