@@ -20,8 +20,9 @@
 //     would chase the front's emptiest corner (NB201: untrainable, near-zero-latency cells) —
 //     on NB201 x raspi4 this alone took the share of the true front found in 300 trials from
 //     11% to 37% (bench/search);
-//   - every `extreme`-th ask instead pushes one expensive objective alone, among the fresh
-//     neighbours of its 3 best trials and the pool: most trees predicting at least its best
+//   - every `extreme`-th ask instead pushes one expensive objective alone by hill climbing,
+//     among the fresh neighbours of its best trial (the pool once they are all asked): most
+//     trees predicting at least its best
 //     value so far, then the best mean (constrained optima, e.g. best accuracy under a latency
 //     limit, are ends of the feasible front that a search spreading along the front reaches
 //     late). A normal-belief expected improvement here (SMAC's) found NB201 x raspi4's
@@ -29,7 +30,7 @@
 // When no candidate can improve the front, the one the surrogate is least sure about is taken.
 // With one objective the front is the best value.
 //
-// Parameters: init (default 10), pool (default 20000), trees (default 20), extreme (default 3;
+// Parameters: init (default 10), pool (default 20000), trees (default 20), extreme (default 2;
 // 0: never).
 //
 //   search::PredictorSearch s(problem, /*seed=*/1, {{"init", 20}});
