@@ -1,5 +1,6 @@
 #pragma once
 // Helpers shared by the tests of every module.
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -7,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "hwnas/core/error.h"
+#include "hwnas/ir/graph.h"
 
 namespace hwnas::testing {
 
@@ -17,6 +19,19 @@ inline std::filesystem::path shared_data() {
 }
 
 inline std::filesystem::path source_dir() { return HWNAS_SOURCE_DIR; }
+
+// v rounded to `decimals` places, as published tables print figures (0.386 G -> 0.39).
+inline double round_to(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
+
+// The node of `g` named `name`; throws (failing the test) when there is none.
+inline const ir::Node& node(const ir::Graph& g, std::string_view name) {
+  const auto id = g.find(name);
+  if (!id) throw std::runtime_error("no node " + std::string(name));
+  return g.node(*id);
+}
 
 // A fresh, empty directory under the system temp dir, unique to the running test.
 inline std::filesystem::path temp_dir() {

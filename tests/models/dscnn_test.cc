@@ -13,11 +13,7 @@
 namespace hwnas::models {
 namespace {
 
-const ir::Node& node(const ir::Graph& g, std::string_view name) {
-  const auto id = g.find(name);
-  if (!id) throw std::runtime_error("no node " + std::string(name));
-  return g.node(*id);
-}
+using hwnas::testing::node;
 
 bool is_conv_like(ir::OpKind op) {
   return op == ir::OpKind::Conv2D || op == ir::OpKind::DepthwiseConv2D || op == ir::OpKind::FullyConnected;

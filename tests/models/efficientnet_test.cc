@@ -20,16 +20,8 @@
 namespace hwnas::models {
 namespace {
 
-double round_to(double v, int decimals) {
-  const double scale = std::pow(10.0, decimals);
-  return std::round(v * scale) / scale;
-}
-
-const ir::Node& node(const ir::Graph& g, std::string_view name) {
-  const auto id = g.find(name);
-  if (!id) throw std::runtime_error("no node " + std::string(name));
-  return g.node(*id);
-}
+using hwnas::testing::node;
+using hwnas::testing::round_to;
 
 TEST(EfficientNet, TorchvisionPublishedParamsAndMacs) {
   struct Row {

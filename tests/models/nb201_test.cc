@@ -18,11 +18,7 @@ constexpr const char* kAllNone = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2
 constexpr const char* kAllConv3 = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|"
                                   "nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|";
 
-const ir::Node& node(const ir::Graph& g, std::string_view name) {
-  const auto id = g.find(name);
-  if (!id) throw std::runtime_error("no node " + std::string(name));
-  return g.node(*id);
-}
+using hwnas::testing::node;
 
 // The skeleton alone, by hand (CIFAR-10: 32x32x3 in, C = 16, 10 classes):
 //   stem    conv 3*3*3*16 = 432 + BN 2*16 = 32                  -> 464 params;

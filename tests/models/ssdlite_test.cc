@@ -26,16 +26,8 @@
 namespace hwnas::models {
 namespace {
 
-double round_to(double v, int decimals) {
-  const double scale = std::pow(10.0, decimals);
-  return std::round(v * scale) / scale;
-}
-
-const ir::Node& node(const ir::Graph& g, std::string_view name) {
-  const auto id = g.find(name);
-  if (!id) throw std::runtime_error("no node " + std::string(name));
-  return g.node(*id);
-}
+using hwnas::testing::node;
+using hwnas::testing::round_to;
 
 // Anchors at 320: maps 20x20 (stride 16), 10x10, then stride-2 3x3 convs with pad 1:
 // 5x5, 3x3, 2x2, 1x1. 400*3 + 100*6 + 25*6 + 9*6 + 4*6 + 1*6 = 1200+600+150+54+24+6 = 2034.
