@@ -100,11 +100,8 @@ class SubgraphBuilder {
   // Defines node `id` in int8: inputs `in` and output `out` are qint8 values; `in_scale` is
   // the scale of the first input (weights and biases are quantized against it).
   void qnode(int id, const NodeParams& p, const std::vector<uint32_t>& in, uint32_t out, float in_scale, QParams out_q) {
-    const ir::Node& n = g_.node(id);
-    const ir::Attrs& a = n.attrs;
-    const std::string where = g_.describe(id);
-    const ir::Shape& xs = g_.node(n.inputs[0]).shape;
-    const ir::Pads pad = ir::resolve_pads(a, xs.h(), xs.w());
+    const NodeSite site = site_of(id);
+    const auto& [n, a, where, xs, pad] = site;
     xnn_status st = xnn_status_success;
     switch (n.op) {
       case ir::OpKind::Conv2D:
@@ -163,11 +160,8 @@ class SubgraphBuilder {
 
   // Defines node `id` reading `in` (xnn ids of its inputs) and writing `out`.
   void node(int id, const NodeParams& p, const std::vector<uint32_t>& in, uint32_t out) {
-    const ir::Node& n = g_.node(id);
-    const ir::Attrs& a = n.attrs;
-    const std::string where = g_.describe(id);
-    const ir::Shape& xs = g_.node(n.inputs[0]).shape;
-    const ir::Pads pad = ir::resolve_pads(a, xs.h(), xs.w());
+    const NodeSite site = site_of(id);
+    const auto& [n, a, where, xs, pad] = site;
     xnn_status st = xnn_status_success;
     switch (n.op) {
       case ir::OpKind::Conv2D: {
@@ -275,6 +269,21 @@ class SubgraphBuilder {
   }
 
  private:
+  // What every node definition reads first: the node, its attributes, its name for errors,
+  // its first input's shape and the padding it resolves to.
+  struct NodeSite {
+    const ir::Node& n;
+    const ir::Attrs& a;
+    std::string where;
+    const ir::Shape& xs;
+    ir::Pads pad;
+  };
+  NodeSite site_of(int id) const {
+    const ir::Node& n = g_.node(id);
+    const ir::Shape& xs = g_.node(n.inputs[0]).shape;
+    return {n, n.attrs, g_.describe(id), xs, ir::resolve_pads(n.attrs, xs.h(), xs.w())};
+  }
+
   uint32_t define(const ir::Shape& s, const void* data, uint32_t ext, uint32_t flags) {
     const auto d = dims_of(s);
     uint32_t id = 0;
