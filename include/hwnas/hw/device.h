@@ -1,0 +1,119 @@
+#pragma once
+// hw::Device: what a piece of hardware can do, read from a YAML profile (built-ins in
+// devices/*.yaml, or any file). Cost models (cost/) read compute rates, bandwidths, fixed
+// overheads and power from it; the operator audit (hw/audit.h) reads the operator set.
+//
+//   hw::Device d = hw::load_device("cortex-m7");            // built-in name or a .yaml path
+//   const hw::Processor& cpu = d.processors[d.primary];
+//   double macs_per_s = cpu.clock_hz * cpu.rate(hw::OpClass::Conv, ir::DType::i8);
+//   hw::Placement p = hw::place(d, graph, node_id);         // native, or fallback and why
+//
+// A profile has one primary processor (the one the model is compiled for: the CPU of a
+// phone or MCU, the NPU of an accelerator) and optionally a fallback processor that runs
+// the operators the primary cannot, paying a transfer of the tensors each way.
+// The YAML schema is documented in docs/devices.md; every key is checked, and an error
+// names the file, the key (with its line) and the fix.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hwnas/ir/graph.h"
+
+namespace hwnas::hw {
+
+// How an operator uses a processor: the roofline's compute term is MACs / MAC rate for the
+// first three classes, and elements / element rate for Elementwise and Pool; Data ops only
+// move bytes.
+enum class OpClass : uint8_t { Conv, Depthwise, FullyConnected, Elementwise, Pool, Data };
+OpClass op_class(ir::OpKind op);
+std::string_view op_class_name(OpClass c);  // "conv", "depthwise", "fc", "elementwise", "pool", "data"
+
+// One entry of a processor's supported-operator set. Empty lists mean "any".
+struct OpSupport {
+  ir::OpKind op = ir::OpKind::Input;
+  std::vector<int> kernels;            // square kernel sizes allowed (conv, depthwise, pools)
+  std::vector<int> strides;            // allowed strides
+  std::vector<ir::DType> dtypes;       // allowed dtypes (empty: any)
+  int channel_alignment = 1;           // output channels must be a multiple of this
+  int max_channels = 0;                // 0: no limit
+  std::vector<ir::OpKind> fused_activations;  // activations it can fuse (the rest fall back)
+};
+
+struct Processor {
+  std::string name;       // "cpu", "npu"
+  double clock_hz = 0;
+  // MACs (Conv, Depthwise, FullyConnected) or elements (Elementwise, Pool, Data) per cycle,
+  // per op class and dtype. A missing (class, dtype) pair falls back to the class's f32 rate.
+  std::map<std::pair<OpClass, ir::DType>, double> per_cycle;
+  double bandwidth_bytes_per_s = 0;   // to the memory activations live in
+  double op_overhead_s = 0;           // fixed cost of launching one kernel
+  double active_power_mw = 0;         // while computing
+  // The operators it runs; nullopt: every operator (a general-purpose CPU).
+  std::optional<std::vector<OpSupport>> ops;
+
+  // Rate per cycle for the class and dtype (see per_cycle). Error if the class has none.
+  double rate(OpClass c, ir::DType t) const;
+};
+
+struct Memory {
+  int64_t sram_bytes = 0;   // on-chip RAM for activations (the arena); 0: not a constraint
+  int64_t flash_bytes = 0;  // where weights and code live on an MCU; 0: not a constraint
+  int64_t dram_bytes = 0;
+  int64_t runtime_flash_bytes = 0;  // fixed cost of the runtime (interpreter, kernels) in flash
+  int64_t runtime_sram_bytes = 0;   // fixed cost of the runtime in RAM, outside the arena
+};
+
+struct Fallback {
+  int processor = -1;                  // index into processors; -1: none (unsupported = error)
+  double transfer_bytes_per_s = 0;     // moving a tensor between processors
+  double transfer_overhead_s = 0;      // per transfer (synchronisation, cache flush)
+};
+
+struct Power {
+  double idle_mw = 0;               // whole device while waiting for the next frame
+  double energy_pj_per_byte = 0;    // data movement to and from activation memory
+};
+
+struct Device {
+  std::string name;          // "cortex-m7"
+  std::string description;   // one line for people
+  std::string source;        // "built-in devices/cortex-m7.yaml" or the file path
+  std::string kind;          // "cpu", "mcu", "npu"
+  ir::DType default_dtype = ir::DType::f32;
+  std::vector<Processor> processors;
+  int primary = 0;
+  Fallback fallback;
+  Memory memory;
+  Power power;
+  std::string calibration;   // how the figures were obtained ("datasheet", "fitted to 10 ...")
+};
+
+// A built-in name (devices/<name>.yaml, found via HWNAS_DEVICES_DIR or the install
+// location) or a path to a YAML file. Error naming file, key and fix on a bad profile, and
+// the built-in names (with a did-you-mean) on an unknown name.
+Device load_device(std::string_view name_or_path);
+Device parse_device(std::string_view yaml_text, const std::string& file);
+std::vector<std::string> builtin_device_names();
+std::filesystem::path devices_dir();
+// The profile as YAML that parse_device() reads back to an equal Device (for `predictor fit`).
+std::string to_yaml(const Device& d);
+
+// Where one node runs and why.
+struct Placement {
+  int processor = 0;       // index into Device::processors
+  bool native = true;      // false: it falls back to Fallback::processor
+  std::string reason;      // for fallbacks: "hardswish is not in npu's operator set",
+                           // "kernel 7 not in [3, 5]", ...; empty when native
+};
+// Input and zero-cost nodes are native. A batch_norm folded into its conv is placed with it;
+// an activation is placed with the op it follows when that op can fuse it. Throws when the
+// node cannot run natively and the device has no fallback.
+Placement place(const Device& d, const ir::Graph& g, int node, ir::DType dtype);
+// place() for every node at once (one pass; what cost models call).
+std::vector<Placement> place_all(const Device& d, const ir::Graph& g, ir::DType dtype);
+
+}  // namespace hwnas::hw
