@@ -7,6 +7,7 @@ packages=(
   libfmt-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libxnnpack-dev libpthreadpool-dev libxgboost-dev
+  libonnx-dev libopencv-dev libtorch-dev
   python3-pandas
 )
 missing=()

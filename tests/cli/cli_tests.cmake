@@ -27,6 +27,13 @@ function(hwnas_cli_test name)
   add_test(NAME cli.${name} COMMAND ${CMAKE_COMMAND} ${defs} -P ${HWNAS_CLI_RUNNER} -- ${T_ARGS})
 endfunction()
 
+# Each command area may keep its tests in a file of its own: tests/cli/<area>.cmake.
+file(GLOB hwnas_cli_area_tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/*.cmake)
+list(FILTER hwnas_cli_area_tests EXCLUDE REGEX "/(cli_tests|run_cli)\\.cmake$")
+foreach(area_file IN LISTS hwnas_cli_area_tests)
+  include(${area_file})
+endforeach()
+
 # --help at every level lists what is below it.
 hwnas_cli_test(help EXPECT "model.*Inspect a model.*space.*Inspect a search space" ARGS --help)
 hwnas_cli_test(model_help EXPECT "info.*export-json" ARGS model --help)
