@@ -51,6 +51,8 @@ struct Processor {
   std::map<std::pair<OpClass, ir::DType>, double> per_cycle;
   double bandwidth_bytes_per_s = 0;   // to the memory activations live in
   double op_overhead_s = 0;           // fixed cost of launching one kernel
+  double invoke_overhead_s = 0;       // fixed cost of one inference (runtime dispatch, sync); YAML key
+                                      // invoke_overhead_us, 0 if absent (cost/calibrated.h fits it)
   double active_power_mw = 0;         // while computing
   // The operators it runs; nullopt: every operator (a general-purpose CPU).
   std::optional<std::vector<OpSupport>> ops;
