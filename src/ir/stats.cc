@@ -69,11 +69,15 @@ Stats compute_stats(const Graph& g) {
   return s;
 }
 
-int64_t Stats::weight_bytes(DType dtype) const {
+int64_t NodeStats::weight_bytes(DType dtype) const {
   const int64_t elem = dtype_bytes(dtype);
   const int64_t bias = dtype == DType::i8 ? 4 : elem;  // int8 kernels keep int32 biases
+  return kernel_elems * elem + bias_elems * bias + scale_elems * elem;
+}
+
+int64_t Stats::weight_bytes(DType dtype) const {
   int64_t bytes = 0;
-  for (const NodeStats& n : nodes) bytes += n.kernel_elems * elem + n.bias_elems * bias + n.scale_elems * elem;
+  for (const NodeStats& n : nodes) bytes += n.weight_bytes(dtype);
   return bytes;
 }
 

@@ -24,6 +24,9 @@ struct NodeStats {
   int64_t bias_elems = 0;        // inference form: biases incl. those created by BN folding
   int64_t scale_elems = 0;       // inference form: scale+shift of a BN that cannot be folded
   int64_t activation_elems = 0;  // elements of the output tensor
+
+  // Bytes of this node's deployable weights when stored in `dtype` (see Stats::weight_bytes).
+  int64_t weight_bytes(DType dtype) const;
 };
 
 struct Stats {
