@@ -102,4 +102,46 @@ std::vector<std::vector<double>> XgbRegressor::predict_trees(const std::vector<s
   return out;
 }
 
+std::vector<double> XgbRegressor::predict(const std::vector<std::vector<float>>& x) const {
+  std::vector<double> out;
+  out.reserve(x.size());
+  for (const auto& trees : predict_trees(x)) {
+    double sum = 0;
+    for (double v : trees) sum += v;
+    out.push_back(sum / static_cast<double>(trees.size()));
+  }
+  return out;
+}
+
+std::vector<std::string> XgbRegressor::save_trees(const std::string& format) const {
+  if (boosters_.empty()) fail("xgb_regressor", "save_trees() before fit()");
+  if (format != "ubj" && format != "json") fail("xgb_regressor", "format '{}' is not 'ubj' or 'json'", format);
+  const std::string config = R"({"format": ")" + format + R"("})";
+  std::vector<std::string> out;
+  for (const Booster& b : boosters_) {
+    bst_ulong length = 0;
+    const char* data = nullptr;
+    check(XGBoosterSaveModelToBuffer(b.get(), config.c_str(), &length, &data), "XGBoosterSaveModelToBuffer");
+    out.emplace_back(data, length);
+  }
+  return out;
+}
+
+XgbRegressor XgbRegressor::load_trees(const std::vector<std::string>& buffers, size_t features) {
+  if (buffers.empty()) fail("xgb_regressor", "load_trees() needs at least one tree");
+  if (features == 0) fail("xgb_regressor", "load_trees() needs the number of features (got 0)");
+  XgbRegressor r;
+  r.options_.trees = static_cast<int>(buffers.size());
+  r.features_ = features;
+  for (size_t t = 0; t < buffers.size(); ++t) {
+    BoosterHandle handle = nullptr;
+    check(XGBoosterCreate(nullptr, 0, &handle), "XGBoosterCreate");
+    Booster booster(handle);
+    if (XGBoosterLoadModelFromBuffer(handle, buffers[t].data(), buffers[t].size()) != 0)
+      fail(fmt::format("xgb_regressor tree {}", t), "not a valid XGBoost model: {}", XGBGetLastError());
+    r.boosters_.push_back(std::move(booster));
+  }
+  return r;
+}
+
 }  // namespace hwnas::search

@@ -81,5 +81,28 @@ TEST(XgbRegressor, Errors) {
   EXPECT_HWNAS_ERROR(XgbRegressor({.max_depth = -1}).fit({{1.0f}}, {1.0}), "xgboost");
 }
 
+TEST(XgbRegressor, SavedTreesPredictTheSame) {
+  Step data(40);
+  XgbRegressor r({.trees = 5, .max_depth = 4, .seed = 2});
+  r.fit(data.x, data.y);
+  for (const std::string format : {"ubj", "json"}) {
+    const auto saved = r.save_trees(format);
+    ASSERT_EQ(saved.size(), 5u);
+    const XgbRegressor again = XgbRegressor::load_trees(saved, 4);
+    EXPECT_EQ(again.features(), 4u);
+    EXPECT_EQ(again.predict_trees(data.x), r.predict_trees(data.x)) << format;
+  }
+  // predict() is the mean over the trees.
+  const auto trees = r.predict_trees(data.x);
+  const auto mean = r.predict(data.x);
+  double sum = 0;
+  for (double v : trees[3]) sum += v;
+  EXPECT_DOUBLE_EQ(mean[3], sum / 5);
+  EXPECT_HWNAS_ERROR(XgbRegressor::load_trees({"not a model"}, 4), "xgb_regressor tree 0");
+  EXPECT_HWNAS_ERROR(XgbRegressor::load_trees({}, 4), "at least one tree");
+  EXPECT_HWNAS_ERROR(XgbRegressor().save_trees(), "save_trees() before fit()");
+  EXPECT_HWNAS_ERROR(r.save_trees("xml"), "format 'xml'");
+}
+
 }  // namespace
 }  // namespace hwnas::search

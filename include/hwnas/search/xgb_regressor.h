@@ -14,8 +14,11 @@
 //   search::XgbRegressor r({.trees = 20, .seed = 7});
 //   r.fit(rows /* one feature vector per sample */, targets);
 //   std::vector<std::vector<double>> p = r.predict_trees(rows);  // p[row][tree]
+//   std::vector<std::string> saved = r.save_trees();              // one buffer per tree
+//   auto again = search::XgbRegressor::load_trees(saved, rows[0].size());
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace hwnas::search {
@@ -38,7 +41,15 @@ class XgbRegressor {
   // Each tree's prediction for each row: result[row][tree]. Throws before fit() or when a
   // row's length differs from fit()'s.
   std::vector<std::vector<double>> predict_trees(const std::vector<std::vector<float>>& x) const;
+  // The mean over trees per row (the forest's prediction).
+  std::vector<double> predict(const std::vector<std::vector<float>>& x) const;
   int trees() const { return static_cast<int>(boosters_.size()); }
+  size_t features() const { return features_; }
+
+  // Each tree as an XGBoost model buffer ("ubj", XGBoost's binary JSON, or "json"), for model
+  // files; load_trees() restores a fitted regressor from them (errors name the bad tree).
+  std::vector<std::string> save_trees(const std::string& format = "ubj") const;
+  static XgbRegressor load_trees(const std::vector<std::string>& buffers, size_t features);
   bool fitted() const { return !boosters_.empty(); }
 
  private:
