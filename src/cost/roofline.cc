@@ -1,0 +1,173 @@
+#include "hwnas/cost/roofline.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include <fmt/format.h>
+
+#include "hwnas/core/error.h"
+#include "hwnas/ir/stats.h"
+
+namespace hwnas::cost {
+namespace {
+
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+// Work of a kernel's anchor in the unit of its op class's rate: MACs or elements.
+double anchor_work(const ir::Graph& g, const ir::Stats& stats, int anchor, hw::OpClass c) {
+  const ir::Node& n = g.node(anchor);
+  switch (c) {
+    case hw::OpClass::Conv:
+    case hw::OpClass::Depthwise:
+    case hw::OpClass::FullyConnected: return static_cast<double>(stats.nodes[anchor].macs);
+    case hw::OpClass::Elementwise: return static_cast<double>(n.shape.numel());
+    case hw::OpClass::Pool:
+      if (n.op == ir::OpKind::GlobalAvgPool) return static_cast<double>(g.node(n.inputs[0]).shape.numel());
+      return static_cast<double>(n.shape.numel()) * n.attrs.kernel_h * n.attrs.kernel_w;
+    case hw::OpClass::Data: return 0;
+  }
+  return 0;
+}
+
+// ir::split_kernels, each kernel then cut where a node runs on another processor than the
+// node before it (an NPU cannot fuse an activation it falls back on).
+std::vector<ir::Kernel> placed_kernels(const ir::Graph& g, const std::vector<hw::Placement>& placement) {
+  std::vector<ir::Kernel> out;
+  for (ir::Kernel& k : ir::split_kernels(g, roofline_fusion_rules())) {
+    size_t start = 0;
+    for (size_t i = 1; i <= k.nodes.size(); ++i) {
+      if (i < k.nodes.size() && placement[k.nodes[i]].processor == placement[k.nodes[start]].processor) continue;
+      if (start == 0 && i == k.nodes.size()) {
+        out.push_back(std::move(k));
+        break;
+      }
+      ir::Kernel piece{.nodes = {k.nodes.begin() + start, k.nodes.begin() + i},
+                       .name = g.node(k.nodes[start]).name,
+                       .type = ""};
+      for (int id : piece.nodes) piece.type += (piece.type.empty() ? "" : "+") + std::string(ir::op_name(g.node(id).op));
+      out.push_back(std::move(piece));
+      start = i;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+ir::FusionRules roofline_fusion_rules() {
+  ir::FusionRules r = ir::FusionRules::batchnorm_only();
+  for (ir::OpKind producer : {ir::OpKind::Conv2D, ir::OpKind::DepthwiseConv2D, ir::OpKind::FullyConnected})
+    for (ir::OpKind act : {ir::OpKind::Relu, ir::OpKind::Relu6}) r.add(producer, act);
+  return r;
+}
+
+RooflineModel::RooflineModel(hw::Device device) : device_(std::move(device)) {
+  const std::string where = fmt::format("device '{}'", device_.name);
+  const int n = static_cast<int>(device_.processors.size());
+  if (n == 0) fail(where, "has no processors; a roofline needs at least one with a clock and a bandwidth");
+  if (device_.primary < 0 || device_.primary >= n)
+    fail(where, "primary processor {} is not one of its {} processors", device_.primary, n);
+  for (int i = 0; i < n; ++i) {
+    const hw::Processor& p = device_.processors[i];
+    const std::string at = fmt::format("{}: processors[{}] ({})", where, i, p.name);
+    if (!(p.clock_hz > 0)) fail(at, "clock_hz is {}; set the clock (Hz) so compute time can be derived", p.clock_hz);
+    if (!(p.bandwidth_bytes_per_s > 0))
+      fail(at, "bandwidth is {} bytes/s; set the memory bandwidth so memory time can be derived",
+           p.bandwidth_bytes_per_s);
+  }
+  const hw::Fallback& f = device_.fallback;
+  if (f.processor >= n) fail(where, "fallback processor {} is not one of its {} processors", f.processor, n);
+  if (f.processor >= 0 && !(f.transfer_bytes_per_s > 0))
+    fail(where + ": fallback", "transfer rate is {} bytes/s; set it so moving tensors to the fallback can be costed",
+         f.transfer_bytes_per_s);
+}
+
+std::string RooflineModel::source() const { return fmt::format("predicted (roofline on {})", device_.name); }
+
+std::string RooflineModel::fingerprint() const {
+  return fmt::format("roofline/{:016x}", fnv1a(hw::to_yaml(device_)));
+}
+
+LatencyPrediction RooflineModel::predict(const ir::Graph& g, ir::DType dtype) const {
+  const std::vector<hw::Placement> placement = hw::place_all(device_, g, dtype);
+  const std::vector<ir::Kernel> kernels = placed_kernels(g, placement);
+  const ir::Stats stats = ir::compute_stats(g);
+  const auto consumers = g.consumers();
+  const int64_t elem = ir::dtype_bytes(dtype);
+  const auto tensor_bytes = [&](int id) { return g.node(id).shape.numel() * elem; };
+
+  std::vector<int> kernel_of(g.size(), -1);
+  for (size_t k = 0; k < kernels.size(); ++k)
+    for (int id : kernels[k].nodes) kernel_of[id] = static_cast<int>(k);
+  std::vector<bool> is_output(g.size(), false);
+  for (int o : g.outputs()) is_output[o] = true;
+  // The processor a tensor is made on; graph inputs are handed to the primary.
+  const auto made_on = [&](int id) {
+    return kernel_of[id] < 0 ? device_.primary : placement[kernels[kernel_of[id]].nodes[0]].processor;
+  };
+
+  const hw::Fallback& fb = device_.fallback;
+  const auto transfer_s = [&](int64_t bytes) {
+    return static_cast<double>(bytes) / fb.transfer_bytes_per_s + fb.transfer_overhead_s;
+  };
+
+  LatencyPrediction out;
+  out.source = source();
+  out.kernels.reserve(kernels.size());
+  for (size_t k = 0; k < kernels.size(); ++k) {
+    const std::vector<int>& nodes = kernels[k].nodes;
+    const int anchor = nodes[0];
+    const int proc = placement[anchor].processor;
+    const hw::Processor& p = device_.processors[proc];
+    KernelCost c;
+    c.nodes = nodes;
+    c.processor = proc;
+    c.fallback = proc != device_.primary;
+
+    const hw::OpClass cls = hw::op_class(g.node(anchor).op);
+    const double work = anchor_work(g, stats, anchor, cls);
+    const double compute_s = work > 0 ? work / (p.clock_hz * p.rate(cls, dtype)) : 0.0;
+
+    double transfer = 0;
+    std::vector<int> inputs;  // distinct tensors read from outside the kernel
+    for (int id : nodes) {
+      c.macs += stats.nodes[id].macs;
+      c.bytes += stats.nodes[id].weight_bytes(dtype);
+      for (int in : g.node(id).inputs)
+        if (kernel_of[in] != static_cast<int>(k) && std::find(inputs.begin(), inputs.end(), in) == inputs.end())
+          inputs.push_back(in);
+      const bool read_outside = is_output[id] || std::any_of(consumers[id].begin(), consumers[id].end(),
+                                                             [&](int r) { return kernel_of[r] != static_cast<int>(k); });
+      if (!read_outside) continue;
+      c.bytes += tensor_bytes(id);
+      if (c.fallback && (is_output[id] || std::any_of(consumers[id].begin(), consumers[id].end(),
+                                                      [&](int r) { return made_on(r) != proc; })))
+        transfer += transfer_s(tensor_bytes(id));
+    }
+    for (int in : inputs) {
+      c.bytes += tensor_bytes(in);
+      if (c.fallback && made_on(in) != proc) transfer += transfer_s(tensor_bytes(in));
+    }
+    const double memory_s = static_cast<double>(c.bytes) / p.bandwidth_bytes_per_s;
+
+    c.compute_ms = compute_s * 1e3;
+    c.memory_ms = memory_s * 1e3;
+    c.transfer_ms = transfer * 1e3;
+    const double overhead_ms = p.op_overhead_s * 1e3;
+    c.ms = std::max(c.compute_ms, c.memory_ms) + overhead_ms + c.transfer_ms;
+    // The largest term names the bound; ties go to the earlier of compute, memory, overhead.
+    const double terms[] = {c.compute_ms, c.memory_ms, overhead_ms, c.transfer_ms};
+    const Bound bounds[] = {Bound::Compute, Bound::Memory, Bound::Overhead, Bound::Transfer};
+    c.bound = bounds[std::max_element(std::begin(terms), std::end(terms)) - std::begin(terms)];
+    out.total_ms += c.ms;
+    out.kernels.push_back(std::move(c));
+  }
+  out.total_ms += device_.processors[device_.primary].invoke_overhead_s * 1e3;
+  return out;
+}
+
+}  // namespace hwnas::cost
