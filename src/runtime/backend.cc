@@ -1,6 +1,9 @@
 #include "hwnas/runtime/backend.h"
 
 #include <algorithm>
+#include <utility>
+
+#include <fmt/ranges.h>
 
 #include "hwnas/core/error.h"
 #include "hwnas/runtime/reference_backend.h"
@@ -14,12 +17,39 @@ PreparedModel::PreparedModel(const ir::Graph& g) {
   if (outputs_.empty()) fail("graph '" + g.name() + "'", "has no outputs; call set_outputs() before running it");
 }
 
-std::vector<std::string> backend_names() { return {"reference", "xnnpack"}; }
+namespace {
+
+// Built-ins first, then registered backends in registration order. A function-local static,
+// so that registering from another file's static initializer is safe.
+std::vector<std::pair<std::string, BackendFactory>>& factories() {
+  static std::vector<std::pair<std::string, BackendFactory>> f = {
+      {"reference", []() -> std::unique_ptr<Backend> { return std::make_unique<ReferenceBackend>(); }},
+      {"xnnpack", []() -> std::unique_ptr<Backend> { return std::make_unique<XnnpackBackend>(); }},
+  };
+  return f;
+}
+
+}  // namespace
+
+void register_backend(const std::string& name, BackendFactory factory) {
+  auto& f = factories();
+  auto it = std::ranges::find(f, name, &std::pair<std::string, BackendFactory>::first);
+  if (it != f.end())
+    it->second = factory;
+  else
+    f.emplace_back(name, factory);
+}
+
+std::vector<std::string> backend_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, factory] : factories()) names.push_back(name);
+  return names;
+}
 
 std::unique_ptr<Backend> make_backend(std::string_view name) {
-  if (name == "reference") return std::make_unique<ReferenceBackend>();
-  if (name == "xnnpack") return std::make_unique<XnnpackBackend>();
-  fail("backend '" + std::string(name) + "'", "unknown backend; known: reference, xnnpack");
+  for (const auto& [known, factory] : factories())
+    if (known == name) return factory();
+  fail("backend '" + std::string(name) + "'", "unknown backend; known: {}", fmt::join(backend_names(), ", "));
 }
 
 std::vector<Tensor> run(PreparedModel& model, const std::vector<Tensor>& inputs) {

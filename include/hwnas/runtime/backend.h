@@ -12,7 +12,7 @@
 //   model->fallback_nodes();   // nodes a backend ran on the reference kernels instead
 //
 // Available backends: "reference" (reference_backend.h, the oracle) and "xnnpack"
-// (xnnpack_backend.h).
+// (xnnpack_backend.h), plus any registered with register_backend().
 #include <memory>
 #include <span>
 #include <string>
@@ -69,9 +69,16 @@ class Backend {
                                                  const BackendOptions& options = {}) const = 0;
 };
 
-std::vector<std::string> backend_names();  // {"reference", "xnnpack"}
+std::vector<std::string> backend_names();  // {"reference", "xnnpack"} plus registered ones
 // Error listing the known names when `name` is not one of them.
 std::unique_ptr<Backend> make_backend(std::string_view name);
+
+// Makes a backend of another module known to make_backend() and backend_names() (the
+// interop module's "opencv" and "torch": interop/backends.h), so that this module does not
+// depend on theirs. Registering a name again replaces its factory; not thread-safe against
+// concurrent make_backend() calls, so register at start-up.
+using BackendFactory = std::unique_ptr<Backend> (*)();
+void register_backend(const std::string& name, BackendFactory factory);
 
 // Copies `inputs` into the model (shapes checked, Error naming the input otherwise),
 // invokes it and returns copies of its outputs.
