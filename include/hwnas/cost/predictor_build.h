@@ -1,0 +1,51 @@
+#pragma once
+// Builds a measured latency predictor (cost/predictor_file.h) for a backend on this machine:
+//  1. fusion: which adjacent ops the backend fuses, by pairwise timing (cost/fusion_detect.h);
+//  2. data: architectures sampled from the training spaces, split into kernels, each distinct
+//     kernel timed alone (cost/kernel_training.h); a few whole architectures timed too;
+//  3. kind "kernel": one model per kernel group; then adaptive rounds (nn-Meter's adaptive
+//     data sampler): more architectures, measuring only the kernels of groups whose held-out
+//     error is still high (fewer than 95% within +-10%, or too few samples to tell);
+//     kind "lut": every kernel of the sampled architectures goes into the table;
+//  4. whole-model correction: measured ~= scale x sum of kernels + offset, fitted on the
+//     whole architectures (kernels timed alone miss cache effects of running back to back).
+// Rounds go on until the time budget is spent (checked between architectures), or for the
+// kernel kind until no group needs more data.
+//
+//   cost::BuildOptions o;
+//   o.budget_s = 600;
+//   o.progress = [](std::string_view line) { fmt::print("{}\n", line); };
+//   cost::PredictorFile p = cost::build_predictor(o);
+//   cost::save_predictor(p, "host-xnnpack.json");
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hwnas/cost/predictor_file.h"
+#include "hwnas/measure/measure_model.h"
+
+namespace hwnas::cost {
+
+struct BuildOptions {
+  std::string kind = "kernel";  // kernel | lut
+  std::string device = "host";  // the name written into the file (this machine)
+  measure::MeasureOptions measure;  // backend, threads, dtype, seed, pinning; timing per kernel
+  std::vector<std::string> spaces = {"nb201", "mbconv", "dscnn"};
+  double budget_s = 600;         // wall-clock time for measuring (fusion tests included)
+  int archs_per_round = 4;       // per space and round
+  int whole_archs = 4;           // per space: timed whole for the whole-model correction
+  double whole_budget_s = 2.0;   // timing budget of one whole architecture
+  bool detect_fusion = true;     // false: batch_norm folding only
+  uint64_t seed = 1;             // which architectures are sampled
+  std::function<void(std::string_view)> progress;
+};
+
+PredictorFile build_predictor(const BuildOptions& o);
+
+// Fits measured ~= scale x predicted + offset (non-negative, relative error) and stores it in
+// p; returns the RMS relative error after the fit.
+double fit_whole_model(PredictorFile& p, const std::vector<double>& predicted_sum_ms,
+                       const std::vector<double>& measured_ms);
+
+}  // namespace hwnas::cost

@@ -1,0 +1,72 @@
+#pragma once
+// How good a latency predictor is, the way nn-Meter and HELP report it, always beside the
+// FLOPs-proportional baseline (latency = MACs x the median ms-per-MAC of the training set):
+//   accuracy():      share of models within +-5% and +-10% of measured, RMSE (ms and relative),
+//                    Spearman's rho and Kendall's tau;
+//   evaluate_models(): measures held-out models now and predicts them (host predictors);
+//   few_shot_eval(): for a table of measurements (a device we cannot run), fits the calibrated
+//                    model on `train` random rows, `repeats` times, and scores every row.
+//
+//   cost::Accuracy a = cost::accuracy(predicted, measured);
+//   a.within_10;   // 0.97
+//   std::vector<cost::FewShotDraw> d = cost::few_shot_eval(terms, prior, measured, macs, {.train = 10});
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "hwnas/cost/latency_model.h"
+#include "hwnas/ir/graph.h"
+#include "hwnas/measure/measure_model.h"
+
+namespace hwnas::cost {
+
+struct Accuracy {
+  int n = 0;
+  double within_5 = 0, within_10 = 0;  // shares in [0, 1]
+  double rmse_ms = 0, rel_rmse = 0;
+  double spearman = 0, kendall = 0;    // NaN with fewer than 2 models
+};
+// Throws if the lengths differ or a measurement is not positive.
+Accuracy accuracy(const std::vector<double>& predicted, const std::vector<double>& measured);
+
+// Latency from MACs at the median ms per MAC of (macs, ms) pairs (the training set).
+double median_ms_per_mac(const std::vector<double>& macs, const std::vector<double>& ms);
+
+struct EvalRow {
+  std::string model;
+  int64_t macs = 0;
+  double measured_ms = 0, p10_ms = 0, p90_ms = 0, cv = 0;
+  int runs = 0;
+  bool noisy = false;
+  double predicted_ms = 0;
+  double baseline_ms = 0;  // FLOPs-proportional
+};
+
+// Measures each model with `o` and predicts it; `ms_per_mac` scales the baseline.
+std::vector<EvalRow> evaluate_models(const LatencyModel& model, const std::vector<std::pair<std::string, ir::Graph>>& models,
+                                     const measure::MeasureOptions& o, double ms_per_mac,
+                                     const std::function<void(std::string_view)>& progress = {});
+
+struct EvalSummary {
+  Accuracy model, baseline;
+  int noisy = 0;  // rows whose measurement was flagged noisy
+};
+EvalSummary summarize(const std::vector<EvalRow>& rows);
+
+struct FewShotOptions {
+  int train = 10;
+  int repeats = 20;
+  uint64_t seed = 1;
+};
+struct FewShotDraw {
+  Accuracy model, baseline;  // over every row of the table
+  double lambda = 0;         // the ridge strength cross-validation chose
+};
+// terms[i]: calibration_terms of row i; macs[i]: its MACs (for the baseline).
+std::vector<FewShotDraw> few_shot_eval(const std::vector<std::vector<double>>& terms, const std::vector<double>& prior,
+                                       const std::vector<double>& measured, const std::vector<double>& macs,
+                                       const FewShotOptions& o);
+
+}  // namespace hwnas::cost

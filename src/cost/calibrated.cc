@@ -1,0 +1,139 @@
+#include "hwnas/cost/calibrated.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "hwnas/core/csv.h"
+#include "hwnas/core/error.h"
+#include "hwnas/ir/stats.h"
+
+namespace hwnas::cost {
+namespace {
+
+enum Term { kConv, kDepthwise, kFc, kElementwise, kPool, kMemory, kOverhead, kTransfer, kConstant };
+constexpr double kOverheadUnitS = 1e-6;  // the overhead term counts kernels x 1 us
+constexpr double kConstantUnitMs = 1.0;  // the constant term is 1 ms
+// A factor of 0 would make a rate infinite: the fitted profile keeps it finite but negligible.
+constexpr double kMinFactor = 1e-9;
+
+int compute_term(hw::OpClass c) {
+  switch (c) {
+    case hw::OpClass::Conv: return kConv;
+    case hw::OpClass::Depthwise: return kDepthwise;
+    case hw::OpClass::FullyConnected: return kFc;
+    case hw::OpClass::Elementwise: return kElementwise;
+    case hw::OpClass::Pool: return kPool;
+    case hw::OpClass::Data: return -1;  // data ops only move bytes
+  }
+  return -1;
+}
+
+}  // namespace
+
+const std::vector<std::string>& calibration_term_names() {
+  static const std::vector<std::string> names = {"conv",   "depthwise", "fc",       "elementwise", "pool",
+                                                 "memory", "overhead",  "transfer", "constant"};
+  return names;
+}
+
+std::vector<double> calibration_terms(const LatencyPrediction& roofline, const ir::Graph& g) {
+  std::vector<double> t(kCalibrationTerms, 0.0);
+  for (const KernelCost& k : roofline.kernels) {
+    const int c = compute_term(hw::op_class(g.node(k.nodes.front()).op));
+    if (c >= 0) t[c] += k.compute_ms;
+    t[kMemory] += k.memory_ms;
+    t[kOverhead] += kOverheadUnitS * 1e3;
+    t[kTransfer] += k.transfer_ms;
+  }
+  t[kConstant] = kConstantUnitMs;
+  return t;
+}
+
+std::vector<double> calibration_terms(const ir::Graph& g, const hw::Device& base, ir::DType dtype) {
+  return calibration_terms(RooflineModel(base).predict(g, dtype), g);
+}
+
+std::vector<double> calibration_prior(const hw::Device& base) {
+  std::vector<double> p(kCalibrationTerms, 1.0);
+  const hw::Processor& cpu = base.processors.at(base.primary);
+  p[kOverhead] = cpu.op_overhead_s / kOverheadUnitS;
+  p[kConstant] = cpu.invoke_overhead_s * 1e3 / kConstantUnitMs;
+  return p;
+}
+
+hw::Device apply_calibration(const hw::Device& base, const FitResult& fit, const std::string& calibration) {
+  if (fit.factors.size() != kCalibrationTerms)
+    fail("calibration", "expected {} factors ({}), got {}", kCalibrationTerms, fmt::join(calibration_term_names(), ", "),
+         fit.factors.size());
+  auto factor = [&](int term) { return std::max(fit.factors[term], kMinFactor); };
+  hw::Device d = base;
+  for (hw::Processor& p : d.processors) {
+    for (auto& [key, rate] : p.per_cycle) {
+      const int c = compute_term(key.first);
+      if (c >= 0) rate /= factor(c);
+    }
+    p.bandwidth_bytes_per_s /= factor(kMemory);
+    p.op_overhead_s = fit.factors[kOverhead] * kOverheadUnitS;
+    p.invoke_overhead_s = 0;
+  }
+  d.processors.at(d.primary).invoke_overhead_s = fit.factors[kConstant] * kConstantUnitMs * 1e-3;
+  d.fallback.transfer_bytes_per_s /= factor(kTransfer);
+  d.fallback.transfer_overhead_s *= fit.factors[kTransfer];
+  d.calibration = calibration;
+  return d;
+}
+
+CalibrationData load_calibration_data(const std::filesystem::path& csv, const space::SearchSpace& space,
+                                      const std::string& arch_column, const std::string& latency_column,
+                                      const hw::Device& base, ir::DType dtype) {
+  const core::CsvTable t = core::read_csv(csv);
+  const int arch = t.column(arch_column), latency = t.column(latency_column);
+  const RooflineModel roofline(base);
+  CalibrationData d;
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    const std::optional<double> ms = t.number_or_empty(r, latency);
+    if (!ms) {
+      ++d.skipped;
+      continue;
+    }
+    const std::string where = fmt::format("{}:{}: column '{}'", t.source, t.line_of(r), latency_column);
+    if (!(*ms > 0)) fail(where, "latency {} ms is not positive", *ms);
+    ir::Graph g;
+    try {
+      g = space.decode(space.parse(t.rows[r][arch]));
+    } catch (const Error& e) {
+      throw e.within(fmt::format("{}:{}: column '{}'", t.source, t.line_of(r), arch_column));
+    }
+    d.archs.push_back(t.rows[r][arch]);
+    d.terms.push_back(calibration_terms(roofline.predict(g, dtype), g));
+    d.measured_ms.push_back(*ms);
+    d.macs.push_back(static_cast<double>(ir::compute_stats(g).macs));
+  }
+  if (d.measured_ms.empty()) fail(csv.string(), "column '{}' has no latencies", latency_column);
+  return d;
+}
+
+CalibratedModel::CalibratedModel(hw::Device device) : roofline_(std::move(device)) {}
+
+std::string CalibratedModel::source() const {
+  return fmt::format("predicted (calibrated on {}: {})", roofline_.device().name,
+                     roofline_.device().calibration.empty() ? "not fitted" : roofline_.device().calibration);
+}
+
+std::string CalibratedModel::fingerprint() const { return "calibrated/" + roofline_.fingerprint(); }
+
+LatencyPrediction CalibratedModel::predict(const ir::Graph& g, ir::DType dtype) const {
+  LatencyPrediction p = roofline_.predict(g, dtype);
+  const hw::Device& d = roofline_.device();
+  p.source = source();
+  p.total_ms = d.processors.at(d.primary).invoke_overhead_s * 1e3;
+  for (KernelCost& k : p.kernels) {
+    const double overhead_ms = d.processors.at(k.processor).op_overhead_s * 1e3;
+    k.ms = k.compute_ms + k.memory_ms + overhead_ms + k.transfer_ms;
+    p.total_ms += k.ms;
+  }
+  return p;
+}
+
+}  // namespace hwnas::cost

@@ -1,0 +1,181 @@
+#include "hwnas/cost/predictor_build.h"
+
+#include <chrono>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "hwnas/core/error.h"
+#include "hwnas/core/rng.h"
+#include "hwnas/cost/fusion_detect.h"
+#include "hwnas/cost/kernel_model.h"
+#include "hwnas/cost/kernel_training.h"
+#include "hwnas/cost/nnls.h"
+#include "hwnas/space/sample_distinct.h"
+#include "hwnas/space/search_space.h"
+
+namespace hwnas::cost {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A group needs more data while its held-out error is high or too few kernels back it.
+bool needs_more(const GroupModel& m) { return m.validation_samples < 4 || m.validation_within_10 < 0.95; }
+
+struct WholeArch {
+  ir::Graph graph;
+  double ms = 0;
+};
+
+}  // namespace
+
+double fit_whole_model(PredictorFile& p, const std::vector<double>& predicted, const std::vector<double>& measured) {
+  if (predicted.size() != measured.size() || predicted.empty())
+    fail("whole-model fit", "needs one prediction per measurement (got {} and {})", predicted.size(), measured.size());
+  std::vector<std::vector<double>> rows;
+  std::vector<double> ones;
+  double mean = 0;
+  for (double m : measured) mean += m / static_cast<double>(measured.size());
+  for (size_t i = 0; i < measured.size(); ++i) {
+    rows.push_back({predicted[i] / measured[i], mean / measured[i]});  // the offset in units of the mean
+    ones.push_back(1.0);
+  }
+  const std::vector<double> x = nnls(rows, ones);
+  p.scale = x[0] > 0 ? x[0] : 1.0;
+  p.offset_ms = x[0] > 0 ? x[1] * mean : 0.0;
+  double sq = 0;
+  for (size_t i = 0; i < measured.size(); ++i) {
+    const double e = (p.scale * predicted[i] + p.offset_ms) / measured[i] - 1;
+    sq += e * e;
+  }
+  return std::sqrt(sq / static_cast<double>(measured.size()));
+}
+
+PredictorFile build_predictor(const BuildOptions& o) {
+  if (o.kind != "kernel" && o.kind != "lut") fail("predictor build", "kind '{}' is not kernel or lut", o.kind);
+  if (o.spaces.empty()) fail("predictor build", "no spaces to sample kernels from");
+  if (!(o.budget_s > 0)) fail("predictor build", "the time budget must be positive (got {} s)", o.budget_s);
+  const auto start = Clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  auto say = [&](const std::string& line) {
+    if (o.progress) o.progress(fmt::format("[{:4.0f}/{:.0f} s] {}", elapsed(), o.budget_s, line));
+  };
+
+  PredictorFile p;
+  p.kind = o.kind;
+  p.device = o.device;
+  p.backend = o.measure.backend;
+  p.threads = o.measure.threads;
+  p.dtype = o.measure.dtype;
+  p.hwnas_version = hwnas_version();
+  p.created = utc_timestamp();
+  p.features = kernel_feature_names();
+  if (o.detect_fusion) {
+    FusionDetectOptions fo{.measure = o.measure, .share = 0.5, .progress = [&](std::string_view l) { say(std::string(l)); }};
+    FusionDetection d = detect_fusion(fo);
+    p.fusion = d.rules;
+    p.fusion_tests = d.tests;
+  }
+
+  std::vector<std::unique_ptr<space::SearchSpace>> spaces;
+  for (const std::string& name : o.spaces) spaces.push_back(space::make_space(name));
+  KernelBank bank(o.measure);
+  std::vector<WholeArch> whole;
+  std::vector<std::string> trained_archs;
+  std::set<std::string> seen;
+  std::map<std::string, GroupModel> models;
+  std::set<std::string> needy;  // groups that still need data (kernel kind, after round 1)
+  Rng rng(o.seed);
+  measure::MeasureOptions whole_options = o.measure;
+  whole_options.timing.budget_s = o.whole_budget_s;
+
+  auto train_all = [&] {
+    models.clear();
+    needy.clear();
+    for (const std::string& group : kernel_groups()) {
+      const std::vector<KernelSample> samples = bank.group(group);
+      if (samples.empty()) continue;
+      models[group] = train_group(samples, {.seed = o.seed});
+      if (needs_more(models[group])) needy.insert(group);
+    }
+  };
+
+  int round = 0;
+  bool out_of_time = false;
+  while (!out_of_time) {
+    ++round;
+    for (size_t s = 0; s < spaces.size() && !out_of_time; ++s) {
+      const space::SearchSpace& sp = *spaces[s];
+      for (int i = 0; i < o.archs_per_round; ++i) {
+        if (elapsed() >= o.budget_s) {
+          out_of_time = true;
+          break;
+        }
+        const space::Arch a = sp.sample(rng);
+        const std::string name = sp.name() + ":" + sp.to_string(a);
+        if (!seen.insert(name).second) continue;
+        trained_archs.push_back(name);
+        ir::Graph g = sp.decode(a);
+        std::function<bool(const KernelFeatures&)> want;
+        if (o.kind == "kernel" && round > 1)
+          want = [&](const KernelFeatures& f) { return needy.contains(f.group) || !models.contains(f.group); };
+        const KernelBank::Added added = bank.add(g, p.fusion, want);
+        std::string extra;
+        if (round == 1 && i < o.whole_archs) {
+          const measure::Measurement m = measure::measure_model(g, whole_options);
+          whole.push_back({std::move(g), m.timing.summary.median});
+          extra = fmt::format(", whole {:.4g} ms", whole.back().ms);
+        }
+        const double used = elapsed();
+        say(fmt::format("round {} {} arch {}/{}: {} kernels, {} new{} ({} kernels measured; ETA {:.0f} s)", round,
+                        sp.name(), i + 1, o.archs_per_round, added.kernels, added.measured, extra,
+                        bank.samples().size(), std::max(0.0, o.budget_s - used)));
+      }
+    }
+    if (o.kind == "kernel") {
+      train_all();
+      std::string status;
+      for (const auto& [group, m] : models)
+        status += fmt::format(" {} {}:{:.0f}%", group, m.train_size, 100 * m.validation_within_10);
+      say(fmt::format("round {} trained (kernels per group, held-out within 10%):{}", round, status));
+      if (needy.empty() && round >= 2) break;
+    }
+  }
+  if (bank.samples().empty()) fail("predictor build", "no kernel was measured within {} s; give it a larger budget", o.budget_s);
+
+  if (o.kind == "kernel") {
+    p.groups = models;
+  } else {
+    for (const KernelSample& s : bank.samples()) p.lut[s.features.key] = s.ms;
+  }
+  int noisy = 0;
+  for (const KernelSample& s : bank.samples()) noisy += s.noisy ? 1 : 0;
+  // Whole-model correction, on the models' own predictions of the whole architectures.
+  std::vector<double> predicted, measured;
+  {
+    const KernelModel raw(p, "(being built)");
+    for (const WholeArch& w : whole) {
+      predicted.push_back(raw.predict(w.graph, p.dtype).total_ms);
+      measured.push_back(w.ms);
+    }
+  }
+  const double whole_error = whole.empty() ? 0.0 : fit_whole_model(p, predicted, measured);
+  p.training = {{"spaces", o.spaces},
+                {"archs", trained_archs},
+                {"rounds", round},
+                {"kernels_measured", bank.samples().size()},
+                {"kernels_noisy", noisy},
+                {"whole_archs", whole.size()},
+                {"whole_model_rel_rmse", whole_error},
+                {"budget_s", o.budget_s},
+                {"spent_s", elapsed()},
+                {"kernel_timing_budget_s", o.measure.timing.budget_s},
+                {"pinned", o.measure.pin},
+                {"seed", o.seed}};
+  say(fmt::format("done: {} kernels ({} noisy), whole-model fit x{:.3f} + {:.4g} ms (RMS error {:.1f}% on {} archs)",
+                  bank.samples().size(), noisy, p.scale, p.offset_ms, 100 * whole_error, whole.size()));
+  return p;
+}
+
+}  // namespace hwnas::cost

@@ -1,0 +1,157 @@
+// KernelBank, train_group, KernelModel and the predictor file, on a synthetic backend whose
+// kernel times are a known function of MACs and bytes (no timing in unit tests).
+#include "hwnas/cost/kernel_model.h"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "hwnas/core/files.h"
+#include "hwnas/cost/kernel_training.h"
+#include "hwnas/ir/builder.h"
+#include "hwnas/ir/stats.h"
+#include "testing.h"
+
+namespace hwnas::cost {
+namespace {
+
+// The synthetic backend: 1 ns per MAC, 0.25 ns per byte moved, 2 us per kernel graph.
+double synthetic_ms(const ir::Graph& g) {
+  const ir::Stats s = ir::compute_stats(g);
+  int64_t bytes = 0;
+  for (const ir::Node& n : g.nodes()) bytes += n.shape.numel() * 4;
+  return 1e-6 * static_cast<double>(s.macs) + 0.25e-6 * static_cast<double>(bytes) + 0.002;
+}
+
+measure::Measurement fake_measure(const ir::Graph& g) {
+  measure::Measurement m;
+  m.timing.summary.median = synthetic_ms(g);
+  m.timing.summary.runs = 10;
+  m.timing.spent_s = 0.001;
+  return m;
+}
+
+// input [1,r,r,c] -> conv kxk (o) + BN + ReLU -> global pool.
+ir::Graph conv_graph(int r, int c, int o, int k) {
+  ir::GraphBuilder b("conv");
+  int x = b.input({1, r, r, c});
+  x = b.relu(b.batch_norm(b.conv(x, o, k)));
+  return b.finish({b.global_avg_pool(x)});
+}
+
+ir::FusionRules rules() {
+  ir::FusionRules r = ir::FusionRules::batchnorm_only();
+  r.add(ir::OpKind::Conv2D, ir::OpKind::Relu);
+  return r;
+}
+
+KernelBank trained_bank() {
+  KernelBank bank(ir::DType::f32, fake_measure);
+  for (int r : {8, 12, 16, 20, 24})
+    for (int c : {8, 16, 24, 32})
+      for (int k : {1, 3}) bank.add(conv_graph(r, c, 2 * c, k), rules());
+  return bank;
+}
+
+TEST(KernelBank, MeasuresEachDistinctKernelOnce) {
+  KernelBank bank(ir::DType::f32, fake_measure);
+  const auto a = bank.add(conv_graph(8, 8, 16, 3), rules());
+  EXPECT_EQ(a.kernels, 2);  // conv+bn+relu, pool
+  EXPECT_EQ(a.measured, 2);
+  const auto b = bank.add(conv_graph(8, 8, 16, 3), rules());
+  EXPECT_EQ(b.measured, 0);
+  // A filter: only conv kernels of a new graph.
+  const auto c = bank.add(conv_graph(8, 8, 32, 3), rules(), [](const KernelFeatures& f) { return f.group == "conv"; });
+  EXPECT_EQ(c.measured, 1);
+  EXPECT_EQ(bank.group("conv").size(), 2u);
+  EXPECT_EQ(bank.group("conv")[0].type, "conv2d+batch_norm+relu");
+  // The kernel timed alone: conv 8x8x8 -> 16, k3: 73,728 MACs; its graph's tensors are the
+  // input (512 elements) and conv, bn, relu outputs (1,024 each): 3,584 x 4 bytes = 14,336
+  // bytes at 0.25 ns: 0.073728 + 0.003584 + 0.002 ms.
+  EXPECT_NEAR(bank.group("conv")[0].ms, 0.073728 + 0.003584 + 0.002, 1e-12);
+}
+
+TEST(KernelModel, LearnsTheSyntheticBackendAndSurvivesTheFile) {
+  const KernelBank bank = trained_bank();
+  PredictorFile p;
+  p.kind = "kernel";
+  p.fusion = rules();
+  p.features = kernel_feature_names();
+  p.hwnas_version = hwnas_version();
+  p.created = utc_timestamp();
+  for (const std::string group : {"conv", "global_pool"}) p.groups[group] = train_group(bank.group(group), {.seed = 1});
+  const GroupModel& conv = p.groups["conv"];
+  EXPECT_EQ(conv.train_size, 40);
+  EXPECT_EQ(conv.validation_samples, 8);
+  EXPECT_GE(conv.validation_within_10, 0.85);
+  // The base fit alone carries most of it: ms ~ 1e-6 MACs + ... (bytes differ from the
+  // synthetic backend's count by the weights, so only roughly).
+  EXPECT_NEAR(conv.base[0], 1e-6, 0.3e-6);
+
+  const auto dir = testing::temp_dir();
+  save_predictor(p, dir / "p.json");
+  const KernelModel model(load_predictor(dir / "p.json"), "p.json");
+  // An unseen network inside the training range: within 10% of the synthetic backend.
+  const ir::Graph g = conv_graph(14, 20, 40, 3);
+  const LatencyPrediction pred = model.predict(g, ir::DType::f32);
+  ASSERT_EQ(pred.kernels.size(), 2u);
+  const double truth = synthetic_ms(ir::extract(g, pred.kernels[0].nodes));
+  EXPECT_NEAR(pred.kernels[0].ms, truth, 0.10 * truth);
+  EXPECT_EQ(pred.kernels[0].macs, 14 * 14 * 40 * 9 * 20);
+  EXPECT_EQ(model.source(), "predicted (kernel model p.json: xnnpack, 1 thread, on host)");
+  // The same prediction from the model built in memory (the file round trip loses nothing).
+  EXPECT_DOUBLE_EQ(KernelModel(p, "p.json").predict_ms(g, ir::DType::f32), model.predict_ms(g, ir::DType::f32));
+  // Memoised: a second call gives the same.
+  EXPECT_DOUBLE_EQ(model.predict_ms(g, ir::DType::f32), pred.total_ms);
+  EXPECT_HWNAS_ERROR(model.predict(g, ir::DType::i8), "was measured in f32, not int8");
+  // A graph with a group the file has no model for.
+  ir::GraphBuilder b("dw");
+  const ir::Graph dw = b.finish({b.depthwise(b.input({1, 8, 8, 8}), 3)});
+  EXPECT_HWNAS_ERROR(model.predict(dw, ir::DType::f32), "has no model for depthwise kernels");
+}
+
+TEST(KernelModel, WholeModelScaleAndOffsetApply) {
+  const KernelBank bank = trained_bank();
+  PredictorFile p;
+  p.fusion = rules();
+  p.features = kernel_feature_names();
+  for (const std::string group : {"conv", "global_pool"}) p.groups[group] = train_group(bank.group(group), {.seed = 1});
+  const ir::Graph g = conv_graph(16, 16, 32, 3);
+  const double raw = KernelModel(p, "p").predict_ms(g, ir::DType::f32);
+  p.scale = 1.5;
+  p.offset_ms = 0.25;
+  EXPECT_NEAR(KernelModel(p, "p").predict_ms(g, ir::DType::f32), 1.5 * raw + 0.25, 1e-12);
+}
+
+TEST(LutModel, LooksUpMeasuredKernelsAndNamesMissingOnes) {
+  KernelBank bank(ir::DType::f32, fake_measure);
+  const ir::Graph g = conv_graph(8, 8, 16, 3);
+  bank.add(g, rules());
+  PredictorFile p;
+  p.kind = "lut";
+  p.fusion = rules();
+  p.features = kernel_feature_names();
+  for (const KernelSample& s : bank.samples()) p.lut[s.features.key] = s.ms;
+  const KernelModel lut(p, "lut.json");
+  double sum = 0;
+  for (const KernelSample& s : bank.samples()) sum += s.ms;
+  EXPECT_DOUBLE_EQ(lut.predict_ms(g, ir::DType::f32), sum);
+  EXPECT_EQ(lut.kind(), "lut");
+  EXPECT_HWNAS_ERROR(lut.predict(conv_graph(8, 8, 24, 3), ir::DType::f32),
+                     "no measured entry for kernel 'conv' (conv2d+batch_norm+relu, output [1,8,8,24])");
+}
+
+TEST(KernelModel, FactoryChecksTheFileKind) {
+  const auto dir = testing::temp_dir();
+  PredictorFile p;
+  p.kind = "lut";
+  p.features = kernel_feature_names();
+  p.lut["k"] = 1.0;
+  save_predictor(p, dir / "lut.json");
+  EXPECT_HWNAS_ERROR(load_kernel_model("kernel", (dir / "lut.json").string()), "holds a lut predictor, not kernel");
+  EXPECT_HWNAS_ERROR(load_kernel_model("kernel", ""), "needs a predictor file");
+  EXPECT_EQ(load_kernel_model("lut", (dir / "lut.json").string())->kind(), "lut");
+}
+
+}  // namespace
+}  // namespace hwnas::cost
