@@ -1,4 +1,4 @@
-#include "hwnas/exp/yaml_source.h"
+#include "hwnas/core/yaml_source.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
 
-namespace hwnas::exp {
+namespace hwnas {
 namespace {
 
 std::vector<std::string> split_path(std::string_view path) {
@@ -50,7 +50,7 @@ YamlSource YamlSource::parse(std::string_view text, std::string file, const std:
   } catch (const YAML::Exception& e) {
     hwnas::fail(fmt::format("{}:{}:{}", file, e.mark.line + 1, e.mark.column + 1), "is not valid YAML: {}", e.msg);
   }
-  if (!root.IsMap()) hwnas::fail(file, "expected a map of settings (name:, space:, metrics:, ...), got {}", type_name(root));
+  if (!root.IsMap()) hwnas::fail(file, "expected a map of settings (key: value lines), got {}", type_name(root));
   YamlSource src(root, file);
   src.base_dir_ = std::filesystem::absolute(std::filesystem::path(file)).parent_path();
   for (const auto& o : overrides) src.apply_override(o);
@@ -164,12 +164,13 @@ std::string YamlSource::get_string(const YAML::Node& node, std::string_view path
   return node.Scalar();
 }
 
-double YamlSource::get_double(const YAML::Node& node, std::string_view path) const {
+double YamlSource::get_double(const YAML::Node& node, std::string_view path, std::string_view unit) const {
   if (node.IsScalar()) {
     double v;
     if (YAML::convert<double>::decode(node, v) && std::isfinite(v)) return v;
   }
-  fail(node, path, fmt::format("expected a number, got {}", type_name(node)));
+  fail(node, path, fmt::format("expected a number{}, got {}", unit.empty() ? "" : fmt::format(" ({})", unit),
+                               type_name(node)));
 }
 
 int YamlSource::get_int(const YAML::Node& node, std::string_view path) const {
@@ -180,4 +181,4 @@ int YamlSource::get_int(const YAML::Node& node, std::string_view path) const {
   fail(node, path, fmt::format("expected a whole number, got {}", type_name(node)));
 }
 
-}  // namespace hwnas::exp
+}  // namespace hwnas

@@ -1,0 +1,158 @@
+#include "hwnas/hw/device.h"
+
+#include <gtest/gtest.h>
+
+#include "hwnas/core/files.h"
+#include "testing.h"
+
+namespace hwnas::hw {
+namespace {
+
+using ir::DType;
+
+// A minimal valid profile; tests edit one line at a time to provoke each error.
+constexpr const char* kMinimal = R"(name: tiny
+kind: mcu
+processors:
+  cpu:
+    clock_mhz: 100
+    per_cycle:
+      conv: {int8: 2, f32: 1}
+      depthwise: 1
+      fc: 1
+      elementwise: 1
+      pool: 1
+      data: 1
+    bandwidth_gb_s: 0.4
+    active_power_mw: 50
+memory:
+  sram_kib: 256
+  flash_kib: 1024
+power:
+  idle_mw: 5
+)";
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  if (at == std::string::npos) throw std::runtime_error("no '" + from + "' in the profile");
+  return text.replace(at, from.size(), to);
+}
+
+TEST(ParseDevice, ReadsUnitsIntoSiFigures) {
+  const Device d = parse_device(kMinimal, "tiny.yaml");
+  EXPECT_EQ(d.name, "tiny");
+  EXPECT_EQ(d.kind, "mcu");
+  ASSERT_EQ(d.processors.size(), 1u);
+  const Processor& p = d.processors[0];
+  EXPECT_DOUBLE_EQ(p.clock_hz, 100e6);
+  EXPECT_DOUBLE_EQ(p.bandwidth_bytes_per_s, 0.4e9);
+  EXPECT_EQ(d.memory.sram_bytes, 256 * 1024);
+  EXPECT_EQ(d.memory.flash_bytes, 1024 * 1024);
+  EXPECT_EQ(d.fallback.processor, -1);
+  EXPECT_DOUBLE_EQ(p.rate(OpClass::Conv, DType::i8), 2);
+  EXPECT_DOUBLE_EQ(p.rate(OpClass::Conv, DType::f32), 1);
+  // A scalar rate is the f32 rate, and a missing dtype falls back to it.
+  EXPECT_DOUBLE_EQ(p.rate(OpClass::Depthwise, DType::i8), 1);
+  EXPECT_FALSE(p.ops.has_value());
+  EXPECT_DOUBLE_EQ(p.op_overhead_s, 0);
+}
+
+TEST(ParseDevice, NameDefaultsToTheFileStem) {
+  const Device d = parse_device(replace(kMinimal, "name: tiny\n", ""), "dir/board.yaml");
+  EXPECT_EQ(d.name, "board");
+}
+
+TEST(ParseDevice, ErrorsNameFileLineKeyAndFix) {
+  // The example of the brief: a word where a number belongs, located to its line (7).
+  EXPECT_HWNAS_ERROR(parse_device(replace(kMinimal, "{int8: 2, f32: 1}", "fast"), "x.yaml"),
+                     "x.yaml:7: processors.cpu.per_cycle.conv: expected a number (MACs per cycle), got 'fast'");
+  EXPECT_HWNAS_ERROR(parse_device(replace(kMinimal, "bandwidth_gb_s: 0.4", "bandwith_gb_s: 0.4"), "x.yaml"),
+                     "x.yaml:13: processors.cpu.bandwith_gb_s: unknown key (did you mean 'bandwidth_gb_s'?)");
+  EXPECT_HWNAS_ERROR(parse_device(replace(kMinimal, "clock_mhz: 100", "clock_mhz: 0"), "x.yaml"),
+                     "processors.cpu.clock_mhz: expected a positive number (MHz), got 0");
+  EXPECT_HWNAS_ERROR(parse_device(replace(kMinimal, "    clock_mhz: 100\n", ""), "x.yaml"),
+                     "processors.cpu: missing 'clock_mhz' (MHz)");
+  EXPECT_HWNAS_ERROR(parse_device(replace(kMinimal, "      data: 1\n", ""), "x.yaml"),
+                     "missing 'data' (elements per cycle)");
+  EXPECT_HWNAS_ERROR(parse_device(replace(kMinimal, "      data: 1", "      dta: 1"), "x.yaml"),
+                     "per_cycle.dta: unknown key (did you mean 'data'?)");
+  EXPECT_HWNAS_ERROR(parse_device(replace(kMinimal, "int8: 2", "int9: 2"), "x.yaml"),
+                     "per_cycle.conv.int9: unknown dtype 'int9'");
+  EXPECT_HWNAS_ERROR(parse_device(replace(kMinimal, "idle_mw: 5", "idle_mw: -5"), "x.yaml"),
+                     "power.idle_mw: expected a non-negative number (mW), got -5");
+  EXPECT_HWNAS_ERROR(parse_device(replace(kMinimal, "kind: mcu", "kind: gpu"), "x.yaml"), "unknown kind 'gpu'");
+  EXPECT_HWNAS_ERROR(parse_device("name: [a\n", "x.yaml"), "x.yaml:");
+  EXPECT_HWNAS_ERROR(parse_device("- a\n", "x.yaml"), "expected a map of settings");
+  EXPECT_HWNAS_ERROR(parse_device("name: x\n", "x.yaml"), "missing 'processors'");
+  EXPECT_HWNAS_ERROR(parse_device(kMinimal + std::string("primary: gpu\n"), "x.yaml"),
+                     "primary: no processor 'gpu'; the processors are: cpu");
+}
+
+TEST(ParseDevice, OperatorSetAndFallbackErrors) {
+  const std::string with_ops = replace(kMinimal, "    active_power_mw: 50\n",
+                                       "    active_power_mw: 50\n    ops:\n      - op: conv2d\n        kernels: [3]\n");
+  EXPECT_EQ(parse_device(with_ops, "x.yaml").processors[0].ops->at(0).kernels, std::vector<int>{3});
+  EXPECT_HWNAS_ERROR(parse_device(replace(with_ops, "op: conv2d", "op: conv2"), "x.yaml"),
+                     "unknown operator 'conv2' (did you mean 'conv2d'?)");
+  EXPECT_HWNAS_ERROR(parse_device(replace(with_ops, "kernels: [3]", "kernels: [0]"), "x.yaml"),
+                     "ops[0].kernels[0]: expected a positive whole number, got 0");
+  EXPECT_HWNAS_ERROR(parse_device(replace(with_ops, "kernels: [3]", "fused_activations: [add]"), "x.yaml"),
+                     "'add' is not an activation");
+  EXPECT_HWNAS_ERROR(parse_device(replace(with_ops, "kernels: [3]", "kernel: [3]"), "x.yaml"),
+                     "ops[0].kernel: unknown key (did you mean 'kernels'?)");
+  EXPECT_HWNAS_ERROR(parse_device(kMinimal + std::string("fallback: {processor: cpu, transfer_gb_s: 1}\n"), "x.yaml"),
+                     "fallback.processor: 'cpu' is the primary processor");
+}
+
+TEST(ParseDevice, RateWithoutF32FallbackIsAnError) {
+  const Device d = parse_device(replace(kMinimal, "      depthwise: 1", "      depthwise: {int8: 1}"), "x.yaml");
+  EXPECT_HWNAS_ERROR(d.processors[0].rate(OpClass::Depthwise, DType::f32), "has no f32 rate");
+}
+
+TEST(ToYaml, RoundTripsEveryBuiltin) {
+  for (const auto& name : builtin_device_names()) {
+    SCOPED_TRACE(name);
+    const Device d = load_device(name);
+    const std::string y = to_yaml(d);
+    const Device back = parse_device(y, "back.yaml");
+    EXPECT_EQ(to_yaml(back), y);
+    EXPECT_EQ(back.name, d.name);
+    EXPECT_EQ(back.primary, d.primary);
+    EXPECT_EQ(back.fallback.processor, d.fallback.processor);
+    EXPECT_EQ(back.memory.sram_bytes, d.memory.sram_bytes);
+    ASSERT_EQ(back.processors.size(), d.processors.size());
+    for (size_t i = 0; i < d.processors.size(); ++i) {
+      EXPECT_DOUBLE_EQ(back.processors[i].clock_hz, d.processors[i].clock_hz);
+      EXPECT_EQ(back.processors[i].per_cycle, d.processors[i].per_cycle);
+      EXPECT_EQ(back.processors[i].ops.has_value(), d.processors[i].ops.has_value());
+    }
+  }
+}
+
+TEST(LoadDevice, UnknownNameListsBuiltinsWithSuggestion) {
+  EXPECT_HWNAS_ERROR(load_device("cortex-m8"), "no such device (did you mean 'cortex-m7'?)");
+  EXPECT_HWNAS_ERROR(load_device("no/such/file.yaml"), "no/such/file.yaml");
+}
+
+TEST(LoadDevice, ReadsAFileAndHonoursTheEnvironment) {
+  const auto dir = testing::temp_dir();
+  write_file_atomic(dir / "board.yaml", kMinimal);
+  EXPECT_EQ(load_device((dir / "board.yaml").string()).source, (dir / "board.yaml").string());
+  setenv("HWNAS_DEVICES_DIR", dir.c_str(), 1);
+  EXPECT_EQ(builtin_device_names(), std::vector<std::string>{"board"});
+  EXPECT_EQ(load_device("board").source, "built-in devices/board.yaml");
+  unsetenv("HWNAS_DEVICES_DIR");
+}
+
+TEST(OpClass, MapsOperators) {
+  EXPECT_EQ(op_class(ir::OpKind::Conv2D), OpClass::Conv);
+  EXPECT_EQ(op_class(ir::OpKind::DepthwiseConv2D), OpClass::Depthwise);
+  EXPECT_EQ(op_class(ir::OpKind::FullyConnected), OpClass::FullyConnected);
+  EXPECT_EQ(op_class(ir::OpKind::HardSwish), OpClass::Elementwise);
+  EXPECT_EQ(op_class(ir::OpKind::GlobalAvgPool), OpClass::Pool);
+  EXPECT_EQ(op_class(ir::OpKind::Concat), OpClass::Data);
+  EXPECT_EQ(op_class_name(OpClass::FullyConnected), "fc");
+}
+
+}  // namespace
+}  // namespace hwnas::hw
