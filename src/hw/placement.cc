@@ -75,8 +75,9 @@ class Placer {
   }
 
   Placement follow(const Placement& target, int target_id, std::string_view how) const {
-    if (target.native) return {target.processor, true, ""};
-    return {target.processor, false, fmt::format("{} '{}', which falls back", how, g_.node(target_id).name)};
+    if (target.native) return {target.processor, true, "", target_id};
+    return {target.processor, false,
+            fmt::format("{} '{}', which falls back: {}", how, g_.node(target_id).name, target.reason), target_id};
   }
 
   const Device& d_;

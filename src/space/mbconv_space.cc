@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "hwnas/core/error.h"
 #include "hwnas/ir/builder.h"
@@ -125,7 +126,7 @@ ir::Graph MbConvSpace::decode(const Arch& a) const {
   int x = b.input({1, r, r, 3});
   {
     auto scope = b.scope("stem");
-    x = conv_bn_act(b, x, make_divisible(kStem * w), 3, 3, 2, 2, ir::OpKind::HardSwish);
+    x = conv_bn_act(b, x, make_divisible(kStem * w), 3, 3, 2, 2, o_.stem_act);
   }
   {
     auto scope = b.scope("block0");
@@ -145,12 +146,47 @@ ir::Graph MbConvSpace::decode(const Arch& a) const {
   }
   {
     auto scope = b.scope("head");
-    x = conv_bn_act(b, x, make_divisible(kFinalExpand * w), 1, 1, 1, 1, ir::OpKind::HardSwish);
+    x = conv_bn_act(b, x, make_divisible(kFinalExpand * w), 1, 1, 1, 1, o_.head_act);
     x = b.global_avg_pool(x);
-    x = b.hardswish(b.conv(x, make_divisible(kLastChannels * w), 1, 1, {}, "feature_mix"));
+    x = b.activation(o_.head_act, b.conv(x, make_divisible(kLastChannels * w), 1, 1, {}, "feature_mix"));
     x = b.fc(x, o_.classes, true, "classifier");
   }
   return b.finish({x});
+}
+
+SearchSpace::Substitution MbConvSpace::without_op(ir::OpKind op,
+                                                 const std::function<bool(ir::OpKind)>& runs) const {
+  MbConvSpaceOptions o = o_;
+  std::vector<std::string> where;
+  std::string change;
+  if (op == ir::OpKind::HardSwish) {
+    const ir::OpKind to = runs(ir::OpKind::Relu6) ? ir::OpKind::Relu6
+                          : runs(ir::OpKind::Relu) ? ir::OpKind::Relu
+                                                   : ir::OpKind::HardSwish;
+    if (to == ir::OpKind::HardSwish) return {};
+    auto swap = [&](ir::OpKind& act, std::string name) {
+      if (act != ir::OpKind::HardSwish) return;
+      act = to;
+      where.push_back(std::move(name));
+    };
+    swap(o.stem_act, "stem");
+    swap(o.head_act, "head");
+    for (size_t s = 0; s < o.stages.size(); ++s) swap(o.stages[s].act, fmt::format("stage{}", s + 1));
+    change = fmt::format("hardswish -> {} in {} (MobileNetV2-style activations, as ProxylessNAS's mobile space)",
+                         ir::op_name(to), fmt::join(where, ", "));
+  } else if (op == ir::OpKind::HardSigmoid || op == ir::OpKind::Mul) {
+    for (size_t s = 0; s < o.stages.size(); ++s)
+      if (o.stages[s].se) {
+        o.stages[s].se = false;
+        where.push_back(fmt::format("stage{}", s + 1));
+      }
+    change = fmt::format("squeeze-excite (its hardsigmoid gate and mul) off in {} (as MCUNet's spaces)",
+                         fmt::join(where, ", "));
+  }
+  if (where.empty()) return {};
+  auto changed = std::make_unique<MbConvSpace>(*this);  // keeps restrictions and name
+  changed->o_ = std::move(o);
+  return {std::move(changed), std::move(change)};
 }
 
 }  // namespace hwnas::space

@@ -110,6 +110,8 @@ struct Placement {
   bool native = true;      // false: it falls back to Fallback::processor
   std::string reason;      // for fallbacks: "hardswish is not in npu's operator set",
                            // "kernel 7 not in [3, 5]", ...; empty when native
+  int follows = -1;        // a folded batch_norm's conv or a fused activation's producer,
+                           // whose placement this node shares; -1 for a node placed on its own
 };
 // Input and zero-cost nodes are native. A batch_norm folded into its conv is placed with it;
 // an activation is placed with the op it follows when that op can fuse it. Throws when the

@@ -50,6 +50,8 @@ struct MbConvSpaceOptions {
                                      {112, 1, true, ir::OpKind::HardSwish},
                                      {160, 2, true, ir::OpKind::HardSwish}};
   int classes = 1000;
+  ir::OpKind stem_act = ir::OpKind::HardSwish;  // after the stem conv
+  ir::OpKind head_act = ir::OpKind::HardSwish;  // after the head's two convs
 };
 
 class MbConvSpace : public SearchSpace {
@@ -60,6 +62,9 @@ class MbConvSpace : public SearchSpace {
   Arch parse(std::string_view s) const override;
   ir::Graph decode(const Arch& a) const override;
   std::unique_ptr<SearchSpace> clone() const override { return std::make_unique<MbConvSpace>(*this); }
+  // hardswish -> relu6 (or relu) everywhere; hardsigmoid or mul -> squeeze-excite off.
+  Substitution without_op(ir::OpKind op, const std::function<bool(ir::OpKind)>& runs) const override;
+  const MbConvSpaceOptions& options() const { return o_; }
 
   // Decision indices, for readers of an Arch.
   int depth_decision(int stage) const { return 2 + stage * (1 + 2 * max_depth_); }

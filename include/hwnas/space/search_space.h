@@ -21,6 +21,7 @@
 // With gates, size() is exact and sample() is uniform over distinct networks (a depth with
 // more possible networks behind it is drawn more often), also after restrict().
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -87,6 +88,23 @@ class SearchSpace {
   // Keeps only the listed labels of decision d (throws if none would remain or a label is
   // unknown). Architectures of the restricted space index the remaining choices.
   void restrict(int d, const std::vector<std::string>& keep);
+  // A restricted copy says so in its name ("mbconv@npu-generic", by hw::restrict_space).
+  void rename(std::string name) { name_ = std::move(name); }
+
+  // Fixed structure (not a decision) the space can change so that its graphs no longer contain
+  // `op`, e.g. mbconv swaps hardswish for relu6 or relu and can turn squeeze-excite off, as
+  // the "mobile" variants of ProxylessNAS and MCUNet do. `runs(k)` says whether the target
+  // runs operator k, so that a replacement is only chosen when it helps. Returns the changed
+  // space (same decisions, so the same strings) and one line saying what changed; a null space
+  // when the space has no such option (the default).
+  struct Substitution {
+    std::unique_ptr<SearchSpace> space;
+    std::string change;  // "hardswish -> relu6 in the stem, head and stages 3, 4, 5"
+  };
+  virtual Substitution without_op(ir::OpKind op, const std::function<bool(ir::OpKind)>& runs) const {
+    (void)op, (void)runs;
+    return {};
+  }
 
  protected:
   SearchSpace(std::string name, std::vector<Decision> decisions);
