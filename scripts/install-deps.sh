@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libxnnpack-dev libpthreadpool-dev libxgboost-dev
   libonnx-dev libopencv-dev libtorch-dev
+  libopenblas0-openmp  # libtorch's BLAS (OpenMP, so torch::set_num_threads holds); netlib's is ~7x slower
   python3-pandas
 )
 missing=()
