@@ -1,0 +1,182 @@
+// hwnas predict: predicted latency (with where it goes), energy and FPS of a model on a
+// device, or the latency of a list of architectures of a space, without running anything.
+//
+//   hwnas predict efficientnet-b0 --device pixel3-cpu
+//   hwnas predict mobilenetv2-1.0 --device npu-generic --dtype int8 --fps 30 --json
+//   hwnas predict --device raspi4 --space nb201 --archs archs.txt --csv out.csv [--energy]
+//
+// One model: a table of its kernels (name, ops, processor, ms, share, bound), the total, the
+// energy per inference and the highest frame rate. A list: one arch string per line (empty
+// lines and lines starting with '#' are skipped) to a CSV with columns arch,latency_ms (and
+// energy_mj with --energy), through cost::ArchLatency (the fast path) when energy is not
+// asked for. The models are cost::make_latency_model's; docs/cost-models.md explains them.
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include "command.h"
+#include "hwnas/core/csv.h"
+#include "hwnas/core/error.h"
+#include "hwnas/core/files.h"
+#include "hwnas/cost/arch_latency.h"
+#include "hwnas/cost/energy.h"
+#include "hwnas/cost/latency_model.h"
+#include "hwnas/hw/device.h"
+#include "hwnas/space/model_ref.h"
+#include "table.h"
+
+namespace hwnas::cli {
+namespace {
+
+struct PredictArgs {
+  std::string model;  // one model, or
+  std::string space, archs, csv;  // a list of archs
+  std::string device, kind = "roofline", predictor, dtype;
+  std::optional<double> fps;
+  bool json = false, energy = false;
+};
+
+// The ops of a kernel, joined: "conv2d+batch_norm+relu6".
+std::string kernel_type(const ir::Graph& g, const cost::KernelCost& k) {
+  std::string t;
+  for (int id : k.nodes) t += (t.empty() ? "" : "+") + std::string(ir::op_name(g.node(id).op));
+  return t;
+}
+
+void print_model(const PredictArgs& a, const hw::Device& d, ir::DType dtype, const ir::Graph& g,
+                 const cost::LatencyPrediction& p) {
+  const cost::Energy e = cost::estimate_energy(d, p);
+  const std::optional<double> power = a.fps ? std::optional(cost::average_power_mw(d, e, *a.fps)) : std::nullopt;
+  if (a.json) {
+    nlohmann::ordered_json j = {{"model", g.name()},          {"device", d.name},
+                                {"dtype", ir::dtype_name(dtype)}, {"source", p.source},
+                                {"latency_ms", p.total_ms},   {"energy_mj", e.energy_mj},
+                                {"max_fps", e.max_fps}};
+    if (power) j["average_power_mw"] = {{"fps", *a.fps}, {"mw", *power}};
+    j["kernels"] = nlohmann::json::array();
+    for (const cost::KernelCost& k : p.kernels)
+      j["kernels"].push_back({{"name", g.node(k.nodes[0]).name},
+                              {"type", kernel_type(g, k)},
+                              {"processor", d.processors[k.processor].name},
+                              {"fallback", k.fallback},
+                              {"ms", k.ms},
+                              {"compute_ms", k.compute_ms},
+                              {"memory_ms", k.memory_ms},
+                              {"transfer_ms", k.transfer_ms},
+                              {"bound", cost::bound_name(k.bound)},
+                              {"macs", k.macs},
+                              {"bytes", k.bytes}});
+    fmt::print("{}\n", j.dump(2));
+    return;
+  }
+  fmt::print("model: {}\ndevice: {} ({}), {}\n\n", g.name(), d.name, d.description, ir::dtype_name(dtype));
+  TextTable t({{"kernel"}, {"ops"}, {"on"}, {"ms", Align::Right}, {"share", Align::Right}, {"bound"}});
+  for (const cost::KernelCost& k : p.kernels)
+    t.add_row({g.node(k.nodes[0]).name, kernel_type(g, k),
+               d.processors[k.processor].name + (k.fallback ? " (fallback)" : ""), fmt::format("{:.4f}", k.ms),
+               fmt::format("{:.1f}%", p.total_ms > 0 ? 100 * k.ms / p.total_ms : 0.0), std::string(cost::bound_name(k.bound))});
+  fmt::print("{}\n", t.str());
+  fmt::print("latency: {:.3f} ms, {}\n", p.total_ms, p.source);
+  fmt::print("energy:  {:.4f} mJ per inference (compute {:.4f}, memory {:.4f}), predicted from the profile's power\n",
+             e.energy_mj, e.compute_mj, e.memory_mj);
+  fmt::print("max FPS: {:.1f} (back to back, predicted)\n", e.max_fps);
+  if (power) fmt::print("average power at {:g} FPS: {:.1f} mW (predicted)\n", *a.fps, *power);
+}
+
+// One arch per line of the file; where = "<file>:<line>" for the errors of its parser.
+struct ArchLine {
+  std::string text;
+  space::Arch arch;
+};
+std::vector<ArchLine> read_archs(const std::string& path, const space::SearchSpace& s) {
+  const std::string text = read_file(path);
+  std::vector<ArchLine> out;
+  size_t line_no = 0;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    start = end + 1;
+    ++line_no;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    try {
+      out.push_back({line, s.parse(line)});
+    } catch (const Error& e) {
+      throw e.within(fmt::format("{}:{}", path, line_no));
+    }
+  }
+  if (out.empty()) fail(path, "has no architectures; write one {} arch string per line", s.name());
+  return out;
+}
+
+void predict_archs(const PredictArgs& a, const hw::Device& d, ir::DType dtype, const cost::LatencyModel& model) {
+  const auto space = space::make_space(a.space);
+  const std::vector<ArchLine> archs = read_archs(a.archs, *space);
+  cost::ArchLatency fast(*space, model, dtype);
+  std::string csv = core::csv_line(a.energy ? std::vector<std::string>{"arch", "latency_ms", "energy_mj"}
+                                            : std::vector<std::string>{"arch", "latency_ms"});
+  const size_t step = archs.size() >= 20000 ? archs.size() / 10 : 0;  // progress on long lists only
+  for (size_t i = 0; i < archs.size(); ++i) {
+    std::vector<std::string> row = {archs[i].text};
+    if (a.energy) {  // energy needs the breakdown: the slow path
+      const cost::LatencyPrediction p = model.predict(space->decode(archs[i].arch), dtype);
+      row.push_back(core::format_number(p.total_ms));
+      row.push_back(core::format_number(cost::estimate_energy(d, p).energy_mj));
+    } else {
+      row.push_back(core::format_number(fast.ms(archs[i].arch)));
+    }
+    csv += core::csv_line(row);
+    if (step && (i + 1) % step == 0) fmt::print(stderr, "predicted {}/{} archs\n", i + 1, archs.size());
+  }
+  write_file_atomic(a.csv, csv);
+  fmt::print("wrote {} ({} archs of {}; latency {}{})\n", a.csv, archs.size(), space->name(), model.source(),
+             a.energy ? ", energy from the profile's power" : "");
+}
+
+const CommandRegistration reg(40, [](CLI::App& app) {
+  auto* cmd = app.add_subcommand("predict", "Predict latency (per-kernel breakdown), energy and FPS on a device, "
+                                            "for a model or a list of archs");
+  auto a = std::make_shared<PredictArgs>();
+  cmd->add_option("model", a->model,
+                  "a built-in model (efficientnet-b0, ...), <space>:<arch>, or a graph JSON file");
+  cmd->add_option("--device", a->device, "a built-in device (hwnas device list) or a device YAML file")->required();
+  cmd->add_option("--model", a->kind, "latency model: " + fmt::format("{}", fmt::join(cost::latency_model_kinds(), " | ")))
+      ->capture_default_str();
+  cmd->add_option("--predictor", a->predictor, "the predictor file of the lut / kernel models");
+  cmd->add_option("--dtype", a->dtype, "f32 | int8 (default: the device's)");
+  cmd->add_option("--fps", a->fps, "also print the average power at this frame rate")->check(CLI::PositiveNumber);
+  cmd->add_flag("--json", a->json, "print JSON: latency_ms, energy_mj, max_fps, source, kernels [...]");
+  auto* space = cmd->add_option("--space", a->space, "the space of the archs in --archs (nb201, mbconv, ... or YAML)");
+  auto* archs = cmd->add_option("--archs", a->archs, "a file with one arch string per line");
+  auto* csv = cmd->add_option("--csv", a->csv, "the CSV to write: arch,latency_ms[,energy_mj]");
+  cmd->add_flag("--energy", a->energy, "with --archs: add an energy_mj column (slower: builds every graph)");
+  space->needs(archs, csv);
+  archs->needs(space, csv);
+  csv->needs(space, archs);
+  cmd->callback([a] {
+    if (a->model.empty() == a->space.empty())
+      fail("hwnas predict", "give either a model or --space S --archs FILE --csv OUT (not both)");
+    const hw::Device d = hw::load_device(a->device);
+    ir::DType dtype = d.default_dtype;
+    if (!a->dtype.empty()) {
+      const auto t = ir::dtype_from_name(a->dtype);
+      if (!t || (*t != ir::DType::f32 && *t != ir::DType::i8))
+        fail("--dtype", "'{}' is not a dtype predict knows; use f32 or int8", a->dtype);
+      dtype = *t;
+    }
+    const auto model = cost::make_latency_model({.kind = a->kind, .path = a->predictor}, d);
+    if (!a->space.empty()) return predict_archs(*a, d, dtype, *model);
+    const ir::Graph g = space::load_model(a->model);
+    print_model(*a, d, dtype, g, model->predict(g, dtype));
+  });
+});
+
+}  // namespace
+}  // namespace hwnas::cli

@@ -1,0 +1,37 @@
+# hwnas predict: one model with its breakdown, or a list of archs to a CSV (docs/cost-models.md).
+hwnas_cli_test(predict_help EXPECT "--device.*--model.*--dtype.*--fps.*--space.*--archs.*--csv" ARGS predict --help)
+
+# One model: the kernel table (the stem conv first), the total with its source, energy, FPS.
+hwnas_cli_test(predict_b0 REPEAT
+               EXPECT "features.0.conv +conv2d\\+batch_norm +cpu .*latency: [0-9.]+ ms, predicted \\(roofline on pixel3-cpu\\).*energy: +[0-9.]+ mJ.*max FPS: [0-9.]+"
+               ARGS predict efficientnet-b0 --device pixel3-cpu)
+hwnas_cli_test(predict_b0_json EXPECT "\"latency_ms\": [0-9.e-]+,.*\"energy_mj\":.*\"kernels\": .*\"bound\": \"(compute|memory)\""
+               ARGS predict efficientnet-b0 --device pixel3-cpu --json)
+hwnas_cli_test(predict_power EXPECT "average power at 10 FPS: [0-9.]+ mW" ARGS predict mobilenetv2-1.0 --device pixel3-cpu --fps 10)
+# EfficientNet's swish and squeeze-excite are not in npu-generic's operator set: they fall
+# back to its CPU and pay transfers.
+hwnas_cli_test(predict_npu_fallback EXPECT "\\(fallback\\)" ARGS predict efficientnet-b0 --device npu-generic --dtype int8)
+
+# A list of archs: one per line, '#' comments and blank lines skipped, written as CSV.
+file(WRITE ${HWNAS_CLI_OUT}/predict_archs.txt
+     "# three NB201 cells\n|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|\n\n"
+     "|none~0|+|none~0|none~1|+|none~0|none~1|skip_connect~2|\n|nor_conv_1x1~0|+|skip_connect~0|none~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|\n")
+hwnas_cli_test(predict_archs REPEAT EXPECT "wrote .*predict_archs.csv \\(3 archs of nb201; latency predicted \\(roofline on pixel3-cpu\\)"
+               ARGS predict --device pixel3-cpu --space nb201 --archs ${HWNAS_CLI_OUT}/predict_archs.txt --csv ${HWNAS_CLI_OUT}/predict_archs.csv)
+hwnas_cli_test(predict_archs_energy EXPECT "wrote .*\\(3 archs of nb201; .*energy from the profile's power"
+               ARGS predict --device pixel3-cpu --space nb201 --archs ${HWNAS_CLI_OUT}/predict_archs.txt --csv ${HWNAS_CLI_OUT}/predict_energy.csv --energy)
+
+# Bad input names what is wrong and where.
+file(WRITE ${HWNAS_CLI_OUT}/predict_bad_archs.txt "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|\n|nor_conv_9x9~0|+|none~0|none~1|+|none~0|none~1|none~2|\n")
+hwnas_cli_test(predict_bad_arch_line EXIT 2 EXPECT "error: .*predict_bad_archs.txt:2: nb201 arch position 1: unknown op 'nor_conv_9x9'"
+               ARGS predict --device pixel3-cpu --space nb201 --archs ${HWNAS_CLI_OUT}/predict_bad_archs.txt --csv ${HWNAS_CLI_OUT}/bad.csv)
+hwnas_cli_test(predict_unknown_kind EXIT 2 EXPECT "error: latency model 'roofine': unknown kind; did you mean 'roofline'\\?"
+               ARGS predict efficientnet-b0 --device pixel3-cpu --model roofine)
+hwnas_cli_test(predict_fps_too_high EXIT 2 EXPECT "error: .*at 100000 FPS: the frame rate is above the maximum"
+               ARGS predict efficientnet-b0 --device pixel3-cpu --fps 100000)
+hwnas_cli_test(predict_model_and_space EXIT 2 EXPECT "give either a model or --space"
+               ARGS predict efficientnet-b0 --device pixel3-cpu --space nb201 --archs x.txt --csv y.csv)
+hwnas_cli_test(predict_nothing EXIT 2 EXPECT "give either a model or --space" ARGS predict --device pixel3-cpu)
+hwnas_cli_test(predict_bad_dtype EXIT 2 EXPECT "error: --dtype: 'f16' is not a dtype predict knows; use f32 or int8"
+               ARGS predict efficientnet-b0 --device pixel3-cpu --dtype f16)
+hwnas_cli_test(predict_archs_needs_csv EXIT 107 EXPECT "--space requires --csv" ARGS predict --device pixel3-cpu --space nb201 --archs x.txt)
