@@ -26,7 +26,8 @@ Measurement measure_model(const ir::Graph& g, const MeasureOptions& o, const std
   Rng rng(o.seed ^ 0x5eedULL);
   for (int i = 0; i < model->num_inputs(); ++i)
     for (float& v : model->input(i)) v = static_cast<float>(2 * rng.uniform() - 1);
-  m.fallback_nodes = static_cast<int>(model->fallback_nodes().size());
+  for (int id : model->fallback_nodes()) m.fallback_names.push_back(g.node(id).name);
+  m.fallback_nodes = static_cast<int>(m.fallback_names.size());
   m.execution = model->summary();
   m.timing = time_function([&] { model->invoke(); }, o.timing);
   return m;

@@ -46,24 +46,6 @@ struct Constants {
   std::deque<std::vector<int32_t>> i32;
 };
 
-// Operators this XNNPACK snapshot runs in int8 (probed: conv and depthwise with per-channel
-// weights, FC with per-tensor weights, add, multiply, global average pool, max pool, clamp;
-// not sigmoid, hard_swish, average pool, softmax, resize).
-bool quantizable(ir::OpKind op) {
-  switch (op) {
-    case ir::OpKind::Conv2D:
-    case ir::OpKind::DepthwiseConv2D:
-    case ir::OpKind::FullyConnected:
-    case ir::OpKind::Add:
-    case ir::OpKind::Mul:
-    case ir::OpKind::GlobalAvgPool:
-    case ir::OpKind::MaxPool:
-    case ir::OpKind::Relu:
-    case ir::OpKind::Relu6: return true;
-    default: return false;
-  }
-}
-
 // Relu, relu6 and max pool keep their input's quantization (XNNPACK requires it; their
 // output range is a subset of the input's).
 bool keeps_input_qparams(ir::OpKind op) {
@@ -400,7 +382,7 @@ class XnnpackModel : public PreparedModel {
     auto ranges = calibrate_ranges(g_, params_, calibration_inputs(g_, seed));
     int8_.assign(g_.size(), false);
     for (int id = 0; id < g_.size(); ++id)
-      int8_[id] = params_.nodes[id].alias_of < 0 && quantizable(g_.node(id).op) && !xnnpack_unsupported_reason(g_, id);
+      int8_[id] = params_.nodes[id].alias_of < 0 && xnnpack_quantizes(g_.node(id).op) && !xnnpack_unsupported_reason(g_, id);
     // A layer read only by a relu/relu6 is quantized to the activation's range, as TFLite
     // fuses them: a conv's raw range (say -30..40) would leave relu6's 0..6 only ~20 steps.
     std::vector<std::vector<int>> readers(g_.size());
@@ -548,6 +530,24 @@ class XnnpackModel : public PreparedModel {
 };
 
 }  // namespace
+
+// Probed on this snapshot: conv and depthwise with per-channel weights, FC with per-tensor
+// weights, add, multiply, global average pool, max pool, clamp; not sigmoid, hard_swish,
+// average pool, softmax, resize.
+bool xnnpack_quantizes(ir::OpKind op) {
+  switch (op) {
+    case ir::OpKind::Conv2D:
+    case ir::OpKind::DepthwiseConv2D:
+    case ir::OpKind::FullyConnected:
+    case ir::OpKind::Add:
+    case ir::OpKind::Mul:
+    case ir::OpKind::GlobalAvgPool:
+    case ir::OpKind::MaxPool:
+    case ir::OpKind::Relu:
+    case ir::OpKind::Relu6: return true;
+    default: return false;
+  }
+}
 
 std::optional<std::string> xnnpack_unsupported_reason(const ir::Graph& g, int id) {
   const ir::Node& n = g.node(id);

@@ -54,6 +54,7 @@ TEST(MeasureModel, JsonCarriesTheProtocolFigures) {
 TEST(MeasureModel, FallbacksAreCountedAndShown) {
   const Measurement m = measure_model(tiny(true), quick("xnnpack"));
   EXPECT_EQ(m.fallback_nodes, 1);
+  EXPECT_EQ(m.fallback_names, (std::vector<std::string>{"cat"}));
   EXPECT_THAT(to_text(m), HasSubstr("cat (this XNNPACK has no concatenate)"));
   EXPECT_EQ(measure_model(tiny(true), quick("reference")).fallback_nodes, 0);
 }

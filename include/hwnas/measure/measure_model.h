@@ -11,6 +11,7 @@
 //   measure::to_json(m);                        // {"median_ms": 3.21, "p10_ms": ..., ...}
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -38,6 +39,7 @@ struct Measurement {
   TimingResult timing;
   Pinning pinning;
   int fallback_nodes = 0;  // nodes the backend ran on reference kernels
+  std::vector<std::string> fallback_names;  // their node names, in graph order
   std::string execution;   // the prepared model's summary()
 };
 

@@ -37,4 +37,8 @@ class XnnpackBackend : public Backend {
 // Why XNNPACK cannot run node `id` (it then falls back to the reference kernel), or nullopt.
 std::optional<std::string> xnnpack_unsupported_reason(const ir::Graph& g, int id);
 
+// Whether BackendOptions::dtype = i8 runs `op` in int8 (conv, depthwise, FC, add, multiply,
+// global average pool, max pool, relu/relu6); the rest run in f32 between converts.
+bool xnnpack_quantizes(ir::OpKind op);
+
 }  // namespace hwnas::runtime
