@@ -56,6 +56,7 @@ MemoryEstimate estimate_memory(const ir::Graph& g, const hw::Device& device, con
   m.order_method = std::move(p.order_method);
   m.lifetimes = std::move(p.lifetimes);
   m.arena = std::move(p.arena);
+  for (const TensorNode& t : tg.nodes) m.alias.push_back(t.alias);
   m.lower_bound_bytes = p.lower_bound;
   m.graph_order_lower_bound_bytes =
       o.order == OrderPolicy::Graph ? p.lower_bound

@@ -42,6 +42,7 @@ struct MemoryEstimate {
   OrderPolicy order_policy = OrderPolicy::Graph;
   std::string order_method;            // "graph order" or best_order()'s method
   Lifetimes lifetimes;                 // with buffer sizes aligned
+  std::vector<char> alias;             // per node: an alias (no work, no buffer of its own)
   ArenaPlan arena;
   int64_t lower_bound_bytes = 0;       // peak live bytes of the order used (no planner beats it)
   int64_t graph_order_lower_bound_bytes = 0;  // the same for the graph's own order
