@@ -20,7 +20,10 @@ Measurement measure_model(const ir::Graph& g, const MeasureOptions& o, const std
   m.confidence = o.timing.confidence;
   auto backend = runtime::make_backend(o.backend);
   // Pin before prepare(): worker threads inherit the affinity of the thread that starts them.
-  m.pinning = o.pin ? pin_to_cpus(o.threads) : Pinning{false, {}, "not pinned (pinning off)"};
+  // The pin ends with this call (after the model and its threads are gone), so the caller's
+  // next measurement, maybe with more threads, starts from the CPUs it had.
+  const ScopedPin pin(o.threads, o.pin);
+  m.pinning = pin.pinning();
   auto model = backend->prepare(g, weights ? *weights : runtime::init_weights(g, {.seed = o.seed}),
                                 {.threads = o.threads, .dtype = o.dtype, .calibration_seed = o.seed});
   Rng rng(o.seed ^ 0x5eedULL);

@@ -40,4 +40,32 @@ Pinning pin_to_cpus(int cpus) {
   return p;
 }
 
+std::vector<int> allowed_cpus() {
+  std::vector<int> cpus;
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return cpus;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &allowed)) cpus.push_back(c);
+  return cpus;
+}
+
+ScopedPin::ScopedPin(int cpus, bool pin) {
+  if (!pin) {
+    pinning_.note = "not pinned (pinning off)";
+    return;
+  }
+  previous_ = allowed_cpus();
+  pinning_ = pin_to_cpus(cpus);
+  if (!pinning_.pinned) previous_.clear();
+}
+
+ScopedPin::~ScopedPin() {
+  if (previous_.empty()) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (int c : previous_) CPU_SET(c, &set);
+  sched_setaffinity(0, sizeof set, &set);  // widening back to what was allowed cannot be refused
+}
+
 }  // namespace hwnas::measure

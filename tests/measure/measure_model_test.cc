@@ -77,6 +77,21 @@ TEST(MeasureModel, BadRequestsAreErrors) {
   EXPECT_HWNAS_ERROR(measure_model(tiny(false), o), "threads must be at least 1");
 }
 
+TEST(Pinning, MeasureModelLeavesTheCallersAffinityAsItWas) {
+  const std::vector<int> before = allowed_cpus();
+  MeasureOptions o = quick("xnnpack");
+  o.pin = true;
+  const Measurement m = measure_model(tiny(false), o);
+  EXPECT_EQ(allowed_cpus(), before);
+  if (m.pinning.pinned) EXPECT_EQ(m.pinning.cpus.size(), 1u);
+  {
+    const ScopedPin pin(1, true);
+    if (pin.pinning().pinned) EXPECT_EQ(allowed_cpus().size(), 1u);
+  }
+  EXPECT_EQ(allowed_cpus(), before);
+  EXPECT_THAT(ScopedPin(1, false).pinning().note, HasSubstr("pinning off"));
+}
+
 TEST(Pinning, PinsOrSaysWhyNot) {
   const Pinning p = pin_to_cpus(1);
   if (p.pinned) {
