@@ -108,10 +108,12 @@ class TorchModel : public runtime::PreparedModel {
     const bool pool = n.op == OpKind::AvgPool || n.op == OpKind::MaxPool;
     const bool symmetric = p.top == p.bottom && p.left == p.right &&
                            (!pool || (2 * p.top <= n.attrs.kernel_h && 2 * p.left <= n.attrs.kernel_w));
-    if (symmetric)
+    if (symmetric) {
       st.sym_pad = {p.top, p.left};
-    else
-      st.pad = {p.left, p.right, p.top, p.bottom}, st.sym_pad = {0, 0};
+    } else {
+      st.pad = {p.left, p.right, p.top, p.bottom};
+      st.sym_pad = {0, 0};
+    }
   }
 
   Step make_step(int id, const runtime::NodeParams& p) const {

@@ -4,12 +4,14 @@
 // exported file load and compute the right numbers in a third-party runtime, and how fast is
 // that runtime next to XNNPACK on the same weights and threads.
 //
-//   runtime::register_backend("opencv", ...);        // done by interop::register_backends()
+//   interop::register_backends();                     // once: makes "opencv" known
 //   auto model = runtime::make_backend("opencv")->prepare(g, w, {.threads = 2});
 //   model->invoke();                                   // NHWC in and out, like every backend
 //
-// prepare() exports the graph in memory (BatchNorm folded), loads it with
-// cv::dnn::readNetFromONNX from the buffer (DNN_BACKEND_OPENCV, DNN_TARGET_CPU) and runs it
+// prepare() exports the graph in memory (BatchNorm folded), adapts it to two limitations of
+// OpenCV 4.6's importer (opencv_compat.h: Clip bounds as attributes, AveragePool padding that
+// counts made explicit), loads it with cv::dnn::readNetFromONNX from the buffer
+// (DNN_BACKEND_OPENCV, DNN_TARGET_CPU) and runs it
 // once, so that an operator OpenCV cannot import or run is an Error here, not in a timing
 // loop. invoke() converts the NHWC inputs to NCHW blobs, calls Net::forward and converts the
 // outputs back; cv::setNumThreads is process-wide, so invoke() sets it to this model's count.
