@@ -69,6 +69,7 @@ RooflineModel::RooflineModel(hw::Device device) : device_(std::move(device)) {
   const std::string where = fmt::format("device '{}'", device_.name);
   const int n = static_cast<int>(device_.processors.size());
   if (n == 0) fail(where, "has no processors; a roofline needs at least one with a clock and a bandwidth");
+  if (n > 32) fail(where, "has {} processors; the roofline handles up to 32", n);
   if (device_.primary < 0 || device_.primary >= n)
     fail(where, "primary processor {} is not one of its {} processors", device_.primary, n);
   for (int i = 0; i < n; ++i) {
@@ -96,19 +97,29 @@ LatencyPrediction RooflineModel::predict(const ir::Graph& g, ir::DType dtype) co
   const std::vector<hw::Placement> placement = hw::place_all(device_, g, dtype);
   const std::vector<ir::Kernel> kernels = placed_kernels(g, placement);
   const ir::Stats stats = ir::compute_stats(g);
-  const auto consumers = g.consumers();
   const int64_t elem = ir::dtype_bytes(dtype);
   const auto tensor_bytes = [&](int id) { return g.node(id).shape.numel() * elem; };
 
-  std::vector<int> kernel_of(g.size(), -1);
+  // Per node: its kernel and processor (graph inputs are handed to the primary), whether a
+  // kernel other than its own reads it, and the processors of those readers (a bit each).
+  std::vector<int> kernel_of(g.size(), -1), proc_of(g.size(), device_.primary);
   for (size_t k = 0; k < kernels.size(); ++k)
-    for (int id : kernels[k].nodes) kernel_of[id] = static_cast<int>(k);
-  std::vector<bool> is_output(g.size(), false);
-  for (int o : g.outputs()) is_output[o] = true;
-  // The processor a tensor is made on; graph inputs are handed to the primary.
-  const auto made_on = [&](int id) {
-    return kernel_of[id] < 0 ? device_.primary : placement[kernels[kernel_of[id]].nodes[0]].processor;
-  };
+    for (int id : kernels[k].nodes) {
+      kernel_of[id] = static_cast<int>(k);
+      proc_of[id] = placement[kernels[k].nodes[0]].processor;
+    }
+  std::vector<bool> read_outside(g.size(), false);
+  std::vector<uint32_t> reader_procs(g.size(), 0);
+  for (int id = 0; id < g.size(); ++id)
+    for (int in : g.node(id).inputs)
+      if (kernel_of[in] != kernel_of[id]) {
+        read_outside[in] = true;
+        reader_procs[in] |= 1u << proc_of[id];
+      }
+  for (int o : g.outputs()) {
+    read_outside[o] = true;
+    reader_procs[o] |= 1u << device_.primary;  // the application reads results on the primary
+  }
 
   const hw::Fallback& fb = device_.fallback;
   const auto transfer_s = [&](int64_t bytes) {
@@ -118,10 +129,11 @@ LatencyPrediction RooflineModel::predict(const ir::Graph& g, ir::DType dtype) co
   LatencyPrediction out;
   out.source = source();
   out.kernels.reserve(kernels.size());
+  std::vector<int> inputs;  // per kernel: the distinct tensors it reads from outside
   for (size_t k = 0; k < kernels.size(); ++k) {
     const std::vector<int>& nodes = kernels[k].nodes;
     const int anchor = nodes[0];
-    const int proc = placement[anchor].processor;
+    const int proc = proc_of[anchor];
     const hw::Processor& p = device_.processors[proc];
     KernelCost c;
     c.nodes = nodes;
@@ -133,24 +145,20 @@ LatencyPrediction RooflineModel::predict(const ir::Graph& g, ir::DType dtype) co
     const double compute_s = work > 0 ? work / (p.clock_hz * p.rate(cls, dtype)) : 0.0;
 
     double transfer = 0;
-    std::vector<int> inputs;  // distinct tensors read from outside the kernel
+    inputs.clear();
     for (int id : nodes) {
       c.macs += stats.nodes[id].macs;
       c.bytes += stats.nodes[id].weight_bytes(dtype);
       for (int in : g.node(id).inputs)
         if (kernel_of[in] != static_cast<int>(k) && std::find(inputs.begin(), inputs.end(), in) == inputs.end())
           inputs.push_back(in);
-      const bool read_outside = is_output[id] || std::any_of(consumers[id].begin(), consumers[id].end(),
-                                                             [&](int r) { return kernel_of[r] != static_cast<int>(k); });
-      if (!read_outside) continue;
+      if (!read_outside[id]) continue;
       c.bytes += tensor_bytes(id);
-      if (c.fallback && (is_output[id] || std::any_of(consumers[id].begin(), consumers[id].end(),
-                                                      [&](int r) { return made_on(r) != proc; })))
-        transfer += transfer_s(tensor_bytes(id));
+      if (c.fallback && (reader_procs[id] & ~(1u << proc))) transfer += transfer_s(tensor_bytes(id));
     }
     for (int in : inputs) {
       c.bytes += tensor_bytes(in);
-      if (c.fallback && made_on(in) != proc) transfer += transfer_s(tensor_bytes(in));
+      if (c.fallback && proc_of[in] != proc) transfer += transfer_s(tensor_bytes(in));
     }
     const double memory_s = static_cast<double>(c.bytes) / p.bandwidth_bytes_per_s;
 

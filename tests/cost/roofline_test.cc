@@ -142,6 +142,17 @@ TEST(Roofline, EveryBuiltinModelPredictsFiniteOnEveryDevice) {
   }
 }
 
+TEST(Roofline, EveryBuiltinDeviceLoadsAndPredictsEveryBuiltinModel) {
+  for (const std::string& device : hw::builtin_device_names()) {
+    const RooflineModel m(hw::load_device(device));
+    EXPECT_EQ(m.source(), "predicted (roofline on " + device + ")");
+    for (const std::string& name : models::builtin_model_names()) {
+      const double ms = m.predict_ms(models::builtin_model(name), m.device().default_dtype);
+      EXPECT_TRUE(std::isfinite(ms) && ms > 0) << name << " on " << device;
+    }
+  }
+}
+
 TEST(Roofline, EveryNodeIsInExactlyOneKernel) {
   const ir::Graph g = models::builtin_model("mobilenetv2-1.0");
   const LatencyPrediction p = RooflineModel(hand_npu()).predict(g, ir::DType::f32);
