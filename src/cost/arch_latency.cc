@@ -12,6 +12,10 @@ namespace hwnas::cost {
 namespace {
 
 constexpr uint8_t kPrimaryReads = 1;  // bit 0 of a reader mask; bit 1: the fallback reads
+// Segments remembered before the memo starts afresh (~100 bytes each): spaces cut into pieces
+// stay far below (mbconv: ~2,000, nb201: 15,625), whole-arch memos of huge spaces do not grow
+// without bound.
+constexpr size_t kMaxSegments = size_t{1} << 18;
 
 // The context of every segment of a chain, from the facts of its segments: which processor
 // made each segment's input (a passthrough segment hands on its own input's maker) and which
@@ -78,6 +82,7 @@ bool ArchLatency::lookup(const space::Arch& a, double& total) {
 
 void ArchLatency::learn(const space::Arch& a) {
   ++counters_.decodes;
+  if (memo_.size() >= kMaxSegments) memo_.clear();
   const ir::Graph g = space_.decode(a);
   const LatencyPrediction p = model_.predict(g, dtype_);
   const std::string where = fmt::format("arch latency ({} model on space '{}', arch {})", model_.kind(),
