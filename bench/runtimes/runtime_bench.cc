@@ -113,6 +113,12 @@ int run(int argc, char** argv) {
   app.add_option("--csv", csv, "CSV file to write")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   hwnas::interop::register_backends();
+  // Other load makes every figure below noisy (and multi-threaded ones far worse, as pools
+  // spin-wait for preempted threads): say how busy the machine was when the run started.
+  double load[3] = {0, 0, 0};
+  std::sscanf(hwnas::read_file("/proc/loadavg").c_str(), "%lf %lf %lf", &load[0], &load[1], &load[2]);
+  fmt::print("load average at start: {:.2f} {:.2f} {:.2f} (1, 5, 15 min) on {} CPUs\n", load[0], load[1], load[2],
+             sysconf(_SC_NPROCESSORS_ONLN));
 
   std::string out = hwnas::core::csv_line({"model", "threads", "backend", "median_ms", "p10_ms", "p90_ms", "cv", "runs",
                                            "noisy", "ratio_to_" + backends.front(), "execution"});

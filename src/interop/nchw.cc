@@ -9,6 +9,12 @@ ir::Shape to_nchw(const ir::Shape& s) {
   return ir::Shape{s[0], s[3], s[1], s[2]};
 }
 
+std::vector<int64_t> dims_of(const ir::Shape& s) {
+  std::vector<int64_t> d;
+  for (int i = 0; i < s.rank(); ++i) d.push_back(s[i]);
+  return d;
+}
+
 int nchw_axis(int axis, int rank) {
   const int a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a >= rank) fail("axis " + std::to_string(axis), "is out of range for rank {}", rank);

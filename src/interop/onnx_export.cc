@@ -1,7 +1,7 @@
 #include "hwnas/interop/onnx_export.h"
 
-#include <array>
 #include <set>
+#include <span>
 
 #include <onnx/checker.h>
 #include <onnx/defs/schema.h>
@@ -20,12 +20,6 @@ namespace {
 using ir::OpKind;
 
 constexpr int kIrVersion = 7;  // the ONNX IR version that introduced opset 14 (ONNX 1.9)
-
-std::vector<int64_t> dims_of(const ir::Shape& s) {
-  std::vector<int64_t> d;
-  for (int i = 0; i < s.rank(); ++i) d.push_back(s[i]);
-  return d;
-}
 
 void set_tensor_type(onnx::ValueInfoProto* v, const std::string& name, const ir::Shape& nchw) {
   v->set_name(name);

@@ -15,12 +15,6 @@ namespace {
 
 using ir::OpKind;
 
-std::vector<int64_t> dims_of(const ir::Shape& s) {
-  std::vector<int64_t> d;
-  for (int i = 0; i < s.rank(); ++i) d.push_back(s[i]);
-  return d;
-}
-
 torch::Tensor tensor_of(std::vector<float> v, std::vector<int64_t> dims) {
   return torch::tensor(v, torch::kFloat32).reshape(dims);
 }

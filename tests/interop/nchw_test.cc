@@ -15,6 +15,7 @@ namespace {
 TEST(Nchw, ShapesAndAxes) {
   EXPECT_EQ(to_nchw({1, 56, 48, 24}), (ir::Shape{1, 24, 56, 48}));
   EXPECT_EQ(to_nchw({1, 1000}), (ir::Shape{1, 1000}));  // features keep their layout
+  EXPECT_EQ(dims_of({1, 24, 56}), (std::vector<int64_t>{1, 24, 56}));
   EXPECT_EQ(nchw_axis(-1, 4), 1);                        // C
   EXPECT_EQ(nchw_axis(3, 4), 1);
   EXPECT_EQ(nchw_axis(1, 4), 2);                         // H

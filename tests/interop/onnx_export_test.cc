@@ -177,13 +177,14 @@ TEST(OnnxExport, BatchNormOverTheLastAxisOfRank3) {
   EXPECT_HWNAS_ERROR(export_onnx(g, runtime::init_weights(g), {.fold_batchnorm = false}), "node 'bn' (batch_norm): batch_norm over the last axis");
 }
 
-TEST(OnnxExport, UnwritablePath) {
+TEST(OnnxExport, WritesTheFileOrSaysWhyNot) {
   const ir::Graph g = tiny_classifier();
   const OnnxModel m = export_onnx(g, runtime::init_weights(g));
   EXPECT_HWNAS_ERROR(write_onnx("/nonexistent-dir/m.onnx", m), "/nonexistent-dir/m.onnx: cannot write");
   const auto dir = hwnas::testing::temp_dir();
   write_onnx(dir / "m.onnx", m);
   EXPECT_EQ(read_file(dir / "m.onnx"), m.bytes);
+  check_onnx(read_file(dir / "m.onnx"), "m.onnx");  // the file on disk passes the checker
 }
 
 }  // namespace

@@ -17,6 +17,8 @@ namespace hwnas::interop {
 
 // [N,H,W,C] -> [N,C,H,W]; other ranks unchanged.
 ir::Shape to_nchw(const ir::Shape& s);
+// The dimensions as a vector, the form ONNX and libtorch take them in.
+std::vector<int64_t> dims_of(const ir::Shape& s);
 
 // An axis of the IR tensor (negative counts from the end) -> the same axis of its NCHW form.
 // Rank 4: N->0, H->2, W->3, C->1; other ranks: the normalised axis.
