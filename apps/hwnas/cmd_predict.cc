@@ -163,6 +163,9 @@ const CommandRegistration reg(40, [](CLI::App& app) {
   cmd->callback([a] {
     if (a->model.empty() == a->space.empty())
       fail("hwnas predict", "give either a model or --space S --archs FILE --csv OUT (not both)");
+    if (!a->space.empty() && (a->fps || a->json))
+      fail("hwnas predict", "--fps and --json describe one model; a list of archs goes to --csv only");
+    if (a->space.empty() && a->energy) fail("hwnas predict", "--energy adds a CSV column; one model always shows energy");
     const hw::Device d = hw::load_device(a->device);
     ir::DType dtype = d.default_dtype;
     if (!a->dtype.empty()) {

@@ -35,3 +35,5 @@ hwnas_cli_test(predict_nothing EXIT 2 EXPECT "give either a model or --space" AR
 hwnas_cli_test(predict_bad_dtype EXIT 2 EXPECT "error: --dtype: 'f16' is not a dtype predict knows; use f32 or int8"
                ARGS predict efficientnet-b0 --device pixel3-cpu --dtype f16)
 hwnas_cli_test(predict_archs_needs_csv EXIT 107 EXPECT "--space requires --csv" ARGS predict --device pixel3-cpu --space nb201 --archs x.txt)
+hwnas_cli_test(predict_archs_fps EXIT 2 EXPECT "--fps and --json describe one model"
+               ARGS predict --device pixel3-cpu --space nb201 --archs ${HWNAS_CLI_OUT}/predict_archs.txt --csv ${HWNAS_CLI_OUT}/x.csv --fps 5)
