@@ -120,7 +120,9 @@ std::vector<int> exact_order(const WorkGraph& w, int64_t max_states, int64_t& st
     std::vector<int> next_level;
     for (int s : level) {
       auto done = [&](int u) { return d.has(s, u); };
-      for (int v = 0; v < m; ++v) {
+      int first_missing = 0;  // every node before it is done: start the scan there
+      while (first_missing < m && done(first_missing)) ++first_missing;
+      for (int v = first_missing; v < m; ++v) {
         if (done(v) || !std::all_of(w.reads[v].begin(), w.reads[v].end(), done)) continue;
         const Step st = step(w, v, d.live[s], done);
         const int64_t peak = std::max(d.peak[s], st.peak);

@@ -41,7 +41,8 @@ Planned plan(const ir::Graph& g, const TensorGraph& tg, const MemoryOptions& o) 
 std::string_view order_policy_name(OrderPolicy p) { return p == OrderPolicy::Best ? "best" : "graph"; }
 
 std::string MemoryEstimate::source() const {
-  return fmt::format("predicted ({} arena planner, {} order)", planner, order_policy_name(order_policy));
+  return fmt::format("predicted ({} arena planner, {} order{})", planner, order_policy_name(order_policy),
+                     in_place.depthwise ? ", in-place depthwise" : "");
 }
 
 MemoryEstimate estimate_memory(const ir::Graph& g, const hw::Device& device, const MemoryOptions& o) {
@@ -53,6 +54,7 @@ MemoryEstimate estimate_memory(const ir::Graph& g, const hw::Device& device, con
   m.planner = o.planner;
   m.dtype = o.dtype;
   m.order_policy = o.order;
+  m.in_place = o.in_place;
   m.order_method = std::move(p.order_method);
   m.lifetimes = std::move(p.lifetimes);
   m.arena = std::move(p.arena);

@@ -40,6 +40,7 @@ struct MemoryEstimate {
   std::string model, device, planner;
   ir::DType dtype = ir::DType::i8;
   OrderPolicy order_policy = OrderPolicy::Graph;
+  InPlaceRules in_place;
   std::string order_method;            // "graph order" or best_order()'s method
   Lifetimes lifetimes;                 // with buffer sizes aligned
   std::vector<char> alias;             // per node: an alias (no work, no buffer of its own)
@@ -55,7 +56,8 @@ struct MemoryEstimate {
   bool fits_sram() const { return device_memory.sram_bytes == 0 || sram_bytes() <= device_memory.sram_bytes; }
   bool fits_flash() const { return device_memory.flash_bytes == 0 || flash_bytes() <= device_memory.flash_bytes; }
   bool fits() const { return fits_sram() && fits_flash(); }
-  std::string source() const;  // "predicted (greedy arena planner, graph order)"
+  // "predicted (greedy arena planner, graph order)", plus ", in-place depthwise" when on.
+  std::string source() const;
 };
 
 // Error naming the planner when it is unknown.
