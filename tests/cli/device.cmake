@@ -1,0 +1,39 @@
+# hwnas device: list, show, audit, calibrate (apps/hwnas/cmd_device.cc, docs/devices.md).
+hwnas_cli_test(device_help EXPECT "list.*show.*audit.*calibrate" ARGS device --help)
+
+# The six built-ins; the M7's conv peak is 480 MHz x 2 MACs/cycle = 960 MMAC/s int8.
+hwnas_cli_test(device_list EXPECT "cortex-m7 .*960.0 MMAC/s int8.*cortex-m7-f746.*host.*npu-generic.*pixel3-cpu.*raspi4.*not measured"
+               ARGS device list)
+hwnas_cli_test(device_show_m7 EXPECT "processor cpu \\(primary\\): 480 MHz.*conv +int8 +2 +960.0 MMAC/s.*SRAM 512.0 KiB, flash 2,048.0 KiB"
+               ARGS device show cortex-m7)
+hwnas_cli_test(device_show_npu EXPECT "operator set of npu.*depthwise_conv2d +3,5 +1,2 +int8.*fallback: cpu at 2 GB/s, 30 us per transfer"
+               ARGS device show npu-generic)
+hwnas_cli_test(device_show_json EXPECT "\"sram_bytes\": 524288.*\"clock_hz\": 480000000.0" ARGS device show cortex-m7 --json)  # keys sorted
+hwnas_cli_test(device_show_file EXPECT "device: npu-generic" ARGS device show ${CMAKE_SOURCE_DIR}/devices/npu-generic.yaml)
+
+# The acceptance of issue 4: hardswish, squeeze-excite (hardsigmoid, mul) and 7x7 depthwise
+# fall back on npu-generic, and the restricted space excludes them.
+hwnas_cli_test(device_audit_npu_mbconv
+               EXPECT "hardswish +0 +[1-9][0-9,]* .*hardsigmoid +0 +[1-9].*mul +0 +[1-9].*depthwise_conv2d k7 s1 +0 +[1-9].*restricted space mbconv@npu-generic.*hardswish -> relu6.*squeeze-excite.*removed stage1.block1.kernel = 7.*every node of 200 checked samples runs natively"
+               ARGS device audit npu-generic --space mbconv --samples 10)
+# DS-CNN's 10x4 stem conv falls back; one model, int8 by the device's default.
+hwnas_cli_test(device_audit_dscnn EXPECT "dscnn-mlperf on npu-generic \\(int8\\), 1 graph.*conv2d k10x4 s2 +0 +1 .*kernel 10x4 not in \\[1, 3, 5\\]"
+               ARGS device audit npu-generic --model dscnn-mlperf)
+hwnas_cli_test(device_audit_json EXPECT "\"fallback_nodes\": 0,.*\"source\": \"looked up"
+               ARGS device audit cortex-m7 --model mobilenetv2-1.0 --json)
+hwnas_cli_test(device_audit_needs_subject EXIT 2 EXPECT "error: device audit: give --space <space> or --model <model>"
+               ARGS device audit npu-generic)
+
+# Bad input: unknown device with a suggestion; a malformed profile names file, line and key.
+hwnas_cli_test(device_unknown EXIT 2 EXPECT "error: cortex-m8: no such device \\(did you mean 'cortex-m7'\\?\\)" ARGS device show cortex-m8)
+file(WRITE ${HWNAS_CLI_OUT}/bad_device.yaml "name: bad\nprocessors:\n  cpu:\n    clock_mhz: fast\n")
+hwnas_cli_test(device_bad_profile EXIT 2 EXPECT "error: .*bad_device.yaml:4: processors.cpu.clock_mhz: expected a number \\(MHz\\), got 'fast'"
+               ARGS device show ${HWNAS_CLI_OUT}/bad_device.yaml)
+
+# Calibration with a short budget writes a profile that loads back.
+hwnas_cli_test(device_calibrate EXPECT "conv f32.*MAC/s.*bandwidth.*wrote .*host_calibrated.yaml"
+               ARGS device calibrate --out ${HWNAS_CLI_OUT}/host_calibrated.yaml --budget-s 0.05)
+set_tests_properties(cli.device_calibrate PROPERTIES FIXTURES_SETUP cli_host_calibrated)
+hwnas_cli_test(device_show_calibrated EXPECT "figures: measured by `hwnas device calibrate`"
+               ARGS device show ${HWNAS_CLI_OUT}/host_calibrated.yaml)
+set_tests_properties(cli.device_show_calibrated PROPERTIES FIXTURES_REQUIRED cli_host_calibrated)
