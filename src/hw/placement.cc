@@ -86,19 +86,24 @@ class Placer {
   std::vector<std::vector<int>> consumers_;
 };
 
+// The placements of nodes 0..last (a node's placement depends only on those before it).
+std::vector<Placement> place_prefix(const Device& d, const ir::Graph& g, int last, ir::DType dtype) {
+  const Placer placer(d, g, dtype);
+  std::vector<Placement> out;
+  out.reserve(last + 1);
+  for (int i = 0; i <= last; ++i) out.push_back(placer.place(i, out));
+  return out;
+}
+
 }  // namespace
 
 Placement place(const Device& d, const ir::Graph& g, int node, ir::DType dtype) {
   if (node < 0 || node >= g.size()) fail(g.name(), "no node {} (the graph has {})", node, g.size());
-  return place_all(d, g, dtype).at(node);  // a node's placement depends on those before it
+  return place_prefix(d, g, node, dtype).back();
 }
 
 std::vector<Placement> place_all(const Device& d, const ir::Graph& g, ir::DType dtype) {
-  const Placer placer(d, g, dtype);
-  std::vector<Placement> out;
-  out.reserve(g.size());
-  for (int i = 0; i < g.size(); ++i) out.push_back(placer.place(i, out));
-  return out;
+  return place_prefix(d, g, g.size() - 1, dtype);
 }
 
 }  // namespace hwnas::hw

@@ -116,6 +116,7 @@ TEST(Place, NoFallbackMeansAnErrorNamingTheNode) {
                      "node 'hs' (hardswish): cannot run on accel (hardswish is not in acc's operator set), and the "
                      "device has no fallback processor");
   EXPECT_HWNAS_ERROR(place(d, g, 7, DType::i8), "no node 7");
+  EXPECT_TRUE(place(d, g, 0, DType::i8).native);  // the input does not depend on the hardswish after it
 }
 
 TEST(Place, CpuRunsEverything) {
