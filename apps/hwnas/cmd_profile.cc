@@ -125,9 +125,12 @@ void print_summary(const measure::Profile& p, int top) {
   fmt::print("\nwhole model:     {} measured ({}{}, CV {:.1f}%){}\n", time_line(w.timing.summary), p.backend,
              p.dtype == ir::DType::f32 ? "" : " " + std::string(ir::dtype_name(p.dtype)), w.timing.summary.cv * 100,
              w.timing.noisy ? " NOISY" : "");
-  fmt::print("sum of kernels:  {:.3f} ms ({} kernels, each timed alone{}); additivity error {:+.1f}%\n", p.sum_ms,
+  // A long whole-model run is preempted far more often than a short kernel run on a busy
+  // machine, so a noisy whole model makes the error a measure of the load, not of the split.
+  fmt::print("sum of kernels:  {:.3f} ms ({} kernels, each timed alone{}); additivity error {:+.1f}%{}\n", p.sum_ms,
              p.kernels.size(), p.noisy_kernels() ? fmt::format(", {} noisy", p.noisy_kernels()) : "",
-             p.additivity_error() * 100);
+             p.additivity_error() * 100,
+             w.timing.noisy ? " (the whole model is NOISY: the error says more about the machine's load)" : "");
   double compute_ms = 0;
   int compute_n = 0;
   for (const auto& k : p.kernels)
