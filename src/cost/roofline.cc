@@ -33,23 +33,20 @@ double anchor_work(const ir::Graph& g, const ir::Stats& stats, int anchor, hw::O
   return 0;
 }
 
-// ir::split_kernels, each kernel then cut where a node runs on another processor than the
-// node before it (an NPU cannot fuse an activation it falls back on).
-std::vector<ir::Kernel> placed_kernels(const ir::Graph& g, const std::vector<hw::Placement>& placement) {
-  std::vector<ir::Kernel> out;
-  for (ir::Kernel& k : ir::split_kernels(g, roofline_fusion_rules())) {
+// The node lists of ir::split_kernels, each cut where a node runs on another processor than
+// the node before it (an NPU cannot fuse an activation it falls back on).
+std::vector<std::vector<int>> placed_kernels(const ir::Graph& g, const std::vector<hw::Placement>& placement) {
+  static const ir::FusionRules rules = roofline_fusion_rules();
+  std::vector<std::vector<int>> out;
+  for (ir::Kernel& k : ir::split_kernels(g, rules)) {
     size_t start = 0;
     for (size_t i = 1; i <= k.nodes.size(); ++i) {
       if (i < k.nodes.size() && placement[k.nodes[i]].processor == placement[k.nodes[start]].processor) continue;
       if (start == 0 && i == k.nodes.size()) {
-        out.push_back(std::move(k));
+        out.push_back(std::move(k.nodes));
         break;
       }
-      ir::Kernel piece{.nodes = {k.nodes.begin() + start, k.nodes.begin() + i},
-                       .name = g.node(k.nodes[start]).name,
-                       .type = ""};
-      for (int id : piece.nodes) piece.type += (piece.type.empty() ? "" : "+") + std::string(ir::op_name(g.node(id).op));
-      out.push_back(std::move(piece));
+      out.emplace_back(k.nodes.begin() + start, k.nodes.begin() + i);
       start = i;
     }
   }
@@ -95,7 +92,7 @@ std::string RooflineModel::fingerprint() const {
 
 LatencyPrediction RooflineModel::predict(const ir::Graph& g, ir::DType dtype) const {
   const std::vector<hw::Placement> placement = hw::place_all(device_, g, dtype);
-  const std::vector<ir::Kernel> kernels = placed_kernels(g, placement);
+  const std::vector<std::vector<int>> kernels = placed_kernels(g, placement);
   const ir::Stats stats = ir::compute_stats(g);
   const int64_t elem = ir::dtype_bytes(dtype);
   const auto tensor_bytes = [&](int id) { return g.node(id).shape.numel() * elem; };
@@ -104,9 +101,9 @@ LatencyPrediction RooflineModel::predict(const ir::Graph& g, ir::DType dtype) co
   // kernel other than its own reads it, and the processors of those readers (a bit each).
   std::vector<int> kernel_of(g.size(), -1), proc_of(g.size(), device_.primary);
   for (size_t k = 0; k < kernels.size(); ++k)
-    for (int id : kernels[k].nodes) {
+    for (int id : kernels[k]) {
       kernel_of[id] = static_cast<int>(k);
-      proc_of[id] = placement[kernels[k].nodes[0]].processor;
+      proc_of[id] = placement[kernels[k][0]].processor;
     }
   std::vector<bool> read_outside(g.size(), false);
   std::vector<uint32_t> reader_procs(g.size(), 0);
@@ -131,7 +128,7 @@ LatencyPrediction RooflineModel::predict(const ir::Graph& g, ir::DType dtype) co
   out.kernels.reserve(kernels.size());
   std::vector<int> inputs;  // per kernel: the distinct tensors it reads from outside
   for (size_t k = 0; k < kernels.size(); ++k) {
-    const std::vector<int>& nodes = kernels[k].nodes;
+    const std::vector<int>& nodes = kernels[k];
     const int anchor = nodes[0];
     const int proc = proc_of[anchor];
     const hw::Processor& p = device_.processors[proc];
