@@ -4,7 +4,7 @@
 //   - objectives the cheap metrics give (SearchProblem::cheap: a latency table or a cost model)
 //     are known exactly for every candidate, for free;
 //   - each other (expensive) objective has an XgbRegressor surrogate trained on the Ok trials, with
-//     the one-hot choices and every cheap metric as features (latency says much about accuracy).
+//     the features below (latency, a cheap metric, says much about accuracy).
 //     Its belief about a candidate is the set of its trees' predictions (tree t of every
 //     surrogate gives one sample point). That empirical belief may be bimodal, as NB201's is
 //     (a cell is either untrainable, 10%, or 85-94%), where a normal belief with the trees'
@@ -20,13 +20,14 @@
 //     would chase the front's emptiest corner (NB201: untrainable, near-zero-latency cells) —
 //     on NB201 x raspi4 this alone took the share of the true front found in 300 trials from
 //     11% to 37% (bench/search);
-//   - every `extreme`-th ask instead pushes one expensive objective alone by hill climbing,
-//     among the fresh neighbours of its best trial (the pool once they are all asked): most
-//     trees predicting at least its best
-//     value so far, then the best mean (constrained optima, e.g. best accuracy under a latency
-//     limit, are ends of the feasible front that a search spreading along the front reaches
-//     late). A normal-belief expected improvement here (SMAC's) found NB201 x raspi4's
-//     constrained optimum in fewer seeds (1/10 in 300 trials against 5/10).
+//   - every `extreme`-th ask instead pushes one expensive objective alone by Thompson
+//     sampling: one tree is drawn and the candidate it predicts best is taken (ties: the
+//     forest's mean). Constrained optima (best accuracy under a latency limit) are ends of the
+//     feasible front that a search spreading along the front reaches late, and a climb from
+//     the best trial stays in its basin where one tree's view also tries the others (on
+//     NB201 x raspi4 the optimum within 150 trials in 13 of 20 seeds against 5; predictor.cc).
+// Surrogate features: the one-hot choices, per group of decisions with the same choices the
+// count of each choice (NB201: edges per op), and every cheap metric.
 // When no candidate can improve the front, the one the surrogate is least sure about is taken.
 // With one objective the front is the best value.
 //
@@ -82,6 +83,7 @@ class PredictorSearch : public StrategyBase {
   XgbRegressor::Options model_options_;
   std::vector<bool> is_cheap_;                 // per objective, decided on the first candidate
   std::vector<std::string> cheap_names_;       // every cheap metric, also a surrogate feature
+  std::vector<std::vector<int>> choice_groups_;  // decisions with the same choices (2 or more)
   std::vector<std::optional<XgbRegressor>> models_;  // per expensive objective
   bool stale_ = true;                          // trials told since the last fit
   int fits_ = 0;                               // surrogate version
