@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -105,22 +106,29 @@ RunInfo run_info(const Experiment& e) {
 RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
   const ExperimentConfig& c = e.config;
   const auto start = Clock::now();
-  std::error_code ec;
-  std::filesystem::create_directories(c.output, ec);
-  if (ec) fail(c.output.string(), "cannot create the output folder: {}", ec.message());
-  FolderLock lock(c.output);
-  TrialStore store = TrialStore::open(c.output / "trials.db", TrialStore::Mode::ReadWrite);
+  const bool files = !options.in_memory;
+  std::optional<FolderLock> lock;
+  if (files) {
+    std::error_code ec;
+    std::filesystem::create_directories(c.output, ec);
+    if (ec) fail(c.output.string(), "cannot create the output folder: {}", ec.message());
+    lock.emplace(c.output);
+  }
+  TrialStore store = TrialStore::open(files ? c.output / "trials.db" : ":memory:", TrialStore::Mode::ReadWrite);
   check_or_record_settings(store, e);
-  // The budget may change between resumes; remember the first so a replay error can name it.
+  // The budget may change between resumes. A strategy that plans by its budget (auto picks
+  // one by it) is always built with the budget of the first run, recorded in the store, so a
+  // resume with a larger budget replays the same decisions and then continues.
   const std::string first_budget = store.get("first_budget_trials").value_or(std::to_string(c.budget_trials));
   store.set("first_budget_trials", first_budget);
+  const int planned_budget = std::stoi(first_budget);
   const RunInfo info = run_info(e);
   store.set("info", info.to_json().dump());
-  write_file_atomic(c.output / "experiment.yaml", c.effective_yaml());
+  if (files) write_file_atomic(c.output / "experiment.yaml", c.effective_yaml());
 
   std::vector<std::shared_ptr<const Metric>> cheap, expensive;
   for (const auto& m : e.metrics) (m->cost() == CostClass::Cheap ? cheap : expensive).push_back(m);
-  const search::SearchProblem problem{e.space.get(), c.objectives, c.budget_trials,
+  const search::SearchProblem problem{e.space.get(), c.objectives, planned_budget,
                                       make_cheap_eval(e.space, cheap, c.constraints)};
   ConstrainedStrategy strategy(search::make_strategy(c.strategy, problem), e.space, cheap, c.constraints);
 
@@ -162,18 +170,12 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
       const int64_t id = next_id + static_cast<int64_t>(k);
       search::Trial base = base_trial(id, round[k]);
       if (auto it = stored.find(id); it != stored.end()) {
-        if (it->second.arch_str != round[k].arch_str) {
-          const std::string budget_note =
-              first_budget == std::to_string(c.budget_trials)
-                  ? ""
-                  : fmt::format(" The run was started with budget.trials={} (now {}), and strategy '{}' plans by "
-                                "its budget: restore it, or pick a strategy that does not (e.g. evolution).",
-                                first_budget, c.budget_trials, c.strategy.name);
+        if (it->second.arch_str != round[k].arch_str)
           fail(store.file().string(),
                "trial {}: the strategy now proposes {} but the stored run has {}; the configuration no longer "
-               "reproduces the stored search.{} Or use a new output folder (--set output=...).",
-               id, round[k].arch_str, it->second.arch_str, budget_note);
-        }
+               "reproduces the stored search (a changed table or metric?). Use a new output folder "
+               "(--set output=...).",
+               id, round[k].arch_str, it->second.arch_str);
         results[k] = it->second;
         results[k].arch = round[k].arch;
         ++p.replayed;
@@ -201,7 +203,7 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
     next_id += static_cast<int64_t>(round.size());
     store.set("elapsed_s", std::to_string(elapsed_before +
                                           std::chrono::duration<double>(Clock::now() - start).count()));
-    if (Clock::now() - last_outputs > std::chrono::seconds(2)) {  // `hwnas report` works during a run
+    if (files && Clock::now() - last_outputs > std::chrono::seconds(2)) {  // `hwnas report` works during a run
       write_outputs(c.output, info, summarize(info, store.trials(), strategy.infeasible_skipped()));
       last_outputs = Clock::now();
     }
@@ -210,7 +212,7 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
 
   store.set("infeasible_skipped", std::to_string(strategy.infeasible_skipped()));
   RunSummary summary = summarize(info, store.trials(), strategy.infeasible_skipped());
-  write_outputs(c.output, info, summary);
+  if (files) write_outputs(c.output, info, summary);
   report(true);
   return summary;
 }

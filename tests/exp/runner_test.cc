@@ -186,7 +186,7 @@ TEST(Runner, ASettingThatChangesTheSearchIsRefusedOnResume) {
   run_experiment(make(dir, "random", 8, {"workers=1"}));  // the worker count may change
 }
 
-TEST(Runner, AReplayThatDivergesIsAnErrorThatNamesTheBudgetWhenItChanged) {
+TEST(Runner, AReplayThatDivergesIsAnError) {
   const auto dir = hwnas::testing::temp_dir();
   run_experiment(make(dir, "random", 8));
   // Forge a stored trial that the strategy will not re-propose.
@@ -196,10 +196,25 @@ TEST(Runner, AReplayThatDivergesIsAnErrorThatNamesTheBudgetWhenItChanged) {
     ts[3].arch_str = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
     store.add(ts[3], 0);
   }
-  EXPECT_HWNAS_ERROR(run_experiment(make(dir, "random", 8)),
-                     "trial 3: the strategy now proposes");
-  EXPECT_HWNAS_ERROR(run_experiment(make(dir, "random", 16)),
-                     "The run was started with budget.trials=8 (now 16)");
+  EXPECT_HWNAS_ERROR(run_experiment(make(dir, "random", 8)), "trial 3: the strategy now proposes");
+}
+
+// `auto` picks its strategy by the budget (evolution below 30 trials, the predictor from 30 on
+// for this problem). Raising the budget on resume keeps the first run's plan: the 24 stored
+// trials replay and the search continues with evolution, as an evolution run of 40 would.
+TEST(Runner, AutoKeepsItsFirstPlanWhenTheBudgetIsRaisedOnResume) {
+  const auto dir = hwnas::testing::temp_dir();
+  const auto first = run_experiment(make(dir / "a", "auto", 24));
+  const auto resumed = run_experiment(make(dir / "a", "auto", 40));
+  ASSERT_EQ(resumed.trials.size(), 40u);
+  expect_same_trials(first.trials, {resumed.trials.begin(), resumed.trials.begin() + 24});
+  expect_same_trials(run_experiment(make(dir / "b", "evolution", 40)).trials, resumed.trials);
+  // The premise: a fresh auto run of 40 plans differently (the predictor), so the plan mattered.
+  const auto fresh = run_experiment(make(dir / "c", "auto", 40));
+  std::vector<std::string> fresh_archs, resumed_archs;
+  for (const auto& t : fresh.trials) fresh_archs.push_back(t.arch_str);
+  for (const auto& t : resumed.trials) resumed_archs.push_back(t.arch_str);
+  EXPECT_NE(fresh_archs, resumed_archs);
 }
 
 TEST(Runner, OneSearchPerOutputFolder) {

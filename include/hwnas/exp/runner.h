@@ -10,7 +10,9 @@
 // them (a proposal that differs from the stored arch is an error: the configuration changed);
 // only trials not stored yet are evaluated. Settings that would change the search (space,
 // strategy, metrics, objectives, constraints) must match the stored run, else an error names
-// the key and suggests a new output folder. The budget may be raised to continue a run.
+// the key and suggests a new output folder. The budget may be raised to continue a run: the
+// strategy is always built with the budget of the first run (stored in trials.db), so one that
+// plans by its budget (`auto` picks its strategy by it) replays the same decisions and goes on.
 //
 // A trial whose metric throws or exceeds trial_timeout_s is recorded Failed with its error
 // and the search goes on. Budget: trials (expensive evaluations, failed ones included);
@@ -41,11 +43,15 @@ struct Progress {
 
 struct RunOptions {
   std::function<void(const Progress&)> on_progress;  // called on the calling thread
+  // No output folder: the trial store lives in memory and no file is written (config.output
+  // is ignored; nothing to resume). Benchmarks run thousands of searches this way.
+  bool in_memory = false;
 };
 
 RunInfo run_info(const Experiment& e);
 // Writes trials.db, trials.csv, pareto.csv, best.json and experiment.yaml into config.output
-// (the CSV and JSON files at least every 2 s during the run, and at the end).
+// (the CSV and JSON files at least every 2 s during the run, and at the end), unless
+// options.in_memory.
 RunSummary run_experiment(const Experiment& e, const RunOptions& options = {});
 
 }  // namespace hwnas::exp
