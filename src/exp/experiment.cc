@@ -18,7 +18,7 @@ Experiment build_experiment(ExperimentConfig config) {
   } catch (const Error& err) {
     throw err.within(src.where(src.root()["space"], "space"));
   }
-  const MetricContext ctx{&src, e.space.get()};
+  const MetricContext ctx{&src, e.space};
   for (const auto& spec : config.metrics) e.metrics.push_back(make_metric(spec.name, spec.node, spec.path, ctx));
   e.config = std::move(config);
   return e;

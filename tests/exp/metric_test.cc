@@ -58,12 +58,41 @@ TEST(Metric, AnArchThatDoesNotParseNamesTheCsvLineAndTheExperimentKey) {
   }
 }
 
-TEST(Metric, LaterKindsSayTheyAreNotAvailableYet) {
-  EXPECT_HWNAS_ERROR(build(nb201_yaml(), {"metrics.latency_ms={model: roofline, device: raspi4}"}),
-                     "--set metrics.latency_ms.model: cost-model metrics are not available yet");
-  EXPECT_HWNAS_ERROR(build(nb201_yaml(), {"metrics.latency_ms={memory: peak_sram_kib, device: m7}"}),
-                     "metrics.latency_ms.memory: memory metrics are not available yet");
-  EXPECT_HWNAS_ERROR(build(nb201_yaml(), {"metrics.latency_ms={column: x}"}), "a metric needs one of 'table:'");
+TEST(Metric, BuildsCostModelMemoryAndStatMetricsCheapByDefault) {
+  const Experiment e = build(nb201_yaml(), {"metrics.lat={model: roofline, device: raspi4}",
+                                            "metrics.sram={memory: peak_sram_kib, device: cortex-m7, dtype: int8}",
+                                            "metrics.params={stat: params}",
+                                            "metrics.energy={model: roofline, device: raspi4, value: energy_mj, "
+                                            "cost: expensive}"});
+  EXPECT_EQ(e.metric("lat").source(), "predicted (roofline on raspi4, f32)");
+  EXPECT_EQ(e.metric("lat").cost(), CostClass::Cheap);
+  EXPECT_EQ(e.metric("sram").source(), "predicted (greedy arena planner, graph order, int8, on cortex-m7)");
+  EXPECT_EQ(e.metric("sram").cost(), CostClass::Cheap);
+  EXPECT_EQ(e.metric("params").source(), "computed (parameters of the graph, millions)");
+  EXPECT_EQ(e.metric("energy").cost(), CostClass::Expensive);
+}
+
+TEST(Metric, CostModelAndMemoryErrorsNameTheKeyAndTheFix) {
+  const auto err = [](const std::string& metric, const std::string& expected) {
+    EXPECT_HWNAS_ERROR(build(nb201_yaml(), {"metrics.m=" + metric}), expected);
+  };
+  err("{model: rofline, device: raspi4}", "--set metrics.m.model: 'rofline' is not a latency model kind; did you mean "
+                                          "'roofline'? (roofline, lut, kernel, calibrated)");
+  err("{model: roofline, device: raspberry}", "--set metrics.m.device: raspberry: no such device");
+  err("{model: roofline}", "--set metrics.m: needs 'device:' (a built-in device: ");
+  err("{model: roofline, device: /nonexistent/dev.yaml}", "--set metrics.m.device: /nonexistent/dev.yaml");
+  err("{model: roofline, device: raspi4, dtype: f16}", "--set metrics.m.dtype: 'f16' is not a dtype a network runs in");
+  err("{model: roofline, device: raspi4, value: power}", "--set metrics.m.value: 'power' is not a model value");
+  err("{model: roofline, device: raspi4, predictor: p.json}", "a roofline model reads no predictor file");
+  err("{model: kernel, device: raspi4}", "--set metrics.m: a kernel model needs 'predictor:'");
+  err("{model: lut, device: raspi4, predictor: /nonexistent.json}",
+      "--set metrics.m.predictor: no such file: /nonexistent.json");
+  err("{model: roofline, device: raspi4, clock: 2}", "--set metrics.m.clock: unknown key");
+  err("{memory: peak_ram_kib, device: cortex-m7}", "--set metrics.m.memory: 'peak_ram_kib' is not a memory figure; "
+                                                   "did you mean 'peak_sram_kib'?");
+  err("{memory: flash_kib}", "--set metrics.m: needs 'device:'");
+  err("{stat: flops}", "--set metrics.m.stat: 'flops' is not a graph statistic");
+  err("{column: x}", "a metric needs one of 'table:'");
 }
 
 TEST(Metric, AnUnknownSpaceNamesTheKey) {
