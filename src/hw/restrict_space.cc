@@ -14,10 +14,15 @@ namespace hwnas::hw {
 namespace {
 
 // Per node name of one decoded graph: whether it runs natively, and, for nodes placed on their
-// own, their fallback description.
+// own, their fallback ("op key: reason"); and the op keys that fall back at all.
+struct Fallback {
+  std::string key;   // "depthwise_conv2d k7 s1"
+  std::string what;  // "depthwise_conv2d k7 s1: kernel 7 not in [3, 5]"
+};
 struct Placed {
   std::unordered_map<std::string, bool> native;
-  std::map<std::string, std::string> fallbacks;  // name -> "op key: reason"
+  std::map<std::string, Fallback> fallbacks;  // by node name
+  std::set<std::string> keys;
 };
 
 Placed placed(const Device& d, const ir::Graph& g, ir::DType dtype) {
@@ -25,8 +30,10 @@ Placed placed(const Device& d, const ir::Graph& g, ir::DType dtype) {
   Placed p;
   for (int i = 0; i < g.size(); ++i) {
     p.native[g.node(i).name] = at[i].native;
-    if (!at[i].native && at[i].follows < 0)  // a follower's fate is its anchor's: report the anchor
-      p.fallbacks[g.node(i).name] = fmt::format("{}: {}", op_key(g.node(i)), at[i].reason);
+    if (at[i].native || at[i].follows >= 0) continue;  // a follower's fate is its anchor's: report the anchor
+    const std::string key = op_key(g.node(i));
+    p.fallbacks[g.node(i).name] = {key, fmt::format("{}: {}", key, at[i].reason)};
+    p.keys.insert(key);
   }
   return p;
 }
@@ -59,7 +66,9 @@ void substitute(std::unique_ptr<space::SearchSpace>& s, const Device& d, ir::DTy
 }
 
 // Steps 2 and 3: per decision, the choices that cause fallbacks another choice avoids.
-// `new_nodes`: step 3 (nodes only some choices have) instead of step 2 (nodes all have).
+// Step 2: a node both choices have is native with the other. Step 3 (`new_nodes`): the other
+// choice has no such node and no fallback of that kind at all (squeeze-excite on vs off, not
+// a deeper stage of blocks that fall back either way).
 void filter_decisions(space::SearchSpace& s, const Device& d, ir::DType dtype, const RestrictOptions& o,
                       bool new_nodes, RestrictedSpace& r) {
   Rng rng(o.seed + (new_nodes ? 1 : 0));
@@ -80,12 +89,13 @@ void filter_decisions(space::SearchSpace& s, const Device& d, ir::DType dtype, c
       if (!active) continue;
       ++b;
       for (int c = 0; c < n; ++c)
-        for (const auto& [name, what] : per[c].fallbacks)
+        for (const auto& [name, f] : per[c].fallbacks)
           for (int other = 0; other < n && why[c].empty(); ++other) {
             if (other == c) continue;
             const auto it = per[other].native.find(name);
-            const bool avoided = new_nodes ? it == per[other].native.end() : it != per[other].native.end() && it->second;
-            if (avoided) why[c] = what;
+            const bool avoided = new_nodes ? it == per[other].native.end() && !per[other].keys.contains(f.key)
+                                           : it != per[other].native.end() && it->second;
+            if (avoided) why[c] = f.what;
           }
     }
     std::vector<std::string> keep, drop;
@@ -106,7 +116,7 @@ void check(const space::SearchSpace& s, const Device& d, ir::DType dtype, const 
   std::map<std::string, int> seen;  // "op key: reason" -> samples with it
   for (int i = 0; i < o.check_samples; ++i) {
     std::set<std::string> in_this;
-    for (const auto& [name, what] : placed(d, s.decode(s.sample(rng)), dtype).fallbacks) in_this.insert(what);
+    for (const auto& [name, f] : placed(d, s.decode(s.sample(rng)), dtype).fallbacks) in_this.insert(f.what);
     for (const auto& w : in_this) ++seen[w];
   }
   r.checked = o.check_samples;

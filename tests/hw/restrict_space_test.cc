@@ -76,6 +76,17 @@ TEST(RestrictSpace, WhatNoChoiceAvoidsIsReportedAsRemaining) {
   EXPECT_NE(r.remaining.front().find("of 3 checked samples"), std::string::npos);
 }
 
+TEST(RestrictSpace, ChoicesThatFallBackEitherWayAreKept) {
+  // Every EfficientNet variant uses swish (and squeeze-excite's sigmoid and mul), which the NPU
+  // lacks and the space cannot swap: b1..b7 add such nodes to b0's, but b0 has them too, so
+  // dropping them would not make anything native.
+  const RestrictedSpace r = restrict_space(*space::make_space("efficientnet"), load_device("npu-generic"), DType::i8,
+                                           {.bases_per_decision = 1, .check_samples = 5});
+  EXPECT_TRUE(r.removed.empty()) << r.removed.front().decision;
+  EXPECT_DOUBLE_EQ(r.size_after, r.size_before);
+  ASSERT_FALSE(r.remaining.empty());
+}
+
 TEST(MbConvWithoutOp, SwapsActivationsAndTurnsSqueezeExciteOff) {
   const space::MbConvSpace s;
   const auto only_relu = [](ir::OpKind k) { return k == ir::OpKind::Relu; };

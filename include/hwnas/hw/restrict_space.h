@@ -11,8 +11,9 @@
 // How: (1) operators the primary processor cannot run in any form are offered to the space's
 // without_op() hook (fixed-structure substitutions); (2) each decision drops the choices that
 // make a node fall back which another choice keeps native (same node name, e.g. a 7x7
-// depthwise); (3) then the choices that add nodes that fall back where another choice adds
-// none (e.g. a deeper stage of blocks that still fall back). Each step decodes a few
+// depthwise); (3) then the choices that add nodes of a kind that falls back where another
+// choice has no fallback of that kind at all (a squeeze-excite switch; not a deeper stage
+// whose blocks fall back at any depth, nor a variant of a family that falls back throughout). Each step decodes a few
 // architectures per choice, sampled from the space restricted so far. (4) A check decodes
 // `check_samples` samples of the result and lists what still falls back in `remaining`.
 #include <memory>
