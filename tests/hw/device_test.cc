@@ -104,6 +104,26 @@ TEST(ParseDevice, OperatorSetAndFallbackErrors) {
                      "fallback.processor: 'cpu' is the primary processor");
 }
 
+TEST(ParseDevice, StructureErrors) {
+  EXPECT_HWNAS_ERROR(parse_device(kMinimal + std::string("colour: red\n"), "x.yaml"),
+                     "x.yaml:20: colour: unknown key; the keys here are: name, description");
+  EXPECT_HWNAS_ERROR(parse_device("processors: {}\n", "x.yaml"), "processors: needs at least one processor");
+  EXPECT_HWNAS_ERROR(parse_device("processors: [cpu]\n", "x.yaml"), "processors: expected a map of key: value, got a list");
+  EXPECT_HWNAS_ERROR(parse_device(replace(kMinimal, "{int8: 2, f32: 1}", "{}"), "x.yaml"),
+                     "per_cycle.conv: expected a number or a map of dtype: rate, got an empty map");
+  EXPECT_HWNAS_ERROR(parse_device(replace(kMinimal, "sram_kib: 256", "sram_kib: lots"), "x.yaml"),
+                     "memory.sram_kib: expected a number (KiB), got 'lots'");
+  const std::string two = replace(kMinimal, "memory:", "  cpu2:\n    clock_mhz: 50\n    per_cycle: {conv: 1, depthwise: 1, "
+                                                       "fc: 1, elementwise: 1, pool: 1, data: 1}\n    bandwidth_gb_s: 1\n"
+                                                       "    active_power_mw: 9\nmemory:");
+  EXPECT_EQ(parse_device(two + "fallback: {processor: cpu2, transfer_gb_s: 0.5}\n", "x.yaml").fallback.processor, 1);
+  EXPECT_HWNAS_ERROR(parse_device(two + "fallback: {processor: cpu2}\n", "x.yaml"),
+                     "fallback: missing 'transfer_gb_s' (GB/s, 1e9 bytes per second)");
+  EXPECT_HWNAS_ERROR(parse_device(two + "fallback: {processor: gpu, transfer_gb_s: 1}\n", "x.yaml"),
+                     "fallback.processor: no processor 'gpu'; the processors are: cpu, cpu2");
+  EXPECT_EQ(parse_device(two + "primary: cpu2\n", "x.yaml").primary, 1);
+}
+
 TEST(ParseDevice, RateWithoutF32FallbackIsAnError) {
   const Device d = parse_device(replace(kMinimal, "      depthwise: 1", "      depthwise: {int8: 1}"), "x.yaml");
   EXPECT_HWNAS_ERROR(d.processors[0].rate(OpClass::Depthwise, DType::f32), "has no f32 rate");
