@@ -1,7 +1,6 @@
 #include "hwnas/cost/execution_order.h"
 
 #include <algorithm>
-#include <limits>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -67,20 +66,25 @@ Step step(const WorkGraph& w, int v, int64_t live, Done done) {
   return s;
 }
 
-bool ready(const WorkGraph& w, int v, const std::vector<char>& done) {
-  return std::all_of(w.reads[v].begin(), w.reads[v].end(), [&](int r) { return done[r]; });
-}
+// An order's peak, and the sum of its steps' bytes: swaps that keep the peak but lower the
+// sum move the search across plateaus of equal peaks (and cannot cycle).
+struct OrderCost {
+  int64_t peak = 0, area = 0;
+  auto operator<=>(const OrderCost&) const = default;
+};
 
-int64_t order_peak(const WorkGraph& w, const std::vector<int>& order) {
+OrderCost order_cost(const WorkGraph& w, const std::vector<int>& order) {
   std::vector<char> done(w.ids.size(), 0);
-  int64_t live = 0, peak = 0;
+  int64_t live = 0;
+  OrderCost c;
   for (int v : order) {
     const Step s = step(w, v, live, [&](int u) { return done[u] != 0; });
-    peak = std::max(peak, s.peak);
+    c.peak = std::max(c.peak, s.peak);
+    c.area += s.peak;
     live = s.live;
     done[v] = 1;
   }
-  return peak;
+  return c;
 }
 
 // Exact DP over downsets, level by level (level k: the downsets of k nodes).
@@ -102,9 +106,11 @@ struct KeyHash {
   }
 };
 
-// The optimal order of the work nodes, or an empty vector when more than max_states
-// downsets would be needed.
-std::vector<int> exact_order(const WorkGraph& w, int64_t max_states, int64_t& states) {
+// The DP over downsets. beam == 0: exact; the optimal order of the work nodes, or an empty
+// vector when more than max_states downsets would be needed. beam > 0: beam search, each
+// level cut to the `beam` downsets with the least (peak so far, live bytes) (max_states
+// does not apply).
+std::vector<int> downset_order(const WorkGraph& w, int64_t max_states, int beam, int64_t& states) {
   const int m = static_cast<int>(w.ids.size());
   Downsets d;
   d.words = (m + 63) / 64;
@@ -130,7 +136,7 @@ std::vector<int> exact_order(const WorkGraph& w, int64_t max_states, int64_t& st
         key[v >> 6] |= uint64_t{1} << (v & 63);
         auto [it, inserted] = next.try_emplace(key, static_cast<int>(d.live.size()));
         if (inserted) {
-          if (static_cast<int64_t>(d.live.size()) >= max_states) {
+          if (beam == 0 && static_cast<int64_t>(d.live.size()) >= max_states) {
             states = static_cast<int64_t>(d.live.size());
             return {};
           }
@@ -147,6 +153,13 @@ std::vector<int> exact_order(const WorkGraph& w, int64_t max_states, int64_t& st
         }
       }
     }
+    if (beam > 0 && static_cast<int>(next_level.size()) > beam) {
+      const auto better = [&](int a, int b) {
+        return std::pair(d.peak[a], d.live[a]) < std::pair(d.peak[b], d.live[b]);
+      };
+      std::nth_element(next_level.begin(), next_level.begin() + beam, next_level.end(), better);
+      next_level.resize(beam);
+    }
     level = std::move(next_level);
   }
   states = static_cast<int64_t>(d.live.size());
@@ -156,41 +169,18 @@ std::vector<int> exact_order(const WorkGraph& w, int64_t max_states, int64_t& st
   return order;
 }
 
-std::vector<int> greedy_order(const WorkGraph& w) {
-  const int m = static_cast<int>(w.ids.size());
-  std::vector<char> done(m, 0);
-  std::vector<int> order;
-  int64_t live = 0;
-  for (int k = 0; k < m; ++k) {
-    int best = -1;
-    Step best_step;
-    for (int v = 0; v < m; ++v) {
-      if (done[v] || !ready(w, v, done)) continue;
-      const Step s = step(w, v, live, [&](int u) { return done[u] != 0; });
-      if (best < 0 || s.peak < best_step.peak || (s.peak == best_step.peak && s.live < best_step.live)) {
-        best = v;
-        best_step = s;
-      }
-    }
-    done[best] = 1;
-    live = best_step.live;
-    order.push_back(best);
-  }
-  return order;
-}
-
-// Adjacent swaps of independent nodes while they lower the peak.
+// Adjacent swaps of independent nodes while they lower the (peak, area) cost.
 void improve_by_swaps(const WorkGraph& w, std::vector<int>& order, int passes) {
-  int64_t peak = order_peak(w, order);
+  OrderCost cost = order_cost(w, order);
   for (int pass = 0; pass < passes; ++pass) {
     bool improved = false;
     for (size_t i = 0; i + 1 < order.size(); ++i) {
       const auto& reads = w.reads[order[i + 1]];
       if (std::find(reads.begin(), reads.end(), order[i]) != reads.end()) continue;
       std::swap(order[i], order[i + 1]);
-      const int64_t p = order_peak(w, order);
-      if (p < peak) {
-        peak = p;
+      const OrderCost c = order_cost(w, order);
+      if (c < cost) {
+        cost = c;
         improved = true;
       } else {
         std::swap(order[i], order[i + 1]);
@@ -216,23 +206,24 @@ std::vector<int> with_aliases(const WorkGraph& w, const TensorGraph& tg, const s
 OrderResult best_order(const TensorGraph& tg, const OrderSearchOptions& o) {
   const WorkGraph w = work_graph(tg);
   OrderResult r;
-  std::vector<int> work = exact_order(w, o.max_states, r.states);
+  std::vector<int> work = downset_order(w, o.max_states, 0, r.states);
   if (!work.empty() || w.ids.empty()) {
     r.exact = true;
     r.method = fmt::format("exact (DP over {} downsets)", r.states);
   } else {
     std::vector<int> natural(w.ids.size());
     for (size_t i = 0; i < natural.size(); ++i) natural[i] = static_cast<int>(i);
-    work = greedy_order(w);
+    int64_t beam_states = 0;
+    work = downset_order(w, 0, o.beam_width, beam_states);
     improve_by_swaps(w, work, o.swap_passes);
-    const bool graph_better = order_peak(w, natural) <= order_peak(w, work);
+    const bool graph_better = order_cost(w, natural).peak <= order_cost(w, work).peak;
     if (graph_better) work = natural;
     r.method = fmt::format("heuristic ({}; the exact search stopped at {} downsets)",
-                           graph_better ? "graph order, no better one found by greedy + swaps" : "greedy + adjacent swaps",
+                           graph_better ? fmt::format("graph order, no better one found by a beam of {} + swaps", o.beam_width) : fmt::format("beam search over downsets, width {}, + adjacent swaps", o.beam_width),
                            r.states);
   }
   r.order = with_aliases(w, tg, work);
-  r.peak_live_bytes = order_peak(w, work);
+  r.peak_live_bytes = order_cost(w, work).peak;
   return r;
 }
 

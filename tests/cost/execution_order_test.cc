@@ -143,19 +143,24 @@ TEST(ExecutionOrder, ExactSearchFindsTheBruteForceOptimumOnRandomDags) {
   EXPECT_GT(improved, 0);   // and graphs where the order matters
 }
 
-TEST(ExecutionOrder, HeuristicBeyondTheStateLimitIsValidAndNoWorseThanGraphOrder) {
+TEST(ExecutionOrder, HeuristicBeyondTheStateLimitIsValidNoWorseThanGraphOrderAndMostlyOptimal) {
   Rng rng(11);
+  int optimal = 0;
   for (int trial = 0; trial < 30; ++trial) {
-    const ir::Graph g = random_dag(rng, 12);
+    const ir::Graph g = random_dag(rng, 16);
     const TensorGraph tg = tensor_graph(g, ir::DType::i8);
-    const OrderResult r = best_order(tg, {.max_states = 3});
+    const OrderResult r = best_order(tg, {.max_states = 3});  // forces the heuristic
     ASSERT_FALSE(r.exact);
     ASSERT_TRUE(is_topological(g, r.order));
     EXPECT_EQ(r.peak_live_bytes, peak_of(g, tg, r.order));
     EXPECT_LE(r.peak_live_bytes, peak_of(g, tg, graph_order(g)));
-    EXPECT_GE(r.peak_live_bytes, best_order(tg).peak_live_bytes);
+    const int64_t exact = best_order(tg).peak_live_bytes;
+    EXPECT_GE(r.peak_live_bytes, exact);
+    optimal += r.peak_live_bytes == exact;
     EXPECT_NE(r.method.find("heuristic"), std::string::npos);
   }
+  // A beam of 64 downsets per level plus swaps finds the optimum of 28 of these 30 graphs.
+  EXPECT_GE(optimal, 25);
 }
 
 TEST(ExecutionOrder, WholeNb201NetworkIsSolvedExactly) {

@@ -16,10 +16,11 @@
 // inputs) level by level, keeping for each the least peak reaching it, is exact. The number
 // of downsets grows with the graph's width, not its length (a chain of cells adds the
 // downsets of each cell), so whole NB201 networks stay exact. Beyond `max_states` downsets it
-// falls back to a heuristic: greedy (run the ready node whose step costs least, then the one
-// leaving least live) followed by adjacent swaps while they lower the peak, and keeps the
-// better of that and the graph's own order. Aliases (reshape, folded batch_norm) cost nothing
-// and are placed right after their source.
+// falls back to a heuristic: the same programme as a beam search (each level cut to the
+// `beam_width` downsets with the least peak so far, then least live bytes), followed by
+// adjacent swaps while they lower the peak (or keep it and lower the sum of the steps'
+// bytes, to cross plateaus), and keeps the better of that and the graph's own order. Aliases (reshape, folded batch_norm) cost nothing and are placed right
+// after their source.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -30,6 +31,7 @@ namespace hwnas::cost {
 
 struct OrderSearchOptions {
   int64_t max_states = 200000;  // downsets the exact search may visit before giving up
+  int beam_width = 64;          // heuristic: downsets kept per level
   int swap_passes = 50;         // heuristic: passes of adjacent swaps at most
 };
 
