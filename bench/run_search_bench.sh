@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Search benchmark (issue 5): every strategy x 10 seeds x budgets 100/200/300 on NB201 CIFAR-10
-# with each device of nb201_latency.csv, latency cheap and expensive; prints the tables and
-# the acceptance line, exits 1 if the acceptance fails. Builds into build/ like
-# scripts/build.sh (HWNAS_BUILD_DIR overrides). Extra arguments go to the benchmark, e.g.
-#   bench/run_search_bench.sh --devices raspi4 --modes cheap    # the acceptance alone (~5 min)
+# Search benchmark (issue 5), every run through exp::run_experiment. Default (--quick, a few
+# minutes): the acceptance, auto and random on NB201 CIFAR-10 x raspi4 with latency cheap, 10
+# seeds, budgets 100/200/300; prints the table and the acceptance line, exits 1 if it fails.
+#   bench/run_search_bench.sh --full        # every strategy x every device column of
+#                                           # nb201_latency.csv x latency cheap and expensive
+#   bench/run_search_bench.sh --devices edgegpu,titanx_b1 --detail
+# Builds into build/ like scripts/build.sh (HWNAS_BUILD_DIR overrides).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${HWNAS_BUILD_DIR:-$root/build}"

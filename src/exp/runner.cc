@@ -189,7 +189,7 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
         task_slot.push_back(k);
       }
     }
-    run_parallel(std::move(tasks), c.workers, c.trial_timeout_s, [&](size_t i, TaskOutcome o) {
+    const auto on_done = [&](size_t i, TaskOutcome o) {
       const size_t k = task_slot[i];
       search::Trial t = o.trial ? std::move(*o.trial) : base_trial(next_id + static_cast<int64_t>(k), round[k]);
       if (!o.trial) {
@@ -198,7 +198,14 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
       }
       t.seconds = o.seconds;
       results[k] = commit(std::move(t));
-    });
+    };
+    if (expensive.empty()) {
+      // Only cheap metrics: a task just checks the constraints, so run it here rather than pay
+      // for worker threads (a cheap-only search makes thousands of trials a second).
+      for (size_t i = 0; i < tasks.size(); ++i) on_done(i, TaskOutcome{tasks[i](), {}, 0});
+    } else {
+      run_parallel(std::move(tasks), c.workers, c.trial_timeout_s, on_done);
+    }
     for (const auto& t : results) strategy.tell(t);
     next_id += static_cast<int64_t>(round.size());
     store.set("elapsed_s", std::to_string(elapsed_before +

@@ -5,6 +5,7 @@
 #include "exp_testing.h"
 #include "hwnas/exp/config.h"
 #include "hwnas/exp/experiment.h"
+#include "hwnas/exp/runner.h"
 
 namespace hwnas::exp {
 namespace {
@@ -123,6 +124,31 @@ TEST(Examples, EveryExampleFileBuilds) {
     ++n;
   }
   EXPECT_GE(n, 1);
+}
+
+}  // namespace
+}  // namespace hwnas::exp
+
+namespace hwnas::exp {
+namespace {
+
+// The cost-model example end to end (in memory): every trial carries the four predicted or
+// computed figures and keeps the 30 ms hard limit.
+TEST(Examples, TheMbconvPixel3ExampleRunsOnPredictedFigures) {
+  Experiment e = build_experiment(
+      load_config(hwnas::testing::source_dir() / "examples/mbconv-pixel3.yaml", {"budget.trials=40"}));
+  RunOptions options;
+  options.in_memory = true;
+  const RunSummary s = run_experiment(e, options);
+  ASSERT_EQ(s.trials.size(), 40u);
+  for (const auto& t : s.trials) {
+    EXPECT_EQ(t.status, search::TrialStatus::Ok) << t.error;
+    EXPECT_LE(t.metrics.at("latency_ms"), 30.0);
+    EXPECT_GT(t.metrics.at("params_m"), 0.5);  // OFA MobileNetV3 networks: a few million
+    EXPECT_GT(t.metrics.at("macs_m"), 50.0);
+    EXPECT_GT(t.metrics.at("sram_kib"), 100.0);
+  }
+  EXPECT_FALSE(s.front.empty());
 }
 
 }  // namespace
