@@ -11,7 +11,7 @@
 namespace hwnas::cost {
 namespace {
 
-enum Term { kConv, kDepthwise, kFc, kElementwise, kPool, kMemory, kOverhead, kTransfer, kConstant };
+enum Term { kConv, kDepthwise, kFc, kElementwise, kPool, kMemory, kOverhead, kTransfer, kConstant, kFolded };
 constexpr double kOverheadUnitS = 1e-6;  // the overhead term counts kernels x 1 us
 constexpr double kConstantUnitMs = 1.0;  // the constant term is 1 ms
 // A factor of 0 would make a rate infinite: the fitted profile keeps it finite but negligible.
@@ -31,15 +31,40 @@ int compute_term(hw::OpClass c) {
 
 }  // namespace
 
+std::vector<bool> executed_nodes(const ir::Graph& g) {
+  const int n = g.size();
+  std::vector<bool> constant(n, false), needed(n, false);
+  for (int id = 0; id < n; ++id) {
+    const ir::Node& node = g.node(id);
+    if (node.op == ir::OpKind::Zero) {
+      constant[id] = true;
+    } else if (node.op != ir::OpKind::Input && !node.inputs.empty()) {
+      constant[id] = std::all_of(node.inputs.begin(), node.inputs.end(), [&](int in) { return constant[in]; });
+    }
+  }
+  for (int out : g.outputs()) needed[out] = true;
+  for (int id = n - 1; id >= 0; --id)  // inputs come before their readers
+    if (needed[id] && !constant[id])
+      for (int in : g.node(id).inputs) needed[in] = true;
+  std::vector<bool> runs(n);
+  for (int id = 0; id < n; ++id) runs[id] = needed[id] && !constant[id] && g.node(id).op != ir::OpKind::Input;
+  return runs;
+}
+
 const std::vector<std::string>& calibration_term_names() {
   static const std::vector<std::string> names = {"conv",   "depthwise", "fc",       "elementwise", "pool",
-                                                 "memory", "overhead",  "transfer", "constant"};
+                                                 "memory", "overhead",  "transfer", "constant", "folded"};
   return names;
 }
 
 std::vector<double> calibration_terms(const LatencyPrediction& roofline, const ir::Graph& g) {
   std::vector<double> t(kCalibrationTerms, 0.0);
+  const std::vector<bool> runs = executed_nodes(g);
   for (const KernelCost& k : roofline.kernels) {
+    if (!runs[k.nodes.front()]) {  // what an eager framework would still run
+      t[kFolded] += k.compute_ms + k.memory_ms + kOverheadUnitS * 1e3;
+      continue;
+    }
     const int c = compute_term(hw::op_class(g.node(k.nodes.front()).op));
     if (c >= 0) t[c] += k.compute_ms;
     t[kMemory] += k.memory_ms;
@@ -59,6 +84,7 @@ std::vector<double> calibration_prior(const hw::Device& base) {
   const hw::Processor& cpu = base.processors.at(base.primary);
   p[kOverhead] = cpu.op_overhead_s / kOverheadUnitS;
   p[kConstant] = cpu.invoke_overhead_s * 1e3 / kConstantUnitMs;
+  p[kFolded] = base.folded_ops_factor;
   return p;
 }
 
@@ -80,6 +106,7 @@ hw::Device apply_calibration(const hw::Device& base, const FitResult& fit, const
   d.processors.at(d.primary).invoke_overhead_s = fit.factors[kConstant] * kConstantUnitMs * 1e-3;
   d.fallback.transfer_bytes_per_s /= factor(kTransfer);
   d.fallback.transfer_overhead_s *= fit.factors[kTransfer];
+  d.folded_ops_factor = fit.factors[kFolded];
   d.calibration = calibration;
   return d;
 }
@@ -128,11 +155,19 @@ LatencyPrediction CalibratedModel::predict(const ir::Graph& g, ir::DType dtype) 
   const hw::Device& d = roofline_.device();
   p.source = source();
   p.total_ms = d.processors.at(d.primary).invoke_overhead_s * 1e3;
+  const std::vector<bool> runs = executed_nodes(g);
+  std::vector<KernelCost> kept;
   for (KernelCost& k : p.kernels) {
     const double overhead_ms = d.processors.at(k.processor).op_overhead_s * 1e3;
     k.ms = k.compute_ms + k.memory_ms + overhead_ms + k.transfer_ms;
+    if (!runs[k.nodes.front()]) {  // folded or dead: a converter removes it, an eager framework runs it
+      if (d.folded_ops_factor == 0) continue;
+      k.ms = d.folded_ops_factor * (k.compute_ms + k.memory_ms + kOverheadUnitS * 1e3);
+    }
     p.total_ms += k.ms;
+    kept.push_back(std::move(k));
   }
+  p.kernels = std::move(kept);
   return p;
 }
 

@@ -1,5 +1,6 @@
 #include "hwnas/cost/calibration_fit.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -27,9 +28,10 @@ void validate(const FitProblem& p) {
     if (!(v >= 0) || !std::isfinite(v)) fail("calibration", "prior factor {} must be >= 0", v);
 }
 
-// The ridge fit on the samples in `use` (all when empty), for one lambda.
-std::vector<double> solve(const FitProblem& p, const std::vector<double>& target, const std::vector<double>& weight,
-                          double lambda, const std::vector<bool>& used_terms, size_t skip) {
+// The ridge fit on every sample but `skip`, for one lambda; errors relative to `scale_ms`.
+std::vector<double> solve(const FitProblem& p, const std::vector<double>& scale_ms, const std::vector<double>& target,
+                          const std::vector<double>& weight, double lambda, const std::vector<bool>& used_terms,
+                          size_t skip) {
   const size_t k = p.prior.size();
   std::vector<std::vector<double>> a;
   std::vector<double> b;
@@ -37,9 +39,9 @@ std::vector<double> solve(const FitProblem& p, const std::vector<double>& target
     if (i == skip) continue;
     std::vector<double> row(k, 0.0);
     for (size_t j = 0; j < k; ++j)
-      if (used_terms[j]) row[j] = p.terms[i][j] / p.measured_ms[i];
+      if (used_terms[j]) row[j] = p.terms[i][j] / scale_ms[i];
     a.push_back(std::move(row));
-    b.push_back(1.0);
+    b.push_back(p.measured_ms[i] / scale_ms[i]);
   }
   const double root = std::sqrt(lambda);
   for (size_t j = 0; j < k; ++j) {
@@ -55,10 +57,11 @@ std::vector<double> solve(const FitProblem& p, const std::vector<double>& target
   return f;
 }
 
-double rel_error(const std::vector<double>& f, const std::vector<double>& terms, double measured) {
+// (predicted - measured) / scale.
+double rel_error(const std::vector<double>& f, const std::vector<double>& terms, double measured, double scale) {
   double pred = 0;
   for (size_t j = 0; j < f.size(); ++j) pred += f[j] * terms[j];
-  return pred / measured - 1.0;
+  return (pred - measured) / scale;
 }
 
 }  // namespace
@@ -67,12 +70,18 @@ FitResult fit_factors(const FitProblem& p, const FitOptions& o) {
   validate(p);
   if (o.lambdas.empty()) fail("calibration", "no candidate ridge strengths (FitOptions::lambdas is empty)");
   const size_t n = p.measured_ms.size(), k = p.prior.size();
+  std::vector<double> sorted = p.measured_ms, scale_ms(n);
+  std::sort(sorted.begin(), sorted.end());
+  const double floor_ms = 0.1 * sorted[n / 2];
+  for (size_t i = 0; i < n; ++i) scale_ms[i] = std::max(p.measured_ms[i], floor_ms);
 
-  // Overall scale of the prior: argmin_s sum_i (s q_i - 1)^2 with q_i = prior prediction / y_i.
+  // Overall scale of the prior: argmin_s sum_i (s q_i - t_i)^2, q_i = prior prediction / scale_i, t_i = y_i / scale_i.
   double sq = 0, sqq = 0;
   for (size_t i = 0; i < n; ++i) {
-    const double q = rel_error(p.prior, p.terms[i], p.measured_ms[i]) + 1.0;
-    sq += q;
+    double prior_ms = 0;
+    for (size_t j = 0; j < k; ++j) prior_ms += p.prior[j] * p.terms[i][j];
+    const double q = prior_ms / scale_ms[i], t = p.measured_ms[i] / scale_ms[i];
+    sq += q * t;
     sqq += q * q;
   }
   FitResult r;
@@ -81,7 +90,7 @@ FitResult fit_factors(const FitProblem& p, const FitOptions& o) {
   std::vector<bool> used(k, false);
   for (size_t j = 0; j < k; ++j) {
     target[j] = r.scale * p.prior[j];
-    for (size_t i = 0; i < n; ++i) weight[j] += p.terms[i][j] / p.measured_ms[i] / static_cast<double>(n);
+    for (size_t i = 0; i < n; ++i) weight[j] += p.terms[i][j] / scale_ms[i] / static_cast<double>(n);
     used[j] = weight[j] > 0;
   }
 
@@ -91,12 +100,13 @@ FitResult fit_factors(const FitProblem& p, const FitOptions& o) {
     for (double lambda : o.lambdas) {
       double sum = 0;
       for (size_t leave = 0; leave < n; ++leave) {
-        const double e = rel_error(solve(p, target, weight, lambda, used, leave), p.terms[leave], p.measured_ms[leave]);
+        const double e = rel_error(solve(p, scale_ms, target, weight, lambda, used, leave), p.terms[leave],
+                                   p.measured_ms[leave], scale_ms[leave]);
         sum += e * e;
       }
       const double rmse = std::sqrt(sum / static_cast<double>(n));
-      if (rmse <= best) {  // ties go to the stronger ridge (the grid is increasing)
-        best = rmse;
+      if (rmse <= best * (1 + o.prefer_ridge)) {  // near-ties go to the stronger ridge (the grid is increasing)
+        best = std::min(best, rmse);
         r.lambda = lambda;
       }
     }
@@ -104,10 +114,10 @@ FitResult fit_factors(const FitProblem& p, const FitOptions& o) {
   } else {
     r.lambda = o.lambdas.back();  // too few points to cross-validate: lean on the profile
   }
-  r.factors = solve(p, target, weight, r.lambda, used, n);
+  r.factors = solve(p, scale_ms, target, weight, r.lambda, used, n);
   double sum = 0;
   for (size_t i = 0; i < n; ++i) {
-    const double e = rel_error(r.factors, p.terms[i], p.measured_ms[i]);
+    const double e = rel_error(r.factors, p.terms[i], p.measured_ms[i], scale_ms[i]);
     sum += e * e;
   }
   r.train_rel_rmse = std::sqrt(sum / static_cast<double>(n));

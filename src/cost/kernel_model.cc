@@ -105,7 +105,7 @@ LatencyPrediction KernelModel::predict(const ir::Graph& g, ir::DType dtype) cons
     }
     out.total_ms += k.ms;
   }
-  out.total_ms += predictor_.offset_ms;
+  out.total_ms += predictor_.offset_ms - predictor_.kernel_overhead_ms * static_cast<double>(kernels.size());
   return out;
 }
 

@@ -12,6 +12,8 @@
 #include "hwnas/cost/kernel_model.h"
 #include "hwnas/cost/kernel_training.h"
 #include "hwnas/cost/nnls.h"
+#include "hwnas/cost/predictor_eval.h"
+#include "hwnas/ir/stats.h"
 #include "hwnas/space/sample_distinct.h"
 #include "hwnas/space/search_space.h"
 
@@ -30,23 +32,37 @@ struct WholeArch {
 
 }  // namespace
 
-double fit_whole_model(PredictorFile& p, const std::vector<double>& predicted, const std::vector<double>& measured) {
-  if (predicted.size() != measured.size() || predicted.empty())
-    fail("whole-model fit", "needs one prediction per measurement (got {} and {})", predicted.size(), measured.size());
-  std::vector<std::vector<double>> rows;
-  std::vector<double> ones;
+bool has_unread_nodes(const ir::Graph& g) {
+  const auto consumers = g.consumers();
+  std::vector<bool> output(g.size(), false);
+  for (int o : g.outputs()) output[o] = true;
+  for (int id = 0; id < g.size(); ++id)
+    if (consumers[id].empty() && !output[id]) return true;
+  return false;
+}
+
+double fit_whole_model(PredictorFile& p, const std::vector<double>& predicted, const std::vector<int>& kernels,
+                       const std::vector<double>& measured) {
+  if (predicted.size() != measured.size() || kernels.size() != measured.size() || predicted.empty())
+    fail("whole-model fit", "needs one prediction and kernel count per measurement (got {}, {} and {})", predicted.size(),
+         kernels.size(), measured.size());
   double mean = 0;
   for (double m : measured) mean += m / static_cast<double>(measured.size());
+  // Relative error; columns of comparable size: the sum, minus the kernel count (its factor
+  // in 1/1000 of the mean per kernel), the offset (in units of the mean).
+  std::vector<std::vector<double>> rows;
+  std::vector<double> ones;
   for (size_t i = 0; i < measured.size(); ++i) {
-    rows.push_back({predicted[i] / measured[i], mean / measured[i]});  // the offset in units of the mean
+    rows.push_back({predicted[i] / measured[i], -1e-3 * kernels[i] * mean / measured[i], mean / measured[i]});
     ones.push_back(1.0);
   }
   const std::vector<double> x = nnls(rows, ones);
   p.scale = x[0] > 0 ? x[0] : 1.0;
-  p.offset_ms = x[0] > 0 ? x[1] * mean : 0.0;
+  p.kernel_overhead_ms = x[0] > 0 ? 1e-3 * x[1] * mean : 0.0;
+  p.offset_ms = x[0] > 0 ? x[2] * mean : 0.0;
   double sq = 0;
   for (size_t i = 0; i < measured.size(); ++i) {
-    const double e = (p.scale * predicted[i] + p.offset_ms) / measured[i] - 1;
+    const double e = (p.scale * predicted[i] - p.kernel_overhead_ms * kernels[i] + p.offset_ms) / measured[i] - 1;
     sq += e * e;
   }
   return std::sqrt(sq / static_cast<double>(measured.size()));
@@ -122,7 +138,7 @@ PredictorFile build_predictor(const BuildOptions& o) {
           want = [&](const KernelFeatures& f) { return needy.contains(f.group) || !models.contains(f.group); };
         const KernelBank::Added added = bank.add(g, p.fusion, want);
         std::string extra;
-        if (round == 1 && i < o.whole_archs) {
+        if (round == 1 && static_cast<int>(whole.size()) < o.whole_archs * static_cast<int>(s + 1) && !has_unread_nodes(g)) {
           const measure::Measurement m = measure::measure_model(g, whole_options);
           whole.push_back({std::move(g), m.timing.summary.median});
           extra = fmt::format(", whole {:.4g} ms", whole.back().ms);
@@ -153,14 +169,19 @@ PredictorFile build_predictor(const BuildOptions& o) {
   for (const KernelSample& s : bank.samples()) noisy += s.noisy ? 1 : 0;
   // Whole-model correction, on the models' own predictions of the whole architectures.
   std::vector<double> predicted, measured;
+  std::vector<int> kernel_counts;
   {
     const KernelModel raw(p, "(being built)");
     for (const WholeArch& w : whole) {
-      predicted.push_back(raw.predict(w.graph, p.dtype).total_ms);
+      const LatencyPrediction pred = raw.predict(w.graph, p.dtype);
+      predicted.push_back(pred.total_ms);
+      kernel_counts.push_back(static_cast<int>(pred.kernels.size()));
       measured.push_back(w.ms);
     }
   }
-  const double whole_error = whole.empty() ? 0.0 : fit_whole_model(p, predicted, measured);
+  const double whole_error = whole.empty() ? 0.0 : fit_whole_model(p, predicted, kernel_counts, measured);
+  std::vector<double> macs;
+  for (const WholeArch& w : whole) macs.push_back(static_cast<double>(ir::compute_stats(w.graph).macs));
   p.training = {{"spaces", o.spaces},
                 {"archs", trained_archs},
                 {"rounds", round},
@@ -168,13 +189,16 @@ PredictorFile build_predictor(const BuildOptions& o) {
                 {"kernels_noisy", noisy},
                 {"whole_archs", whole.size()},
                 {"whole_model_rel_rmse", whole_error},
+                // the FLOPs-proportional baseline of `predictor eval`: median ms per MAC of the whole archs
+                {"ms_per_mac_median", whole.empty() ? 0.0 : median_ms_per_mac(macs, measured)},
                 {"budget_s", o.budget_s},
                 {"spent_s", elapsed()},
                 {"kernel_timing_budget_s", o.measure.timing.budget_s},
                 {"pinned", o.measure.pin},
                 {"seed", o.seed}};
-  say(fmt::format("done: {} kernels ({} noisy), whole-model fit x{:.3f} + {:.4g} ms (RMS error {:.1f}% on {} archs)",
-                  bank.samples().size(), noisy, p.scale, p.offset_ms, 100 * whole_error, whole.size()));
+  say(fmt::format("done: {} kernels ({} noisy), whole-model fit x{:.3f} - {:.4g} ms per kernel + {:.4g} ms (RMS error "
+                  "{:.1f}% on {} archs)",
+                  bank.samples().size(), noisy, p.scale, p.kernel_overhead_ms, p.offset_ms, 100 * whole_error, whole.size()));
   return p;
 }
 

@@ -129,7 +129,7 @@ nlohmann::json to_json(const PredictorFile& p) {
             {"created", p.created},
             {"fusion", {{"pairs", pairs}, {"tests", tests}}},
             {"features", p.features},
-            {"whole_model", {{"scale", p.scale}, {"offset_ms", p.offset_ms}}},
+            {"whole_model", {{"scale", p.scale}, {"kernel_overhead_ms", p.kernel_overhead_ms}, {"offset_ms", p.offset_ms}}},
             {"groups", groups},
             {"lut", p.lut},
             {"training", p.training}};
@@ -185,6 +185,7 @@ PredictorFile predictor_from_json(const nlohmann::json& j, const std::string& fi
            fmt::join(p.features, ", "), fmt::join(kernel_feature_names(), ", "));
     const json& whole = member(j, "", "whole_model");
     p.scale = typed<double>(whole, "whole_model", "scale", "a number");
+    p.kernel_overhead_ms = typed<double>(whole, "whole_model", "kernel_overhead_ms", "a number (ms)");
     p.offset_ms = typed<double>(whole, "whole_model", "offset_ms", "a number (ms)");
 
     const json& groups = member(j, "", "groups");

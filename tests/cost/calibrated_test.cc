@@ -32,8 +32,10 @@ TEST(Calibrated, TermsSplitTheRooflineByOpClass) {
   EXPECT_NEAR(t[2], 0.000080, 1e-12);
   EXPECT_NEAR(t[6], 4 * 0.001, 1e-12);  // 4 kernels x 1 us
   EXPECT_EQ(t[8], 1.0);                 // the constant: 1 ms
-  // The prior: rates as given (1), 1 us overhead = 1 unit, no invoke overhead.
-  EXPECT_EQ(calibration_prior(hand_cpu()), (std::vector<double>{1, 1, 1, 1, 1, 1, 1, 1, 0}));
+  // The prior: rates as given (1), 1 us overhead = 1 unit, no invoke overhead, a converter
+  // (folded kernels cost nothing).
+  EXPECT_EQ(t[9], 0.0);                 // nothing folds: no zero op, no dead node
+  EXPECT_EQ(calibration_prior(hand_cpu()), (std::vector<double>{1, 1, 1, 1, 1, 1, 1, 1, 0, 0}));
 }
 
 TEST(Calibrated, FittedDevicePredictsWhatTheFitDid) {
@@ -42,7 +44,7 @@ TEST(Calibrated, FittedDevicePredictsWhatTheFitDid) {
   // those factors and the fitted profile reproduces every measurement.
   const hw::Device base = hand_cpu();
   FitResult truth;
-  truth.factors = {3, 1, 1, 1, 1, 0.5, 5, 1, 0.2};
+  truth.factors = {3, 1, 1, 1, 1, 0.5, 5, 1, 0.2, 0};
   const hw::Device true_device = apply_calibration(base, truth, "truth");
   EXPECT_NEAR(true_device.processors[0].per_cycle.at({hw::OpClass::Conv, ir::DType::f32}), 2.0 / 3, 1e-12);
   EXPECT_NEAR(true_device.processors[0].bandwidth_bytes_per_s, 2e9, 1e-3);
@@ -71,10 +73,32 @@ TEST(Calibrated, FittedDevicePredictsWhatTheFitDid) {
   EXPECT_NE(fitted.fingerprint(), truth_model.fingerprint());
 }
 
+TEST(Calibrated, ConvertersFoldZerosAndDropDeadCode) {
+  // input -> conv A -> relu -> output; conv B reads the input but nothing reads B (dead);
+  // a zero op reads A's relu and feeds an add with it (the zero is a constant, the add runs).
+  ir::GraphBuilder b("fold");
+  const int x = b.input({1, 4, 4, 2});
+  const int a = b.relu(b.conv(x, 2, 1));
+  b.conv(x, 2, 1);  // dead
+  const int z = b.zero(a);
+  const int y = b.add({a, z});
+  const ir::Graph g = b.finish({y});
+  // Nodes: 0 input, 1 conv A, 2 relu, 3 conv B, 4 zero, 5 add.
+  EXPECT_EQ(executed_nodes(g), (std::vector<bool>{false, true, true, false, false, true}));
+  // The folded term holds conv B's time (compute + memory + 1 us) and the zero's.
+  const std::vector<double> t = calibration_terms(g, hand_cpu(), ir::DType::f32);
+  EXPECT_GT(t[9], 0.002);
+  // Every node constant: the whole network folds (an NB201 cell cut off from its input).
+  ir::GraphBuilder c("all-zero");
+  const int i = c.input({1, 4, 4, 2});
+  const ir::Graph h = c.finish({c.relu(c.zero(i))});
+  EXPECT_EQ(executed_nodes(h), (std::vector<bool>{false, false, false}));
+}
+
 TEST(Calibrated, ApplyNeedsOneFactorPerTerm) {
   FitResult r;
   r.factors = {1, 2};
-  EXPECT_HWNAS_ERROR(apply_calibration(hand_cpu(), r, ""), "expected 9 factors");
+  EXPECT_HWNAS_ERROR(apply_calibration(hand_cpu(), r, ""), "expected 10 factors");
 }
 
 TEST(Calibrated, LoadsAMeasurementTableAndNamesBadRows) {

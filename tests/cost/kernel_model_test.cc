@@ -119,8 +119,10 @@ TEST(KernelModel, WholeModelScaleAndOffsetApply) {
   const ir::Graph g = conv_graph(16, 16, 32, 3);
   const double raw = KernelModel(p, "p").predict_ms(g, ir::DType::f32);
   p.scale = 1.5;
+  p.kernel_overhead_ms = 0.001;
   p.offset_ms = 0.25;
-  EXPECT_NEAR(KernelModel(p, "p").predict_ms(g, ir::DType::f32), 1.5 * raw + 0.25, 1e-12);
+  // Two kernels (conv+bn+relu, pool): 1.5 raw - 2 x 0.001 + 0.25.
+  EXPECT_NEAR(KernelModel(p, "p").predict_ms(g, ir::DType::f32), 1.5 * raw - 0.002 + 0.25, 1e-12);
 }
 
 TEST(LutModel, LooksUpMeasuredKernelsAndNamesMissingOnes) {

@@ -9,6 +9,7 @@
 // and once per inference the primary processor's invoke_overhead. The terms of a graph are
 // (kCalibrationTerms, in ms at the base profile's figures):
 //     conv, depthwise, fc, elementwise, pool compute | memory | kernels x 1 us | transfer | 1 ms
+//     | folded (kernels a converter removes, at compute + memory + 1 us each)
 // and a fitted device divides the op classes' rates and the bandwidths by their factors,
 // sets op_overhead to factor x 1 us and invoke_overhead to factor x 1 ms, and scales the
 // transfer terms: so CalibratedModel on the fitted profile predicts exactly what the fit did,
@@ -32,8 +33,18 @@
 
 namespace hwnas::cost {
 
-inline constexpr int kCalibrationTerms = 9;
-// "conv", "depthwise", "fc", "elementwise", "pool", "memory", "overhead", "transfer", "constant"
+// What a deployment converter (TFLite, TensorRT, ONNX Runtime's optimiser) leaves to run:
+// constants are folded (a zero op, and any op all of whose inputs are constants) and dead
+// code is removed (ops no output depends on; a zero op does not depend on its input).
+// Published measurements are of converted models: NB201 networks whose cells cut the input
+// off measure 0.01 ms on a Raspberry Pi 4 (HW-NAS-Bench). The calibrated model charges only
+// the kernels whose first node runs; per node, true if it runs.
+std::vector<bool> executed_nodes(const ir::Graph& g);
+
+inline constexpr int kCalibrationTerms = 10;
+// "conv", "depthwise", "fc", "elementwise", "pool", "memory", "overhead", "transfer", "constant",
+// "folded" (the base-profile time of the kernels executed_nodes() says a converter removes:
+// factor 0 for a converter's runtime, about 1 for an eager framework that runs them all)
 const std::vector<std::string>& calibration_term_names();
 
 // The terms of one graph on `base` (ms at factor 1).

@@ -7,8 +7,9 @@
 //                 attributes, dtype); a kernel the table does not have is an error naming it
 //                 and how to extend the table (no silent fallback: a LUT's appeal is that
 //                 every figure was measured).
-// The whole model is scale x (sum of kernels) + offset, both fitted on whole-model
-// measurements: kernels timed alone miss the cache effects of running back to back.
+// The whole model is scale x (sum of kernels) - kernel_overhead x kernels + offset, fitted
+// on whole-model measurements: a kernel timed alone pays the runtime's invoke overhead (which
+// a whole model pays once) and misses the cache effects of running back to back.
 //
 //   cost::KernelModel m(cost::load_predictor("host-xnnpack.json"), "host-xnnpack.json");
 //   cost::LatencyPrediction p = m.predict(graph, ir::DType::f32);

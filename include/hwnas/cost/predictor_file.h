@@ -18,7 +18,7 @@
 //    "fusion": {"pairs": [["conv2d", "relu"], ...], "tests": [{"producer", "consumer",
 //               "producer_ms", "consumer_ms", "pair_ms", "fused"}, ...]},
 //    "features": ["in_h", ...],
-//    "whole_model": {"scale": 1.02, "offset_ms": 0.01},   // measured ~= scale * sum + offset
+//    "whole_model": {"scale": 1.02, "kernel_overhead_ms": 0.002, "offset_ms": 0.01},
 //    "groups": {"conv": {"base": [ms per MAC, ms per byte, ms], "trees": ["<base64>", ...],
 //                        "train_size": 812, "validation": {"samples": 160, "rel_rmse": 0.04,
 //                        "within_10": 0.97}}, ...},
@@ -66,7 +66,9 @@ struct PredictorFile {
   ir::FusionRules fusion = ir::FusionRules::batchnorm_only();
   std::vector<FusionTest> fusion_tests;
   std::vector<std::string> features;
-  double scale = 1, offset_ms = 0;
+  // Whole model = scale x sum of kernels - kernel_overhead_ms x kernels + offset_ms: a kernel
+  // timed alone pays the runtime's per-invoke overhead, which a whole model pays once.
+  double scale = 1, kernel_overhead_ms = 0, offset_ms = 0;
   std::map<std::string, GroupModel> groups;  // kind kernel
   std::map<std::string, double> lut;         // kind lut: kernel key -> ms
   nlohmann::json training = nlohmann::json::object();

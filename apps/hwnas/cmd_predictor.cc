@@ -1,0 +1,361 @@
+// hwnas predictor build | fit | eval: measured and calibrated latency predictors.
+//
+//   hwnas predictor build --device host [--out host-xnnpack.json] [--budget-min 10] [--threads 1]
+//   hwnas predictor build --kind lut --space nb201 --out nb201-lut.json
+//   hwnas predictor fit --space nb201 --measurements m.csv --arch-column arch_str
+//                       --latency-column raspi4_latency_ms --device pixel3-cpu --out raspi4-fit.yaml
+//   hwnas predictor eval --device host --predictor host-xnnpack.json [--per-space 10]
+//   hwnas predictor eval --measurements m.csv --space nb201 --train 10 --repeats 20
+//                        --arch-column arch_str --latency-column raspi4_latency_ms
+//
+// `build` measures kernels on this machine's xnnpack backend and trains the kernel (nn-Meter)
+// or lut (FBNet) predictor (cost/predictor_build.h). `fit` calibrates a device profile to
+// measured whole-model latencies (cost/calibrated.h). `eval` judges a predictor on held-out
+// models measured now, or few-shot calibration on a table, beside the FLOPs-proportional
+// baseline (cost/predictor_eval.h).
+#include <cmath>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include "command.h"
+#include "hwnas/core/csv.h"
+#include "hwnas/core/error.h"
+#include "hwnas/core/files.h"
+#include "hwnas/core/rng.h"
+#include "hwnas/cost/calibrated.h"
+#include "hwnas/cost/kernel_model.h"
+#include "hwnas/cost/predictor_build.h"
+#include "hwnas/cost/predictor_eval.h"
+#include "hwnas/hw/device.h"
+#include "hwnas/ir/stats.h"
+#include "hwnas/models/registry.h"
+#include "hwnas/space/search_space.h"
+#include "table.h"
+
+namespace hwnas::cli {
+namespace {
+
+ir::DType dtype_arg(const std::string& s) {
+  const auto t = ir::dtype_from_name(s);
+  if (!t) fail("--dtype", "unknown dtype '{}' (f32, int8)", s);
+  return *t;
+}
+
+std::string pct(double share) { return fmt::format("{:.1f}%", 100 * share); }
+
+void print_progress(std::string_view line) {
+  fmt::print(stderr, "{}\n", line);
+  std::fflush(stderr);
+}
+
+// ---- build -------------------------------------------------------------------------------
+
+void add_build(CLI::App& parent) {
+  auto* cmd = parent.add_subcommand("build", "Measure kernels on this machine and train a kernel (or lut) predictor");
+  struct Args {
+    std::string kind = "kernel", device = "host", out, dtype = "f32";
+    std::vector<std::string> spaces;
+    double budget_min = 10, kernel_budget_s = 0.25;
+    int threads = 1, archs_per_round = 4;
+    uint64_t seed = 1;
+    bool no_fusion_detect = false, no_pin = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--kind", a->kind, "kernel (nn-Meter: XGBoost per kernel group) | lut (measured table per kernel)")
+      ->check(CLI::IsMember({"kernel", "lut"}))
+      ->capture_default_str();
+  cmd->add_option("--device", a->device, "the device measured: only this machine (host) can be")->capture_default_str();
+  cmd->add_option("--out", a->out, "the predictor file (default: <device>-xnnpack.json, <device>-xnnpack-lut.json)");
+  cmd->add_option("--space", a->spaces, "spaces to sample kernels from (repeatable; default nb201, mbconv, dscnn)");
+  cmd->add_option("--budget-min", a->budget_min, "wall-clock minutes of measuring")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--kernel-budget-s", a->kernel_budget_s, "timing budget per kernel in seconds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--threads", a->threads, "xnnpack worker threads")->check(CLI::Range(1, 64))->capture_default_str();
+  cmd->add_option("--dtype", a->dtype, "f32 | int8")->check(CLI::IsMember({"f32", "int8"}))->capture_default_str();
+  cmd->add_option("--archs-per-round", a->archs_per_round, "architectures per space and round")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  cmd->add_option("--seed", a->seed, "which architectures are sampled")->capture_default_str();
+  cmd->add_flag("--no-fusion-detect", a->no_fusion_detect, "skip the pairwise fusion tests (batch_norm folding only)");
+  cmd->add_flag("--no-pin", a->no_pin, "do not pin to CPUs");
+  cmd->callback([a] {
+    if (a->device != "host")
+      fail("--device " + a->device, "a predictor is built by measuring, and only this machine (host) can be measured "
+                                    "here; for another device fit a profile with `hwnas predictor fit`");
+    if (a->kind == "lut" && a->spaces.empty())
+      fail("--space", "a lut is built for a space: give --space (e.g. --space nb201)");
+    cost::BuildOptions o;
+    o.kind = a->kind;
+    o.device = a->device;
+    if (!a->spaces.empty()) o.spaces = a->spaces;
+    o.budget_s = a->budget_min * 60;
+    o.archs_per_round = a->archs_per_round;
+    o.detect_fusion = !a->no_fusion_detect;
+    o.seed = a->seed;
+    o.measure.threads = a->threads;
+    o.measure.dtype = dtype_arg(a->dtype);
+    o.measure.pin = !a->no_pin;
+    o.measure.timing.budget_s = a->kernel_budget_s;
+    o.measure.timing.target_rel_ci = 0.02;
+    o.progress = print_progress;
+    const cost::PredictorFile p = cost::build_predictor(o);
+    const std::string out = !a->out.empty() ? a->out : fmt::format("{}-xnnpack{}.json", a->device, a->kind == "lut" ? "-lut" : "");
+    cost::save_predictor(p, out);
+    fmt::print("wrote {} ({} predictor, {}, {} thread{}, {}): {} kernels measured in {:.0f} s\n", out, p.kind,
+               p.backend, p.threads, p.threads == 1 ? "" : "s", ir::dtype_name(p.dtype),
+               p.training["kernels_measured"].get<int>(), p.training["spent_s"].get<double>());
+    if (p.kind == "kernel") {
+      TextTable t({{"group", Align::Left}, {"kernels", Align::Right}, {"held out", Align::Right},
+                   {"within 10%", Align::Right}, {"RMS error", Align::Right}});
+      for (const auto& [name, g] : p.groups)
+        t.add_row({name, std::to_string(g.train_size), std::to_string(g.validation_samples),
+                   g.validation_samples ? pct(g.validation_within_10) : "-", g.validation_samples ? pct(g.validation_rel_rmse) : "-"});
+      fmt::print("{}", t.str());
+    }
+    std::vector<std::string> fused;
+    for (const auto& [x, y] : p.fusion.pairs) fused.push_back(fmt::format("{}+{}", ir::op_name(x), ir::op_name(y)));
+    fmt::print("fused (measured): {}\n", fused.empty() ? "none" : fmt::format("{}", fmt::join(fused, ", ")));
+    fmt::print("whole model = {:.4f} x sum of kernels - {:.4g} ms per kernel + {:.4g} ms (RMS error {:.1f}% on {} whole archs)\n",
+               p.scale, p.kernel_overhead_ms, p.offset_ms, 100 * p.training["whole_model_rel_rmse"].get<double>(),
+               p.training["whole_archs"].get<int>());
+  });
+}
+
+// ---- fit ---------------------------------------------------------------------------------
+
+struct TableArgs {
+  std::string space, measurements, arch_column = "arch", latency_column = "latency_ms", device = "pixel3-cpu",
+              dtype = "f32";
+};
+
+void add_table_options(CLI::App* cmd, TableArgs& t, bool required) {
+  auto* s = cmd->add_option("--space", t.space, "the space of the architectures (nb201, mbconv, ... or a YAML space)");
+  auto* m = cmd->add_option("--measurements", t.measurements, "a CSV with an architecture and a latency column");
+  if (required) {
+    s->required();
+    m->required();
+  }
+  cmd->add_option("--arch-column", t.arch_column, "column of the arch strings")->capture_default_str();
+  cmd->add_option("--latency-column", t.latency_column, "column of the measured latencies (ms)")->capture_default_str();
+  cmd->add_option("--device", t.device, "the base profile whose structure is fitted (built-in name or YAML)")
+      ->capture_default_str();
+  cmd->add_option("--dtype", t.dtype, "f32 | int8")->check(CLI::IsMember({"f32", "int8"}))->capture_default_str();
+}
+
+void add_fit(CLI::App& parent) {
+  auto* cmd = parent.add_subcommand("fit", "Fit a device profile (calibrated model) to measured whole-model latencies");
+  auto t = std::make_shared<TableArgs>();
+  auto out = std::make_shared<std::string>();
+  auto name = std::make_shared<std::string>();
+  add_table_options(cmd, *t, true);
+  cmd->add_option("--out", *out, "the fitted device profile (YAML)")->required();
+  cmd->add_option("--name", *name, "the fitted device's name (default: <base>-fitted)");
+  cmd->callback([t, out, name] {
+    const hw::Device base = hw::load_device(t->device);
+    const auto sp = space::make_space(t->space);
+    const cost::CalibrationData d =
+        cost::load_calibration_data(t->measurements, *sp, t->arch_column, t->latency_column, base, dtype_arg(t->dtype));
+    cost::FitProblem p{d.terms, d.measured_ms, cost::calibration_prior(base)};
+    const cost::FitResult fit = cost::fit_factors(p);
+    const std::string what = fmt::format(
+        "calibrated model fitted to {} measured {} archs ({}, column {}) on base {}; RMS error {:.1f}% (leave-one-out "
+        "{:.1f}%); use it with --model calibrated",
+        d.measured_ms.size(), sp->name(), t->measurements, t->latency_column, base.name, 100 * fit.train_rel_rmse,
+        100 * fit.loo_rel_rmse);
+    hw::Device fitted = cost::apply_calibration(base, fit, what);
+    fitted.name = name->empty() ? base.name + "-fitted" : *name;
+    fitted.source = *out;
+    write_file_atomic(*out, hw::to_yaml(fitted));
+    TextTable table({{"term", Align::Left}, {"factor", Align::Right}, {"profile's", Align::Right}});
+    for (size_t j = 0; j < fit.factors.size(); ++j)
+      table.add_row({cost::calibration_term_names()[j], fmt::format("{:.4g}", fit.factors[j]),
+                     fmt::format("{:.4g}", p.prior[j])});
+    fmt::print("{}", table.str());
+    std::vector<double> predicted;
+    for (const auto& row : d.terms) predicted.push_back(cost::fitted_ms(fit, row));
+    const cost::Accuracy acc = cost::accuracy(predicted, d.measured_ms);
+    fmt::print("fitted on {} measurements ({} rows without a latency skipped); ridge {:g}\n", d.measured_ms.size(),
+               d.skipped, fit.lambda);
+    fmt::print("on them: {} within 10%, Spearman {:.3f}, RMS error {:.1f}% (leave-one-out {:.1f}%)\n",
+               pct(acc.within_10), acc.spearman, 100 * fit.train_rel_rmse, 100 * fit.loo_rel_rmse);
+    fmt::print("wrote {} (device '{}'); predict with: hwnas predict --device {} --model calibrated <model>\n", *out,
+               fitted.name, *out);
+  });
+}
+
+// ---- eval --------------------------------------------------------------------------------
+
+// Held-out models: per space, archs never in the predictor's training set, plus built-ins.
+std::vector<std::pair<std::string, ir::Graph>> heldout(const cost::PredictorFile& p, const std::vector<std::string>& spaces,
+                                                       int per_space, const std::vector<std::string>& builtins, uint64_t seed) {
+  std::set<std::string> trained;
+  if (p.training.contains("archs"))
+    for (const auto& a : p.training["archs"]) trained.insert(a.get<std::string>());
+  std::vector<std::pair<std::string, ir::Graph>> out;
+  Rng rng(seed);
+  for (const std::string& name : spaces) {
+    const auto sp = space::make_space(name);
+    std::set<std::string> taken;
+    for (int tries = 0; static_cast<int>(taken.size()) < per_space && tries < 100 * per_space; ++tries) {
+      const space::Arch a = sp->sample(rng);
+      const std::string s = sp->name() + ":" + sp->to_string(a);
+      if (trained.contains(s) || !taken.insert(s).second) continue;
+      ir::Graph g = sp->decode(a);
+      if (cost::has_unread_nodes(g)) continue;  // xnnpack cannot run it whole (see predictor_build.h)
+      out.emplace_back(s, std::move(g));
+    }
+  }
+  for (const std::string& b : builtins) out.emplace_back(b, models::builtin_model(b));
+  return out;
+}
+
+std::string signed_pct(double predicted, double measured) { return fmt::format("{:+.1f}%", 100 * (predicted / measured - 1)); }
+
+void print_accuracy_lines(const cost::Accuracy& m, const cost::Accuracy& b, const std::string& label) {
+  TextTable t({{"", Align::Left}, {"within 5%", Align::Right}, {"within 10%", Align::Right}, {"RMSE ms", Align::Right},
+               {"RMS error", Align::Right}, {"Spearman", Align::Right}, {"Kendall", Align::Right}});
+  for (const auto& [name, a] : {std::pair{label, m}, std::pair{std::string("FLOPs-proportional"), b}})
+    t.add_row({name, pct(a.within_5), pct(a.within_10), fmt::format("{:.4g}", a.rmse_ms), pct(a.rel_rmse),
+               fmt::format("{:.3f}", a.spearman), fmt::format("{:.3f}", a.kendall)});
+  fmt::print("{}", t.str());
+}
+
+void eval_host(const std::string& predictor, const std::string& kind, int per_space, const std::vector<std::string>& builtins,
+               double budget_s, uint64_t seed, const std::string& csv) {
+  const cost::PredictorFile file = cost::load_predictor(predictor);
+  const auto model = cost::load_kernel_model(kind.empty() ? file.kind : kind, predictor);
+  std::vector<std::string> spaces;
+  for (const auto& s : file.training.value("spaces", nlohmann::json::array())) spaces.push_back(s.get<std::string>());
+  const auto models = heldout(file, spaces, per_space, builtins, seed);
+  measure::MeasureOptions o;
+  o.threads = file.threads;
+  o.dtype = file.dtype;
+  o.timing.budget_s = budget_s;
+  const double ms_per_mac = file.training.value("ms_per_mac_median", 0.0);
+  if (!(ms_per_mac > 0)) fail(predictor, "has no training.ms_per_mac_median for the FLOPs baseline; rebuild it");
+  fmt::print("held-out models: {} ({} per space of {}, never in its training set nor with unread nodes; built-ins {})\n", models.size(),
+             per_space, fmt::join(spaces, ", "), fmt::join(builtins, ", "));
+  const std::vector<cost::EvalRow> rows = cost::evaluate_models(*model, models, o, ms_per_mac, print_progress);
+  TextTable t({{"model", Align::Left}, {"MACs", Align::Right}, {"measured ms", Align::Right}, {"runs", Align::Right},
+               {"CV", Align::Right}, {"predicted ms", Align::Right}, {"error", Align::Right}, {"FLOPs-prop. ms", Align::Right},
+               {"error", Align::Right}, {"", Align::Left}});
+  std::string out = core::csv_line({"model", "macs", "measured_ms", "runs", "cv", "noisy", "predicted_ms", "baseline_ms"});
+  for (const cost::EvalRow& r : rows) {
+    std::string name = r.model.size() > 48 ? r.model.substr(0, 45) + "..." : r.model;
+    t.add_row({name, si(static_cast<double>(r.macs)), fmt::format("{:.4g}", r.measured_ms), std::to_string(r.runs),
+               pct(r.cv), fmt::format("{:.4g}", r.predicted_ms), signed_pct(r.predicted_ms, r.measured_ms),
+               fmt::format("{:.4g}", r.baseline_ms), signed_pct(r.baseline_ms, r.measured_ms), r.noisy ? "NOISY" : ""});
+    out += core::csv_line({r.model, std::to_string(r.macs), core::format_number(r.measured_ms), std::to_string(r.runs),
+                           core::format_number(r.cv), r.noisy ? "1" : "0", core::format_number(r.predicted_ms),
+                           core::format_number(r.baseline_ms)});
+  }
+  fmt::print("{}", t.str());
+  const cost::EvalSummary s = cost::summarize(rows);
+  fmt::print("measured: xnnpack, {} thread{}, median of the timing protocol ({} s budget); {} of {} rows NOISY\n",
+             file.threads, file.threads == 1 ? "" : "s", budget_s, s.noisy, rows.size());
+  print_accuracy_lines(s.model, s.baseline, model->source());
+  if (!csv.empty()) write_file_atomic(csv, out);
+}
+
+void eval_table(const TableArgs& t, int train, int repeats, uint64_t seed, bool json) {
+  const hw::Device base = hw::load_device(t.device);
+  const auto sp = space::make_space(t.space);
+  const cost::CalibrationData d =
+      cost::load_calibration_data(t.measurements, *sp, t.arch_column, t.latency_column, base, dtype_arg(t.dtype));
+  const auto draws = cost::few_shot_eval(d.terms, cost::calibration_prior(base), d.measured_ms, d.macs,
+                                         {.train = train, .repeats = repeats, .seed = seed});
+  auto stats = [&](auto get) {
+    double sum = 0, lo = INFINITY, hi = -INFINITY;
+    for (const auto& x : draws) {
+      const double v = get(x);
+      sum += v;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    return std::array<double, 3>{sum / static_cast<double>(draws.size()), lo, hi};
+  };
+  const auto sp_m = stats([](const cost::FewShotDraw& x) { return x.model.spearman; });
+  const auto kt_m = stats([](const cost::FewShotDraw& x) { return x.model.kendall; });
+  const auto w10 = stats([](const cost::FewShotDraw& x) { return x.model.within_10; });
+  const auto rel = stats([](const cost::FewShotDraw& x) { return x.model.rel_rmse; });
+  const auto sp_b = stats([](const cost::FewShotDraw& x) { return x.baseline.spearman; });
+  const auto kt_b = stats([](const cost::FewShotDraw& x) { return x.baseline.kendall; });
+  const auto w10_b = stats([](const cost::FewShotDraw& x) { return x.baseline.within_10; });
+  const auto rel_b = stats([](const cost::FewShotDraw& x) { return x.baseline.rel_rmse; });
+  if (json) {
+    nlohmann::ordered_json j = {{"column", t.latency_column}, {"rows", d.measured_ms.size()}, {"train", train},
+                                {"repeats", repeats},         {"base", base.name},
+                                {"spearman_mean", sp_m[0]},   {"spearman_min", sp_m[1]},
+                                {"kendall_mean", kt_m[0]},    {"within_10_mean", w10[0]},
+                                {"rel_rmse_mean", rel[0]},    {"flops_spearman", sp_b[0]},
+                                {"flops_kendall", kt_b[0]},   {"flops_within_10_mean", w10_b[0]}};
+    fmt::print("{}\n", j.dump(2));
+    return;
+  }
+  fmt::print("{}: calibrated model ({} base) fitted on {} random rows, {} draws; scored on all {} rows\n",
+             t.latency_column, base.name, train, repeats, d.measured_ms.size());
+  TextTable table({{"", Align::Left}, {"Spearman mean", Align::Right}, {"min", Align::Right}, {"max", Align::Right},
+                   {"Kendall mean", Align::Right}, {"within 10%", Align::Right}, {"RMS error", Align::Right}});
+  table.add_row({"calibrated", fmt::format("{:.3f}", sp_m[0]), fmt::format("{:.3f}", sp_m[1]), fmt::format("{:.3f}", sp_m[2]),
+                 fmt::format("{:.3f}", kt_m[0]), pct(w10[0]), pct(rel[0])});
+  table.add_row({"FLOPs-proportional", fmt::format("{:.3f}", sp_b[0]), fmt::format("{:.3f}", sp_b[1]),
+                 fmt::format("{:.3f}", sp_b[2]), fmt::format("{:.3f}", kt_b[0]), pct(w10_b[0]), pct(rel_b[0])});
+  fmt::print("{}", table.str());
+}
+
+void add_eval(CLI::App& parent) {
+  auto* cmd = parent.add_subcommand("eval", "Judge a predictor: held-out models measured now, or few-shot calibration on a table");
+  auto t = std::make_shared<TableArgs>();
+  t->device = "";
+  struct Args {
+    std::string predictor = "host-xnnpack.json", kind, csv;
+    int per_space = 10, train = 10, repeats = 20;
+    double budget_s = 2;
+    uint64_t seed = 2;
+    bool json = false;
+    std::vector<std::string> builtins = {"mobilenetv2-1.0", "mobilenetv2-0.5", "mobilenetv2-0.35", "efficientnet-b0",
+                                         "dscnn-mlperf", "dscnn-s", "dscnn-l"};
+  };
+  auto a = std::make_shared<Args>();
+  add_table_options(cmd, *t, false);
+  cmd->add_option("--predictor", a->predictor, "host: the predictor file")->capture_default_str();
+  cmd->add_option("--model", a->kind, "host: kernel | lut (default: the file's kind)");
+  cmd->add_option("--per-space", a->per_space, "host: held-out archs per training space")->capture_default_str();
+  cmd->add_option("--builtin", a->builtins, "host: built-in models to hold out (repeatable)")->capture_default_str();
+  cmd->add_option("--budget-s", a->budget_s, "host: timing budget per model in seconds")->capture_default_str();
+  cmd->add_option("--csv", a->csv, "host: also write the table as CSV");
+  cmd->add_option("--train", a->train, "table: measured rows the calibration sees")->capture_default_str();
+  cmd->add_option("--repeats", a->repeats, "table: random draws of the training rows")->capture_default_str();
+  cmd->add_option("--seed", a->seed, "which archs / rows are drawn")->capture_default_str();
+  cmd->add_flag("--json", a->json, "table: print the summary as JSON");
+  cmd->callback([t, a] {
+    if (!t->measurements.empty()) {
+      if (t->space.empty()) fail("--space", "a table of measurements needs the space of its archs (--space nb201)");
+      if (t->device.empty()) t->device = "pixel3-cpu";
+      eval_table(*t, a->train, a->repeats, a->seed, a->json);
+      return;
+    }
+    if (!t->device.empty() && t->device != "host")
+      fail("--device " + t->device, "held-out models can only be measured on this machine (host); for a table of "
+                                    "another device's measurements give --measurements");
+    eval_host(a->predictor, a->kind, a->per_space, a->builtins, a->budget_s, a->seed, a->csv);
+  });
+}
+
+const CommandRegistration reg(45, [](CLI::App& app) {
+  auto* cmd = app.add_subcommand("predictor", "Build, fit and evaluate latency predictors (kernel, lut, calibrated)");
+  cmd->require_subcommand(1);
+  add_build(*cmd);
+  add_fit(*cmd);
+  add_eval(*cmd);
+});
+
+}  // namespace
+}  // namespace hwnas::cli
