@@ -181,13 +181,14 @@ class Reader {
 
   Device device() const {
     const YAML::Node& r = src_.root();
-    src_.check_keys(r, "", {"name", "description", "kind", "default_dtype", "calibration", "primary", "processors",
-                            "memory", "fallback", "power"});
+    src_.check_keys(r, "", {"name", "description", "kind", "default_dtype", "calibration", "folded_ops_factor",
+                            "primary", "processors", "memory", "fallback", "power"});
     Device d;
     d.name = r["name"] ? src_.get_string(r["name"], "name")
                        : std::filesystem::path(src_.file()).stem().string();
     if (r["description"]) d.description = src_.get_string(r["description"], "description");
     if (r["calibration"]) d.calibration = src_.get_string(r["calibration"], "calibration");
+    d.folded_ops_factor = optional(r, "", "folded_ops_factor", "(a share of their time)", 1.0);
     if (r["kind"]) {
       d.kind = src_.get_string(r["kind"], "kind");
       if (d.kind != "cpu" && d.kind != "mcu" && d.kind != "npu")
@@ -338,6 +339,7 @@ std::string to_yaml(const Device& d) {
   if (!d.kind.empty()) line(0, "kind: " + d.kind);
   line(0, fmt::format("default_dtype: {}", ir::dtype_name(d.default_dtype)));
   if (!d.calibration.empty()) line(0, "calibration: " + text(d.calibration));
+  if (d.folded_ops_factor != 0) line(0, "folded_ops_factor: " + num(d.folded_ops_factor));
   line(0, "primary: " + text(d.processors.at(d.primary).name));
   line(0, "processors:");
   for (const Processor& p : d.processors) {

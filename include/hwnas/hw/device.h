@@ -92,6 +92,10 @@ struct Device {
   Memory memory;
   Power power;
   std::string calibration;   // how the figures were obtained ("datasheet", "fitted to 10 ...")
+  // Share of their own time that the kernels a deployment converter would fold or remove
+  // (cost::executed_nodes) still take: 0 for converters (TFLite, TensorRT), about 1 for eager
+  // frameworks that run every op. Fitted by cost/calibrated.h; YAML key folded_ops_factor.
+  double folded_ops_factor = 0;
 };
 
 // A built-in name (devices/<name>.yaml, found via HWNAS_DEVICES_DIR or the install
