@@ -18,8 +18,9 @@ PredictorSearch::PredictorSearch(const SearchProblem& problem, uint64_t seed,
            {{"init", 10, 1, 1e6, "random archs before the surrogate is used"},
             {"pool", 20000, 10, 1e7, "candidates ranked per ask (the whole space when it is this small)"},
             {"trees", 20, 2, 1000, "trees of the random-forest surrogate"},
-            {"extreme", 2, 0, 1e6, "every n-th guided ask improves one expensive objective alone (0: never)"}});
-  extreme_ = p.integer("extreme");
+            {"extreme", 1.5, 0, 1e6,
+             "every n-th guided ask improves one expensive objective alone (0: never; 1.5: two of three)"}});
+  extreme_ = p.number("extreme");
   init_ = p.integer("init");
   pool_ = p.integer("pool");
   model_options_.trees = p.integer("trees");
@@ -223,13 +224,18 @@ std::optional<space::Arch> PredictorSearch::propose() {
   // stays in the basin of the first good cell, while the tree samples also try the other
   // basins the forest cannot tell apart. Scoring by the most optimistic tree (9 of 20), by the
   // mean plus the trees' spread (1 of 20), or by the mean of half the trees (9 of 20) all did
-  // worse: the randomness of one tree is what spreads the tries across the top cells.
+  // worse: the randomness of one tree is what spreads the tries across the top cells. Two of
+  // every three guided asks (extreme 1.5) rather than one of two: 16 of 20 seeds instead of
+  // 13, for a front share at 300 trials of 27.8% instead of 31.7% (target >= 25%).
   std::vector<size_t> expensive;
   for (size_t k = 0; k < m; ++k)
     if (!is_cheap_[k]) expensive.push_back(k);
   ++guided_asks_;
-  if (extreme_ > 0 && !expensive.empty() && guided_asks_ % extreme_ == 0) {
-    const size_t k = expensive[(guided_asks_ / extreme_) % expensive.size()];
+  // Guided ask i is an extreme step when a multiple of `extreme` lies in (i - 1, i]: every
+  // n-th for a whole n, a share 1 / extreme of them otherwise.
+  const auto steps = [&](int i) { return extreme_ > 0 ? static_cast<int64_t>(std::floor(i / extreme_)) : 0; };
+  if (extreme_ > 0 && !expensive.empty() && steps(guided_asks_) > steps(guided_asks_ - 1)) {
+    const size_t k = expensive[steps(guided_asks_) % expensive.size()];
     const double sign = objectives()[k].maximize ? 1 : -1;
     const int tree = rng().uniform_int(model_options_.trees);
     const Candidate* chosen = nullptr;

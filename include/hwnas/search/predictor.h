@@ -20,19 +20,19 @@
 //     would chase the front's emptiest corner (NB201: untrainable, near-zero-latency cells) —
 //     on NB201 x raspi4 this alone took the share of the true front found in 300 trials from
 //     11% to 37% (bench/search);
-//   - every `extreme`-th ask instead pushes one expensive objective alone by Thompson
+//   - a share 1 / `extreme` of the asks instead push one expensive objective alone by Thompson
 //     sampling: one tree is drawn and the candidate it predicts best is taken (ties: the
 //     forest's mean). Constrained optima (best accuracy under a latency limit) are ends of the
 //     feasible front that a search spreading along the front reaches late, and a climb from
 //     the best trial stays in its basin where one tree's view also tries the others (on
-//     NB201 x raspi4 the optimum within 150 trials in 13 of 20 seeds against 5; predictor.cc).
+//     NB201 x raspi4 the optimum within 150 trials in 16 of 20 seeds against 5; predictor.cc).
 // Surrogate features: the one-hot choices, per group of decisions with the same choices the
 // count of each choice (NB201: edges per op), and every cheap metric.
 // When no candidate can improve the front, the one the surrogate is least sure about is taken.
 // With one objective the front is the best value.
 //
-// Parameters: init (default 10), pool (default 20000), trees (default 20), extreme (default 2;
-// 0: never).
+// Parameters: init (default 10), pool (default 20000), trees (default 20), extreme (default 1.5:
+// two of every three guided asks are extreme steps; 2: every second; 0: never).
 //
 //   search::PredictorSearch s(problem, /*seed=*/1, {{"init", 20}});
 #include <optional>
@@ -78,7 +78,8 @@ class PredictorSearch : public StrategyBase {
   void refresh(std::vector<Candidate>& cs) const;  // beliefs not of the current fit
   void summarise(Belief& b, const Point& known) const;  // mean, optimistic, spread of b.samples
 
-  int init_, pool_, extreme_;
+  int init_, pool_;
+  double extreme_;  // a share 1 / extreme_ of the guided asks are extreme steps
   int guided_asks_ = 0;                        // asks that used the surrogates
   XgbRegressor::Options model_options_;
   std::vector<bool> is_cheap_;                 // per objective, decided on the first candidate
