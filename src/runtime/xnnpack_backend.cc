@@ -27,6 +27,16 @@ void check(xnn_status status, const std::string& where, const char* what) {
   if (status != xnn_status_success) fail(where, "XNNPACK {} failed (status {})", what, static_cast<int>(status));
 }
 
+// Nodes some graph output depends on (a zero node takes only the shape of its input).
+std::vector<bool> live_nodes(const ir::Graph& g) {
+  std::vector<bool> live(g.size(), false);
+  for (int o : g.outputs()) live[o] = true;
+  for (int id = g.size() - 1; id >= 0; --id)
+    if (live[id] && g.node(id).op != ir::OpKind::Zero)
+      for (int x : g.node(id).inputs) live[x] = true;
+  return live;
+}
+
 void initialize_xnnpack() {
   static const xnn_status status = xnn_initialize(nullptr);
   if (status != xnn_status_success)
@@ -410,11 +420,15 @@ class XnnpackModel : public PreparedModel {
     const int n = g_.size();
     // Segment of each computed node: consecutive XNNPACK nodes share one; -1 = host.
     std::vector<int> seg(n, -1);
+    // Nodes no output depends on (an NB201 edge into a cell node that only 'none' edges leave)
+    // are not run, as a converter drops them: XNNPACK leaves a value nobody reads unallocated
+    // and then aborts.
+    const std::vector<bool> live = live_nodes(g_);
     int segments = 0;
     bool open = false;
     for (int id = 0; id < n; ++id) {
       const ir::Node& node = g_.node(id);
-      if (node.op == ir::OpKind::Input || params_.nodes[id].alias_of >= 0) continue;
+      if (!live[id] || node.op == ir::OpKind::Input || params_.nodes[id].alias_of >= 0) continue;
       if (node.op == ir::OpKind::Zero) {  // a constant: filled once below, splits nothing
         ++zeros_;
         continue;
@@ -432,6 +446,7 @@ class XnnpackModel : public PreparedModel {
     std::vector<bool> host(n, false);
     for (int id = 0; id < n; ++id) {
       const ir::Node& node = g_.node(id);
+      if (!live[id]) continue;
       if (node.op == ir::OpKind::Input || node.op == ir::OpKind::Zero) host[id] = true;
       if (node.op == ir::OpKind::Input || node.op == ir::OpKind::Zero || params_.nodes[id].alias_of >= 0) continue;
       if (seg[id] < 0) host[id] = true;

@@ -64,6 +64,19 @@ TEST(Nb201Numerics, CellsWithEveryOperation) {
   }
 }
 
+TEST(Nb201Numerics, CellsWhoseNodesNoOutputReads) {
+  // Only 'none' edges leave node 1 or 2, so the convs into them feed nothing: xnnpack must
+  // skip them (XNNPACK aborted on the unallocated values) and still match the reference.
+  for (const char* arch : {"|nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|none~0|none~1|none~2|",
+                           "|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|",
+                           "|avg_pool_3x3~0|+|nor_conv_1x1~0|none~1|+|none~0|none~1|nor_conv_3x3~2|"}) {
+    const ir::Graph g = models::nb201(models::parse_nb201(arch));
+    EXPECT_LT(xnnpack_vs_reference(g), kNetworkTolerance) << arch;
+    const Weights w = init_weights(g, {.seed = 3});
+    EXPECT_NO_THROW(testing::run_on("xnnpack", g, w, testing::random_inputs(g, 4), {.dtype = ir::DType::i8})) << arch;
+  }
+}
+
 TEST(Nb201Numerics, TwoThreads) {
   const ir::Graph g = models::nb201(models::parse_nb201(
       "|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|"));
