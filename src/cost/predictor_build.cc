@@ -32,15 +32,6 @@ struct WholeArch {
 
 }  // namespace
 
-bool has_unread_nodes(const ir::Graph& g) {
-  const auto consumers = g.consumers();
-  std::vector<bool> output(g.size(), false);
-  for (int o : g.outputs()) output[o] = true;
-  for (int id = 0; id < g.size(); ++id)
-    if (consumers[id].empty() && !output[id]) return true;
-  return false;
-}
-
 double fit_whole_model(PredictorFile& p, const std::vector<double>& predicted, const std::vector<int>& kernels,
                        const std::vector<double>& measured) {
   if (predicted.size() != measured.size() || kernels.size() != measured.size() || predicted.empty())
@@ -138,7 +129,7 @@ PredictorFile build_predictor(const BuildOptions& o) {
           want = [&](const KernelFeatures& f) { return needy.contains(f.group) || !models.contains(f.group); };
         const KernelBank::Added added = bank.add(g, p.fusion, want);
         std::string extra;
-        if (round == 1 && static_cast<int>(whole.size()) < o.whole_archs * static_cast<int>(s + 1) && !has_unread_nodes(g)) {
+        if (round == 1 && static_cast<int>(whole.size()) < o.whole_archs * static_cast<int>(s + 1)) {
           const measure::Measurement m = measure::measure_model(g, whole_options);
           whole.push_back({std::move(g), m.timing.summary.median});
           extra = fmt::format(", whole {:.4g} ms", whole.back().ms);

@@ -45,11 +45,6 @@ struct BuildOptions {
 
 PredictorFile build_predictor(const BuildOptions& o);
 
-// True when a node's value is read by nothing and is not an output (NB201 edges into a node
-// whose out-edges are all `none`). The xnnpack backend aborts on such whole graphs today
-// (XNNPACK leaves the unread value unallocated: "setup_add_operator: output_data != NULL"),
-// so builds and evaluations time them kernel by kernel only and leave them out whole.
-bool has_unread_nodes(const ir::Graph& g);
 
 // Fits measured ~= scale x predicted - kernel_overhead x kernels + offset (non-negative
 // factors, relative error) and stores them in p; returns the RMS relative error after the fit.
