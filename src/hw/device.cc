@@ -23,12 +23,6 @@ constexpr OpClass kClasses[] = {OpClass::Conv,        OpClass::Depthwise, OpClas
 constexpr double kMHz = 1e6, kGBps = 1e9, kUs = 1e-6;
 constexpr double kKiB = 1024, kMiB = 1024 * 1024;
 
-std::optional<OpClass> op_class_from_name(std::string_view s) {
-  for (OpClass c : kClasses)
-    if (op_class_name(c) == s) return c;
-  return std::nullopt;
-}
-
 std::vector<std::string> op_class_names() {
   std::vector<std::string> v;
   for (OpClass c : kClasses) v.emplace_back(op_class_name(c));
