@@ -4,18 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "hwnas/cost/linear_planner.h"
+#include "cost/planner_testing.h"
 
 namespace hwnas::cost {
 namespace {
 
-Buffer buf(int64_t bytes, int first, int last) { return {.bytes = bytes, .first = first, .last = last, .nodes = {}}; }
-
-int64_t lower_bound(const std::vector<Buffer>& bs, int steps) {
-  Lifetimes lt;
-  lt.order.resize(steps);
-  lt.buffers = bs;
-  return peak_live_bytes(lt);
-}
+using testing::buf;
+using testing::lower_bound;
 
 TEST(GreedyPlanner, LargestFirstFirstFit) {
   // A 100 B steps 0-1, B 50 B 1-2, C 100 B 2-3, D 30 B 0-3. Largest first: A, C, B, D.

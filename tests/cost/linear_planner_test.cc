@@ -1,12 +1,13 @@
 // cost::LinearPlanner: no reuse, offsets are running sums.
 #include "hwnas/cost/linear_planner.h"
+#include "cost/planner_testing.h"
 
 #include <gtest/gtest.h>
 
 namespace hwnas::cost {
 namespace {
 
-Buffer buf(int64_t bytes, int first, int last) { return {.bytes = bytes, .first = first, .last = last, .nodes = {}}; }
+using testing::buf;
 
 TEST(LinearPlanner, OneAfterTheOther) {
   const std::vector<Buffer> bs = {buf(10, 0, 0), buf(20, 1, 1), buf(30, 2, 2)};

@@ -9,18 +9,13 @@
 #include "hwnas/cost/greedy_planner.h"
 #include "hwnas/cost/linear_planner.h"
 #include "testing.h"
+#include "cost/planner_testing.h"
 
 namespace hwnas::cost {
 namespace {
 
-Buffer buf(int64_t bytes, int first, int last) { return {.bytes = bytes, .first = first, .last = last, .nodes = {}}; }
-
-int64_t lower_bound(const std::vector<Buffer>& bs, int steps) {
-  Lifetimes lt;
-  lt.order.resize(steps);
-  lt.buffers = bs;
-  return peak_live_bytes(lt);
-}
+using testing::buf;
+using testing::lower_bound;
 
 TEST(MemoryPlanner, RandomBuffersGiveValidPlansBetweenTheBounds) {
   Rng rng(2024);
