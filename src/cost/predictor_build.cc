@@ -109,9 +109,11 @@ PredictorFile build_predictor(const BuildOptions& o) {
   };
 
   int round = 0;
+  int idle_rounds = 0;  // rounds in a row that found no kernel worth measuring
   bool out_of_time = false;
   while (!out_of_time) {
     ++round;
+    int measured_this_round = 0;
     for (size_t s = 0; s < spaces.size() && !out_of_time; ++s) {
       const space::SearchSpace& sp = *spaces[s];
       for (int i = 0; i < o.archs_per_round; ++i) {
@@ -128,6 +130,7 @@ PredictorFile build_predictor(const BuildOptions& o) {
         if (o.kind == "kernel" && round > 1)
           want = [&](const KernelFeatures& f) { return needy.contains(f.group) || !models.contains(f.group); };
         const KernelBank::Added added = bank.add(g, p.fusion, want);
+        measured_this_round += added.measured;
         std::string extra;
         if (round == 1 && static_cast<int>(whole.size()) < o.whole_archs * static_cast<int>(s + 1)) {
           const measure::Measurement m = measure::measure_model(g, whole_options);
@@ -147,6 +150,13 @@ PredictorFile build_predictor(const BuildOptions& o) {
         status += fmt::format(" {} {}:{:.0f}%", group, m.train_size, 100 * m.validation_within_10);
       say(fmt::format("round {} trained (kernels per group, held-out within 10%):{}", round, status));
       if (needy.empty() && round >= 2) break;
+    }
+    // The spaces' kernels of the needy groups can all be measured already (a space has only
+    // so many distinct kernels): sampling on would spin until the budget without learning.
+    idle_rounds = measured_this_round == 0 ? idle_rounds + 1 : 0;
+    if (idle_rounds == 3) {
+      say(fmt::format("round {}: 3 rounds found no new kernel to measure; the sampled spaces are exhausted", round));
+      break;
     }
   }
   if (bank.samples().empty()) fail("predictor build", "no kernel was measured within {} s; give it a larger budget", o.budget_s);
