@@ -28,6 +28,7 @@
 #include "hwnas/cost/energy.h"
 #include "hwnas/cost/latency_model.h"
 #include "hwnas/hw/device.h"
+#include "hwnas/hw/restrict_space.h"
 #include "hwnas/space/model_ref.h"
 #include "table.h"
 
@@ -117,7 +118,7 @@ std::vector<ArchLine> read_archs(const std::string& path, const space::SearchSpa
 }
 
 void predict_archs(const PredictArgs& a, const hw::Device& d, ir::DType dtype, const cost::LatencyModel& model) {
-  const auto space = space::make_space(a.space);
+  const auto space = hw::make_space(a.space);
   const std::vector<ArchLine> archs = read_archs(a.archs, *space);
   cost::ArchLatency fast(*space, model, dtype);
   std::string csv = core::csv_line(a.energy ? std::vector<std::string>{"arch", "latency_ms", "energy_mj"}

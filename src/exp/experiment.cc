@@ -1,6 +1,7 @@
 #include "hwnas/exp/experiment.h"
 
 #include "hwnas/core/error.h"
+#include "hwnas/hw/restrict_space.h"
 
 namespace hwnas::exp {
 
@@ -14,7 +15,7 @@ Experiment build_experiment(ExperimentConfig config) {
   Experiment e;
   const YamlSource& src = config.source;
   try {
-    e.space = space::make_space(config.space);
+    e.space = hw::make_space(config.space);  // "mbconv@npu-generic": restricted to a device
   } catch (const Error& err) {
     throw err.within(src.where(src.root()["space"], "space"));
   }

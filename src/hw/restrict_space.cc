@@ -141,4 +141,11 @@ RestrictedSpace restrict_space(const space::SearchSpace& s, const Device& d, ir:
   return r;
 }
 
+std::unique_ptr<space::SearchSpace> make_space(std::string_view name) {
+  const size_t at = name.rfind('@');
+  if (at == std::string_view::npos) return space::make_space(name);
+  const Device d = load_device(name.substr(at + 1));
+  return restrict_space(*space::make_space(name.substr(0, at)), d, d.default_dtype).space;
+}
+
 }  // namespace hwnas::hw

@@ -37,3 +37,8 @@ set_tests_properties(cli.device_calibrate PROPERTIES FIXTURES_SETUP cli_host_cal
 hwnas_cli_test(device_show_calibrated EXPECT "figures: measured by `hwnas device calibrate`"
                ARGS device show ${HWNAS_CLI_OUT}/host_calibrated.yaml)
 set_tests_properties(cli.device_show_calibrated PROPERTIES FIXTURES_REQUIRED cli_host_calibrated)
+
+# A space restricted to a device by name: the restriction of `device audit`, usable anywhere a
+# space is named (npu-generic drops mbconv's kernel 7: 3 of the 9 kernel x expand pairs per block).
+hwnas_cli_test(space_info_restricted EXPECT "mbconv@npu-generic" ARGS space info mbconv@npu-generic)
+hwnas_cli_test(space_sample_restricted REJECT "k[0-9,]*7" ARGS space sample mbconv@npu-generic --count 5 --seed 1)

@@ -57,6 +57,16 @@ TEST(RestrictSpace, NpuOnMbconvKeepsOnlyNativeChoices) {
   EXPECT_EQ(after.fallback_nodes(), 0);
 }
 
+TEST(RestrictSpace, ByNameIsTheDefaultRestrictionOnTheDevicesDtype) {
+  const Device npu = load_device("npu-generic");  // default dtype int8
+  const RestrictedSpace r = restrict_space(space::MbConvSpace(), npu, DType::i8);
+  const auto named = make_space("mbconv@npu-generic");
+  EXPECT_EQ(named->name(), "mbconv@npu-generic");
+  EXPECT_EQ(named->size(), r.size_after);
+  EXPECT_EQ(make_space("nb201")->name(), "nb201");  // plain names are space::make_space's
+  EXPECT_HWNAS_ERROR(make_space("mbconv@npu-genric"), "npu-generic");  // did-you-mean
+}
+
 TEST(RestrictSpace, ACpuKeepsTheSpaceWhole) {
   const space::MbConvSpace mbconv;
   const RestrictedSpace r = restrict_space(mbconv, load_device("cortex-m7"), DType::i8, {.check_samples = 5});

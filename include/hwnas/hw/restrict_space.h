@@ -49,4 +49,10 @@ struct RestrictOptions {
 RestrictedSpace restrict_space(const space::SearchSpace& s, const Device& d, ir::DType dtype,
                                const RestrictOptions& o = {});
 
+// A space by name where "<space>@<device>" (e.g. "mbconv@npu-generic") is that space restricted
+// to the device in its default dtype, with the default options: the same name always gives
+// the same space, so experiment files can name it and a resumed search rebuilds it. Any other
+// name goes to space::make_space.
+std::unique_ptr<space::SearchSpace> make_space(std::string_view name);
+
 }  // namespace hwnas::hw
