@@ -110,7 +110,9 @@ int run(int argc, char** argv) {
   app.add_option("--threads", threads, "thread counts")->delimiter(',');
   app.add_option("--budget-s", budget, "time budget per measurement (measure protocol)")->capture_default_str();
   app.add_option("--seed", seed, "weights and input values")->capture_default_str();
-  app.add_option("--csv", csv, "CSV file to write")->capture_default_str();
+  app.add_option("--csv", csv, "CSV file to write (the last one given)")
+      ->capture_default_str()
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // run_runtime_bench.sh passes a default first
   CLI11_PARSE(app, argc, argv);
   hwnas::interop::register_backends();
   // Other load makes every figure below noisy (and multi-threaded ones far worse, as pools
