@@ -11,13 +11,16 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$here/build}"
 budget="${2:-7}"
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --target hwnas hwnas_calibration_bench -j2 >/dev/null
+cmake --build "$build" --target hwnas hwnas_calibration_bench hwnas_meta_prior_bench -j2 >/dev/null
 out="$build/predictor-bench"
 mkdir -p "$out"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 echo
 echo "== 1. few-shot calibration on NB201 (10 archs, 20 draws) =="
 "$build/bin/hwnas_calibration_bench" --base raspi4 --train 10 --repeats 20
+echo
+echo "== 1b. leave-one-device-out additive prior on NB201 (10 archs, 20 draws) =="
+"$build/bin/hwnas_meta_prior_bench" --train 10 --repeats 20
 echo
 echo "== 2. host kernel predictor (xnnpack, 1 thread) =="
 "$build/bin/hwnas" predictor build --device host --out "$out/host-xnnpack.json" --budget-min "$budget" 2>"$out/build.log"
