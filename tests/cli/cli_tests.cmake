@@ -27,13 +27,6 @@ function(hwnas_cli_test name)
   add_test(NAME cli.${name} COMMAND ${CMAKE_COMMAND} ${defs} -P ${HWNAS_CLI_RUNNER} -- ${T_ARGS})
 endfunction()
 
-# Each command area may keep its tests in a file of its own: tests/cli/<area>.cmake.
-file(GLOB hwnas_cli_area_tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/*.cmake)
-list(FILTER hwnas_cli_area_tests EXCLUDE REGEX "/(cli_tests|run_cli)\\.cmake$")
-foreach(area_file IN LISTS hwnas_cli_area_tests)
-  include(${area_file})
-endforeach()
-
 # --help at every level lists what is below it.
 hwnas_cli_test(help EXPECT "model.*Inspect a model.*space.*Inspect a search space" ARGS --help)
 hwnas_cli_test(model_help EXPECT "info.*export-json" ARGS model --help)
@@ -90,23 +83,33 @@ hwnas_cli_test(space_info_yaml EXPECT "space: kws-tiny.*architectures: [1-9]" AR
 hwnas_cli_test(space_sample_yaml LINES 5 DISTINCT REPEAT ARGS space sample ${CMAKE_SOURCE_DIR}/examples/spaces/kws-tiny.yaml --count 5 --seed 3)
 hwnas_cli_test(space_unknown EXIT 2 EXPECT "error: .*no-such-space.*nb201" ARGS space info no-such-space)
 
-# The JSON of model info loads with pandas (pd.json_normalize over the layers). Debian's
-# python3-pandas (scripts/install-deps.sh) lives beside /usr/bin/python3, which need not be
-# the first python3 on PATH; without pandas anywhere the test shows as disabled.
+# hwnas_python_test(<name> MODULE <module> ARGS <script and arguments...>): a test run by a
+# python3 that can import <module>. Debian's python3 packages (scripts/install-deps.sh) live
+# beside /usr/bin/python3, which need not be the first python3 on PATH; with the module
+# nowhere the test shows as disabled.
 find_package(Python3 COMPONENTS Interpreter)
-set(HWNAS_PANDAS_PYTHON "")
-foreach(py ${Python3_EXECUTABLE} /usr/bin/python3)
-  if(NOT HWNAS_PANDAS_PYTHON AND EXISTS ${py})
-    execute_process(COMMAND ${py} -c "import pandas" RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
-    if(rc EQUAL 0)
-      set(HWNAS_PANDAS_PYTHON ${py})
+function(hwnas_python_test name)
+  cmake_parse_arguments(T "" "MODULE" "ARGS" ${ARGN})
+  foreach(py ${Python3_EXECUTABLE} /usr/bin/python3)
+    if(EXISTS ${py})
+      execute_process(COMMAND ${py} -c "import ${T_MODULE}" RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+      if(rc EQUAL 0)
+        add_test(NAME cli.${name} COMMAND ${py} ${T_ARGS})
+        return()
+      endif()
     endif()
-  endif()
+  endforeach()
+  add_test(NAME cli.${name} COMMAND python3 -c "import ${T_MODULE}")
+  set_tests_properties(cli.${name} PROPERTIES DISABLED TRUE)
+endfunction()
+
+# The JSON of model info loads with pandas (pd.json_normalize over the layers).
+hwnas_python_test(model_info_json_loads_with_pandas MODULE pandas
+                  ARGS ${CMAKE_CURRENT_LIST_DIR}/json_normalize.py $<TARGET_FILE:hwnas> efficientnet-b0)
+
+# Each command area may keep its tests in a file of its own: tests/cli/<area>.cmake.
+file(GLOB hwnas_cli_area_tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/*.cmake)
+list(FILTER hwnas_cli_area_tests EXCLUDE REGEX "/(cli_tests|run_cli)\\.cmake$")
+foreach(area_file IN LISTS hwnas_cli_area_tests)
+  include(${area_file})
 endforeach()
-if(HWNAS_PANDAS_PYTHON)
-  add_test(NAME cli.model_info_json_loads_with_pandas
-           COMMAND ${HWNAS_PANDAS_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/json_normalize.py $<TARGET_FILE:hwnas> efficientnet-b0)
-else()
-  add_test(NAME cli.model_info_json_loads_with_pandas COMMAND python3 -c "import pandas")
-  set_tests_properties(cli.model_info_json_loads_with_pandas PROPERTIES DISABLED TRUE)
-endif()

@@ -25,22 +25,7 @@ hwnas_cli_test(measure_opencv EXPECT "measured \\(opencv, [0-9]+ runs" ARGS meas
 hwnas_cli_test(measure_torch EXPECT "measured \\(torch, [0-9]+ runs" ARGS measure dscnn-mlperf --backend torch --budget-s 1 --no-pin)
 hwnas_cli_test(measure_opencv_int8 EXIT 2 EXPECT "opencv backend: runs f32 only" ARGS measure dscnn-mlperf --backend opencv --dtype int8)
 
-# export --weights (saved by run --save-weights) + run on three backends agree (needs numpy
-# next to /usr/bin/python3).
-set(HWNAS_NUMPY_PYTHON "")
-foreach(py ${Python3_EXECUTABLE} /usr/bin/python3)
-  if(NOT HWNAS_NUMPY_PYTHON AND EXISTS ${py})
-    execute_process(COMMAND ${py} -c "import numpy" RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
-    if(rc EQUAL 0)
-      set(HWNAS_NUMPY_PYTHON ${py})
-    endif()
-  endif()
-endforeach()
-if(HWNAS_NUMPY_PYTHON)
-  add_test(NAME cli.export_run_backends_agree
-           COMMAND ${HWNAS_NUMPY_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/onnx_roundtrip.py $<TARGET_FILE:hwnas>
-                   ${HWNAS_CLI_OUT}/onnx_roundtrip mobilenetv2-0.35 --resolution 96)
-else()
-  add_test(NAME cli.export_run_backends_agree COMMAND python3 -c "import numpy")
-  set_tests_properties(cli.export_run_backends_agree PROPERTIES DISABLED TRUE)
-endif()
+# export --weights (saved by run --save-weights) + run on three backends agree.
+hwnas_python_test(export_run_backends_agree MODULE numpy
+                  ARGS ${CMAKE_CURRENT_LIST_DIR}/onnx_roundtrip.py $<TARGET_FILE:hwnas>
+                       ${HWNAS_CLI_OUT}/onnx_roundtrip mobilenetv2-0.35 --resolution 96)
