@@ -20,31 +20,21 @@
 #include "hwnas/core/error.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/cost/predictor_eval.h"
+#include "hwnas/models/nb201.h"
 
 namespace {
 using Vec = std::vector<double>;
 using Mat = std::vector<Vec>;
-const char* kOps[] = {"skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"};  // 'none' = 0
 constexpr int kEdges = 6, kFeatures = 1 + kEdges * 4;
 
-// "|op~0|+|op~0|op~1|+|op~0|op~1|op~2|" -> constant 1 + one-hot per edge.
+// A constant 1, then per edge a one-hot over the four ops other than 'none' (the reference):
+// skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3 (Nb201Op order).
 Vec features(const std::string& arch) {
   Vec f(kFeatures, 0.0);
   f[0] = 1;
-  int edge = 0;
-  size_t pos = 0;
-  while ((pos = arch.find('~', pos)) != std::string::npos) {
-    const size_t start = arch.rfind('|', pos) + 1;
-    const std::string op = arch.substr(start, pos - start);
-    if (edge >= kEdges) hwnas::fail(arch, "more than {} edges; expected an NB201 cell string", kEdges);
-    bool known = op == "none";
-    for (int k = 0; k < 4; ++k)
-      if (op == kOps[k]) f[1 + edge * 4 + k] = 1, known = true;
-    if (!known) hwnas::fail(arch, "unknown op '{}' on edge {}", op, edge);
-    ++edge;
-    ++pos;
-  }
-  if (edge != kEdges) hwnas::fail(arch, "{} edges; expected {}", edge, kEdges);
+  const hwnas::models::Nb201Cell cell = hwnas::models::parse_nb201(arch);
+  for (int edge = 0; edge < kEdges; ++edge)
+    if (cell[edge] != hwnas::models::Nb201Op::None) f[edge * 4 + static_cast<int>(cell[edge])] = 1;
   return f;
 }
 
