@@ -7,7 +7,7 @@ packages=(
   libfmt-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libxnnpack-dev libpthreadpool-dev libxgboost-dev
-  libonnx-dev libopencv-dev libtorch-dev
+  libonnx-dev libprotobuf-dev libopencv-dev libtorch-dev  # protobuf: the ONNX export writes ModelProto
   libopenblas0-openmp  # libtorch's BLAS (OpenMP, so torch::set_num_threads holds); netlib's is ~7x slower
   python3-pandas
 )
