@@ -62,6 +62,15 @@ std::optional<int> Graph::find(std::string_view name) const {
   return it->second;
 }
 
+std::vector<bool> Graph::live() const {
+  std::vector<bool> out(nodes_.size(), false);
+  for (int o : outputs_) out[o] = true;
+  for (int id = size() - 1; id >= 0; --id)
+    if (out[id] && nodes_[id].op != OpKind::Zero)
+      for (int x : nodes_[id].inputs) out[x] = true;
+  return out;
+}
+
 std::vector<std::vector<int>> Graph::consumers() const {
   std::vector<std::vector<int>> c(nodes_.size());
   for (int i = 0; i < size(); ++i)

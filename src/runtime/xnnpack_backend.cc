@@ -27,16 +27,6 @@ void check(xnn_status status, const std::string& where, const char* what) {
   if (status != xnn_status_success) fail(where, "XNNPACK {} failed (status {})", what, static_cast<int>(status));
 }
 
-// Nodes some graph output depends on (a zero node takes only the shape of its input).
-std::vector<bool> live_nodes(const ir::Graph& g) {
-  std::vector<bool> live(g.size(), false);
-  for (int o : g.outputs()) live[o] = true;
-  for (int id = g.size() - 1; id >= 0; --id)
-    if (live[id] && g.node(id).op != ir::OpKind::Zero)
-      for (int x : g.node(id).inputs) live[x] = true;
-  return live;
-}
-
 void initialize_xnnpack() {
   static const xnn_status status = xnn_initialize(nullptr);
   if (status != xnn_status_success)
@@ -355,7 +345,8 @@ class XnnpackModel : public PreparedModel {
       reference_node(g_, s.node, params_.nodes[s.node], in, ptr_[s.node]);
     }
     for (size_t i = 0; i < outputs_.size(); ++i)
-      std::copy_n(ptr_[real(g_.outputs()[i])], outputs_[i].data.size(), outputs_[i].data.begin());
+      if (!written_in_place_[i])
+        std::copy_n(ptr_[real(g_.outputs()[i])], outputs_[i].data.size(), outputs_[i].data.begin());
   }
 
   std::vector<int> fallback_nodes() const override { return fallback_; }
@@ -423,7 +414,7 @@ class XnnpackModel : public PreparedModel {
     // Nodes no output depends on (an NB201 edge into a cell node that only 'none' edges leave)
     // are not run, as a converter drops them: XNNPACK leaves a value nobody reads unallocated
     // and then aborts.
-    const std::vector<bool> live = live_nodes(g_);
+    const std::vector<bool> live = g_.live();
     int segments = 0;
     bool open = false;
     for (int id = 0; id < n; ++id) {
@@ -459,6 +450,17 @@ class XnnpackModel : public PreparedModel {
     ptr_.assign(n, nullptr);
     const auto in_ids = g_.inputs();
     for (size_t i = 0; i < in_ids.size(); ++i) ptr_[in_ids[i]] = inputs_[i].data.data();
+    // The model's outputs are written straight into the output tensors: a copy after every
+    // invoke would be timed as part of the model (for a single kernel timed alone, a copy of
+    // a large activation costs as much as a depthwise conv). Inputs, constants and a node
+    // that is two outputs at once still need the copy.
+    written_in_place_.assign(outputs_.size(), false);
+    for (size_t i = 0; i < outputs_.size(); ++i) {
+      const int id = real(g_.outputs()[i]);
+      if (ptr_[id] || g_.node(id).op == ir::OpKind::Zero) continue;
+      ptr_[id] = outputs_[i].data.data();
+      written_in_place_[i] = true;
+    }
     for (int id = 0; id < n; ++id)
       if (host[id] && !ptr_[id]) {
         buffers_[id].resize(static_cast<size_t>(g_.node(id).shape.numel()));  // zero-filled: Zero nodes are done
@@ -538,6 +540,7 @@ class XnnpackModel : public PreparedModel {
   std::vector<QParams> qparams_;              // int8 mode: quantization of each node's output
   std::vector<std::vector<float>> buffers_;   // host buffers, by node
   std::vector<float*> ptr_;                   // host buffer of each node, or null
+  std::vector<bool> written_in_place_;        // per output: ptr_ is the output tensor itself
   std::vector<Step> steps_;
   std::vector<int> fallback_;
   int subgraphs_ = 0;

@@ -32,6 +32,25 @@ TEST(Graph, SamePaddingPutsTheOddPixelLast) {
   EXPECT_EQ(resolve_pads(a, 10, 10), (Pads{1, 1, 1, 1}));
 }
 
+TEST(Graph, LiveNodesAreThoseAnOutputDependsOn) {
+  // x -> a -> zero(a) -> out = add(zero, b), b = relu(x); and c = relu(x) that nobody reads.
+  // The zero node takes only a's shape, so a is dead; c is dead; x, b, zero, out are live.
+  Graph g("t");
+  Attrs in;
+  in.shape = {1, 4, 4, 2};
+  const int x = g.add(OpKind::Input, {}, in, "x");
+  const int a = g.add(OpKind::Relu6, {x}, {}, "a");
+  const int zero = g.add(OpKind::Zero, {a}, {}, "zero");
+  const int b = g.add(OpKind::Relu, {x}, {}, "b");
+  const int c = g.add(OpKind::Relu, {x}, {}, "c");
+  const int out = g.add(OpKind::Add, {zero, b}, {}, "out");
+  g.set_outputs({out});
+  const std::vector<bool> live = g.live();
+  EXPECT_TRUE(live[x] && live[zero] && live[b] && live[out]);
+  EXPECT_FALSE(live[a]);
+  EXPECT_FALSE(live[c]);
+}
+
 TEST(Graph, BroadcastConcatPoolAndReshape) {
   GraphBuilder b("t");
   const int x = b.input({1, 8, 8, 16});

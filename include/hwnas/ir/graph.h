@@ -52,6 +52,10 @@ class Graph {
   std::vector<int> inputs() const;                 // ids of Input nodes
   std::optional<int> find(std::string_view name) const;
   std::vector<std::vector<int>> consumers() const;  // per node, the ids that read it
+  // Per node, whether some output depends on it (a Zero node reads only its input's shape).
+  // A runtime skips the rest, as a converter's dead-code elimination does: an NB201 edge into
+  // a cell node that only 'none' edges leave costs nothing once compiled.
+  std::vector<bool> live() const;
   // "node 'x' (conv2d)", for error messages.
   std::string describe(int id) const;
 
