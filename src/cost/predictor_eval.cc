@@ -92,13 +92,10 @@ EvalSummary summarize(const std::vector<EvalRow>& rows) {
   return s;
 }
 
-std::vector<FewShotDraw> few_shot_eval(const std::vector<std::vector<double>>& terms, const std::vector<double>& prior,
-                                       const std::vector<double>& measured, const std::vector<double>& macs,
-                                       const FewShotOptions& o) {
+std::vector<FewShotDraw> few_shot_draws(const std::vector<double>& measured, const std::vector<double>& macs,
+                                        const FewShotOptions& o, const FewShotFitter& fit) {
   const size_t n = measured.size();
-  if (terms.size() != n || macs.size() != n)
-    fail("few-shot evaluation", "{} rows of terms, {} measurements, {} MAC counts: they must match", terms.size(), n,
-         macs.size());
+  if (macs.size() != n) fail("few-shot evaluation", "{} measurements, {} MAC counts: they must match", n, macs.size());
   if (o.train < 1 || static_cast<size_t>(o.train) >= n)
     fail("few-shot evaluation", "train must be between 1 and {} (the table's rows - 1), got {}", n - 1, o.train);
   if (o.repeats < 1) fail("few-shot evaluation", "repeats must be at least 1, got {}", o.repeats);
@@ -109,24 +106,40 @@ std::vector<FewShotDraw> few_shot_eval(const std::vector<std::vector<double>>& t
     std::iota(order.begin(), order.end(), 0);
     // A partial Fisher-Yates: the first `train` entries are a uniform sample without replacement.
     for (int i = 0; i < o.train; ++i) std::swap(order[i], order[i + rng.uniform_int(static_cast<int>(n) - i)]);
-    FitProblem p;
-    p.prior = prior;
-    std::vector<double> train_macs;
-    for (int i = 0; i < o.train; ++i) {
-      p.terms.push_back(terms[order[i]]);
-      p.measured_ms.push_back(measured[order[i]]);
-      train_macs.push_back(macs[order[i]]);
+    const std::vector<size_t> train(order.begin(), order.begin() + o.train);
+    std::vector<double> train_macs, train_ms;
+    for (size_t i : train) {
+      train_macs.push_back(macs[i]);
+      train_ms.push_back(measured[i]);
     }
-    const FitResult fit = fit_factors(p);
-    const double ratio = median_ms_per_mac(train_macs, p.measured_ms);
-    std::vector<double> predicted(n), baseline(n);
-    for (size_t i = 0; i < n; ++i) {
-      predicted[i] = fitted_ms(fit, terms[i]);
-      baseline[i] = macs[i] * ratio;
-    }
-    draws.push_back({accuracy(predicted, measured), accuracy(baseline, measured), fit.lambda});
+    const FewShotFit f = fit(train);
+    if (f.predicted.size() != n)
+      fail("few-shot evaluation", "the model predicted {} rows of {}", f.predicted.size(), n);
+    const double ratio = median_ms_per_mac(train_macs, train_ms);
+    std::vector<double> baseline(n);
+    for (size_t i = 0; i < n; ++i) baseline[i] = macs[i] * ratio;
+    draws.push_back({accuracy(f.predicted, measured), accuracy(baseline, measured), f.lambda});
   }
   return draws;
+}
+
+std::vector<FewShotDraw> few_shot_eval(const std::vector<std::vector<double>>& terms, const std::vector<double>& prior,
+                                       const std::vector<double>& measured, const std::vector<double>& macs,
+                                       const FewShotOptions& o) {
+  if (terms.size() != measured.size())
+    fail("few-shot evaluation", "{} rows of terms, {} measurements: they must match", terms.size(), measured.size());
+  return few_shot_draws(measured, macs, o, [&](const std::vector<size_t>& train) {
+    FitProblem p;
+    p.prior = prior;
+    for (size_t i : train) {
+      p.terms.push_back(terms[i]);
+      p.measured_ms.push_back(measured[i]);
+    }
+    const FitResult fit = fit_factors(p);
+    FewShotFit out{std::vector<double>(measured.size()), fit.lambda};
+    for (size_t i = 0; i < measured.size(); ++i) out.predicted[i] = fitted_ms(fit, terms[i]);
+    return out;
+  });
 }
 
 }  // namespace hwnas::cost

@@ -5,7 +5,8 @@
 //                    Spearman's rho and Kendall's tau;
 //   evaluate_models(): measures held-out models now and predicts them (host predictors);
 //   few_shot_eval(): for a table of measurements (a device we cannot run), fits the calibrated
-//                    model on `train` random rows, `repeats` times, and scores every row.
+//                    model on `train` random rows, `repeats` times, and scores every row
+//                    (few_shot_draws(): the same loop for any model, e.g. cost/few_shot_prior.h).
 //
 //   cost::Accuracy a = cost::accuracy(predicted, measured);
 //   a.within_10;   // 0.97
@@ -64,6 +65,16 @@ struct FewShotDraw {
   Accuracy model, baseline;  // over every row of the table
   double lambda = 0;         // the ridge strength cross-validation chose
 };
+// The draw-and-score loop of any few-shot model: per draw, `fit` gets the indices of `o.train`
+// random rows (the same draws for the same seed, whatever the model) and returns a prediction
+// for every row; it is scored over all rows beside the FLOPs-proportional baseline.
+struct FewShotFit {
+  std::vector<double> predicted;  // per row of the table
+  double lambda = 0;              // reported in FewShotDraw::lambda
+};
+using FewShotFitter = std::function<FewShotFit(const std::vector<size_t>& train)>;
+std::vector<FewShotDraw> few_shot_draws(const std::vector<double>& measured, const std::vector<double>& macs,
+                                        const FewShotOptions& o, const FewShotFitter& fit);
 // terms[i]: calibration_terms of row i; macs[i]: its MACs (for the baseline).
 std::vector<FewShotDraw> few_shot_eval(const std::vector<std::vector<double>>& terms, const std::vector<double>& prior,
                                        const std::vector<double>& measured, const std::vector<double>& macs,

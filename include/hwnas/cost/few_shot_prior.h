@@ -1,0 +1,180 @@
+#pragma once
+// Few-shot latency for a new device from a prior of other devices (the idea of HELP: Lee et
+// al., "Hardware-adaptive Efficient Latency Prediction for NAS via Meta-Learning", NeurIPS
+// 2021): other devices' measurements of the same space say which architectures cost what; a
+// handful of the new device's measurements (10) say which of those devices it resembles and
+// how it deviates. Everything is linear in fixed features of an architecture, so the fitted
+// model is one weight vector: fast to evaluate, easy to store (JSON, versioned).
+//
+//   auto space = space::make_space("nb201");
+//   cost::ArchFeatures features(*space);
+//   const core::CsvTable table = core::read_csv("nb201_latency.csv");
+//   cost::DevicePrior prior = cost::fit_prior(table, features, "arch_str",
+//                                             cost::default_prior_columns(table, "edgegpu_latency_ms"));
+//   cost::FewShotModel m = cost::fit_few_shot(prior, features, archs, measured_ms);  // 10 of them
+//   m.predict_ms(features, space->parse("|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"));
+//   cost::save_few_shot(m, "edgegpu.json");
+//
+// Features of an architecture (generic over spaces; choice 0 of a decision is its reference):
+//   choices: 1, then a one-hot per (decision d, choice c != 0);
+//   counts:  1, then per label key the number of decisions whose choice (!= 0) has that key;
+//            the key is the label plus the decision's kind (its name with digit runs as '*'):
+//            NB201's "edge_*_*=nor_conv_3x3", mbconv's "stage*.block*.kernel=5" (so a kernel 3
+//            and an expand ratio 3 are different keys);
+//   live:    like counts, but decision d counts only if it is LIVE: the live part of the
+//            decoded graph (ir::Graph::live(): what some output depends on) changes when d is
+//            set to choice 0. A compiled runtime's dead-code elimination drops the rest (an
+//            NB201 edge into a node that only 'none' edges leave costs nothing); an eager one
+//            runs everything, which the counts describe. Where choice 0 is a real op (mbconv
+//            kernel 3) every active decision is live and live = counts.
+// Live features decode the architecture and, per non-zero decision, that architecture with
+// the decision at 0: up to 1 + D decodes, but each architecture's live-graph signature (a
+// 128-bit hash of its live nodes: op, dtype, shape, attributes, inputs renumbered among live
+// nodes; not names) is cached, so a whole NB201 table (15,625 archs) costs 15,625 decodes,
+// about 2 s. ArchFeatures caches up to `cache_limit` architectures and is not thread-safe.
+//
+// The prior, per prior device k (latencies divided by that device's mean): least-squares fits
+// on all its rows of w_k^choices, w_k^counts, w_k^live (a ridge of 1e-6 toward 0 only guards
+// against features its table never exercises).
+// The few-shot fit (y = the n measurements divided by their mean; predictions are multiplied
+// back by it) is three ridge candidates  min |X w - y|^2 + lambda |w - centre|^2:
+//   blend:  X = the K prior devices' choices-model predictions, centre 1/K each;
+//   live:   X = live features, centre = the mean over k of w_k^live;
+//   counts: X = count features, centre = the mean over k of w_k^counts;
+// each with lambda chosen from its grid by leave-one-out error on the n samples (cost/ridge.h),
+// mixed with weights alpha_c proportional to (min_c' err_c' / err_c)^2.
+//
+// File layout (version 1), written by save_few_shot:
+//   {"format": "hwnas-few-shot-latency", "version": 1, "space": "nb201", "mean_ms": 8.2,
+//    "features": ["choices:bias", "edge_1_0=skip_connect", ..., "counts:bias", "count:edge_*_*=skip_connect",
+//                 ..., "live:bias", "live:edge_*_*=skip_connect", ...],
+//    "weights": [...],     // predicted ms = mean_ms * sum_j weights_j * feature_j
+//    "candidates": [{"name": "blend", "lambda": 0.01, "loo_mse": 0.004, "alpha": 0.6}, ...],
+//    "provenance": {"prior": {"file": "...", "columns": [...], "rows": [...]}, "samples": 10, ...}}
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hwnas/core/csv.h"
+#include "hwnas/cost/predictor_eval.h"
+#include "hwnas/space/search_space.h"
+
+namespace hwnas::cost {
+
+struct ArchFeaturesOptions {
+  size_t cache_limit = 200'000;  // architectures; the cache is emptied when it is full
+};
+
+class ArchFeatures {
+ public:
+  explicit ArchFeatures(const space::SearchSpace& space, ArchFeaturesOptions o = {});
+  ArchFeatures(const ArchFeatures&) = delete;
+  ArchFeatures& operator=(const ArchFeatures&) = delete;
+
+  const space::SearchSpace& space() const { return *space_; }
+  // Feature names of [choices | counts | live], as the model file lists them.
+  const std::vector<std::string>& names() const { return names_; }
+  size_t choices_size() const { return choices_size_; }
+  size_t counts_size() const { return counts_size_; }  // also the size of live
+  size_t counts_offset() const { return choices_size_; }
+  size_t live_offset() const { return choices_size_ + counts_size_; }
+
+  // The three maps of `a` (made canonical first), concatenated.
+  std::vector<double> of(const space::Arch& a);
+  // Graphs decoded so far (the cost of the live map; for tests of the cache).
+  size_t decodes() const { return decodes_; }
+
+ private:
+  struct Signature {
+    uint64_t a = 0, b = 0;
+    bool operator==(const Signature&) const = default;
+  };
+  Signature live_signature(const space::Arch& a);
+
+  std::unique_ptr<space::SearchSpace> space_;
+  ArchFeaturesOptions options_;
+  std::vector<std::string> names_;
+  size_t choices_size_ = 0, counts_size_ = 0;
+  std::vector<std::vector<int>> choice_column_;  // [d][c]: index in choices, -1 for c == 0
+  std::vector<std::vector<int>> count_key_;      // [d][c]: index of the label key, -1 for c == 0
+  std::unordered_map<space::Arch, std::vector<double>, space::ArchHash> features_;
+  std::unordered_map<space::Arch, Signature, space::ArchHash> signatures_;
+  size_t decodes_ = 0;
+};
+
+// One prior device: least-squares weights of each map, in units of the device's mean latency.
+struct PriorDevice {
+  std::string column;
+  int rows = 0;
+  double mean_ms = 0;
+  std::vector<double> choices, counts, live;
+};
+struct DevicePrior {
+  std::string space;   // the space's name
+  std::string source;  // the table it was fitted on
+  std::vector<PriorDevice> devices;
+};
+
+// Every "*latency_ms" column of `table` but `target` (energy and other columns are never a
+// prior: a device's energy would betray its own latency).
+std::vector<std::string> default_prior_columns(const core::CsvTable& table, std::string_view target);
+// Fits every column of `columns` on its rows with a value. Throws hwnas::Error naming the
+// file and line for an arch string the space cannot parse (a table of another space) or a
+// non-positive latency, and for an unknown column (did-you-mean and the list of columns).
+DevicePrior fit_prior(const core::CsvTable& table, ArchFeatures& features, std::string_view arch_column,
+                      const std::vector<std::string>& columns);
+
+// Candidate ridge strengths (units: the squared error of latencies relative to their mean).
+// The lead's prototype used live {0.1, 0.3, 1, 3} and counts {0.3, 1, 3, 10}; the weaker
+// strengths added here let leave-one-out follow a device the prior's average does not
+// describe (an exactly additive device is then recovered: tests/cost/few_shot_prior_test.cc)
+// and change nothing on the NB201 table (mean Spearman over 6 seeds 0.9315 either way).
+struct PriorFitOptions {
+  std::vector<double> blend_lambdas = {0.001, 0.01, 0.1};
+  std::vector<double> live_lambdas = {0.01, 0.03, 0.1, 0.3, 1, 3};
+  std::vector<double> count_lambdas = {0.01, 0.03, 0.1, 0.3, 1, 3, 10};
+};
+
+struct FewShotCandidate {
+  std::string name;  // blend | live | counts
+  double lambda = 0, loo_mse = 0, alpha = 0;
+};
+
+struct FewShotModel {
+  std::string space;
+  std::vector<std::string> features;  // names, as ArchFeatures::names()
+  std::vector<double> weights;        // over the features, in units of mean_ms
+  double mean_ms = 0;                 // mean of the measurements it was fitted to
+  std::vector<FewShotCandidate> candidates;
+  nlohmann::json provenance;          // prior file and columns, samples; callers add more
+
+  double predict_ms(const std::vector<double>& features) const;
+  // Throws if `f` describes other features than the model's (another space).
+  double predict_ms(ArchFeatures& f, const space::Arch& a) const;
+};
+
+// Needs at least 3 measurements (leave-one-out), all positive, and a prior of the same space.
+FewShotModel fit_few_shot(const DevicePrior& prior, ArchFeatures& features, const std::vector<space::Arch>& archs,
+                          const std::vector<double>& measured_ms, const PriorFitOptions& o = {});
+
+inline constexpr const char* kFewShotFormat = "hwnas-few-shot-latency";
+inline constexpr int kFewShotVersion = 1;
+nlohmann::json to_json(const FewShotModel& m);
+FewShotModel few_shot_from_json(const nlohmann::json& j, const std::string& source);  // errors name source + key
+void save_few_shot(const FewShotModel& m, const std::filesystem::path& path);
+FewShotModel load_few_shot(const std::filesystem::path& path);
+
+// few_shot_eval (predictor_eval.h) for this model: per draw, fit on `o.train` random rows and
+// score every row, beside the FLOPs-proportional baseline. FewShotDraw::lambda is the blend's.
+std::vector<FewShotDraw> few_shot_prior_eval(const DevicePrior& prior, ArchFeatures& features,
+                                             const std::vector<space::Arch>& archs, const std::vector<double>& measured,
+                                             const std::vector<double>& macs, const FewShotOptions& o,
+                                             const PriorFitOptions& fit = {});
+
+}  // namespace hwnas::cost

@@ -1,0 +1,391 @@
+#include "hwnas/cost/few_shot_prior.h"
+
+#include <algorithm>
+#include <bit>
+#include <cctype>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "hwnas/core/error.h"
+#include "hwnas/core/files.h"
+#include "hwnas/core/suggest.h"
+#include "hwnas/cost/ridge.h"
+
+namespace hwnas::cost {
+namespace {
+
+// A decision's kind: its name with every run of digits as '*' ("stage2.block1.kernel" ->
+// "stage*.block*.kernel"), so that count keys add up over blocks but not over kinds.
+std::string decision_kind(std::string_view name) {
+  std::string kind;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(name[i]))) {
+      kind += name[i];
+    } else if (i == 0 || !std::isdigit(static_cast<unsigned char>(name[i - 1]))) {
+      kind += '*';
+    }
+  }
+  return kind;
+}
+
+// Two independent 64-bit streams (SplitMix64's finaliser on different seeds): a 128-bit
+// signature, so two different live graphs of a space collide with probability ~2^-128.
+struct Hasher {
+  uint64_t a = 0x243f6a8885a308d3ull, b = 0x13198a2e03707344ull;
+  static uint64_t mix(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  void add(uint64_t v) {
+    a = mix(a ^ (v + 0x9e3779b97f4a7c15ull));
+    b = mix(b + v * 0xff51afd7ed558ccdull + 0xc4ceb9fe1a85ec53ull);
+  }
+  void add(const ir::Shape& s) {
+    add(static_cast<uint64_t>(s.rank()));
+    for (int i = 0; i < s.rank(); ++i) add(static_cast<uint64_t>(s[i]));
+  }
+  void add(const ir::Attrs& t) {
+    for (int v : {t.kernel_h, t.kernel_w, t.stride_h, t.stride_w, t.dilation_h, t.dilation_w, static_cast<int>(t.padding),
+                  t.pad_top, t.pad_left, t.pad_bottom, t.pad_right, t.out_channels, t.groups, t.multiplier,
+                  static_cast<int>(t.bias), static_cast<int>(t.count_include_pad), t.axis, t.out_h, t.out_w,
+                  static_cast<int>(t.mode), static_cast<int>(t.align_corners)})
+      add(static_cast<uint64_t>(static_cast<int64_t>(v)));
+    add(std::bit_cast<uint32_t>(t.epsilon));
+    add(std::bit_cast<uint32_t>(t.value));
+    add(t.shape);
+  }
+};
+
+double dot(const std::vector<double>& w, const std::vector<double>& x, size_t offset = 0) {
+  double s = 0;
+  for (size_t j = 0; j < w.size(); ++j) s += w[j] * x[offset + j];
+  return s;
+}
+
+std::vector<double> slice(const std::vector<double>& x, size_t offset, size_t size) {
+  return {x.begin() + static_cast<std::ptrdiff_t>(offset), x.begin() + static_cast<std::ptrdiff_t>(offset + size)};
+}
+
+int column_or_suggest(const core::CsvTable& t, std::string_view name) {
+  if (const auto c = t.find_column(name)) return *c;
+  const std::string close = closest_match(name, t.header);
+  fail(t.source, "no column '{}'{} (columns: {})", name, close.empty() ? "" : fmt::format(" (did you mean '{}'?)", close),
+       fmt::join(t.header, ", "));
+}
+
+// The guard ridge of the prior fits: negligible against thousands of rows, but it keeps a
+// feature that no row of a table exercises at weight 0 instead of making the fit singular.
+constexpr double kPriorGuard = 1e-6;
+
+}  // namespace
+
+// ---- features ----------------------------------------------------------------------------
+
+ArchFeatures::ArchFeatures(const space::SearchSpace& space, ArchFeaturesOptions o) : space_(space.clone()), options_(o) {
+  const auto& decisions = space_->decisions();
+  std::vector<std::string> keys;
+  names_.push_back("choices:bias");
+  for (const space::Decision& d : decisions) {
+    choice_column_.emplace_back(d.choices.size(), -1);
+    count_key_.emplace_back(d.choices.size(), -1);
+    for (size_t c = 1; c < d.choices.size(); ++c) {
+      choice_column_.back()[c] = static_cast<int>(names_.size());
+      names_.push_back(d.name + "=" + d.choices[c]);
+      const std::string key = decision_kind(d.name) + "=" + d.choices[c];
+      const auto it = std::find(keys.begin(), keys.end(), key);
+      count_key_.back()[c] = static_cast<int>(it - keys.begin());
+      if (it == keys.end()) keys.push_back(key);
+    }
+  }
+  choices_size_ = names_.size();
+  counts_size_ = 1 + keys.size();
+  names_.push_back("counts:bias");
+  for (const std::string& k : keys) names_.push_back("count:" + k);
+  names_.push_back("live:bias");
+  for (const std::string& k : keys) names_.push_back("live:" + k);
+}
+
+ArchFeatures::Signature ArchFeatures::live_signature(const space::Arch& a) {
+  if (const auto it = signatures_.find(a); it != signatures_.end()) return it->second;
+  const ir::Graph g = space_->decode(a);
+  ++decodes_;
+  const std::vector<bool> live = g.live();
+  std::vector<int> renumbered(g.size(), -1);
+  Hasher h;
+  int next = 0;
+  for (int id = 0; id < g.size(); ++id) {
+    if (!live[id]) continue;
+    renumbered[id] = next++;
+    const ir::Node& n = g.node(id);
+    h.add(static_cast<uint64_t>(n.op));
+    h.add(static_cast<uint64_t>(n.dtype));
+    h.add(n.shape);
+    h.add(n.attrs);
+    h.add(n.inputs.size());
+    // A Zero node reads only its input's shape, so its input may be dead: -1 then.
+    for (int in : n.inputs) h.add(static_cast<uint64_t>(static_cast<int64_t>(renumbered[in])));
+  }
+  for (int o : g.outputs()) h.add(static_cast<uint64_t>(renumbered[o]));
+  if (signatures_.size() >= options_.cache_limit) signatures_.clear();
+  return signatures_[a] = {h.a, h.b};
+}
+
+std::vector<double> ArchFeatures::of(const space::Arch& arch) {
+  const space::Arch a = space_->canonical(arch);  // also checks the indices
+  if (const auto it = features_.find(a); it != features_.end()) return it->second;
+  std::vector<double> f(names_.size(), 0.0);
+  f[0] = 1;
+  f[counts_offset()] = 1;
+  f[live_offset()] = 1;
+  const Signature whole = live_signature(a);
+  for (int d = 0; d < space_->num_decisions(); ++d) {
+    const int c = a.choice[d];
+    if (c == 0) continue;
+    f[choice_column_[d][c]] = 1;
+    const size_t key = 1 + static_cast<size_t>(count_key_[d][c]);
+    f[counts_offset() + key] += 1;
+    space::Arch reference = a;
+    reference.choice[d] = 0;
+    if (!(live_signature(reference) == whole)) f[live_offset() + key] += 1;
+  }
+  if (features_.size() >= options_.cache_limit) features_.clear();
+  return features_[a] = f;
+}
+
+// ---- prior -------------------------------------------------------------------------------
+
+std::vector<std::string> default_prior_columns(const core::CsvTable& table, std::string_view target) {
+  std::vector<std::string> out;
+  for (const std::string& c : table.header)
+    if (c != target && c.size() >= 10 && c.ends_with("latency_ms")) out.push_back(c);
+  return out;
+}
+
+DevicePrior fit_prior(const core::CsvTable& table, ArchFeatures& features, std::string_view arch_column,
+                      const std::vector<std::string>& columns) {
+  if (columns.empty())
+    fail(table.source, "no prior device columns (a prior needs at least one other device's latencies)");
+  const int arch = column_or_suggest(table, arch_column);
+  std::vector<int> cols;
+  for (const std::string& c : columns) cols.push_back(column_or_suggest(table, c));
+  std::vector<std::vector<double>> x;
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    try {
+      x.push_back(features.of(features.space().parse(table.rows[r][arch])));
+    } catch (const Error& e) {
+      throw e.within(fmt::format("{}:{}: column '{}' (is this a table of the {} space?)", table.source, table.line_of(r),
+                                 table.header[arch], features.space().name()));
+    }
+  }
+  DevicePrior prior{features.space().name(), table.source, {}};
+  const size_t nc = features.choices_size(), nk = features.counts_size();
+  for (size_t k = 0; k < cols.size(); ++k) {
+    PriorDevice d;
+    d.column = columns[k];
+    std::vector<size_t> rows;
+    std::vector<double> y;
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      const auto v = table.number_or_empty(r, cols[k]);
+      if (!v) continue;
+      if (!(*v > 0) || !std::isfinite(*v))
+        fail(fmt::format("{}:{}", table.source, table.line_of(r)), "column '{}': latency {} ms is not positive",
+             d.column, *v);
+      rows.push_back(r);
+      y.push_back(*v);
+    }
+    if (rows.empty()) fail(table.source, "column '{}' has no latencies to learn a prior from", d.column);
+    d.rows = static_cast<int>(rows.size());
+    for (double v : y) d.mean_ms += v / static_cast<double>(y.size());
+    for (double& v : y) v /= d.mean_ms;
+    auto fit = [&](size_t offset, size_t size) {
+      RidgeRows m;
+      for (size_t r : rows) m.push_back(slice(x[r], offset, size));
+      return ridge(m, y, kPriorGuard, std::vector<double>(size, 0.0));
+    };
+    d.choices = fit(0, nc);
+    d.counts = fit(features.counts_offset(), nk);
+    d.live = fit(features.live_offset(), nk);
+    prior.devices.push_back(std::move(d));
+  }
+  return prior;
+}
+
+// ---- few-shot fit ------------------------------------------------------------------------
+
+FewShotModel fit_few_shot(const DevicePrior& prior, ArchFeatures& features, const std::vector<space::Arch>& archs,
+                          const std::vector<double>& measured_ms, const PriorFitOptions& o) {
+  const char* where = "few-shot fit";
+  if (archs.size() != measured_ms.size())
+    fail(where, "{} architectures for {} measurements: they must match", archs.size(), measured_ms.size());
+  if (archs.size() < 3)
+    fail(where, "needs at least 3 measured architectures (leave-one-out chooses the ridge strength), got {}",
+         archs.size());
+  if (prior.devices.empty()) fail(where, "the prior has no devices");
+  if (prior.space != features.space().name())
+    fail(where, "the prior was fitted on the {} space, the architectures are of {}", prior.space,
+         features.space().name());
+  const size_t nc = features.choices_size(), nk = features.counts_size(), K = prior.devices.size();
+  for (const PriorDevice& d : prior.devices)
+    if (d.choices.size() != nc || d.counts.size() != nk || d.live.size() != nk)
+      fail(where, "prior device '{}' has weights for other features than the {} space's", d.column, prior.space);
+  double mean = 0;
+  for (size_t i = 0; i < measured_ms.size(); ++i) {
+    if (!(measured_ms[i] > 0) || !std::isfinite(measured_ms[i]))
+      fail(where, "measurement {} is {} ms; latencies must be positive and finite", i, measured_ms[i]);
+    mean += measured_ms[i] / static_cast<double>(measured_ms.size());
+  }
+  std::vector<double> y;
+  for (double v : measured_ms) y.push_back(v / mean);
+  std::vector<std::vector<double>> x;
+  for (const space::Arch& a : archs) x.push_back(features.of(a));
+
+  // blend: the target as a mix of the prior devices' choices models.
+  RidgeRows blend_x, live_x, count_x;
+  for (const auto& f : x) {
+    std::vector<double> z;
+    for (const PriorDevice& d : prior.devices) z.push_back(dot(d.choices, f));
+    blend_x.push_back(std::move(z));
+    live_x.push_back(slice(f, features.live_offset(), nk));
+    count_x.push_back(slice(f, features.counts_offset(), nk));
+  }
+  std::vector<double> live_centre(nk, 0.0), count_centre(nk, 0.0);
+  for (const PriorDevice& d : prior.devices)
+    for (size_t j = 0; j < nk; ++j) {
+      live_centre[j] += d.live[j] / static_cast<double>(K);
+      count_centre[j] += d.counts[j] / static_cast<double>(K);
+    }
+  const RidgeFit fits[3] = {ridge_loo(blend_x, y, o.blend_lambdas, std::vector<double>(K, 1.0 / static_cast<double>(K))),
+                            ridge_loo(live_x, y, o.live_lambdas, live_centre),
+                            ridge_loo(count_x, y, o.count_lambdas, count_centre)};
+  const char* names[3] = {"blend", "live", "counts"};
+
+  // alpha_c ~ (min err / err_c)^2; candidates that fit the samples exactly share everything.
+  double best = fits[0].loo_mse;
+  for (const RidgeFit& f : fits) best = std::min(best, f.loo_mse);
+  double alpha[3], total = 0;
+  for (int c = 0; c < 3; ++c) {
+    alpha[c] = best > 0 ? (best / fits[c].loo_mse) * (best / fits[c].loo_mse) : (fits[c].loo_mse == 0 ? 1.0 : 0.0);
+    total += alpha[c];
+  }
+  FewShotModel m;
+  m.space = prior.space;
+  m.features = features.names();
+  m.mean_ms = mean;
+  m.weights.assign(features.names().size(), 0.0);
+  for (int c = 0; c < 3; ++c) {
+    alpha[c] /= total;
+    m.candidates.push_back({names[c], fits[c].lambda, fits[c].loo_mse, alpha[c]});
+  }
+  for (size_t k = 0; k < K; ++k)  // the blend, expanded through each device's choices weights
+    for (size_t j = 0; j < nc; ++j) m.weights[j] += alpha[0] * fits[0].weights[k] * prior.devices[k].choices[j];
+  for (size_t j = 0; j < nk; ++j) {
+    m.weights[features.live_offset() + j] = alpha[1] * fits[1].weights[j];
+    m.weights[features.counts_offset() + j] = alpha[2] * fits[2].weights[j];
+  }
+  nlohmann::json columns = nlohmann::json::array(), rows = nlohmann::json::array();
+  for (const PriorDevice& d : prior.devices) {
+    columns.push_back(d.column);
+    rows.push_back(d.rows);
+  }
+  m.provenance = {{"prior", {{"file", prior.source}, {"columns", columns}, {"rows", rows}}},
+                  {"samples", measured_ms.size()}};
+  return m;
+}
+
+double FewShotModel::predict_ms(const std::vector<double>& f) const {
+  if (f.size() != weights.size())
+    fail("few-shot model", "{} features given, the model has {} weights", f.size(), weights.size());
+  return mean_ms * dot(weights, f);
+}
+
+double FewShotModel::predict_ms(ArchFeatures& f, const space::Arch& a) const {
+  if (f.names() != features)
+    fail("few-shot model", "it was fitted on the features of the {} space, not those of {}", space, f.space().name());
+  return predict_ms(f.of(a));
+}
+
+// ---- file --------------------------------------------------------------------------------
+
+nlohmann::json to_json(const FewShotModel& m) {
+  nlohmann::json c = nlohmann::json::array();
+  for (const FewShotCandidate& x : m.candidates)
+    c.push_back({{"name", x.name}, {"lambda", x.lambda}, {"loo_mse", x.loo_mse}, {"alpha", x.alpha}});
+  return {{"format", kFewShotFormat}, {"version", kFewShotVersion}, {"space", m.space},   {"mean_ms", m.mean_ms},
+          {"features", m.features},   {"weights", m.weights},         {"candidates", c}, {"provenance", m.provenance}};
+}
+
+FewShotModel few_shot_from_json(const nlohmann::json& j, const std::string& source) {
+  auto need = [&](const char* key) -> const nlohmann::json& {
+    if (!j.is_object() || !j.contains(key)) fail(source, "missing key '{}' (is this a few-shot model file?)", key);
+    return j.at(key);
+  };
+  if (need("format") != kFewShotFormat)
+    fail(source + ": format", "is {}, expected \"{}\" (write one with `hwnas predictor fit --prior`)", need("format").dump(),
+         kFewShotFormat);
+  if (need("version") != kFewShotVersion)
+    fail(source + ": version", "is {}; this hwnas reads version {} (refit the model)", need("version").dump(),
+         kFewShotVersion);
+  FewShotModel m;
+  try {
+    m.space = need("space").get<std::string>();
+    m.mean_ms = need("mean_ms").get<double>();
+    m.features = need("features").get<std::vector<std::string>>();
+    m.weights = need("weights").get<std::vector<double>>();
+    for (const auto& c : need("candidates"))
+      m.candidates.push_back({c.at("name").get<std::string>(), c.at("lambda").get<double>(), c.at("loo_mse").get<double>(),
+                              c.at("alpha").get<double>()});
+    m.provenance = j.value("provenance", nlohmann::json::object());
+  } catch (const nlohmann::json::exception& e) {
+    fail(source, "malformed few-shot model: {}", e.what());
+  }
+  if (m.features.size() != m.weights.size())
+    fail(source + ": weights", "{} weights for {} features: they must match", m.weights.size(), m.features.size());
+  if (!(m.mean_ms > 0) || !std::isfinite(m.mean_ms)) fail(source + ": mean_ms", "is {}; it must be positive", m.mean_ms);
+  for (double w : m.weights)
+    if (!std::isfinite(w)) fail(source + ": weights", "has {}; weights must be finite", w);
+  return m;
+}
+
+void save_few_shot(const FewShotModel& m, const std::filesystem::path& path) {
+  write_file_atomic(path, to_json(m).dump(2) + "\n");
+}
+
+FewShotModel load_few_shot(const std::filesystem::path& path) {
+  const std::string text = read_file(path);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    fail(path.string(), "not JSON: {}", e.what());
+  }
+  return few_shot_from_json(j, path.string());
+}
+
+// ---- evaluation --------------------------------------------------------------------------
+
+std::vector<FewShotDraw> few_shot_prior_eval(const DevicePrior& prior, ArchFeatures& features,
+                                             const std::vector<space::Arch>& archs, const std::vector<double>& measured,
+                                             const std::vector<double>& macs, const FewShotOptions& o,
+                                             const PriorFitOptions& fit) {
+  if (archs.size() != measured.size())
+    fail("few-shot evaluation", "{} architectures, {} measurements: they must match", archs.size(), measured.size());
+  std::vector<std::vector<double>> x;
+  for (const space::Arch& a : archs) x.push_back(features.of(a));
+  return few_shot_draws(measured, macs, o, [&](const std::vector<size_t>& train) {
+    std::vector<space::Arch> sample_archs;
+    std::vector<double> sample_ms;
+    for (size_t i : train) {
+      sample_archs.push_back(archs[i]);
+      sample_ms.push_back(measured[i]);
+    }
+    const FewShotModel m = fit_few_shot(prior, features, sample_archs, sample_ms, fit);
+    FewShotFit out{{}, m.candidates.front().lambda};
+    for (const auto& f : x) out.predicted.push_back(m.predict_ms(f));
+    return out;
+  });
+}
+
+}  // namespace hwnas::cost
