@@ -130,4 +130,12 @@ KernelFeatures kernel_features(const ir::Graph& g, const ir::Stats& stats, const
   return f;
 }
 
+double weight_mib(const ir::Graph& g, const ir::FusionRules& rules, ir::DType dtype) {
+  static const int weight_bytes = kernel_feature_index("weight_bytes");
+  const ir::Stats stats = ir::compute_stats(g);
+  double bytes = 0;
+  for (const ir::Kernel& k : ir::split_kernels(g, rules)) bytes += kernel_features(g, stats, k, dtype).values[weight_bytes];
+  return bytes / (1024.0 * 1024.0);
+}
+
 }  // namespace hwnas::cost

@@ -13,6 +13,8 @@ namespace hwnas::cost {
 namespace {
 
 const int kMacs = kernel_feature_index("macs");
+const int kWeightBytes = kernel_feature_index("weight_bytes");
+constexpr double kMiB = 1024.0 * 1024.0;
 
 }  // namespace
 
@@ -94,7 +96,9 @@ LatencyPrediction KernelModel::predict(const ir::Graph& g, ir::DType dtype) cons
   for (size_t i = 0; i < kernels.size(); ++i) {
     KernelCost& k = out.kernels[i];
     k.nodes = kernels[i].nodes;
-    k.ms = predictor_.scale * ms[i];
+    // The kernel's own cold-weight share of the whole-model correction, so that kernels sum to
+    // the total.
+    k.ms = predictor_.scale * ms[i] + predictor_.weight_ms_per_mib * features[i].values[kWeightBytes] / kMiB;
     k.macs = static_cast<int64_t>(features[i].values[kMacs]);
     k.bytes = static_cast<int64_t>(kernel_bytes(features[i].values));
     // Which term of the group's base fit dominates says what bounds the kernel.

@@ -11,6 +11,7 @@
 #include "hwnas/cost/fusion_detect.h"
 #include "hwnas/cost/kernel_model.h"
 #include "hwnas/cost/kernel_training.h"
+#include "hwnas/cost/kernel_variants.h"
 #include "hwnas/cost/nnls.h"
 #include "hwnas/cost/predictor_eval.h"
 #include "hwnas/ir/stats.h"
@@ -32,31 +33,37 @@ struct WholeArch {
 
 }  // namespace
 
-double fit_whole_model(PredictorFile& p, const std::vector<double>& predicted, const std::vector<int>& kernels,
-                       const std::vector<double>& measured) {
-  if (predicted.size() != measured.size() || kernels.size() != measured.size() || predicted.empty())
-    fail("whole-model fit", "needs one prediction and kernel count per measurement (got {}, {} and {})", predicted.size(),
-         kernels.size(), measured.size());
-  double mean = 0;
-  for (double m : measured) mean += m / static_cast<double>(measured.size());
+double fit_whole_model(PredictorFile& p, const std::vector<WholeModelPoint>& points) {
+  if (points.empty()) fail("whole-model fit", "needs at least one measured whole architecture");
+  double mean = 0, mean_mib = 0;
+  for (const WholeModelPoint& w : points) {
+    if (!(w.measured_ms > 0)) fail("whole-model fit", "a measured latency must be positive (got {} ms)", w.measured_ms);
+    mean += w.measured_ms / static_cast<double>(points.size());
+    mean_mib += w.weight_mib / static_cast<double>(points.size());
+  }
   // Relative error; columns of comparable size: the sum, minus the kernel count (its factor
-  // in 1/1000 of the mean per kernel), the offset (in units of the mean).
+  // in 1/1000 of the mean per kernel), the offset (in units of the mean), the weights (in
+  // units of the mean MiB, factor in units of the mean ms).
+  const double mib_unit = mean_mib > 0 ? mean_mib : 1.0;
   std::vector<std::vector<double>> rows;
   std::vector<double> ones;
-  for (size_t i = 0; i < measured.size(); ++i) {
-    rows.push_back({predicted[i] / measured[i], -1e-3 * kernels[i] * mean / measured[i], mean / measured[i]});
+  for (const WholeModelPoint& w : points) {
+    rows.push_back({w.kernel_sum_ms / w.measured_ms, -1e-3 * w.kernels * mean / w.measured_ms, mean / w.measured_ms,
+                    w.weight_mib / mib_unit * mean / w.measured_ms});
     ones.push_back(1.0);
   }
   const std::vector<double> x = nnls(rows, ones);
-  p.scale = x[0] > 0 ? x[0] : 1.0;
-  p.kernel_overhead_ms = x[0] > 0 ? 1e-3 * x[1] * mean : 0.0;
-  p.offset_ms = x[0] > 0 ? x[2] * mean : 0.0;
+  const bool fitted = x[0] > 0;  // otherwise keep the kernels' own sum
+  p.scale = fitted ? x[0] : 1.0;
+  p.kernel_overhead_ms = fitted ? 1e-3 * x[1] * mean : 0.0;
+  p.offset_ms = fitted ? x[2] * mean : 0.0;
+  p.weight_ms_per_mib = fitted ? x[3] * mean / mib_unit : 0.0;
   double sq = 0;
-  for (size_t i = 0; i < measured.size(); ++i) {
-    const double e = (p.scale * predicted[i] - p.kernel_overhead_ms * kernels[i] + p.offset_ms) / measured[i] - 1;
-    sq += e * e;
+  for (const WholeModelPoint& w : points) {
+    const double fit = p.scale * w.kernel_sum_ms - p.kernel_overhead_ms * w.kernels + p.offset_ms + p.weight_ms_per_mib * w.weight_mib;
+    sq += (fit / w.measured_ms - 1) * (fit / w.measured_ms - 1);
   }
-  return std::sqrt(sq / static_cast<double>(measured.size()));
+  return std::sqrt(sq / static_cast<double>(points.size()));
 }
 
 PredictorFile build_predictor(const BuildOptions& o) {
@@ -116,7 +123,9 @@ PredictorFile build_predictor(const BuildOptions& o) {
     int measured_this_round = 0;
     for (size_t s = 0; s < spaces.size() && !out_of_time; ++s) {
       const space::SearchSpace& sp = *spaces[s];
-      for (int i = 0; i < o.archs_per_round; ++i) {
+      // Round 1 also samples the archs timed whole for the whole-model correction.
+      const int archs = round == 1 ? std::max(o.archs_per_round, o.whole_archs) : o.archs_per_round;
+      for (int i = 0; i < archs; ++i) {
         if (elapsed() >= o.budget_s) {
           out_of_time = true;
           break;
@@ -129,7 +138,9 @@ PredictorFile build_predictor(const BuildOptions& o) {
         std::function<bool(const KernelFeatures&)> want;
         if (o.kind == "kernel" && round > 1)
           want = [&](const KernelFeatures& f) { return needy.contains(f.group) || !models.contains(f.group); };
-        const KernelBank::Added added = bank.add(g, p.fusion, want);
+        KernelBank::Added added = bank.add(g, p.fusion, want);
+        for (const ir::Graph& v : activation_variants(g, p.fusion)) added.measured += bank.add(v, p.fusion, want).measured;
+        for (const ir::Graph& v : width_variants(g, p.fusion, rng)) added.measured += bank.add(v, p.fusion, want).measured;
         measured_this_round += added.measured;
         std::string extra;
         if (round == 1 && static_cast<int>(whole.size()) < o.whole_archs * static_cast<int>(s + 1)) {
@@ -139,7 +150,7 @@ PredictorFile build_predictor(const BuildOptions& o) {
         }
         const double used = elapsed();
         say(fmt::format("round {} {} arch {}/{}: {} kernels, {} new{} ({} kernels measured; ETA {:.0f} s)", round,
-                        sp.name(), i + 1, o.archs_per_round, added.kernels, added.measured, extra,
+                        sp.name(), i + 1, archs, added.kernels, added.measured, extra,
                         bank.samples().size(), std::max(0.0, o.budget_s - used)));
       }
     }
@@ -169,20 +180,20 @@ PredictorFile build_predictor(const BuildOptions& o) {
   int noisy = 0;
   for (const KernelSample& s : bank.samples()) noisy += s.noisy ? 1 : 0;
   // Whole-model correction, on the models' own predictions of the whole architectures.
-  std::vector<double> predicted, measured;
-  std::vector<int> kernel_counts;
+  std::vector<WholeModelPoint> points;
   {
     const KernelModel raw(p, "(being built)");
     for (const WholeArch& w : whole) {
       const LatencyPrediction pred = raw.predict(w.graph, p.dtype);
-      predicted.push_back(pred.total_ms);
-      kernel_counts.push_back(static_cast<int>(pred.kernels.size()));
-      measured.push_back(w.ms);
+      points.push_back({pred.total_ms, static_cast<int>(pred.kernels.size()), weight_mib(w.graph, p.fusion, p.dtype), w.ms});
     }
   }
-  const double whole_error = whole.empty() ? 0.0 : fit_whole_model(p, predicted, kernel_counts, measured);
-  std::vector<double> macs;
-  for (const WholeArch& w : whole) macs.push_back(static_cast<double>(ir::compute_stats(w.graph).macs));
+  const double whole_error = whole.empty() ? 0.0 : fit_whole_model(p, points);
+  std::vector<double> macs, measured;
+  for (const WholeArch& w : whole) {
+    macs.push_back(static_cast<double>(ir::compute_stats(w.graph).macs));
+    measured.push_back(w.ms);
+  }
   p.training = {{"spaces", o.spaces},
                 {"archs", trained_archs},
                 {"rounds", round},
@@ -197,9 +208,10 @@ PredictorFile build_predictor(const BuildOptions& o) {
                 {"kernel_timing_budget_s", o.measure.timing.budget_s},
                 {"pinned", o.measure.pin},
                 {"seed", o.seed}};
-  say(fmt::format("done: {} kernels ({} noisy), whole-model fit x{:.3f} - {:.4g} ms per kernel + {:.4g} ms (RMS error "
-                  "{:.1f}% on {} archs)",
-                  bank.samples().size(), noisy, p.scale, p.kernel_overhead_ms, p.offset_ms, 100 * whole_error, whole.size()));
+  say(fmt::format("done: {} kernels ({} noisy), whole-model fit x{:.3f} - {:.4g} ms per kernel + {:.4g} ms + {:.4g} ms "
+                  "per MiB of weights (RMS error {:.1f}% on {} archs)",
+                  bank.samples().size(), noisy, p.scale, p.kernel_overhead_ms, p.offset_ms, p.weight_ms_per_mib,
+                  100 * whole_error, whole.size()));
   return p;
 }
 

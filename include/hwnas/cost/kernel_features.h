@@ -42,5 +42,7 @@ KernelFeatures kernel_features(const ir::Graph& g, const ir::Stats& stats, const
 int kernel_feature_index(std::string_view name);
 // Bytes a kernel moves: activations read and written plus weights (from its feature values).
 double kernel_bytes(const std::vector<float>& values);
+// MiB of weights all kernels of g read (the kernel model's cold-weight term).
+double weight_mib(const ir::Graph& g, const ir::FusionRules& rules, ir::DType dtype);
 
 }  // namespace hwnas::cost

@@ -7,9 +7,10 @@
 //                 attributes, dtype); a kernel the table does not have is an error naming it
 //                 and how to extend the table (no silent fallback: a LUT's appeal is that
 //                 every figure was measured).
-// The whole model is scale x (sum of kernels) - kernel_overhead x kernels + offset, fitted
-// on whole-model measurements: a kernel timed alone pays the runtime's invoke overhead (which
-// a whole model pays once) and misses the cache effects of running back to back.
+// The whole model is scale x (sum of kernels) - kernel_overhead x kernels + offset + a cost
+// per MiB of weights, fitted on whole-model measurements: a kernel timed alone pays the
+// runtime's invoke overhead (which a whole model pays once) and finds its weights in cache,
+// where in a model the other layers evicted them (predictor_file.h).
 //
 //   cost::KernelModel m(cost::load_predictor("host-xnnpack.json"), "host-xnnpack.json");
 //   cost::LatencyPrediction p = m.predict(graph, ir::DType::f32);

@@ -36,7 +36,7 @@ struct BuildOptions {
   std::vector<std::string> spaces = {"nb201", "mbconv", "dscnn"};
   double budget_s = 600;         // wall-clock time for measuring (fusion tests included)
   int archs_per_round = 4;       // per space and round
-  int whole_archs = 4;           // per space: timed whole for the whole-model correction
+  int whole_archs = 8;           // per space: timed whole for the whole-model correction
   double whole_budget_s = 2.0;   // timing budget of one whole architecture
   bool detect_fusion = true;     // false: batch_norm folding only
   uint64_t seed = 1;             // which architectures are sampled
@@ -46,9 +46,17 @@ struct BuildOptions {
 PredictorFile build_predictor(const BuildOptions& o);
 
 
-// Fits measured ~= scale x predicted - kernel_overhead x kernels + offset (non-negative
-// factors, relative error) and stores them in p; returns the RMS relative error after the fit.
-double fit_whole_model(PredictorFile& p, const std::vector<double>& predicted_sum_ms, const std::vector<int>& kernels,
-                       const std::vector<double>& measured_ms);
+// One whole architecture for the whole-model correction: the uncorrected sum of its kernels'
+// predictions, their count, the MiB of weights they read, and the measured latency.
+struct WholeModelPoint {
+  double kernel_sum_ms = 0;
+  int kernels = 0;
+  double weight_mib = 0;
+  double measured_ms = 0;
+};
+// Fits measured ~= scale x sum - kernel_overhead x kernels + offset + weight_ms_per_mib x MiB
+// (non-negative factors, relative error) and stores them in p; returns the RMS relative error
+// after the fit. Throws if `points` is empty or a measurement is not positive.
+double fit_whole_model(PredictorFile& p, const std::vector<WholeModelPoint>& points);
 
 }  // namespace hwnas::cost

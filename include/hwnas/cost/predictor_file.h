@@ -18,7 +18,8 @@
 //    "fusion": {"pairs": [["conv2d", "relu"], ...], "tests": [{"producer", "consumer",
 //               "producer_ms", "consumer_ms", "pair_ms", "fused"}, ...]},
 //    "features": ["in_h", ...],
-//    "whole_model": {"scale": 1.02, "kernel_overhead_ms": 0.002, "offset_ms": 0.01},
+//    "whole_model": {"scale": 1.02, "kernel_overhead_ms": 0.002, "offset_ms": 0.01,
+//                    "weight_ms_per_mib": 0.05},   (optional: 0 when absent)
 //    "groups": {"conv": {"base": [ms per MAC, ms per byte, ms], "trees": ["<base64>", ...],
 //                        "train_size": 812, "validation": {"samples": 160, "rel_rmse": 0.04,
 //                        "within_10": 0.97}}, ...},
@@ -66,9 +67,12 @@ struct PredictorFile {
   ir::FusionRules fusion = ir::FusionRules::batchnorm_only();
   std::vector<FusionTest> fusion_tests;
   std::vector<std::string> features;
-  // Whole model = scale x sum of kernels - kernel_overhead_ms x kernels + offset_ms: a kernel
-  // timed alone pays the runtime's per-invoke overhead, which a whole model pays once.
-  double scale = 1, kernel_overhead_ms = 0, offset_ms = 0;
+  // Whole model = scale x sum of kernels - kernel_overhead_ms x kernels + offset_ms
+  //               + weight_ms_per_mib x MiB of weights:
+  // a kernel timed alone pays the runtime's per-invoke overhead, which a whole model pays once,
+  // and finds its weights in cache from the run before, where in a model they were evicted by
+  // every other layer (a 30 MiB model streams its weights from L3 or DRAM on each inference).
+  double scale = 1, kernel_overhead_ms = 0, offset_ms = 0, weight_ms_per_mib = 0;
   std::map<std::string, GroupModel> groups;  // kind kernel
   std::map<std::string, double> lut;         // kind lut: kernel key -> ms
   nlohmann::json training = nlohmann::json::object();
