@@ -4,12 +4,15 @@
 //   hwnas predict efficientnet-b0 --device pixel3-cpu
 //   hwnas predict mobilenetv2-1.0 --device npu-generic --dtype int8 --fps 30 --json
 //   hwnas predict --device raspi4 --space nb201 --archs archs.txt --csv out.csv [--energy]
+//   hwnas predict --predictor edgegpu.json --space nb201 --archs archs.txt --csv out.csv
 //
 // One model: a table of its kernels (name, ops, processor, ms, share, bound), the total, the
 // energy per inference and the highest frame rate. A list: one arch string per line (empty
 // lines and lines starting with '#' are skipped) to a CSV with columns arch,latency_ms (and
 // energy_mj with --energy), through cost::ArchLatency (the fast path) when energy is not
 // asked for. The models are cost::make_latency_model's; docs/cost-models.md explains them.
+// A few-shot prior model file (`hwnas predictor fit --prior`, cost/few_shot_prior.h) is one
+// device's latency over one space already: it predicts lists of archs, with no --device.
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -26,6 +29,7 @@
 #include "hwnas/core/files.h"
 #include "hwnas/cost/arch_latency.h"
 #include "hwnas/cost/energy.h"
+#include "hwnas/cost/few_shot_prior.h"
 #include "hwnas/cost/latency_model.h"
 #include "hwnas/hw/device.h"
 #include "hwnas/hw/restrict_space.h"
@@ -141,16 +145,37 @@ void predict_archs(const PredictArgs& a, const hw::Device& d, ir::DType dtype, c
              a.energy ? ", energy from the profile's power" : "");
 }
 
+void predict_few_shot(const PredictArgs& a) {
+  if (a.space.empty())
+    fail("--predictor " + a.predictor, "a few-shot model predicts architectures of its space: give --space S --archs FILE "
+                                       "--csv OUT instead of a model");
+  if (!a.device.empty() || a.energy || !a.dtype.empty())
+    fail("--predictor " + a.predictor, "a few-shot model is already one device's latency: drop --device, --dtype and --energy");
+  const cost::FewShotModel model = cost::load_few_shot(a.predictor);
+  const auto space = hw::make_space(a.space);
+  cost::ArchFeatures features(*space);
+  if (features.names() != model.features)
+    fail("--space " + a.space, "the model in {} was fitted on the {} space; its features differ from those of {}",
+         a.predictor, model.space, space->name());
+  const std::vector<ArchLine> archs = read_archs(a.archs, *space);
+  std::string csv = core::csv_line({"arch", "latency_ms"});
+  for (const ArchLine& l : archs) csv += core::csv_line({l.text, core::format_number(model.predict_ms(features, l.arch))});
+  write_file_atomic(a.csv, csv);
+  fmt::print("wrote {} ({} archs of {}; latency {})\n", a.csv, archs.size(), space->name(), model.source());
+}
+
 const CommandRegistration reg(40, [](CLI::App& app) {
   auto* cmd = app.add_subcommand("predict", "Predict latency (per-kernel breakdown), energy and FPS on a device, "
                                             "for a model or a list of archs");
   auto a = std::make_shared<PredictArgs>();
   cmd->add_option("model", a->model,
                   "a built-in model (efficientnet-b0, ...), <space>:<arch>, or a graph JSON file");
-  cmd->add_option("--device", a->device, "a built-in device (hwnas device list) or a device YAML file")->required();
+  cmd->add_option("--device", a->device,
+                  "a built-in device (hwnas device list) or a device YAML file (not with a few-shot --predictor)");
   cmd->add_option("--model", a->kind, "latency model: " + fmt::format("{}", fmt::join(cost::latency_model_kinds(), " | ")))
       ->capture_default_str();
-  cmd->add_option("--predictor", a->predictor, "the predictor file of the lut / kernel models");
+  cmd->add_option("--predictor", a->predictor,
+                  "the predictor file of the lut / kernel models, or a few-shot model (hwnas predictor fit --prior)");
   cmd->add_option("--dtype", a->dtype, "f32 | int8 (default: the device's)");
   cmd->add_option("--fps", a->fps, "also print the average power at this frame rate")->check(CLI::PositiveNumber);
   cmd->add_flag("--json", a->json, "print JSON: latency_ms, energy_mj, max_fps, source, kernels [...]");
@@ -167,6 +192,10 @@ const CommandRegistration reg(40, [](CLI::App& app) {
     if (!a->space.empty() && (a->fps || a->json))
       fail("hwnas predict", "--fps and --json describe one model; a list of archs goes to --csv only");
     if (a->space.empty() && a->energy) fail("hwnas predict", "--energy adds a CSV column; one model always shows energy");
+    if (!a->predictor.empty() && cost::is_few_shot_file(a->predictor)) return predict_few_shot(*a);
+    if (a->device.empty())
+      fail("--device", "which device? A built-in (hwnas device list) or a device YAML file (only a few-shot model "
+                       "from `hwnas predictor fit --prior` needs none)");
     const hw::Device d = hw::load_device(a->device);
     ir::DType dtype = d.default_dtype;
     if (!a->dtype.empty()) {

@@ -7,13 +7,19 @@
 //   hwnas predictor eval --device host --predictor host-xnnpack.json [--per-space 10]
 //   hwnas predictor eval --measurements m.csv --space nb201 --train 10 --repeats 20
 //                        --arch-column arch_str --latency-column raspi4_latency_ms
+//   hwnas predictor eval ... --prior other-devices.csv [--prior-columns a,b] [--prior-arch-column arch_str]
+//   hwnas predictor fit --space nb201 --measurements m.csv ... --prior other-devices.csv --out model.json
 //
 // `build` measures kernels on this machine's xnnpack backend and trains the kernel (nn-Meter)
 // or lut (FBNet) predictor (cost/predictor_build.h). `fit` calibrates a device profile to
-// measured whole-model latencies (cost/calibrated.h). `eval` judges a predictor on held-out
-// models measured now, or few-shot calibration on a table, beside the FLOPs-proportional
-// baseline (cost/predictor_eval.h).
+// measured whole-model latencies (cost/calibrated.h), or with --prior fits the few-shot model
+// on other devices' measurements of the same space (cost/few_shot_prior.h). `eval` judges a
+// predictor on held-out models measured now, or few-shot calibration (or the prior model) on a
+// table, beside the FLOPs-proportional baseline (cost/predictor_eval.h).
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
@@ -29,6 +35,7 @@
 #include "hwnas/core/files.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/cost/calibrated.h"
+#include "hwnas/cost/few_shot_prior.h"
 #include "hwnas/cost/kernel_model.h"
 #include "hwnas/cost/predictor_build.h"
 #include "hwnas/cost/predictor_eval.h"
@@ -135,6 +142,50 @@ struct TableArgs {
               dtype = "f32";
 };
 
+// The few-shot prior: other devices' measurements of the same space (cost/few_shot_prior.h).
+struct PriorArgs {
+  std::string file, arch_column;        // arch_column: default the measurements' --arch-column
+  std::vector<std::string> columns;     // default: every *latency_ms column but the target's
+};
+
+void add_prior_options(CLI::App* cmd, PriorArgs& p) {
+  cmd->add_option("--prior", p.file,
+                  "a CSV of other devices' latencies of the same space: fit the few-shot prior model (HELP-like) "
+                  "instead of the calibrated profile");
+  cmd->add_option("--prior-columns", p.columns,
+                  "prior device columns (comma-separated; default: every *latency_ms column but --latency-column)")
+      ->delimiter(',');
+  cmd->add_option("--prior-arch-column", p.arch_column, "arch column of the prior table (default: --arch-column)");
+}
+
+cost::DevicePrior load_prior(const PriorArgs& p, const TableArgs& t, cost::ArchFeatures& features) {
+  const core::CsvTable table = core::read_csv(p.file);
+  const std::vector<std::string> columns =
+      p.columns.empty() ? cost::default_prior_columns(table, t.latency_column) : p.columns;
+  for (const std::string& c : columns)
+    if (c == t.latency_column && std::filesystem::absolute(p.file) == std::filesystem::absolute(t.measurements))
+      fail("--prior-columns", "'{}' is the target column itself; the prior must come from other devices", c);
+  if (columns.empty())
+    fail(p.file, "has no *latency_ms column other than '{}' to learn a prior from; name them with --prior-columns",
+         t.latency_column);
+  return cost::fit_prior(table, features, p.arch_column.empty() ? t.arch_column : p.arch_column, columns);
+}
+
+// The measured rows of a table as architectures of the space, with their MACs.
+struct MeasuredArchs {
+  std::vector<space::Arch> archs;
+  std::vector<double> ms, macs;
+  int skipped = 0;
+};
+MeasuredArchs load_measured_archs(const TableArgs& t, const space::SearchSpace& sp) {
+  // The calibration loader checks every row (file:line errors) and computes the MACs.
+  const cost::CalibrationData d = cost::load_calibration_data(t.measurements, sp, t.arch_column, t.latency_column,
+                                                              hw::load_device("pixel3-cpu"), ir::DType::f32);
+  MeasuredArchs m{{}, d.measured_ms, d.macs, d.skipped};
+  for (const std::string& a : d.archs) m.archs.push_back(sp.parse(a));
+  return m;
+}
+
 void add_table_options(CLI::App* cmd, TableArgs& t, bool required) {
   auto* s = cmd->add_option("--space", t.space, "the space of the architectures (nb201, mbconv, ... or a YAML space)");
   auto* m = cmd->add_option("--measurements", t.measurements, "a CSV with an architecture and a latency column");
@@ -149,15 +200,44 @@ void add_table_options(CLI::App* cmd, TableArgs& t, bool required) {
   cmd->add_option("--dtype", t.dtype, "f32 | int8")->check(CLI::IsMember({"f32", "int8"}))->capture_default_str();
 }
 
+void fit_prior_model(const TableArgs& t, const PriorArgs& p, const std::string& out) {
+  const auto sp = space::make_space(t.space);
+  cost::ArchFeatures features(*sp);
+  const MeasuredArchs m = load_measured_archs(t, *sp);
+  const cost::DevicePrior prior = load_prior(p, t, features);
+  cost::FewShotModel model = cost::fit_few_shot(prior, features, m.archs, m.ms);
+  model.provenance["measurements"] = {{"file", t.measurements}, {"column", t.latency_column}};
+  cost::save_few_shot(model, out);
+  std::vector<std::string> columns;
+  for (const cost::PriorDevice& d : prior.devices) columns.push_back(fmt::format("{} ({} rows)", d.column, d.rows));
+  fmt::print("prior: {} of {}\n", fmt::join(columns, ", "), p.file);
+  TextTable table({{"candidate", Align::Left}, {"ridge", Align::Right}, {"leave-one-out MSE", Align::Right},
+                   {"weight", Align::Right}});
+  for (const cost::FewShotCandidate& c : model.candidates)
+    table.add_row({c.name, fmt::format("{:g}", c.lambda), fmt::format("{:.3g}", c.loo_mse), fmt::format("{:.3f}", c.alpha)});
+  fmt::print("{}", table.str());
+  std::vector<double> predicted;
+  for (const space::Arch& a : m.archs) predicted.push_back(model.predict_ms(features, a));
+  const cost::Accuracy acc = cost::accuracy(predicted, m.ms);
+  fmt::print("fitted on {} measurements of {} ({} rows without a latency skipped); on them: {} within 10%, Spearman {:.3f}\n",
+             m.ms.size(), t.latency_column, m.skipped, pct(acc.within_10), acc.spearman);
+  fmt::print("wrote {} (few-shot prior model, {} features); predict with: hwnas predict --predictor {} --space {} "
+             "--archs archs.txt --csv out.csv\n",
+             out, model.features.size(), out, t.space);
+}
+
 void add_fit(CLI::App& parent) {
   auto* cmd = parent.add_subcommand("fit", "Fit a device profile (calibrated model) to measured whole-model latencies");
   auto t = std::make_shared<TableArgs>();
   auto out = std::make_shared<std::string>();
   auto name = std::make_shared<std::string>();
+  auto prior = std::make_shared<PriorArgs>();
   add_table_options(cmd, *t, true);
-  cmd->add_option("--out", *out, "the fitted device profile (YAML)")->required();
+  add_prior_options(cmd, *prior);
+  cmd->add_option("--out", *out, "the fitted device profile (YAML); with --prior the few-shot model (JSON)")->required();
   cmd->add_option("--name", *name, "the fitted device's name (default: <base>-fitted)");
-  cmd->callback([t, out, name] {
+  cmd->callback([t, out, name, prior] {
+    if (!prior->file.empty()) return fit_prior_model(*t, *prior, *out);
     const hw::Device base = hw::load_device(t->device);
     const auto sp = space::make_space(t->space);
     const cost::CalibrationData d =
@@ -263,13 +343,9 @@ void eval_host(const std::string& predictor, const std::string& kind, int per_sp
   if (!csv.empty()) write_file_atomic(csv, out);
 }
 
-void eval_table(const TableArgs& t, int train, int repeats, uint64_t seed, bool json) {
-  const hw::Device base = hw::load_device(t.device);
-  const auto sp = space::make_space(t.space);
-  const cost::CalibrationData d =
-      cost::load_calibration_data(t.measurements, *sp, t.arch_column, t.latency_column, base, dtype_arg(t.dtype));
-  const auto draws = cost::few_shot_eval(d.terms, cost::calibration_prior(base), d.measured_ms, d.macs,
-                                         {.train = train, .repeats = repeats, .seed = seed});
+// The few-shot table (or JSON) of `draws`: the model's row `label` beside the FLOPs baseline.
+void print_few_shot(const std::vector<cost::FewShotDraw>& draws, nlohmann::ordered_json j, const std::string& heading,
+                    const std::string& label, bool json) {
   auto stats = [&](auto get) {
     double sum = 0, lo = INFINITY, hi = -INFINITY;
     for (const auto& x : draws) {
@@ -289,24 +365,53 @@ void eval_table(const TableArgs& t, int train, int repeats, uint64_t seed, bool 
   const auto w10_b = stats([](const cost::FewShotDraw& x) { return x.baseline.within_10; });
   const auto rel_b = stats([](const cost::FewShotDraw& x) { return x.baseline.rel_rmse; });
   if (json) {
-    nlohmann::ordered_json j = {{"column", t.latency_column}, {"rows", d.measured_ms.size()}, {"train", train},
-                                {"repeats", repeats},         {"base", base.name},
-                                {"spearman_mean", sp_m[0]},   {"spearman_min", sp_m[1]},
-                                {"kendall_mean", kt_m[0]},    {"within_10_mean", w10[0]},
-                                {"rel_rmse_mean", rel[0]},    {"flops_spearman", sp_b[0]},
-                                {"flops_kendall", kt_b[0]},   {"flops_within_10_mean", w10_b[0]}};
+    j.update(nlohmann::ordered_json{{"spearman_mean", sp_m[0]}, {"spearman_min", sp_m[1]}, {"kendall_mean", kt_m[0]},
+                                    {"within_10_mean", w10[0]}, {"rel_rmse_mean", rel[0]}, {"flops_spearman", sp_b[0]},
+                                    {"flops_kendall", kt_b[0]}, {"flops_within_10_mean", w10_b[0]}});
     fmt::print("{}\n", j.dump(2));
     return;
   }
-  fmt::print("{}: calibrated model ({} base) fitted on {} random rows, {} draws; scored on all {} rows\n",
-             t.latency_column, base.name, train, repeats, d.measured_ms.size());
+  fmt::print("{}\n", heading);
   TextTable table({{"", Align::Left}, {"Spearman mean", Align::Right}, {"min", Align::Right}, {"max", Align::Right},
                    {"Kendall mean", Align::Right}, {"within 10%", Align::Right}, {"RMS error", Align::Right}});
-  table.add_row({"calibrated", fmt::format("{:.3f}", sp_m[0]), fmt::format("{:.3f}", sp_m[1]), fmt::format("{:.3f}", sp_m[2]),
+  table.add_row({label, fmt::format("{:.3f}", sp_m[0]), fmt::format("{:.3f}", sp_m[1]), fmt::format("{:.3f}", sp_m[2]),
                  fmt::format("{:.3f}", kt_m[0]), pct(w10[0]), pct(rel[0])});
   table.add_row({"FLOPs-proportional", fmt::format("{:.3f}", sp_b[0]), fmt::format("{:.3f}", sp_b[1]),
                  fmt::format("{:.3f}", sp_b[2]), fmt::format("{:.3f}", kt_b[0]), pct(w10_b[0]), pct(rel_b[0])});
   fmt::print("{}", table.str());
+}
+
+void eval_table(const TableArgs& t, int train, int repeats, uint64_t seed, bool json) {
+  const hw::Device base = hw::load_device(t.device);
+  const auto sp = space::make_space(t.space);
+  const cost::CalibrationData d =
+      cost::load_calibration_data(t.measurements, *sp, t.arch_column, t.latency_column, base, dtype_arg(t.dtype));
+  const auto draws = cost::few_shot_eval(d.terms, cost::calibration_prior(base), d.measured_ms, d.macs,
+                                         {.train = train, .repeats = repeats, .seed = seed});
+  print_few_shot(draws,
+                 {{"column", t.latency_column}, {"rows", d.measured_ms.size()}, {"train", train}, {"repeats", repeats},
+                  {"base", base.name}},
+                 fmt::format("{}: calibrated model ({} base) fitted on {} random rows, {} draws; scored on all {} rows",
+                             t.latency_column, base.name, train, repeats, d.measured_ms.size()),
+                 "calibrated", json);
+}
+
+void eval_prior_table(const TableArgs& t, const PriorArgs& p, int train, int repeats, uint64_t seed, bool json) {
+  const auto sp = space::make_space(t.space);
+  cost::ArchFeatures features(*sp);
+  const MeasuredArchs m = load_measured_archs(t, *sp);
+  const cost::DevicePrior prior = load_prior(p, t, features);
+  const auto draws =
+      cost::few_shot_prior_eval(prior, features, m.archs, m.ms, m.macs, {.train = train, .repeats = repeats, .seed = seed});
+  std::vector<std::string> columns;
+  for (const cost::PriorDevice& d : prior.devices) columns.push_back(d.column);
+  print_few_shot(draws,
+                 {{"column", t.latency_column}, {"rows", m.ms.size()}, {"train", train}, {"repeats", repeats},
+                  {"prior", {{"file", p.file}, {"columns", columns}}}},
+                 fmt::format("{}: few-shot prior model (prior: {} of {}) fitted on {} random rows (ridge strengths by "
+                             "leave-one-out on them), {} draws; scored on all {} rows",
+                             t.latency_column, fmt::join(columns, ", "), p.file, train, repeats, m.ms.size()),
+                 "few-shot prior", json);
 }
 
 void add_eval(CLI::App& parent) {
@@ -323,7 +428,9 @@ void add_eval(CLI::App& parent) {
                                          "dscnn-mlperf", "dscnn-s", "dscnn-l"};
   };
   auto a = std::make_shared<Args>();
+  auto prior = std::make_shared<PriorArgs>();
   add_table_options(cmd, *t, false);
+  add_prior_options(cmd, *prior);
   cmd->add_option("--predictor", a->predictor, "host: the predictor file")->capture_default_str();
   cmd->add_option("--model", a->kind, "host: kernel | lut (default: the file's kind)");
   cmd->add_option("--per-space", a->per_space, "host: held-out archs per training space")->capture_default_str();
@@ -334,13 +441,15 @@ void add_eval(CLI::App& parent) {
   cmd->add_option("--repeats", a->repeats, "table: random draws of the training rows")->capture_default_str();
   cmd->add_option("--seed", a->seed, "which archs / rows are drawn")->capture_default_str();
   cmd->add_flag("--json", a->json, "table: print the summary as JSON");
-  cmd->callback([t, a] {
+  cmd->callback([t, a, prior] {
     if (!t->measurements.empty()) {
       if (t->space.empty()) fail("--space", "a table of measurements needs the space of its archs (--space nb201)");
+      if (!prior->file.empty()) return eval_prior_table(*t, *prior, a->train, a->repeats, a->seed, a->json);
       if (t->device.empty()) t->device = "pixel3-cpu";
       eval_table(*t, a->train, a->repeats, a->seed, a->json);
       return;
     }
+    if (!prior->file.empty()) fail("--prior", "judges few-shot fits on a table: give --measurements and --space too");
     if (!t->device.empty() && t->device != "host")
       fail("--device " + t->device, "held-out models can only be measured on this machine (host); for a table of "
                                     "another device's measurements give --measurements");

@@ -295,6 +295,24 @@ FewShotModel fit_few_shot(const DevicePrior& prior, ArchFeatures& features, cons
   return m;
 }
 
+std::string FewShotModel::source() const {
+  // The provenance is free-form (a file may have been edited): only strings are quoted.
+  auto text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+  const nlohmann::json none;
+  auto at = [&](const nlohmann::json& j, const char* key) -> const nlohmann::json& {
+    return j.is_object() && j.contains(key) ? j.at(key) : none;
+  };
+  std::string what = "few-shot prior model";
+  if (const auto& n = at(provenance, "samples"); !n.is_null()) what += ": " + text(n) + " measurements";
+  if (const auto& c = at(at(provenance, "measurements"), "column"); !c.is_null()) what += " of " + text(c);
+  if (const auto& cs = at(at(provenance, "prior"), "columns"); cs.is_array()) {
+    std::vector<std::string> columns;
+    for (const auto& c : cs) columns.push_back(text(c));
+    what += fmt::format(", prior {}", fmt::join(columns, ", "));
+  }
+  return "predicted (" + what + ")";
+}
+
 double FewShotModel::predict_ms(const std::vector<double>& f) const {
   if (f.size() != weights.size())
     fail("few-shot model", "{} features given, the model has {} weights", f.size(), weights.size());
@@ -362,6 +380,13 @@ FewShotModel load_few_shot(const std::filesystem::path& path) {
     fail(path.string(), "not JSON: {}", e.what());
   }
   return few_shot_from_json(j, path.string());
+}
+
+bool is_few_shot_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  const nlohmann::json j = nlohmann::json::parse(read_file(path), nullptr, /*allow_exceptions=*/false);
+  return j.is_object() && j.contains("format") && j["format"] == kFewShotFormat;
 }
 
 // ---- evaluation --------------------------------------------------------------------------

@@ -276,6 +276,26 @@ TEST(FewShotPrior, JsonRoundTrip) {
   EXPECT_EQ(back.provenance, m.provenance);
   const space::Arch a = nb201().parse("|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|");
   EXPECT_EQ(back.predict_ms(nb201_features(), a), m.predict_ms(nb201_features(), a));
+  EXPECT_TRUE(is_few_shot_file(path));
+  EXPECT_EQ(m.source(), "predicted (few-shot prior model: 12 measurements, prior dev0_latency_ms, dev1_latency_ms)");
+}
+
+TEST(FewShotPrior, TellsItsFilesApart) {
+  const auto dir = testing::temp_dir();
+  write_file_atomic(dir / "kernel.json", R"({"format": "hwnas-latency-predictor", "version": 1})");
+  write_file_atomic(dir / "odd.json", R"({"format": 7})");
+  write_file_atomic(dir / "text.json", "not json");
+  EXPECT_FALSE(is_few_shot_file(dir / "kernel.json"));
+  EXPECT_FALSE(is_few_shot_file(dir / "odd.json"));
+  EXPECT_FALSE(is_few_shot_file(dir / "text.json"));
+  EXPECT_FALSE(is_few_shot_file(dir / "missing.json"));
+  EXPECT_FALSE(is_few_shot_file(dir));
+  // The source line names what a (hand-edited) provenance says, whatever its types.
+  FewShotModel m;
+  m.provenance = {{"samples", 10}, {"measurements", {{"column", "edgegpu_latency_ms"}}}, {"prior", {{"columns", {"a", 3}}}}};
+  EXPECT_EQ(m.source(), "predicted (few-shot prior model: 10 measurements of edgegpu_latency_ms, prior a, 3)");
+  m.provenance = "free text";
+  EXPECT_EQ(m.source(), "predicted (few-shot prior model)");
 }
 
 TEST(FewShotPrior, FileErrors) {

@@ -154,6 +154,8 @@ struct FewShotModel {
   std::vector<FewShotCandidate> candidates;
   nlohmann::json provenance;          // prior file and columns, samples; callers add more
 
+  // "predicted (few-shot prior model: 10 measurements of edgegpu_latency_ms, prior raspi4_latency_ms, ...)"
+  std::string source() const;
   double predict_ms(const std::vector<double>& features) const;
   // Throws if `f` describes other features than the model's (another space).
   double predict_ms(ArchFeatures& f, const space::Arch& a) const;
@@ -169,6 +171,9 @@ nlohmann::json to_json(const FewShotModel& m);
 FewShotModel few_shot_from_json(const nlohmann::json& j, const std::string& source);  // errors name source + key
 void save_few_shot(const FewShotModel& m, const std::filesystem::path& path);
 FewShotModel load_few_shot(const std::filesystem::path& path);
+// Whether `path` is a JSON file of this format (any version), so that a tool that reads
+// several kinds of predictor file can tell them apart; false when unreadable or not JSON.
+bool is_few_shot_file(const std::filesystem::path& path);
 
 // few_shot_eval (predictor_eval.h) for this model: per draw, fit on `o.train` random rows and
 // score every row, beside the FLOPs-proportional baseline. FewShotDraw::lambda is the blend's.
