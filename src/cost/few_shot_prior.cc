@@ -208,12 +208,40 @@ DevicePrior fit_prior(const core::CsvTable& table, ArchFeatures& features, std::
     d.choices = fit(0, nc);
     d.counts = fit(features.counts_offset(), nk);
     d.live = fit(features.live_offset(), nk);
+    auto mse = [&](const std::vector<double>& w, size_t offset) {
+      double sum = 0;
+      for (size_t i = 0; i < rows.size(); ++i) {
+        const double r = dot(w, x[rows[i]], offset) - y[i];
+        sum += r * r;
+      }
+      return sum / static_cast<double>(rows.size());
+    };
+    d.counts_mse = mse(d.counts, features.counts_offset());
+    d.live_mse = mse(d.live, features.live_offset());
     prior.devices.push_back(std::move(d));
   }
   return prior;
 }
 
 // ---- few-shot fit ------------------------------------------------------------------------
+
+namespace {
+
+// The mean of `weights` over the prior devices of one kind (compiled: live counts describe it
+// better than counts), or over all of them when none is of that kind.
+std::vector<double> kind_centre(const DevicePrior& prior, std::vector<double> PriorDevice::*weights, bool compiled) {
+  std::vector<const PriorDevice*> kind;
+  for (const PriorDevice& d : prior.devices)
+    if (d.compiled() == compiled) kind.push_back(&d);
+  if (kind.empty())
+    for (const PriorDevice& d : prior.devices) kind.push_back(&d);
+  std::vector<double> centre((kind.front()->*weights).size(), 0.0);
+  for (const PriorDevice* d : kind)
+    for (size_t j = 0; j < centre.size(); ++j) centre[j] += (d->*weights)[j] / static_cast<double>(kind.size());
+  return centre;
+}
+
+}  // namespace
 
 FewShotModel fit_few_shot(const DevicePrior& prior, ArchFeatures& features, const std::vector<space::Arch>& archs,
                           const std::vector<double>& measured_ms, const PriorFitOptions& o) {
@@ -251,12 +279,8 @@ FewShotModel fit_few_shot(const DevicePrior& prior, ArchFeatures& features, cons
     live_x.push_back(slice(f, features.live_offset(), nk));
     count_x.push_back(slice(f, features.counts_offset(), nk));
   }
-  std::vector<double> live_centre(nk, 0.0), count_centre(nk, 0.0);
-  for (const PriorDevice& d : prior.devices)
-    for (size_t j = 0; j < nk; ++j) {
-      live_centre[j] += d.live[j] / static_cast<double>(K);
-      count_centre[j] += d.counts[j] / static_cast<double>(K);
-    }
+  const std::vector<double> live_centre = kind_centre(prior, &PriorDevice::live, true);
+  const std::vector<double> count_centre = kind_centre(prior, &PriorDevice::counts, false);
   const RidgeFit fits[3] = {ridge_loo(blend_x, y, o.blend_lambdas, std::vector<double>(K, 1.0 / static_cast<double>(K))),
                             ridge_loo(live_x, y, o.live_lambdas, live_centre),
                             ridge_loo(count_x, y, o.count_lambdas, count_centre)};

@@ -239,6 +239,21 @@ TEST(FewShotPrior, FitsThePriorDevicesExactly) {
     EXPECT_NEAR(eager.counts[op] * eager.mean_ms, devices[0].op[op], 1e-6) << op;
     EXPECT_NEAR(compiled.live[op] * compiled.mean_ms, devices[1].op[op], 1e-6) << op;
   }
+  // Their kinds, from the residuals of their own fits: exact for the form that made them.
+  EXPECT_LT(eager.counts_mse, 1e-12);
+  EXPECT_GT(eager.live_mse, 1e-4);
+  EXPECT_FALSE(eager.compiled());
+  EXPECT_LT(compiled.live_mse, 1e-12);
+  EXPECT_GT(compiled.counts_mse, 1e-4);
+  EXPECT_TRUE(compiled.compiled());
+}
+
+TEST(FewShotPrior, PriorOfOneKindStillCentresBothForms) {
+  // Only eager prior devices: the live form has no compiled device to centre on and takes the
+  // mean over all; a compiled target is still ranked well from 10 samples.
+  Rng rng(13);
+  const std::vector<Synthetic> priors = {random_device(rng, false), random_device(rng, false)};
+  EXPECT_GT(ranking_from_samples(random_device(rng, true), priors, 1), 0.99);
 }
 
 // ---- the model file ----------------------------------------------------------------------
