@@ -3,6 +3,8 @@
 #  1. few-shot calibration on NB201 (shared/data/nb201/nb201_latency.csv): per device column,
 #     the calibrated model fitted on 10 random archs, 20 draws, Spearman over all archs with
 #     a value, FLOPs-proportional Spearman beside it (target: mean >= 0.93);
+# 1b. the same with the few-shot prior model (cost/few_shot_prior.h): leave one device out,
+#     the prior is the table's other latency columns;
 #  2. the host kernel predictor: built on this machine (xnnpack, 1 thread, pinned), then
 #     held-out models measured now, predicted vs measured (target: >= 95% within +-10%).
 # Usage: bench/run_predictor_bench.sh [build-dir] [budget-minutes]
@@ -19,7 +21,7 @@ echo
 echo "== 1. few-shot calibration on NB201 (10 archs, 20 draws) =="
 "$build/bin/hwnas_calibration_bench" --base raspi4 --train 10 --repeats 20
 echo
-echo "== 1b. leave-one-device-out additive prior on NB201 (10 archs, 20 draws) =="
+echo "== 1b. few-shot prior model on NB201, leave one device out (10 archs, 20 draws) =="
 "$build/bin/hwnas_meta_prior_bench" --train 10 --repeats 20
 echo
 echo "== 2. host kernel predictor (xnnpack, 1 thread) =="
