@@ -5,7 +5,7 @@
 // on `train` random rows of the left-out device (each candidate's ridge strength chosen by
 // leave-one-out on those rows only), `repeats` draws, and scored by Spearman over every row of
 // that device, beside the FLOPs-proportional baseline (MACs of the decoded graph x the median
-// ms per MAC of the same rows). No row of the target beyond the `train` rows is ever used.
+// ms per MAC of the same training rows). No row of the target beyond the `train` rows is used.
 //
 //   hwnas_meta_prior_bench [--train 10] [--repeats 20] [--seed 1] [--csv path]
 #include <algorithm>
