@@ -1,5 +1,6 @@
 #include "hwnas/cost/kernel_model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -93,12 +94,16 @@ LatencyPrediction KernelModel::predict(const ir::Graph& g, ir::DType dtype) cons
     std::lock_guard lock(mutex_);
     for (size_t i = 0; i < kernels.size(); ++i) memo_.emplace(features[i].key, ms[i]);
   }
+  // The weights beyond what the caches keep stream from DRAM on each inference; each kernel
+  // carries its share of that, so that the kernels still sum to the total.
+  double weight_mib = 0;
+  for (const KernelFeatures& f : features) weight_mib += f.values[kWeightBytes] / kMiB;
+  const double streamed_ms_per_mib =
+      weight_mib > 0 ? predictor_.weight_ms_per_mib * std::max(0.0, weight_mib - predictor_.weight_cache_mib) / weight_mib : 0.0;
   for (size_t i = 0; i < kernels.size(); ++i) {
     KernelCost& k = out.kernels[i];
     k.nodes = kernels[i].nodes;
-    // The kernel's own cold-weight share of the whole-model correction, so that kernels sum to
-    // the total.
-    k.ms = predictor_.scale * ms[i] + predictor_.weight_ms_per_mib * features[i].values[kWeightBytes] / kMiB;
+    k.ms = predictor_.scale * ms[i] + streamed_ms_per_mib * features[i].values[kWeightBytes] / kMiB;
     k.macs = static_cast<int64_t>(features[i].values[kMacs]);
     k.bytes = static_cast<int64_t>(kernel_bytes(features[i].values));
     // Which term of the group's base fit dominates says what bounds the kernel.

@@ -79,4 +79,21 @@ std::vector<ir::Graph> width_variants(const ir::Graph& g, const ir::FusionRules&
   return out;
 }
 
+std::vector<ir::Graph> weight_probes() {
+  std::vector<ir::Graph> out;
+  for (int layers : {1, 2, 4, 8, 12, 16, 24, 32, 48}) {
+    ir::Graph g(fmt::format("weight-probe.{}x1MiB", layers));
+    ir::Attrs in;
+    in.shape = ir::Shape{1, 7, 7, 512};
+    int x = g.add(OpKind::Input, {}, in, "input");
+    ir::Attrs conv;
+    conv.out_channels = 512;
+    for (int l = 0; l < layers; ++l)
+      x = g.add(OpKind::Relu, {g.add(OpKind::Conv2D, {x}, conv, fmt::format("conv{}", l))}, {}, fmt::format("relu{}", l));
+    g.set_outputs({x});
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
 }  // namespace hwnas::cost

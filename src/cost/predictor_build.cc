@@ -31,25 +31,23 @@ struct WholeArch {
   double ms = 0;
 };
 
-}  // namespace
-
-double fit_whole_model(PredictorFile& p, const std::vector<WholeModelPoint>& points) {
-  if (points.empty()) fail("whole-model fit", "needs at least one measured whole architecture");
-  double mean = 0, mean_mib = 0;
+// The whole-model factors for one cache capacity: relative error, columns of comparable size
+// (the sum; minus the kernel count, factor in 1/1000 of the mean per kernel; the offset, in
+// units of the mean; the streamed MiB, in units of their mean, factor in units of the mean ms).
+// Returns the RMS relative error.
+double fit_for_capacity(PredictorFile& p, const std::vector<WholeModelPoint>& points, double cache_mib) {
+  double mean = 0, mean_streamed = 0;
+  auto streamed = [&](const WholeModelPoint& w) { return std::max(0.0, w.weight_mib - cache_mib); };
   for (const WholeModelPoint& w : points) {
-    if (!(w.measured_ms > 0)) fail("whole-model fit", "a measured latency must be positive (got {} ms)", w.measured_ms);
     mean += w.measured_ms / static_cast<double>(points.size());
-    mean_mib += w.weight_mib / static_cast<double>(points.size());
+    mean_streamed += streamed(w) / static_cast<double>(points.size());
   }
-  // Relative error; columns of comparable size: the sum, minus the kernel count (its factor
-  // in 1/1000 of the mean per kernel), the offset (in units of the mean), the weights (in
-  // units of the mean MiB, factor in units of the mean ms).
-  const double mib_unit = mean_mib > 0 ? mean_mib : 1.0;
+  const double mib_unit = mean_streamed > 0 ? mean_streamed : 1.0;
   std::vector<std::vector<double>> rows;
   std::vector<double> ones;
   for (const WholeModelPoint& w : points) {
     rows.push_back({w.kernel_sum_ms / w.measured_ms, -1e-3 * w.kernels * mean / w.measured_ms, mean / w.measured_ms,
-                    w.weight_mib / mib_unit * mean / w.measured_ms});
+                    streamed(w) / mib_unit * mean / w.measured_ms});
     ones.push_back(1.0);
   }
   const std::vector<double> x = nnls(rows, ones);
@@ -58,12 +56,37 @@ double fit_whole_model(PredictorFile& p, const std::vector<WholeModelPoint>& poi
   p.kernel_overhead_ms = fitted ? 1e-3 * x[1] * mean : 0.0;
   p.offset_ms = fitted ? x[2] * mean : 0.0;
   p.weight_ms_per_mib = fitted ? x[3] * mean / mib_unit : 0.0;
+  p.weight_cache_mib = cache_mib;
   double sq = 0;
   for (const WholeModelPoint& w : points) {
-    const double fit = p.scale * w.kernel_sum_ms - p.kernel_overhead_ms * w.kernels + p.offset_ms + p.weight_ms_per_mib * w.weight_mib;
+    const double fit = p.scale * w.kernel_sum_ms - p.kernel_overhead_ms * w.kernels + p.offset_ms + p.weight_ms_per_mib * streamed(w);
     sq += (fit / w.measured_ms - 1) * (fit / w.measured_ms - 1);
   }
   return std::sqrt(sq / static_cast<double>(points.size()));
+}
+
+}  // namespace
+
+double fit_whole_model(PredictorFile& p, const std::vector<WholeModelPoint>& points) {
+  if (points.empty()) fail("whole-model fit", "needs at least one measured whole architecture");
+  for (const WholeModelPoint& w : points)
+    if (!(w.measured_ms > 0)) fail("whole-model fit", "a measured latency must be positive (got {} ms)", w.measured_ms);
+  // The capacity is a property of the machine (what of L2 and L3 survives between
+  // inferences), found as the one that fits best; the smallest of equals wins.
+  double best = INFINITY;
+  PredictorFile trial = p;
+  for (double cache_mib : {0.0, 1.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 16.0, 20.0, 24.0, 32.0, 48.0}) {
+    const double error = fit_for_capacity(trial, points, cache_mib);
+    if (error < best - 1e-9) {
+      best = error;
+      p.scale = trial.scale;
+      p.kernel_overhead_ms = trial.kernel_overhead_ms;
+      p.offset_ms = trial.offset_ms;
+      p.weight_ms_per_mib = trial.weight_ms_per_mib;
+      p.weight_cache_mib = trial.weight_cache_mib;
+    }
+  }
+  return best;
 }
 
 PredictorFile build_predictor(const BuildOptions& o) {
@@ -115,6 +138,15 @@ PredictorFile build_predictor(const BuildOptions& o) {
     }
   };
 
+  // Whole graphs of 1..48 MiB of weights: the capacity term of the whole-model correction.
+  for (ir::Graph& g : weight_probes()) {
+    bank.add(g, p.fusion);
+    const double ms = measure::measure_model(g, whole_options).timing.summary.median;
+    say(fmt::format("{}: whole {:.4g} ms", g.name(), ms));
+    whole.push_back({std::move(g), ms});
+  }
+  const int probes = static_cast<int>(whole.size());
+
   int round = 0;
   int idle_rounds = 0;  // rounds in a row that found no kernel worth measuring
   bool out_of_time = false;
@@ -143,7 +175,7 @@ PredictorFile build_predictor(const BuildOptions& o) {
         for (const ir::Graph& v : width_variants(g, p.fusion, rng)) added.measured += bank.add(v, p.fusion, want).measured;
         measured_this_round += added.measured;
         std::string extra;
-        if (round == 1 && static_cast<int>(whole.size()) < o.whole_archs * static_cast<int>(s + 1)) {
+        if (round == 1 && static_cast<int>(whole.size()) < probes + o.whole_archs * static_cast<int>(s + 1)) {
           const measure::Measurement m = measure::measure_model(g, whole_options);
           whole.push_back({std::move(g), m.timing.summary.median});
           extra = fmt::format(", whole {:.4g} ms", whole.back().ms);

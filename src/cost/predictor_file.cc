@@ -130,7 +130,7 @@ nlohmann::json to_json(const PredictorFile& p) {
             {"fusion", {{"pairs", pairs}, {"tests", tests}}},
             {"features", p.features},
             {"whole_model", {{"scale", p.scale}, {"kernel_overhead_ms", p.kernel_overhead_ms}, {"offset_ms", p.offset_ms},
-                             {"weight_ms_per_mib", p.weight_ms_per_mib}}},
+                             {"weight_ms_per_mib", p.weight_ms_per_mib}, {"weight_cache_mib", p.weight_cache_mib}}},
             {"groups", groups},
             {"lut", p.lut},
             {"training", p.training}};
@@ -190,6 +190,8 @@ PredictorFile predictor_from_json(const nlohmann::json& j, const std::string& fi
     p.offset_ms = typed<double>(whole, "whole_model", "offset_ms", "a number (ms)");
     if (whole.contains("weight_ms_per_mib"))  // files written before it existed have no cold-weight term
       p.weight_ms_per_mib = typed<double>(whole, "whole_model", "weight_ms_per_mib", "a number (ms per MiB)");
+    if (whole.contains("weight_cache_mib"))
+      p.weight_cache_mib = typed<double>(whole, "whole_model", "weight_cache_mib", "a number (MiB)");
 
     const json& groups = member(j, "", "groups");
     if (!groups.is_object()) fail("groups", "expected an object of kernel groups");

@@ -2,6 +2,7 @@
 // kernel times are a known function of MACs and bytes (no timing in unit tests).
 #include "hwnas/cost/kernel_model.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <gtest/gtest.h>
@@ -124,24 +125,27 @@ TEST(KernelModel, WholeModelScaleAndOffsetApply) {
   p.kernel_overhead_ms = 0.001;
   p.offset_ms = 0.25;
   p.weight_ms_per_mib = 0.1;
-  // Two kernels (conv+bn+relu, pool): 1.5 raw - 2 x 0.001 + 0.25 + 0.1 x MiB of weights: the
-  // conv's 3x3x16x32 kernel plus the 32-entry bias folding the batch norm creates, as f32.
+  p.weight_cache_mib = 0.005;
+  // Two kernels (conv+bn+relu, pool): 1.5 raw - 2 x 0.001 + 0.25 + 0.1 x MiB of weights beyond
+  // 0.005 MiB: the conv's 3x3x16x32 kernel plus the 32-entry bias folding the batch norm
+  // creates, as f32, is 0.0177 MiB.
   const double mib = (3 * 3 * 16 * 32 + 32) * 4 / (1024.0 * 1024.0);
   EXPECT_NEAR(weight_mib(g, p.fusion, ir::DType::f32), mib, 1e-9);
   const LatencyPrediction pred = KernelModel(p, "p").predict(g, ir::DType::f32);
-  EXPECT_NEAR(pred.total_ms, 1.5 * raw - 0.002 + 0.25 + 0.1 * mib, 1e-12);
+  EXPECT_NEAR(pred.total_ms, 1.5 * raw - 0.002 + 0.25 + 0.1 * (mib - 0.005), 1e-12);
   double kernels = 0;  // the breakdown carries the weight term: kernels + offset - overhead = total
   for (const KernelCost& k : pred.kernels) kernels += k.ms;
   EXPECT_NEAR(kernels + 0.25 - 0.002, pred.total_ms, 1e-12);
 }
 
-TEST(WholeModelFit, RecoversKnownFactorsAndNamesBadInput) {
-  // Points made exactly from scale 1.1, 0.002 ms per kernel, 0.05 ms offset, 0.08 ms per MiB.
+TEST(WholeModelFit, RecoversKnownFactorsAndTheCacheCapacity) {
+  // Points made exactly from scale 1.1, 0.002 ms per kernel, 0.05 ms offset and 0.08 ms per
+  // MiB of weights beyond 8 MiB (a capacity on the fit's grid), weights 0.5 .. 36.5 MiB.
   std::vector<WholeModelPoint> points;
   for (int i = 0; i < 12; ++i) {
-    const double sum = 0.2 + 0.7 * i, mib = 0.5 + 3.0 * ((i * 7) % 5);
+    const double sum = 0.2 + 0.7 * i, mib = 0.5 + 3.0 * i;
     const int kernels = 20 + 13 * ((i * 3) % 4);
-    points.push_back({sum, kernels, mib, 1.1 * sum - 0.002 * kernels + 0.05 + 0.08 * mib});
+    points.push_back({sum, kernels, mib, 1.1 * sum - 0.002 * kernels + 0.05 + 0.08 * std::max(0.0, mib - 8)});
   }
   PredictorFile p;
   EXPECT_NEAR(fit_whole_model(p, points), 0.0, 1e-6);
@@ -149,6 +153,7 @@ TEST(WholeModelFit, RecoversKnownFactorsAndNamesBadInput) {
   EXPECT_NEAR(p.kernel_overhead_ms, 0.002, 1e-6);
   EXPECT_NEAR(p.offset_ms, 0.05, 1e-6);
   EXPECT_NEAR(p.weight_ms_per_mib, 0.08, 1e-6);
+  EXPECT_DOUBLE_EQ(p.weight_cache_mib, 8.0);
   EXPECT_HWNAS_ERROR(fit_whole_model(p, {}), "needs at least one measured whole architecture");
   EXPECT_HWNAS_ERROR(fit_whole_model(p, {{1.0, 3, 0.1, 0.0}}), "must be positive");
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hwnas/cost/kernel_features.h"
 #include "hwnas/ir/builder.h"
 
 namespace hwnas::cost {
@@ -72,6 +73,16 @@ TEST(KernelVariants, WidthVariantsAreSeededAndInRange) {
       EXPECT_LE(c, 192);
     }
   }
+}
+
+TEST(KernelVariants, WeightProbesSpanOneToFortyEightMiB) {
+  const std::vector<ir::Graph> probes = weight_probes();
+  ASSERT_EQ(probes.size(), 9u);
+  // 1x1 conv 512 -> 512 without bias: 262,144 f32 weights = exactly 1 MiB per layer.
+  const ir::Graph& last = probes.back();
+  EXPECT_NEAR(weight_mib(last, rules(), ir::DType::f32), 48.0, 1e-9);
+  EXPECT_EQ(ir::split_kernels(last, rules()).size(), 96u);  // relu is not fused by rules(): 48 + 48
+  EXPECT_EQ(last.node(last.outputs().front()).shape, (ir::Shape{1, 7, 7, 512}));
 }
 
 }  // namespace

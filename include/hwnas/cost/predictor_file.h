@@ -19,7 +19,7 @@
 //               "producer_ms", "consumer_ms", "pair_ms", "fused"}, ...]},
 //    "features": ["in_h", ...],
 //    "whole_model": {"scale": 1.02, "kernel_overhead_ms": 0.002, "offset_ms": 0.01,
-//                    "weight_ms_per_mib": 0.05},   (optional: 0 when absent)
+//                    "weight_ms_per_mib": 0.05, "weight_cache_mib": 8},   (optional: 0 when absent)
 //    "groups": {"conv": {"base": [ms per MAC, ms per byte, ms], "trees": ["<base64>", ...],
 //                        "train_size": 812, "validation": {"samples": 160, "rel_rmse": 0.04,
 //                        "within_10": 0.97}}, ...},
@@ -68,11 +68,11 @@ struct PredictorFile {
   std::vector<FusionTest> fusion_tests;
   std::vector<std::string> features;
   // Whole model = scale x sum of kernels - kernel_overhead_ms x kernels + offset_ms
-  //               + weight_ms_per_mib x MiB of weights:
+  //               + weight_ms_per_mib x max(0, MiB of weights - weight_cache_mib):
   // a kernel timed alone pays the runtime's per-invoke overhead, which a whole model pays once,
-  // and finds its weights in cache from the run before, where in a model they were evicted by
-  // every other layer (a 30 MiB model streams its weights from L3 or DRAM on each inference).
-  double scale = 1, kernel_overhead_ms = 0, offset_ms = 0, weight_ms_per_mib = 0;
+  // and finds its weights in cache from the run before. In a model whose weights exceed what
+  // the caches keep between inferences, every inference streams the excess from DRAM.
+  double scale = 1, kernel_overhead_ms = 0, offset_ms = 0, weight_ms_per_mib = 0, weight_cache_mib = 0;
   std::map<std::string, GroupModel> groups;  // kind kernel
   std::map<std::string, double> lut;         // kind lut: kernel key -> ms
   nlohmann::json training = nlohmann::json::object();
