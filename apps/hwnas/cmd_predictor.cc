@@ -130,8 +130,8 @@ void add_build(CLI::App& parent) {
     for (const auto& [x, y] : p.fusion.pairs) fused.push_back(fmt::format("{}+{}", ir::op_name(x), ir::op_name(y)));
     fmt::print("fused (measured): {}\n", fused.empty() ? "none" : fmt::format("{}", fmt::join(fused, ", ")));
     fmt::print("whole model = {:.4f} x sum of kernels - {:.4g} ms per kernel + {:.4g} ms + {:.4g} ms per MiB of weights "
-               "(RMS error {:.1f}% on {} whole archs)\n",
-               p.scale, p.kernel_overhead_ms, p.offset_ms, p.weight_ms_per_mib,
+               "beyond {:g} MiB (RMS error {:.1f}% on {} whole archs)\n",
+               p.scale, p.kernel_overhead_ms, p.offset_ms, p.weight_ms_per_mib, p.weight_cache_mib,
                100 * p.training["whole_model_rel_rmse"].get<double>(), p.training["whole_archs"].get<int>());
   });
 }

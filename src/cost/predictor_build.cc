@@ -241,9 +241,9 @@ PredictorFile build_predictor(const BuildOptions& o) {
                 {"pinned", o.measure.pin},
                 {"seed", o.seed}};
   say(fmt::format("done: {} kernels ({} noisy), whole-model fit x{:.3f} - {:.4g} ms per kernel + {:.4g} ms + {:.4g} ms "
-                  "per MiB of weights (RMS error {:.1f}% on {} archs)",
+                  "per MiB of weights beyond {:g} MiB (RMS error {:.1f}% on {} archs)",
                   bank.samples().size(), noisy, p.scale, p.kernel_overhead_ms, p.offset_ms, p.weight_ms_per_mib,
-                  100 * whole_error, whole.size()));
+                  p.weight_cache_mib, 100 * whole_error, whole.size()));
   return p;
 }
 
