@@ -17,6 +17,18 @@ const int kMacs = kernel_feature_index("macs");
 const int kWeightBytes = kernel_feature_index("weight_bytes");
 constexpr double kMiB = 1024.0 * 1024.0;
 
+// The kernels the runtime runs: not those no output depends on (an NB201 edge into a node
+// that only 'none' edges leave; the xnnpack backend skips them, as a converter's dead-code
+// elimination does), nor zero constants (filled once, never computed).
+std::vector<ir::Kernel> run_kernels(const ir::Graph& g, const ir::FusionRules& rules) {
+  const std::vector<bool> live = g.live();
+  std::vector<ir::Kernel> out;
+  for (ir::Kernel& k : ir::split_kernels(g, rules))
+    if (std::any_of(k.nodes.begin(), k.nodes.end(), [&](int id) { return live[id] && g.node(id).op != ir::OpKind::Zero; }))
+      out.push_back(std::move(k));
+  return out;
+}
+
 }  // namespace
 
 double group_base_ms(const GroupModel& m, const std::vector<float>& row) {
@@ -51,7 +63,7 @@ LatencyPrediction KernelModel::predict(const ir::Graph& g, ir::DType dtype) cons
   if (dtype != predictor_.dtype)
     fail(file_, "was measured in {}, not {}; build one for {} with `hwnas predictor build --dtype {}`",
          ir::dtype_name(predictor_.dtype), ir::dtype_name(dtype), ir::dtype_name(dtype), ir::dtype_name(dtype));
-  const std::vector<ir::Kernel> kernels = ir::split_kernels(g, predictor_.fusion);
+  const std::vector<ir::Kernel> kernels = run_kernels(g, predictor_.fusion);
   const ir::Stats stats = ir::compute_stats(g);
   LatencyPrediction out;
   out.source = source();

@@ -138,6 +138,29 @@ TEST(KernelModel, WholeModelScaleAndOffsetApply) {
   EXPECT_NEAR(kernels + 0.25 - 0.002, pred.total_ms, 1e-12);
 }
 
+TEST(LutModel, CostsOnlyTheKernelsTheRuntimeRuns) {
+  // conv+bn+relu -> pool is the output; a zero of the conv (an NB201 'none' edge) feeds a
+  // relu6 that feeds nothing: the relu6 is dead (no output depends on it) and the zero is a
+  // constant, so the graph costs exactly what the graph without them costs.
+  KernelBank bank(ir::DType::f32, fake_measure);
+  const ir::Graph plain = conv_graph(8, 8, 16, 3);
+  bank.add(plain, rules());
+  ir::GraphBuilder b("with-dead");
+  int x = b.input({1, 8, 8, 8});
+  x = b.relu(b.batch_norm(b.conv(x, 16, 3)));
+  b.relu6(b.zero(x));
+  const ir::Graph dead = b.finish({b.global_avg_pool(x)});
+  PredictorFile p;
+  p.kind = "lut";
+  p.fusion = rules();
+  p.features = kernel_feature_names();
+  for (const KernelSample& k : bank.samples()) p.lut[k.features.key] = k.ms;
+  const KernelModel lut(p, "lut.json");
+  const LatencyPrediction with_dead = lut.predict(dead, ir::DType::f32);
+  EXPECT_EQ(with_dead.kernels.size(), 2u);  // conv+bn+relu, pool
+  EXPECT_DOUBLE_EQ(with_dead.total_ms, lut.predict_ms(plain, ir::DType::f32));
+}
+
 TEST(WholeModelFit, RecoversKnownFactorsAndTheCacheCapacity) {
   // Points made exactly from scale 1.1, 0.002 ms per kernel, 0.05 ms offset and 0.08 ms per
   // MiB of weights beyond 8 MiB (a capacity on the fit's grid), weights 0.5 .. 36.5 MiB.
