@@ -48,6 +48,16 @@ ir::FusionRules rules() {
   return r;
 }
 
+// A lut predictor of every kernel the bank measured.
+PredictorFile lut_file(const KernelBank& bank) {
+  PredictorFile p;
+  p.kind = "lut";
+  p.fusion = rules();
+  p.features = kernel_feature_names();
+  for (const KernelSample& s : bank.samples()) p.lut[s.features.key] = s.ms;
+  return p;
+}
+
 KernelBank trained_bank() {
   KernelBank bank(ir::DType::f32, fake_measure);
   for (int r : {8, 12, 16, 20, 24})
@@ -150,12 +160,7 @@ TEST(LutModel, CostsOnlyTheKernelsTheRuntimeRuns) {
   x = b.relu(b.batch_norm(b.conv(x, 16, 3)));
   b.relu6(b.zero(x));
   const ir::Graph dead = b.finish({b.global_avg_pool(x)});
-  PredictorFile p;
-  p.kind = "lut";
-  p.fusion = rules();
-  p.features = kernel_feature_names();
-  for (const KernelSample& k : bank.samples()) p.lut[k.features.key] = k.ms;
-  const KernelModel lut(p, "lut.json");
+  const KernelModel lut(lut_file(bank), "lut.json");
   const LatencyPrediction with_dead = lut.predict(dead, ir::DType::f32);
   EXPECT_EQ(with_dead.kernels.size(), 2u);  // conv+bn+relu, pool
   EXPECT_DOUBLE_EQ(with_dead.total_ms, lut.predict_ms(plain, ir::DType::f32));
@@ -185,12 +190,7 @@ TEST(LutModel, LooksUpMeasuredKernelsAndNamesMissingOnes) {
   KernelBank bank(ir::DType::f32, fake_measure);
   const ir::Graph g = conv_graph(8, 8, 16, 3);
   bank.add(g, rules());
-  PredictorFile p;
-  p.kind = "lut";
-  p.fusion = rules();
-  p.features = kernel_feature_names();
-  for (const KernelSample& s : bank.samples()) p.lut[s.features.key] = s.ms;
-  const KernelModel lut(p, "lut.json");
+  const KernelModel lut(lut_file(bank), "lut.json");
   double sum = 0;
   for (const KernelSample& s : bank.samples()) sum += s.ms;
   EXPECT_DOUBLE_EQ(lut.predict_ms(g, ir::DType::f32), sum);
