@@ -9,6 +9,7 @@
 
 #include "command.h"
 #include "hwnas/core/error.h"
+#include "hwnas/core/version.h"
 
 namespace hwnas::cli {
 namespace {
@@ -29,7 +30,7 @@ CommandRegistration::CommandRegistration(int order, std::function<void(CLI::App&
 int main(int argc, char** argv) {
   CLI::App app{"hwnas: hardware-aware neural architecture search"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "hwnas 0.1.0");
+  app.set_version_flag("--version", fmt::format("hwnas {}", hwnas::version()));
   auto& reg = hwnas::cli::registry();
   std::stable_sort(reg.begin(), reg.end(), [](auto& a, auto& b) { return a.first < b.first; });
   for (auto& [order, add] : reg) add(app);

@@ -8,6 +8,7 @@
 
 #include "hwnas/core/error.h"
 #include "hwnas/core/rng.h"
+#include "hwnas/core/version.h"
 #include "hwnas/cost/fusion_detect.h"
 #include "hwnas/cost/kernel_model.h"
 #include "hwnas/cost/kernel_training.h"
@@ -105,7 +106,7 @@ PredictorFile build_predictor(const BuildOptions& o) {
   p.backend = o.measure.backend;
   p.threads = o.measure.threads;
   p.dtype = o.measure.dtype;
-  p.hwnas_version = hwnas_version();
+  p.hwnas_version = std::string(hwnas::version());
   p.created = utc_timestamp();
   p.features = kernel_feature_names();
   if (o.detect_fusion) {

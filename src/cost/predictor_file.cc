@@ -9,6 +9,7 @@
 
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
+#include "hwnas/core/version.h"
 #include "hwnas/cost/kernel_features.h"
 
 namespace hwnas::cost {
@@ -48,8 +49,6 @@ ir::OpKind op_named(const json& v, const std::string& where) {
 }
 
 }  // namespace
-
-std::string hwnas_version() { return "0.1.0"; }  // keep in step with project(VERSION) in CMakeLists.txt
 
 std::string utc_timestamp() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -147,7 +146,7 @@ PredictorFile predictor_from_json(const nlohmann::json& j, const std::string& fi
     const int version = typed<int>(j, "", "version", "an integer");
     if (version != kPredictorVersion)
       fail("version", "version {} is not supported (this hwnas {} reads version {}); rebuild it with `hwnas predictor build`",
-           version, hwnas_version(), kPredictorVersion);
+           version, std::string(hwnas::version()), kPredictorVersion);
     PredictorFile p;
     p.kind = typed<std::string>(j, "", "kind", "\"kernel\" or \"lut\"");
     if (p.kind != "kernel" && p.kind != "lut") fail("kind", "'{}' is not \"kernel\" or \"lut\"", p.kind);

@@ -10,6 +10,7 @@
 
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
+#include "hwnas/core/version.h"
 #include "hwnas/interop/nchw.h"
 #include "hwnas/ir/shape_inference.h"
 #include "hwnas/runtime/fold.h"
@@ -310,7 +311,7 @@ OnnxModel export_onnx(const ir::Graph& g, const runtime::Weights& w, const OnnxO
   onnx::ModelProto m;
   m.set_ir_version(kIrVersion);
   m.set_producer_name("hwnas");
-  m.set_producer_version("0.1.0");
+  m.set_producer_version(std::string(version()));
   m.set_doc_string("exported by hwnas: NCHW tensors, BatchNorm " +
                    std::string(options.fold_batchnorm ? "folded into the preceding layers" : "kept"));
   auto* opset = m.add_opset_import();

@@ -10,6 +10,7 @@
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
+#include "hwnas/core/version.h"
 #include "hwnas/report/markup.h"
 #include "hwnas/report/metric_label.h"
 #include "hwnas/report/pareto_plot.h"
@@ -266,7 +267,7 @@ std::string render_report(const ExperimentOutput& run, const ReportOptions& opti
                    escape(run.dir.string()));
   h += summary_cards(run) + setup_section(run) + plots_section(run, axes) + failed_section(run) + trials_section(run) +
        sources_section(run);
-  h += "<footer>Written by <code>hwnas report</code> (hwnas 0.1.0) from the run's output files only; a self-contained "
+  h += "<footer>Written by <code>hwnas report</code> (hwnas " + std::string(version()) + ") from the run's output files only; a self-contained "
        "page that needs no network.</footer>\n</main>\n<script>" +
        std::string(kSortJs) + "</script>\n</body></html>\n";
   return h;

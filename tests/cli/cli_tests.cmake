@@ -36,6 +36,8 @@ hwnas_cli_test(space_help EXPECT "info.*sample.*enumerate" ARGS space --help)
 hwnas_cli_test(space_info_help EXPECT "built-in space" ARGS space info --help)
 hwnas_cli_test(space_sample_help EXPECT "--count.*--seed" ARGS space sample --help)
 hwnas_cli_test(space_enumerate_help EXPECT "--limit" ARGS space enumerate --help)
+# The version printed is project(VERSION) of CMakeLists.txt, not a copy of it.
+hwnas_cli_test(version EXPECT "^hwnas ${PROJECT_VERSION}" ARGS --version)
 
 # Published figures: EfficientNet-B0 has 5,288,548 parameters (Tan & Le 2019; torchvision),
 # 0.39 G MACs; MobileNetV2 1.0 has 3,504,872 parameters and 300 M MACs (Sandler et al. 2018).

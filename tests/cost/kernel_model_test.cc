@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "hwnas/core/files.h"
+#include "hwnas/core/version.h"
 #include "hwnas/cost/kernel_features.h"
 #include "hwnas/cost/kernel_training.h"
 #include "hwnas/cost/predictor_build.h"
@@ -90,7 +91,7 @@ TEST(KernelModel, LearnsTheSyntheticBackendAndSurvivesTheFile) {
   p.kind = "kernel";
   p.fusion = rules();
   p.features = kernel_feature_names();
-  p.hwnas_version = hwnas_version();
+  p.hwnas_version = std::string(hwnas::version());
   p.created = utc_timestamp();
   for (const std::string group : {"conv", "global_pool"}) p.groups[group] = train_group(bank.group(group), {.seed = 1});
   const GroupModel& conv = p.groups["conv"];

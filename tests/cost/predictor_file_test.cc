@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "hwnas/core/files.h"
+#include "hwnas/core/version.h"
 #include "hwnas/cost/kernel_features.h"
 #include "testing.h"
 
@@ -28,7 +29,7 @@ TEST(PredictorFile, Base64MatchesRfc4648Vectors) {
 PredictorFile sample() {
   PredictorFile p;
   p.kind = "kernel";
-  p.hwnas_version = hwnas_version();
+  p.hwnas_version = std::string(hwnas::version());
   p.created = "2026-11-24T10:30:00Z";
   p.fusion.add(ir::OpKind::Conv2D, ir::OpKind::Relu);
   p.fusion_tests.push_back({"conv2d", "relu", 0.1, 0.02, 0.101, true});

@@ -84,8 +84,6 @@ PredictorFile predictor_from_json(const nlohmann::json& j, const std::string& fi
 PredictorFile load_predictor(const std::filesystem::path& path);
 void save_predictor(const PredictorFile& p, const std::filesystem::path& path);  // atomic write
 
-// "0.1.0": the library's version, written into predictor files.
-std::string hwnas_version();
 // Now as "2026-11-24T10:30:00Z".
 std::string utc_timestamp();
 
