@@ -1,10 +1,12 @@
 #include "hwnas/cost/fusion_detect.h"
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
 
 #include "hwnas/core/error.h"
+#include "hwnas/measure/statistics.h"
 
 namespace hwnas::cost {
 namespace {
@@ -25,6 +27,11 @@ int add_op(ir::Graph& g, OpKind op, std::vector<int> inputs, int channels) {
     default: break;
   }
   return g.add(op, std::move(inputs), a, std::string(ir::op_name(op)));
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return measure::quantile_sorted(v, 0.5);
 }
 
 ir::Shape input_shape(OpKind producer) {
@@ -62,8 +69,8 @@ PairGraphs pair_graphs(OpKind producer, OpKind consumer) {
   return out;
 }
 
-bool is_fused(double producer_ms, double consumer_ms, double pair_ms, double share) {
-  return pair_ms < producer_ms + (1.0 - share) * consumer_ms;
+double fusion_saving(double producer_ms, double consumer_ms, double pair_ms) {
+  return consumer_ms > 0 ? (producer_ms + consumer_ms - pair_ms) / consumer_ms : 0.0;
 }
 
 FusionDetection detect_fusion(const FusionDetectOptions& o) {
@@ -72,26 +79,37 @@ FusionDetection detect_fusion(const FusionDetectOptions& o) {
 
 FusionDetection detect_fusion(const FusionDetectOptions& o, const std::function<double(const ir::Graph&)>& time_ms) {
   if (!(o.share > 0 && o.share < 1)) fail("fusion detection", "share must be in (0, 1), got {}", o.share);
+  if (o.rounds < 1) fail("fusion detection", "rounds must be at least 1, got {}", o.rounds);
   FusionDetection d;
-  std::map<std::string, double> timed;  // graph name -> ms: a producer or consumer alone is timed once
-  auto time = [&](const ir::Graph& g) {
-    const auto it = timed.find(g.name());
-    return it != timed.end() ? it->second : (timed[g.name()] = time_ms(g));
-  };
   for (const auto& [producer, consumer] : fusion_candidates()) {
     const PairGraphs graphs = pair_graphs(producer, consumer);
+    const ir::Graph* order[] = {&graphs.producer, &graphs.consumer, &graphs.pair};
+    std::vector<double> producer_ms, consumer_ms, pair_ms, savings;
+    for (int r = 0; r < o.rounds; ++r) {
+      std::map<const ir::Graph*, double> ms;
+      for (int i = 0; i < 3; ++i) {  // rotate which graph goes first
+        const ir::Graph* g = order[(r + i) % 3];
+        ms[g] = time_ms(*g);
+      }
+      producer_ms.push_back(ms[&graphs.producer]);
+      consumer_ms.push_back(ms[&graphs.consumer]);
+      pair_ms.push_back(ms[&graphs.pair]);
+      savings.push_back(fusion_saving(producer_ms.back(), consumer_ms.back(), pair_ms.back()));
+    }
     FusionTest t;
     t.producer = std::string(ir::op_name(producer));
     t.consumer = std::string(ir::op_name(consumer));
-    t.producer_ms = time(graphs.producer);
-    // The consumer alone on the producer's output shape (fc: a 1024-vector, else 56x56x32).
-    t.consumer_ms = time(graphs.consumer);
-    t.pair_ms = time(graphs.pair);
-    t.fused = is_fused(t.producer_ms, t.consumer_ms, t.pair_ms, o.share);
+    t.producer_ms = median(producer_ms);
+    t.consumer_ms = median(consumer_ms);  // on the producer's output shape
+    t.pair_ms = median(pair_ms);
+    const double saving = median(savings);
+    t.fused = saving > o.share;
     if (t.fused) d.rules.add(producer, consumer);
     if (o.progress)
-      o.progress(fmt::format("fusion {}+{}: {:.4g} + {:.4g} ms alone, {:.4g} ms together: {}", t.producer, t.consumer,
-                             t.producer_ms, t.consumer_ms, t.pair_ms, t.fused ? "fused" : "not fused"));
+      o.progress(fmt::format("fusion {}+{}: {:.4g} + {:.4g} ms alone, {:.4g} ms together (medians of {}), saves {:.0f}% of "
+                             "the {}: {}",
+                             t.producer, t.consumer, t.producer_ms, t.consumer_ms, t.pair_ms, o.rounds, 100 * saving,
+                             t.consumer, t.fused ? "fused" : "not fused"));
     d.tests.push_back(std::move(t));
   }
   return d;

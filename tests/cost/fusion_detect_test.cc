@@ -7,11 +7,12 @@
 namespace hwnas::cost {
 namespace {
 
-TEST(FusionDetect, DecisionRule) {
-  // Producer 10 ms, consumer 2 ms. With share 0.5 a pair is fused below 10 + 1 = 11 ms.
-  EXPECT_TRUE(is_fused(10, 2, 10.2, 0.5));   // the consumer nearly free: fused
-  EXPECT_FALSE(is_fused(10, 2, 11.9, 0.5));  // about the sum: separate kernels
-  EXPECT_FALSE(is_fused(10, 2, 11.0, 0.5));  // exactly at the threshold: not fused
+TEST(FusionDetect, Saving) {
+  // Producer 10 ms, consumer 2 ms: together in 10.2 ms saves 1.8 of the consumer's 2 ms.
+  EXPECT_DOUBLE_EQ(fusion_saving(10, 2, 10.2), 0.9);   // the consumer nearly free: fused
+  EXPECT_NEAR(fusion_saving(10, 2, 11.9), 0.05, 1e-12);  // about the sum: separate kernels
+  EXPECT_DOUBLE_EQ(fusion_saving(10, 2, 11.0), 0.5);   // exactly at a share of 0.5: not fused (needs more)
+  EXPECT_DOUBLE_EQ(fusion_saving(10, 0, 10.0), 0.0);   // a consumer below timer resolution saves nothing
 }
 
 TEST(FusionDetect, PairGraphsShareShapes) {
@@ -44,18 +45,42 @@ TEST(FusionDetect, SyntheticTimerFusesClampsOnly) {
   };
   std::vector<std::string> lines;
   const FusionDetection d =
-      detect_fusion({.share = 0.5, .progress = [&](std::string_view l) { lines.emplace_back(l); }}, timer);
+      detect_fusion({.share = 0.5, .rounds = 3, .progress = [&](std::string_view l) { lines.emplace_back(l); }}, timer);
   EXPECT_EQ(d.tests.size(), fusion_candidates().size());
   EXPECT_TRUE(d.rules.fuses(ir::OpKind::Conv2D, ir::OpKind::Relu));
   EXPECT_TRUE(d.rules.fuses(ir::OpKind::Add, ir::OpKind::Relu6));
   EXPECT_FALSE(d.rules.fuses(ir::OpKind::Conv2D, ir::OpKind::HardSwish));
   EXPECT_EQ(d.rules.pairs.size(), 8u);  // 4 producers x {relu, relu6}
-  // Producers and consumers alone are timed once per shape: 4 producers, 6 consumers on
-  // images and 6 on vectors (fc), 24 pairs.
-  EXPECT_EQ(calls, 4 + 12 + 24);
+  // Every pair's three graphs in each of 3 rounds.
+  EXPECT_EQ(calls, 24 * 3 * 3);
   EXPECT_EQ(lines.size(), 24u);
   EXPECT_NE(lines[0].find("fusion conv2d+relu"), std::string::npos);
   EXPECT_HWNAS_ERROR(detect_fusion({.share = 1.5}, timer), "share must be in (0, 1)");
+  EXPECT_HWNAS_ERROR(detect_fusion({.rounds = 0}, timer), "rounds must be at least 1");
+}
+
+TEST(FusionDetect, MedianOfRoundsOutvotesOneDisturbedRound) {
+  // A backend that fuses nothing: conv2d + relu (the first pair) takes 1 + 0.4 ms together. In one round of three the machine
+  // is busy while the producer alone and the consumer alone are timed (both x3), so that
+  // round alone would call the pair fused (3 + 1.2 > 1.4 + 0.5 x 1.2). The median of the
+  // rounds' savings does not.
+  int call = 0;
+  auto timer = [&](const ir::Graph& g) {
+    const bool disturbed = call++ / 3 == 1 && g.size() == 2;  // round 2 of the first pair, single-op graphs
+    double ms = 0;
+    for (const ir::Node& n : g.nodes())
+      if (n.op != ir::OpKind::Input) ms += ir::is_activation(n.op) ? 0.4 : 1.0;
+    return disturbed ? 3 * ms : ms;
+  };
+  const FusionDetection d = detect_fusion({.share = 0.5, .rounds = 3}, timer);
+  EXPECT_FALSE(d.rules.fuses(ir::OpKind::Conv2D, ir::OpKind::Relu));
+  EXPECT_DOUBLE_EQ(d.tests[0].producer_ms, 1.0);  // medians of {1, 3, 1}
+  EXPECT_DOUBLE_EQ(d.tests[0].consumer_ms, 0.4);
+  const FusionDetection once = detect_fusion({.share = 0.5, .rounds = 1}, [&](const ir::Graph& g) {
+    call = 3;  // every call disturbed, as round 2 above
+    return timer(g);
+  });
+  EXPECT_TRUE(once.rules.fuses(ir::OpKind::Conv2D, ir::OpKind::Relu));  // one round alone is fooled
 }
 
 }  // namespace

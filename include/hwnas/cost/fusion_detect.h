@@ -2,9 +2,13 @@
 // Which adjacent operators a backend fuses, found by measurement as nn-Meter does: for each
 // candidate pair (producer, consumer) time the producer alone, the consumer alone and the
 // two together, each as its own small graph. A fused consumer costs (almost) nothing on top
-// of its producer, so the pair is fused when
-//     T(pair) < T(producer) + (1 - share) x T(consumer)
-// i.e. when running them together saves more than `share` of the consumer's own time.
+// of its producer, so the pair is fused when running them together saves more than `share`
+// of the consumer's own time:
+//     saving = (T(producer) + T(consumer) - T(pair)) / T(consumer) > share
+// The graphs take 10-60 us, so one timing of each is at the mercy of anything else the
+// machine does (a false "fused" verdict was seen with a compiler running). Each pair is
+// therefore timed in `rounds` interleaved rounds (producer, consumer, pair, in a rotating
+// order, so drift hits all three alike) and judged on the median of the rounds' savings.
 //
 //   cost::FusionDetection d = cost::detect_fusion({.measure = opts});
 //   d.rules.fuses(ir::OpKind::Conv2D, ir::OpKind::Relu);   // true on xnnpack (output clamp)
@@ -35,11 +39,13 @@ struct PairGraphs {
 };
 PairGraphs pair_graphs(ir::OpKind producer, ir::OpKind consumer);
 
-bool is_fused(double producer_ms, double consumer_ms, double pair_ms, double share);
+// The share of the consumer's time saved by running the pair as one graph (1: free, 0: none).
+double fusion_saving(double producer_ms, double consumer_ms, double pair_ms);
 
 struct FusionDetectOptions {
   measure::MeasureOptions measure;  // backend, threads, timing protocol for each graph
   double share = 0.5;
+  int rounds = 5;  // timings of each pair's three graphs; FusionTest holds their medians
   std::function<void(std::string_view)> progress;  // one line per pair (optional)
 };
 
