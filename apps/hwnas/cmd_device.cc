@@ -25,7 +25,6 @@
 #include "hwnas/hw/calibrate.h"
 #include "hwnas/hw/device.h"
 #include "hwnas/hw/restrict_space.h"
-#include "hwnas/space/model_ref.h"
 #include "hwnas/space/search_space.h"
 #include "table.h"
 
@@ -227,7 +226,7 @@ void add_audit(CLI::App& parent) {
   auto a = std::make_shared<Args>();
   cmd->add_option("device", a->device, kDeviceHelp)->required();
   auto* sp = cmd->add_option("--space", a->space, "audit a search space (built-in or YAML) over its choices");
-  auto* md = cmd->add_option("--model", a->model, "audit one model (built-in, <space>:<arch>, or graph JSON)");
+  auto* md = cmd->add_option("--model", a->model, "audit one model (built-in, <space>[@device]:<arch>, or graph JSON)");
   sp->excludes(md);
   cmd->add_option("--dtype", a->dtype, "f32 | int8 (default: the device's default dtype)")
       ->check(CLI::IsMember({"f32", "int8"}));
@@ -241,7 +240,7 @@ void add_audit(CLI::App& parent) {
     const hw::Device d = hw::load_device(a->device);
     const ir::DType dtype = a->dtype.empty() ? d.default_dtype : *ir::dtype_from_name(a->dtype);
     if (!a->model.empty()) {
-      const hw::Audit audit = hw::audit_graph(d, space::load_model(a->model), dtype);
+      const hw::Audit audit = hw::audit_graph(d, hw::load_model(a->model), dtype);
       if (a->json) fmt::print("{}\n", audit_json(audit).dump(2));
       else print_audit(audit);
       return;

@@ -16,7 +16,7 @@
 #include "command.h"
 #include "hwnas/interop/onnx_export.h"
 #include "hwnas/runtime/weights.h"
-#include "hwnas/space/model_ref.h"
+#include "hwnas/hw/restrict_space.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -39,7 +39,7 @@ void add_export(CLI::App& app) {
   auto* cmd = app.add_subcommand("export", "Export a model with its weights to ONNX (NCHW, opset 14, checked)");
   auto a = std::make_shared<ExportArgs>();
   cmd->add_option("model", a->model,
-                  "a built-in model (efficientnet-b0, mobilenetv2-1.0, ...), <space>:<arch>, or a graph JSON file")
+                  "a built-in model (efficientnet-b0, mobilenetv2-1.0, ...), <space>[@device]:<arch>, or a graph JSON file")
       ->required();
   cmd->add_option("--onnx", a->onnx, "the ONNX file to write")->required();
   cmd->add_option("--resolution", a->overrides.resolution, "input height and width (default: the model's own)")
@@ -51,7 +51,7 @@ void add_export(CLI::App& app) {
   cmd->add_flag("--keep-batchnorm", a->keep_batchnorm,
                 "keep BatchNormalization nodes with their statistics (default: folded into the conv, as runtimes run it)");
   cmd->callback([a] {
-    const ir::Graph g = space::load_model(a->model, a->overrides);
+    const ir::Graph g = hw::load_model(a->model, a->overrides);
     const runtime::Weights w = a->weights.empty() ? runtime::init_weights(g, {.seed = a->seed}) : runtime::load_weights(a->weights, g);
     const interop::OnnxModel m = interop::export_onnx(g, w, {.fold_batchnorm = !a->keep_batchnorm});
     interop::write_onnx(a->onnx, m);

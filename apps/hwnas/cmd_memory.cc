@@ -18,7 +18,7 @@
 #include "hwnas/cost/memory_timeline.h"
 #include "hwnas/measure/memory_usage.h"
 #include "hwnas/runtime/backend.h"
-#include "hwnas/space/model_ref.h"
+#include "hwnas/hw/restrict_space.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -92,7 +92,7 @@ void add_memory(CLI::App& app) {
   auto* cmd = app.add_subcommand("memory", "Peak SRAM and flash of a model on a device (arena planner, live-tensor timeline)");
   auto a = std::make_shared<MemoryArgs>();
   cmd->add_option("model", a->model,
-                  "a built-in model (dscnn-mlperf, mobilenetv2-1.0, ...), <space>:<arch>, or a graph JSON file")
+                  "a built-in model (dscnn-mlperf, mobilenetv2-1.0, ...), <space>[@device]:<arch>, or a graph JSON file")
       ->required();
   cmd->add_option("--device", a->device, "a built-in device (cortex-m7, ...) or a device YAML file")->required();
   cmd->add_option("--resolution", a->overrides.resolution, "input height and width (default: the model's own)")
@@ -117,7 +117,7 @@ void add_memory(CLI::App& app) {
       ->check(CLI::IsMember(runtime::backend_names()))
       ->capture_default_str();
   cmd->callback([a] {
-    const ir::Graph g = space::load_model(a->model, a->overrides);
+    const ir::Graph g = hw::load_model(a->model, a->overrides);
     const hw::Device device = hw::load_device(a->device);
     cost::MemoryOptions o;
     o.dtype = *ir::dtype_from_name(a->dtype);

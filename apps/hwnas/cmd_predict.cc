@@ -33,7 +33,6 @@
 #include "hwnas/cost/latency_model.h"
 #include "hwnas/hw/device.h"
 #include "hwnas/hw/restrict_space.h"
-#include "hwnas/space/model_ref.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -169,7 +168,7 @@ const CommandRegistration reg(40, [](CLI::App& app) {
                                             "for a model or a list of archs");
   auto a = std::make_shared<PredictArgs>();
   cmd->add_option("model", a->model,
-                  "a built-in model (efficientnet-b0, ...), <space>:<arch>, or a graph JSON file");
+                  "a built-in model (efficientnet-b0, ...), <space>[@device]:<arch>, or a graph JSON file");
   cmd->add_option("--device", a->device,
                   "a built-in device (hwnas device list) or a device YAML file (not with a few-shot --predictor)");
   cmd->add_option("--model", a->kind, "latency model: " + fmt::format("{}", fmt::join(cost::latency_model_kinds(), " | ")))
@@ -206,7 +205,7 @@ const CommandRegistration reg(40, [](CLI::App& app) {
     }
     const auto model = cost::make_latency_model({.kind = a->kind, .path = a->predictor}, d);
     if (!a->space.empty()) return predict_archs(*a, d, dtype, *model);
-    const ir::Graph g = space::load_model(a->model);
+    const ir::Graph g = hw::load_model(a->model);
     print_model(*a, d, dtype, g, model->predict(g, dtype));
   });
 });

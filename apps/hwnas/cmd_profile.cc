@@ -24,7 +24,7 @@
 #include "hwnas/hw/device.h"
 #include "hwnas/measure/profile.h"
 #include "hwnas/runtime/backend.h"
-#include "hwnas/space/model_ref.h"
+#include "hwnas/hw/restrict_space.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -177,7 +177,7 @@ void add_profile(CLI::App& app) {
   auto* cmd = app.add_subcommand("profile", "Per-kernel profile on this host: time, share, GMAC/s, GB/s, bound");
   auto a = std::make_shared<ProfileArgs>();
   cmd->add_option("model", a->model,
-                  "a built-in model (efficientnet-b0, mobilenetv2-1.0, ...), <space>:<arch>, or a graph JSON file")
+                  "a built-in model (efficientnet-b0, mobilenetv2-1.0, ...), <space>[@device]:<arch>, or a graph JSON file")
       ->required();
   cmd->add_option("--resolution", a->overrides.resolution, "input height and width (default: the model's own)")
       ->check(CLI::Range(1, 100000));
@@ -212,7 +212,7 @@ void add_profile(CLI::App& app) {
                   "YAML file whose peak and bandwidth to use")
       ->capture_default_str();
   cmd->callback([a] {
-    const ir::Graph g = space::load_model(a->model, a->overrides);
+    const ir::Graph g = hw::load_model(a->model, a->overrides);
     measure::ProfileOptions o = a->options;
     o.dtype = *ir::dtype_from_name(a->dtype);
     o.pin = !a->no_pin;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "hwnas/core/error.h"
 #include "hwnas/hw/audit.h"
 #include "hwnas/hw/op_support.h"
 
@@ -146,6 +147,18 @@ std::unique_ptr<space::SearchSpace> make_space(std::string_view name) {
   if (at == std::string_view::npos) return space::make_space(name);
   const Device d = load_device(name.substr(at + 1));
   return restrict_space(*space::make_space(name.substr(0, at)), d, d.default_dtype).space;
+}
+
+ir::Graph load_model(std::string_view ref, const models::ModelOverrides& overrides) {
+  return space::load_model(ref, overrides, [](std::string_view name, const models::ModelOverrides& o) {
+    std::unique_ptr<space::SearchSpace> s;
+    if (name.find('@') == std::string_view::npos) return s;  // not restricted: space::load_model's own spaces
+    if (o.resolution || o.classes)
+      fail(std::string(name), "a space restricted to a device takes no resolution or classes overrides; restrict a "
+                              "YAML space that sets them instead");
+    s = make_space(name);
+    return s;
+  });
 }
 
 }  // namespace hwnas::hw

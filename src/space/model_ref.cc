@@ -9,8 +9,18 @@
 #include "hwnas/space/yaml_space.h"
 
 namespace hwnas::space {
+namespace {
 
-ir::Graph load_model(std::string_view ref, const models::ModelOverrides& overrides) {
+std::unique_ptr<SearchSpace> builtin_or_yaml_space(std::string_view name, const models::ModelOverrides& overrides) {
+  if (!is_yaml_path(name)) return make_builtin_space(name, overrides);
+  if (overrides.resolution || overrides.classes)
+    fail(std::string(name), "set classes and input in the space file, not as overrides");
+  return load_yaml_space(std::filesystem::path(name));
+}
+
+}  // namespace
+
+ir::Graph load_model(std::string_view ref, const models::ModelOverrides& overrides, const SpaceMaker& maker) {
   const std::string where = fmt::format("model '{}'", ref);
   if (ref.ends_with(".json")) {
     if (overrides.resolution || overrides.classes)
@@ -31,14 +41,8 @@ ir::Graph load_model(std::string_view ref, const models::ModelOverrides& overrid
   if (colon != std::string_view::npos) {
     const std::string_view space_name = ref.substr(0, colon), arch = ref.substr(colon + 1);
     try {
-      std::unique_ptr<SearchSpace> s;
-      if (is_yaml_path(space_name)) {
-        if (overrides.resolution || overrides.classes)
-          fail(std::string(space_name), "set classes and input in the space file, not as overrides");
-        s = load_yaml_space(std::filesystem::path(space_name));
-      } else {
-        s = make_builtin_space(space_name, overrides);
-      }
+      std::unique_ptr<SearchSpace> s = maker ? maker(space_name, overrides) : nullptr;
+      if (!s) s = builtin_or_yaml_space(space_name, overrides);
       if (!s)
         fail(fmt::format("space '{}'", space_name), "unknown search space (built-in: {}; or a .yaml/.yml file)",
              fmt::join(builtin_space_names(), ", "));

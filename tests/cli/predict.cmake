@@ -11,6 +11,13 @@ hwnas_cli_test(predict_power EXPECT "average power at 10 FPS: [0-9.]+ mW" ARGS p
 # EfficientNet's swish and squeeze-excite are not in npu-generic's operator set: they fall
 # back to its CPU and pay transfers.
 hwnas_cli_test(predict_npu_fallback EXPECT "\\(fallback\\)" ARGS predict efficientnet-b0 --device npu-generic --dtype int8)
+# An mbconv arch's hardswish and squeeze-excite fall back too; the same arch string in the
+# space restricted to the NPU decodes with relu6 and no squeeze-excite: nothing falls back.
+set(mbconv_arch "r160-w1.0-d2,2,2,2,2-k3,3,3,3,3,3,3,3,3,3-e3,3,3,3,3,3,3,3,3,3")
+hwnas_cli_test(predict_mbconv_fallback EXPECT "hardswish +cpu \\(fallback\\)"
+               ARGS predict mbconv:${mbconv_arch} --device npu-generic --dtype int8)
+hwnas_cli_test(predict_restricted_arch EXPECT "relu6.*latency: [0-9.]+ ms, predicted \\(roofline on npu-generic\\)" REJECT "\\(fallback\\)|hardswish"
+               ARGS predict mbconv@npu-generic:${mbconv_arch} --device npu-generic --dtype int8)
 
 # A list of archs: one per line, '#' comments and blank lines skipped, written as CSV.
 file(WRITE ${HWNAS_CLI_OUT}/predict_archs.txt

@@ -67,6 +67,21 @@ TEST(RestrictSpace, ByNameIsTheDefaultRestrictionOnTheDevicesDtype) {
   EXPECT_HWNAS_ERROR(make_space("mbconv@npu-genric"), "npu-generic");  // did-you-mean
 }
 
+TEST(RestrictSpace, ModelsOfARestrictedSpaceByName) {
+  // An arch of the restricted space decodes as the restricted space does (hardswish became
+  // relu6): the graph a search of "mbconv@npu-generic" scored, not mbconv's.
+  const auto named = make_space("mbconv@npu-generic");
+  Rng rng(3);
+  const std::string arch = named->to_string(named->sample(rng));
+  const ir::Graph g = load_model("mbconv@npu-generic:" + arch);
+  EXPECT_EQ(g, named->decode(named->parse(arch)));
+  EXPECT_FALSE(contains_op(g, ir::OpKind::HardSwish));
+  EXPECT_TRUE(contains_op(load_model("mbconv:" + arch), ir::OpKind::HardSwish));
+  EXPECT_EQ(load_model("dscnn-mlperf"), space::load_model("dscnn-mlperf"));  // everything else as before
+  EXPECT_HWNAS_ERROR(load_model("mbconv@npu-generic:" + arch, {.classes = 10}), "takes no resolution or classes");
+  EXPECT_HWNAS_ERROR(load_model("mbconv@npu-genric:" + arch), "npu-generic");
+}
+
 TEST(RestrictSpace, ACpuKeepsTheSpaceWhole) {
   const space::MbConvSpace mbconv;
   const RestrictedSpace r = restrict_space(mbconv, load_device("cortex-m7"), DType::i8, {.check_samples = 5});

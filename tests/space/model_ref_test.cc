@@ -31,6 +31,20 @@ TEST(LoadModel, SpaceArchitecture) {
   EXPECT_EQ(output_shape(load_model("efficientnet:b0", {.classes = 10})), (ir::Shape{1, 10}));
 }
 
+TEST(LoadModel, AMakerIsAskedFirstAndMayDecline) {
+  std::vector<std::string> asked;
+  const SpaceMaker maker = [&](std::string_view name, const models::ModelOverrides&) -> std::unique_ptr<SearchSpace> {
+    asked.emplace_back(name);
+    if (name == "tiny") return std::make_unique<MbConvSpace>();
+    return nullptr;  // declined: the built-in spaces are tried
+  };
+  const std::string mb = "r160-w1.0-d2,2,2,2,2-k3,3,3,3,3,3,3,3,3,3-e3,3,3,3,3,3,3,3,3,3";
+  EXPECT_EQ(load_model("tiny:" + mb, {}, maker), load_model("mbconv:" + mb));
+  EXPECT_EQ(load_model(std::string("nb201:") + kCell, {}, maker), models::nb201(models::parse_nb201(kCell)));
+  EXPECT_EQ(asked, (std::vector<std::string>{"tiny", "nb201"}));
+  EXPECT_HWNAS_ERROR(load_model("huge:" + mb, {}, maker), "unknown search space");
+}
+
 TEST(LoadModel, YamlSpaceArchitecture) {
   const std::string path = (hwnas::testing::source_dir() / "examples" / "spaces" / "kws-tiny.yaml").string();
   const ir::Graph g = load_model(

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "hwnas/hw/device.h"
+#include "hwnas/space/model_ref.h"
 #include "hwnas/space/search_space.h"
 
 namespace hwnas::hw {
@@ -54,5 +55,10 @@ RestrictedSpace restrict_space(const space::SearchSpace& s, const Device& d, ir:
 // the same space, so experiment files can name it and a resumed search rebuilds it. Any other
 // name goes to space::make_space.
 std::unique_ptr<space::SearchSpace> make_space(std::string_view name);
+
+// space::load_model that also reads architectures of restricted spaces:
+// "mbconv@npu-generic:<arch>" decodes <arch> in make_space("mbconv@npu-generic") (hardswish
+// there is relu6), which is what a search of that space reports in its best.json.
+ir::Graph load_model(std::string_view ref, const models::ModelOverrides& overrides = {});
 
 }  // namespace hwnas::hw

@@ -5,14 +5,24 @@
 //   a graph JSON file           path/to/model.json
 //
 //   ir::Graph g = space::load_model("nb201:|skip_connect~0|+|...|");
+//
+// hw::load_model (hw/restrict_space.h) also takes the spaces restricted to a device,
+// "mbconv@npu-generic:<arch>": the space module cannot know devices, so it takes a maker.
+#include <functional>
+#include <memory>
 #include <string_view>
 
 #include "hwnas/ir/graph.h"
 #include "hwnas/models/registry.h"
+#include "hwnas/space/search_space.h"
 
 namespace hwnas::space {
 
+// Makes the space named before the ':' of "<space>:<arch>", or returns null for a name it does
+// not handle (built-in spaces and YAML files are then tried).
+using SpaceMaker = std::function<std::unique_ptr<SearchSpace>(std::string_view name, const models::ModelOverrides&)>;
+
 // Throws hwnas::Error saying which of the three forms was tried and why it failed.
-ir::Graph load_model(std::string_view ref, const models::ModelOverrides& overrides = {});
+ir::Graph load_model(std::string_view ref, const models::ModelOverrides& overrides = {}, const SpaceMaker& maker = {});
 
 }  // namespace hwnas::space
