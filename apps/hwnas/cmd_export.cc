@@ -14,9 +14,9 @@
 #include <fmt/format.h>
 
 #include "command.h"
-#include "hwnas/interop/onnx_export.h"
-#include "hwnas/runtime/weights.h"
 #include "hwnas/hw/restrict_space.h"
+#include "hwnas/runtime/weights.h"
+#include "interop_plugin.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -53,8 +53,9 @@ void add_export(CLI::App& app) {
   cmd->callback([a] {
     const ir::Graph g = hw::load_model(a->model, a->overrides);
     const runtime::Weights w = a->weights.empty() ? runtime::init_weights(g, {.seed = a->seed}) : runtime::load_weights(a->weights, g);
-    const interop::OnnxModel m = interop::export_onnx(g, w, {.fold_batchnorm = !a->keep_batchnorm});
-    interop::write_onnx(a->onnx, m);
+    const interop::PluginApi& onnx = interop_plugin();
+    const interop::OnnxModel m = onnx.export_onnx(g, w, {.fold_batchnorm = !a->keep_batchnorm});
+    onnx.write_onnx(a->onnx, m);
     fmt::print("{}: wrote {} ({} bytes): ONNX opset {}, {} nodes, {} weight values, BatchNorm {}\n", g.name(), a->onnx,
                group_digits(static_cast<int64_t>(m.bytes.size())), m.opset, m.nodes, group_digits(m.weight_values),
                a->keep_batchnorm ? "kept" : "folded");

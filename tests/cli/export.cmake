@@ -18,6 +18,12 @@ hwnas_cli_test(export_unwritable EXIT 2 EXPECT "error: /nonexistent-dir/x.onnx: 
 hwnas_cli_test(export_seed_and_weights EXIT 108 EXPECT "--seed excludes --weights"
                ARGS export dscnn-mlperf --onnx ${HWNAS_CLI_OUT}/x.onnx --seed 1 --weights w.hwnasw)
 hwnas_cli_test(export_needs_onnx EXIT 106 EXPECT "--onnx is required" ARGS export dscnn-mlperf)
+# Export and the opencv/torch backends live in a plugin loaded on first use: a missing one is
+# named, with how to build it, and nothing is written.
+hwnas_cli_test(export_without_plugin EXIT 2
+               EXPECT "error: interop plugin .*no_such_plugin.so: cannot be loaded .*--target hwnas_interop_plugin"
+               ARGS export dscnn-mlperf --onnx ${HWNAS_CLI_OUT}/without_plugin.onnx)
+set_tests_properties(cli.export_without_plugin PROPERTIES ENVIRONMENT HWNAS_INTEROP_PLUGIN=${HWNAS_CLI_OUT}/no_such_plugin.so)
 
 # The interop backends are offered wherever --backend is, and measure says which ran.
 hwnas_cli_test(measure_backend_choices EXPECT "--backend TEXT:\\{reference,xnnpack,opencv,torch\\}" ARGS measure --help)

@@ -1,0 +1,38 @@
+#pragma once
+// The interop module as a plugin: libhwnas_interop_plugin.so, which the hwnas CLI loads with
+// dlopen() the first time a command needs ONNX export or the "opencv" / "torch" backends.
+// Linking libtorch and OpenCV into the CLI made every command, even `hwnas --version`,
+// start in half a second and 170 MB while libtorch registered its operators.
+//
+// The plugin's one C entry point returns this table. Programs that link hwnas_interop
+// directly (its tests, bench/runtimes) call the functions themselves and need no plugin.
+//
+//   const interop::PluginApi& api = *hwnas_interop_plugin();   // in the plugin
+//   std::unique_ptr<runtime::Backend> torch = api.make_torch();
+//
+// The plugin holds its own copies of the hwnas modules it is built from; only the types of
+// this table cross between it and the program, built from the same headers by the same
+// compiler, and hwnas::Error thrown inside it is caught outside (type_info compares by name).
+#include <filesystem>
+#include <memory>
+
+#include "hwnas/interop/onnx_export.h"
+#include "hwnas/runtime/backend.h"
+
+namespace hwnas::interop {
+
+struct PluginApi {
+  int version;  // kPluginApiVersion of the plugin's build: a stale plugin is refused
+  std::unique_ptr<runtime::Backend> (*make_opencv)();
+  std::unique_ptr<runtime::Backend> (*make_torch)();
+  OnnxModel (*export_onnx)(const ir::Graph& g, const runtime::Weights& w, const OnnxOptions& options);
+  void (*write_onnx)(const std::filesystem::path& path, const OnnxModel& model);
+};
+
+// Bumped whenever PluginApi or a type it passes changes.
+inline constexpr int kPluginApiVersion = 1;
+
+}  // namespace hwnas::interop
+
+// The plugin's entry point (apps/interop_plugin/plugin_entry.cc).
+extern "C" const hwnas::interop::PluginApi* hwnas_interop_plugin();
