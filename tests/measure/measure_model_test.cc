@@ -83,10 +83,14 @@ TEST(Pinning, MeasureModelLeavesTheCallersAffinityAsItWas) {
   o.pin = true;
   const Measurement m = measure_model(tiny(false), o);
   EXPECT_EQ(allowed_cpus(), before);
-  if (m.pinning.pinned) EXPECT_EQ(m.pinning.cpus.size(), 1u);
+  if (m.pinning.pinned) {
+    EXPECT_EQ(m.pinning.cpus.size(), 1u);
+  }
   {
     const ScopedPin pin(1, true);
-    if (pin.pinning().pinned) EXPECT_EQ(allowed_cpus().size(), 1u);
+    if (pin.pinning().pinned) {
+      EXPECT_EQ(allowed_cpus().size(), 1u);
+    }
   }
   EXPECT_EQ(allowed_cpus(), before);
   EXPECT_THAT(ScopedPin(1, false).pinning().note, HasSubstr("pinning off"));
