@@ -2,12 +2,16 @@
 // the model is cost/few_shot_prior.h). For each device column of
 // shared/data/nb201/nb201_latency.csv, leave that device out: the prior is fitted on every
 // OTHER "*latency_ms" column of the table (never an energy column), then the model is fitted
-// on `train` random rows of the left-out device (each candidate's ridge strength chosen by
-// leave-one-out on those rows only), `repeats` draws, and scored by Spearman over every row of
-// that device, beside the FLOPs-proportional baseline (MACs of the decoded graph x the median
-// ms per MAC of the same training rows). No row of the target beyond the `train` rows is used.
+// on `train` random rows of the left-out device (every choice of the fit made on those rows
+// and the prior only), `repeats` draws, and scored by Spearman over every row of that device,
+// beside the FLOPs-proportional baseline (MACs of the decoded graph x the median ms per MAC of
+// the same training rows). No row of the target beyond the `train` rows is used.
 //
-//   hwnas_meta_prior_bench [--train 10] [--repeats 20] [--seed 1] [--csv path]
+//   hwnas_meta_prior_bench [--train 10] [--repeats 20] [--seed 1 | --seeds 1-20] [--csv path]
+//
+// --seed prints one table per device (mean, min, Kendall, FLOPs); --seeds A-B prints each
+// seed's per-device means and their mean, then the min / mean / max over the seeds (how thin
+// the margin over 0.93 is depends on which rows were drawn).
 #include <algorithm>
 #include <chrono>
 #include <string>
@@ -24,18 +28,71 @@
 #include "hwnas/ir/stats.h"
 #include "hwnas/space/search_space.h"
 
+namespace {
+
+using namespace hwnas;
+
+// One left-out device: its rows with a value and the prior of the other columns.
+struct Target {
+  std::string column;
+  cost::DevicePrior prior;
+  std::vector<space::Arch> archs;
+  std::vector<double> ms, macs;
+};
+
+struct Summary {
+  double mean = 0, min = 1, kendall = 0, flops = 0;  // over the draws
+};
+
+Summary run(const Target& t, cost::ArchFeatures& features, int train, int repeats, uint64_t seed) {
+  const auto draws = cost::few_shot_prior_eval(t.prior, features, t.archs, t.ms, t.macs,
+                                               {.train = train, .repeats = repeats, .seed = seed});
+  Summary s;
+  const double n = static_cast<double>(draws.size());
+  for (const auto& d : draws) {
+    s.mean += d.model.spearman / n;
+    s.min = std::min(s.min, d.model.spearman);
+    s.kendall += d.model.kendall / n;
+    s.flops += d.baseline.spearman / n;
+  }
+  return s;
+}
+
+// "7" or "1-20".
+std::pair<uint64_t, uint64_t> seed_range(const std::string& text) {
+  const auto dash = text.find('-');
+  try {
+    if (dash == std::string::npos) return {std::stoull(text), std::stoull(text)};
+    const uint64_t lo = std::stoull(text.substr(0, dash)), hi = std::stoull(text.substr(dash + 1));
+    if (lo <= hi) return {lo, hi};
+  } catch (const std::exception&) {
+  }
+  fail("--seeds", "'{}' is not a seed or a range of seeds like 1-20", text);
+}
+
+// "edgegpu_latency_ms" -> "edgegpu" (the columns of the per-seed table).
+std::string short_name(std::string c) {
+  for (const char* tail : {"_latency_ms", "_b1"})
+    if (c.ends_with(tail)) c.resize(c.size() - std::string_view(tail).size());
+  return c.substr(0, 9);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app("leave-one-device-out few-shot prior for NB201 latency ranking");
   std::string csv = std::string(HWNAS_SHARED_DATA_DIR) + "/nb201/nb201_latency.csv";
   int train = 10, repeats = 20;
   uint64_t seed = 1;
+  std::string seeds;
   app.add_option("--train", train, "measured rows of the left-out device the fit sees");
   app.add_option("--repeats", repeats, "random draws of those rows");
   app.add_option("--csv", csv, "the NB201 latency table");
   app.add_option("--seed", seed, "which rows are drawn");
+  app.add_option("--seeds", seeds, "a range of draw seeds, e.g. 1-20: per-seed means and their spread")
+      ->excludes("--seed");
   CLI11_PARSE(app, argc, argv);
   try {
-    using namespace hwnas;
     using Clock = std::chrono::steady_clock;
     const auto start = Clock::now();
     const auto space = space::make_space("nb201");
@@ -50,40 +107,66 @@ int main(int argc, char** argv) {
       features.of(archs.back());  // fills the cache the prior and the draws read
     }
     const double features_s = std::chrono::duration<double>(Clock::now() - start).count();
-    const std::vector<std::string> devices = cost::default_prior_columns(t, "");
-    fmt::print("few-shot prior model (cost/few_shot_prior.h), leave one device out: the prior is every other "
-               "*latency_ms column of {} ({} rows, energy never used);\n{} random archs of the left-out device per fit "
-               "(ridge strengths by leave-one-out on them), {} draws; Spearman over every arch with a value\n",
-               t.source, t.rows.size(), train, repeats);
-    fmt::print("{:<26} {:>6}  {:>14} {:>8}  {:>8}  {:>14}\n", "device column", "rows", "Spearman mean", "min", "Kendall",
-               "FLOPs Spearman");
-    double sum = 0, flops_sum = 0;
-    for (const std::string& device : devices) {
-      const cost::DevicePrior prior = cost::fit_prior(t, features, "arch_str", cost::default_prior_columns(t, device));
+    std::vector<Target> targets;
+    for (const std::string& device : cost::default_prior_columns(t, "")) {
+      Target target{device, cost::fit_prior(t, features, "arch_str", cost::default_prior_columns(t, device)), {}, {}, {}};
       const int c = t.column(device);
-      std::vector<space::Arch> a;
-      std::vector<double> y, m;
       for (size_t r = 0; r < t.rows.size(); ++r)
         if (const auto v = t.number_or_empty(r, c)) {
-          a.push_back(archs[r]);
-          y.push_back(*v);
-          m.push_back(macs[r]);
+          target.archs.push_back(archs[r]);
+          target.ms.push_back(*v);
+          target.macs.push_back(macs[r]);
         }
-      const auto draws = cost::few_shot_prior_eval(prior, features, a, y, m, {.train = train, .repeats = repeats, .seed = seed});
-      double mean = 0, lo = 1, kendall = 0, flops = 0;
-      for (const auto& d : draws) {
-        mean += d.model.spearman / static_cast<double>(draws.size());
-        lo = std::min(lo, d.model.spearman);
-        kendall += d.model.kendall / static_cast<double>(draws.size());
-        flops += d.baseline.spearman / static_cast<double>(draws.size());
-      }
-      fmt::print("{:<26} {:>6}  {:>14.3f} {:>8.3f}  {:>8.3f}  {:>14.3f}\n", device, y.size(), mean, lo, kendall, flops);
-      sum += mean;
-      flops_sum += flops;
+      targets.push_back(std::move(target));
     }
-    const double n = static_cast<double>(devices.size());
-    fmt::print("{:<26} {:>6}  {:>14.3f} {:>8}  {:>8}  {:>14.3f}   (acceptance: >= 0.93)\n", "mean over devices", "",
-               sum / n, "", "", flops_sum / n);
+    fmt::print("few-shot prior model (cost/few_shot_prior.h), leave one device out: the prior is every other "
+               "*latency_ms column of {} ({} rows, energy never used);\n{} random archs of the left-out device per fit "
+               "(every choice of the fit made on them), {} draws; Spearman over every arch with a value\n",
+               t.source, t.rows.size(), train, repeats);
+    const double n = static_cast<double>(targets.size());
+    if (seeds.empty()) {
+      fmt::print("{:<26} {:>6}  {:>14} {:>8}  {:>8}  {:>14}\n", "device column", "rows", "Spearman mean", "min",
+                 "Kendall", "FLOPs Spearman");
+      double sum = 0, flops_sum = 0;
+      for (const Target& target : targets) {
+        const Summary s = run(target, features, train, repeats, seed);
+        fmt::print("{:<26} {:>6}  {:>14.3f} {:>8.3f}  {:>8.3f}  {:>14.3f}\n", target.column, target.ms.size(), s.mean,
+                   s.min, s.kendall, s.flops);
+        sum += s.mean;
+        flops_sum += s.flops;
+      }
+      fmt::print("{:<26} {:>6}  {:>14.3f} {:>8}  {:>8}  {:>14.3f}   (acceptance: >= 0.93)\n", "mean over devices", "",
+                 sum / n, "", "", flops_sum / n);
+    } else {
+      const auto [lo, hi] = seed_range(seeds);
+      fmt::print("Spearman, mean of the {} draws per seed\n{:>5}", repeats, "seed");
+      for (const Target& target : targets) fmt::print(" {:>9}", short_name(target.column));
+      fmt::print(" {:>9}\n", "mean");
+      std::vector<double> device_sum(targets.size(), 0.0), seed_means;
+      for (uint64_t s = lo; s <= hi; ++s) {
+        fmt::print("{:>5}", s);
+        double sum = 0;
+        for (size_t k = 0; k < targets.size(); ++k) {
+          const double m = run(targets[k], features, train, repeats, s).mean;
+          fmt::print(" {:>9.3f}", m);
+          device_sum[k] += m;
+          sum += m;
+        }
+        seed_means.push_back(sum / n);
+        fmt::print(" {:>9.4f}{}\n", seed_means.back(), seed_means.back() < 0.93 ? "  < 0.93" : "");
+      }
+      const double seeds_n = static_cast<double>(seed_means.size());
+      fmt::print("{:>5}", "mean");
+      for (double d : device_sum) fmt::print(" {:>9.3f}", d / seeds_n);
+      double average = 0;
+      for (double m : seed_means) average += m / seeds_n;
+      fmt::print(" {:>9.4f}\nover seeds {}-{}: the mean over devices is min {:.4f}, mean {:.4f}, max {:.4f}; "
+                 "{} of {} seeds under 0.93 (acceptance: none)\n",
+                 average, lo, hi, *std::min_element(seed_means.begin(), seed_means.end()), average,
+                 *std::max_element(seed_means.begin(), seed_means.end()),
+                 std::count_if(seed_means.begin(), seed_means.end(), [](double m) { return m < 0.93; }),
+                 seed_means.size());
+    }
     fmt::print("time: {:.1f} s (features and MACs of {} archs: {:.1f} s, {} graphs decoded for the live features)\n",
                std::chrono::duration<double>(Clock::now() - start).count(), archs.size(), features_s, features.decodes());
   } catch (const hwnas::Error& e) {
