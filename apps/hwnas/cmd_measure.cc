@@ -44,7 +44,7 @@ void add_common(CLI::App& cmd, CommonArgs& a) {
       ->check(CLI::Range(1, 100000));
   cmd.add_option("--classes", a.overrides.classes, "number of output classes (default: the model's own)")
       ->check(CLI::Range(1, 1000000));
-  cmd.add_option("--backend", a.backend, "reference | xnnpack")
+  cmd.add_option("--backend", a.backend, "the runtime: xnnpack, reference (the oracle), opencv (OpenCV DNN on the ONNX export) or torch (libtorch)")
       ->check(CLI::IsMember(runtime::backend_names()))
       ->capture_default_str();
   cmd.add_option("--threads", a.threads, "worker threads (xnnpack)")->check(CLI::Range(1, 1024))->capture_default_str();

@@ -113,7 +113,7 @@ void add_memory(CLI::App& app) {
   cmd->add_flag("--no-timeline", a->no_timeline, "print only the totals");
   cmd->add_flag("--json", a->json, "print JSON: peak_sram_kib, flash_kib, fits, buffers, timeline, ...");
   cmd->add_flag("--measure", a->measure, "also measure the heap a host backend holds for the model (f32 or int8)");
-  cmd->add_option("--backend", a->backend, "backend for --measure: reference | xnnpack")
+  cmd->add_option("--backend", a->backend, "backend for --measure (xnnpack, reference, opencv, torch)")
       ->check(CLI::IsMember(runtime::backend_names()))
       ->capture_default_str();
   cmd->callback([a] {

@@ -183,7 +183,7 @@ void add_profile(CLI::App& app) {
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--classes", a->overrides.classes, "number of output classes (default: the model's own)")
       ->check(CLI::Range(1, 1000000));
-  cmd->add_option("--backend", a->options.backend, "runtime backend")
+  cmd->add_option("--backend", a->options.backend, "the runtime: xnnpack, reference, opencv or torch")
       ->check(CLI::IsMember(runtime::backend_names()))
       ->capture_default_str();
   cmd->add_option("--threads", a->options.threads, "worker threads")->check(CLI::Range(1, 1024))->capture_default_str();
