@@ -36,7 +36,9 @@ nlohmann::json trial_json(const RunInfo& info, const search::Trial& t) {
     const auto src = info.sources.find(name);
     metrics[name] = {{"value", value}, {"source", src == info.sources.end() ? "unknown" : src->second}};
   }
-  return {{"id", t.id}, {"arch", t.arch_str}, {"penalty", t.penalty}, {"metrics", metrics}};
+  nlohmann::json j = {{"id", t.id}, {"arch", t.arch_str}, {"penalty", t.penalty}, {"metrics", metrics}};
+  if (!info.space_ref.empty()) j["model"] = info.space_ref + ":" + t.arch_str;
+  return j;
 }
 
 }  // namespace

@@ -92,6 +92,7 @@ RunInfo run_info(const Experiment& e) {
   RunInfo info;
   info.name = e.config.name;
   info.space = e.space->name();
+  info.space_ref = e.config.space;
   for (const auto& m : e.metrics) {
     info.metrics.push_back(m->name());
     info.sources[m->name()] = m->source();

@@ -13,6 +13,7 @@ nlohmann::json RunInfo::to_json() const {
   nlohmann::json j;
   j["name"] = name;
   j["space"] = space;
+  if (!space_ref.empty()) j["space_ref"] = space_ref;
   j["metrics"] = metrics;
   j["sources"] = sources;
   j["cost"] = cost;
@@ -33,6 +34,7 @@ RunInfo RunInfo::from_json(const nlohmann::json& j) {
     RunInfo r;
     r.name = j.at("name").get<std::string>();
     r.space = j.at("space").get<std::string>();
+    r.space_ref = j.value("space_ref", "");  // absent in runs of hwnas before 0.1.0's best.json "model"
     r.metrics = j.at("metrics").get<std::vector<std::string>>();
     r.sources = j.at("sources").get<std::map<std::string, std::string>>();
     r.cost = j.at("cost").get<std::map<std::string, std::string>>();

@@ -18,6 +18,7 @@ RunInfo info() {
   RunInfo r;
   r.name = "toy";
   r.space = "nb201";
+  r.space_ref = "nb201";
   r.metrics = {"accuracy", "latency_ms"};
   r.sources = {{"accuracy", "looked up (table a.csv:acc)"}, {"latency_ms", "looked up (table l.csv:lat)"}};
   r.cost = {{"accuracy", "expensive"}, {"latency_ms", "cheap"}};
@@ -71,6 +72,7 @@ TEST(Outputs, FilesLoadAsCsvAndJsonWithSources) {
   EXPECT_EQ(core::read_csv(dir / "pareto.csv").rows.size(), 2u);
   const auto j = nlohmann::json::parse(read_file(dir / "best.json"));
   EXPECT_EQ(j["best"]["accuracy"]["id"], 1);
+  EXPECT_EQ(j["best"]["accuracy"]["model"], "nb201:" + j["best"]["accuracy"]["arch"].get<std::string>());
   EXPECT_EQ(j["best"]["accuracy"]["metrics"]["accuracy"]["value"], 92.0);
   EXPECT_EQ(j["best"]["accuracy"]["metrics"]["accuracy"]["source"], "looked up (table a.csv:acc)");
   EXPECT_EQ(j["front"].size(), 2u);

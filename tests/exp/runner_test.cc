@@ -15,6 +15,8 @@
 #include "hwnas/core/rng.h"
 #include "hwnas/exp/folder_lock.h"
 #include "hwnas/exp/trial_store.h"
+#include "hwnas/hw/restrict_space.h"
+#include "hwnas/models/nb201.h"
 
 namespace hwnas::exp {
 namespace {
@@ -85,6 +87,10 @@ TEST(Runner, ASearchLooksUpThePublishedFiguresAndHonoursTheCheapLimit) {
   double max_acc = 0;
   for (const auto& t : s.trials) max_acc = std::max(max_acc, t.metrics.at("accuracy"));
   EXPECT_EQ(best["best"]["accuracy"]["metrics"]["accuracy"]["value"].get<double>(), max_acc);
+  // The best trial as a model every command reads: the graph the search scored.
+  const std::string arch = best["best"]["accuracy"]["arch"];
+  EXPECT_EQ(hw::load_model(best["best"]["accuracy"]["model"].get<std::string>()),
+            models::nb201(models::parse_nb201(arch)));
   EXPECT_EQ(best["best"]["accuracy"]["metrics"]["accuracy"]["source"], "looked up (table nb201_cifar10.csv:test_acc_200ep)");
   EXPECT_EQ(best["counts"]["skipped"].get<int64_t>(), s.skipped);
   EXPECT_NE(read_file(out / "experiment.yaml").find("trials: 30"), std::string::npos);

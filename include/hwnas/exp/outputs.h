@@ -7,9 +7,11 @@
 //   pareto.csv   the feasible non-dominated trials, same columns
 //   best.json    {"name", "objectives", "constraints", "counts": {ok, failed, infeasible,
 //                 skipped}, "best": {<objective metric>: trial or null}, "front": [trial...]}
-//                where a trial is {"id", "arch", "penalty", "metrics": {<name>: {"value",
-//                "source"}}} and source says where the figure came from
-//                ("looked up (table nb201_cifar10.csv:test_acc_200ep)")
+//                where a trial is {"id", "arch", "model", "penalty", "metrics": {<name>:
+//                {"value", "source"}}}, source says where the figure came from ("looked up
+//                (table nb201_cifar10.csv:test_acc_200ep)") and model names the network for
+//                every other command (`hwnas predict|measure|export <model>`):
+//                "mbconv@npu-generic:<arch>"
 //
 //   exp::write_outputs("runs/x", info, exp::summarize(info, store.trials(), skipped));
 #include <filesystem>

@@ -24,6 +24,9 @@ namespace hwnas::exp {
 struct RunInfo {
   std::string name;
   std::string space;
+  // Names the space for hw::load_model: "nb201", "mbconv@npu-generic", or a YAML space file's
+  // path. best.json gives each trial as a model, "<space_ref>:<arch>", that every command reads.
+  std::string space_ref;
   std::vector<std::string> metrics;             // in config order
   std::map<std::string, std::string> sources;   // metric -> "looked up (table f.csv:col)"
   std::map<std::string, std::string> cost;      // metric -> "cheap" | "expensive"
