@@ -208,6 +208,18 @@ DevicePrior fit_prior(const core::CsvTable& table, ArchFeatures& features, std::
     d.choices = fit(0, nc);
     d.counts = fit(features.counts_offset(), nk);
     d.live = fit(features.live_offset(), nk);
+    {  // joint: choices and live counts together (the live bias is the choices bias)
+      RidgeRows m;
+      for (size_t r : rows) {
+        std::vector<double> z = slice(x[r], 0, nc);
+        for (size_t j = 1; j < nk; ++j) z.push_back(x[r][features.live_offset() + j]);
+        m.push_back(std::move(z));
+      }
+      const std::vector<double> w = ridge(m, y, kPriorGuard, std::vector<double>(nc + nk - 1, 0.0));
+      d.joint.assign(features.names().size(), 0.0);
+      std::copy(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(nc), d.joint.begin());
+      for (size_t j = 1; j < nk; ++j) d.joint[features.live_offset() + j] = w[nc + j - 1];
+    }
     auto mse = [&](const std::vector<double>& w, size_t offset) {
       double sum = 0;
       for (size_t i = 0; i < rows.size(); ++i) {
@@ -241,6 +253,60 @@ std::vector<double> kind_centre(const DevicePrior& prior, std::vector<double> Pr
   return centre;
 }
 
+// One candidate: w = sum_j v_j basis_j over the whole feature vector, v by ridge toward `centre`.
+struct Candidate {
+  std::string name;
+  std::vector<std::vector<double>> basis;  // each over ArchFeatures::names()
+  std::vector<double> centre;              // one per basis vector
+  const std::vector<double>* lambdas;
+};
+
+// `block` (size n at `offset`) as a vector over all features.
+std::vector<double> widen(const std::vector<double>& block, size_t offset, size_t total) {
+  std::vector<double> w(total, 0.0);
+  std::copy(block.begin(), block.end(), w.begin() + static_cast<std::ptrdiff_t>(offset));
+  return w;
+}
+
+// A ridge over the unit vectors of one block (a free weight per feature) toward `centre`.
+Candidate free_block(std::string name, size_t offset, const std::vector<double>& centre, size_t total,
+                     const std::vector<double>& lambdas) {
+  Candidate c{std::move(name), {}, centre, &lambdas};
+  for (size_t j = 0; j < centre.size(); ++j) {
+    c.basis.emplace_back(total, 0.0);
+    c.basis.back()[offset + j] = 1;
+  }
+  return c;
+}
+
+// A ridge over the prior devices' models of one map, centred on their even mix.
+Candidate blend(std::string name, const DevicePrior& prior, std::vector<double> PriorDevice::*weights, size_t offset,
+                size_t total, const std::vector<double>& lambdas) {
+  Candidate c{std::move(name), {}, {}, &lambdas};
+  for (const PriorDevice& d : prior.devices) {
+    c.basis.push_back(widen(d.*weights, offset, total));
+    c.centre.push_back(1.0 / static_cast<double>(prior.devices.size()));
+  }
+  return c;
+}
+
+std::vector<Candidate> candidates(const DevicePrior& prior, const ArchFeatures& f, const PriorFitOptions& o) {
+  const size_t total = f.names().size();
+  std::vector<Candidate> c;
+  c.push_back(blend("blend", prior, &PriorDevice::choices, 0, total, o.blend_lambdas));
+  c.push_back(free_block("live", f.live_offset(), kind_centre(prior, &PriorDevice::live, true), total, o.live_lambdas));
+  c.push_back(
+      free_block("counts", f.counts_offset(), kind_centre(prior, &PriorDevice::counts, false), total, o.count_lambdas));
+  c.push_back(blend("live-blend", prior, &PriorDevice::live, f.live_offset(), total, o.blend_lambdas));
+  c.push_back(blend("counts-blend", prior, &PriorDevice::counts, f.counts_offset(), total, o.blend_lambdas));
+  for (const PriorDevice& d : prior.devices) {
+    Candidate s{"scaled:" + d.column, {std::vector<double>(total, 0.0), d.joint}, {0.0, 1.0}, &o.scaled_lambdas};
+    s.basis[0][0] = 1;  // choices:bias, the offset a
+    c.push_back(std::move(s));
+  }
+  return c;
+}
+
 }  // namespace
 
 FewShotModel fit_few_shot(const DevicePrior& prior, ArchFeatures& features, const std::vector<space::Arch>& archs,
@@ -255,9 +321,9 @@ FewShotModel fit_few_shot(const DevicePrior& prior, ArchFeatures& features, cons
   if (prior.space != features.space().name())
     fail(where, "the prior was fitted on the {} space, the architectures are of {}", prior.space,
          features.space().name());
-  const size_t nc = features.choices_size(), nk = features.counts_size(), K = prior.devices.size();
+  const size_t nc = features.choices_size(), nk = features.counts_size(), total = features.names().size();
   for (const PriorDevice& d : prior.devices)
-    if (d.choices.size() != nc || d.counts.size() != nk || d.live.size() != nk)
+    if (d.choices.size() != nc || d.counts.size() != nk || d.live.size() != nk || d.joint.size() != total)
       fail(where, "prior device '{}' has weights for other features than the {} space's", d.column, prior.space);
   double mean = 0;
   for (size_t i = 0; i < measured_ms.size(); ++i) {
@@ -270,44 +336,37 @@ FewShotModel fit_few_shot(const DevicePrior& prior, ArchFeatures& features, cons
   std::vector<std::vector<double>> x;
   for (const space::Arch& a : archs) x.push_back(features.of(a));
 
-  // blend: the target as a mix of the prior devices' choices models.
-  RidgeRows blend_x, live_x, count_x;
-  for (const auto& f : x) {
-    std::vector<double> z;
-    for (const PriorDevice& d : prior.devices) z.push_back(dot(d.choices, f));
-    blend_x.push_back(std::move(z));
-    live_x.push_back(slice(f, features.live_offset(), nk));
-    count_x.push_back(slice(f, features.counts_offset(), nk));
+  const std::vector<Candidate> cands = candidates(prior, features, o);
+  std::vector<RidgeFit> fits;
+  for (const Candidate& c : cands) {
+    RidgeRows rows;
+    for (const auto& f : x) {
+      std::vector<double> z;
+      for (const auto& b : c.basis) z.push_back(dot(b, f));
+      rows.push_back(std::move(z));
+    }
+    fits.push_back(ridge_loo(rows, y, *c.lambdas, c.centre));
   }
-  const std::vector<double> live_centre = kind_centre(prior, &PriorDevice::live, true);
-  const std::vector<double> count_centre = kind_centre(prior, &PriorDevice::counts, false);
-  const RidgeFit fits[3] = {ridge_loo(blend_x, y, o.blend_lambdas, std::vector<double>(K, 1.0 / static_cast<double>(K))),
-                            ridge_loo(live_x, y, o.live_lambdas, live_centre),
-                            ridge_loo(count_x, y, o.count_lambdas, count_centre)};
-  const char* names[3] = {"blend", "live", "counts"};
 
   // alpha_c ~ (min err / err_c)^2; candidates that fit the samples exactly share everything.
   double best = fits[0].loo_mse;
   for (const RidgeFit& f : fits) best = std::min(best, f.loo_mse);
-  double alpha[3], total = 0;
-  for (int c = 0; c < 3; ++c) {
-    alpha[c] = best > 0 ? (best / fits[c].loo_mse) * (best / fits[c].loo_mse) : (fits[c].loo_mse == 0 ? 1.0 : 0.0);
-    total += alpha[c];
+  std::vector<double> alpha;
+  double sum = 0;
+  for (const RidgeFit& f : fits) {
+    alpha.push_back(best > 0 ? (best / f.loo_mse) * (best / f.loo_mse) : (f.loo_mse == 0 ? 1.0 : 0.0));
+    sum += alpha.back();
   }
   FewShotModel m;
   m.space = prior.space;
   m.features = features.names();
   m.mean_ms = mean;
-  m.weights.assign(features.names().size(), 0.0);
-  for (int c = 0; c < 3; ++c) {
-    alpha[c] /= total;
-    m.candidates.push_back({names[c], fits[c].lambda, fits[c].loo_mse, alpha[c]});
-  }
-  for (size_t k = 0; k < K; ++k)  // the blend, expanded through each device's choices weights
-    for (size_t j = 0; j < nc; ++j) m.weights[j] += alpha[0] * fits[0].weights[k] * prior.devices[k].choices[j];
-  for (size_t j = 0; j < nk; ++j) {
-    m.weights[features.live_offset() + j] = alpha[1] * fits[1].weights[j];
-    m.weights[features.counts_offset() + j] = alpha[2] * fits[2].weights[j];
+  m.weights.assign(total, 0.0);
+  for (size_t c = 0; c < cands.size(); ++c) {
+    alpha[c] /= sum;
+    m.candidates.push_back({cands[c].name, fits[c].lambda, fits[c].loo_mse, alpha[c]});
+    for (size_t j = 0; j < cands[c].basis.size(); ++j)
+      for (size_t e = 0; e < total; ++e) m.weights[e] += alpha[c] * fits[c].weights[j] * cands[c].basis[j][e];
   }
   nlohmann::json columns = nlohmann::json::array(), rows = nlohmann::json::array();
   for (const PriorDevice& d : prior.devices) {

@@ -235,7 +235,13 @@ TEST(FewShotPrior, FitsThePriorDevicesExactly) {
   const PriorDevice& compiled = p.devices[1];
   EXPECT_NEAR(eager.counts[0] * eager.mean_ms, devices[0].base, 1e-6);
   EXPECT_NEAR(compiled.live[0] * compiled.mean_ms, devices[1].base, 1e-6);
+  // The joint (choices + live) fit of the compiled device: its bias on choices:bias, its op
+  // costs on the live counts, and nothing left for the choices one-hots.
+  ASSERT_EQ(compiled.joint.size(), f.names().size());
+  EXPECT_NEAR(compiled.joint[0] * compiled.mean_ms, devices[1].base, 1e-6);
+  for (size_t j = 1; j < f.choices_size(); ++j) EXPECT_NEAR(compiled.joint[j], 0, 1e-6) << f.names()[j];
   for (int op = 1; op < 5; ++op) {
+    EXPECT_NEAR(compiled.joint[f.live_offset() + op] * compiled.mean_ms, devices[1].op[op], 1e-6) << op;
     EXPECT_NEAR(eager.counts[op] * eager.mean_ms, devices[0].op[op], 1e-6) << op;
     EXPECT_NEAR(compiled.live[op] * compiled.mean_ms, devices[1].op[op], 1e-6) << op;
   }
@@ -285,8 +291,10 @@ TEST(FewShotPrior, JsonRoundTrip) {
   EXPECT_EQ(back.features, m.features);
   EXPECT_EQ(back.weights, m.weights);
   EXPECT_EQ(back.mean_ms, m.mean_ms);
-  ASSERT_EQ(back.candidates.size(), 3u);
+  // blend, live, counts, live-blend, counts-blend, then one scaled candidate per prior device.
+  ASSERT_EQ(back.candidates.size(), 7u);
   EXPECT_EQ(back.candidates[1].name, "live");
+  EXPECT_EQ(back.candidates[6].name, "scaled:dev1_latency_ms");
   EXPECT_EQ(back.candidates[1].alpha, m.candidates[1].alpha);
   EXPECT_EQ(back.provenance, m.provenance);
   const space::Arch a = nb201().parse("|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|");
