@@ -78,7 +78,7 @@ TEST(Metric, CostModelAndMemoryErrorsNameTheKeyAndTheFix) {
     EXPECT_HWNAS_ERROR(build(nb201_yaml(), {"metrics.m=" + metric}), expected);
   };
   err("{model: rofline, device: raspi4}", "--set metrics.m.model: 'rofline' is not a latency model kind; did you mean "
-                                          "'roofline'? (roofline, lut, kernel, calibrated)");
+                                          "'roofline'? (roofline, lut, kernel, calibrated, few_shot)");
   err("{model: roofline, device: raspberry}", "--set metrics.m.device: raspberry: no such device");
   err("{model: roofline}", "--set metrics.m: needs 'device:' (a built-in device: ");
   err("{model: roofline, device: /nonexistent/dev.yaml}", "--set metrics.m.device: /nonexistent/dev.yaml");

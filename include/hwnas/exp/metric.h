@@ -57,6 +57,7 @@ struct MetricContext {
 //   {table: f.csv, key: arch_str, column: c}          a CSV lookup (exp/table_metric.h), expensive
 //   {model: roofline|lut|kernel|calibrated, device: D, dtype: f32|int8, predictor: file,
 //    value: latency_ms|energy_mj|fps}                 a cost model (exp/model_metric.h), cheap
+//   {model: few_shot, predictor: model.json}           a few-shot prior model (exp/few_shot_metric.h), cheap
 //   {memory: peak_sram_kib|flash_kib, device: D, dtype: int8|f32}   memory (exp/memory_metric.h), cheap
 //   {stat: macs|params}                                millions, from the graph (exp/stat_metric.h), cheap
 // Each takes `cost: cheap|expensive` to override its default. D is a built-in device name or a
