@@ -122,13 +122,14 @@ RidgeFit ridge_loo(const RidgeRows& x, const std::vector<double>& y, const std::
     const Matrix l = cholesky(regularised(ne.gram, lambda));
     const std::vector<double> offset = solve(l, ne.rhs);
     double sum = 0;
+    std::vector<double> residuals;
     for (size_t i = 0; i < x.size(); ++i) {
       const double leverage = dot(x[i], solve(l, x[i]));  // H_ii < 1 for lambda > 0
-      const double loo = (ne.residual_target[i] - dot(x[i], offset)) / (1 - leverage);
-      sum += loo * loo;
+      residuals.push_back((ne.residual_target[i] - dot(x[i], offset)) / (1 - leverage));
+      sum += residuals.back() * residuals.back();
     }
     const double mse = sum / static_cast<double>(x.size());
-    if (best.weights.empty() || mse < best.loo_mse) best = {plus(offset, center), lambda, mse};
+    if (best.weights.empty() || mse < best.loo_mse) best = {plus(offset, center), lambda, mse, std::move(residuals)};
   }
   return best;
 }

@@ -24,6 +24,9 @@ TEST(Ridge, LeaveOneOutByHand) {
   const RidgeFit f = ridge_loo({{1}, {2}}, {1, 3}, {1.0}, {0});
   EXPECT_DOUBLE_EQ(f.lambda, 1.0);
   EXPECT_NEAR(f.loo_mse, 2.02, 1e-12);
+  ASSERT_EQ(f.loo_residuals.size(), 2u);
+  EXPECT_NEAR(f.loo_residuals[0], -0.2, 1e-12);
+  EXPECT_NEAR(f.loo_residuals[1], 2, 1e-12);
   EXPECT_NEAR(f.weights[0], 7.0 / 6, 1e-12);
 }
 
@@ -38,6 +41,7 @@ TEST(Ridge, ClosedFormLeaveOneOutMatchesRefits) {
   }
   for (double lambda : {0.01, 0.3, 5.0}) {
     double sum = 0;
+    const RidgeFit f = ridge_loo(x, y, {lambda}, centre);
     for (size_t i = 0; i < x.size(); ++i) {
       RidgeRows xi = x;
       std::vector<double> yi = y;
@@ -46,8 +50,9 @@ TEST(Ridge, ClosedFormLeaveOneOutMatchesRefits) {
       const std::vector<double> w = ridge(xi, yi, lambda, centre);
       const double r = y[i] - (w[0] * x[i][0] + w[1] * x[i][1] + w[2] * x[i][2]);
       sum += r * r;
+      EXPECT_NEAR(f.loo_residuals[i], r, 1e-10) << "lambda " << lambda << ", row " << i;
     }
-    EXPECT_NEAR(ridge_loo(x, y, {lambda}, centre).loo_mse, sum / 9, 1e-10) << "lambda " << lambda;
+    EXPECT_NEAR(f.loo_mse, sum / 9, 1e-10) << "lambda " << lambda;
   }
 }
 

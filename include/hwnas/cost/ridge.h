@@ -26,6 +26,7 @@ struct RidgeFit {
   std::vector<double> weights;
   double lambda = 0;
   double loo_mse = 0;  // mean of the squared leave-one-out residuals
+  std::vector<double> loo_residuals;  // per row: y_i - its prediction by the fit without row i
 };
 
 // The fit for one lambda (> 0). Throws hwnas::Error on mismatched sizes, no rows, lambda <= 0
