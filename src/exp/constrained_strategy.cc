@@ -1,5 +1,8 @@
 #include "hwnas/exp/constrained_strategy.h"
 
+#include <cmath>
+#include <limits>
+
 #include "hwnas/core/error.h"
 
 namespace hwnas::exp {
@@ -29,6 +32,30 @@ search::CheapEval make_cheap_eval(std::shared_ptr<const space::SearchSpace> spac
     if (!eval_cheap(cheap_metrics, arch, space->to_string(arch), values).empty()) return std::nullopt;
     if (!check_constraints(constraints, values).feasible) return std::nullopt;
     return values;
+  };
+}
+
+search::Infeasibility make_infeasibility(std::shared_ptr<const space::SearchSpace> space,
+                                         const std::vector<std::shared_ptr<const Metric>>& cheap_metrics,
+                                         const std::vector<Constraint>& constraints) {
+  std::vector<std::pair<std::shared_ptr<const Metric>, Constraint>> limits;
+  for (const Constraint& c : constraints)
+    for (const auto& m : cheap_metrics)
+      if (c.hard() && m->name() == c.metric) limits.emplace_back(m, c);
+  if (limits.empty()) return {};
+  return [space, limits](const space::Arch& arch) {
+    const std::string arch_str = space->to_string(arch);
+    double sum = 0;
+    for (const auto& [metric, c] : limits) {
+      double value = 0;
+      try {
+        value = metric->evaluate(arch, arch_str);
+      } catch (const std::exception&) {
+        return std::numeric_limits<double>::infinity();
+      }
+      sum += c.excess(value) / (c.limit != 0 ? std::abs(c.limit) : 1.0);
+    }
+    return sum;
   };
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "hwnas/core/error.h"
@@ -88,6 +89,26 @@ Task evaluation_task(search::Trial base, std::vector<std::shared_ptr<const Metri
 
 }  // namespace
 
+namespace {
+
+// Why a search ended before its budget, for `hwnas status` (a search that ends with 0 trials
+// must not look like one that succeeded).
+std::string stop_reason(const ExperimentConfig& c, int64_t trials, bool gave_up) {
+  std::vector<std::string> limits;
+  for (const Constraint& k : c.constraints)
+    if (k.hard()) limits.push_back(k.describe());
+  const std::string what = limits.empty() ? "" : fmt::format(" under {}", fmt::join(limits, ", "));
+  if (gave_up)
+    return fmt::format("stopped after {} trials: too many proposals in a row broke the hard limits{}; loosen them or "
+                       "restrict the space",
+                       trials, what);
+  return fmt::format("stopped after {} trials: strategy {} found no new feasible architecture{} (every one it could "
+                     "reach was asked, or none exists: check the limits against the space's smallest networks)",
+                     trials, c.strategy.name, what);
+}
+
+}  // namespace
+
 RunInfo run_info(const Experiment& e) {
   RunInfo info;
   info.name = e.config.name;
@@ -129,8 +150,11 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
 
   std::vector<std::shared_ptr<const Metric>> cheap, expensive;
   for (const auto& m : e.metrics) (m->cost() == CostClass::Cheap ? cheap : expensive).push_back(m);
+  std::vector<std::string> cheap_names;
+  for (const auto& m : cheap) cheap_names.push_back(m->name());
   const search::SearchProblem problem{e.space.get(), c.objectives, planned_budget,
-                                      make_cheap_eval(e.space, cheap, c.constraints)};
+                                      make_cheap_eval(e.space, cheap, c.constraints),
+                                      make_infeasibility(e.space, cheap, c.constraints), cheap_names};
   ConstrainedStrategy strategy(search::make_strategy(c.strategy, problem), e.space, cheap, c.constraints);
 
   std::map<int64_t, search::Trial> stored;
@@ -154,7 +178,9 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
   };
 
   auto last_outputs = start;
-  for (int64_t next_id = 0; next_id < c.budget_trials;) {
+  bool exhausted = false;  // the strategy ran out of proposals before the budget
+  int64_t next_id = 0;
+  for (; next_id < c.budget_trials;) {
     const double elapsed = elapsed_before + std::chrono::duration<double>(Clock::now() - start).count();
     if (c.budget_seconds && elapsed >= *c.budget_seconds) break;
     const int n = static_cast<int>(std::min<int64_t>(kRoundSize, c.budget_trials - next_id));
@@ -162,6 +188,7 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
     while (static_cast<int>(round.size()) < n)
       if (auto cand = strategy.ask()) round.push_back(std::move(*cand));
       else break;
+    exhausted = static_cast<int>(round.size()) < n;
     if (round.empty()) break;  // the strategy has nothing left to propose
 
     std::vector<search::Trial> results(round.size());
@@ -219,6 +246,7 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
   }
 
   store.set("infeasible_skipped", std::to_string(strategy.infeasible_skipped()));
+  store.set("stopped_early", exhausted ? stop_reason(c, next_id, strategy.gave_up()) : "");
   RunSummary summary = summarize(info, store.trials(), strategy.infeasible_skipped());
   if (files) write_outputs(c.output, info, summary);
   report(true);

@@ -28,6 +28,7 @@ RunStatus read_status(const std::filesystem::path& dir) {
     throw e.within(db.string());
   }
   st.summary = summarize(st.info, store.trials(), store.infeasible_skipped());
+  st.stopped_early = store.get("stopped_early").value_or("");
   return st;
 }
 
@@ -51,6 +52,7 @@ std::string format_status(const RunStatus& st, size_t max_front_rows) {
   out += fmt::format("trials: {} of budget {} ({} ok, {} failed, {} infeasible); {} candidates skipped by hard "
                      "limits on cheap metrics (free)\n",
                      s.trials.size(), info.budget_trials, s.ok, s.failed, s.infeasible, s.skipped);
+  if (!st.stopped_early.empty()) out += st.stopped_early + "\n";
   out += "metrics:\n";
   for (const auto& m : info.metrics) out += fmt::format("  {:<16} {} [{}]\n", m, info.sources.at(m), info.cost.at(m));
   for (const auto& c : info.constraints) out += fmt::format("constraint: {}\n", c.describe());

@@ -1,5 +1,7 @@
 #include "hwnas/search/auto_strategy.h"
 
+#include <algorithm>
+
 #include "hwnas/core/error.h"
 
 namespace hwnas::search {
@@ -10,6 +12,12 @@ namespace {
 // few fixed samples): then there is nothing for a surrogate to predict.
 bool all_objectives_cheap(const SearchProblem& problem) {
   if (!problem.cheap) return false;
+  if (!problem.cheap_metrics.empty()) {  // known: no need to find a feasible sample (there may be none)
+    for (const Objective& o : problem.objectives)
+      if (std::find(problem.cheap_metrics.begin(), problem.cheap_metrics.end(), o.metric) == problem.cheap_metrics.end())
+        return false;
+    return true;
+  }
   Rng rng(0);
   for (int i = 0; i < 20; ++i) {
     auto metrics = problem.cheap(problem.space->sample(rng));

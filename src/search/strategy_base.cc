@@ -11,6 +11,11 @@ namespace {
 constexpr int kSampleTries = 200;
 // Spaces up to this size are enumerated when sampling stops finding fresh archs.
 constexpr double kEnumerateLimit = 2e6;
+// Random samples tried once sampling has failed (the region is sparse: walk sooner).
+constexpr int kSparseSampleTries = 10;
+// walk_to_feasible: samples it starts from the nearest of, and mutation steps it may take.
+constexpr int kWalkStarts = 20;
+constexpr int kWalkSteps = 2000;
 
 }  // namespace
 
@@ -44,17 +49,40 @@ bool StrategyBase::is_fresh(const space::Arch& a) const { return !asked(a) && ch
 
 std::optional<space::Arch> StrategyBase::random_fresh() {
   if (!remaining_) {
-    for (int i = 0; i < kSampleTries; ++i) {
+    for (int i = 0; i < (sampling_fails_ ? kSparseSampleTries : kSampleTries); ++i) {
       space::Arch a = space().sample(rng_);
       if (is_fresh(a)) return a;
     }
-    if (space().size() > kEnumerateLimit) return std::nullopt;
+    sampling_fails_ = true;
+    if (space().size() > kEnumerateLimit) return walk_to_feasible();
     remaining_ = space().enumerate(static_cast<size_t>(kEnumerateLimit));
   }
   // Drop what was asked or is infeasible, keeping the enumeration order, then pick uniformly.
   std::erase_if(*remaining_, [&](const space::Arch& a) { return !is_fresh(a); });
   if (remaining_->empty()) return std::nullopt;
   return (*remaining_)[rng_.uniform_int(static_cast<int>(remaining_->size()))];
+}
+
+std::optional<space::Arch> StrategyBase::walk_to_feasible() {
+  if (!problem_.infeasibility) return std::nullopt;
+  space::Arch at = space().sample(rng_);
+  double excess = problem_.infeasibility(at);
+  for (int i = 1; i < kWalkStarts; ++i) {
+    space::Arch a = space().sample(rng_);
+    if (const double e = problem_.infeasibility(a); e < excess) {
+      at = std::move(a);
+      excess = e;
+    }
+  }
+  for (int step = 0; step < kWalkSteps; ++step) {
+    if (excess == 0 && !asked(at)) return at;
+    space::Arch next = space().mutate(at, rng_);
+    if (const double e = problem_.infeasibility(next); e <= excess) {  // sideways too: plateaus and the feasible region
+      at = std::move(next);
+      excess = e;
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<space::Arch> StrategyBase::fresh_mutation(const space::Arch& parent, int tries) {

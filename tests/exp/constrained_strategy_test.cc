@@ -91,5 +91,25 @@ TEST_F(ConstrainedStrategyTest, CheapEvalForStrategiesReturnsValuesOrNothing) {
   EXPECT_FALSE(make_cheap_eval(space, {}, {}));           // no cheap metrics: no function
 }
 
+TEST_F(ConstrainedStrategyTest, InfeasibilityIsTheRelativeExcessOverTheHardLimits) {
+  const space::Arch none = space->parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|");
+  const space::Arch best = space->parse(testing::kBestArch);  // 4 3x3 convs
+  const auto at_most_one = make_infeasibility(space, {convs}, {{"convs", true, 1.0, 0}});
+  ASSERT_TRUE(at_most_one);
+  EXPECT_EQ(at_most_one(none), 0.0);  // exactly where make_cheap_eval accepts
+  EXPECT_EQ(at_most_one(best), 3.0);  // (4 - 1) / 1
+  // Two limits add up: at least 2 convs misses by (2 - 0) / 2 on `none`; at most 1 by 3 / 1 on `best`.
+  const auto both = make_infeasibility(space, {convs}, {{"convs", false, 2.0, 0}, {"convs", true, 1.0, 0}});
+  EXPECT_EQ(both(none), 1.0);
+  EXPECT_EQ(both(best), 3.0);
+  // Soft limits and limits on expensive metrics do not count; a failing metric is infinitely far.
+  EXPECT_FALSE(make_infeasibility(space, {convs}, {{"convs", true, 1.0, 0.5}}));
+  EXPECT_FALSE(make_infeasibility(space, {convs}, {{"accuracy", false, 90.0, 0}}));
+  auto broken = std::make_shared<FnMetric>("lat", CostClass::Cheap, [](const std::string&) -> double {
+    throw Error("lat.csv", "no value");
+  });
+  EXPECT_EQ(make_infeasibility(space, {broken}, {{"lat", true, 1.0, 0}})(none), std::numeric_limits<double>::infinity());
+}
+
 }  // namespace
 }  // namespace hwnas::exp

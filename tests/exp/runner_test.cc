@@ -14,6 +14,7 @@
 #include "hwnas/core/csv.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/exp/folder_lock.h"
+#include "hwnas/exp/status.h"
 #include "hwnas/exp/trial_store.h"
 #include "hwnas/hw/restrict_space.h"
 #include "hwnas/models/nb201.h"
@@ -94,6 +95,32 @@ TEST(Runner, ASearchLooksUpThePublishedFiguresAndHonoursTheCheapLimit) {
   EXPECT_EQ(best["best"]["accuracy"]["metrics"]["accuracy"]["source"], "looked up (table nb201_cifar10.csv:test_acc_200ep)");
   EXPECT_EQ(best["counts"]["skipped"].get<int64_t>(), s.skipped);
   EXPECT_NE(read_file(out / "experiment.yaml").find("trials: 30"), std::string::npos);
+}
+
+TEST(Runner, ASearchThatRunsOutOfFeasibleArchsSaysWhy) {
+  // Under 0.05 ms on the Pi only the networks a converter folded away remain: count them in
+  // the published table, then a search with a larger budget must stop after exactly those.
+  size_t feasible = 0;
+  for (const auto& [arch, ms] : table(latency_csv(), "raspi4_latency_ms")) feasible += ms <= 0.05;
+  ASSERT_GT(feasible, 0u);
+  ASSERT_LT(feasible, 300u);  // below the budget
+  const auto dir = hwnas::testing::temp_dir();
+  const RunSummary s = run_experiment(make(dir, "random", 300, {"constraints=[{metric: latency_ms, max: 0.05}]"}));
+  EXPECT_EQ(s.trials.size(), feasible);
+  const RunStatus st = read_status(dir / "out");
+  EXPECT_EQ(st.stopped_early, fmt::format("stopped after {} trials: strategy random found no new feasible architecture "
+                                          "under latency_ms <= 0.05 (hard) (every one it could reach was asked, or "
+                                          "none exists: check the limits against the space's smallest networks)",
+                                          feasible));
+  EXPECT_NE(format_status(st).find(st.stopped_early), std::string::npos);
+  // Nothing at all under 0.001 ms: 0 trials, and the status says so rather than looking done.
+  const auto none = hwnas::testing::temp_dir() / "none";
+  EXPECT_TRUE(run_experiment(make(none, "evolution", 30, {"constraints=[{metric: latency_ms, max: 0.001}]"})).trials.empty());
+  EXPECT_NE(read_status(none / "out").stopped_early.find("stopped after 0 trials: strategy evolution"), std::string::npos);
+  // A run that spends its budget has no such line.
+  const auto full = hwnas::testing::temp_dir() / "full";
+  run_experiment(make(full, "random", 10));
+  EXPECT_EQ(read_status(full / "out").stopped_early, "");
 }
 
 TEST(Runner, TheWorkerCountDoesNotChangeTheTrials) {

@@ -60,6 +60,14 @@ TEST(Factory, AutoRule) {
   SearchProblem some_cheap = all_cheap;
   some_cheap.objectives.push_back({"accuracy", true});
   EXPECT_EQ(auto_choice(some_cheap), "predictor");
+  // Limits that no random sample meets: the cheap metrics' names still say all is cheap.
+  SearchProblem tight = all_cheap;
+  tight.cheap = [](const space::Arch&) -> std::optional<std::map<std::string, double>> { return std::nullopt; };
+  EXPECT_EQ(auto_choice(tight), "predictor");  // found by sampling: nothing feasible to look at
+  tight.cheap_metrics = {"score"};
+  EXPECT_EQ(auto_choice(tight), "evolution");
+  tight.cheap_metrics = {"latency"};
+  EXPECT_EQ(auto_choice(tight), "predictor");
   AutoStrategy s(problem(large, obj, 300), 1);
   EXPECT_EQ(s.chosen(), "predictor");
   EXPECT_EQ(s.name(), "auto");

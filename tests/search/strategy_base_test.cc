@@ -1,6 +1,7 @@
 // Properties every strategy shares (they come from StrategyBase), checked on each of them.
 #include "hwnas/search/strategy_base.h"
 
+#include <numeric>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -75,6 +76,31 @@ TEST_P(EveryStrategy, FailedAndInfeasibleTrialsAreNeverReproposed) {
   }
   EXPECT_EQ(trials.size(), 54u);
   EXPECT_EQ(failed, 18);
+}
+
+TEST_P(EveryStrategy, WalksIntoAFeasibleRegionTooSmallToSample) {
+  // 4^20 = 1.1e12 archs, too many to enumerate; the cheap limit "sum of choices <= 3" keeps
+  // 1,771 of them (1 + 20 + 210 + 1540 with sum 0, 1, 2, 3): a random sample hits one with
+  // probability 1.6e-9, so without a measure of infeasibility a search gets no candidate.
+  ToySpace space(20, 4);
+  const auto sum = [](const space::Arch& a) { return std::accumulate(a.choice.begin(), a.choice.end(), 0); };
+  SearchProblem p = problem(space, {{"score", true}, {"lat", false}}, 30);
+  p.cheap = [&](const space::Arch& a) -> std::optional<std::map<std::string, double>> {
+    if (sum(a) > 3) return std::nullopt;
+    return std::map<std::string, double>{};
+  };
+  if (GetParam() == "random") {
+    EXPECT_FALSE(make_strategy(config(GetParam(), 2), p)->ask().has_value());
+  }
+  p.infeasibility = [&](const space::Arch& a) { return std::max(0, sum(a) - 3) / 3.0; };
+  auto s = make_strategy(config(GetParam(), 2), p);
+  const auto trials = run(*s, p, evaluate_toy, 30);
+  EXPECT_EQ(trials.size(), 30u);
+  std::set<space::Arch> seen;
+  for (const Trial& t : trials) {
+    EXPECT_LE(sum(t.arch), 3) << space.to_string(t.arch);
+    EXPECT_TRUE(seen.insert(t.arch).second);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Search, EveryStrategy,

@@ -39,6 +39,12 @@ struct Candidate {
 search::CheapEval make_cheap_eval(std::shared_ptr<const space::SearchSpace> space,
                                   std::vector<std::shared_ptr<const Metric>> cheap_metrics,
                                   std::vector<Constraint> constraints);
+// How far an arch is from those same hard limits (search::Infeasibility): the sum over broken
+// ones of excess / |limit| (excess alone for a limit of 0); it evaluates only the constrained
+// metrics. Empty when no hard limit is on a cheap metric.
+search::Infeasibility make_infeasibility(std::shared_ptr<const space::SearchSpace> space,
+                                         const std::vector<std::shared_ptr<const Metric>>& cheap_metrics,
+                                         const std::vector<Constraint>& constraints);
 
 class ConstrainedStrategy {
  public:

@@ -17,6 +17,7 @@ struct RunStatus {
   RunInfo info;
   RunSummary summary;
   bool running = false;  // a search holds the folder's lock now
+  std::string stopped_early;  // why the last run ended before its budget; empty if it did not
 };
 
 // Throws hwnas::Error naming the folder when it holds no trial store.

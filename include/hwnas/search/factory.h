@@ -25,12 +25,19 @@ struct StrategyConfig {
 // checked against the hard constraints on cheap metrics: nullopt means "infeasible, do not
 // propose". Strategies may call it on as many candidates as they like.
 using CheapEval = std::function<std::optional<std::map<std::string, double>>(const space::Arch&)>;
+// How far a candidate is from the hard limits that CheapEval checks: 0 exactly when CheapEval
+// accepts it, else the sum of each broken limit's excess relative to the limit, +inf when a
+// cheap metric fails. It lets a strategy walk into a feasible region too small to sample.
+using Infeasibility = std::function<double(const space::Arch&)>;
 
 struct SearchProblem {
   const space::SearchSpace* space = nullptr;
   std::vector<Objective> objectives;
-  int budget = 100;  // expensive trials the run may spend
-  CheapEval cheap;   // may be empty: no cheap metrics
+  int budget = 100;              // expensive trials the run may spend
+  CheapEval cheap;               // may be empty: no cheap metrics
+  Infeasibility infeasibility;   // may be empty: random sampling only
+  // The metrics `cheap` gives, when known (strategy auto picks by them); empty: found by sampling.
+  std::vector<std::string> cheap_metrics;
 };
 
 // Throws hwnas::Error naming the strategy or parameter when unknown or out of range.

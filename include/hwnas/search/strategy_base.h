@@ -53,7 +53,14 @@ class StrategyBase : public Strategy {
   std::optional<std::map<std::string, double>> cheap(const space::Arch& a) const;
 
   // A uniformly random fresh architecture, or nullopt when every feasible one was asked.
+  // When the hard limits leave too little to sample (200 random samples all fail) in a space
+  // too large to enumerate, it walks there instead (walk_to_feasible): no longer uniform, but a
+  // search under a tight budget gets candidates instead of stopping with none.
   std::optional<space::Arch> random_fresh();
+  // From the sample nearest to feasibility, a greedy walk of single mutations that never moves
+  // farther (SearchProblem::infeasibility), then on through the feasible region to a fresh
+  // architecture. nullopt without an infeasibility measure or after 2000 steps.
+  std::optional<space::Arch> walk_to_feasible();
   // A fresh architecture one active decision away from parent, tried `tries` times.
   std::optional<space::Arch> fresh_mutation(const space::Arch& parent, int tries = 50);
 
@@ -71,6 +78,8 @@ class StrategyBase : public Strategy {
   std::vector<Trial> trials_;
   // Every feasible architecture not asked yet, built on first need in small spaces.
   std::optional<std::vector<space::Arch>> remaining_;
+  // Sampling found nothing fresh once: later calls try a few samples only, then walk.
+  bool sampling_fails_ = false;
 };
 
 }  // namespace hwnas::search
