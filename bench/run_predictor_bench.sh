@@ -4,7 +4,8 @@
 #     the calibrated model fitted on 10 random archs, 20 draws, Spearman over all archs with
 #     a value, FLOPs-proportional Spearman beside it (target: mean >= 0.93);
 # 1b. the same with the few-shot prior model (cost/few_shot_prior.h): leave one device out,
-#     the prior is the table's other latency columns;
+#     the prior is the table's other latency columns; then the spread of its mean over draw
+#     seeds 1-20 (each seed its own 20 draws);
 #  2. the host kernel predictor: built on this machine (xnnpack, 1 thread, pinned), then
 #     held-out models measured now, predicted vs measured (target: >= 95% within +-10%).
 # Usage: bench/run_predictor_bench.sh [build-dir] [budget-minutes]
@@ -23,6 +24,7 @@ echo "== 1. few-shot calibration on NB201 (10 archs, 20 draws) =="
 echo
 echo "== 1b. few-shot prior model on NB201, leave one device out (10 archs, 20 draws) =="
 "$build/bin/hwnas_meta_prior_bench" --train 10 --repeats 20
+"$build/bin/hwnas_meta_prior_bench" --train 10 --repeats 20 --seeds 1-20 | tail -2 | head -1
 echo
 echo "== 2. host kernel predictor (xnnpack, 1 thread) =="
 "$build/bin/hwnas" predictor build --device host --out "$out/host-xnnpack.json" --budget-min "$budget" 2>"$out/build.log"
