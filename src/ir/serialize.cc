@@ -12,6 +12,7 @@ namespace hwnas::ir {
 namespace {
 
 using nlohmann::json;
+using nlohmann::ordered_json;
 
 // JSON keys of each attribute group, in the order they are written.
 struct FieldKeys {
@@ -32,23 +33,26 @@ const std::vector<FieldKeys>& field_keys() {
   return k;
 }
 
-json pair(int a, int b) { return json::array({a, b}); }
-json shape_json(const Shape& s) {
-  json a = json::array();
+ordered_json pair(int a, int b) { return ordered_json::array({a, b}); }
+ordered_json shape_json(const Shape& s) {
+  ordered_json a = ordered_json::array();
   for (int i = 0; i < s.rank(); ++i) a.push_back(s[i]);
   return a;
 }
 
-}  // namespace
+// The float as the shortest decimal that reads back to it (1e-05, not the double
+// 9.999999747378752e-06 that widening the float gives).
+double shortest(float v) { return std::stod(fmt::format("{}", v)); }
 
-json to_json(const Graph& g) {
-  json nodes = json::array();
+// Keys in the order of the format's description: name, op, inputs, attributes, shape.
+ordered_json ordered_graph(const Graph& g) {
+  ordered_json nodes = ordered_json::array();
   for (const Node& n : g.nodes()) {
-    json j;
+    ordered_json j;
     j["name"] = n.name;
     j["op"] = op_name(n.op);
     if (!n.inputs.empty()) {
-      json ins = json::array();
+      ordered_json ins = ordered_json::array();
       for (int i : n.inputs) ins.push_back(g.node(i).name);
       j["inputs"] = ins;
     }
@@ -59,29 +63,58 @@ json to_json(const Graph& g) {
     if (f & kDilation) j["dilation"] = pair(a.dilation_h, a.dilation_w);
     if (f & kPadding) j["padding"] = padding_name(a.padding);
     if ((f & kPads) || ((f & kPadding) && a.padding == Padding::Explicit))
-      j["pads"] = json::array({a.pad_top, a.pad_left, a.pad_bottom, a.pad_right});
+      j["pads"] = ordered_json::array({a.pad_top, a.pad_left, a.pad_bottom, a.pad_right});
     if (f & kOutChannels) j[n.op == OpKind::FullyConnected ? "units" : "out_channels"] = a.out_channels;
     if (f & kGroups) j["groups"] = a.groups;
     if (f & kMultiplier) j["multiplier"] = a.multiplier;
     if (f & kBias) j["bias"] = a.bias;
     if (f & kCountIncludePad) j["count_include_pad"] = a.count_include_pad;
-    if (f & kEpsilon) j["epsilon"] = a.epsilon;
+    if (f & kEpsilon) j["epsilon"] = shortest(a.epsilon);
     if (f & kAxis) j["axis"] = a.axis;
     if (f & kResize) {
       j["size"] = pair(a.out_h, a.out_w);
       j["mode"] = resize_mode_name(a.mode);
       j["align_corners"] = a.align_corners;
     }
-    if (f & kValue) j["value"] = a.value;
+    if (f & kValue) j["value"] = shortest(a.value);
     if (n.op == OpKind::Reshape) j["target"] = shape_json(a.shape);
     j["shape"] = shape_json(n.shape);
     if (n.dtype != DType::f32) j["dtype"] = dtype_name(n.dtype);
     nodes.push_back(std::move(j));
   }
-  json outputs = json::array();
+  ordered_json outputs = ordered_json::array();
   for (int o : g.outputs()) outputs.push_back(g.node(o).name);
-  return json{{"format", "hwnas.graph"}, {"version", 1}, {"name", g.name()}, {"nodes", nodes}, {"outputs", outputs}};
+  return ordered_json{{"format", "hwnas.graph"}, {"version", 1}, {"name", g.name()}, {"nodes", nodes}, {"outputs", outputs}};
 }
+
+// One line per value, with a space after each ':' and ','.
+std::string inline_text(const ordered_json& v) {
+  std::string s;
+  if (v.is_object()) {
+    for (const auto& [key, item] : v.items()) s += fmt::format("{}{}: {}", s.empty() ? "" : ", ", json(key).dump(), inline_text(item));
+    return "{" + s + "}";
+  }
+  if (v.is_array()) {
+    for (const ordered_json& item : v) s += (s.empty() ? "" : ", ") + inline_text(item);
+    return "[" + s + "]";
+  }
+  return v.dump();
+}
+
+// The file: one node per line, so that a graph reads (and diffs) like a list of layers.
+std::string graph_text(const Graph& g) {
+  const ordered_json j = ordered_graph(g);
+  std::string s = "{\n";
+  for (const char* key : {"format", "version", "name"}) s += fmt::format("  \"{}\": {},\n", key, j[key].dump());
+  s += "  \"nodes\": [\n";
+  const ordered_json& nodes = j["nodes"];
+  for (size_t i = 0; i < nodes.size(); ++i) s += "    " + inline_text(nodes[i]) + (i + 1 < nodes.size() ? ",\n" : "\n");
+  return s + "  ],\n  \"outputs\": " + inline_text(j["outputs"]) + "\n}\n";
+}
+
+}  // namespace
+
+json to_json(const Graph& g) { return ordered_graph(g); }
 
 namespace {
 
@@ -275,7 +308,7 @@ Graph graph_from_json(const json& j, std::string_view source) {
 }
 
 void save_graph(const Graph& g, const std::filesystem::path& path) {
-  write_file_atomic(path, to_json(g).dump(1) + "\n");
+  write_file_atomic(path, graph_text(g));
 }
 
 Graph load_graph(const std::filesystem::path& path) {

@@ -4,6 +4,7 @@
 // example loads, and it documents every operator.
 #include "hwnas/ir/serialize.h"
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -121,6 +122,23 @@ TEST(Serialize, SaveAndLoadAFile) {
   const Graph g = every_op_graph();
   save_graph(g, path);
   EXPECT_EQ(load_graph(path), g);
+}
+
+// The file reads like a layer list: a node per line, keys in the documented order (name, op,
+// inputs, attributes, shape), floats as the shortest decimal that reads back (1e-05).
+TEST(Serialize, TheFileHasANodePerLineInTheDocumentedKeyOrder) {
+  GraphBuilder b("layers");
+  const int x = b.input({1, 8, 8, 3});
+  const int bn = b.batch_norm(b.conv(x, 4, 3, 1, {}, "conv"), 1e-5f, "bn");
+  const auto path = testing::temp_dir() / "layers.json";
+  save_graph(b.finish({bn}), path);
+  const std::string text = read_file(path);
+  EXPECT_NE(text.find("\n    {\"name\": \"input\", \"op\": \"input\", \"shape\": [1, 8, 8, 3]},\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n    {\"name\": \"bn\", \"op\": \"batch_norm\", \"inputs\": [\"conv\"], \"epsilon\": 1e-05, "
+                      "\"shape\": [1, 8, 8, 4]}\n  ],\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 5 + 3 + 3) << text;  // header 5, nodes 3, footer 3
 }
 
 // A valid two-node graph, to be broken one way per test.
