@@ -11,6 +11,7 @@
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
 #include "hwnas/core/suggest.h"
+#include "hwnas/cost/predictor_file.h"  // base64
 #include "hwnas/cost/ridge.h"
 
 namespace hwnas::cost {
@@ -361,6 +362,32 @@ std::vector<double> mix_by_family(const std::vector<Candidate>& cands, const std
   return alpha;
 }
 
+// The residual stage's floor on the linear prediction (units of mean_ms): a linear form can go
+// to 0 or below far from its rows, where log(measured / linear) would mean nothing.
+constexpr double kLinearFloor = 0.05;
+
+std::vector<float> to_float(const std::vector<double>& f) { return std::vector<float>(f.begin(), f.end()); }
+
+// The residual trees on log(y / linear prediction) of the fit's rows (y in units of the mean),
+// or nothing when there are too few rows or CV sees no gain (m.residual_cv says which).
+void fit_residual(FewShotModel& m, const std::vector<std::vector<double>>& x, const std::vector<double>& y,
+                  const ResidualOptions& o) {
+  std::vector<std::vector<float>> rows;
+  std::vector<double> targets;
+  for (size_t i = 0; i < x.size(); ++i) {
+    rows.push_back(to_float(x[i]));
+    targets.push_back(std::log(y[i] / std::max(dot(m.weights, x[i]), kLinearFloor)));
+  }
+  m.residual = BoostedResidual::fit(rows, targets, o, m.residual_cv);
+  if (!m.residual && m.residual_cv.folds > 0)
+    m.provenance["residual"] = {{"kept", false},
+                                {"rows", m.residual_cv.rows},
+                                {"cv_rms", m.residual_cv.cv_rms},
+                                {"linear_rms", m.residual_cv.base_rms},
+                                {"rounds", m.residual_cv.rounds},
+                                {"depth", m.residual_cv.depth}};
+}
+
 }  // namespace
 
 FewShotModel fit_few_shot(const DevicePrior& prior, ArchFeatures& features, const std::vector<space::Arch>& archs,
@@ -420,6 +447,7 @@ FewShotModel fit_few_shot(const DevicePrior& prior, ArchFeatures& features, cons
   }
   m.provenance = {{"prior", {{"file", prior.source}, {"columns", columns}, {"rows", rows}}},
                   {"samples", measured_ms.size()}};
+  fit_residual(m, x, y, o.residual);
   return m;
 }
 
@@ -438,13 +466,33 @@ std::string FewShotModel::source() const {
     for (const auto& c : cs) columns.push_back(text(c));
     what += fmt::format(", prior {}", fmt::join(columns, ", "));
   }
+  if (residual)
+    what += fmt::format(" + XGBoost residual ({} rounds, depth {}; {}-fold CV RMS {:.1f}% vs {:.1f}% linear)",
+                        residual->shape().rounds, residual->shape().depth, residual_cv.folds, 100 * residual_cv.cv_rms,
+                        100 * residual_cv.base_rms);
   return "predicted (" + what + ")";
 }
 
-double FewShotModel::predict_ms(const std::vector<double>& f) const {
-  if (f.size() != weights.size())
-    fail("few-shot model", "{} features given, the model has {} weights", f.size(), weights.size());
-  return mean_ms * dot(weights, f);
+double FewShotModel::predict_ms(const std::vector<double>& f) const { return predict_many_ms({f}).front(); }
+
+std::vector<double> FewShotModel::predict_many_ms(const std::vector<std::vector<double>>& rows) const {
+  std::vector<double> out;
+  out.reserve(rows.size());
+  for (const auto& f : rows) {
+    if (f.size() != weights.size())
+      fail("few-shot model", "{} features given, the model has {} weights", f.size(), weights.size());
+    out.push_back(dot(weights, f));
+  }
+  if (!residual) {
+    for (double& p : out) p *= mean_ms;
+    return out;
+  }
+  std::vector<std::vector<float>> x;
+  x.reserve(rows.size());
+  for (const auto& f : rows) x.push_back(to_float(f));
+  const std::vector<double> r = residual->predict(x);
+  for (size_t i = 0; i < out.size(); ++i) out[i] = mean_ms * std::max(out[i], kLinearFloor) * std::exp(r[i]);
+  return out;
 }
 
 double FewShotModel::predict_ms(ArchFeatures& f, const space::Arch& a) const {
@@ -459,9 +507,60 @@ nlohmann::json to_json(const FewShotModel& m) {
   nlohmann::json c = nlohmann::json::array();
   for (const FewShotCandidate& x : m.candidates)
     c.push_back({{"name", x.name}, {"lambda", x.lambda}, {"loo_mse", x.loo_mse}, {"alpha", x.alpha}});
-  return {{"format", kFewShotFormat}, {"version", kFewShotVersion}, {"space", m.space},   {"mean_ms", m.mean_ms},
-          {"features", m.features},   {"weights", m.weights},         {"candidates", c}, {"provenance", m.provenance}};
+  nlohmann::json j = {{"format", kFewShotFormat}, {"version", m.residual ? 2 : 1}, {"space", m.space},
+                      {"mean_ms", m.mean_ms},    {"features", m.features},          {"weights", m.weights},
+                      {"candidates", c},         {"provenance", m.provenance}};
+  if (m.residual) {
+    const BoostedShape& b = m.residual->shape();
+    j["residual"] = {{"format", "xgboost-ubj-base64"},
+                     {"model", base64_encode(m.residual->save())},
+                     {"features", b.features},
+                     {"rounds", b.rounds},
+                     {"depth", b.depth},
+                     {"learning_rate", b.learning_rate},
+                     {"cv",
+                      {{"folds", m.residual_cv.folds},
+                       {"rows", m.residual_cv.rows},
+                       {"rms", m.residual_cv.cv_rms},
+                       {"linear_rms", m.residual_cv.base_rms}}}};
+  }
+  return j;
 }
+
+namespace {
+
+// The "residual" section of a version-2 file; errors name the file and the key.
+void residual_from_json(FewShotModel& m, const nlohmann::json& r, const std::string& source) {
+  const std::string where = source + ": residual";
+  auto need = [&](const nlohmann::json& j, const char* key, auto kind, const std::string& at) {
+    if (!j.is_object() || !j.contains(key)) fail(at, "missing key '{}' (refit the model with `hwnas predictor fit --prior`)", key);
+    if (!(j.at(key).*kind)()) fail(at + "." + key, "is {}, of the wrong type", j.at(key).dump().substr(0, 40));
+    return j.at(key);
+  };
+  using J = nlohmann::json;
+  if (need(r, "format", &J::is_string, where) != "xgboost-ubj-base64")
+    fail(where + ".format", "is {}, expected \"xgboost-ubj-base64\"", r.at("format").dump());
+  BoostedShape shape;
+  shape.features = need(r, "features", &J::is_number_unsigned, where).get<size_t>();
+  shape.rounds = need(r, "rounds", &J::is_number_integer, where).get<int>();
+  shape.depth = need(r, "depth", &J::is_number_integer, where).get<int>();
+  shape.learning_rate = need(r, "learning_rate", &J::is_number, where).get<double>();
+  if (shape.features != m.features.size())
+    fail(where + ".features", "is {}; the model has {} features", shape.features, m.features.size());
+  const J& cv = need(r, "cv", &J::is_object, where);
+  m.residual_cv.folds = need(cv, "folds", &J::is_number_integer, where + ".cv").get<int>();
+  m.residual_cv.rows = need(cv, "rows", &J::is_number_integer, where + ".cv").get<int>();
+  m.residual_cv.cv_rms = need(cv, "rms", &J::is_number, where + ".cv").get<double>();
+  m.residual_cv.base_rms = need(cv, "linear_rms", &J::is_number, where + ".cv").get<double>();
+  m.residual_cv.rounds = shape.rounds;
+  m.residual_cv.depth = shape.depth;
+  m.residual_cv.learning_rate = shape.learning_rate;
+  m.residual_cv.kept = true;
+  const std::string bytes = base64_decode(need(r, "model", &J::is_string, where).get<std::string>(), where + ".model");
+  m.residual = BoostedResidual::load(bytes, shape, where + ".model");
+}
+
+}  // namespace
 
 FewShotModel few_shot_from_json(const nlohmann::json& j, const std::string& source) {
   auto need = [&](const char* key) -> const nlohmann::json& {
@@ -471,9 +570,9 @@ FewShotModel few_shot_from_json(const nlohmann::json& j, const std::string& sour
   if (need("format") != kFewShotFormat)
     fail(source + ": format", "is {}, expected \"{}\" (write one with `hwnas predictor fit --prior`)", need("format").dump(),
          kFewShotFormat);
-  if (need("version") != kFewShotVersion)
-    fail(source + ": version", "is {}; this hwnas reads version {} (refit the model)", need("version").dump(),
-         kFewShotVersion);
+  const nlohmann::json& version = need("version");
+  if (version != 1 && version != 2)
+    fail(source + ": version", "is {}; this hwnas reads versions 1 and 2 (refit the model)", version.dump());
   FewShotModel m;
   try {
     m.space = need("space").get<std::string>();
@@ -492,6 +591,10 @@ FewShotModel few_shot_from_json(const nlohmann::json& j, const std::string& sour
   if (!(m.mean_ms > 0) || !std::isfinite(m.mean_ms)) fail(source + ": mean_ms", "is {}; it must be positive", m.mean_ms);
   for (double w : m.weights)
     if (!std::isfinite(w)) fail(source + ": weights", "has {}; weights must be finite", w);
+  if (j.contains("residual")) {
+    if (version == 1) fail(source + ": residual", "a version-1 file has no residual; its version should be 2");
+    residual_from_json(m, j.at("residual"), source);
+  }
   return m;
 }
 
@@ -535,9 +638,7 @@ std::vector<FewShotDraw> few_shot_prior_eval(const DevicePrior& prior, ArchFeatu
       sample_ms.push_back(measured[i]);
     }
     const FewShotModel m = fit_few_shot(prior, features, sample_archs, sample_ms, fit);
-    FewShotFit out{{}, m.candidates.front().lambda};
-    for (const auto& f : x) out.predicted.push_back(m.predict_ms(f));
-    return out;
+    return FewShotFit{m.predict_many_ms(x), m.candidates.front().lambda};
   });
 }
 

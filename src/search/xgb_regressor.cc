@@ -2,40 +2,13 @@
 
 #include <xgboost/c_api.h>
 
-#include <cmath>
 #include <string>
 
 #include "hwnas/core/error.h"
 #include "hwnas/core/rng.h"
+#include "hwnas/search/xgb_handles.h"
 
 namespace hwnas::search {
-namespace {
-
-void check(int rc, const char* call) {
-  if (rc != 0) fail("xgboost", "{} failed: {}", call, XGBGetLastError());
-}
-
-struct MatrixFree {
-  void operator()(void* handle) const { XGDMatrixFree(handle); }
-};
-using Matrix = std::unique_ptr<void, MatrixFree>;
-
-// A dense XGBoost matrix of the rows (no missing values: NaN would mean missing).
-Matrix matrix(const std::vector<std::vector<float>>& x, size_t features, const char* where) {
-  std::vector<float> flat;
-  flat.reserve(x.size() * features);
-  for (size_t i = 0; i < x.size(); ++i) {
-    if (x[i].size() != features)
-      fail(where, "row {} has {} features, expected {} (as in the first row given to fit())", i, x[i].size(),
-           features);
-    flat.insert(flat.end(), x[i].begin(), x[i].end());
-  }
-  DMatrixHandle handle = nullptr;
-  check(XGDMatrixCreateFromMat(flat.data(), x.size(), features, std::nanf(""), &handle), "XGDMatrixCreateFromMat");
-  return Matrix(handle);
-}
-
-}  // namespace
 
 void XgbRegressor::BoosterFree::operator()(void* handle) const { XGBoosterFree(handle); }
 
@@ -45,9 +18,9 @@ void XgbRegressor::fit(const std::vector<std::vector<float>>& x, const std::vect
          x.size(), y.size());
   if (options_.trees < 1) fail("xgb_regressor", "trees must be at least 1 (got {})", options_.trees);
   features_ = x[0].size();
-  Matrix data = matrix(x, features_, "xgb_regressor.fit");
+  XgbMatrix data = xgb_dense_matrix(x, features_, "xgb_regressor.fit");
   std::vector<float> labels(y.begin(), y.end());
-  check(XGDMatrixSetFloatInfo(data.get(), "label", labels.data(), labels.size()), "XGDMatrixSetFloatInfo(label)");
+  xgb_check(XGDMatrixSetFloatInfo(data.get(), "label", labels.data(), labels.size()), "XGDMatrixSetFloatInfo(label)");
   double mean = 0;
   for (double v : y) mean += v / static_cast<double>(y.size());
 
@@ -59,10 +32,10 @@ void XgbRegressor::fit(const std::vector<std::vector<float>>& x, const std::vect
     // one matrix serves every tree.
     std::vector<float> weights(n, 0.0f);
     for (int i = 0; i < n; ++i) weights[rng.uniform_int(n)] += 1.0f;
-    check(XGDMatrixSetFloatInfo(data.get(), "weight", weights.data(), weights.size()), "XGDMatrixSetFloatInfo(weight)");
+    xgb_check(XGDMatrixSetFloatInfo(data.get(), "weight", weights.data(), weights.size()), "XGDMatrixSetFloatInfo(weight)");
     DMatrixHandle train[] = {data.get()};
     BoosterHandle handle = nullptr;
-    check(XGBoosterCreate(train, 1, &handle), "XGBoosterCreate");
+    xgb_check(XGBoosterCreate(train, 1, &handle), "XGBoosterCreate");
     Booster booster(handle);
     const std::pair<const char*, std::string> params[] = {
         {"verbosity", "0"},
@@ -81,8 +54,8 @@ void XgbRegressor::fit(const std::vector<std::vector<float>>& x, const std::vect
         {"subsample", "1"},
         {"colsample_bynode", std::to_string(options_.feature_fraction)},
     };
-    for (const auto& [name, value] : params) check(XGBoosterSetParam(handle, name, value.c_str()), "XGBoosterSetParam");
-    check(XGBoosterUpdateOneIter(handle, 0, data.get()), "XGBoosterUpdateOneIter");
+    for (const auto& [name, value] : params) xgb_check(XGBoosterSetParam(handle, name, value.c_str()), "XGBoosterSetParam");
+    xgb_check(XGBoosterUpdateOneIter(handle, 0, data.get()), "XGBoosterUpdateOneIter");
     boosters_.push_back(std::move(booster));
   }
 }
@@ -91,11 +64,11 @@ std::vector<std::vector<double>> XgbRegressor::predict_trees(const std::vector<s
   if (boosters_.empty()) fail("xgb_regressor", "predict_trees() before fit()");
   std::vector<std::vector<double>> out(x.size(), std::vector<double>(boosters_.size()));
   if (x.empty()) return out;
-  Matrix data = matrix(x, features_, "xgb_regressor.predict_trees");
+  XgbMatrix data = xgb_dense_matrix(x, features_, "xgb_regressor.predict_trees");
   for (size_t t = 0; t < boosters_.size(); ++t) {
     bst_ulong length = 0;
     const float* result = nullptr;
-    check(XGBoosterPredict(boosters_[t].get(), data.get(), 0, 0, 0, &length, &result), "XGBoosterPredict");
+    xgb_check(XGBoosterPredict(boosters_[t].get(), data.get(), 0, 0, 0, &length, &result), "XGBoosterPredict");
     if (length != x.size()) fail("xgb_regressor", "XGBoost returned {} predictions for {} rows", length, x.size());
     for (size_t i = 0; i < x.size(); ++i) out[i][t] = result[i];
   }
@@ -121,7 +94,7 @@ std::vector<std::string> XgbRegressor::save_trees(const std::string& format) con
   for (const Booster& b : boosters_) {
     bst_ulong length = 0;
     const char* data = nullptr;
-    check(XGBoosterSaveModelToBuffer(b.get(), config.c_str(), &length, &data), "XGBoosterSaveModelToBuffer");
+    xgb_check(XGBoosterSaveModelToBuffer(b.get(), config.c_str(), &length, &data), "XGBoosterSaveModelToBuffer");
     out.emplace_back(data, length);
   }
   return out;
@@ -135,7 +108,7 @@ XgbRegressor XgbRegressor::load_trees(const std::vector<std::string>& buffers, s
   r.features_ = features;
   for (size_t t = 0; t < buffers.size(); ++t) {
     BoosterHandle handle = nullptr;
-    check(XGBoosterCreate(nullptr, 0, &handle), "XGBoosterCreate");
+    xgb_check(XGBoosterCreate(nullptr, 0, &handle), "XGBoosterCreate");
     Booster booster(handle);
     if (XGBoosterLoadModelFromBuffer(handle, buffers[t].data(), buffers[t].size()) != 0)
       fail(fmt::format("xgb_regressor tree {}", t), "not a valid XGBoost model: {}", XGBGetLastError());

@@ -335,8 +335,8 @@ TEST(FewShotPrior, FileErrors) {
   k["format"] = "hwnas-latency-predictor";
   EXPECT_HWNAS_ERROR(load_few_shot(write("format.json", k)), "format.json: format: is \"hwnas-latency-predictor\"");
   k = j;
-  k["version"] = 2;
-  EXPECT_HWNAS_ERROR(load_few_shot(write("version.json", k)), "this hwnas reads version 1");
+  k["version"] = 3;
+  EXPECT_HWNAS_ERROR(load_few_shot(write("version.json", k)), "this hwnas reads versions 1 and 2");
   k = j;
   k["weights"].erase(0);
   EXPECT_HWNAS_ERROR(load_few_shot(write("weights.json", k)), "34 weights for 35 features");

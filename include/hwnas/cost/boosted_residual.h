@@ -1,0 +1,93 @@
+#pragma once
+// cost::BoostedResidual: gradient-boosted regression trees (XGBoost, squared error) for what a
+// linear latency model leaves over, kept only when k-fold cross-validation on the training
+// rows says they predict it clearly better than nothing does. The few-shot prior model
+// (cost/few_shot_prior.h) fits one on log(measured / linear prediction) once it has enough
+// measurements: the linear forms stop improving after a few hundred rows; trees over the
+// same features can express interactions (this op on that edge only when ...) they cannot.
+//
+//   cost::ResidualCv cv;
+//   std::shared_ptr<const cost::BoostedResidual> r = cost::BoostedResidual::fit(rows, targets, {}, cv);
+//   if (r) r->predict(more_rows);       // else cv says why not (too few rows, or no CV gain)
+//   std::string bytes = r->save();      // XGBoost's UBJ model buffer
+//   auto again = cost::BoostedResidual::load(bytes, {.features = rows[0].size(), ...}, "model.json: residual");
+//
+// Size by cross-validation: for every (depth, learning rate) of the grid, each fold's trees
+// are grown to max_rounds and the held-out rows scored every round_step rounds; the
+// (depth, learning rate, rounds) with the least CV mean squared error is refitted on all rows,
+// if its CV RMS is below (1 - min_gain) x the targets' RMS (the RMS of predicting 0: no
+// residual). Deterministic: folds from hwnas::Rng(seed), XGBoost with one thread, the hist
+// method, no row or column sampling.
+//
+// Thread safety: XGBoost 1.7's C API does not document prediction as thread-safe (a booster
+// loaded from a buffer configures itself lazily on first use), so predict() holds a mutex per
+// booster: callers with many rows should pass them in one call (one XGBoost call per batch).
+// Lifetime: do not keep one in static storage. XGBoost 1.7's booster destructor erases itself
+// from a thread-local store, which is gone when static objects are destroyed after main()
+// returns ("free(): invalid pointer" at exit).
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "hwnas/search/xgb_handles.h"
+
+namespace hwnas::cost {
+
+struct ResidualOptions {
+  // Below this many rows no trees are fitted (5-fold CV would hold out < 40 rows per fold and
+  // train on 160; on NB201's devices the trees did not pay below it: docs/predictors.md).
+  int min_rows = 200;
+  int folds = 5;
+  std::vector<int> depths = {2, 4, 6};
+  std::vector<double> learning_rates = {0.1, 0.3};
+  int max_rounds = 400, round_step = 25;  // rounds tried: round_step, 2 round_step, ..., max_rounds
+  double min_gain = 0.1;                  // keep when CV RMS < (1 - min_gain) x the RMS of predicting 0
+  uint64_t seed = 1;                      // which rows fall in which fold
+};
+
+// What cross-validation found (rows = 0: not tried).
+struct ResidualCv {
+  int rows = 0, folds = 0;
+  int rounds = 0, depth = 0;
+  double learning_rate = 0;
+  double cv_rms = 0;    // RMS of target - held-out prediction at the chosen size
+  double base_rms = 0;  // RMS of the targets: the error without a residual
+  bool kept = false;
+};
+
+// The hyper-parameters of a fitted booster, as a model file stores them.
+struct BoostedShape {
+  size_t features = 0;
+  int rounds = 0, depth = 0;
+  double learning_rate = 0;
+};
+
+class BoostedResidual {
+ public:
+  // The trees for targets y (one row of x each), or null when there are fewer than
+  // o.min_rows rows or cross-validation finds no clear gain; `cv` says which. Throws on
+  // mismatched sizes, rows of different lengths, non-finite values or a bad grid.
+  static std::shared_ptr<const BoostedResidual> fit(const std::vector<std::vector<float>>& x,
+                                                    const std::vector<double>& y, const ResidualOptions& o,
+                                                    ResidualCv& cv);
+  // One prediction per row, in one XGBoost call. Thread-safe.
+  std::vector<double> predict(const std::vector<std::vector<float>>& x) const;
+  const BoostedShape& shape() const { return shape_; }
+
+  std::string save() const;  // XGBoost's model buffer, UBJ
+  // Restores saved trees; `where` names the source in errors (not an XGBoost model, or one
+  // for another number of features or rounds than `shape` says).
+  static std::shared_ptr<const BoostedResidual> load(const std::string& bytes, const BoostedShape& shape,
+                                                     const std::string& where);
+
+ private:
+  BoostedResidual(search::XgbBooster booster, BoostedShape shape) : booster_(std::move(booster)), shape_(shape) {}
+
+  search::XgbBooster booster_;
+  BoostedShape shape_;
+  mutable std::mutex mutex_;  // every XGBoost call on booster_
+};
+
+}  // namespace hwnas::cost
