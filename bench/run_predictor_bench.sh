@@ -6,6 +6,9 @@
 # 1b. the same with the few-shot prior model (cost/few_shot_prior.h): leave one device out,
 #     the prior is the table's other latency columns; then the spread of its mean over draw
 #     seeds 1-20 (each seed its own 20 draws);
+# 1c. its n-sweep (10, 100, 1000, 3000 measured rows, 3 draws): the linear model and the same
+#     fit with its XGBoost residual (kept where 5-fold CV shows a gain), scored on the rows the
+#     fit did not see; about a minute;
 #  2. the host kernel predictor: built on this machine (xnnpack, 1 thread, pinned), then
 #     held-out models measured now, predicted vs measured (target: >= 95% within +-10%).
 # Usage: bench/run_predictor_bench.sh [build-dir] [budget-minutes]
@@ -25,6 +28,9 @@ echo
 echo "== 1b. few-shot prior model on NB201, leave one device out (10 archs, 20 draws) =="
 "$build/bin/hwnas_meta_prior_bench" --train 10 --repeats 20
 "$build/bin/hwnas_meta_prior_bench" --train 10 --repeats 20 --seeds 1-20 | tail -2 | head -1
+echo
+echo "== 1c. few-shot prior model: linear vs with its residual trees, by measured rows (3 draws) =="
+"$build/bin/hwnas_meta_prior_bench" --train 10,100,1000,3000 --repeats 3 | grep -v '^ *e\.g\. '
 echo
 echo "== 2. host kernel predictor (xnnpack, 1 thread) =="
 "$build/bin/hwnas" predictor build --device host --out "$out/host-xnnpack.json" --budget-min "$budget" 2>"$out/build.log"

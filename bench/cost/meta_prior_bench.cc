@@ -8,12 +8,18 @@
 // the same training rows). No row of the target beyond the `train` rows is used.
 //
 //   hwnas_meta_prior_bench [--train 10] [--repeats 20] [--seed 1 | --seeds 1-20] [--csv path]
+//   hwnas_meta_prior_bench --train 10,100,1000,3000 --repeats 3 [--devices edgegpu_latency_ms,...]
 //
 // --seed prints one table per device (mean, min, Kendall, FLOPs); --seeds A-B prints each
 // seed's per-device means and their mean, then the min / mean / max over the seeds (how thin
-// the margin over 0.93 is depends on which rows were drawn).
+// the margin over 0.93 is depends on which rows were drawn). Several --train sizes print the
+// n-sweep of the residual stage: per device and n, the linear model and the same fit with its
+// residual trees (when cross-validation kept them), scored on the rows the fit did not see
+// (share within +-10%, RMS of the relative error, Spearman), how many draws kept the trees,
+// and the seconds per fit; then the residual model's predictions per second.
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +64,110 @@ Summary run(const Target& t, cost::ArchFeatures& features, int train, int repeat
   return s;
 }
 
+// "edgegpu_latency_ms" -> "edgegpu" (the columns of the per-seed table).
+std::string short_name(std::string c) {
+  for (const char* tail : {"_latency_ms", "_b1"})
+    if (c.ends_with(tail)) c.resize(c.size() - std::string_view(tail).size());
+  return c.substr(0, 9);
+}
+
+// The n-sweep: one fit per draw gives both the linear model and the one with its residual;
+// both are scored on the rows the fit did not see.
+struct SweepCell {
+  double linear_w10 = 0, linear_rms = 0, linear_rho = 0;
+  double boosted_w10 = 0, boosted_rms = 0, boosted_rho = 0;
+  int kept = 0, draws = 0;
+  double fit_s = 0;              // per fit
+  cost::FewShotModel example;    // a fit that kept its residual (if any did)
+};
+
+SweepCell sweep_cell(const Target& t, cost::ArchFeatures& features, const std::vector<std::vector<double>>& rows,
+                     int train, int repeats, uint64_t seed, const cost::PriorFitOptions& fit) {
+  SweepCell c;
+  cost::few_shot_draws(t.ms, t.macs, {.train = train, .repeats = repeats, .seed = seed},
+                       [&](const std::vector<size_t>& picked) {
+                         std::vector<space::Arch> archs;
+                         std::vector<double> ms;
+                         for (size_t i : picked) {
+                           archs.push_back(t.archs[i]);
+                           ms.push_back(t.ms[i]);
+                         }
+                         const auto start = std::chrono::steady_clock::now();
+                         cost::FewShotModel m = cost::fit_few_shot(t.prior, features, archs, ms, fit);
+                         c.fit_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                         const std::vector<double> boosted = m.predict_many_ms(rows);
+                         if (m.residual) {
+                           ++c.kept;
+                           c.example = m;
+                         }
+                         m.residual = nullptr;
+                         const std::vector<double> linear = m.predict_many_ms(rows);
+                         std::vector<bool> seen(rows.size(), false);
+                         for (size_t i : picked) seen[i] = true;
+                         std::vector<double> held_ms, held_linear, held_boosted;
+                         for (size_t i = 0; i < rows.size(); ++i)
+                           if (!seen[i]) {
+                             held_ms.push_back(t.ms[i]);
+                             held_linear.push_back(linear[i]);
+                             held_boosted.push_back(boosted[i]);
+                           }
+                         const cost::Accuracy l = cost::accuracy(held_linear, held_ms);
+                         const cost::Accuracy b = cost::accuracy(held_boosted, held_ms);
+                         c.linear_w10 += l.within_10, c.linear_rms += l.rel_rmse, c.linear_rho += l.spearman;
+                         c.boosted_w10 += b.within_10, c.boosted_rms += b.rel_rmse, c.boosted_rho += b.spearman;
+                         ++c.draws;
+                         return cost::FewShotFit{boosted, m.candidates.front().lambda};
+                       });
+  const double n = static_cast<double>(c.draws);
+  for (double* v : {&c.linear_w10, &c.linear_rms, &c.linear_rho, &c.boosted_w10, &c.boosted_rms, &c.boosted_rho, &c.fit_s})
+    *v /= n;
+  return c;
+}
+
+// Predictions per second of `m` over `rows`: all of them in one call, and one call per row.
+std::pair<double, double> prediction_rates(const cost::FewShotModel& m, const std::vector<std::vector<double>>& rows) {
+  using Clock = std::chrono::steady_clock;
+  auto start = Clock::now();
+  const std::vector<double> batch = m.predict_many_ms(rows);
+  const double batch_rate = static_cast<double>(rows.size()) / std::chrono::duration<double>(Clock::now() - start).count();
+  start = Clock::now();
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (m.predict_ms(rows[i]) != batch[i]) fail("bench", "row {}: one prediction differs from the batch's", i);
+  const double single_rate = static_cast<double>(rows.size()) / std::chrono::duration<double>(Clock::now() - start).count();
+  return {batch_rate, single_rate};
+}
+
+void print_sweep(const std::vector<Target>& targets, cost::ArchFeatures& features, const std::vector<int>& trains,
+                 int repeats, uint64_t seed, const cost::PriorFitOptions& fit) {
+  fmt::print("n-sweep, scored on the rows each fit did not see (mean over draws): within +-10%, RMS of the relative "
+             "error, Spearman;\neach as linear, then with the residual trees where 5-fold CV kept them (kept: draws)\n");
+  fmt::print("{:<10} {:>5}  {:>15}  {:>15}  {:>15}  {:>5} {:>7}\n", "device", "n", "within 10%", "RMS", "Spearman",
+             "kept", "fit s");
+  std::optional<cost::FewShotModel> example;
+  std::vector<std::vector<double>> example_rows;
+  for (const Target& t : targets) {
+    std::vector<std::vector<double>> rows;
+    for (const space::Arch& a : t.archs) rows.push_back(features.of(a));
+    for (int n : trains) {
+      const SweepCell c = sweep_cell(t, features, rows, n, repeats, seed, fit);
+      fmt::print("{:<10} {:>5}  {:>6.1f}% {:>6.1f}%  {:>6.1f}% {:>6.1f}%  {:>7.3f} {:>7.3f}  {:>2}/{:<2} {:>7.2f}\n",
+                 short_name(t.column), n, 100 * c.linear_w10, 100 * c.boosted_w10, 100 * c.linear_rms,
+                 100 * c.boosted_rms, c.linear_rho, c.boosted_rho, c.kept, c.draws, c.fit_s);
+      if (c.kept > 0) fmt::print("{:<17} e.g. {}\n", "", c.example.source());
+      if (c.kept > 0 && !example) {
+        example = c.example;
+        example_rows = rows;
+      }
+    }
+  }
+  if (example) {
+    const auto [batch, single] = prediction_rates(*example, example_rows);
+    fmt::print("predictions of a model with a residual ({} rounds, depth {}): {:.0f}/s in one batch of {}, "
+               "{:.0f}/s one at a time (features given)\n",
+               example->residual->shape().rounds, example->residual->shape().depth, batch, example_rows.size(), single);
+  }
+}
+
 // "7" or "1-20".
 std::pair<uint64_t, uint64_t> seed_range(const std::string& text) {
   const auto dash = text.find('-');
@@ -70,22 +180,25 @@ std::pair<uint64_t, uint64_t> seed_range(const std::string& text) {
   fail("--seeds", "'{}' is not a seed or a range of seeds like 1-20", text);
 }
 
-// "edgegpu_latency_ms" -> "edgegpu" (the columns of the per-seed table).
-std::string short_name(std::string c) {
-  for (const char* tail : {"_latency_ms", "_b1"})
-    if (c.ends_with(tail)) c.resize(c.size() - std::string_view(tail).size());
-  return c.substr(0, 9);
-}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app("leave-one-device-out few-shot prior for NB201 latency ranking");
   std::string csv = std::string(HWNAS_SHARED_DATA_DIR) + "/nb201/nb201_latency.csv";
-  int train = 10, repeats = 20;
+  std::vector<int> trains = {10};
+  int repeats = 20;
   uint64_t seed = 1;
   std::string seeds;
-  app.add_option("--train", train, "measured rows of the left-out device the fit sees");
+  std::vector<std::string> devices;
+  app.add_option("--train", trains, "measured rows of the left-out device the fit sees; several (10,100,1000): the n-sweep")
+      ->delimiter(',');
+  cost::PriorFitOptions fit;
+  app.add_option("--residual-clip", fit.residual.clip, "n-sweep: the residual stage's clamp on its targets (log units)");
+  app.add_option("--residual-min-gain", fit.residual.min_gain, "n-sweep: the CV gain the residual must show");
+  app.add_option("--residual-min-rows", fit.residual.min_rows, "n-sweep: the fewest rows the residual is tried on");
+  app.add_option("--devices", devices, "only these device columns (comma-separated; default: every latency column)")
+      ->delimiter(',');
   app.add_option("--repeats", repeats, "random draws of those rows");
   app.add_option("--csv", csv, "the NB201 latency table");
   app.add_option("--seed", seed, "which rows are drawn");
@@ -108,7 +221,7 @@ int main(int argc, char** argv) {
     }
     const double features_s = std::chrono::duration<double>(Clock::now() - start).count();
     std::vector<Target> targets;
-    for (const std::string& device : cost::default_prior_columns(t, "")) {
+    for (const std::string& device : devices.empty() ? cost::default_prior_columns(t, "") : devices) {
       Target target{device, cost::fit_prior(t, features, "arch_str", cost::default_prior_columns(t, device)), {}, {}, {}};
       const int c = t.column(device);
       for (size_t r = 0; r < t.rows.size(); ++r)
@@ -119,12 +232,15 @@ int main(int argc, char** argv) {
         }
       targets.push_back(std::move(target));
     }
+    const int train = trains.front();
     fmt::print("few-shot prior model (cost/few_shot_prior.h), leave one device out: the prior is every other "
                "*latency_ms column of {} ({} rows, energy never used);\n{} random archs of the left-out device per fit "
                "(every choice of the fit made on them), {} draws; Spearman over every arch with a value\n",
-               t.source, t.rows.size(), train, repeats);
+               t.source, t.rows.size(), fmt::join(trains, ", "), repeats);
     const double n = static_cast<double>(targets.size());
-    if (seeds.empty()) {
+    if (trains.size() > 1) {
+      print_sweep(targets, features, trains, repeats, seed, fit);
+    } else if (seeds.empty()) {
       fmt::print("{:<26} {:>6}  {:>14} {:>8}  {:>8}  {:>14}\n", "device column", "rows", "Spearman mean", "min",
                  "Kendall", "FLOPs Spearman");
       double sum = 0, flops_sum = 0;

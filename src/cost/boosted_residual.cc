@@ -65,6 +65,7 @@ void check_options(const ResidualOptions& o) {
     if (d < 1) fail(where, "depth {} is not at least 1", d);
   for (double r : o.learning_rates)
     if (!(r > 0 && r <= 1)) fail(where, "learning rate {} is not in (0, 1]", r);
+  if (!(o.clip > 0)) fail(where, "clip must be positive (got {})", o.clip);
   if (o.round_step < 1 || o.max_rounds < o.round_step)
     fail(where, "rounds: step {} and maximum {} must satisfy 1 <= step <= maximum", o.round_step, o.max_rounds);
 }
@@ -72,14 +73,18 @@ void check_options(const ResidualOptions& o) {
 }  // namespace
 
 std::shared_ptr<const BoostedResidual> BoostedResidual::fit(const std::vector<std::vector<float>>& x,
-                                                            const std::vector<double>& y, const ResidualOptions& o,
-                                                            ResidualCv& cv) {
+                                                            const std::vector<double>& targets,
+                                                            const ResidualOptions& o, ResidualCv& cv) {
   const char* where = "boosted residual";
-  if (x.size() != y.size() || x.empty())
-    fail(where, "needs one target per feature row and at least one row (got {} rows, {} targets)", x.size(), y.size());
+  if (x.size() != targets.size() || x.empty())
+    fail(where, "needs one target per feature row and at least one row (got {} rows, {} targets)", x.size(),
+         targets.size());
   check_options(o);
-  for (size_t i = 0; i < y.size(); ++i)
-    if (!std::isfinite(y[i])) fail(where, "target {} is {}; targets must be finite", i, y[i]);
+  std::vector<double> y;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    if (!std::isfinite(targets[i])) fail(where, "target {} is {}; targets must be finite", i, targets[i]);
+    y.push_back(std::clamp(targets[i], -o.clip, o.clip));
+  }
   const size_t n = x.size(), features = x[0].size();
   cv = {};
   cv.rows = static_cast<int>(n);
