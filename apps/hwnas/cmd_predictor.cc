@@ -217,6 +217,7 @@ void fit_prior_model(const TableArgs& t, const PriorArgs& p, const std::string& 
   for (const cost::FewShotCandidate& c : model.candidates)
     table.add_row({c.name, fmt::format("{:g}", c.lambda), fmt::format("{:.3g}", c.loo_mse), fmt::format("{:.3f}", c.alpha)});
   fmt::print("{}", table.str());
+  fmt::print("residual trees (XGBoost on log(measured / linear)): {}\n", cost::describe(model.residual_cv));
   std::vector<double> predicted;
   for (const space::Arch& a : m.archs) predicted.push_back(model.predict_ms(features, a));
   const cost::Accuracy acc = cost::accuracy(predicted, m.ms);

@@ -88,6 +88,7 @@ std::shared_ptr<const BoostedResidual> BoostedResidual::fit(const std::vector<st
   const size_t n = x.size(), features = x[0].size();
   cv = {};
   cv.rows = static_cast<int>(n);
+  cv.min_rows = o.min_rows;
   double sq = 0;
   for (double v : y) sq += v * v / static_cast<double>(n);
   cv.base_rms = std::sqrt(sq);
@@ -137,6 +138,15 @@ std::shared_ptr<const BoostedResidual> BoostedResidual::fit(const std::vector<st
   for (int k = 0; k < cv.rounds; ++k) xgb_check(XGBoosterUpdateOneIter(b.get(), k, all.get()), "XGBoosterUpdateOneIter");
   return std::shared_ptr<const BoostedResidual>(
       new BoostedResidual(std::move(b), {features, cv.rounds, cv.depth, cv.learning_rate}));
+}
+
+std::string describe(const ResidualCv& cv) {
+  if (cv.rows == 0) return "not tried";
+  if (cv.folds == 0) return fmt::format("not fitted: {} rows, fewer than {}", cv.rows, cv.min_rows);
+  const std::string figures = fmt::format("{}-fold CV RMS {:.1f}% vs {:.1f}% linear", cv.folds, 100 * cv.cv_rms,
+                                          100 * cv.base_rms);
+  if (!cv.kept) return "not kept: " + figures + ", no clear gain";
+  return fmt::format("{} rounds, depth {}; {}", cv.rounds, cv.depth, figures);
 }
 
 std::vector<double> BoostedResidual::predict(const std::vector<std::vector<float>>& x) const {

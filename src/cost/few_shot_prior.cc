@@ -466,10 +466,7 @@ std::string FewShotModel::source() const {
     for (const auto& c : cs) columns.push_back(text(c));
     what += fmt::format(", prior {}", fmt::join(columns, ", "));
   }
-  if (residual)
-    what += fmt::format(" + XGBoost residual ({} rounds, depth {}; {}-fold CV RMS {:.1f}% vs {:.1f}% linear)",
-                        residual->shape().rounds, residual->shape().depth, residual_cv.folds, 100 * residual_cv.cv_rms,
-                        100 * residual_cv.base_rms);
+  if (residual) what += " + XGBoost residual (" + describe(residual_cv) + ")";
   return "predicted (" + what + ")";
 }
 

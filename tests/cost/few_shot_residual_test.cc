@@ -147,7 +147,10 @@ TEST(FewShotResidual, RecoversAnInteractionTheLinearFormsCannot) {
   EXPECT_GT(boosted.all, 0.99);
   // And the +-2% noise kept out: within +-5% nearly everywhere.
   EXPECT_GT(within(m, table().interaction_ms, 0.05).all, 0.99);
-  EXPECT_NE(m.source().find(" + XGBoost residual ("), std::string::npos) << m.source();
+  EXPECT_EQ(m.source(), fmt::format("predicted (few-shot prior model: 600 measurements, prior p0_latency_ms, p1_latency_ms "
+                                    "+ XGBoost residual ({} rounds, depth {}; 5-fold CV RMS {:.1f}% vs {:.1f}% linear))",
+                                    m.residual_cv.rounds, m.residual_cv.depth, 100 * m.residual_cv.cv_rms,
+                                    100 * m.residual_cv.base_rms));
 }
 
 TEST(FewShotResidual, NoResidualBelowTheMinimumRows) {
@@ -160,6 +163,7 @@ TEST(FewShotResidual, NoResidualBelowTheMinimumRows) {
   EXPECT_EQ(m.residual_cv.rows, 80);
   EXPECT_EQ(m.residual_cv.folds, 0);
   EXPECT_FALSE(m.provenance.contains("residual"));
+  EXPECT_EQ(describe(m.residual_cv), "not fitted: 80 rows, fewer than 100");
   EXPECT_EQ(m.weights, linear.weights);
   const space::Arch a = table().archs[4321];
   EXPECT_EQ(m.predict_ms(nb201_features(), a), linear.predict_ms(nb201_features(), a));
@@ -178,6 +182,9 @@ TEST(FewShotResidual, GateSaysNoWhenThereIsNothingToLearn) {
   EXPECT_EQ(m.provenance["residual"]["kept"], false);
   EXPECT_EQ(to_json(m)["version"], 1);
   EXPECT_EQ(m.source().find("XGBoost"), std::string::npos);
+  EXPECT_EQ(describe(m.residual_cv), fmt::format("not kept: 5-fold CV RMS {:.1f}% vs {:.1f}% linear, no clear gain",
+                                                 100 * m.residual_cv.cv_rms, 100 * m.residual_cv.base_rms));
+  EXPECT_EQ(describe(ResidualCv{}), "not tried");
 }
 
 // ---- the file ----------------------------------------------------------------------------

@@ -58,15 +58,19 @@ struct ResidualOptions {
   uint64_t seed = 1;                      // which rows fall in which fold
 };
 
-// What cross-validation found (rows = 0: not tried).
+// What cross-validation found (rows = 0: not tried; folds = 0: fewer rows than min_rows).
 struct ResidualCv {
-  int rows = 0, folds = 0;
+  int rows = 0, folds = 0, min_rows = 0;
   int rounds = 0, depth = 0;
   double learning_rate = 0;
   double cv_rms = 0;    // RMS of target - held-out prediction at the chosen size (targets clamped)
   double base_rms = 0;  // RMS of the (clamped) targets: the error without a residual
   bool kept = false;
 };
+
+// For people: "300 rounds, depth 4; 5-fold CV RMS 4.1% vs 9.8% linear" when kept, else
+// "not kept: 5-fold CV RMS 9.7% vs 9.8% linear, no clear gain" or "not fitted: 80 rows, fewer than 100".
+std::string describe(const ResidualCv& cv);
 
 // The hyper-parameters of a fitted booster, as a model file stores them.
 struct BoostedShape {
