@@ -66,10 +66,10 @@ void print_progress(std::string_view line) {
 void add_build(CLI::App& parent) {
   auto* cmd = parent.add_subcommand("build", "Measure kernels on this machine and train a kernel (or lut) predictor");
   struct Args {
-    std::string kind = "kernel", device = "host", out, dtype = "f32";
+    std::string kind = "kernel", device = "host", out, dtype = "f32", kernel_statistic = "p10";
     std::vector<std::string> spaces;
     double budget_min = 10, kernel_budget_s = 0.25;
-    int threads = 1, archs_per_round = 4;
+    int threads = 1, archs_per_round = 4, whole_rounds = 3;
     uint64_t seed = 1;
     bool no_fusion_detect = false, no_pin = false;
   };
@@ -83,6 +83,14 @@ void add_build(CLI::App& parent) {
   cmd->add_option("--budget-min", a->budget_min, "wall-clock minutes of measuring")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--kernel-budget-s", a->kernel_budget_s, "timing budget per kernel in seconds")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--kernel-statistic", a->kernel_statistic,
+                  "a kernel's figure from its timing runs: median | p10 | min (low ones resist other load)")
+      ->check(CLI::IsMember({"median", "p10", "min"}))
+      ->capture_default_str();
+  cmd->add_option("--whole-rounds", a->whole_rounds,
+                  "rounds of timing of each whole architecture (interleaved; the lowest median is kept)")
+      ->check(CLI::Range(1, 20))
       ->capture_default_str();
   cmd->add_option("--threads", a->threads, "xnnpack worker threads")->check(CLI::Range(1, 64))->capture_default_str();
   cmd->add_option("--dtype", a->dtype, "f32 | int8")->check(CLI::IsMember({"f32", "int8"}))->capture_default_str();
@@ -106,6 +114,8 @@ void add_build(CLI::App& parent) {
     o.archs_per_round = a->archs_per_round;
     o.detect_fusion = !a->no_fusion_detect;
     o.seed = a->seed;
+    o.kernel_statistic = a->kernel_statistic;
+    o.whole_rounds = a->whole_rounds;
     o.measure.threads = a->threads;
     o.measure.dtype = dtype_arg(a->dtype);
     o.measure.pin = !a->no_pin;
@@ -309,7 +319,7 @@ void print_accuracy_lines(const cost::Accuracy& m, const cost::Accuracy& b, cons
 }
 
 void eval_host(const std::string& predictor, const std::string& kind, int per_space, const std::vector<std::string>& builtins,
-               double budget_s, uint64_t seed, const std::string& csv) {
+               double budget_s, int rounds, uint64_t seed, const std::string& csv) {
   const cost::PredictorFile file = cost::load_predictor(predictor);
   const auto model = cost::load_kernel_model(kind.empty() ? file.kind : kind, predictor);
   std::vector<std::string> spaces;
@@ -323,7 +333,7 @@ void eval_host(const std::string& predictor, const std::string& kind, int per_sp
   if (!(ms_per_mac > 0)) fail(predictor, "has no training.ms_per_mac_median for the FLOPs baseline; rebuild it");
   fmt::print("held-out models: {} ({} per space of {}, never in its training set nor with unread nodes; built-ins {})\n", models.size(),
              per_space, fmt::join(spaces, ", "), fmt::join(builtins, ", "));
-  const std::vector<cost::EvalRow> rows = cost::evaluate_models(*model, models, o, ms_per_mac, print_progress);
+  const std::vector<cost::EvalRow> rows = cost::evaluate_models(*model, models, o, ms_per_mac, print_progress, rounds);
   TextTable t({{"model", Align::Left}, {"MACs", Align::Right}, {"measured ms", Align::Right}, {"runs", Align::Right},
                {"CV", Align::Right}, {"predicted ms", Align::Right}, {"error", Align::Right}, {"FLOPs-prop. ms", Align::Right},
                {"error", Align::Right}, {"", Align::Left}});
@@ -339,8 +349,11 @@ void eval_host(const std::string& predictor, const std::string& kind, int per_sp
   }
   fmt::print("{}", t.str());
   const cost::EvalSummary s = cost::summarize(rows);
-  fmt::print("measured: xnnpack, {} thread{}, median of the timing protocol ({} s budget); {} of {} rows NOISY\n",
-             file.threads, file.threads == 1 ? "" : "s", budget_s, s.noisy, rows.size());
+  fmt::print("measured: xnnpack, {} thread{}, {} ({} s budget per round); {} of {} rows NOISY\n", file.threads,
+             file.threads == 1 ? "" : "s",
+             rounds == 1 ? std::string("median of the timing protocol")
+                         : fmt::format("lowest median of {} interleaved rounds of the timing protocol", rounds),
+             budget_s, s.noisy, rows.size());
   print_accuracy_lines(s.model, s.baseline, model->source());
   if (!csv.empty()) write_file_atomic(csv, out);
 }
@@ -422,7 +435,7 @@ void add_eval(CLI::App& parent) {
   t->device = "";
   struct Args {
     std::string predictor = "host-xnnpack.json", kind, csv;
-    int per_space = 10, train = 10, repeats = 20;
+    int per_space = 10, train = 10, repeats = 20, rounds = 3;
     double budget_s = 2;
     uint64_t seed = 2;
     bool json = false;
@@ -438,6 +451,11 @@ void add_eval(CLI::App& parent) {
   cmd->add_option("--per-space", a->per_space, "host: held-out archs per training space")->capture_default_str();
   cmd->add_option("--builtin", a->builtins, "host: built-in models to hold out (repeatable)")->capture_default_str();
   cmd->add_option("--budget-s", a->budget_s, "host: timing budget per model in seconds")->capture_default_str();
+  cmd->add_option("--rounds", a->rounds,
+                  "host: interleaved timing rounds per model; the lowest median is kept (a round in a burst of other "
+                  "load is discarded)")
+      ->check(CLI::Range(1, 20))
+      ->capture_default_str();
   cmd->add_option("--csv", a->csv, "host: also write the table as CSV");
   cmd->add_option("--train", a->train, "table: measured rows the calibration sees")->capture_default_str();
   cmd->add_option("--repeats", a->repeats, "table: random draws of the training rows")->capture_default_str();
@@ -455,7 +473,7 @@ void add_eval(CLI::App& parent) {
     if (!t->device.empty() && t->device != "host")
       fail("--device " + t->device, "held-out models can only be measured on this machine (host); for a table of "
                                     "another device's measurements give --measurements");
-    eval_host(a->predictor, a->kind, a->per_space, a->builtins, a->budget_s, a->seed, a->csv);
+    eval_host(a->predictor, a->kind, a->per_space, a->builtins, a->budget_s, a->rounds, a->seed, a->csv);
   });
 }
 

@@ -10,6 +10,7 @@
 #include "hwnas/cost/kernel_model.h"
 #include "hwnas/cost/nnls.h"
 #include "hwnas/ir/stats.h"
+#include "hwnas/measure/robust_timing.h"
 #include "hwnas/search/xgb_regressor.h"
 
 namespace hwnas::cost {
@@ -62,11 +63,13 @@ GroupModel fit(const std::vector<KernelSample>& s, const GroupTrainOptions& o) {
 
 }  // namespace
 
-KernelBank::KernelBank(measure::MeasureOptions o)
-    : KernelBank(o.dtype, [o](const ir::Graph& g) { return measure::measure_model(g, o); }) {}
+KernelBank::KernelBank(measure::MeasureOptions o, std::string statistic)
+    : KernelBank(o.dtype, [o](const ir::Graph& g) { return measure::measure_model(g, o); }, std::move(statistic)) {}
 
-KernelBank::KernelBank(ir::DType dtype, std::function<measure::Measurement(const ir::Graph&)> time)
-    : dtype_(dtype), time_(std::move(time)) {}
+KernelBank::KernelBank(ir::DType dtype, std::function<measure::Measurement(const ir::Graph&)> time, std::string statistic)
+    : dtype_(dtype), time_(std::move(time)), statistic_(std::move(statistic)) {
+  measure::check_statistic(statistic_);
+}
 
 KernelBank::Added KernelBank::add(const ir::Graph& g, const ir::FusionRules& rules,
                                   const std::function<bool(const KernelFeatures&)>& want) {
@@ -78,7 +81,7 @@ KernelBank::Added KernelBank::add(const ir::Graph& g, const ir::FusionRules& rul
     KernelFeatures f = kernel_features(g, stats, k, dtype_);
     if (index_.contains(f.key) || (want && !want(f))) continue;
     const measure::Measurement m = time_(ir::extract(g, k.nodes));
-    const double ms = m.timing.summary.median;
+    const double ms = measure::statistic_value(m.timing.summary, statistic_);
     if (!(ms > 0)) continue;  // a kernel too small to time (a reshape): nothing to learn
     added.spent_s += m.timing.spent_s;
     index_[f.key] = samples_.size();

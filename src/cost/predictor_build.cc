@@ -1,5 +1,6 @@
 #include "hwnas/cost/predictor_build.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <set>
@@ -16,6 +17,7 @@
 #include "hwnas/cost/nnls.h"
 #include "hwnas/cost/predictor_eval.h"
 #include "hwnas/ir/stats.h"
+#include "hwnas/measure/robust_timing.h"
 #include "hwnas/space/sample_distinct.h"
 #include "hwnas/space/search_space.h"
 
@@ -29,7 +31,7 @@ bool needs_more(const GroupModel& m) { return m.validation_samples < 4 || m.vali
 
 struct WholeArch {
   ir::Graph graph;
-  double ms = 0;
+  double ms = 0;  // lowest round median so far
 };
 
 // The whole-model factors for one cache capacity: relative error, columns of comparable size
@@ -94,6 +96,8 @@ PredictorFile build_predictor(const BuildOptions& o) {
   if (o.kind != "kernel" && o.kind != "lut") fail("predictor build", "kind '{}' is not kernel or lut", o.kind);
   if (o.spaces.empty()) fail("predictor build", "no spaces to sample kernels from");
   if (!(o.budget_s > 0)) fail("predictor build", "the time budget must be positive (got {} s)", o.budget_s);
+  if (o.whole_rounds < 1) fail("predictor build", "whole_rounds must be at least 1 (got {})", o.whole_rounds);
+  measure::check_statistic(o.kernel_statistic);
   const auto start = Clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
   auto say = [&](const std::string& line) {
@@ -118,7 +122,7 @@ PredictorFile build_predictor(const BuildOptions& o) {
 
   std::vector<std::unique_ptr<space::SearchSpace>> spaces;
   for (const std::string& name : o.spaces) spaces.push_back(space::make_space(name));
-  KernelBank bank(o.measure);
+  KernelBank bank(o.measure, o.kernel_statistic);
   std::vector<WholeArch> whole;
   std::vector<std::string> trained_archs;
   std::set<std::string> seen;
@@ -127,6 +131,13 @@ PredictorFile build_predictor(const BuildOptions& o) {
   Rng rng(o.seed);
   measure::MeasureOptions whole_options = o.measure;
   whole_options.timing.budget_s = o.whole_budget_s;
+  double whole_spent_s = 0;  // of the first round; the later rounds need about as much each
+  auto time_whole = [&](const ir::Graph& g) {
+    const measure::Measurement m = measure::measure_model(g, whole_options);
+    whole_spent_s += m.timing.spent_s;
+    return m.timing.summary.median;
+  };
+  auto reserved_s = [&] { return (o.whole_rounds - 1) * whole_spent_s; };
 
   auto train_all = [&] {
     models.clear();
@@ -142,7 +153,7 @@ PredictorFile build_predictor(const BuildOptions& o) {
   // Whole graphs of 1..48 MiB of weights: the capacity term of the whole-model correction.
   for (ir::Graph& g : weight_probes()) {
     bank.add(g, p.fusion);
-    const double ms = measure::measure_model(g, whole_options).timing.summary.median;
+    const double ms = time_whole(g);
     say(fmt::format("{}: whole {:.4g} ms", g.name(), ms));
     whole.push_back({std::move(g), ms});
   }
@@ -159,7 +170,7 @@ PredictorFile build_predictor(const BuildOptions& o) {
       // Round 1 also samples the archs timed whole for the whole-model correction.
       const int archs = round == 1 ? std::max(o.archs_per_round, o.whole_archs) : o.archs_per_round;
       for (int i = 0; i < archs; ++i) {
-        if (elapsed() >= o.budget_s) {
+        if (elapsed() >= o.budget_s - reserved_s()) {
           out_of_time = true;
           break;
         }
@@ -177,8 +188,8 @@ PredictorFile build_predictor(const BuildOptions& o) {
         measured_this_round += added.measured;
         std::string extra;
         if (round == 1 && static_cast<int>(whole.size()) < probes + o.whole_archs * static_cast<int>(s + 1)) {
-          const measure::Measurement m = measure::measure_model(g, whole_options);
-          whole.push_back({std::move(g), m.timing.summary.median});
+          const double ms = time_whole(g);
+          whole.push_back({std::move(g), ms});
           extra = fmt::format(", whole {:.4g} ms", whole.back().ms);
         }
         const double used = elapsed();
@@ -212,6 +223,25 @@ PredictorFile build_predictor(const BuildOptions& o) {
   }
   int noisy = 0;
   for (const KernelSample& s : bank.samples()) noisy += s.noisy ? 1 : 0;
+  // The later rounds of the whole architectures, interleaved, minutes after the first: a round
+  // that fell into a burst of other load is discarded by taking the lowest.
+  double whole_spread = 0;
+  if (o.whole_rounds > 1 && !whole.empty()) {
+    say(fmt::format("timing {} whole archs in {} more interleaved rounds", whole.size(), o.whole_rounds - 1));
+    const std::vector<measure::RoundedTiming> later = measure::time_interleaved(
+        whole.size(), o.whole_rounds - 1,
+        [&](size_t i, int) { return measure::measure_model(whole[i].graph, whole_options).timing; });
+    std::vector<double> spreads;
+    for (size_t i = 0; i < whole.size(); ++i) {
+      std::vector<double> rounds = later[i].round_ms;
+      rounds.push_back(whole[i].ms);
+      const auto [lo, hi] = std::minmax_element(rounds.begin(), rounds.end());
+      spreads.push_back(*hi / *lo - 1);
+      whole[i].ms = *lo;
+    }
+    std::sort(spreads.begin(), spreads.end());
+    whole_spread = measure::quantile_sorted(spreads, 0.5);
+  }
   // Whole-model correction, on the models' own predictions of the whole architectures.
   std::vector<WholeModelPoint> points;
   {
@@ -239,12 +269,17 @@ PredictorFile build_predictor(const BuildOptions& o) {
                 {"budget_s", o.budget_s},
                 {"spent_s", elapsed()},
                 {"kernel_timing_budget_s", o.measure.timing.budget_s},
+                {"kernel_statistic", o.kernel_statistic},
+                {"whole_rounds", o.whole_rounds},
+                {"whole_round_spread_median", whole_spread},
                 {"pinned", o.measure.pin},
                 {"seed", o.seed}};
   say(fmt::format("done: {} kernels ({} noisy), whole-model fit x{:.3f} - {:.4g} ms per kernel + {:.4g} ms + {:.4g} ms "
-                  "per MiB of weights beyond {:g} MiB (RMS error {:.1f}% on {} archs)",
+                  "per MiB of weights beyond {:g} MiB (RMS error {:.1f}% on {} archs; kernels: {} of their runs; whole "
+                  "archs: lowest of {} round medians, median spread between rounds {:.1f}%)",
                   bank.samples().size(), noisy, p.scale, p.kernel_overhead_ms, p.offset_ms, p.weight_ms_per_mib,
-                  p.weight_cache_mib, 100 * whole_error, whole.size()));
+                  p.weight_cache_mib, 100 * whole_error, whole.size(), o.kernel_statistic, o.whole_rounds,
+                  100 * whole_spread));
   return p;
 }
 

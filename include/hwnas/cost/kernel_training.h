@@ -32,15 +32,18 @@ namespace hwnas::cost {
 struct KernelSample {
   KernelFeatures features;
   std::string type;   // "conv2d+batch_norm+relu6"
-  double ms = 0;      // measured median
+  double ms = 0;      // measured: the bank's statistic (median, p10 or min) of the timing runs
   bool noisy = false; // the timing protocol did not reach a confident figure
 };
 
 class KernelBank {
  public:
-  // `time_ms` times one standalone kernel graph; the default measures it with `o`.
-  explicit KernelBank(measure::MeasureOptions o);
-  KernelBank(ir::DType dtype, std::function<measure::Measurement(const ir::Graph&)> time);
+  // `time_ms` times one standalone kernel graph; the default measures it with `o`. A sample's
+  // ms is `statistic` of its runs (measure/robust_timing.h: median, p10 or min); a low one is
+  // less inflated by other load on the machine.
+  explicit KernelBank(measure::MeasureOptions o, std::string statistic = "median");
+  KernelBank(ir::DType dtype, std::function<measure::Measurement(const ir::Graph&)> time,
+             std::string statistic = "median");
 
   struct Added {
     int kernels = 0;   // kernels in the graph
@@ -59,6 +62,7 @@ class KernelBank {
  private:
   ir::DType dtype_;
   std::function<measure::Measurement(const ir::Graph&)> time_;
+  std::string statistic_;
   std::vector<KernelSample> samples_;
   std::unordered_map<std::string, size_t> index_;
   double spent_s_ = 0;

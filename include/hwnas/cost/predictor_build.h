@@ -8,7 +8,7 @@
 //     error is still high (fewer than 95% within +-10%, or too few samples to tell);
 //     kind "lut": every kernel of the sampled architectures goes into the table;
 //  4. whole-model correction: measured ~= scale x sum of kernels - overhead x kernels +
-//     offset, fitted on the whole architectures (a kernel timed alone pays the invoke
+//     offset, fitted on the whole architectures (each the lowest median of interleaved rounds) (a kernel timed alone pays the invoke
 //     overhead a whole model pays once, and misses cache effects of running back to back).
 // Rounds go on until the time budget is spent (checked between architectures), or for the
 // kernel kind until no group needs more data.
@@ -37,7 +37,12 @@ struct BuildOptions {
   double budget_s = 600;         // wall-clock time for measuring (fusion tests included)
   int archs_per_round = 4;       // per space and round
   int whole_archs = 8;           // per space: timed whole for the whole-model correction
-  double whole_budget_s = 2.0;   // timing budget of one whole architecture
+  double whole_budget_s = 2.0;   // timing budget of one whole architecture (per round)
+  // Load robustness (measure/robust_timing.h): a kernel's figure is this statistic of its runs;
+  // a whole architecture is timed in `whole_rounds` rounds (the first while sampling, the
+  // others interleaved at the end, time reserved for them) and keeps its lowest round median.
+  std::string kernel_statistic = "p10";  // median | p10 | min
+  int whole_rounds = 3;
   bool detect_fusion = true;     // false: batch_norm folding only
   uint64_t seed = 1;             // which architectures are sampled
   std::function<void(std::string_view)> progress;

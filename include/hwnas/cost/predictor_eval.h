@@ -41,14 +41,18 @@ struct EvalRow {
   double measured_ms = 0, p10_ms = 0, p90_ms = 0, cv = 0;
   int runs = 0;
   bool noisy = false;
+  double round_spread = 0;  // highest / lowest round median - 1 (0 with one round)
   double predicted_ms = 0;
   double baseline_ms = 0;  // FLOPs-proportional
 };
 
-// Measures each model with `o` and predicts it; `ms_per_mac` scales the baseline.
+// Measures each model with `o` and predicts it; `ms_per_mac` scales the baseline. With
+// rounds > 1 the models are timed in interleaved rounds and each keeps its lowest round median
+// (measure/robust_timing.h: a round in a burst of other load is discarded); its runs, CV and
+// percentiles are those of that round.
 std::vector<EvalRow> evaluate_models(const LatencyModel& model, const std::vector<std::pair<std::string, ir::Graph>>& models,
                                      const measure::MeasureOptions& o, double ms_per_mac,
-                                     const std::function<void(std::string_view)>& progress = {});
+                                     const std::function<void(std::string_view)>& progress = {}, int rounds = 1);
 
 struct EvalSummary {
   Accuracy model, baseline;
