@@ -50,7 +50,7 @@ start_load() {  # kind
     bursty) args+=(--kind memory --on-s 2 --off-s 2) ;;
     compute) args+=(--kind compute) ;;
   esac
-  "$build/bin/hwnas_load_generator" "${args[@]}" >"$out/load-$1.txt" &
+  "$build/bin/hwnas_load_generator" "${args[@]}" >>"$out/load.txt" &
   load_pid=$!
   sleep 1
 }
@@ -74,6 +74,7 @@ eval_predictor() {  # predictor condition-label csv-name
   rows+=("$(printf '%-36s %9s %10s %9s   %s' "$2" $(echo "$line" | awk '{print $(NF-5), $(NF-4), $(NF-2)}') "$la")")
 }
 
+rm -f "$out/load.txt"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 build_predictor quiet
 eval_predictor quiet "built quiet, measured quiet" quiet-quiet
@@ -89,5 +90,5 @@ done
 echo
 printf '%-36s %9s %10s %9s   %s\n' "predictor / held-out measurement" "within 5%" "within 10%" "RMS err" "load average (1, 5, 15 min)"
 for r in "${rows[@]}"; do echo "$r"; done
-echo "load generator: $(cat "$out"/load-*.txt 2>/dev/null | tr '\n' ' ')"
+cat "$out/load.txt" 2>/dev/null || true
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); files in $out"
