@@ -267,10 +267,11 @@ TEST_F(FewShotResidualFile, MalformedResidualSectionsNameFileAndKey) {
   EXPECT_HWNAS_ERROR(load("rounds.json", k), "rounds.json: residual: missing key 'rounds'");
   k = good;
   k["residual"]["rounds"] = 3;
-  EXPECT_HWNAS_ERROR(load("count.json", k), "count.json: residual.model: the XGBoost model has 35 features and");
+  EXPECT_HWNAS_ERROR(load("count.json", k), "count.json: residual.model: the XGBoost model has 36 features and");
   k = good;
-  k["residual"]["features"] = 34;
-  EXPECT_HWNAS_ERROR(load("features.json", k), "features.json: residual.features: is 34; the model has 35 features");
+  k["residual"]["features"] = 35;
+  EXPECT_HWNAS_ERROR(load("features.json", k),
+                     "features.json: residual.features: is 35, expected 36 (the model's 35 features and its linear prediction)");
   k = good;
   k["residual"]["depth"] = "four";
   EXPECT_HWNAS_ERROR(load("type.json", k), "type.json: residual.depth: is \"four\", of the wrong type");

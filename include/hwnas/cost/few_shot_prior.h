@@ -81,12 +81,14 @@
 // +-10%: 61% at n = 100, 64% at n = 5000). With at least PriorFitOptions::residual.min_rows
 // (100) measurements, fit_few_shot also fits boosted trees (cost/boosted_residual.h) to
 // log(measured / linear prediction) over the same features (choices one-hot, counts, live
-// counts: generic over spaces), sized by 5-fold CV on those rows, and keeps them only when
+// counts: generic over spaces) and the log of the linear prediction, sized by 5-fold CV on
+// those rows, and keeps them only when
 // the CV RMS is 5% below the linear model's (its in-sample RMS: the trees' gain is judged on
 // held-out rows, the linear part is the same either way; both on targets clamped to +-0.3).
 // NB201, held-out rows within +-10%, linear -> with trees: edgegpu n = 3000 63% -> 93%;
 // table in docs/predictors.md. The prediction is then
-//   mean_ms * max(sum_j weights_j * feature_j, 0.05) * exp(trees(features))
+//   mean_ms * max(linear, 0.05) * exp(trees(features, log max(linear, 0.05))),
+//   linear = sum_j weights_j * feature_j
 // (the floor keeps a linear prediction at or below 0 from turning the log meaningless; without
 // trees the prediction is exactly the linear one, so a fit on 10 rows is unchanged).
 //
@@ -100,7 +102,7 @@
 //    "provenance": {"prior": {"file": "...", "columns": [...], "rows": [...]}, "samples": 10, ...,
 //                   "residual": {"kept": false, "rows": 500, "cv_rms": 0.093, "linear_rms": 0.098, ...}},
 //    "residual": {"format": "xgboost-ubj-base64", "model": "<base64 of XGBoost's UBJ buffer>",
-//                 "features": 35, "rounds": 300, "depth": 4, "learning_rate": 0.1,
+//                 "features": 36, "rounds": 300, "depth": 4, "learning_rate": 0.1,   // 35 + the linear prediction
 //                 "cv": {"folds": 5, "rows": 3000, "rms": 0.041, "linear_rms": 0.098}}}   // version 2 only
 // (provenance.residual: what CV found when a residual was tried and not kept.)
 #include <cstddef>
