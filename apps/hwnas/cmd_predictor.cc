@@ -424,8 +424,12 @@ void eval_prior_table(const TableArgs& t, const PriorArgs& p, int train, int rep
                  {{"column", t.latency_column}, {"rows", m.ms.size()}, {"train", train}, {"repeats", repeats},
                   {"prior", {{"file", p.file}, {"columns", columns}}}},
                  fmt::format("{}: few-shot prior model (prior: {} of {}) fitted on {} random rows (ridge strengths by "
-                             "leave-one-out on them), {} draws; scored on all {} rows",
-                             t.latency_column, fmt::join(columns, ", "), p.file, train, repeats, m.ms.size()),
+                             "leave-one-out on them{}), {} draws; scored on all {} rows",
+                             t.latency_column, fmt::join(columns, ", "), p.file, train,
+                             train >= cost::ResidualOptions{}.min_rows
+                                 ? "; XGBoost residual trees where 5-fold CV on them shows a gain"
+                                 : "",
+                             repeats, m.ms.size()),
                  "few-shot prior", json);
 }
 

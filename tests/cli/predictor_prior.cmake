@@ -40,7 +40,7 @@ file(WRITE ${HWNAS_CLI_OUT}/prior_archs.txt
      "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|\n"
      "|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|\n")
 hwnas_cli_test(predictor_prior_predict
-               EXPECT "wrote .*prior_predict.csv \\(2 archs of nb201; latency predicted \\(few-shot prior model: 10 measurements of raspi4_latency_ms, prior edgegpu_latency_ms, "
+               EXPECT "wrote .*prior_predict.csv \\(2 archs of nb201. latency predicted \\(few-shot prior model: 10 measurements of raspi4_latency_ms, prior edgegpu_latency_ms, "
                ARGS predict --predictor ${HWNAS_CLI_OUT}/prior_model.json --space nb201 --archs ${HWNAS_CLI_OUT}/prior_archs.txt
                     --csv ${HWNAS_CLI_OUT}/prior_predict.csv)
 set_tests_properties(cli.predictor_prior_predict PROPERTIES FIXTURES_REQUIRED cli_prior_model FIXTURES_SETUP cli_prior_predict)
