@@ -43,7 +43,11 @@ bool for_each_context(const std::vector<const Entry*>& chain, std::vector<uint8_
 ArchLatency::Entry::Entry() { std::fill(std::begin(ms), std::end(ms), std::numeric_limits<double>::quiet_NaN()); }
 
 ArchLatency::ArchLatency(const space::SearchSpace& space, const LatencyModel& model, ir::DType dtype)
-    : space_(space), model_(model), dtype_(dtype), segmenter_(make_segmenter(space)) {}
+    : space_(space), model_(model), dtype_(dtype), segmenter_(make_segmenter(space)) {
+  if (!model.additive())
+    why_slow_ = fmt::format("the {} model is not additive over kernels (its total depends on the whole graph)",
+                            model.kind());
+}
 
 ArchLatency::~ArchLatency() = default;
 
@@ -56,12 +60,17 @@ ArchLatency::Counters ArchLatency::counters() const {
 double ArchLatency::ms(const space::Arch& a) {
   ++counters_.calls;
   double total = 0;
-  if (lookup(a, total)) return total;
-  learn(a);
-  if (!lookup(a, total))
-    fail(fmt::format("arch latency on space '{}'", space_.name()), "arch {} is still unknown after it was decoded",
-         space_.to_string(a));
-  return total;
+  if (why_slow_.empty() && lookup(a, total)) return total;
+  ++counters_.decodes;
+  const ir::Graph g = space_.decode(a);
+  const LatencyPrediction p = model_.predict(g, dtype_);
+  if (!why_slow_.empty()) return p.total_ms;
+  why_slow_ = learn(a, g, p);
+  // Summed from the memo, as the next call for a will be (the same rounding).
+  if (why_slow_.empty() && lookup(a, total)) return total;
+  if (why_slow_.empty()) why_slow_ = fmt::format("arch {} is still unknown after it was decoded", space_.to_string(a));
+  memo_.clear();
+  return p.total_ms;
 }
 
 bool ArchLatency::lookup(const space::Arch& a, double& total) {
@@ -80,18 +89,14 @@ bool ArchLatency::lookup(const space::Arch& a, double& total) {
   });
 }
 
-void ArchLatency::learn(const space::Arch& a) {
-  ++counters_.decodes;
+std::string ArchLatency::learn(const space::Arch& a, const ir::Graph& g, const LatencyPrediction& p) {
   if (memo_.size() >= kMaxSegments) memo_.clear();
-  const ir::Graph g = space_.decode(a);
-  const LatencyPrediction p = model_.predict(g, dtype_);
-  const std::string where = fmt::format("arch latency ({} model on space '{}', arch {})", model_.kind(),
-                                        space_.name(), space_.to_string(a));
+  const std::string where = fmt::format("arch {}", space_.to_string(a));
   const std::vector<std::string> prefixes = segmenter_->prefixes(a);
   std::vector<std::string> keys;
   segmenter_->keys(a, keys);
   const size_t n = keys.size();
-  if (prefixes.size() != n) fail(where, "the segmenter gives {} keys but {} prefixes", n, prefixes.size());
+  if (prefixes.size() != n) return fmt::format("the segmenter gives {} keys but {} prefixes", n, prefixes.size());
 
   // Segment of every node: the last segment whose prefix a node so far has started with.
   std::vector<int> segment(g.size());
@@ -112,9 +117,8 @@ void ArchLatency::learn(const space::Arch& a) {
     const int s = segment[k.nodes.front()];
     for (int id : k.nodes) {
       if (segment[id] != s)
-        fail(where, "{} fuses {} and {} across two segments; this model's fusions do not fit the space's "
-                    "segments (use predict_ms on decoded graphs instead)",
-             model_.kind(), g.describe(k.nodes.front()), g.describe(id));
+        return fmt::format("{}: the {} model fuses {} and {} across two segments", where, model_.kind(),
+                           g.describe(k.nodes.front()), g.describe(id));
       on_fallback[id] = k.fallback;
     }
     segment_ms[s] += k.ms;
@@ -125,8 +129,8 @@ void ArchLatency::learn(const space::Arch& a) {
     constant_ms_ = constant;
     constant_known_ = true;
   } else if (std::abs(constant - constant_ms_) > 1e-9 * std::max(1.0, std::abs(p.total_ms))) {
-    fail(where, "the model's total minus its kernels is {} ms here but was {} ms before; it is not additive",
-         constant, constant_ms_);
+    return fmt::format("{}: the {} model's total minus its kernels is {} ms here but was {} ms before; it is "
+                       "not additive", where, model_.kind(), constant, constant_ms_);
   }
 
   // The chain: the one tensor each segment reads from before it, and the one it hands on.
@@ -137,13 +141,13 @@ void ArchLatency::learn(const space::Arch& a) {
     for (int in : g.node(id).inputs) {
       if (segment[in] == s) continue;
       if (input[s] >= 0 && input[s] != in)
-        fail(where, "segment '{}' reads both {} and {} from earlier segments; segments must form a chain",
-             prefixes[s], g.describe(input[s]), g.describe(in));
+        return fmt::format("{}: segment '{}' reads both {} and {} from earlier segments; segments must form a chain",
+                           where, prefixes[s], g.describe(input[s]), g.describe(in));
       input[s] = in;
       facts[s].in_readers |= on_fallback[id] ? 2 : 1;
     }
   }
-  if (g.outputs().size() != 1) fail(where, "the graph has {} outputs; segments need one", g.outputs().size());
+  if (g.outputs().size() != 1) return fmt::format("{}: the graph has {} outputs; segments need one", where, g.outputs().size());
   for (size_t s = n; s-- > 0;)
     output[s] = s + 1 == n ? g.outputs()[0] : (input[s + 1] >= 0 ? input[s + 1] : output[s + 1]);
   for (size_t s = 0; s < n; ++s) {
@@ -151,13 +155,14 @@ void ArchLatency::learn(const space::Arch& a) {
     facts[s].out_fallback = on_fallback[output[s]];
     const int received = input[s] >= 0 ? input[s] : (s > 0 ? output[s - 1] : -1);
     if (facts[s].passthrough && output[s] != received)
-      fail(where, "segment '{}' hands on {}, which it did not receive; segments must form a chain", prefixes[s],
-           g.describe(output[s]));
+      return fmt::format("{}: segment '{}' hands on {}, which it did not receive; segments must form a chain", where,
+                         prefixes[s], g.describe(output[s]));
   }
 
   std::vector<const Entry*> chain(n);
   for (size_t s = 0; s < n; ++s) chain[s] = &facts[s];
   std::vector<uint8_t> in_fallback;
+  std::string why;
   for_each_context(chain, in_fallback, [&](size_t s, int context) {
     const auto [it, inserted] = memo_.try_emplace(keys[s]);
     Entry& e = it->second;
@@ -167,13 +172,15 @@ void ArchLatency::learn(const space::Arch& a) {
       e.out_fallback = facts[s].out_fallback;
     } else if (e.in_readers != facts[s].in_readers || e.passthrough != facts[s].passthrough ||
                e.out_fallback != facts[s].out_fallback) {
-      fail(where, "segment '{}' runs differently than it did in another arch with the same key; the "
-                  "segmenter's key misses a choice that shapes it",
-           prefixes[s]);
+      why = fmt::format("{}: segment '{}' runs differently than it did in another arch with the same key; the "
+                        "segmenter's key misses a choice that shapes it",
+                        where, prefixes[s]);
+      return false;
     }
     e.ms[context] = segment_ms[s];
     return true;
   });
+  return why;
 }
 
 }  // namespace hwnas::cost

@@ -106,8 +106,9 @@ LatencyPrediction KernelModel::predict(const ir::Graph& g, ir::DType dtype) cons
     std::lock_guard lock(mutex_);
     for (size_t i = 0; i < kernels.size(); ++i) memo_.emplace(features[i].key, ms[i]);
   }
-  // The weights beyond what the caches keep stream from DRAM on each inference; each kernel
-  // carries its share of that, so that the kernels still sum to the total.
+  // Each kernel carries its share of the whole-model terms, so that the kernels sum to the total
+  // less the offset: the invoke overhead it pays alone but not in the model, and the weights
+  // beyond what the caches keep, which stream from DRAM on each inference.
   double weight_mib = 0;
   for (const KernelFeatures& f : features) weight_mib += f.values[kWeightBytes] / kMiB;
   const double streamed_ms_per_mib =
@@ -115,7 +116,8 @@ LatencyPrediction KernelModel::predict(const ir::Graph& g, ir::DType dtype) cons
   for (size_t i = 0; i < kernels.size(); ++i) {
     KernelCost& k = out.kernels[i];
     k.nodes = kernels[i].nodes;
-    k.ms = predictor_.scale * ms[i] + streamed_ms_per_mib * features[i].values[kWeightBytes] / kMiB;
+    k.ms = predictor_.scale * ms[i] - predictor_.kernel_overhead_ms +
+           streamed_ms_per_mib * features[i].values[kWeightBytes] / kMiB;
     k.macs = static_cast<int64_t>(features[i].values[kMacs]);
     k.bytes = static_cast<int64_t>(kernel_bytes(features[i].values));
     // Which term of the group's base fit dominates says what bounds the kernel.
@@ -126,7 +128,7 @@ LatencyPrediction KernelModel::predict(const ir::Graph& g, ir::DType dtype) cons
     }
     out.total_ms += k.ms;
   }
-  out.total_ms += predictor_.offset_ms - predictor_.kernel_overhead_ms * static_cast<double>(kernels.size());
+  out.total_ms += predictor_.offset_ms;
   return out;
 }
 

@@ -70,18 +70,10 @@ double ModelMetric::evaluate(const space::Arch& arch, const std::string&) const 
   std::optional<double> ms;
   {
     std::lock_guard lock(mutex_);
-    if (!fast_ && additive_) fast_ = std::make_unique<cost::ArchLatency>(*space_, *model_, dtype_);
-    if (fast_) {
-      try {
-        ms = fast_->ms(arch);
-      } catch (const Error&) {
-        // Not additive over the arch's segments (or the arch cannot be predicted at all):
-        // the slow path below gives the figure, or the error that concerns the arch.
-        fast_.reset();
-        additive_ = false;
-      }
-    }
+    if (!fast_) fast_ = std::make_unique<cost::ArchLatency>(*space_, *model_, dtype_);
+    if (fast_->why_slow().empty()) ms = fast_->ms(arch);
   }
+  // A model the fast path cannot memoise: whole graphs, outside the lock, in parallel.
   if (!ms) ms = model_->predict_ms(space_->decode(arch), dtype_);
   return value_ == ModelValue::Fps ? 1000.0 / *ms : *ms;
 }

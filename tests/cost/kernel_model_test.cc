@@ -144,9 +144,12 @@ TEST(KernelModel, WholeModelScaleAndOffsetApply) {
   EXPECT_NEAR(weight_mib(g, p.fusion, ir::DType::f32), mib, 1e-9);
   const LatencyPrediction pred = KernelModel(p, "p").predict(g, ir::DType::f32);
   EXPECT_NEAR(pred.total_ms, 1.5 * raw - 0.002 + 0.25 + 0.1 * (mib - 0.005), 1e-12);
-  double kernels = 0;  // the breakdown carries the weight term: kernels + offset - overhead = total
+  double kernels = 0;  // the breakdown carries the overhead and weight terms: kernels + offset = total
   for (const KernelCost& k : pred.kernels) kernels += k.ms;
-  EXPECT_NEAR(kernels + 0.25 - 0.002, pred.total_ms, 1e-12);
+  EXPECT_NEAR(kernels + 0.25, pred.total_ms, 1e-12);
+  EXPECT_FALSE(KernelModel(p, "p").additive());  // the weight term depends on the whole graph
+  p.weight_ms_per_mib = 0;
+  EXPECT_TRUE(KernelModel(p, "p").additive());
 }
 
 TEST(LutModel, CostsOnlyTheKernelsTheRuntimeRuns) {

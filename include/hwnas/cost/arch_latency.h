@@ -18,9 +18,12 @@
 // known is a few hash look-ups; otherwise the arch is decoded and predicted once (the slow
 // path) and every one of its segments is remembered.
 //
-// The model must be additive: total = sum of kernel ms + a constant, and no kernel may span
-// two segments. The evaluator checks this each time it takes the slow path and throws a
-// hwnas::Error naming the model and the kernel otherwise. Not thread-safe: one per thread.
+// The fast path needs an additive model: total = sum of kernel ms + a constant, and no kernel
+// spanning two segments. A model that says it is not (LatencyModel::additive(): the kernel
+// model's cost of streaming weights depends on the whole graph's) gets the slow path for
+// every arch. The evaluator also checks each graph it decodes; when one breaks the rule it
+// forgets what it memoised, takes the slow path from then on, and says why (why_slow()).
+// Errors of the model itself (a LUT without the kernel) propagate. Not thread-safe: one per thread.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -55,6 +58,9 @@ class ArchLatency {
   ~ArchLatency();
 
   double ms(const space::Arch& a);
+  // Empty while the fast path is in use; otherwise why not ("the kernel model is not
+  // additive ...", "segment 'stage1' reads both ...").
+  const std::string& why_slow() const { return why_slow_; }
 
   struct Counters {
     uint64_t calls = 0;     // ms() calls
@@ -78,7 +84,8 @@ class ArchLatency {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  void learn(const space::Arch& a);  // the slow path
+  // Memoises the segments of a's prediction p on graph g; returns why it cannot ("" if it did).
+  std::string learn(const space::Arch& a, const ir::Graph& g, const LatencyPrediction& p);
   bool lookup(const space::Arch& a, double& ms);
 
   const space::SearchSpace& space_;
@@ -88,6 +95,7 @@ class ArchLatency {
   std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> memo_;
   double constant_ms_ = 0;  // total - sum of kernels (e.g. a per-inference overhead)
   bool constant_known_ = false;
+  std::string why_slow_;
   Counters counters_;
   // Scratch reused by every call.
   std::vector<std::string> keys_;

@@ -14,7 +14,7 @@
 //
 //   cost::KernelModel m(cost::load_predictor("host-xnnpack.json"), "host-xnnpack.json");
 //   cost::LatencyPrediction p = m.predict(graph, ir::DType::f32);
-//   p.kernels[0].ms;   // one kernel (scaled); p.total_ms includes the offset
+//   p.kernels[0].ms;   // one kernel (scaled, less the overhead); p.total_ms = their sum + the offset
 //   m.source();        // "predicted (kernel model host-xnnpack.json: xnnpack, 1 thread, on host)"
 //
 // Predictions are memoised per kernel signature (thread-safe), so a search that meets the
@@ -46,6 +46,9 @@ class KernelModel : public LatencyModel {
   std::string kind() const override { return predictor_.kind; }
   std::string source() const override;
   std::string fingerprint() const override { return fingerprint_; }
+  // Not when weights stream from DRAM (weight_ms_per_mib > 0): how much a kernel's weights
+  // cost depends on the whole graph's weights beyond the cache.
+  bool additive() const override { return predictor_.weight_ms_per_mib == 0; }
   LatencyPrediction predict(const ir::Graph& g, ir::DType dtype) const override;
 
   const PredictorFile& predictor() const { return predictor_; }

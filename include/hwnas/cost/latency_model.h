@@ -62,6 +62,9 @@ class LatencyModel {
   virtual double predict_ms(const ir::Graph& g, ir::DType dtype) const {
     return predict(g, dtype).total_ms;
   }
+  // True when every graph's total is the sum of its kernels' ms plus one constant, so that a
+  // kernel costs the same in any graph (cost::ArchLatency memoises pieces of graphs on that).
+  virtual bool additive() const { return true; }
 };
 
 // Error naming the kind (with the valid kinds) or the file when it cannot be built.

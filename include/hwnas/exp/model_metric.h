@@ -50,7 +50,6 @@ class ModelMetric : public Metric {
   std::shared_ptr<const space::SearchSpace> space_;  // shared: a timed-out trial may outlive the run
   mutable std::mutex mutex_;                   // guards fast_ (not thread-safe itself)
   mutable std::unique_ptr<cost::ArchLatency> fast_;
-  mutable bool additive_ = true;               // false: the model needs whole graphs
 };
 
 }  // namespace hwnas::exp
