@@ -31,6 +31,7 @@
 #include "hwnas/cost/energy.h"
 #include "hwnas/cost/few_shot_prior.h"
 #include "hwnas/cost/latency_model.h"
+#include "hwnas/cost/predictor_file.h"
 #include "hwnas/hw/device.h"
 #include "hwnas/hw/restrict_space.h"
 #include "table.h"
@@ -41,7 +42,7 @@ namespace {
 struct PredictArgs {
   std::string model;  // one model, or
   std::string space, archs, csv;  // a list of archs
-  std::string device, kind = "roofline", predictor, dtype;
+  std::string device, kind, predictor, dtype;
   std::optional<double> fps;
   bool json = false, energy = false;
 };
@@ -171,8 +172,9 @@ const CommandRegistration reg(40, [](CLI::App& app) {
                   "a built-in model (efficientnet-b0, ...), <space>[@device]:<arch>, or a graph JSON file");
   cmd->add_option("--device", a->device,
                   "a built-in device (hwnas device list) or a device YAML file (not with a few-shot --predictor)");
-  cmd->add_option("--model", a->kind, "latency model: " + fmt::format("{}", fmt::join(cost::latency_model_kinds(), " | ")))
-      ->capture_default_str();
+  cmd->add_option("--model", a->kind,
+                  fmt::format("latency model: {} (default: the --predictor file's kind, else roofline)",
+                              fmt::join(cost::latency_model_kinds(), " | ")));
   cmd->add_option("--predictor", a->predictor,
                   "the predictor file of the lut / kernel models, or a few-shot model (hwnas predictor fit --prior)");
   cmd->add_option("--dtype", a->dtype, "f32 | int8 (default: the device's)");
@@ -203,7 +205,14 @@ const CommandRegistration reg(40, [](CLI::App& app) {
         fail("--dtype", "'{}' is not a dtype predict knows; use f32 or int8", a->dtype);
       dtype = *t;
     }
-    const auto model = cost::make_latency_model({.kind = a->kind, .path = a->predictor}, d);
+    // A predictor file names its own kind; a --predictor that the chosen model would not read
+    // is a mistake, not something to ignore.
+    const std::string kind =
+        !a->kind.empty() ? a->kind : (a->predictor.empty() ? "roofline" : cost::load_predictor(a->predictor).kind);
+    if (!a->predictor.empty() && kind != "lut" && kind != "kernel")
+      fail("--predictor " + a->predictor, "the {} model reads no predictor file; drop --predictor, or use --model "
+                                          "kernel | lut with it", kind);
+    const auto model = cost::make_latency_model({.kind = kind, .path = a->predictor}, d);
     if (!a->space.empty()) return predict_archs(*a, d, dtype, *model);
     const ir::Graph g = hw::load_model(a->model);
     print_model(*a, d, dtype, g, model->predict(g, dtype));

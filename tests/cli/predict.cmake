@@ -44,3 +44,9 @@ hwnas_cli_test(predict_bad_dtype EXIT 2 EXPECT "error: --dtype: 'f16' is not a d
 hwnas_cli_test(predict_archs_needs_csv EXIT 107 EXPECT "--space requires --csv" ARGS predict --device pixel3-cpu --space nb201 --archs x.txt)
 hwnas_cli_test(predict_archs_fps EXIT 2 EXPECT "--fps and --json describe one model"
                ARGS predict --device pixel3-cpu --space nb201 --archs ${HWNAS_CLI_OUT}/predict_archs.txt --csv ${HWNAS_CLI_OUT}/x.csv --fps 5)
+# --predictor is read by the lut and kernel models only; without --model the file names its kind.
+hwnas_cli_test(predict_predictor_with_roofline EXIT 2
+               EXPECT "--predictor host.json: the roofline model reads no predictor file; drop --predictor, or use --model kernel"
+               ARGS predict efficientnet-b0 --device host --model roofline --predictor host.json)
+hwnas_cli_test(predict_predictor_missing EXIT 2 EXPECT "absent-predictor.json"
+               ARGS predict efficientnet-b0 --device host --predictor ${HWNAS_CLI_OUT}/absent-predictor.json)
