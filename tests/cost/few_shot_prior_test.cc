@@ -12,21 +12,14 @@
 #include "hwnas/core/rng.h"
 #include "hwnas/cost/rank_correlation.h"
 #include "hwnas/models/nb201.h"
+#include "nb201_features.h"
 #include "testing.h"
 
 namespace hwnas::cost {
 namespace {
 
-const space::SearchSpace& nb201() {
-  static const auto s = space::make_space("nb201");
-  return *s;
-}
-
-// One feature cache for every test of the file: the whole NB201 space is 15,625 decodes.
-ArchFeatures& nb201_features() {
-  static ArchFeatures f(nb201());
-  return f;
-}
+using testing::nb201;
+using testing::nb201_features;
 
 // The features of `a` by name (only the non-zero ones).
 std::map<std::string, double> named(ArchFeatures& f, const space::Arch& a) {

@@ -15,20 +15,14 @@
 #include "hwnas/cost/boosted_residual.h"
 #include "hwnas/cost/few_shot_prior.h"
 #include "hwnas/cost/predictor_file.h"
+#include "nb201_features.h"
 #include "testing.h"
 
 namespace hwnas::cost {
 namespace {
 
-const space::SearchSpace& nb201() {
-  static const auto s = space::make_space("nb201");
-  return *s;
-}
-
-ArchFeatures& nb201_features() {
-  static ArchFeatures f(nb201());
-  return f;
-}
+using testing::nb201;
+using testing::nb201_features;
 
 // An eager device: base + op[c] for each decision at choice c (op[0] = 0, 'none'), in ms.
 struct Additive {
