@@ -31,7 +31,6 @@
 #include "hwnas/cost/energy.h"
 #include "hwnas/cost/few_shot_prior.h"
 #include "hwnas/cost/latency_model.h"
-#include "hwnas/cost/predictor_file.h"
 #include "hwnas/hw/device.h"
 #include "hwnas/hw/restrict_space.h"
 #include "table.h"
@@ -205,14 +204,12 @@ const CommandRegistration reg(40, [](CLI::App& app) {
         fail("--dtype", "'{}' is not a dtype predict knows; use f32 or int8", a->dtype);
       dtype = *t;
     }
-    // A predictor file names its own kind; a --predictor that the chosen model would not read
-    // is a mistake, not something to ignore.
-    const std::string kind =
-        !a->kind.empty() ? a->kind : (a->predictor.empty() ? "roofline" : cost::load_predictor(a->predictor).kind);
-    if (!a->predictor.empty() && kind != "lut" && kind != "kernel")
+    // Without --model a predictor file names its own kind; a --predictor that the chosen model
+    // would not read is a mistake, not something to ignore.
+    if (!a->predictor.empty() && (a->kind == "roofline" || a->kind == "calibrated"))
       fail("--predictor " + a->predictor, "the {} model reads no predictor file; drop --predictor, or use --model "
-                                          "kernel | lut with it", kind);
-    const auto model = cost::make_latency_model({.kind = kind, .path = a->predictor}, d);
+                                          "kernel | lut with it", a->kind);
+    const auto model = cost::make_latency_model({.kind = a->kind, .path = a->predictor}, d);
     if (!a->space.empty()) return predict_archs(*a, d, dtype, *model);
     const ir::Graph g = hw::load_model(a->model);
     print_model(*a, d, dtype, g, model->predict(g, dtype));

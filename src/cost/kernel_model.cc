@@ -137,7 +137,7 @@ std::unique_ptr<LatencyModel> load_kernel_model(const std::string& kind, const s
     fail(fmt::format("latency model '{}'", kind),
          "needs a predictor file (--predictor FILE); build one with `hwnas predictor build{}`", kind == "lut" ? " --kind lut" : "");
   PredictorFile p = load_predictor(path);
-  if (p.kind != kind)
+  if (!kind.empty() && p.kind != kind)
     fail(path, "holds a {} predictor, not {}; use --model {} with it, or build a {} one", p.kind, kind, p.kind, kind);
   return std::make_unique<KernelModel>(std::move(p), path);
 }

@@ -48,6 +48,7 @@ std::vector<std::string> latency_model_kinds() {
 }
 
 std::unique_ptr<LatencyModel> make_latency_model(const LatencyModelOptions& o, const hw::Device& device) {
+  if (o.kind.empty()) return o.path.empty() ? std::make_unique<RooflineModel>(device) : load_kernel_model("", o.path);
   for (const auto& [kind, make] : factories())
     if (kind == o.kind) return make(o, device);
   const std::string close = closest_match(o.kind, latency_model_kinds());

@@ -63,6 +63,7 @@ class KernelModel : public LatencyModel {
 
 // The factory's entry (make_latency_model kinds "kernel" and "lut"): loads `path`, checks
 // that it holds a predictor of `kind`; errors say how to build one.
+// `kind` "": whichever kind the file holds.
 std::unique_ptr<LatencyModel> load_kernel_model(const std::string& kind, const std::string& path);
 
 }  // namespace hwnas::cost

@@ -46,7 +46,7 @@ struct LatencyPrediction {
 };
 
 struct LatencyModelOptions {
-  std::string kind = "roofline";  // roofline | lut | kernel | calibrated
+  std::string kind = "roofline";  // roofline | lut | kernel | calibrated; "": the path's kind (roofline without one)
   std::string path;               // lut / kernel: the predictor file; calibrated: optional base file
 };
 
