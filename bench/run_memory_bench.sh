@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Memory prediction throughput (issue 4, item 4): cost::memory_footprint per architecture of
+# Memory prediction throughput (issue 4, item 4): plan::memory_footprint per architecture of
 # each built-in space (graph order and best order) and the full estimate of two models, on
 # one core. Builds into build/ like scripts/build.sh (HWNAS_BUILD_DIR overrides). Extra
 # arguments go to Google Benchmark, e.g. --benchmark_filter=nb201.

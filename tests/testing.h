@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 
 #include "hwnas/core/error.h"
-#include "hwnas/ir/graph.h"
 
 namespace hwnas::testing {
 
@@ -26,8 +25,10 @@ inline double round_to(double v, int decimals) {
   return std::round(v * scale) / scale;
 }
 
-// The node of `g` named `name`; throws (failing the test) when there is none.
-inline const ir::Node& node(const ir::Graph& g, std::string_view name) {
+// The node of ir::Graph `g` named `name`; throws (failing the test) when there is none. A
+// template, so that this header (used by core's tests too) needs no module above core.
+template <class Graph>
+const auto& node(const Graph& g, std::string_view name) {
   const auto id = g.find(name);
   if (!id) throw std::runtime_error("no node " + std::string(name));
   return g.node(*id);

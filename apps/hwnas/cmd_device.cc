@@ -19,12 +19,13 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "hwnas/target/resolver.h"
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
-#include "hwnas/hw/audit.h"
-#include "hwnas/hw/calibrate.h"
+#include "hwnas/target/audit.h"
+#include "hwnas/measure/calibrate.h"
 #include "hwnas/hw/device.h"
-#include "hwnas/hw/restrict_space.h"
+#include "hwnas/target/restrict_space.h"
 #include "hwnas/space/search_space.h"
 #include "table.h"
 
@@ -169,7 +170,7 @@ void add_show(CLI::App& parent) {
   });
 }
 
-json audit_json(const hw::Audit& a) {
+json audit_json(const target::Audit& a) {
   json rows = json::array();
   for (const auto& r : a.rows)
     rows.push_back({{"op", r.op}, {"native", r.native}, {"fallback", r.fallback}, {"reason", r.reason},
@@ -181,7 +182,7 @@ json audit_json(const hw::Audit& a) {
           {"rows", rows}};
 }
 
-void print_audit(const hw::Audit& a) {
+void print_audit(const target::Audit& a) {
   fmt::print("audit of {} on {} ({}), {} graph{}: {} nodes native on {}, {} fall back{}\n\n", a.subject, a.device,
              ir::dtype_name(a.dtype), a.graphs, a.graphs == 1 ? "" : "s", a.native_nodes(), a.primary,
              a.fallback_nodes(), a.fallback.empty() ? "" : " to " + a.fallback);
@@ -196,14 +197,14 @@ void print_audit(const hw::Audit& a) {
              "transfer rate and overhead (mean per graph; compute time on the fallback is not included).\n");
 }
 
-json restricted_json(const hw::RestrictedSpace& r) {
+json restricted_json(const target::RestrictedSpace& r) {
   json removed = json::array();
   for (const auto& rm : r.removed) removed.push_back({{"decision", rm.decision}, {"labels", rm.labels}, {"reason", rm.reason}});
   return {{"name", r.space->name()}, {"size_before", r.size_before}, {"size_after", r.size_after},
           {"substitutions", r.substitutions}, {"removed", removed}, {"remaining", r.remaining}, {"checked", r.checked}};
 }
 
-void print_restricted(const hw::RestrictedSpace& r) {
+void print_restricted(const target::RestrictedSpace& r) {
   fmt::print("\nrestricted space {}: {} of {} architectures\n", r.space->name(), big_count(r.size_after),
              big_count(r.size_before));
   for (const auto& s : r.substitutions) fmt::print("  substituted: {}\n", s);
@@ -240,14 +241,14 @@ void add_audit(CLI::App& parent) {
     const hw::Device d = hw::load_device(a->device);
     const ir::DType dtype = a->dtype.empty() ? d.default_dtype : *ir::dtype_from_name(a->dtype);
     if (!a->model.empty()) {
-      const hw::Audit audit = hw::audit_graph(d, hw::load_model(a->model), dtype);
+      const target::Audit audit = target::audit_graph(d, target::resolve_model(a->model), dtype);
       if (a->json) fmt::print("{}\n", audit_json(audit).dump(2));
       else print_audit(audit);
       return;
     }
-    const auto s = space::make_space(a->space);
-    const hw::Audit audit = hw::audit_space(d, *s, dtype, a->samples, a->seed);
-    const hw::RestrictedSpace r = hw::restrict_space(*s, d, dtype, {.seed = a->seed});
+    const auto s = target::resolve_space(a->space);
+    const target::Audit audit = target::audit_space(d, *s, dtype, a->samples, a->seed);
+    const target::RestrictedSpace r = target::restrict_space(*s, d, dtype, {.seed = a->seed});
     if (a->json) {
       json j = audit_json(audit);
       j["restricted"] = restricted_json(r);
@@ -262,15 +263,15 @@ void add_audit(CLI::App& parent) {
 void add_calibrate(CLI::App& parent) {
   auto* cmd = parent.add_subcommand("calibrate", "Measure this machine with xnnpack and write a host device profile");
   auto out = std::make_shared<std::string>("host.yaml");
-  auto o = std::make_shared<hw::CalibrateOptions>();
+  auto o = std::make_shared<measure::CalibrateOptions>();
   cmd->add_option("-o,--out", *out, "the profile to write (use it as --device <file>)")->capture_default_str();
   cmd->add_option("--threads", o->threads, "xnnpack threads")->check(CLI::Range(1, 1024))->capture_default_str();
   cmd->add_option("--budget-s", o->budget_s, "timing budget per probe in seconds")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->callback([out, o] {
-    std::vector<hw::Probe> probes;
-    const hw::Device d = hw::calibrate_host(*o, &probes);
+    std::vector<measure::Probe> probes;
+    const hw::Device d = measure::calibrate_host(*o, &probes);
     TextTable t({{"probe"}, {"graph"}, {"median ms", Align::Right}, {"runs", Align::Right}, {"CV", Align::Right},
                  {"measured", Align::Right}});
     for (const auto& p : probes) {

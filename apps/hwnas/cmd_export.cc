@@ -14,9 +14,10 @@
 #include <fmt/format.h>
 
 #include "command.h"
-#include "hwnas/hw/restrict_space.h"
+#include "hwnas/target/resolver.h"
+#include "hwnas/target/restrict_space.h"
 #include "hwnas/runtime/weights.h"
-#include "interop_plugin.h"
+#include "hwnas/interop/plugin_loader.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -51,9 +52,9 @@ void add_export(CLI::App& app) {
   cmd->add_flag("--keep-batchnorm", a->keep_batchnorm,
                 "keep BatchNormalization nodes with their statistics (default: folded into the conv, as runtimes run it)");
   cmd->callback([a] {
-    const ir::Graph g = hw::load_model(a->model, a->overrides);
+    const ir::Graph g = target::resolve_model(a->model, a->overrides);
     const runtime::Weights w = a->weights.empty() ? runtime::init_weights(g, {.seed = a->seed}) : runtime::load_weights(a->weights, g);
-    const interop::PluginApi& onnx = interop_plugin();
+    const interop::PluginApi& onnx = interop::plugin();
     const interop::OnnxModel m = onnx.export_onnx(g, w, {.fold_batchnorm = !a->keep_batchnorm});
     onnx.write_onnx(a->onnx, m);
     fmt::print("{}: wrote {} ({} bytes): ONNX opset {}, {} nodes, {} weight values, BatchNorm {}\n", g.name(), a->onnx,

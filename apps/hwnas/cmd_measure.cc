@@ -18,11 +18,12 @@
 #include <fmt/format.h>
 
 #include "command.h"
+#include "hwnas/target/resolver.h"
 #include "hwnas/core/error.h"
 #include "hwnas/measure/measure_model.h"
 #include "hwnas/runtime/backend.h"
 #include "hwnas/runtime/npy.h"
-#include "hwnas/hw/restrict_space.h"
+#include "hwnas/target/restrict_space.h"
 
 namespace hwnas::cli {
 namespace {
@@ -73,7 +74,7 @@ void add_measure(CLI::App& app) {
   cmd->add_flag("--json", *json, "print JSON: median_ms, p10_ms, p90_ms, cv, runs, backend, threads, noisy, ...");
   cmd->add_flag("--no-pin", *no_pin, "do not pin to CPUs (sched_setaffinity)");
   cmd->callback([a, budget, json, no_pin, dtype] {
-    const ir::Graph g = hw::load_model(a->model, a->overrides);
+    const ir::Graph g = target::resolve_model(a->model, a->overrides);
     measure::MeasureOptions o;
     o.backend = a->backend;
     o.threads = a->threads;
@@ -101,7 +102,7 @@ void add_run(CLI::App& app) {
   cmd->add_option("--output", *output, "output .npy (NCHW for 4-D outputs, else as is)")->required();
   cmd->add_option("--save-weights", *save_weights, "also write the weights used to this .hwnasw file");
   cmd->callback([a, input, output, save_weights] {
-    const ir::Graph g = hw::load_model(a->model, a->overrides);
+    const ir::Graph g = target::resolve_model(a->model, a->overrides);
     if (g.inputs().size() != 1 || g.outputs().size() != 1)
       fail("model '" + a->model + "'", "has {} inputs and {} outputs; run handles one of each", g.inputs().size(),
            g.outputs().size());

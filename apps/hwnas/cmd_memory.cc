@@ -6,7 +6,7 @@
 //   hwnas memory ssdlite-mobilenetv2 --device cortex-m7 --planner linear --json
 //   hwnas memory dscnn-mlperf --device cortex-m7 --measure --backend xnnpack
 //
-// The figures come from cost::estimate_memory (rules in cost/lifetimes.h) and, with
+// The figures come from plan::estimate_memory (rules in cost/lifetimes.h) and, with
 // --measure, from measure::measure_memory_usage. This file only formats them.
 #include <algorithm>
 #include <memory>
@@ -15,10 +15,11 @@
 #include <fmt/format.h>
 
 #include "command.h"
-#include "hwnas/cost/memory_timeline.h"
+#include "hwnas/target/resolver.h"
+#include "hwnas/plan/memory_timeline.h"
 #include "hwnas/measure/memory_usage.h"
 #include "hwnas/runtime/backend.h"
-#include "hwnas/hw/restrict_space.h"
+#include "hwnas/target/restrict_space.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -36,14 +37,14 @@ std::string limit(int64_t used, int64_t available) {
   return fmt::format("of {}: {}", kib(available), used <= available ? "fits" : "DOES NOT FIT");
 }
 
-std::string live_names(const cost::MemoryEstimate& m, const ir::Graph& g, const cost::TimelineStep& s) {
+std::string live_names(const plan::MemoryEstimate& m, const ir::Graph& g, const plan::TimelineStep& s) {
   std::string names;
-  for (int b : s.live_buffers) names += (names.empty() ? "" : ", ") + cost::buffer_tensor_name(m, g, b, s.step);
+  for (int b : s.live_buffers) names += (names.empty() ? "" : ", ") + plan::buffer_tensor_name(m, g, b, s.step);
   return names;
 }
 
-void print_timeline(const cost::MemoryEstimate& m, const ir::Graph& g, int width) {
-  const auto steps = cost::memory_timeline(m);
+void print_timeline(const plan::MemoryEstimate& m, const ir::Graph& g, int width) {
+  const auto steps = plan::memory_timeline(m);
   int64_t peak = 1;
   for (const auto& s : steps) peak = std::max(peak, s.live_bytes);
   TextTable t({{"step", Align::Right}, {"node"}, {"op"}, {"live KiB", Align::Right}, {"share of the peak"}, {"live tensors"}});
@@ -56,7 +57,7 @@ void print_timeline(const cost::MemoryEstimate& m, const ir::Graph& g, int width
   fmt::print("\ntimeline (steps that run an op; live = buffers held at that step, aligned sizes):\n{}", t.str());
 }
 
-void print_text(const cost::MemoryEstimate& m, const ir::Graph& g, const MemoryArgs& a) {
+void print_text(const plan::MemoryEstimate& m, const ir::Graph& g, const MemoryArgs& a) {
   const hw::Memory& dm = m.device_memory;
   fmt::print("{} on {}, {}: {}\n", m.model, m.device, ir::dtype_name(m.dtype), m.source());
   fmt::print("  peak SRAM  {} = arena {} + runtime {}  {}\n", kib(m.sram_bytes()), kib(m.arena_bytes()),
@@ -66,7 +67,7 @@ void print_text(const cost::MemoryEstimate& m, const ir::Graph& g, const MemoryA
   fmt::print("  arena lower bound {} (live bytes at the worst step; no planner needs less for this order)\n",
              kib(m.lower_bound_bytes));
   fmt::print("  order: {}", m.order_method);
-  if (m.order_policy == cost::OrderPolicy::Best)
+  if (m.order_policy == plan::OrderPolicy::Best)
     fmt::print("; lower bound {} vs {} in graph order", kib(m.lower_bound_bytes), kib(m.graph_order_lower_bound_bytes));
   fmt::print("\n  fits: {}\n", m.fits() ? "yes" : "NO");
   if (!a.no_timeline) print_timeline(m, g, a.bar_width);
@@ -79,7 +80,7 @@ nlohmann::json measured_json(const measure::MemoryUsage& u) {
           {"runtime_bytes", u.runtime_bytes()}, {"source", u.source()}};
 }
 
-void print_measured(const measure::MemoryUsage& u, const cost::MemoryEstimate& m) {
+void print_measured(const measure::MemoryUsage& u, const plan::MemoryEstimate& m) {
   fmt::print("\n{}:\n", u.source());
   fmt::print("  host weights given to prepare  {}\n", kib(u.weights_bytes));
   fmt::print("  held after prepare             {} (packed weights, buffers, workspace, runtime)\n", kib(u.prepared_bytes));
@@ -103,7 +104,7 @@ void add_memory(CLI::App& app) {
       ->check(CLI::IsMember({"int8", "f32"}))
       ->capture_default_str();
   cmd->add_option("--planner", a->planner, "greedy (TFLM greedy by size) | linear (no reuse)")
-      ->check(CLI::IsMember(cost::memory_planner_names()))
+      ->check(CLI::IsMember(plan::memory_planner_names()))
       ->capture_default_str();
   cmd->add_option("--order", a->order, "graph (the model's node order) | best (least peak of live tensors)")
       ->check(CLI::IsMember({"graph", "best"}))
@@ -117,18 +118,18 @@ void add_memory(CLI::App& app) {
       ->check(CLI::IsMember(runtime::backend_names()))
       ->capture_default_str();
   cmd->callback([a] {
-    const ir::Graph g = hw::load_model(a->model, a->overrides);
+    const ir::Graph g = target::resolve_model(a->model, a->overrides);
     const hw::Device device = hw::load_device(a->device);
-    cost::MemoryOptions o;
+    plan::MemoryOptions o;
     o.dtype = *ir::dtype_from_name(a->dtype);
     o.planner = a->planner;
-    o.order = a->order == "best" ? cost::OrderPolicy::Best : cost::OrderPolicy::Graph;
+    o.order = a->order == "best" ? plan::OrderPolicy::Best : plan::OrderPolicy::Graph;
     o.in_place.depthwise = a->inplace_depthwise;
-    const cost::MemoryEstimate m = cost::estimate_memory(g, device, o);
+    const plan::MemoryEstimate m = plan::estimate_memory(g, device, o);
     std::optional<measure::MemoryUsage> measured;
     if (a->measure) measured = measure::measure_memory_usage(g, {.backend = a->backend, .threads = 1, .dtype = o.dtype, .seed = 0});
     if (a->json) {
-      nlohmann::json j = cost::to_json(m, g);
+      nlohmann::json j = plan::to_json(m, g);
       if (measured) j["measured"] = measured_json(*measured);
       fmt::print("{}\n", j.dump(2));
       return;

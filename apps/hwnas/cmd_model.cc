@@ -5,7 +5,7 @@
 //   hwnas model info my_model.json --all
 //   hwnas model export-json mobilenetv2-1.0 --resolution 160 -o mnv2_160.json
 //
-// <model> is resolved by hw::load_model (built-in name, <space>[@device]:<arch>, or graph JSON);
+// <model> is resolved by target::load_model (built-in name, <space>[@device]:<arch>, or graph JSON);
 // the figures come from ir::summarize. This file only formats them.
 #include <memory>
 #include <string>
@@ -13,9 +13,10 @@
 #include <fmt/format.h>
 
 #include "command.h"
+#include "hwnas/target/resolver.h"
 #include "hwnas/ir/serialize.h"
 #include "hwnas/ir/summary.h"
-#include "hwnas/hw/restrict_space.h"
+#include "hwnas/target/restrict_space.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -69,7 +70,7 @@ void add_info(CLI::App& parent) {
   cmd->add_flag("--json", *json, "print JSON: params, macs, weight_bytes, layers [{name, op, shape, macs, params}]");
   cmd->add_flag("--all", *all, "list every node, not only those with MACs or params");
   cmd->callback([a, json, all] {
-    const ir::ModelSummary s = ir::summarize(hw::load_model(a->ref, a->overrides), *all);
+    const ir::ModelSummary s = ir::summarize(target::resolve_model(a->ref, a->overrides), *all);
     if (*json)
       fmt::print("{}\n", ir::summary_json(s).dump(2));
     else
@@ -85,7 +86,7 @@ void add_export(CLI::App& parent) {
   add_model_args(*cmd, *a);
   cmd->add_option("-o,--output", *out, "the JSON file to write")->required();
   cmd->callback([a, out] {
-    const ir::Graph g = hw::load_model(a->ref, a->overrides);
+    const ir::Graph g = target::resolve_model(a->ref, a->overrides);
     ir::save_graph(g, *out);
     fmt::print("wrote {} ({}: {} nodes)\n", *out, g.name(), g.size());
   });

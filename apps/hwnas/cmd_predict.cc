@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "hwnas/target/resolver.h"
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
@@ -32,7 +33,7 @@
 #include "hwnas/cost/few_shot_prior.h"
 #include "hwnas/cost/latency_model.h"
 #include "hwnas/hw/device.h"
-#include "hwnas/hw/restrict_space.h"
+#include "hwnas/target/restrict_space.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -121,7 +122,7 @@ std::vector<ArchLine> read_archs(const std::string& path, const space::SearchSpa
 }
 
 void predict_archs(const PredictArgs& a, const hw::Device& d, ir::DType dtype, const cost::LatencyModel& model) {
-  const auto space = hw::make_space(a.space);
+  const auto space = target::resolve_space(a.space);
   const std::vector<ArchLine> archs = read_archs(a.archs, *space);
   cost::ArchLatency fast(*space, model, dtype);
   std::string csv = core::csv_line(a.energy ? std::vector<std::string>{"arch", "latency_ms", "energy_mj"}
@@ -151,7 +152,7 @@ void predict_few_shot(const PredictArgs& a) {
   if (!a.device.empty() || a.energy || !a.dtype.empty())
     fail("--predictor " + a.predictor, "a few-shot model is already one device's latency: drop --device, --dtype and --energy");
   const cost::FewShotModel model = cost::load_few_shot(a.predictor);
-  const auto space = hw::make_space(a.space);
+  const auto space = target::resolve_space(a.space);
   cost::ArchFeatures features(*space);
   if (features.names() != model.features)
     fail("--space " + a.space, "the model in {} was fitted on the {} space; its features differ from those of {}",
@@ -211,7 +212,7 @@ const CommandRegistration reg(40, [](CLI::App& app) {
                                           "kernel | lut with it", a->kind);
     const auto model = cost::make_latency_model({.kind = a->kind, .path = a->predictor}, d);
     if (!a->space.empty()) return predict_archs(*a, d, dtype, *model);
-    const ir::Graph g = hw::load_model(a->model);
+    const ir::Graph g = target::resolve_model(a->model);
     print_model(*a, d, dtype, g, model->predict(g, dtype));
   });
 });

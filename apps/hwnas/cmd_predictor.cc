@@ -30,6 +30,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "hwnas/target/resolver.h"
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
@@ -212,7 +213,7 @@ void add_table_options(CLI::App* cmd, TableArgs& t, bool required) {
 }
 
 void fit_prior_model(const TableArgs& t, const PriorArgs& p, const std::string& out) {
-  const auto sp = space::make_space(t.space);
+  const auto sp = target::resolve_space(t.space);
   cost::ArchFeatures features(*sp);
   const MeasuredArchs m = load_measured_archs(t, *sp);
   const cost::DevicePrior prior = load_prior(p, t, features);
@@ -227,7 +228,7 @@ void fit_prior_model(const TableArgs& t, const PriorArgs& p, const std::string& 
   for (const cost::FewShotCandidate& c : model.candidates)
     table.add_row({c.name, fmt::format("{:g}", c.lambda), fmt::format("{:.3g}", c.loo_mse), fmt::format("{:.3f}", c.alpha)});
   fmt::print("{}", table.str());
-  fmt::print("residual trees (XGBoost on log(measured / linear)): {}\n", cost::describe(model.residual_cv));
+  fmt::print("residual trees (XGBoost on log(measured / linear)): {}\n", learn::describe(model.residual_cv));
   std::vector<double> predicted;
   for (const space::Arch& a : m.archs) predicted.push_back(model.predict_ms(features, a));
   const cost::Accuracy acc = cost::accuracy(predicted, m.ms);
@@ -251,7 +252,7 @@ void add_fit(CLI::App& parent) {
   cmd->callback([t, out, name, prior] {
     if (!prior->file.empty()) return fit_prior_model(*t, *prior, *out);
     const hw::Device base = hw::load_device(t->device);
-    const auto sp = space::make_space(t->space);
+    const auto sp = target::resolve_space(t->space);
     const cost::CalibrationData d =
         cost::load_calibration_data(t->measurements, *sp, t->arch_column, t->latency_column, base, dtype_arg(t->dtype));
     cost::FitProblem p{d.terms, d.measured_ms, cost::calibration_prior(base)};
@@ -293,7 +294,7 @@ std::vector<std::pair<std::string, ir::Graph>> heldout(const cost::PredictorFile
   std::vector<std::pair<std::string, ir::Graph>> out;
   Rng rng(seed);
   for (const std::string& name : spaces) {
-    const auto sp = space::make_space(name);
+    const auto sp = target::resolve_space(name);
     std::set<std::string> taken;
     for (int tries = 0; static_cast<int>(taken.size()) < per_space && tries < 100 * per_space; ++tries) {
       const space::Arch a = sp->sample(rng);
@@ -398,7 +399,7 @@ void print_few_shot(const std::vector<cost::FewShotDraw>& draws, nlohmann::order
 
 void eval_table(const TableArgs& t, int train, int repeats, uint64_t seed, bool json) {
   const hw::Device base = hw::load_device(t.device);
-  const auto sp = space::make_space(t.space);
+  const auto sp = target::resolve_space(t.space);
   const cost::CalibrationData d =
       cost::load_calibration_data(t.measurements, *sp, t.arch_column, t.latency_column, base, dtype_arg(t.dtype));
   const auto draws = cost::few_shot_eval(d.terms, cost::calibration_prior(base), d.measured_ms, d.macs,
@@ -412,7 +413,7 @@ void eval_table(const TableArgs& t, int train, int repeats, uint64_t seed, bool 
 }
 
 void eval_prior_table(const TableArgs& t, const PriorArgs& p, int train, int repeats, uint64_t seed, bool json) {
-  const auto sp = space::make_space(t.space);
+  const auto sp = target::resolve_space(t.space);
   cost::ArchFeatures features(*sp);
   const MeasuredArchs m = load_measured_archs(t, *sp);
   const cost::DevicePrior prior = load_prior(p, t, features);
@@ -426,7 +427,7 @@ void eval_prior_table(const TableArgs& t, const PriorArgs& p, int train, int rep
                  fmt::format("{}: few-shot prior model (prior: {} of {}) fitted on {} random rows (ridge strengths by "
                              "leave-one-out on them{}), {} draws; scored on all {} rows",
                              t.latency_column, fmt::join(columns, ", "), p.file, train,
-                             train >= cost::ResidualOptions{}.min_rows
+                             train >= learn::ResidualOptions{}.min_rows
                                  ? "; XGBoost residual trees where 5-fold CV on them shows a gain"
                                  : "",
                              repeats, m.ms.size()),

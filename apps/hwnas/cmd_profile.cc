@@ -20,11 +20,12 @@
 #include <fmt/format.h>
 
 #include "command.h"
+#include "hwnas/target/resolver.h"
 #include "hwnas/core/files.h"
 #include "hwnas/hw/device.h"
 #include "hwnas/measure/profile.h"
 #include "hwnas/runtime/backend.h"
-#include "hwnas/hw/restrict_space.h"
+#include "hwnas/target/restrict_space.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -212,7 +213,7 @@ void add_profile(CLI::App& app) {
                   "YAML file whose peak and bandwidth to use")
       ->capture_default_str();
   cmd->callback([a] {
-    const ir::Graph g = hw::load_model(a->model, a->overrides);
+    const ir::Graph g = target::resolve_model(a->model, a->overrides);
     measure::ProfileOptions o = a->options;
     o.dtype = *ir::dtype_from_name(a->dtype);
     o.pin = !a->no_pin;

@@ -41,7 +41,7 @@ void run_search(const SearchArgs& a) {
              e.space->name(), c.strategy.name, c.strategy.seed, c.budget_trials, c.workers, c.workers == 1 ? "" : "s",
              c.output.string());
   for (const auto& m : e.metrics)
-    fmt::print(stderr, "  {}: {} [{}]\n", m->name(), m->source(), exp::cost_class_name(m->cost()));
+    fmt::print(stderr, "  {}: {} [{}]\n", m->name(), m->source(), eval::cost_class_name(m->cost()));
   exp::ProgressPrinter printer(stderr, !a.plain && ::isatty(STDERR_FILENO), a.every);
   exp::run_experiment(e, {.on_progress = [&](const exp::Progress& p) { printer.update(p); }});
   fmt::print("{}", exp::format_status(exp::read_status(c.output), 10));

@@ -5,7 +5,7 @@
 //   hwnas space enumerate nb201 --limit 20000         # all 15,625 NB201 cells
 //   hwnas space info my_space.yaml
 //
-// <space> is resolved by hw::make_space (built-in name, YAML file, or <space>@<device>). Every line that
+// <space> is resolved by target::make_space (built-in name, YAML file, or <space>@<device>). Every line that
 // `sample` and `enumerate` print is a canonical arch string: `hwnas model info <space>:<line>`
 // shows that network.
 #include <memory>
@@ -15,9 +15,10 @@
 #include <fmt/ranges.h>
 
 #include "command.h"
+#include "hwnas/target/resolver.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/space/sample_distinct.h"
-#include "hwnas/hw/restrict_space.h"
+#include "hwnas/target/restrict_space.h"
 #include "hwnas/space/search_space.h"
 #include "table.h"
 
@@ -32,7 +33,7 @@ void add_info(CLI::App& parent) {
   auto name = std::make_shared<std::string>();
   cmd->add_option("space", *name, kSpaceHelp)->required();
   cmd->callback([name] {
-    const auto s = hw::make_space(*name);
+    const auto s = target::resolve_space(*name);
     fmt::print("space: {}\narchitectures: {}\ndecisions: {}\n\n", s->name(), big_count(s->size()),
                s->num_decisions());
     TextTable t({{"decision"}, {"n", Align::Right}, {"choices"}});
@@ -51,7 +52,7 @@ void add_sample(CLI::App& parent) {
   cmd->add_option("-n,--count", *count, "how many (all different)")->capture_default_str();
   cmd->add_option("--seed", *seed, "random seed: the same seed prints the same lines")->capture_default_str();
   cmd->callback([name, count, seed] {
-    const auto s = hw::make_space(*name);
+    const auto s = target::resolve_space(*name);
     Rng rng(*seed);
     for (const auto& a : space::sample_distinct(*s, *count, rng)) fmt::print("{}\n", s->to_string(a));
   });
@@ -64,7 +65,7 @@ void add_enumerate(CLI::App& parent) {
   cmd->add_option("space", *name, kSpaceHelp)->required();
   cmd->add_option("--limit", *limit, "refuse spaces with more architectures than this")->capture_default_str();
   cmd->callback([name, limit] {
-    const auto s = hw::make_space(*name);
+    const auto s = target::resolve_space(*name);
     for (const auto& a : s->enumerate(*limit)) fmt::print("{}\n", s->to_string(a));
   });
 }

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "hwnas/target/resolver.h"
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
 #include "hwnas/cost/calibrated.h"
@@ -31,7 +32,7 @@ int main(int argc, char** argv) {
   try {
     using namespace hwnas;
     const hw::Device base = hw::load_device(base_name);
-    const auto space = space::make_space("nb201");
+    const auto space = target::resolve_space("nb201");
     const core::CsvTable t = core::read_csv(csv);
     const int arch = t.column("arch_str");
     // Terms and MACs once per architecture; each column then selects its rows.

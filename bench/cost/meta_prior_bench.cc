@@ -27,6 +27,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "hwnas/target/resolver.h"
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
 #include "hwnas/cost/few_shot_prior.h"
@@ -208,7 +209,7 @@ int main(int argc, char** argv) {
   try {
     using Clock = std::chrono::steady_clock;
     const auto start = Clock::now();
-    const auto space = space::make_space("nb201");
+    const auto space = target::resolve_space("nb201");
     const core::CsvTable t = core::read_csv(csv);
     const int arch = t.column("arch_str");
     std::vector<space::Arch> archs;

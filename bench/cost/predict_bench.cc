@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "hwnas/target/resolver.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/cost/arch_latency.h"
 #include "hwnas/cost/latency_model.h"
@@ -40,7 +41,7 @@ std::vector<Arch> sample(const hwnas::space::SearchSpace& s, size_t n, uint64_t 
 }
 
 void slow(benchmark::State& state, const char* space_name) {
-  const auto space = hwnas::space::make_space(space_name);
+  const auto space = hwnas::target::resolve_space(space_name);
   const std::vector<Arch> archs = sample(*space, 256, 1);
   size_t i = 0;
   for (auto _ : state)
@@ -49,7 +50,7 @@ void slow(benchmark::State& state, const char* space_name) {
 }
 
 void stream(benchmark::State& state, const char* space_name) {
-  const auto space = hwnas::space::make_space(space_name);
+  const auto space = hwnas::target::resolve_space(space_name);
   const std::vector<Arch> archs = sample(*space, 200'000, 2);
   uint64_t decodes = 0;
   for (auto _ : state) {
@@ -62,7 +63,7 @@ void stream(benchmark::State& state, const char* space_name) {
 }
 
 void warm(benchmark::State& state, const char* space_name) {
-  const auto space = hwnas::space::make_space(space_name);
+  const auto space = hwnas::target::resolve_space(space_name);
   ArchLatency fast(*space, model(), hwnas::ir::DType::f32);
   for (const Arch& a : sample(*space, 20'000, 3)) fast.ms(a);
   const std::vector<Arch> archs = sample(*space, 4096, 4);

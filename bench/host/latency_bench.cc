@@ -30,6 +30,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "hwnas/target/resolver.h"
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
@@ -163,7 +164,7 @@ void additivity_section(const Args& a) {
     o.roofline = roof;
     o.kernel_budget_s = a.kernel_budget_s;
     o.whole_budget_s = a.budget_s;
-    const measure::Profile p = measure::profile_model(hwnas::space::load_model(name), o);
+    const measure::Profile p = measure::profile_model(hwnas::target::resolve_model(name), o);
     t.add({p.model, std::to_string(p.kernels.size()), ms(p.whole.timing.summary.median), ms(p.sum_ms),
            fmt::format("{:+.1f}", p.additivity_error() * 100), std::to_string(p.noisy_kernels()),
            p.whole.timing.noisy ? "NOISY" : ""});

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "hwnas/target/resolver.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/ir/stats.h"
 #include "hwnas/space/search_space.h"
@@ -13,7 +14,7 @@
 namespace {
 
 void decode(benchmark::State& state, const char* space_name) {
-  const auto space = hwnas::space::make_space(space_name);
+  const auto space = hwnas::target::resolve_space(space_name);
   hwnas::Rng rng(1);
   std::vector<hwnas::space::Arch> archs;
   for (int i = 0; i < 256; ++i) archs.push_back(space->sample(rng));

@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "hwnas/core/error.h"
-#include "hwnas/cost/nnls.h"
+#include "hwnas/learn/nnls.h"
 
 namespace hwnas::cost {
 namespace {
@@ -28,7 +28,7 @@ void validate(const FitProblem& p) {
     if (!(v >= 0) || !std::isfinite(v)) fail("calibration", "prior factor {} must be >= 0", v);
 }
 
-// The ridge fit on every sample but `skip`, for one lambda; errors relative to `scale_ms`.
+// The learn::ridge fit on every sample but `skip`, for one lambda; errors relative to `scale_ms`.
 std::vector<double> solve(const FitProblem& p, const std::vector<double>& scale_ms, const std::vector<double>& target,
                           const std::vector<double>& weight, double lambda, const std::vector<bool>& used_terms,
                           size_t skip) {
@@ -51,7 +51,7 @@ std::vector<double> solve(const FitProblem& p, const std::vector<double>& scale_
     a.push_back(std::move(row));
     b.push_back(root * weight[j] * target[j]);
   }
-  std::vector<double> f = nnls(a, b);
+  std::vector<double> f = learn::nnls(a, b);
   for (size_t j = 0; j < k; ++j)
     if (!used_terms[j]) f[j] = target[j];
   return f;
@@ -68,7 +68,7 @@ double rel_error(const std::vector<double>& f, const std::vector<double>& terms,
 
 FitResult fit_factors(const FitProblem& p, const FitOptions& o) {
   validate(p);
-  if (o.lambdas.empty()) fail("calibration", "no candidate ridge strengths (FitOptions::lambdas is empty)");
+  if (o.lambdas.empty()) fail("calibration", "no candidate learn::ridge strengths (FitOptions::lambdas is empty)");
   const size_t n = p.measured_ms.size(), k = p.prior.size();
   std::vector<double> sorted = p.measured_ms, scale_ms(n);
   std::sort(sorted.begin(), sorted.end());
@@ -105,7 +105,7 @@ FitResult fit_factors(const FitProblem& p, const FitOptions& o) {
         sum += e * e;
       }
       const double rmse = std::sqrt(sum / static_cast<double>(n));
-      if (rmse <= best * (1 + o.prefer_ridge)) {  // near-ties go to the stronger ridge (the grid is increasing)
+      if (rmse <= best * (1 + o.prefer_ridge)) {  // near-ties go to the stronger learn::ridge (the grid is increasing)
         best = std::min(best, rmse);
         r.lambda = lambda;
       }

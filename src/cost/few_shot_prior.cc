@@ -12,7 +12,7 @@
 #include "hwnas/core/files.h"
 #include "hwnas/core/suggest.h"
 #include "hwnas/cost/predictor_file.h"  // base64
-#include "hwnas/cost/ridge.h"
+#include "hwnas/learn/ridge.h"
 
 namespace hwnas::cost {
 namespace {
@@ -77,7 +77,7 @@ int column_or_suggest(const core::CsvTable& t, std::string_view name) {
        fmt::join(t.header, ", "));
 }
 
-// The guard ridge of the prior fits: negligible against thousands of rows, but it keeps a
+// The guard learn::ridge of the prior fits: negligible against thousands of rows, but it keeps a
 // feature that no row of a table exercises at weight 0 instead of making the fit singular.
 constexpr double kPriorGuard = 1e-6;
 
@@ -202,21 +202,21 @@ DevicePrior fit_prior(const core::CsvTable& table, ArchFeatures& features, std::
     for (double v : y) d.mean_ms += v / static_cast<double>(y.size());
     for (double& v : y) v /= d.mean_ms;
     auto fit = [&](size_t offset, size_t size) {
-      RidgeRows m;
+      learn::RidgeRows m;
       for (size_t r : rows) m.push_back(slice(x[r], offset, size));
-      return ridge(m, y, kPriorGuard, std::vector<double>(size, 0.0));
+      return learn::ridge(m, y, kPriorGuard, std::vector<double>(size, 0.0));
     };
     d.choices = fit(0, nc);
     d.counts = fit(features.counts_offset(), nk);
     d.live = fit(features.live_offset(), nk);
     {  // joint: choices and live counts together (the live bias is the choices bias)
-      RidgeRows m;
+      learn::RidgeRows m;
       for (size_t r : rows) {
         std::vector<double> z = slice(x[r], 0, nc);
         for (size_t j = 1; j < nk; ++j) z.push_back(x[r][features.live_offset() + j]);
         m.push_back(std::move(z));
       }
-      const std::vector<double> w = ridge(m, y, kPriorGuard, std::vector<double>(nc + nk - 1, 0.0));
+      const std::vector<double> w = learn::ridge(m, y, kPriorGuard, std::vector<double>(nc + nk - 1, 0.0));
       d.joint.assign(features.names().size(), 0.0);
       std::copy(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(nc), d.joint.begin());
       for (size_t j = 1; j < nk; ++j) d.joint[features.live_offset() + j] = w[nc + j - 1];
@@ -254,7 +254,7 @@ std::vector<double> kind_centre(const DevicePrior& prior, std::vector<double> Pr
   return centre;
 }
 
-// One candidate: w = sum_j v_j basis_j over the whole feature vector, v by ridge toward `centre`.
+// One candidate: w = sum_j v_j basis_j over the whole feature vector, v by learn::ridge toward `centre`.
 struct Candidate {
   std::string name;
   std::vector<std::vector<double>> basis;  // each over ArchFeatures::names()
@@ -269,7 +269,7 @@ std::vector<double> widen(const std::vector<double>& block, size_t offset, size_
   return w;
 }
 
-// A ridge over the unit vectors of one block (a free weight per feature) toward `centre`.
+// A learn::ridge over the unit vectors of one block (a free weight per feature) toward `centre`.
 Candidate free_block(std::string name, size_t offset, const std::vector<double>& centre, size_t total,
                      const std::vector<double>& lambdas) {
   Candidate c{std::move(name), {}, centre, &lambdas};
@@ -280,7 +280,7 @@ Candidate free_block(std::string name, size_t offset, const std::vector<double>&
   return c;
 }
 
-// A ridge over the prior devices' models of one map, centred on their even mix.
+// A learn::ridge over the prior devices' models of one map, centred on their even mix.
 Candidate blend(std::string name, const DevicePrior& prior, std::vector<double> PriorDevice::*weights, size_t offset,
                 size_t total, const std::vector<double>& lambdas) {
   Candidate c{std::move(name), {}, {}, &lambdas};
@@ -328,7 +328,7 @@ std::vector<double> inverse_square_weights(const std::vector<double>& errors) {
 // way). A family of many similar candidates thus weighs as one: mixing all candidates flat
 // let five scaled devices outvote the live form on compiled targets (NB201, seeds 1-20:
 // mean 0.9344 flat, 0.9356 by family, and no seed under 0.93 instead of 2).
-std::vector<double> mix_by_family(const std::vector<Candidate>& cands, const std::vector<RidgeFit>& fits) {
+std::vector<double> mix_by_family(const std::vector<Candidate>& cands, const std::vector<learn::RidgeFit>& fits) {
   std::vector<std::string> families;
   std::vector<size_t> family_of;
   for (const Candidate& c : cands) {
@@ -378,7 +378,7 @@ std::vector<float> residual_row(const std::vector<double>& f, double linear) {
 // The residual trees on log(y / linear prediction) of the fit's rows (y in units of the mean),
 // or nothing when there are too few rows or CV sees no gain (m.residual_cv says which).
 void fit_residual(FewShotModel& m, const std::vector<std::vector<double>>& x, const std::vector<double>& y,
-                  const ResidualOptions& o) {
+                  const learn::ResidualOptions& o) {
   std::vector<std::vector<float>> rows;
   std::vector<double> targets;
   for (size_t i = 0; i < x.size(); ++i) {
@@ -386,7 +386,7 @@ void fit_residual(FewShotModel& m, const std::vector<std::vector<double>>& x, co
     rows.push_back(residual_row(x[i], linear));
     targets.push_back(std::log(y[i] / std::max(linear, kLinearFloor)));
   }
-  m.residual = BoostedResidual::fit(rows, targets, o, m.residual_cv);
+  m.residual = learn::BoostedResidual::fit(rows, targets, o, m.residual_cv);
   if (!m.residual && m.residual_cv.folds > 0)
     m.provenance["residual"] = {{"kept", false},
                                 {"rows", m.residual_cv.rows},
@@ -404,7 +404,7 @@ FewShotModel fit_few_shot(const DevicePrior& prior, ArchFeatures& features, cons
   if (archs.size() != measured_ms.size())
     fail(where, "{} architectures for {} measurements: they must match", archs.size(), measured_ms.size());
   if (archs.size() < 3)
-    fail(where, "needs at least 3 measured architectures (leave-one-out chooses the ridge strength), got {}",
+    fail(where, "needs at least 3 measured architectures (leave-one-out chooses the learn::ridge strength), got {}",
          archs.size());
   if (prior.devices.empty()) fail(where, "the prior has no devices");
   if (prior.space != features.space().name())
@@ -426,15 +426,15 @@ FewShotModel fit_few_shot(const DevicePrior& prior, ArchFeatures& features, cons
   for (const space::Arch& a : archs) x.push_back(features.of(a));
 
   const std::vector<Candidate> cands = candidates(prior, features, o);
-  std::vector<RidgeFit> fits;
+  std::vector<learn::RidgeFit> fits;
   for (const Candidate& c : cands) {
-    RidgeRows rows;
+    learn::RidgeRows rows;
     for (const auto& f : x) {
       std::vector<double> z;
       for (const auto& b : c.basis) z.push_back(dot(b, f));
       rows.push_back(std::move(z));
     }
-    fits.push_back(ridge_loo(rows, y, *c.lambdas, c.centre));
+    fits.push_back(learn::ridge_loo(rows, y, *c.lambdas, c.centre));
   }
 
   const std::vector<double> alpha = mix_by_family(cands, fits);
@@ -516,7 +516,7 @@ nlohmann::json to_json(const FewShotModel& m) {
                       {"mean_ms", m.mean_ms},    {"features", m.features},          {"weights", m.weights},
                       {"candidates", c},         {"provenance", m.provenance}};
   if (m.residual) {
-    const BoostedShape& b = m.residual->shape();
+    const learn::BoostedShape& b = m.residual->shape();
     j["residual"] = {{"format", "xgboost-ubj-base64"},
                      {"model", base64_encode(m.residual->save())},
                      {"features", b.features},
@@ -545,7 +545,7 @@ void residual_from_json(FewShotModel& m, const nlohmann::json& r, const std::str
   using J = nlohmann::json;
   if (need(r, "format", &J::is_string, where) != "xgboost-ubj-base64")
     fail(where + ".format", "is {}, expected \"xgboost-ubj-base64\"", r.at("format").dump());
-  BoostedShape shape;
+  learn::BoostedShape shape;
   shape.features = need(r, "features", &J::is_number_unsigned, where).get<size_t>();
   shape.rounds = need(r, "rounds", &J::is_number_integer, where).get<int>();
   shape.depth = need(r, "depth", &J::is_number_integer, where).get<int>();
@@ -563,7 +563,7 @@ void residual_from_json(FewShotModel& m, const nlohmann::json& r, const std::str
   m.residual_cv.learning_rate = shape.learning_rate;
   m.residual_cv.kept = true;
   const std::string bytes = base64_decode(need(r, "model", &J::is_string, where).get<std::string>(), where + ".model");
-  m.residual = BoostedResidual::load(bytes, shape, where + ".model");
+  m.residual = learn::BoostedResidual::load(bytes, shape, where + ".model");
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ double group_base_ms(const GroupModel& m, const std::vector<float>& row) {
   return m.base[0] * row[kMacs] + m.base[1] * kernel_bytes(row) + m.base[2];
 }
 
-std::vector<double> predict_group(const GroupModel& m, const search::XgbRegressor& forest,
+std::vector<double> predict_group(const GroupModel& m, const learn::XgbRegressor& forest,
                                   const std::vector<std::vector<float>>& rows) {
   const std::vector<double> log_ratio = forest.predict(rows);
   std::vector<double> out(rows.size());
@@ -46,7 +46,7 @@ std::vector<double> predict_group(const GroupModel& m, const search::XgbRegresso
 KernelModel::KernelModel(PredictorFile p, std::string file) : predictor_(std::move(p)), file_(std::move(file)) {
   for (const auto& [name, g] : predictor_.groups) {
     try {
-      forests_.emplace(name, search::XgbRegressor::load_trees(g.trees, kernel_feature_names().size()));
+      forests_.emplace(name, learn::XgbRegressor::load_trees(g.trees, kernel_feature_names().size()));
     } catch (const Error& e) {
       throw e.within(fmt::format("{}: groups.{}", file_, name));
     }

@@ -8,10 +8,10 @@
 #include "hwnas/core/error.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/cost/kernel_model.h"
-#include "hwnas/cost/nnls.h"
+#include "hwnas/learn/nnls.h"
 #include "hwnas/ir/stats.h"
 #include "hwnas/measure/robust_timing.h"
-#include "hwnas/search/xgb_regressor.h"
+#include "hwnas/learn/xgb_regressor.h"
 
 namespace hwnas::cost {
 namespace {
@@ -33,7 +33,7 @@ std::vector<double> fit_base(const std::vector<KernelSample>& s) {
   }
   for (auto& r : rows)
     for (int j = 0; j < 3; ++j) r[j] = scale[j] > 0 ? r[j] / scale[j] : 0.0;
-  std::vector<double> x = nnls(rows, ones);
+  std::vector<double> x = learn::nnls(rows, ones);
   for (int j = 0; j < 3; ++j) x[j] = scale[j] > 0 ? x[j] / scale[j] : 0.0;
   if (x[0] == 0 && x[1] == 0 && x[2] == 0) {  // nothing fits: a constant at the median
     std::vector<double> ms;
@@ -53,7 +53,7 @@ GroupModel fit(const std::vector<KernelSample>& s, const GroupTrainOptions& o) {
     x.push_back(k.features.values);
     y.push_back(std::log(k.ms / std::max(group_base_ms(m, k.features.values), 1e-12)));
   }
-  search::XgbRegressor forest(
+  learn::XgbRegressor forest(
       {.trees = o.trees, .max_depth = o.max_depth, .feature_fraction = o.feature_fraction, .seed = o.seed});
   forest.fit(x, y);
   m.trees = forest.save_trees();
@@ -101,7 +101,7 @@ std::vector<KernelSample> KernelBank::group(const std::string& name) const {
 
 std::vector<double> group_errors(const GroupModel& m, const std::vector<KernelSample>& samples) {
   if (samples.empty()) return {};
-  const auto forest = search::XgbRegressor::load_trees(m.trees, kernel_feature_names().size());
+  const auto forest = learn::XgbRegressor::load_trees(m.trees, kernel_feature_names().size());
   std::vector<std::vector<float>> x;
   for (const KernelSample& k : samples) x.push_back(k.features.values);
   const std::vector<double> p = predict_group(m, forest, x);

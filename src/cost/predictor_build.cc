@@ -14,7 +14,7 @@
 #include "hwnas/cost/kernel_model.h"
 #include "hwnas/cost/kernel_training.h"
 #include "hwnas/cost/kernel_variants.h"
-#include "hwnas/cost/nnls.h"
+#include "hwnas/learn/nnls.h"
 #include "hwnas/cost/predictor_eval.h"
 #include "hwnas/ir/stats.h"
 #include "hwnas/measure/robust_timing.h"
@@ -53,7 +53,7 @@ double fit_for_capacity(PredictorFile& p, const std::vector<WholeModelPoint>& po
                     streamed(w) / mib_unit * mean / w.measured_ms});
     ones.push_back(1.0);
   }
-  const std::vector<double> x = nnls(rows, ones);
+  const std::vector<double> x = learn::nnls(rows, ones);
   const bool fitted = x[0] > 0;  // otherwise keep the kernels' own sum
   p.scale = fitted ? x[0] : 1.0;
   p.kernel_overhead_ms = fitted ? 1e-3 * x[1] * mean : 0.0;

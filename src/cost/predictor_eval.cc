@@ -10,7 +10,7 @@
 #include "hwnas/core/error.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/cost/calibration_fit.h"
-#include "hwnas/cost/rank_correlation.h"
+#include "hwnas/learn/rank_correlation.h"
 #include "hwnas/ir/stats.h"
 #include "hwnas/measure/robust_timing.h"
 
@@ -36,8 +36,8 @@ Accuracy accuracy(const std::vector<double>& predicted, const std::vector<double
   a.rmse_ms = std::sqrt(sq / a.n);
   a.rel_rmse = std::sqrt(rel_sq / a.n);
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  a.spearman = a.n >= 2 ? spearman(predicted, measured) : nan;
-  a.kendall = a.n >= 2 ? kendall_tau(predicted, measured) : nan;
+  a.spearman = a.n >= 2 ? learn::spearman(predicted, measured) : nan;
+  a.kendall = a.n >= 2 ? learn::kendall_tau(predicted, measured) : nan;
   return a;
 }
 

@@ -9,7 +9,7 @@ namespace hwnas::exp {
 namespace {
 
 // Evaluates the cheap metrics in order; stops at the first that throws (error returned).
-std::string eval_cheap(const std::vector<std::shared_ptr<const Metric>>& metrics, const space::Arch& arch,
+std::string eval_cheap(const std::vector<std::shared_ptr<const eval::Metric>>& metrics, const space::Arch& arch,
                        const std::string& arch_str, std::map<std::string, double>& out) {
   for (const auto& m : metrics) {
     try {
@@ -24,7 +24,7 @@ std::string eval_cheap(const std::vector<std::shared_ptr<const Metric>>& metrics
 }  // namespace
 
 search::CheapEval make_cheap_eval(std::shared_ptr<const space::SearchSpace> space,
-                                  std::vector<std::shared_ptr<const Metric>> cheap_metrics,
+                                  std::vector<std::shared_ptr<const eval::Metric>> cheap_metrics,
                                   std::vector<Constraint> constraints) {
   if (cheap_metrics.empty()) return {};
   return [space, cheap_metrics, constraints](const space::Arch& arch) -> std::optional<std::map<std::string, double>> {
@@ -36,9 +36,9 @@ search::CheapEval make_cheap_eval(std::shared_ptr<const space::SearchSpace> spac
 }
 
 search::Infeasibility make_infeasibility(std::shared_ptr<const space::SearchSpace> space,
-                                         const std::vector<std::shared_ptr<const Metric>>& cheap_metrics,
+                                         const std::vector<std::shared_ptr<const eval::Metric>>& cheap_metrics,
                                          const std::vector<Constraint>& constraints) {
-  std::vector<std::pair<std::shared_ptr<const Metric>, Constraint>> limits;
+  std::vector<std::pair<std::shared_ptr<const eval::Metric>, Constraint>> limits;
   for (const Constraint& c : constraints)
     for (const auto& m : cheap_metrics)
       if (c.hard() && m->name() == c.metric) limits.emplace_back(m, c);
@@ -61,7 +61,7 @@ search::Infeasibility make_infeasibility(std::shared_ptr<const space::SearchSpac
 
 ConstrainedStrategy::ConstrainedStrategy(std::unique_ptr<search::Strategy> inner,
                                          std::shared_ptr<const space::SearchSpace> space,
-                                         std::vector<std::shared_ptr<const Metric>> cheap_metrics,
+                                         std::vector<std::shared_ptr<const eval::Metric>> cheap_metrics,
                                          std::vector<Constraint> constraints, int64_t max_consecutive_skips)
     : inner_(std::move(inner)),
       space_(std::move(space)),

@@ -1,11 +1,12 @@
+#include "hwnas/target/resolver.h"
 #include "hwnas/exp/experiment.h"
 
 #include "hwnas/core/error.h"
-#include "hwnas/hw/restrict_space.h"
+#include "hwnas/target/restrict_space.h"
 
 namespace hwnas::exp {
 
-const Metric& Experiment::metric(const std::string& name) const {
+const eval::Metric& Experiment::metric(const std::string& name) const {
   for (const auto& m : metrics)
     if (m->name() == name) return *m;
   fail(config.source.file(), "no metric named '{}'", name);
@@ -15,12 +16,12 @@ Experiment build_experiment(ExperimentConfig config) {
   Experiment e;
   const YamlSource& src = config.source;
   try {
-    e.space = hw::make_space(config.space);  // "mbconv@npu-generic": restricted to a device
+    e.space = target::resolve_space(config.space);  // "mbconv@npu-generic": restricted to a device
   } catch (const Error& err) {
     throw err.within(src.where(src.root()["space"], "space"));
   }
-  const MetricContext ctx{&src, e.space};
-  for (const auto& spec : config.metrics) e.metrics.push_back(make_metric(spec.name, spec.node, spec.path, ctx));
+  const eval::MetricContext ctx{&src, e.space};
+  for (const auto& spec : config.metrics) e.metrics.push_back(eval::make_metric(spec.name, spec.node, spec.path, ctx));
   e.config = std::move(config);
   return e;
 }

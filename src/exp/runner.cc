@@ -34,7 +34,7 @@ std::vector<std::pair<std::string, std::string>> search_settings(const Experimen
       {"objectives", j["objectives"].dump()},
       {"constraints", j["constraints"].dump()}};
   for (const auto& m : e.metrics)
-    s.emplace_back("metrics." + m->name(), fmt::format("{} ({})", m->fingerprint(), cost_class_name(m->cost())));
+    s.emplace_back("metrics." + m->name(), fmt::format("{} ({})", m->fingerprint(), eval::cost_class_name(m->cost())));
   return s;
 }
 
@@ -64,7 +64,7 @@ search::Trial base_trial(int64_t id, const Candidate& c) {
 }
 
 // The expensive part of a trial, run on a worker thread; owns what it uses.
-Task evaluation_task(search::Trial base, std::vector<std::shared_ptr<const Metric>> expensive,
+Task evaluation_task(search::Trial base, std::vector<std::shared_ptr<const eval::Metric>> expensive,
                      std::vector<Constraint> constraints) {
   return [base = std::move(base), expensive = std::move(expensive), constraints = std::move(constraints)] {
     search::Trial t = base;
@@ -117,7 +117,7 @@ RunInfo run_info(const Experiment& e) {
   for (const auto& m : e.metrics) {
     info.metrics.push_back(m->name());
     info.sources[m->name()] = m->source();
-    info.cost[m->name()] = cost_class_name(m->cost());
+    info.cost[m->name()] = eval::cost_class_name(m->cost());
   }
   info.objectives = e.config.objectives;
   info.constraints = e.config.constraints;
@@ -148,8 +148,8 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
   store.set("info", info.to_json().dump());
   if (files) write_file_atomic(c.output / "experiment.yaml", c.effective_yaml());
 
-  std::vector<std::shared_ptr<const Metric>> cheap, expensive;
-  for (const auto& m : e.metrics) (m->cost() == CostClass::Cheap ? cheap : expensive).push_back(m);
+  std::vector<std::shared_ptr<const eval::Metric>> cheap, expensive;
+  for (const auto& m : e.metrics) (m->cost() == eval::CostClass::Cheap ? cheap : expensive).push_back(m);
   std::vector<std::string> cheap_names;
   for (const auto& m : cheap) cheap_names.push_back(m->name());
   const search::SearchProblem problem{e.space.get(), c.objectives, planned_budget,

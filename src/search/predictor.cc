@@ -98,7 +98,7 @@ void PredictorSearch::fit() {
     if (is_cheap_[k]) continue;
     std::vector<double> y;
     for (const Point& p : points) y.push_back(p[k]);
-    XgbRegressor::Options options = model_options_;
+    learn::XgbRegressor::Options options = model_options_;
     options.seed = rng().fork(trials().size() * 31 + k).next();
     models_[k].emplace(options);
     models_[k]->fit(rows, y);

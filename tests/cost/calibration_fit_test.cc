@@ -26,7 +26,7 @@ FitProblem synthetic(int n, std::vector<double> truth, double noise, uint64_t se
 TEST(CalibrationFit, RecoversKnownFactorsFromExactData) {
   const FitProblem p = synthetic(40, {2.0, 0.5, 3.0}, 0.0, 1);
   const FitResult r = fit_factors(p);
-  EXPECT_EQ(r.lambda, 0.0);  // exact data: no ridge cross-validates better
+  EXPECT_EQ(r.lambda, 0.0);  // exact data: no learn::ridge cross-validates better
   EXPECT_NEAR(r.factors[0], 2.0, 1e-6);
   EXPECT_NEAR(r.factors[1], 0.5, 1e-6);
   EXPECT_NEAR(r.factors[2], 3.0, 1e-6);
@@ -46,7 +46,7 @@ TEST(CalibrationFit, NoisyDataStayNonNegativeNearTheTruth) {
 }
 
 TEST(CalibrationFit, ScalesThePriorWhenTheDeviceIsUniformlySlower) {
-  // Every measurement is exactly 10x the profile's prediction: s = 10, and the ridge target
+  // Every measurement is exactly 10x the profile's prediction: s = 10, and the learn::ridge target
   // 10 x prior fits exactly, so any lambda gives factors 10 (here with 2 samples: no LOO).
   FitProblem p;
   p.prior = {1, 1};
@@ -59,7 +59,7 @@ TEST(CalibrationFit, ScalesThePriorWhenTheDeviceIsUniformlySlower) {
 }
 
 TEST(CalibrationFit, FewSamplesLeanOnTheProfile) {
-  // 10 noisy samples where term 2 barely varies: the ridge keeps its factor near s x prior
+  // 10 noisy samples where term 2 barely varies: the learn::ridge keeps its factor near s x prior
   // instead of letting the noise decide it, and the others near the truth (1, 1, 1 = prior).
   Rng rng(5);
   FitProblem p;

@@ -10,7 +10,7 @@
 #include "hwnas/core/csv.h"
 #include "hwnas/core/files.h"
 #include "hwnas/core/rng.h"
-#include "hwnas/cost/rank_correlation.h"
+#include "hwnas/learn/rank_correlation.h"
 #include "hwnas/models/nb201.h"
 #include "nb201_features.h"
 #include "testing.h"
@@ -198,7 +198,7 @@ double ranking_from_samples(const Synthetic& target, const std::vector<Synthetic
     predicted.push_back(m.predict_ms(f, a));
     measured.push_back(target.ms(nb201().to_string(a)));
   }
-  return spearman(predicted, measured);
+  return learn::spearman(predicted, measured);
 }
 
 TEST(FewShotPrior, RecoversAnAdditiveDeviceFromTenSamples) {

@@ -12,7 +12,7 @@
 #include "hwnas/core/csv.h"
 #include "hwnas/core/files.h"
 #include "hwnas/core/rng.h"
-#include "hwnas/cost/boosted_residual.h"
+#include "hwnas/learn/boosted_residual.h"
 #include "hwnas/cost/few_shot_prior.h"
 #include "hwnas/cost/predictor_file.h"
 #include "nb201_features.h"
@@ -178,7 +178,7 @@ TEST(FewShotResidual, GateSaysNoWhenThereIsNothingToLearn) {
   EXPECT_EQ(m.source().find("XGBoost"), std::string::npos);
   EXPECT_EQ(describe(m.residual_cv), fmt::format("not kept: 5-fold CV RMS {:.1f}% vs {:.1f}% linear, no clear gain",
                                                  100 * m.residual_cv.cv_rms, 100 * m.residual_cv.base_rms));
-  EXPECT_EQ(describe(ResidualCv{}), "not tried");
+  EXPECT_EQ(describe(learn::ResidualCv{}), "not tried");
 }
 
 // ---- the file ----------------------------------------------------------------------------
@@ -286,23 +286,23 @@ TEST_F(FewShotResidualFile, MalformedResidualSectionsNameFileAndKey) {
   EXPECT_HWNAS_ERROR(load("v3.json", k), "this hwnas reads versions 1 and 2");
 }
 
-// ---- BoostedResidual on its own ----------------------------------------------------------
+// ---- learn::BoostedResidual on its own ----------------------------------------------------------
 
 TEST(BoostedResidual, Errors) {
-  ResidualCv cv;
+  learn::ResidualCv cv;
   const std::vector<std::vector<float>> x = {{0}, {1}, {2}};
-  EXPECT_HWNAS_ERROR(BoostedResidual::fit(x, {1, 2}, {}, cv), "3 rows, 2 targets");
-  EXPECT_HWNAS_ERROR(BoostedResidual::fit({}, {}, {}, cv), "at least one row");
-  EXPECT_HWNAS_ERROR(BoostedResidual::fit(x, {1, NAN, 2}, {}, cv), "target 1 is nan");
-  EXPECT_HWNAS_ERROR(BoostedResidual::fit(x, {1, 2, 3}, {.folds = 1}, cv), "folds must be at least 2");
-  EXPECT_HWNAS_ERROR(BoostedResidual::fit(x, {1, 2, 3}, {.depths = {}}, cv), "grid of depths and learning rates is empty");
-  EXPECT_HWNAS_ERROR(BoostedResidual::fit(x, {1, 2, 3}, {.learning_rates = {0}}, cv), "learning rate 0 is not in (0, 1]");
-  EXPECT_HWNAS_ERROR(BoostedResidual::fit(x, {1, 2, 3}, {.max_rounds = 10, .round_step = 25}, cv), "step 25 and maximum 10");
-  EXPECT_HWNAS_ERROR(BoostedResidual::fit(x, {1, 2, 3}, {.clip = 0}, cv), "clip must be positive");
-  ResidualOptions o;
+  EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, 2}, {}, cv), "3 rows, 2 targets");
+  EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit({}, {}, {}, cv), "at least one row");
+  EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, NAN, 2}, {}, cv), "target 1 is nan");
+  EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, 2, 3}, {.folds = 1}, cv), "folds must be at least 2");
+  EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, 2, 3}, {.depths = {}}, cv), "grid of depths and learning rates is empty");
+  EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, 2, 3}, {.learning_rates = {0}}, cv), "learning rate 0 is not in (0, 1]");
+  EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, 2, 3}, {.max_rounds = 10, .round_step = 25}, cv), "step 25 and maximum 10");
+  EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, 2, 3}, {.clip = 0}, cv), "clip must be positive");
+  learn::ResidualOptions o;
   o.min_rows = 2;
-  EXPECT_HWNAS_ERROR(BoostedResidual::fit({{0}, {1, 2}, {2}}, {1, 2, 3}, o, cv), "has 2 features, expected 1");
-  EXPECT_HWNAS_ERROR(BoostedResidual::load("nope", {.features = 1, .rounds = 1}, "m.json: residual.model"),
+  EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit({{0}, {1, 2}, {2}}, {1, 2, 3}, o, cv), "has 2 features, expected 1");
+  EXPECT_HWNAS_ERROR(learn::BoostedResidual::load("nope", {.features = 1, .rounds = 1}, "m.json: residual.model"),
                      "m.json: residual.model: not a valid XGBoost model");
 }
 
@@ -314,8 +314,8 @@ TEST(BoostedResidual, ClampsWildTargets) {
   std::vector<double> y(200, 0.0);
   for (int i = 0; i < 200; ++i) x.push_back({static_cast<float>(i)});
   y[17] = 100;
-  ResidualCv cv;
-  EXPECT_EQ(BoostedResidual::fit(x, y, {.depths = {2}, .learning_rates = {0.3}, .max_rounds = 50}, cv), nullptr);
+  learn::ResidualCv cv;
+  EXPECT_EQ(learn::BoostedResidual::fit(x, y, {.depths = {2}, .learning_rates = {0.3}, .max_rounds = 50}, cv), nullptr);
   EXPECT_NEAR(cv.base_rms, 0.3 / std::sqrt(200.0), 1e-12);
   EXPECT_GE(cv.cv_rms, 0.95 * cv.base_rms);
 }
@@ -331,8 +331,8 @@ TEST(BoostedResidual, AStepFunctionByCrossValidation) {
     x.push_back({static_cast<float>(i)});
     y.push_back(i >= 50 ? 1 : 0);
   }
-  ResidualCv cv;
-  const auto r = BoostedResidual::fit(x, y, {.depths = {1}, .learning_rates = {0.3}, .max_rounds = 100, .clip = 2}, cv);
+  learn::ResidualCv cv;
+  const auto r = learn::BoostedResidual::fit(x, y, {.depths = {1}, .learning_rates = {0.3}, .max_rounds = 100, .clip = 2}, cv);
   ASSERT_NE(r, nullptr);
   EXPECT_NEAR(cv.base_rms, std::sqrt(0.75), 1e-12);
   EXPECT_LE(cv.cv_rms, 0.1);
@@ -342,8 +342,8 @@ TEST(BoostedResidual, AStepFunctionByCrossValidation) {
   EXPECT_NEAR(p[2], 1, 0.02);
   EXPECT_NEAR(p[3], 1, 0.02);
   // Deterministic: the same rows fit the same trees.
-  ResidualCv again;
-  EXPECT_EQ(BoostedResidual::fit(x, y, {.depths = {1}, .learning_rates = {0.3}, .max_rounds = 100, .clip = 2}, again)->save(),
+  learn::ResidualCv again;
+  EXPECT_EQ(learn::BoostedResidual::fit(x, y, {.depths = {1}, .learning_rates = {0.3}, .max_rounds = 100, .clip = 2}, again)->save(),
             r->save());
   EXPECT_EQ(again.rounds, cv.rounds);
 }

@@ -4,21 +4,21 @@
 #include <cstdint>
 #include <vector>
 
-#include "hwnas/cost/lifetimes.h"
+#include "hwnas/plan/lifetimes.h"
 
 namespace hwnas::testing {
 
-using cost::Buffer;
+using plan::Buffer;
 
 inline Buffer buf(int64_t bytes, int first, int last) {
   return {.bytes = bytes, .first = first, .last = last, .nodes = {}};
 }
 
 inline int64_t lower_bound(const std::vector<Buffer>& bs, int steps) {
-  cost::Lifetimes lt;
+  plan::Lifetimes lt;
   lt.order.resize(steps);
   lt.buffers = bs;
-  return cost::peak_live_bytes(lt);
+  return plan::peak_live_bytes(lt);
 }
 
 }  // namespace hwnas::testing

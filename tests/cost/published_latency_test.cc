@@ -7,7 +7,7 @@
 
 #include "hwnas/core/csv.h"
 #include "hwnas/cost/arch_latency.h"
-#include "hwnas/cost/rank_correlation.h"
+#include "hwnas/learn/rank_correlation.h"
 #include "hwnas/cost/roofline.h"
 #include "hwnas/hw/device.h"
 #include "hwnas/space/search_space.h"
@@ -36,7 +36,7 @@ TEST(PublishedLatency, Raspi4ProfileRanksNb201BetterThanFlopsWithinAFactorOfThre
   }
   // The published FLOPs rank the Pi's latencies at 0.873; the profile's roofline, which also
   // charges memory traffic and a per-operator overhead, must do better (it gets 0.90).
-  const double by_flops = spearman(flops, measured), by_profile = spearman(predicted, measured);
+  const double by_flops = learn::spearman(flops, measured), by_profile = learn::spearman(predicted, measured);
   EXPECT_NEAR(by_flops, 0.873, 0.005);
   EXPECT_GT(by_profile, by_flops + 0.02);
   // Scale: analytical peak figures are optimistic (HW-NAS-Bench ran TFLite, whose per-op

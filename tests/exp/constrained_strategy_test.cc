@@ -1,9 +1,10 @@
+#include "hwnas/target/resolver.h"
 #include "hwnas/exp/constrained_strategy.h"
 
 #include <gtest/gtest.h>
 
 #include "exp_testing.h"
-#include "hwnas/exp/table_metric.h"
+#include "hwnas/eval/table_metric.h"
 
 namespace hwnas::exp {
 namespace {
@@ -29,9 +30,9 @@ class ScriptedStrategy : public search::Strategy {
 
 class ConstrainedStrategyTest : public ::testing::Test {
  protected:
-  std::shared_ptr<const space::SearchSpace> space = space::make_space("nb201");
+  std::shared_ptr<const space::SearchSpace> space = target::resolve_space("nb201");
   // The cheap "latency" of an arch: the number of 3x3 convolutions in its string (0..6).
-  std::shared_ptr<const Metric> convs = std::make_shared<FnMetric>("convs", CostClass::Cheap, [](const std::string& s) {
+  std::shared_ptr<const eval::Metric> convs = std::make_shared<FnMetric>("convs", eval::CostClass::Cheap, [](const std::string& s) {
     double n = 0;
     for (size_t p = s.find("conv_3x3"); p != std::string::npos; p = s.find("conv_3x3", p + 1)) ++n;
     return n;
@@ -72,7 +73,7 @@ TEST_F(ConstrainedStrategyTest, GivesUpAfterTooManySkipsInARow) {
 }
 
 TEST_F(ConstrainedStrategyTest, ACheapMetricThatThrowsBecomesAFailedCandidateNotASkip) {
-  auto broken = std::make_shared<FnMetric>("lat", CostClass::Cheap, [](const std::string&) -> double {
+  auto broken = std::make_shared<FnMetric>("lat", eval::CostClass::Cheap, [](const std::string&) -> double {
     throw Error("lat.csv", "no value");
   });
   ConstrainedStrategy s(std::make_unique<ScriptedStrategy>(space->enumerate()), space, {broken}, {});
@@ -105,7 +106,7 @@ TEST_F(ConstrainedStrategyTest, InfeasibilityIsTheRelativeExcessOverTheHardLimit
   // Soft limits and limits on expensive metrics do not count; a failing metric is infinitely far.
   EXPECT_FALSE(make_infeasibility(space, {convs}, {{"convs", true, 1.0, 0.5}}));
   EXPECT_FALSE(make_infeasibility(space, {convs}, {{"accuracy", false, 90.0, 0}}));
-  auto broken = std::make_shared<FnMetric>("lat", CostClass::Cheap, [](const std::string&) -> double {
+  auto broken = std::make_shared<FnMetric>("lat", eval::CostClass::Cheap, [](const std::string&) -> double {
     throw Error("lat.csv", "no value");
   });
   EXPECT_EQ(make_infeasibility(space, {broken}, {{"lat", true, 1.0, 0}})(none), std::numeric_limits<double>::infinity());

@@ -9,7 +9,7 @@
 
 #include "hwnas/core/files.h"
 #include "hwnas/exp/experiment.h"
-#include "hwnas/exp/metric.h"
+#include "hwnas/eval/metric.h"
 #include "hwnas/core/error.h"
 #include "testing.h"
 
@@ -47,11 +47,11 @@ inline std::filesystem::path write_experiment(const std::filesystem::path& dir, 
   return file;
 }
 
-class FnMetric : public Metric {
+class FnMetric : public eval::Metric {
  public:
   using Fn = std::function<double(const std::string& arch_str)>;
-  FnMetric(std::string name, CostClass cost, Fn fn, std::string fingerprint = "fn")
-      : Metric(std::move(name), cost), fn_(std::move(fn)), fingerprint_(std::move(fingerprint)) {}
+  FnMetric(std::string name, eval::CostClass cost, Fn fn, std::string fingerprint = "fn")
+      : eval::Metric(std::move(name), cost), fn_(std::move(fn)), fingerprint_(std::move(fingerprint)) {}
   std::string source() const override { return "computed (test function)"; }
   std::string fingerprint() const override { return fingerprint_; }
   double evaluate(const space::Arch&, const std::string& arch_str) const override { return fn_(arch_str); }

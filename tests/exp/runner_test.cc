@@ -1,3 +1,4 @@
+#include "hwnas/target/resolver.h"
 #include "hwnas/exp/runner.h"
 
 #include <chrono>
@@ -16,7 +17,7 @@
 #include "hwnas/exp/folder_lock.h"
 #include "hwnas/exp/status.h"
 #include "hwnas/exp/trial_store.h"
-#include "hwnas/hw/restrict_space.h"
+#include "hwnas/target/restrict_space.h"
 #include "hwnas/models/nb201.h"
 
 namespace hwnas::exp {
@@ -90,7 +91,7 @@ TEST(Runner, ASearchLooksUpThePublishedFiguresAndHonoursTheCheapLimit) {
   EXPECT_EQ(best["best"]["accuracy"]["metrics"]["accuracy"]["value"].get<double>(), max_acc);
   // The best trial as a model every command reads: the graph the search scored.
   const std::string arch = best["best"]["accuracy"]["arch"];
-  EXPECT_EQ(hw::load_model(best["best"]["accuracy"]["model"].get<std::string>()),
+  EXPECT_EQ(target::resolve_model(best["best"]["accuracy"]["model"].get<std::string>()),
             models::nb201(models::parse_nb201(arch)));
   EXPECT_EQ(best["best"]["accuracy"]["metrics"]["accuracy"]["source"], "looked up (table nb201_cifar10.csv:test_acc_200ep)");
   EXPECT_EQ(best["counts"]["skipped"].get<int64_t>(), s.skipped);

@@ -2,7 +2,7 @@
 // The calibrated latency model, for devices we cannot run here (a phone, an NPU): the
 // roofline's structure (cost/roofline.h: per-kernel compute and memory terms from the device
 // profile) with a few factors fitted to measured whole-model latencies
-// (cost/calibration_fit.h: non-negative, ridge toward the profile's own figures).
+// (cost/calibration_fit.h: non-negative, learn::ridge toward the profile's own figures).
 //
 // The model is additive, so that it is linear in the factors: per kernel
 //     ms = compute + memory + op_overhead (+ transfer on the fallback processor)

@@ -4,7 +4,7 @@
 // (its conv compute time, its memory time, its kernel count x overhead, ...) at the
 // figures of a base profile, so that a factor of 1 means "as the profile says".
 //
-// Few measurements (10) cannot pin down every factor, so the fit is a ridge toward the
+// Few measurements (10) cannot pin down every factor, so the fit is a learn::ridge toward the
 // profile's own shape: first one overall scale s (the profile may be 10x off overall), then
 // factors that trade relative error against deviation from s * prior:
 //
@@ -35,9 +35,9 @@ struct FitProblem {
 };
 
 struct FitOptions {
-  // Candidate ridge strengths, chosen by leave-one-out relative error (ties: the larger).
+  // Candidate learn::ridge strengths, chosen by leave-one-out relative error (ties: the larger).
   std::vector<double> lambdas = {0.0, 1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0};
-  // A stronger ridge is kept while its leave-one-out error is within this share of the best
+  // A stronger learn::ridge is kept while its leave-one-out error is within this share of the best
   // so far: with 10 samples the LOO estimate is itself noisy, and the profile is the safer bet.
   double prefer_ridge = 0.1;
 };
@@ -45,7 +45,7 @@ struct FitOptions {
 struct FitResult {
   std::vector<double> factors;  // per term, >= 0
   double scale = 1;             // the overall scale of the prior (s above)
-  double lambda = 0;            // the ridge strength chosen
+  double lambda = 0;            // the learn::ridge strength chosen
   double loo_rel_rmse = 0;      // leave-one-out RMS relative error at that lambda (0 if n < 3)
   double train_rel_rmse = 0;    // RMS relative error on the samples themselves
 };

@@ -34,10 +34,10 @@
 // about 2 s. ArchFeatures caches up to `cache_limit` architectures and is not thread-safe.
 //
 // The prior, per prior device k (latencies divided by that device's mean): least-squares fits
-// on all its rows of w_k^choices, w_k^counts, w_k^live (a ridge of 1e-6 toward 0 only guards
+// on all its rows of w_k^choices, w_k^counts, w_k^live (a learn::ridge of 1e-6 toward 0 only guards
 // against features its table never exercises).
 // The few-shot fit (y = the n measurements divided by their mean; predictions are multiplied
-// back by it) is a set of ridge candidates  min |Z v - y|^2 + lambda |v - centre|^2  whose
+// back by it) is a set of learn::ridge candidates  min |Z v - y|^2 + lambda |v - centre|^2  whose
 // columns Z are fixed maps of the features (so every candidate is linear in them):
 //   blend:        the K prior devices' choices models, centre 1/K each;
 //   live:         live features, centre = the mean of w_k^live over the COMPILED prior devices;
@@ -116,7 +116,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hwnas/core/csv.h"
-#include "hwnas/cost/boosted_residual.h"
+#include "hwnas/learn/boosted_residual.h"
 #include "hwnas/cost/predictor_eval.h"
 #include "hwnas/space/search_space.h"
 
@@ -193,7 +193,7 @@ std::vector<std::string> default_prior_columns(const core::CsvTable& table, std:
 DevicePrior fit_prior(const core::CsvTable& table, ArchFeatures& features, std::string_view arch_column,
                       const std::vector<std::string>& columns);
 
-// Candidate ridge strengths (units: the squared error of latencies relative to their mean).
+// Candidate learn::ridge strengths (units: the squared error of latencies relative to their mean).
 // The lead's prototype used live {0.1, 0.3, 1, 3} and counts {0.3, 1, 3, 10}; the weaker
 // strengths added here let leave-one-out follow a device the prior's average does not
 // describe (an exactly additive device is then recovered: tests/cost/few_shot_prior_test.cc)
@@ -203,7 +203,7 @@ struct PriorFitOptions {
   std::vector<double> live_lambdas = {0.01, 0.03, 0.1, 0.3, 1, 3};
   std::vector<double> count_lambdas = {0.01, 0.03, 0.1, 0.3, 1, 3, 10};
   std::vector<double> scaled_lambdas = {0.01, 0.1, 1};  // the "scaled:<column>" candidates
-  ResidualOptions residual;  // the trees on what the linear model leaves (min_rows: when to try)
+  learn::ResidualOptions residual;  // the trees on what the linear model leaves (min_rows: when to try)
 };
 
 struct FewShotCandidate {
@@ -220,8 +220,8 @@ struct FewShotModel {
   nlohmann::json provenance;          // prior file and columns, samples; callers add more
   // The residual trees over the same features, null when none (too few rows, no CV gain);
   // residual_cv: what cross-validation found (rows = 0: not tried).
-  std::shared_ptr<const BoostedResidual> residual;
-  ResidualCv residual_cv;
+  std::shared_ptr<const learn::BoostedResidual> residual;
+  learn::ResidualCv residual_cv;
 
   // "predicted (few-shot prior model: 10 measurements of edgegpu_latency_ms, prior raspi4_latency_ms, ...)",
   // with " + XGBoost residual (300 rounds, depth 4; 5-fold CV RMS 4.1% vs 9.8% linear)" when it has one.

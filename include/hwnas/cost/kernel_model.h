@@ -27,12 +27,12 @@
 
 #include "hwnas/cost/latency_model.h"
 #include "hwnas/cost/predictor_file.h"
-#include "hwnas/search/xgb_regressor.h"
+#include "hwnas/learn/xgb_regressor.h"
 
 namespace hwnas::cost {
 
 // A group model's predictions (ms) for feature rows.
-std::vector<double> predict_group(const GroupModel& m, const search::XgbRegressor& forest,
+std::vector<double> predict_group(const GroupModel& m, const learn::XgbRegressor& forest,
                                   const std::vector<std::vector<float>>& rows);
 // The base term of one feature row: a * macs + b * bytes + c.
 double group_base_ms(const GroupModel& m, const std::vector<float>& row);
@@ -56,7 +56,7 @@ class KernelModel : public LatencyModel {
  private:
   PredictorFile predictor_;
   std::string file_, fingerprint_;
-  std::unordered_map<std::string, search::XgbRegressor> forests_;  // per group
+  std::unordered_map<std::string, learn::XgbRegressor> forests_;  // per group
   mutable std::mutex mutex_;
   mutable std::unordered_map<std::string, double> memo_;  // kernel key -> ms (unscaled)
 };

@@ -8,7 +8,7 @@
 //
 // train_group(): one group's model, ms = base(x) x exp(forest(x)). The base is a
 // non-negative linear fit of ms in MACs and bytes (relative error; it carries the model
-// beyond the training range, where trees alone are flat); the forest (search::XgbRegressor)
+// beyond the training range, where trees alone are flat); the forest (learn::XgbRegressor)
 // learns log(ms / base). A share of the samples is held out first to report validation
 // errors (they drive adaptive sampling), then the model is refitted on all of them.
 //

@@ -67,7 +67,7 @@ struct FewShotOptions {
 };
 struct FewShotDraw {
   Accuracy model, baseline;  // over every row of the table
-  double lambda = 0;         // the ridge strength cross-validation chose
+  double lambda = 0;         // the learn::ridge strength cross-validation chose
 };
 // The draw-and-score loop of any few-shot model: per draw, `fit` gets the indices of `o.train`
 // random rows (the same draws for the same seed, whatever the model) and returns a prediction

@@ -34,7 +34,7 @@ namespace hwnas::exp {
 struct MetricSpec {
   std::string name;
   std::string path;  // "metrics.<name>", for errors
-  YAML::Node node;   // the definition, read by make_metric()
+  YAML::Node node;   // the definition, read by eval::make_metric()
 };
 
 struct ExperimentConfig {

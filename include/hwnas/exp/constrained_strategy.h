@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "hwnas/exp/constraints.h"
-#include "hwnas/exp/metric.h"
+#include "hwnas/eval/metric.h"
 #include "hwnas/search/factory.h"
 #include "hwnas/search/strategy.h"
 
@@ -37,13 +37,13 @@ struct Candidate {
 // The cheap metrics of an arch, or nullopt when one throws or a hard limit is broken;
 // what SearchProblem::cheap gives strategies (they may call it on any number of archs).
 search::CheapEval make_cheap_eval(std::shared_ptr<const space::SearchSpace> space,
-                                  std::vector<std::shared_ptr<const Metric>> cheap_metrics,
+                                  std::vector<std::shared_ptr<const eval::Metric>> cheap_metrics,
                                   std::vector<Constraint> constraints);
 // How far an arch is from those same hard limits (search::Infeasibility): the sum over broken
 // ones of excess / |limit| (excess alone for a limit of 0); it evaluates only the constrained
 // metrics. Empty when no hard limit is on a cheap metric.
 search::Infeasibility make_infeasibility(std::shared_ptr<const space::SearchSpace> space,
-                                         const std::vector<std::shared_ptr<const Metric>>& cheap_metrics,
+                                         const std::vector<std::shared_ptr<const eval::Metric>>& cheap_metrics,
                                          const std::vector<Constraint>& constraints);
 
 class ConstrainedStrategy {
@@ -51,7 +51,7 @@ class ConstrainedStrategy {
   // `max_consecutive_skips`: after that many infeasible proposals in a row the search stops
   // (ask() returns nullopt) instead of looping on a space where almost nothing is feasible.
   ConstrainedStrategy(std::unique_ptr<search::Strategy> inner, std::shared_ptr<const space::SearchSpace> space,
-                      std::vector<std::shared_ptr<const Metric>> cheap_metrics, std::vector<Constraint> constraints,
+                      std::vector<std::shared_ptr<const eval::Metric>> cheap_metrics, std::vector<Constraint> constraints,
                       int64_t max_consecutive_skips = 1'000'000);
 
   std::optional<Candidate> ask();
@@ -64,7 +64,7 @@ class ConstrainedStrategy {
  private:
   std::unique_ptr<search::Strategy> inner_;
   std::shared_ptr<const space::SearchSpace> space_;
-  std::vector<std::shared_ptr<const Metric>> cheap_;
+  std::vector<std::shared_ptr<const eval::Metric>> cheap_;
   std::vector<Constraint> constraints_;
   int64_t max_skips_;
   int64_t skipped_ = 0;

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "hwnas/exp/config.h"
-#include "hwnas/exp/metric.h"
+#include "hwnas/eval/metric.h"
 #include "hwnas/space/search_space.h"
 
 namespace hwnas::exp {
@@ -20,9 +20,9 @@ namespace hwnas::exp {
 struct Experiment {
   ExperimentConfig config;
   std::shared_ptr<const space::SearchSpace> space;
-  std::vector<std::shared_ptr<const Metric>> metrics;  // in config order
+  std::vector<std::shared_ptr<const eval::Metric>> metrics;  // in config order
 
-  const Metric& metric(const std::string& name) const;  // throws if undefined
+  const eval::Metric& metric(const std::string& name) const;  // throws if undefined
 };
 
 // Errors name the experiment file, line and key (a missing table, a column that is not there,

@@ -3,7 +3,7 @@
 // spirit of SMAC, and of BANANAS / White et al. 2021 for NAS). After `init` random archs:
 //   - objectives the cheap metrics give (SearchProblem::cheap: a latency table or a cost model)
 //     are known exactly for every candidate, for free;
-//   - each other (expensive) objective has an XgbRegressor surrogate trained on the Ok trials, with
+//   - each other (expensive) objective has an learn::XgbRegressor surrogate trained on the Ok trials, with
 //     the features below (latency, a cheap metric, says much about accuracy).
 //     Its belief about a candidate is the set of its trees' predictions (tree t of every
 //     surrogate gives one sample point). That empirical belief may be bimodal, as NB201's is
@@ -40,7 +40,7 @@
 #include <vector>
 
 #include "hwnas/search/strategy_base.h"
-#include "hwnas/search/xgb_regressor.h"
+#include "hwnas/learn/xgb_regressor.h"
 
 namespace hwnas::search {
 
@@ -81,11 +81,11 @@ class PredictorSearch : public StrategyBase {
   int init_, pool_;
   double extreme_;  // a share 1 / extreme_ of the guided asks are extreme steps
   int guided_asks_ = 0;                        // asks that used the surrogates
-  XgbRegressor::Options model_options_;
+  learn::XgbRegressor::Options model_options_;
   std::vector<bool> is_cheap_;                 // per objective, decided on the first candidate
   std::vector<std::string> cheap_names_;       // every cheap metric, also a surrogate feature
   std::vector<std::vector<int>> choice_groups_;  // decisions with the same choices (2 or more)
-  std::vector<std::optional<XgbRegressor>> models_;  // per expensive objective
+  std::vector<std::optional<learn::XgbRegressor>> models_;  // per expensive objective
   bool stale_ = true;                          // trials told since the last fit
   int fits_ = 0;                               // surrogate version
   bool whole_space_ = false;                   // pool_cache_ holds the whole (unasked) space

@@ -88,7 +88,7 @@ class SearchSpace {
   // Keeps only the listed labels of decision d (throws if none would remain or a label is
   // unknown). Architectures of the restricted space index the remaining choices.
   void restrict(int d, const std::vector<std::string>& keep);
-  // A restricted copy says so in its name ("mbconv@npu-generic", by hw::restrict_space).
+  // A restricted copy says so in its name ("mbconv@npu-generic", by target::restrict_space).
   void rename(std::string name) { name_ = std::move(name); }
 
   // Fixed structure (not a decision) the space can change so that its graphs no longer contain

@@ -1,0 +1,55 @@
+#pragma once
+// eval::ModelMetric: a figure predicted by a latency cost model (cost/latency_model.h) on a
+// device profile (hw/device.h): the latency in ms, the energy per inference in mJ
+// (cost/energy.h) or the frame rate the latency allows. Cheap by default: a prediction costs
+// microseconds, so strategies may score any number of candidates with it.
+//
+//   metrics:
+//     latency_ms: {model: roofline, device: pixel3-cpu, dtype: f32}
+//     energy_mj:  {model: roofline, device: npu-generic, dtype: int8, value: energy_mj}
+//     latency_k:  {model: kernel, device: host, predictor: predictors/host.json}
+//
+//   eval::ModelMetric m("latency_ms", eval::CostClass::Cheap, hw::load_device("raspi4"),
+//                      {.kind = "roofline"}, ir::DType::f32, eval::ModelValue::LatencyMs, space);
+//   m.evaluate(arch, arch_str);   // 12.3
+//   m.source();                   // "predicted (roofline on raspi4, f32)"
+//
+// Latency and fps take the fast path (cost::ArchLatency: memoised per segment of the arch);
+// energy needs the per-kernel breakdown, so it decodes the graph each time, and so does a
+// model that is not additive over the arch's segments. Thread-safe.
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "hwnas/cost/arch_latency.h"
+#include "hwnas/cost/latency_model.h"
+#include "hwnas/eval/metric.h"
+#include "hwnas/hw/device.h"
+
+namespace hwnas::eval {
+
+enum class ModelValue { LatencyMs, EnergyMj, Fps };
+std::string_view model_value_name(ModelValue v);  // "latency_ms", "energy_mj", "fps"
+std::vector<std::string> model_value_names();
+
+class ModelMetric : public Metric {
+ public:
+  // Throws hwnas::Error when the model cannot be built (unknown kind, a bad predictor file).
+  ModelMetric(std::string name, CostClass cost, hw::Device device, const cost::LatencyModelOptions& options,
+              ir::DType dtype, ModelValue value, std::shared_ptr<const space::SearchSpace> space);
+
+  std::string source() const override;
+  std::string fingerprint() const override;
+  double evaluate(const space::Arch& arch, const std::string& arch_str) const override;
+
+ private:
+  hw::Device device_;
+  std::unique_ptr<cost::LatencyModel> model_;
+  ir::DType dtype_;
+  ModelValue value_;
+  std::shared_ptr<const space::SearchSpace> space_;  // shared: a timed-out trial may outlive the run
+  mutable std::mutex mutex_;                   // guards fast_ (not thread-safe itself)
+  mutable std::unique_ptr<cost::ArchLatency> fast_;
+};
+
+}  // namespace hwnas::eval

@@ -1,0 +1,164 @@
+#include "hwnas/eval/metric.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "hwnas/core/error.h"
+#include "hwnas/core/suggest.h"
+#include "hwnas/cost/latency_model.h"
+#include "hwnas/eval/few_shot_metric.h"
+#include "hwnas/eval/memory_metric.h"
+#include "hwnas/eval/model_metric.h"
+#include "hwnas/eval/stat_metric.h"
+#include "hwnas/eval/table_metric.h"
+#include "hwnas/hw/device.h"
+
+namespace hwnas::eval {
+
+std::string_view cost_class_name(CostClass c) { return c == CostClass::Cheap ? "cheap" : "expensive"; }
+
+CostClass parse_cost_class(const YAML::Node& node, const std::string& path, const YamlSource& src,
+                           CostClass fallback) {
+  if (!node["cost"]) return fallback;
+  const std::string v = src.get_string(node["cost"], path + ".cost");
+  if (v == "cheap") return CostClass::Cheap;
+  if (v == "expensive") return CostClass::Expensive;
+  src.fail(node["cost"], path + ".cost", fmt::format("'{}' is not a cost class; use cheap or expensive", v));
+}
+
+namespace {
+
+std::unique_ptr<Metric> make_table_metric(const std::string& name, const YAML::Node& node, const std::string& path,
+                                          const MetricContext& ctx) {
+  const YamlSource& src = *ctx.source;
+  src.check_keys(node, path, {"table", "key", "column", "cost"});
+  for (const char* k : {"key", "column"})
+    if (!node[k]) src.fail(node, path, fmt::format("a table metric needs '{}:' (the CSV column to {})", k,
+                                                   std::string_view(k) == "key" ? "match archs by" : "read"));
+  const std::string file = src.get_string(node["table"], path + ".table");
+  const std::filesystem::path table = src.resolve_path(file, path + ".table");
+  const CostClass cost = parse_cost_class(node, path, src, CostClass::Expensive);
+  const std::string key = src.get_string(node["key"], path + ".key");
+  const std::string column = src.get_string(node["column"], path + ".column");
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(table, ec))
+    src.fail(node["table"], path + ".table", fmt::format("no such file: {}", table.string()));
+  try {
+    return std::make_unique<TableMetric>(name, cost, table, key, column, *ctx.space);
+  } catch (const Error& e) {
+    const bool about_key = e.message().find(fmt::format("'{}'", key)) != std::string::npos;
+    const bool about_column = e.message().find(fmt::format("'{}'", column)) != std::string::npos;
+    const std::string sub = about_key ? ".key" : about_column ? ".column" : ".table";
+    throw e.within(src.where(node[sub.substr(1)], path + sub));
+  }
+}
+
+// The device named by `device:` (a built-in name, or a profile file relative to the experiment).
+hw::Device metric_device(const YAML::Node& node, const std::string& path, const YamlSource& src) {
+  if (!node["device"])
+    src.fail(node, path, fmt::format("needs 'device:' (a built-in device: {}, or a profile .yaml file)",
+                                     fmt::join(hw::builtin_device_names(), ", ")));
+  const std::string d = src.get_string(node["device"], path + ".device");
+  try {
+    if (d.ends_with(".yaml") || d.ends_with(".yml") || d.find('/') != std::string::npos)
+      return hw::load_device(src.resolve_path(d, path + ".device").string());
+    return hw::load_device(d);
+  } catch (const Error& e) {
+    throw e.within(src.where(node["device"], path + ".device"));
+  }
+}
+
+ir::DType metric_dtype(const YAML::Node& node, const std::string& path, const YamlSource& src, ir::DType fallback) {
+  if (!node["dtype"]) return fallback;
+  const std::string t = src.get_string(node["dtype"], path + ".dtype");
+  const auto dtype = ir::dtype_from_name(t);
+  if (!dtype || (*dtype != ir::DType::f32 && *dtype != ir::DType::i8))
+    src.fail(node["dtype"], path + ".dtype", fmt::format("'{}' is not a dtype a network runs in; use f32 or int8", t));
+  return *dtype;
+}
+
+// The value of `key:` among `names` (with a did-you-mean), as an index into names.
+size_t pick(const YAML::Node& node, const std::string& key, const std::string& path, const YamlSource& src,
+            const std::vector<std::string>& names, std::string_view what) {
+  const std::string v = src.get_string(node[key], join_path(path, key));
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == v) return i;
+  const std::string close = closest_match(v, names);
+  src.fail(node[key], join_path(path, key),
+           fmt::format("'{}' is not a {}{} ({})", v, what, close.empty() ? "" : fmt::format("; did you mean '{}'?", close),
+                       fmt::join(names, ", ")));
+}
+
+std::unique_ptr<Metric> make_model_metric(const std::string& name, const YAML::Node& node, const std::string& path,
+                                          const MetricContext& ctx) {
+  const YamlSource& src = *ctx.source;
+  src.check_keys(node, path, {"model", "device", "dtype", "predictor", "value", "cost"});
+  cost::LatencyModelOptions options;
+  std::vector<std::string> kinds = cost::latency_model_kinds();
+  kinds.push_back("few_shot");  // dispatched by make_metric(); listed here for the did-you-mean
+  options.kind = kinds[pick(node, "model", path, src, kinds, "latency model kind")];
+  const bool needs_file = options.kind == "lut" || options.kind == "kernel";
+  if (needs_file && !node["predictor"])
+    src.fail(node, path, fmt::format("a {} model needs 'predictor:' (the predictor file `hwnas predictor build` "
+                                     "writes)", options.kind));
+  if (!needs_file && node["predictor"])
+    src.fail(node["predictor"], path + ".predictor",
+             fmt::format("a {} model reads no predictor file; remove the key, or use model: kernel or lut",
+                         options.kind));
+  if (needs_file) {
+    const auto file = src.resolve_path(src.get_string(node["predictor"], path + ".predictor"), path + ".predictor");
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+      src.fail(node["predictor"], path + ".predictor", fmt::format("no such file: {}", file.string()));
+    options.path = file.string();
+  }
+  hw::Device device = metric_device(node, path, src);
+  const ir::DType dtype = metric_dtype(node, path, src, device.default_dtype);
+  const ModelValue value =
+      node["value"] ? static_cast<ModelValue>(pick(node, "value", path, src, model_value_names(), "model value"))
+                    : ModelValue::LatencyMs;
+  const CostClass cost = parse_cost_class(node, path, src, CostClass::Cheap);
+  try {
+    return std::make_unique<ModelMetric>(name, cost, std::move(device), options, dtype, value, ctx.space);
+  } catch (const Error& e) {
+    throw e.within(src.where(node[needs_file ? "predictor" : "model"], path + (needs_file ? ".predictor" : ".model")));
+  }
+}
+
+std::unique_ptr<Metric> make_memory_metric(const std::string& name, const YAML::Node& node, const std::string& path,
+                                           const MetricContext& ctx) {
+  const YamlSource& src = *ctx.source;
+  src.check_keys(node, path, {"memory", "device", "dtype", "cost"});
+  const auto value = static_cast<MemoryValue>(pick(node, "memory", path, src, memory_value_names(), "memory figure"));
+  hw::Device device = metric_device(node, path, src);
+  const ir::DType dtype = metric_dtype(node, path, src, device.default_dtype);
+  const CostClass cost = parse_cost_class(node, path, src, CostClass::Cheap);
+  return std::make_unique<MemoryMetric>(name, cost, std::move(device), value, dtype, ctx.space);
+}
+
+std::unique_ptr<Metric> make_stat_metric(const std::string& name, const YAML::Node& node, const std::string& path,
+                                         const MetricContext& ctx) {
+  const YamlSource& src = *ctx.source;
+  src.check_keys(node, path, {"stat", "cost"});
+  const auto value = static_cast<StatValue>(pick(node, "stat", path, src, stat_value_names(), "graph statistic"));
+  return std::make_unique<StatMetric>(name, parse_cost_class(node, path, src, CostClass::Cheap), value, ctx.space);
+}
+
+}  // namespace
+
+std::unique_ptr<Metric> make_metric(const std::string& name, const YAML::Node& node, const std::string& path,
+                                    const MetricContext& ctx) {
+  const YamlSource& src = *ctx.source;
+  src.require_map(node, path);
+  if (node["table"]) return make_table_metric(name, node, path, ctx);
+  if (node["model"] && node["model"].IsScalar() && node["model"].Scalar() == "few_shot")
+    return make_few_shot_metric(name, node, path, ctx);  // a fitted device: no device profile
+  if (node["model"]) return make_model_metric(name, node, path, ctx);
+  if (node["memory"]) return make_memory_metric(name, node, path, ctx);
+  if (node["stat"]) return make_stat_metric(name, node, path, ctx);
+  src.fail(node, path,
+           "a metric needs one of 'table:' (CSV lookup), 'model:' (latency cost model), 'memory:' (peak SRAM or "
+           "flash) or 'stat:' (MACs or params)");
+}
+
+}  // namespace hwnas::eval
