@@ -11,7 +11,7 @@ packages=(
   libopenblas0-openmp  # libtorch's BLAS (OpenMP, so torch::set_num_threads holds); netlib's is ~7x slower
   python3-pandas
   libfftw3-dev zlib1g-dev  # data/: the MFCC front end (FFTW), gzipped IDX files (zlib)
-  espeak-ng sox  # data/: the keyword-spotting generator speaks words and resamples them to 16 kHz
+  espeak-ng  # data/: the keyword-spotting generator speaks its words (resampled to 16 kHz in C++)
   dataset-fashion-mnist python3-numpy  # data/: Fashion-MNIST IDX files; the MFCC test's numpy reference
 )
 missing=()

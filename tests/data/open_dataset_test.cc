@@ -18,6 +18,8 @@ TEST(OpenDataset, KindSelectsTheLoader) {
   EXPECT_EQ(ds->reference(), "cifar10:" + dir.string());
   EXPECT_EQ(ds->size(Split::test), 1);
   EXPECT_EQ(ds->class_counts(Split::test)[4], 1);
+  const std::vector<int64_t> bad{1};
+  EXPECT_HWNAS_ERROR(ds->batch(Split::test, bad), "test example 1 out of range (the test split has 1 examples)");
 }
 
 TEST(OpenDataset, UnknownKindListsTheKinds) {
