@@ -1,5 +1,8 @@
 #include "hwnas/data/image_options.h"
 
+#include <cmath>
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "testing.h"

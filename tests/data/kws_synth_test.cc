@@ -1,7 +1,9 @@
 #include "hwnas/data/kws_synth.h"
 
 #include <cstdlib>
+#include <map>
 #include <set>
+#include <sstream>
 
 #include <gtest/gtest.h>
 

@@ -21,6 +21,7 @@
 // A missing list file, a listed file that is not there, an unreadable WAV or one of another
 // rate or width is an Error naming the file.
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
