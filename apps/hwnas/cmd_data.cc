@@ -122,7 +122,8 @@ void add_info(CLI::App& parent) {
   });
 }
 
-const CommandRegistration reg(5, [](CLI::App& app) {
+// After the cost commands, before search: data feeds training and evaluation, which feed the search.
+const CommandRegistration reg(47, [](CLI::App& app) {
   auto* cmd = app.add_subcommand("data", "Datasets: generate a keyword-spotting set, inspect a dataset");
   cmd->require_subcommand(1);
   add_kws_synth(*cmd);
