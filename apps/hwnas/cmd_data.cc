@@ -1,6 +1,6 @@
 // hwnas data kws-synth | info: datasets (docs/data.md).
 //
-//   hwnas data kws-synth --out kws [--voices 100] [--per-word 8] [--seed 1] [--jobs 2]
+//   hwnas data kws-synth --out kws [--voices 200] [--per-word 5] [--seed 1] [--jobs 2]
 //   hwnas data info speech-commands:kws [--window-ms 30 --stride-ms 20 --mel-bands 40 --coefficients 10]
 //   hwnas data info fashion-mnist:/usr/share/datasets/fashion-mnist [--json]
 //
@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -68,15 +70,19 @@ void add_kws_synth(CLI::App& parent) {
     std::fflush(stdout);
     const auto start = std::chrono::steady_clock::now();
     auto last = start;
+    // On a terminal one line rewritten twice a second; in a log one line per 10%.
+    const bool tty = ::isatty(STDERR_FILENO);
+    int64_t next_tenth = 1;
     o->progress = [&](int64_t done, int64_t total) {
       const auto now = std::chrono::steady_clock::now();
-      if (done != total && now - last < std::chrono::milliseconds(500)) return;
+      if (tty ? (done != total && now - last < std::chrono::milliseconds(500)) : done * 10 < next_tenth * total) return;
       last = now;
+      next_tenth = done * 10 / total + 1;
       const double elapsed = std::chrono::duration<double>(now - start).count();
-      std::fprintf(stderr, "\r%lld/%lld clips | %.1f clips/s, ETA %.0f s   ", static_cast<long long>(done),
+      std::fprintf(stderr, "%s%lld/%lld clips | %.1f clips/s, ETA %.0f s%s", tty ? "\r" : "", static_cast<long long>(done),
                    static_cast<long long>(total), done / std::max(elapsed, 1e-9),
-                   elapsed / static_cast<double>(done) * static_cast<double>(total - done));
-      if (done == total) std::fprintf(stderr, "\n");
+                   elapsed / static_cast<double>(done) * static_cast<double>(total - done),
+                   tty ? (done == total ? "   \n" : "   ") : "\n");
     };
     const data::KwsSynthReport r = data::synthesize_kws(*o);
     data::SpeechCommands ds(r.out, {});  // read back: the counts are what a trainer will see

@@ -2,7 +2,7 @@
 // A keyword-spotting dataset spoken by espeak-ng, written in the Speech Commands v2 layout
 // (speech_commands.h), so that anything trained on it runs unchanged on the real folder.
 //
-//   hwnas::data::KwsSynthOptions o{.out = "kws", .voices = 100, .per_word = 8, .seed = 1};
+//   hwnas::data::KwsSynthOptions o{.out = "kws", .voices = 200, .per_word = 5, .seed = 1};
 //   hwnas::data::KwsSynthReport r = hwnas::data::synthesize_kws(o);
 //
 // What it writes:
@@ -30,8 +30,8 @@ namespace hwnas::data {
 
 struct KwsSynthOptions {
   std::filesystem::path out;
-  int voices = 100;          // distinct voices; 10% (at least 1) validation, 10% test
-  int per_word = 8;          // clips per keyword per voice
+  int voices = 200;          // distinct voices; 10% (at least 1) validation, 10% test
+  int per_word = 5;          // clips per keyword per voice
   int unknown_per_voice = -1;  // clips of other words per voice; -1: 2 x per_word
   uint64_t seed = 1;
   int jobs = 2;              // espeak-ng processes at once
