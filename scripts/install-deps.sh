@@ -10,6 +10,9 @@ packages=(
   libonnx-dev libprotobuf-dev libopencv-dev libtorch-dev  # protobuf: the ONNX export writes ModelProto
   libopenblas0-openmp  # libtorch's BLAS (OpenMP, so torch::set_num_threads holds); netlib's is ~7x slower
   python3-pandas
+  libfftw3-dev zlib1g-dev  # data/: the MFCC front end (FFTW), gzipped IDX files (zlib)
+  espeak-ng  # data/: the keyword-spotting generator speaks its words (resampled to 16 kHz in C++)
+  dataset-fashion-mnist python3-numpy  # data/: Fashion-MNIST IDX files; the MFCC test's numpy reference
 )
 missing=()
 for p in "${packages[@]}"; do

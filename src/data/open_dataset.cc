@@ -1,0 +1,30 @@
+#include "hwnas/data/open_dataset.h"
+
+#include <fmt/ranges.h>
+
+#include "hwnas/core/error.h"
+#include "hwnas/data/cifar10.h"
+#include "hwnas/data/fashion_mnist.h"
+#include "hwnas/data/image_folder.h"
+
+namespace hwnas::data {
+
+const std::vector<std::string>& dataset_kinds() {
+  static const std::vector<std::string> k = {"speech-commands", "fashion-mnist", "cifar10", "image-folder"};
+  return k;
+}
+
+std::unique_ptr<Dataset> open_dataset(std::string_view reference, const OpenOptions& options) {
+  const std::string ref(reference);
+  const auto colon = ref.find(':');
+  if (colon == std::string::npos || colon + 1 == ref.size())
+    fail(ref, "a dataset is <kind>:<path> with kind one of {}", fmt::join(dataset_kinds(), ", "));
+  const std::string kind = ref.substr(0, colon), path = ref.substr(colon + 1);
+  if (kind == "speech-commands") return std::make_unique<SpeechCommands>(path, options.speech);
+  if (kind == "fashion-mnist") return std::make_unique<FashionMnist>(path, options.image);
+  if (kind == "cifar10") return std::make_unique<Cifar10>(path, options.image);
+  if (kind == "image-folder") return std::make_unique<ImageFolder>(path, options.image);
+  fail(ref, "unknown dataset kind '{}'; the kinds are {}", kind, fmt::join(dataset_kinds(), ", "));
+}
+
+}  // namespace hwnas::data

@@ -1,0 +1,31 @@
+# hwnas data: kws-synth and info (apps/hwnas/cmd_data.cc, docs/data.md).
+hwnas_cli_test(data_help EXPECT "kws-synth.*info" ARGS data --help)
+
+# A tiny generated set: 3 voices (one per split), one clip per keyword, two other words per
+# voice, 6 noise files of 20 s (16 train chunks each, 2 validation, 2 test).
+hwnas_cli_test(data_kws_synth
+               EXPECT "voices: 1 train, 1 validation, 1 test.*yes +1 +1 +1\n.*unknown +2 +2 +2\n.*silence +96 +12 +12\n.*wrote .*kws-tiny in"
+               ARGS data kws-synth --out ${HWNAS_CLI_OUT}/kws-tiny --voices 3 --per-word 1 --unknown-per-voice 2 --seed 3 --overwrite)
+set_tests_properties(cli.data_kws_synth PROPERTIES FIXTURES_SETUP cli_kws_tiny)
+hwnas_cli_test(data_info_kws EXPECT "speech-commands:.*kws-tiny: 12 classes.*go +1 +1 +1.*input shape: 49 x 10 x 1.*30 ms window, 20 ms stride, 40 mel bands"
+               ARGS data info speech-commands:${HWNAS_CLI_OUT}/kws-tiny)
+hwnas_cli_test(data_info_kws_options EXPECT "input shape: 98 x 13 x 1" REPEAT
+               ARGS data info speech-commands:${HWNAS_CLI_OUT}/kws-tiny --stride-ms 10 --coefficients 13)
+hwnas_cli_test(data_info_kws_json EXPECT "\"input_shape\": \\[\n +49,\n +10,\n +1\n +\\]"
+               ARGS data info speech-commands:${HWNAS_CLI_OUT}/kws-tiny --json)
+set_tests_properties(cli.data_info_kws cli.data_info_kws_options cli.data_info_kws_json PROPERTIES FIXTURES_REQUIRED cli_kws_tiny)
+
+# Fashion-MNIST from Debian's dataset-fashion-mnist (scripts/install-deps.sh).
+if(EXISTS /usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz)
+  hwnas_cli_test(data_info_fashion_mnist EXPECT "T-shirt/top +6,000 +0 +1,000.*total +60,000 +0 +10,000.*input shape: 28 x 28 x 1"
+                 ARGS data info fashion-mnist:/usr/share/datasets/fashion-mnist)
+endif()
+
+# Bad input: "error: <where>: <what>", exit 2.
+hwnas_cli_test(data_info_unknown_kind EXIT 2 EXPECT "error: coco:/x: unknown dataset kind 'coco'; the kinds are speech-commands, fashion-mnist, cifar10, image-folder"
+               ARGS data info coco:/x)
+file(MAKE_DIRECTORY ${HWNAS_CLI_OUT}/sc-no-lists/yes)
+hwnas_cli_test(data_info_missing_list EXIT 2 EXPECT "error: .*sc-no-lists/validation_list.txt: no such file"
+               ARGS data info speech-commands:${HWNAS_CLI_OUT}/sc-no-lists)
+hwnas_cli_test(data_kws_synth_bad_voices EXIT 105 EXPECT "--voices: Value 2 not in range 3 to 1000"
+               ARGS data kws-synth --out ${HWNAS_CLI_OUT}/kws-bad --voices 2)
