@@ -50,9 +50,9 @@ inline std::filesystem::path temp_dir() {
     try {                                                                                \
       statement;                                                                         \
       ADD_FAILURE() << "expected hwnas::Error containing \"" << (needle) << "\"";        \
-    } catch (const hwnas::Error& e) {                                                    \
-      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos)                   \
-          << "error was: " << e.what();                                                  \
+    } catch (const hwnas::Error& hwnas_error_) {                                         \
+      EXPECT_NE(std::string(hwnas_error_.what()).find(needle), std::string::npos)        \
+          << "error was: " << hwnas_error_.what();                                       \
     }                                                                                    \
   } while (0)
 

@@ -132,7 +132,7 @@ void print_device(const hw::Device& d) {
       TextTable o({{"operator"}, {"kernels"}, {"strides"}, {"dtypes"}, {"channels"}, {"fuses"}});
       for (const hw::OpSupport& s : *p.ops) {
         std::vector<std::string_view> dtypes, fused;
-        for (auto t : s.dtypes) dtypes.push_back(ir::dtype_name(t));
+        for (auto dt : s.dtypes) dtypes.push_back(ir::dtype_name(dt));
         for (auto a : s.fused_activations) fused.push_back(ir::op_name(a));
         std::string ch = s.channel_alignment > 1 ? fmt::format("x{}", s.channel_alignment) : "any";
         if (s.max_channels > 0) ch += fmt::format(" <={}", s.max_channels);

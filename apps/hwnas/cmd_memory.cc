@@ -6,7 +6,7 @@
 //   hwnas memory ssdlite-mobilenetv2 --device cortex-m7 --planner linear --json
 //   hwnas memory dscnn-mlperf --device cortex-m7 --measure --backend xnnpack
 //
-// The figures come from plan::estimate_memory (rules in cost/lifetimes.h) and, with
+// The figures come from plan::estimate_memory (rules in plan/lifetimes.h) and, with
 // --measure, from measure::measure_memory_usage. This file only formats them.
 #include <algorithm>
 #include <memory>

@@ -5,7 +5,7 @@
 //   hwnas model info my_model.json --all
 //   hwnas model export-json mobilenetv2-1.0 --resolution 160 -o mnv2_160.json
 //
-// <model> is resolved by target::load_model (built-in name, <space>[@device]:<arch>, or graph JSON);
+// <model> is resolved by target::resolve_model (built-in name, <space>[@device]:<arch>, or graph JSON);
 // the figures come from ir::summarize. This file only formats them.
 #include <memory>
 #include <string>

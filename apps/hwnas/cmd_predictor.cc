@@ -111,6 +111,7 @@ void add_build(CLI::App& parent) {
     o.kind = a->kind;
     o.device = a->device;
     if (!a->spaces.empty()) o.spaces = a->spaces;
+    o.make_space = [](std::string_view name) { return target::resolve_space(name); };
     o.budget_s = a->budget_min * 60;
     o.archs_per_round = a->archs_per_round;
     o.detect_fusion = !a->no_fusion_detect;

@@ -5,7 +5,7 @@
 //   hwnas space enumerate nb201 --limit 20000         # all 15,625 NB201 cells
 //   hwnas space info my_space.yaml
 //
-// <space> is resolved by target::make_space (built-in name, YAML file, or <space>@<device>). Every line that
+// <space> is resolved by target::resolve_space (built-in name, YAML file, or <space>@<device>). Every line that
 // `sample` and `enumerate` print is a canonical arch string: `hwnas model info <space>:<line>`
 // shows that network.
 #include <memory>

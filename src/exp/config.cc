@@ -123,7 +123,7 @@ void parse_budget(ExperimentConfig& c, const YAML::Node& node) {
 void parse_space(ExperimentConfig& c, const YAML::Node& node) {
   c.space = c.source.get_string(node, "space");
   const auto builtins = space::builtin_space_names();
-  // "mbconv@npu-generic": a built-in space restricted to a built-in device (target::make_space).
+  // "mbconv@npu-generic": a built-in space restricted to a built-in device (target::resolve_space).
   const std::string base = c.space.substr(0, c.space.find('@'));
   if (std::find(builtins.begin(), builtins.end(), base) == builtins.end())
     c.space = c.source.resolve_path(c.space, "space").string();  // a YAML space file

@@ -1,4 +1,4 @@
-# The few-shot metric of experiments ({model: few_shot, predictor: model.json}, exp/few_shot_metric.h):
+# The few-shot metric of experiments ({model: few_shot, predictor: model.json}, eval/few_shot_metric.h):
 # a search over NB201 whose latency is a few-shot prior model of edgegpu, and its figures are
 # exactly what `hwnas predict --predictor` says for the same archs.
 set(FSM_TABLE ${HWNAS_SHARED_DATA_DIR}/nb201/nb201_latency.csv)

@@ -1,4 +1,4 @@
-# The few-shot model's residual stage (cost/few_shot_prior.h, cost/boosted_residual.h): fitted
+# The few-shot model's residual stage (cost/few_shot_prior.h, learn/boosted_residual.h): fitted
 # on many rows, the model file carries XGBoost trees (version 2) that predict reads back.
 set(RESIDUAL_TABLE ${HWNAS_SHARED_DATA_DIR}/nb201/nb201_latency.csv)
 

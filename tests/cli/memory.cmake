@@ -1,4 +1,4 @@
-# hwnas memory: predicted peak SRAM / flash (cost/memory.h) and measured heap (--measure).
+# hwnas memory: predicted peak SRAM / flash (plan/memory.h) and measured heap (--measure).
 # Hand calculations are in tests/cost/memory_test.cc: DS-CNN (MLPerf) int8 needs an arena of
 # 16,000 B (two 25x5x64 tensors) and 24,368 B of weights; cortex-m7 adds 10 KiB of runtime RAM
 # and 100 KiB of runtime flash.

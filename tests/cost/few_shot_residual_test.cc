@@ -1,4 +1,4 @@
-// The few-shot model's residual stage (cost/few_shot_prior.h, cost/boosted_residual.h) on a
+// The few-shot model's residual stage (cost/few_shot_prior.h, learn/boosted_residual.h) on a
 // synthetic NB201 table: prior devices and targets are additive in the ops (base + a cost per
 // decision by its choice), which the model's count features express exactly, except for a
 // known interaction the linear forms cannot express.
@@ -57,18 +57,18 @@ const Table& table() {
   static const Table t = [] {
     Rng rng(3);
     const Additive p0 = random_additive(rng), p1 = random_additive(rng), target = random_additive(rng);
-    Table t;
+    Table built;
     std::string csv = "arch_str,p0_latency_ms,p1_latency_ms\n";
     for (const space::Arch& a : nb201().enumerate()) {
-      t.archs.push_back(a);
+      built.archs.push_back(a);
       csv += fmt::format("{},{},{}\n", nb201().to_string(a), core::format_number(p0.ms(a)), core::format_number(p1.ms(a)));
       const double noise = 1 + 0.04 * (rng.uniform() - 0.5);
-      t.additive_ms.push_back(target.ms(a) * noise);
-      t.interaction_ms.push_back(target.ms(a) * (interacts(a) ? 1.3 : 1.0) * noise);
+      built.additive_ms.push_back(target.ms(a) * noise);
+      built.interaction_ms.push_back(target.ms(a) * (interacts(a) ? 1.3 : 1.0) * noise);
     }
-    t.prior = fit_prior(core::parse_csv(csv, "synthetic.csv"), nb201_features(), "arch_str",
+    built.prior = fit_prior(core::parse_csv(csv, "synthetic.csv"), nb201_features(), "arch_str",
                         {"p0_latency_ms", "p1_latency_ms"});
-    return t;
+    return built;
   }();
   return t;
 }
@@ -184,7 +184,7 @@ TEST(FewShotResidual, GateSaysNoWhenThereIsNothingToLearn) {
 // ---- the file ----------------------------------------------------------------------------
 
 // One model with a residual for the tests below, freed when they are done: a booster must not
-// outlive main() (cost/boosted_residual.h).
+// outlive main() (learn/boosted_residual.h).
 class FewShotResidualFile : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { model_ = std::make_unique<FewShotModel>(fit_rows(table().interaction_ms, 600)); }

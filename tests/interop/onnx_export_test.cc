@@ -149,7 +149,7 @@ TEST_P(EveryOperator, PassesCheckerWithNchwShapes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Interop, EveryOperator, ::testing::ValuesIn(testing::operator_cases()),
-                         [](const auto& info) { return testing::test_name(info.param.name); });
+                         [](const auto& param_info) { return testing::test_name(param_info.param.name); });
 
 TEST(OnnxExport, SameSeedSameBytes) {
   const ir::Graph g = models::builtin_model("dscnn-mlperf");

@@ -48,8 +48,8 @@ TEST_P(BuiltinNumerics, XnnpackMatchesReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllFamilies, BuiltinNumerics, ::testing::ValuesIn(models::builtin_model_names()),
-                         [](const auto& info) {
-                           std::string s = info.param;
+                         [](const auto& param_info) {
+                           std::string s = param_info.param;
                            for (char& c : s)
                              if (!isalnum(static_cast<unsigned char>(c))) c = '_';
                            return s;

@@ -47,7 +47,7 @@
 //                 on all its rows), centre (0, 1): "the target is device k, rescaled";
 // (a prior device is compiled when its live fit's residual is below its counts fit's; a
 // centre of a kind no prior device has is the mean over all). Each candidate's lambda is
-// chosen from its grid by leave-one-out error on the n samples (cost/ridge.h). Mixing is by
+// chosen from its grid by leave-one-out error on the n samples (learn/ridge.h). Mixing is by
 // family (the name before ':'; the scaled:<k> are one family, every other candidate its own):
 // within a family alpha ~ (min err / err_c)^2 on the members' LOO errors; between families
 // the same rule on the LOO error of each family's mix (its members' LOO residuals mixed alike).
@@ -79,7 +79,7 @@
 // The residual stage ("10 measurements already rank models well and thousands make it
 // precise", issue 4): the linear forms stop improving after a few hundred rows (edgegpu within
 // +-10%: 61% at n = 100, 64% at n = 5000). With at least PriorFitOptions::residual.min_rows
-// (100) measurements, fit_few_shot also fits boosted trees (cost/boosted_residual.h) to
+// (100) measurements, fit_few_shot also fits boosted trees (learn/boosted_residual.h) to
 // log(measured / linear prediction) over the same features (choices one-hot, counts, live
 // counts: generic over spaces) and the log of the linear prediction, sized by 5-fold CV on
 // those rows, and keeps them only when
@@ -226,7 +226,7 @@ struct FewShotModel {
   // "predicted (few-shot prior model: 10 measurements of edgegpu_latency_ms, prior raspi4_latency_ms, ...)",
   // with " + XGBoost residual (300 rounds, depth 4; 5-fold CV RMS 4.1% vs 9.8% linear)" when it has one.
   std::string source() const;
-  // Thread-safe (the residual's XGBoost calls are serialised: see cost/boosted_residual.h).
+  // Thread-safe (the residual's XGBoost calls are serialised: see learn/boosted_residual.h).
   double predict_ms(const std::vector<double>& features) const;
   // Many rows of features at once: one XGBoost call for all of them (much faster per row).
   std::vector<double> predict_many_ms(const std::vector<std::vector<double>>& rows) const;

@@ -19,6 +19,7 @@
 //   cost::PredictorFile p = cost::build_predictor(o);
 //   cost::save_predictor(p, "host-xnnpack.json");
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,7 @@
 #include "hwnas/cost/predictor_file.h"
 #include "hwnas/ir/graph.h"
 #include "hwnas/measure/measure_model.h"
+#include "hwnas/space/search_space.h"
 
 namespace hwnas::cost {
 
@@ -34,6 +36,9 @@ struct BuildOptions {
   std::string device = "host";  // the name written into the file (this machine)
   measure::MeasureOptions measure;  // backend, threads, dtype, seed, pinning; timing per kernel
   std::vector<std::string> spaces = {"nb201", "mbconv", "dscnn"};
+  // Makes a space from its name; empty: space::make_space. The CLI passes target::resolve_space,
+  // so that restricted spaces ("mbconv@npu-generic") can be sampled too.
+  std::function<std::unique_ptr<space::SearchSpace>(std::string_view)> make_space;
   double budget_s = 600;         // wall-clock time for measuring (fusion tests included)
   int archs_per_round = 4;       // per space and round
   int whole_archs = 8;           // per space: timed whole for the whole-model correction

@@ -1,6 +1,6 @@
 #pragma once
 // eval::MemoryMetric: the memory a network needs on a device, predicted by the memory planner
-// (cost/memory.h, plan::memory_footprint): the peak SRAM (activation arena in graph order,
+// (plan/memory.h, plan::memory_footprint): the peak SRAM (activation arena in graph order,
 // greedy planner, plus the runtime's fixed RAM) or the flash (weights in the dtype plus the
 // runtime's fixed flash), in KiB (1024 bytes). Cheap by default (tens of microseconds).
 //

@@ -54,12 +54,12 @@ struct MetricContext {
 };
 
 // Builds the metric that `node` (at key path `path`) describes. The kind is told by its key:
-//   {table: f.csv, key: arch_str, column: c}          a CSV lookup (exp/table_metric.h), expensive
+//   {table: f.csv, key: arch_str, column: c}          a CSV lookup (eval/table_metric.h), expensive
 //   {model: roofline|lut|kernel|calibrated, device: D, dtype: f32|int8, predictor: file,
-//    value: latency_ms|energy_mj|fps}                 a cost model (exp/model_metric.h), cheap
-//   {model: few_shot, predictor: model.json}           a few-shot prior model (exp/few_shot_metric.h), cheap
-//   {memory: peak_sram_kib|flash_kib, device: D, dtype: int8|f32}   memory (exp/memory_metric.h), cheap
-//   {stat: macs|params}                                millions, from the graph (exp/stat_metric.h), cheap
+//    value: latency_ms|energy_mj|fps}                 a cost model (eval/model_metric.h), cheap
+//   {model: few_shot, predictor: model.json}           a few-shot prior model (eval/few_shot_metric.h), cheap
+//   {memory: peak_sram_kib|flash_kib, device: D, dtype: int8|f32}   memory (eval/memory_metric.h), cheap
+//   {stat: macs|params}                                millions, from the graph (eval/stat_metric.h), cheap
 // Each takes `cost: cheap|expensive` to override its default. D is a built-in device name or a
 // profile file (relative to the experiment file). dtype defaults to the device's.
 std::unique_ptr<Metric> make_metric(const std::string& name, const YAML::Node& node, const std::string& path,

@@ -3,7 +3,7 @@
 //
 //   name: nb201-raspi4
 //   space: nb201                      # a built-in space or a YAML space file
-//   metrics:                          # name: definition (exp/metric.h)
+//   metrics:                          # name: definition (eval/metric.h)
 //     accuracy:   {table: nb201_cifar10.csv, key: arch_str, column: test_acc_200ep}
 //     latency_ms: {table: nb201_latency.csv, key: arch_str, column: raspi4_latency_ms, cost: cheap}
 //   objectives: [{metric: accuracy, goal: max}, {metric: latency_ms, goal: min}]

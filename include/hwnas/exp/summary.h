@@ -25,7 +25,7 @@ namespace hwnas::exp {
 struct RunInfo {
   std::string name;
   std::string space;
-  // Names the space for target::load_model: "nb201", "mbconv@npu-generic", or a YAML space file's
+  // Names the space for target::resolve_model: "nb201", "mbconv@npu-generic", or a YAML space file's
   // path. best.json gives each trial as a model, "<space_ref>:<arch>", that every command reads.
   std::string space_ref;
   std::vector<std::string> metrics;             // in config order

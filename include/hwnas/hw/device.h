@@ -1,7 +1,7 @@
 #pragma once
 // hw::Device: what a piece of hardware can do, read from a YAML profile (built-ins in
 // devices/*.yaml, or any file). Cost models (cost/) read compute rates, bandwidths, fixed
-// overheads and power from it; the operator audit (hw/audit.h) reads the operator set.
+// overheads and power from it; the operator audit (target/audit.h) reads the operator set.
 //
 //   hw::Device d = hw::load_device("cortex-m7");            // built-in name or a .yaml path
 //   const hw::Processor& cpu = d.processors[d.primary];

@@ -1,7 +1,7 @@
 #pragma once
 // Matching a node against a processor's supported-operator set (hw::OpSupport entries), with
 // the reason when nothing matches. place() (device.h) builds on it; the audit and the space
-// restriction (hw/audit.h) use it to ask "could this processor run that operator at all?".
+// restriction (target/audit.h) use it to ask "could this processor run that operator at all?".
 //
 //   std::string why;
 //   const hw::OpSupport* s = hw::find_support(npu, graph.node(7), ir::DType::i8, &why);

@@ -1,6 +1,6 @@
 #pragma once
 // Owning handles and error checks for XGBoost's C API (<xgboost/c_api.h>), shared by the
-// project's XGBoost users (search/xgb_regressor.h, cost/boosted_residual.h) so that each
+// project's XGBoost users (learn/xgb_regressor.h, learn/boosted_residual.h) so that each
 // turns an XGBoost failure into the same hwnas::Error and frees what it creates.
 //
 //   learn::XgbMatrix m = learn::xgb_dense_matrix(rows, rows[0].size(), "my_fit");

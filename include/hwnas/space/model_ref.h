@@ -6,7 +6,7 @@
 //
 //   ir::Graph g = space::load_model("nb201:|skip_connect~0|+|...|");
 //
-// target::load_model (hw/restrict_space.h) also takes the spaces restricted to a device,
+// target::resolve_model (target/resolver.h) also takes the spaces restricted to a device,
 // "mbconv@npu-generic:<arch>": the space module cannot know devices, so it takes a maker.
 #include <functional>
 #include <memory>

@@ -1,0 +1,22 @@
+# Fixture of tests/cli/resolver.cmake: in DIR, architectures of a space restricted to a device
+# (archs.txt), their predicted latencies as a measurements table (m.csv: arch,latency_ms), one
+# of them as a model reference (ref.txt: "mbconv@npu-generic:<arch>") and as a graph file (g.json).
+cmake_minimum_required(VERSION 3.25)
+file(REMOVE_RECURSE "${DIR}")
+file(MAKE_DIRECTORY "${DIR}")
+function(hwnas)
+  execute_process(COMMAND "${HWNAS}" ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "hwnas ${ARGN}: exit ${rc}\n${out}${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+endfunction()
+set(space mbconv@npu-generic)
+hwnas(space sample ${space} --count 12 --seed 3)
+file(WRITE "${DIR}/archs.txt" "${out}")
+hwnas(predict --device npu-generic --dtype int8 --space ${space} --archs "${DIR}/archs.txt" --csv "${DIR}/m.csv")
+string(REGEX MATCH "^[^\n]+" first "${out}")
+file(STRINGS "${DIR}/archs.txt" archs)
+list(GET archs 0 first)
+file(WRITE "${DIR}/ref.txt" "${space}:${first}")
+hwnas(model export-json "${space}:${first}" -o "${DIR}/g.json")
