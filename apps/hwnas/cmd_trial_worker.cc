@@ -29,7 +29,7 @@ CommandRegistration trial_worker_command(1000, [](CLI::App& app) {
   cmd->add_option("--set", a->sets, "an override of the search, as given to it")->take_all()->allow_extra_args(false);
   cmd->callback([a] {
     const exp::Experiment e = exp::build_experiment(exp::load_config(a->file, a->sets));
-    if (exp::serve_trials_on_stdio(exp::make_trial_evaluator(e)) != 0)
+    if (exp::serve_trials_on_stdio(exp::make_trial_evaluator(e), exp::metric_fingerprints(e)) != 0)
       fail("trial-worker", "stopped: its input is not the trial protocol");
   });
 });

@@ -46,8 +46,12 @@ struct ProcessExecutor::Worker {
   bool dead = false;                       // killed and reaped: to be removed from the pool
 };
 
-ProcessExecutor::ProcessExecutor(std::vector<std::string> command, int workers, double startup_timeout_s)
-    : command_(std::move(command)), workers_(std::max(1, workers)), startup_timeout_s_(startup_timeout_s) {
+ProcessExecutor::ProcessExecutor(std::vector<std::string> command, int workers,
+                                 std::map<std::string, std::string> expected_metrics, double startup_timeout_s)
+    : command_(std::move(command)),
+      workers_(std::max(1, workers)),
+      expected_metrics_(std::move(expected_metrics)),
+      startup_timeout_s_(startup_timeout_s) {
   if (command_.empty()) fail("executor", "the process executor needs a worker command");
 }
 
@@ -115,6 +119,17 @@ void ProcessExecutor::run(const std::vector<TrialRequest>& requests,
         w.process->kill_and_reap();
         w.dead = true;
         fail(who, "does not speak the trial protocol: its first line is '{}', not {{\"ready\":true}}", excerpt(line));
+      }
+      // Its metrics must be ours: a worker started after the experiment file was edited would
+      // give other figures under the same names.
+      const nlohmann::json built = j.value("metrics", nlohmann::json::object());
+      for (const auto& [name, fingerprint] : expected_metrics_) {
+        const std::string theirs = built.contains(name) && built[name].is_string() ? built[name].get<std::string>() : "";
+        if (theirs == fingerprint) continue;
+        w.process->kill_and_reap();
+        w.dead = true;
+        fail(who, "built metric '{}' as '{}', but this search has '{}' (was the experiment file changed during the run?)",
+             name, theirs.empty() ? "(none)" : theirs, fingerprint);
       }
       w.state = Worker::State::Idle;
       return true;

@@ -152,7 +152,8 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
   // Only cheap metrics: a trial just checks the constraints, so it runs here rather than pay
   // for an executor (a cheap-only search makes thousands of trials a second).
   const std::unique_ptr<Executor> executor =
-      expensive.empty() ? nullptr : make_executor(c.executor, make_trial_evaluator(e), options.worker_command);
+      expensive.empty() ? nullptr : make_executor(c.executor, make_trial_evaluator(e), options.worker_command,
+                                                       metric_fingerprints(e));
   const search::SearchProblem problem{e.space.get(), c.objectives, planned_budget,
                                       make_cheap_eval(e.space, cheap, c.constraints),
                                       make_infeasibility(e.space, cheap, c.constraints), cheap_names};

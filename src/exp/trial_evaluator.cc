@@ -38,4 +38,10 @@ TrialEvaluator make_trial_evaluator(const Experiment& e) {
   };
 }
 
+std::map<std::string, std::string> metric_fingerprints(const Experiment& e) {
+  std::map<std::string, std::string> f;
+  for (const auto& m : e.metrics) f[m->name()] = m->fingerprint();
+  return f;
+}
+
 }  // namespace hwnas::exp

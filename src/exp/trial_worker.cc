@@ -12,13 +12,14 @@
 
 namespace hwnas::exp {
 
-int serve_trials(std::FILE* in, std::FILE* out, const TrialEvaluator& evaluate) {
+int serve_trials(std::FILE* in, std::FILE* out, const TrialEvaluator& evaluate,
+                 const std::map<std::string, std::string>& metrics) {
   const auto say = [out](const nlohmann::json& j) {
     const std::string line = j.dump() + "\n";
     std::fwrite(line.data(), 1, line.size(), out);
     std::fflush(out);  // the executor is waiting for this very line
   };
-  say({{"ready", true}});
+  say({{"ready", true}, {"metrics", metrics}});
   char* buf = nullptr;
   size_t cap = 0;
   int code = 0;
@@ -54,7 +55,7 @@ int serve_trials(std::FILE* in, std::FILE* out, const TrialEvaluator& evaluate) 
   return code;
 }
 
-int serve_trials_on_stdio(const TrialEvaluator& evaluate) {
+int serve_trials_on_stdio(const TrialEvaluator& evaluate, const std::map<std::string, std::string>& metrics) {
   std::fflush(stdout);
   const int protocol_fd = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
   if (protocol_fd < 0 || ::dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
@@ -66,7 +67,7 @@ int serve_trials_on_stdio(const TrialEvaluator& evaluate) {
     fmt::print(stderr, "trial worker: fdopen: {}\n", std::strerror(errno));
     return 2;
   }
-  const int code = serve_trials(stdin, out, evaluate);
+  const int code = serve_trials(stdin, out, evaluate, metrics);
   std::fclose(out);
   return code;
 }

@@ -71,7 +71,12 @@ int main(int argc, char** argv) {
     for (const auto& m : r.metrics) res.values[m] = sum;
     return res;
   };
-  if (!experiment.empty()) inner = exp::make_trial_evaluator(exp::build_experiment(exp::load_config(experiment, sets)));
+  std::map<std::string, std::string> fingerprints;
+  if (!experiment.empty()) {
+    const exp::Experiment e = exp::build_experiment(exp::load_config(experiment, sets));
+    inner = exp::make_trial_evaluator(e);
+    fingerprints = exp::metric_fingerprints(e);
+  }
 
   const auto evaluate = [&](const exp::TrialRequest& r) {
     const auto it = fault.find(r.arch);
@@ -93,6 +98,6 @@ int main(int argc, char** argv) {
     return inner(r);
   };
   for (const auto& [arch, what] : fault)
-    if (what == "--garbage") return exp::serve_trials(stdin, stdout, evaluate);
-  return exp::serve_trials_on_stdio(evaluate);
+    if (what == "--garbage") return exp::serve_trials(stdin, stdout, evaluate, fingerprints);
+  return exp::serve_trials_on_stdio(evaluate, fingerprints);
 }

@@ -73,8 +73,17 @@ TEST(RunnerExecutors, ATrialThatHangsOrSegfaultsInItsWorkerCostsThatTrialOnly) {
   EXPECT_NE(p.trials[5].error.find("SIGSEGV"), std::string::npos) << p.trials[5].error;
   EXPECT_EQ(p.failed, 2);
   for (size_t i = 0; i < 8; ++i) {
-    if (i != 2 && i != 5) EXPECT_EQ(p.trials[i].metrics, threads.trials[i].metrics) << "trial " << i;
+    if (i == 2 || i == 5) continue;
+    EXPECT_EQ(p.trials[i].metrics, threads.trials[i].metrics) << "trial " << i;
   }
+  EXPECT_TRUE(hwnas::testing::children_of_this_process().empty());
+}
+
+TEST(RunnerExecutors, AWorkerThatBuiltOtherMetricsIsRefused) {
+  const SearchFile s = nb201(hwnas::testing::temp_dir(), 8);
+  // As if the file had been edited after the search started: the worker reads another column.
+  EXPECT_HWNAS_ERROR(run_with_processes(s, {"--set", "metrics.accuracy.column=test_acc_12ep"}),
+                     "built metric 'accuracy' as");
   EXPECT_TRUE(hwnas::testing::children_of_this_process().empty());
 }
 

@@ -16,6 +16,7 @@
 // only when trials cannot be run at all (a worker command that does not start) or when on_done
 // throws; the executor stays usable after either.
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -49,7 +50,9 @@ class Executor {
 // The executor the experiment file asks for (executor.kind). The process executor runs
 // `worker_command` (argv; e.g. {"/usr/bin/hwnas", "trial-worker", "exp.yaml"}), which must
 // serve trials with exp::serve_trials (exp/trial_worker.h); the thread executor uses `evaluator`.
+// `metrics` (name -> fingerprint) is what the workers must say they built.
 std::unique_ptr<Executor> make_executor(const ExecutorConfig& config, TrialEvaluator evaluator,
-                                        const std::vector<std::string>& worker_command);
+                                        const std::vector<std::string>& worker_command,
+                                        const std::map<std::string, std::string>& metrics = {});
 
 }  // namespace hwnas::exp

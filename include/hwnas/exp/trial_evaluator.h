@@ -7,6 +7,9 @@
 //
 //   exp::TrialEvaluator eval = exp::make_trial_evaluator(experiment);
 //   exp::TrialResult r = eval({.id = 0, .arch = s, .metrics = {"accuracy"}});
+#include <map>
+#include <string>
+
 #include "hwnas/exp/executor.h"
 #include "hwnas/exp/experiment.h"
 
@@ -14,5 +17,8 @@ namespace hwnas::exp {
 
 // Holds the experiment's space and metrics (shared), so it may outlive `e`.
 TrialEvaluator make_trial_evaluator(const Experiment& e);
+// Name -> Metric::fingerprint() of each metric: what a worker process says it built, and what
+// the process executor expects of it (an experiment file edited during a run would differ).
+std::map<std::string, std::string> metric_fingerprints(const Experiment& e);
 
 }  // namespace hwnas::exp
