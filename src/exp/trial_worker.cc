@@ -31,7 +31,8 @@ int serve_trials(std::FILE* in, std::FILE* out, const TrialEvaluator& evaluate,
       continue;
     }
     if (n < 0) break;  // end of input: the executor is done with us
-    const std::string_view line(buf, static_cast<size_t>(n));
+    std::string_view line(buf, static_cast<size_t>(n));
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
     if (line.find_first_not_of(" \t\r\n") == std::string_view::npos) continue;
     TrialRequest req;
     try {
