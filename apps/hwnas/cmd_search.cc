@@ -8,6 +8,7 @@
 // finished run returns at once), shows a progress bar on a terminal (plain lines every 25
 // trials otherwise, or with --plain), and ends by printing the status and the output files.
 // `status` reads the trial store read-only, so it works while a search is running.
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "command.h"
+#include "hwnas/core/error.h"
 #include "hwnas/exp/config.h"
 #include "hwnas/exp/experiment.h"
 #include "hwnas/exp/progress.h"
@@ -34,16 +36,31 @@ struct SearchArgs {
   int every = 25;
 };
 
+// The process executor's workers: this very binary as `hwnas trial-worker` on the same file and
+// overrides (the file made absolute; --set paths stay relative to the current directory, which
+// the workers inherit), so they build the same metrics.
+std::vector<std::string> worker_command(const SearchArgs& a) {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) fail("/proc/self/exe", "cannot find the hwnas binary to start trial workers: {}", ec.message());
+  std::vector<std::string> cmd = {self.string(), "trial-worker", std::filesystem::absolute(a.file).string()};
+  for (const auto& s : a.sets) cmd.insert(cmd.end(), {"--set", s});
+  return cmd;
+}
+
 void run_search(const SearchArgs& a) {
   exp::Experiment e = exp::build_experiment(exp::load_config(a.file, a.sets));
   const auto& c = e.config;
-  fmt::print(stderr, "hwnas search: {} (space {}, strategy {} seed {}, budget {} trials, {} worker{}) -> {}\n", c.name,
-             e.space->name(), c.strategy.name, c.strategy.seed, c.budget_trials, c.workers, c.workers == 1 ? "" : "s",
-             c.output.string());
+  const int workers = c.executor.workers;
+  const bool processes = c.executor.kind == exp::ExecutorConfig::Kind::Process;
+  fmt::print(stderr, "hwnas search: {} (space {}, strategy {} seed {}, budget {} trials, {} worker{}{}) -> {}\n",
+             c.name, e.space->name(), c.strategy.name, c.strategy.seed, c.budget_trials, workers,
+             processes ? " process" : "", workers == 1 ? "" : (processes ? "es" : "s"), c.output.string());
   for (const auto& m : e.metrics)
     fmt::print(stderr, "  {}: {} [{}]\n", m->name(), m->source(), eval::cost_class_name(m->cost()));
   exp::ProgressPrinter printer(stderr, !a.plain && ::isatty(STDERR_FILENO), a.every);
-  exp::run_experiment(e, {.on_progress = [&](const exp::Progress& p) { printer.update(p); }});
+  exp::run_experiment(e, {.on_progress = [&](const exp::Progress& p) { printer.update(p); },
+                          .worker_command = processes ? worker_command(a) : std::vector<std::string>{}});
   fmt::print("{}", exp::format_status(exp::read_status(c.output), 10));
   const auto page = report::write_report(c.output);
   fmt::print("results in {}: trials.csv, pareto.csv, best.json, experiment.yaml, trials.db\n"

@@ -12,8 +12,8 @@
 namespace hwnas::exp {
 namespace {
 
-const std::vector<std::string> kTopKeys = {"name",     "space",   "metrics", "objectives",     "constraints",
-                                           "strategy", "budget",  "workers", "output",         "trial_timeout_s"};
+const std::vector<std::string> kTopKeys = {"name",   "space",    "metrics", "objectives", "constraints",    "strategy",
+                                           "budget", "executor", "output",  "workers",    "trial_timeout_s"};
 
 std::vector<std::string> metric_names(const ExperimentConfig& c) {
   std::vector<std::string> names;
@@ -120,6 +120,43 @@ void parse_budget(ExperimentConfig& c, const YAML::Node& node) {
   }
 }
 
+// executor: {kind, workers, trial_timeout_s}; `workers:` and `trial_timeout_s:` at the top level
+// are the same keys from before executors, still read (a key given in both places is an error).
+void parse_executor(ExperimentConfig& c, const YAML::Node& root) {
+  const YamlSource& src = c.source;
+  const YAML::Node node = root["executor"];
+  if (node) {
+    src.require_map(node, "executor");
+    src.check_keys(node, "executor", {"kind", "workers", "trial_timeout_s"});
+  }
+  // The node and key path of `key`, wherever it is given; an undefined node when nowhere.
+  const auto find = [&](const std::string& key) -> std::pair<YAML::Node, std::string> {
+    const std::string nested = join_path("executor", key);
+    if (node && node[key]) {
+      if (root[key])
+        src.fail(node[key], nested,
+                 fmt::format("given twice: here and as the top-level '{}:', which means the same; keep one", key));
+      return {node[key], nested};
+    }
+    return {root[key], key};
+  };
+  ExecutorConfig& x = c.executor;
+  if (const auto [n, path] = find("kind"); n) {
+    const std::string kind = src.get_string(n, path);
+    if (kind == "thread") x.kind = ExecutorConfig::Kind::Thread;
+    else if (kind == "process") x.kind = ExecutorConfig::Kind::Process;
+    else src.fail(n, path, fmt::format("'{}': use thread (worker threads) or process (worker processes)", kind));
+  }
+  if (const auto [n, path] = find("workers"); n) {
+    x.workers = src.get_int(n, path);
+    if (x.workers < 1 || x.workers > 256) src.fail(n, path, "must be between 1 and 256");
+  }
+  if (const auto [n, path] = find("trial_timeout_s"); n) {
+    x.trial_timeout_s = src.get_double(n, path);
+    if (x.trial_timeout_s < 0) src.fail(n, path, "must be >= 0 (0: no timeout)");
+  }
+}
+
 void parse_space(ExperimentConfig& c, const YAML::Node& node) {
   c.space = c.source.get_string(node, "space");
   const auto builtins = space::builtin_space_names();
@@ -147,15 +184,8 @@ ExperimentConfig parse_config(std::string_view text, const std::filesystem::path
   if (root["constraints"]) parse_constraints(c, root["constraints"]);
   if (root["strategy"]) parse_strategy(c, root["strategy"]);
   if (root["budget"]) parse_budget(c, root["budget"]);
-  if (root["workers"]) {
-    c.workers = src.get_int(root["workers"], "workers");
-    if (c.workers < 1 || c.workers > 256) src.fail(root["workers"], "workers", "must be between 1 and 256");
-  }
+  parse_executor(c, root);
   c.output = src.resolve_path(root["output"] ? src.get_string(root["output"], "output") : "runs/" + c.name, "output");
-  if (root["trial_timeout_s"]) {
-    c.trial_timeout_s = src.get_double(root["trial_timeout_s"], "trial_timeout_s");
-    if (c.trial_timeout_s < 0) src.fail(root["trial_timeout_s"], "trial_timeout_s", "must be >= 0 (0: no timeout)");
-  }
   return c;
 }
 

@@ -11,9 +11,10 @@
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
 #include "hwnas/exp/constrained_strategy.h"
+#include "hwnas/exp/executor.h"
 #include "hwnas/exp/folder_lock.h"
 #include "hwnas/exp/outputs.h"
-#include "hwnas/exp/parallel.h"
+#include "hwnas/exp/trial_evaluator.h"
 #include "hwnas/exp/trial_store.h"
 
 namespace hwnas::exp {
@@ -63,28 +64,23 @@ search::Trial base_trial(int64_t id, const Candidate& c) {
   return t;
 }
 
-// The expensive part of a trial, run on a worker thread; owns what it uses.
-Task evaluation_task(search::Trial base, std::vector<std::shared_ptr<const eval::Metric>> expensive,
-                     std::vector<Constraint> constraints) {
-  return [base = std::move(base), expensive = std::move(expensive), constraints = std::move(constraints)] {
-    search::Trial t = base;
-    for (const auto& m : expensive) {
-      try {
-        t.metrics[m->name()] = m->evaluate(t.arch, t.arch_str);
-      } catch (const std::exception& err) {
-        t.status = search::TrialStatus::Failed;
-        t.error = err.what();
-        return t;
-      }
-    }
-    const Verdict v = check_constraints(constraints, t.metrics);
-    t.penalty = v.penalty;
-    if (!v.feasible) {
-      t.status = search::TrialStatus::Infeasible;
-      t.error = v.violation;
-    }
+// A trial from its cheap part (evaluated here when the strategy proposed it) and the
+// executor's result for its expensive part; the constraints are checked here, on all values.
+search::Trial complete_trial(search::Trial t, const TrialResult& r, const std::vector<Constraint>& constraints) {
+  for (const auto& [name, value] : r.values) t.metrics[name] = value;
+  t.seconds = r.seconds;
+  if (r.status != TrialOutcome::Ok) {  // timed out and crashed are failures to the strategy and the store
+    t.status = search::TrialStatus::Failed;
+    t.error = r.error;
     return t;
-  };
+  }
+  const Verdict v = check_constraints(constraints, t.metrics);
+  t.penalty = v.penalty;
+  if (!v.feasible) {
+    t.status = search::TrialStatus::Infeasible;
+    t.error = v.violation;
+  }
+  return t;
 }
 
 }  // namespace
@@ -150,8 +146,14 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
 
   std::vector<std::shared_ptr<const eval::Metric>> cheap, expensive;
   for (const auto& m : e.metrics) (m->cost() == eval::CostClass::Cheap ? cheap : expensive).push_back(m);
-  std::vector<std::string> cheap_names;
+  std::vector<std::string> cheap_names, expensive_names;
   for (const auto& m : cheap) cheap_names.push_back(m->name());
+  for (const auto& m : expensive) expensive_names.push_back(m->name());
+  // Only cheap metrics: a trial just checks the constraints, so it runs here rather than pay
+  // for an executor (a cheap-only search makes thousands of trials a second).
+  const std::unique_ptr<Executor> executor =
+      expensive.empty() ? nullptr : make_executor(c.executor, make_trial_evaluator(e), options.worker_command,
+                                                       metric_fingerprints(e));
   const search::SearchProblem problem{e.space.get(), c.objectives, planned_budget,
                                       make_cheap_eval(e.space, cheap, c.constraints),
                                       make_infeasibility(e.space, cheap, c.constraints), cheap_names};
@@ -192,8 +194,8 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
     if (round.empty()) break;  // the strategy has nothing left to propose
 
     std::vector<search::Trial> results(round.size());
-    std::vector<Task> tasks;
-    std::vector<size_t> task_slot;
+    std::vector<TrialRequest> requests;
+    std::map<int64_t, size_t> slot;  // trial id -> index in the round
     for (size_t k = 0; k < round.size(); ++k) {
       const int64_t id = next_id + static_cast<int64_t>(k);
       search::Trial base = base_trial(id, round[k]);
@@ -212,28 +214,19 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
         base.status = search::TrialStatus::Failed;
         base.error = round[k].cheap_error;
         results[k] = commit(std::move(base));
+      } else if (!executor) {
+        results[k] = commit(complete_trial(std::move(base), TrialResult{.id = id}, c.constraints));
       } else {
-        tasks.push_back(evaluation_task(std::move(base), expensive, c.constraints));
-        task_slot.push_back(k);
+        requests.push_back({.id = id, .arch = round[k].arch_str, .metrics = expensive_names,
+                            .timeout_s = c.executor.trial_timeout_s});
+        slot[id] = k;
       }
     }
-    const auto on_done = [&](size_t i, TaskOutcome o) {
-      const size_t k = task_slot[i];
-      search::Trial t = o.trial ? std::move(*o.trial) : base_trial(next_id + static_cast<int64_t>(k), round[k]);
-      if (!o.trial) {
-        t.status = search::TrialStatus::Failed;
-        t.error = o.error;
-      }
-      t.seconds = o.seconds;
-      results[k] = commit(std::move(t));
-    };
-    if (expensive.empty()) {
-      // Only cheap metrics: a task just checks the constraints, so run it here rather than pay
-      // for worker threads (a cheap-only search makes thousands of trials a second).
-      for (size_t i = 0; i < tasks.size(); ++i) on_done(i, TaskOutcome{tasks[i](), {}, 0});
-    } else {
-      run_parallel(std::move(tasks), c.workers, c.trial_timeout_s, on_done);
-    }
+    if (executor)
+      executor->run(requests, [&](TrialResult r) {
+        const size_t k = slot.at(r.id);
+        results[k] = commit(complete_trial(base_trial(r.id, round[k]), r, c.constraints));
+      });
     for (const auto& t : results) strategy.tell(t);
     next_id += static_cast<int64_t>(round.size());
     store.set("elapsed_s", std::to_string(elapsed_before +

@@ -42,9 +42,10 @@ TEST(Config, ParsesTheIssueExample) {
   EXPECT_EQ(c.strategy.seed, 1u);
   EXPECT_EQ(c.budget_trials, 300);
   EXPECT_FALSE(c.budget_seconds);
-  EXPECT_EQ(c.workers, 2);
+  EXPECT_EQ(c.executor.kind, ExecutorConfig::Kind::Thread);
+  EXPECT_EQ(c.executor.workers, 2);
   EXPECT_EQ(c.output, std::filesystem::path("/tmp/exp/runs/nb201-raspi4"));  // relative to the file
-  EXPECT_EQ(c.trial_timeout_s, 0);
+  EXPECT_EQ(c.executor.trial_timeout_s, 0);
 }
 
 TEST(Config, DefaultsAndStrategyParams) {
@@ -52,7 +53,9 @@ TEST(Config, DefaultsAndStrategyParams) {
                        "objectives: [{metric: a, goal: min}]\nstrategy: {name: evolution, population: 20}\n");
   EXPECT_EQ(c.name, "e");  // the file's stem
   EXPECT_EQ(c.budget_trials, 100);
-  EXPECT_EQ(c.workers, 1);
+  EXPECT_EQ(c.executor.kind, ExecutorConfig::Kind::Thread);
+  EXPECT_EQ(c.executor.workers, 1);
+  EXPECT_EQ(c.executor.trial_timeout_s, 0);
   EXPECT_EQ(c.output, std::filesystem::path("/tmp/exp/runs/e"));
   EXPECT_EQ(c.strategy.seed, 0u);
   EXPECT_EQ(c.strategy.params.at("population"), 20.0);
@@ -69,6 +72,26 @@ TEST(Config, SetOverridesAnyKeyAndSetPathsAreRelativeToTheCurrentDir) {
   const std::string yaml = c.effective_yaml();
   EXPECT_NE(yaml.find("evolution"), std::string::npos);
   EXPECT_NE(yaml.find((std::filesystem::current_path() / "runs/x").string()), std::string::npos);
+}
+
+TEST(Config, TheExecutorSectionAndTheOlderTopLevelKeys) {
+  const std::string base = "space: nb201\nmetrics: {a: {table: t.csv, key: k, column: c}}\n"
+                           "objectives: [{metric: a, goal: min}]\n";
+  auto c = parse(base + "executor: {kind: process, workers: 3, trial_timeout_s: 600}\n");
+  EXPECT_EQ(c.executor.kind, ExecutorConfig::Kind::Process);
+  EXPECT_EQ(c.executor.workers, 3);
+  EXPECT_EQ(c.executor.trial_timeout_s, 600);
+  c = parse(base + "workers: 4\ntrial_timeout_s: 9\n", {"executor.kind=process"});
+  EXPECT_EQ(c.executor.kind, ExecutorConfig::Kind::Process);
+  EXPECT_EQ(c.executor.workers, 4);
+  EXPECT_EQ(c.executor.trial_timeout_s, 9);
+  EXPECT_HWNAS_ERROR(parse(base + "executor: {kind: mpi}\n"),
+                     "/tmp/exp/e.yaml:4: executor.kind: 'mpi': use thread (worker threads) or process");
+  EXPECT_HWNAS_ERROR(parse(base + "workers: 2\nexecutor: {workers: 3}\n"),
+                     "executor.workers: given twice: here and as the top-level 'workers:'");
+  EXPECT_HWNAS_ERROR(parse(base + "executor: {wokers: 3}\n"), "executor.wokers: unknown key (did you mean 'workers'?)");
+  EXPECT_HWNAS_ERROR(parse(base, {"executor.workers=0"}), "--set executor.workers: must be between 1 and 256");
+  EXPECT_HWNAS_ERROR(parse(base, {"executor.trial_timeout_s=-1"}), "--set executor.trial_timeout_s: must be >= 0");
 }
 
 TEST(Config, SoftConstraints) {

@@ -10,9 +10,10 @@
 //   constraints: [{metric: latency_ms, max: 20.0}]      # min: too; soft: w makes it a penalty
 //   strategy: {name: auto, seed: 1}                      # other numeric keys: strategy params
 //   budget: {trials: 300}                                # seconds: optional wall-time limit
-//   workers: 2
+//   executor: {kind: thread, workers: 2, trial_timeout_s: 60}   # kind: thread|process; 0 = no timeout
 //   output: runs/nb201-raspi4
-//   trial_timeout_s: 60                                  # optional; 0 = none
+//
+// `workers:` and `trial_timeout_s:` at the top level (the keys before executors) still work.
 //
 // Paths written in the file are relative to the file; paths given with --set are relative
 // to the current directory. Errors name the file, line and key path (exp/yaml_source.h).
@@ -26,6 +27,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "hwnas/exp/constraints.h"
+#include "hwnas/exp/executor.h"
 #include "hwnas/exp/yaml_source.h"
 #include "hwnas/search/factory.h"
 
@@ -47,9 +49,8 @@ struct ExperimentConfig {
   search::StrategyConfig strategy;
   int budget_trials = 100;
   std::optional<double> budget_seconds;
-  int workers = 1;
+  ExecutorConfig executor;           // where trials run; does not change which trials
   std::filesystem::path output;      // resolved
-  double trial_timeout_s = 0;        // 0: no timeout
 
   // The configuration as run (after --set, with paths made absolute), as YAML text.
   std::string effective_yaml() const;

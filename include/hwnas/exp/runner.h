@@ -1,7 +1,7 @@
 #pragma once
 // exp::run_experiment: the search loop. It wraps the configured strategy in the constraints
 // middleware, asks for candidates in fixed rounds of kRoundSize (independent of the number
-// of workers), evaluates a round's expensive metrics on `workers` threads, commits each
+// of workers), evaluates a round's expensive metrics on the executor's workers, commits each
 // finished trial to the trial store at once, and tells the strategy the round's results in
 // ask order. So a run gives the same trials with 1 or 8 workers, and resuming is exact:
 //
@@ -14,13 +14,16 @@
 // strategy is always built with the budget of the first run (stored in trials.db), so one that
 // plans by its budget (`auto` picks its strategy by it) replays the same decisions and goes on.
 //
-// A trial whose metric throws or exceeds trial_timeout_s is recorded Failed with its error
-// and the search goes on. Budget: trials (expensive evaluations, failed ones included);
+// The expensive metrics run on the executor the configuration names (exp/executor.h): threads,
+// or worker processes started with RunOptions::worker_command. A trial whose metric throws,
+// exceeds trial_timeout_s or crashes its worker is recorded Failed with its error and the
+// search goes on. Budget: trials (expensive evaluations, failed ones included);
 // candidates skipped by hard limits on cheap metrics are free.
 //
 //   exp::Experiment e = exp::build_experiment(exp::load_config("exp.yaml"));
 //   exp::RunSummary s = exp::run_experiment(e, {.on_progress = [](const exp::Progress& p) {...}});
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "hwnas/exp/experiment.h"
@@ -46,6 +49,9 @@ struct RunOptions {
   // No output folder: the trial store lives in memory and no file is written (config.output
   // is ignored; nothing to resume). Benchmarks run thousands of searches this way.
   bool in_memory = false;
+  // The worker of executor kind process (argv), e.g. {"/usr/bin/hwnas", "trial-worker",
+  // "/abs/exp.yaml", "--set", ...}: it must build the same metrics as this experiment.
+  std::vector<std::string> worker_command;
 };
 
 RunInfo run_info(const Experiment& e);
