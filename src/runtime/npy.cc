@@ -44,9 +44,9 @@ Tensor transpose4(const Tensor& t, bool to_nhwc, const char* what) {
 
 }  // namespace
 
-Tensor read_npy(const std::filesystem::path& path) {
-  const std::string where = path.string();
-  const std::string f = read_file(path);
+Tensor read_npy(const std::filesystem::path& path) { return parse_npy(read_file(path), path.string()); }
+
+Tensor parse_npy(std::string_view f, const std::string& where) {
   if (f.size() < 10 || f.compare(0, 6, kMagic, 6) != 0) fail(where, "not a .npy file (missing the \\x93NUMPY magic)");
   const int major = static_cast<unsigned char>(f[6]);
   size_t header_len = 0, start = 0;
@@ -63,7 +63,7 @@ Tensor read_npy(const std::filesystem::path& path) {
     fail(where, ".npy format version {} is not supported (1-3 are)", major);
   }
   if (start + header_len > f.size()) fail(where, "the .npy header runs past the end of the file");
-  const std::string header = f.substr(start, header_len);
+  const std::string header(f.substr(start, header_len));
   const std::string descr = dict_value(header, "descr", where);
   if (descr != "'<f4'")
     fail(where, "holds dtype {}, expected float32 ('<f4'); convert with np.asarray(x, dtype=np.float32)", descr);
