@@ -116,7 +116,7 @@ Tensor parse_npy(std::string_view f, const std::string& where) {
   if (f.size() - data != bytes)
     fail(where, "shape {} needs {} bytes of data, the file has {}", shape.str(), bytes, f.size() - data);
   Tensor t(shape);
-  std::memcpy(t.data.data(), f.data() + data, bytes);
+  if (bytes > 0) std::memcpy(t.data.data(), f.data() + data, bytes);  // an empty tensor's data() may be null (UB in memcpy)
   return t;
 }
 
