@@ -138,11 +138,17 @@ void YamlSource::fail(const YAML::Node& node, std::string_view path, const std::
   throw Error(where(node, path), message);
 }
 
+std::string YamlSource::key(const YAML::Node& key, std::string_view path) const {
+  if (key.IsScalar()) return key.Scalar();
+  if (key.IsNull()) return "";
+  fail(key, path, fmt::format("a key is {}; keys are names (write `name: value`)", type_name(key)));
+}
+
 void YamlSource::check_keys(const YAML::Node& node, std::string_view path,
                             const std::vector<std::string>& allowed) const {
   require_map(node, path);
   for (const auto& kv : node) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = this->key(kv.first, path);
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     const std::string guess = closest_match(key, allowed);
     fail(kv.first, join_path(path, key),

@@ -3,7 +3,9 @@
 #include <array>
 #include <chrono>
 #include <cstring>
+#include <cmath>
 #include <ctime>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -27,6 +29,19 @@ const json& member(const json& j, const std::string& where, const char* key) {
   return *it;
 }
 
+// Whether `v` is a whole number in T's range (12 or 12.0). nlohmann's get<int>() converts 1e300
+// or 2^40 with a plain cast, which is undefined behaviour (found by fuzz/predictor_file_fuzzer.cc).
+template <typename T>
+bool integer_fits(const json& v) {
+  constexpr auto lo = std::numeric_limits<T>::min();
+  constexpr auto hi = std::numeric_limits<T>::max();
+  if (v.is_number_unsigned()) return v.get<uint64_t>() <= static_cast<uint64_t>(hi);
+  if (v.is_number_integer()) return v.get<int64_t>() >= lo && v.get<int64_t>() <= hi;
+  if (!v.is_number_float()) return false;
+  const double d = v.get<double>();
+  return std::trunc(d) == d && d >= static_cast<double>(lo) && d <= static_cast<double>(hi);
+}
+
 template <typename T>
 T typed(const json& j, const std::string& where, const char* key, const char* expected) {
   const json& v = member(j, where, key);
@@ -35,6 +50,8 @@ T typed(const json& j, const std::string& where, const char* key, const char* ex
     if (!v.is_string()) fail(at, "expected {}, got {}", expected, v.dump());
   } else if constexpr (std::is_same_v<T, bool>) {
     if (!v.is_boolean()) fail(at, "expected {}, got {}", expected, v.dump());
+  } else if constexpr (std::is_integral_v<T>) {
+    if (!integer_fits<T>(v)) fail(at, "expected {}, got {}", expected, v.dump());
   } else {
     if (!v.is_number()) fail(at, "expected {}, got {}", expected, v.dump());
   }

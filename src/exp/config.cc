@@ -37,7 +37,7 @@ void parse_metrics(ExperimentConfig& c, const YAML::Node& node) {
   c.source.require_map(node, "metrics");
   if (node.size() == 0) c.source.fail(node, "metrics", "define at least one metric");
   for (const auto& kv : node) {
-    const std::string name = kv.first.as<std::string>();
+    const std::string name = c.source.key(kv.first, "metrics");
     c.metrics.push_back({name, join_path("metrics", name), kv.second});
   }
 }
@@ -85,7 +85,7 @@ void parse_strategy(ExperimentConfig& c, const YAML::Node& node) {
   const YamlSource& src = c.source;
   src.require_map(node, "strategy");
   for (const auto& kv : node) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = src.key(kv.first, "strategy");
     const std::string path = join_path("strategy", key);
     if (key == "name") {
       c.strategy.name = src.get_string(kv.second, path);

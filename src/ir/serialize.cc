@@ -1,6 +1,7 @@
 #include "hwnas/ir/serialize.h"
 
 #include <fstream>
+#include <limits>
 #include <set>
 
 #include <fmt/format.h>
@@ -118,6 +119,14 @@ json to_json(const Graph& g) { return ordered_graph(g); }
 
 namespace {
 
+// Whether an integer JSON value fits an int: kernel sizes, strides, pads and shape dimensions
+// beyond it are no real layer's, and overflowed the shape arithmetic (fuzz/graph_json_fuzzer.cc).
+bool fits_int(const json& v) {
+  if (v.is_number_unsigned()) return v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int>::max());
+  const int64_t i = v.get<int64_t>();
+  return i >= -std::numeric_limits<int>::max() && i <= std::numeric_limits<int>::max();
+}
+
 // Reads typed values out of one JSON object, with errors that say where.
 class Reader {
  public:
@@ -128,7 +137,8 @@ class Reader {
 
   int integer(const char* key) const {
     const json& v = at(key);
-    if (!v.is_number_integer()) fail(where_ + "." + key, "expected an integer, got {}", v.dump());
+    // In int's range: get<int>() would silently wrap 4294967299 to 3.
+    if (!v.is_number_integer() || !fits_int(v)) fail(where_ + "." + key, "expected an integer, got {}", v.dump());
     return v.get<int>();
   }
   bool boolean(const char* key) const {
@@ -155,18 +165,28 @@ class Reader {
     if (!v.is_array() || v.size() < min_n || v.size() > max_n) bad();
     std::vector<int64_t> out;
     for (const json& e : v) {
-      if (!e.is_number_integer()) bad();
+      if (!e.is_number_integer() || !fits_int(e)) bad();  // attributes are ints; see shape() for dims
       out.push_back(e.get<int64_t>());
     }
     return out;
   }
   Shape shape(const char* key) const {
     Shape s;
-    for (int64_t d : ints(key, 1, Shape::kMaxRank)) s.push_back(d);
+    int64_t numel = 1;
+    for (int64_t d : ints(key, 1, Shape::kMaxRank)) {
+      // Bounded so that element counts and byte sizes stay far from int64 overflow (a negative
+      // dimension is an error of shape inference; its size counts here too).
+      const int64_t m = d < 0 ? -d : d;
+      if (m > 0 && numel > (int64_t{1} << 40) / m)
+        fail(where_ + "." + key, "{} has more than 2^40 elements; no real tensor is that large", v_dump(key));
+      numel *= m;
+      s.push_back(d);
+    }
     return s;
   }
 
  private:
+  std::string v_dump(const char* key) const { return at(key).dump(); }
   const json& at(const char* key) const {
     if (!j_.contains(key)) fail(where_, "missing key '{}'", key);
     return j_.at(key);

@@ -25,7 +25,7 @@ void expect_positive(int v, const char* what, std::string_view where) {
 }
 
 // One spatial dimension of a sliding window (conv or pool).
-int64_t window_out(int64_t in, int k, int s, int d, int pad_total, Padding p, const char* axis,
+int64_t window_out(int64_t in, int k, int s, int d, int64_t pad_total, Padding p, const char* axis,
                    std::string_view where) {
   const int64_t ek = static_cast<int64_t>(k - 1) * d + 1;
   int64_t out;
@@ -50,9 +50,10 @@ Shape window_shape(const Shape& x, const Attrs& a, int64_t out_c, std::string_vi
   expect_positive(a.dilation_w, "dilation", where);
   if (a.pad_top < 0 || a.pad_left < 0 || a.pad_bottom < 0 || a.pad_right < 0)
     fail(where_str(where), "pads must not be negative");
-  const int64_t h = window_out(x.h(), a.kernel_h, a.stride_h, a.dilation_h, a.pad_top + a.pad_bottom,
+  // Pads summed in int64: two pads near INT_MAX overflowed int (fuzz/graph_json_fuzzer.cc).
+  const int64_t h = window_out(x.h(), a.kernel_h, a.stride_h, a.dilation_h, int64_t{a.pad_top} + a.pad_bottom,
                                a.padding, "height", where);
-  const int64_t w = window_out(x.w(), a.kernel_w, a.stride_w, a.dilation_w, a.pad_left + a.pad_right,
+  const int64_t w = window_out(x.w(), a.kernel_w, a.stride_w, a.dilation_w, int64_t{a.pad_left} + a.pad_right,
                                a.padding, "width", where);
   return Shape{x.n(), h, w, out_c};
 }
@@ -83,7 +84,9 @@ int normalize_axis(int axis, int rank, std::string_view where) {
 
 }  // namespace
 
-Shape infer_shape(OpKind op, const Attrs& a, std::span<const Shape> in, std::string_view where) {
+namespace {
+
+Shape infer_shape_of(OpKind op, const Attrs& a, std::span<const Shape> in, std::string_view where) {
   switch (op) {
     case OpKind::Input: {
       expect_inputs(in, 0, 0, op, where);
@@ -201,6 +204,21 @@ Shape infer_shape(OpKind op, const Attrs& a, std::span<const Shape> in, std::str
       return Shape{in[0].n(), a.out_h, a.out_w, in[0].c()};
   }
   fail(where_str(where), "unknown operator");
+}
+
+}  // namespace
+
+Shape infer_shape(OpKind op, const Attrs& a, std::span<const Shape> in, std::string_view where) {
+  const Shape out = infer_shape_of(op, a, in, where);
+  // Bounded so that element and byte counts (Shape::numel, stats, planners) cannot overflow
+  // int64: huge pads or upsampling factors from a graph file did (fuzz/graph_json_fuzzer.cc).
+  int64_t n = 1;
+  for (int i = 0; i < out.rank(); ++i) {
+    if (out[i] > 0 && n > (int64_t{1} << 40) / out[i])
+      fail(where_str(where), "the output shape {} has more than 2^40 elements; no real tensor is that large", out.str());
+    n *= out[i];
+  }
+  return out;
 }
 
 Pads resolve_pads(const Attrs& a, int64_t in_h, int64_t in_w) {

@@ -7,6 +7,7 @@
 
 #include "hwnas/core/error.h"
 #include "hwnas/core/rng.h"
+#include "hwnas/learn/xgb_ubj.h"
 
 namespace hwnas::learn {
 namespace {
@@ -167,6 +168,7 @@ std::string BoostedResidual::save() const {
 
 std::shared_ptr<const BoostedResidual> BoostedResidual::load(const std::string& bytes, const BoostedShape& shape,
                                                              const std::string& where) {
+  learn::check_ubj_model(bytes, where);  // XGBoost's reader trusts every length in the buffer
   learn::XgbBooster b = learn::xgb_booster();
   if (XGBoosterLoadModelFromBuffer(b.get(), bytes.data(), bytes.size()) != 0)
     fail(where, "not a valid XGBoost model: {}", XGBGetLastError());

@@ -7,6 +7,7 @@
 #include "hwnas/core/error.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/learn/xgb_handles.h"
+#include "hwnas/learn/xgb_ubj.h"
 
 namespace hwnas::learn {
 
@@ -110,6 +111,7 @@ XgbRegressor XgbRegressor::load_trees(const std::vector<std::string>& buffers, s
     BoosterHandle handle = nullptr;
     xgb_check(XGBoosterCreate(nullptr, 0, &handle), "XGBoosterCreate");
     Booster booster(handle);
+    check_ubj_model(buffers[t], fmt::format("xgb_regressor tree {}", t));
     if (XGBoosterLoadModelFromBuffer(handle, buffers[t].data(), buffers[t].size()) != 0)
       fail(fmt::format("xgb_regressor tree {}", t), "not a valid XGBoost model: {}", XGBGetLastError());
     r.boosters_.push_back(std::move(booster));

@@ -256,6 +256,24 @@ TEST_F(FewShotResidualFile, MalformedResidualSectionsNameFileAndKey) {
   EXPECT_HWNAS_ERROR(load("b64.json", k), "b64.json: residual.model: not base64");
   k["residual"]["model"] = base64_encode("not a model at all");
   EXPECT_HWNAS_ERROR(load("junk.json", k), "junk.json: residual.model: not a valid XGBoost model");
+  // Damaged model bytes that XGBoost's own UBJ reader ran past (fuzz/few_shot_fuzzer.cc found
+  // a heap overflow, a SEGV and a 2^50-byte allocation): each is an Error before XGBoost reads it.
+  const std::string bytes = base64_decode(good["residual"]["model"].get<std::string>(), "model");
+  auto with_model = [&](const std::string& b) {
+    nlohmann::json j = good;
+    j["residual"]["model"] = base64_encode(b);
+    return j;
+  };
+  EXPECT_HWNAS_ERROR(load("cut.json", with_model(bytes.substr(0, bytes.size() / 2))),
+                     "cut.json: residual.model: not a valid XGBoost model");
+  std::string wild = bytes;
+  const size_t typed = wild.find("[$d#L");  // a float array's int64 count follows
+  ASSERT_NE(typed, std::string::npos);
+  wild[typed + 5] = '\x01';  // 2^56 floats
+  EXPECT_HWNAS_ERROR(load("wild.json", with_model(wild)), "wild.json: residual.model: not a valid XGBoost model: a length of");
+  std::string key = bytes;  // '{' 'L' <int64 length of the first key>
+  key[3] = '\x04';
+  EXPECT_HWNAS_ERROR(load("key.json", with_model(key)), "runs past the end at byte 10");
   k = good;
   k["residual"].erase("rounds");
   EXPECT_HWNAS_ERROR(load("rounds.json", k), "rounds.json: residual: missing key 'rounds'");

@@ -94,6 +94,23 @@ TEST(PredictorFile, ErrorsNameTheFileAndKey) {
   EXPECT_HWNAS_ERROR(load_predictor(dir / "missing.json"), "missing.json");
 }
 
+// Found by fuzz/predictor_file_fuzzer.cc: an integer key holding 1e300 reached nlohmann's
+// get<int>(), a float-to-int cast out of range (UBSan: undefined behaviour).
+TEST(PredictorFile, IntegersOutOfRangeAreErrors) {
+  nlohmann::json j = to_json(sample());
+  j["threads"] = 1e300;
+  EXPECT_HWNAS_ERROR(predictor_from_json(j, "p.json"), "p.json: threads: expected an integer, got 1e+300");
+  j["threads"] = 4294967296LL;
+  EXPECT_HWNAS_ERROR(predictor_from_json(j, "p.json"), "threads: expected an integer, got 4294967296");
+  j["threads"] = 2.5;
+  EXPECT_HWNAS_ERROR(predictor_from_json(j, "p.json"), "threads: expected an integer, got 2.5");
+  j["threads"] = 4.0;  // a whole number written as a float still reads
+  EXPECT_EQ(predictor_from_json(j, "p.json").threads, 4);
+  j = to_json(sample());
+  j["groups"]["conv"]["train_size"] = -1e19;
+  EXPECT_HWNAS_ERROR(predictor_from_json(j, "p.json"), "groups.conv.train_size: expected an integer");
+}
+
 TEST(PredictorFile, TimestampIsIsoUtc) {
   const std::string t = utc_timestamp();
   ASSERT_EQ(t.size(), 20u);

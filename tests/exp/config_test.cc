@@ -109,6 +109,16 @@ TEST(Config, UnknownKeyWithSuggestion) {
   EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"objectives.0.gaol=max"}), "objectives.0.gaol: unknown key (did you mean 'goal'?)");
 }
 
+// Found by fuzz/experiment_yaml_fuzzer.cc: yaml-cpp's TypedBadConversion escaped from a metric
+// or strategy key that is a list.
+TEST(Config, MetricAndStrategyKeysMustBeNames) {
+  EXPECT_HWNAS_ERROR(parse("space: nb201\nmetrics:\n  ? [x]\n  : {stat: macs}\nobjectives: [{metric: x, goal: min}]\n"),
+                     "/tmp/exp/e.yaml:3: metrics: a key is a list; keys are names");
+  EXPECT_HWNAS_ERROR(
+      parse("space: nb201\nmetrics: {x: {stat: macs}}\nobjectives: [{metric: x, goal: min}]\nstrategy: {[seed]: 1}\n"),
+      "strategy: a key is a list");
+}
+
 TEST(Config, WrongTypes) {
   EXPECT_HWNAS_ERROR(parse(nb201_yaml("random", 5, "trial_timeout_s: soon\n")),
                      "/tmp/exp/e.yaml:12: trial_timeout_s: expected a number, got 'soon'");

@@ -49,6 +49,15 @@ TEST(YamlSource, UnknownKeysSuggestTheClosest) {
   EXPECT_EQ(closest_match("zzzzzz", {"strategy", "space"}), "");
 }
 
+// Found by fuzz/experiment_yaml_fuzzer.cc and device_yaml_fuzzer.cc: a list or map as a key
+// escaped as yaml-cpp's TypedBadConversion instead of an Error.
+TEST(YamlSource, KeysThatAreListsOrMapsAreErrors) {
+  const auto src = YamlSource::parse("name: x\n? [a, b]\n: 1\n", "e.yaml", {});
+  EXPECT_HWNAS_ERROR(src.check_keys(src.root(), "", {"name"}), "e.yaml:2: (top level): a key is a list; keys are names");
+  const auto map_key = YamlSource::parse("? {a: 1}\n: 2\n", "e.yaml", {});
+  EXPECT_HWNAS_ERROR(map_key.check_keys(map_key.root(), "", {"name"}), "a key is a map");
+}
+
 TEST(YamlSource, InvalidYamlAndNonMapDocumentsAreErrors) {
   EXPECT_HWNAS_ERROR(YamlSource::parse("a: [1, 2\n", "e.yaml", {}), "e.yaml:");
   EXPECT_HWNAS_ERROR(YamlSource::parse("- a\n- b\n", "e.yaml", {}), "expected a map of settings");

@@ -247,6 +247,30 @@ TEST(SerializeErrors, WrongTypes) {
   EXPECT_HWNAS_ERROR(graph_from_json(j, "m.json"), "m.json: outputs: expected node names, got 1");
 }
 
+// Values that overflowed the shape arithmetic (UBSan: signed overflow) or wrapped silently
+// when read as int (kernel 4294967299 read as 3); fed through fuzz/graph_json_fuzzer.cc.
+TEST(SerializeErrors, HugeIntegersAreErrors) {
+  json j = small_graph();
+  j["nodes"][0]["shape"] = json::array({9223372036854775807LL, 9223372036854775807LL, 2, 3});
+  j["nodes"][1].erase("shape");
+  EXPECT_HWNAS_ERROR(graph_from_json(j, "m.json"), "m.json: nodes[0] 'input'.shape: expected a list of 1 to 4 integers");
+  j["nodes"][0]["shape"] = json::array({1, 2147483647, 2147483647, 2147483647});
+  EXPECT_HWNAS_ERROR(graph_from_json(j, "m.json"), "'input'.shape: [1,2147483647,2147483647,2147483647] has more than 2^40");
+  j = small_graph();
+  j["nodes"][1].erase("shape");
+  j["nodes"][1]["kernel"] = json::array({4294967299LL, 3});
+  EXPECT_HWNAS_ERROR(graph_from_json(j), "'conv'.kernel: expected a list of 2 integers, got [4294967299,3]");
+  j["nodes"][1]["kernel"] = json::array({3, 3});
+  j["nodes"][1]["out_channels"] = 4294967300LL;
+  EXPECT_HWNAS_ERROR(graph_from_json(j), "'conv'.out_channels: expected an integer, got 4294967300");
+  j["nodes"][1]["out_channels"] = 4;
+  j["nodes"][1]["padding"] = "explicit";
+  j["nodes"][1]["pads"] = json::array({2147483647, 2147483647, 2147483647, 2147483647});
+  EXPECT_HWNAS_ERROR(graph_from_json(j), "the output shape [1,4294967300,4294967300,4] has more than 2^40 elements");
+  j["nodes"][1]["pads"] = json::array({1, 1, 1, 1});
+  EXPECT_EQ(graph_from_json(j).node(1).shape, (Shape{1, 8, 8, 4}));
+}
+
 TEST(SerializeErrors, InputThatNamesNoEarlierNode) {
   json j = small_graph();
   j["nodes"][1]["inputs"] = json::array({"conv"});  // itself: not earlier

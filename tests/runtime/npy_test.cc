@@ -58,6 +58,33 @@ TEST(Npy, ErrorsSayWhatTheFileHoldsAndHowToFixIt) {
   EXPECT_HWNAS_ERROR(read_npy(dir / "none.npy"), "none.npy");
 }
 
+// Inputs found by fuzz/npy_fuzzer.cc: each once escaped as std::out_of_range (std::stoll on
+// the dimension), signed overflow in the element count (UBSan), or a stack overflow
+// (std::regex recursing over a 60,000-character value).
+TEST(Npy, HostileHeadersAreErrors) {
+  EXPECT_HWNAS_ERROR(
+      parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999,), }", 0),
+                "x.npy"),
+      "x.npy: has shape (99999999999999999999999,), more than 2^40 elements");
+  EXPECT_HWNAS_ERROR(
+      parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4, 1), }", 0),
+                "x.npy"),
+      "more than 2^40 elements");
+  EXPECT_HWNAS_ERROR(
+      parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000, 1000000), }", 4), "x.npy"),
+      "shape [1000000,1000000] needs 4000000000000 bytes of data, the file has 4");
+  const std::string long_descr = "{'descr': '" + std::string(60000, 'a') + "', 'fortran_order': False, 'shape': (1,), }";
+  std::string f("\x93NUMPY\x02\x00", 8);  // version 2: a u32 header length
+  const uint32_t len = static_cast<uint32_t>(long_descr.size());
+  f.append(reinterpret_cast<const char*>(&len), 4);
+  f += long_descr + std::string(4, '\0');
+  EXPECT_HWNAS_ERROR(parse_npy(f, "x.npy"), "holds dtype 'aaaa");
+  // A zero-sized dimension is a valid empty tensor, as numpy writes it (its copy passed a null
+  // pointer to memcpy: UBSan, fuzz/npy_fuzzer.cc).
+  EXPECT_EQ(parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 5), }", 0), "e.npy").shape,
+            (ir::Shape{0, 5}));
+}
+
 TEST(Layout, NchwNhwcTransposesByHand) {
   // NCHW [1,2,1,3]: channel 0 = 1 2 3, channel 1 = 4 5 6 -> NHWC [1,1,3,2] = (1,4)(2,5)(3,6)
   const Tensor nchw({1, 2, 1, 3}, {1, 2, 3, 4, 5, 6});

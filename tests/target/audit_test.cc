@@ -81,7 +81,9 @@ TEST(AuditGraph, ATensorMovesOncePerDirection) {
   const int s2 = b.sigmoid(c, "s2");
   const int s3 = b.sigmoid(s1, "s3"); // CPU to CPU: no transfer
   const ir::Graph g = b.finish({b.add({s2, s3}, "sum")});
-  const AuditRow& sig = row(audit_graph(d, g, DType::i8), "sigmoid");
+  // The audit is kept: a reference into a temporary one dangled (ASan: heap-use-after-free).
+  const Audit a = audit_graph(d, g, DType::i8);
+  const AuditRow& sig = row(a, "sigmoid");
   EXPECT_EQ(sig.fallback, 3);
   EXPECT_EQ(sig.bytes_to_fallback, 1024);   // c, once
   EXPECT_EQ(sig.bytes_back, 2048);          // s2 and s3 to the add

@@ -49,6 +49,9 @@ class YamlSource {
   std::string where(const YAML::Node& node, std::string_view path) const;
   [[noreturn]] void fail(const YAML::Node& node, std::string_view path, const std::string& message) const;
 
+  // The text of a map key (`key` from iterating a map at `path`); an Error for a key that is a
+  // list or a map (`? [a, b]: 1`), which yaml-cpp's as<std::string>() threw as its own type.
+  std::string key(const YAML::Node& key, std::string_view path) const;
   // Throws on any key of map `node` not in `allowed`, suggesting the closest allowed key.
   void check_keys(const YAML::Node& node, std::string_view path, const std::vector<std::string>& allowed) const;
   void require_map(const YAML::Node& node, std::string_view path) const;

@@ -8,12 +8,16 @@
 // Only little-endian float32 ('<f4') in C order is read; anything else is an Error that says
 // what the file holds and how to convert it (np.asarray(x, dtype=np.float32)).
 #include <filesystem>
+#include <string>
+#include <string_view>
 
 #include "hwnas/runtime/tensor.h"
 
 namespace hwnas::runtime {
 
 Tensor read_npy(const std::filesystem::path& path);
+// The bytes of a .npy file; `source` names it in errors (read_npy passes the path).
+Tensor parse_npy(std::string_view bytes, const std::string& source);
 void write_npy(const std::filesystem::path& path, const Tensor& t);  // version 1.0, '<f4'
 
 // Rank-4 transposes; Error for other ranks.
