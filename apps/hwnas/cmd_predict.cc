@@ -52,11 +52,10 @@ struct PredictArgs {
 void print_model(const PredictArgs& a, const hw::Device& d, ir::DType dtype, const ir::Graph& g,
                  const cost::LatencyPrediction& p) {
   const cost::Energy e = cost::estimate_energy(d, p);
-  const std::optional<double> power = a.fps ? std::optional(cost::average_power_mw(d, e, *a.fps)) : std::nullopt;
+  std::optional<cost::AveragePower> power;
+  if (a.fps) power = cost::AveragePower{*a.fps, cost::average_power_mw(d, e, *a.fps)};
   if (a.json) {
-    fmt::print("{}\n", cost::to_json(g, d, dtype, p, e,
-                                     power ? std::optional(cost::AveragePower{*a.fps, *power}) : std::nullopt)
-                           .dump(2));
+    fmt::print("{}\n", cost::to_json(g, d, dtype, p, e, power).dump(2));
     return;
   }
   fmt::print("model: {}\ndevice: {} ({}), {}\n\n", g.name(), d.name, d.description, ir::dtype_name(dtype));
@@ -70,7 +69,7 @@ void print_model(const PredictArgs& a, const hw::Device& d, ir::DType dtype, con
   fmt::print("energy:  {:.4f} mJ per inference (compute {:.4f}, memory {:.4f}), predicted from the profile's power\n",
              e.energy_mj, e.compute_mj, e.memory_mj);
   fmt::print("max FPS: {:.1f} (back to back, predicted)\n", e.max_fps);
-  if (power) fmt::print("average power at {:g} FPS: {:.1f} mW (predicted)\n", *a.fps, *power);
+  if (power) fmt::print("average power at {:g} FPS: {:.1f} mW (predicted)\n", power->fps, power->mw);
 }
 
 void predict_archs(const PredictArgs& a, const hw::Device& d, ir::DType dtype, const cost::LatencyModel& model) {
