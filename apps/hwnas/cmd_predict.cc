@@ -8,9 +8,10 @@
 //
 // One model: a table of its kernels (name, ops, processor, ms, share, bound), the total, the
 // energy per inference and the highest frame rate. A list: one arch string per line (empty
-// lines and lines starting with '#' are skipped) to a CSV with columns arch,latency_ms (and
-// energy_mj with --energy), through cost::ArchLatency (the fast path) when energy is not
-// asked for. The models are cost::make_latency_model's; docs/cost-models.md explains them.
+// lines and lines starting with '#' are skipped; space/arch_list.h) to a CSV with columns
+// arch,latency_ms (and energy_mj with --energy), through cost::ArchLatency (the fast path)
+// when energy is not asked for. --json prints cost::to_json (cost/prediction_json.h). The
+// models are cost::make_latency_model's; docs/cost-models.md explains them.
 // A few-shot prior model file (`hwnas predictor fit --prior`, cost/few_shot_prior.h) is one
 // device's latency over one space already: it predicts lists of archs, with no --device.
 #include <cstdio>
@@ -21,7 +22,6 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <nlohmann/json.hpp>
 
 #include "command.h"
 #include "hwnas/target/resolver.h"
@@ -32,7 +32,9 @@
 #include "hwnas/cost/energy.h"
 #include "hwnas/cost/few_shot_prior.h"
 #include "hwnas/cost/latency_model.h"
+#include "hwnas/cost/prediction_json.h"
 #include "hwnas/hw/device.h"
+#include "hwnas/space/arch_list.h"
 #include "hwnas/target/restrict_space.h"
 #include "table.h"
 
@@ -47,43 +49,19 @@ struct PredictArgs {
   bool json = false, energy = false;
 };
 
-// The ops of a kernel, joined: "conv2d+batch_norm+relu6".
-std::string kernel_type(const ir::Graph& g, const cost::KernelCost& k) {
-  std::string t;
-  for (int id : k.nodes) t += (t.empty() ? "" : "+") + std::string(ir::op_name(g.node(id).op));
-  return t;
-}
-
 void print_model(const PredictArgs& a, const hw::Device& d, ir::DType dtype, const ir::Graph& g,
                  const cost::LatencyPrediction& p) {
   const cost::Energy e = cost::estimate_energy(d, p);
-  const std::optional<double> power = a.fps ? std::optional(cost::average_power_mw(d, e, *a.fps)) : std::nullopt;
+  std::optional<cost::AveragePower> power;
+  if (a.fps) power = cost::AveragePower{*a.fps, cost::average_power_mw(d, e, *a.fps)};
   if (a.json) {
-    nlohmann::ordered_json j = {{"model", g.name()},          {"device", d.name},
-                                {"dtype", ir::dtype_name(dtype)}, {"source", p.source},
-                                {"latency_ms", p.total_ms},   {"energy_mj", e.energy_mj},
-                                {"max_fps", e.max_fps}};
-    if (power) j["average_power_mw"] = {{"fps", *a.fps}, {"mw", *power}};
-    j["kernels"] = nlohmann::json::array();
-    for (const cost::KernelCost& k : p.kernels)
-      j["kernels"].push_back({{"name", g.node(k.nodes[0]).name},
-                              {"type", kernel_type(g, k)},
-                              {"processor", d.processors[k.processor].name},
-                              {"fallback", k.fallback},
-                              {"ms", k.ms},
-                              {"compute_ms", k.compute_ms},
-                              {"memory_ms", k.memory_ms},
-                              {"transfer_ms", k.transfer_ms},
-                              {"bound", cost::bound_name(k.bound)},
-                              {"macs", k.macs},
-                              {"bytes", k.bytes}});
-    fmt::print("{}\n", j.dump(2));
+    fmt::print("{}\n", cost::to_json(g, d, dtype, p, e, power).dump(2));
     return;
   }
   fmt::print("model: {}\ndevice: {} ({}), {}\n\n", g.name(), d.name, d.description, ir::dtype_name(dtype));
   TextTable t({{"kernel"}, {"ops"}, {"on"}, {"ms", Align::Right}, {"share", Align::Right}, {"bound"}});
   for (const cost::KernelCost& k : p.kernels)
-    t.add_row({g.node(k.nodes[0]).name, kernel_type(g, k),
+    t.add_row({g.node(k.nodes[0]).name, cost::kernel_ops(g, k),
                d.processors[k.processor].name + (k.fallback ? " (fallback)" : ""), fmt::format("{:.4f}", k.ms),
                fmt::format("{:.1f}%", p.total_ms > 0 ? 100 * k.ms / p.total_ms : 0.0), std::string(cost::bound_name(k.bound))});
   fmt::print("{}\n", t.str());
@@ -91,47 +69,20 @@ void print_model(const PredictArgs& a, const hw::Device& d, ir::DType dtype, con
   fmt::print("energy:  {:.4f} mJ per inference (compute {:.4f}, memory {:.4f}), predicted from the profile's power\n",
              e.energy_mj, e.compute_mj, e.memory_mj);
   fmt::print("max FPS: {:.1f} (back to back, predicted)\n", e.max_fps);
-  if (power) fmt::print("average power at {:g} FPS: {:.1f} mW (predicted)\n", *a.fps, *power);
-}
-
-// One arch per line of the file; where = "<file>:<line>" for the errors of its parser.
-struct ArchLine {
-  std::string text;
-  space::Arch arch;
-};
-std::vector<ArchLine> read_archs(const std::string& path, const space::SearchSpace& s) {
-  const std::string text = read_file(path);
-  std::vector<ArchLine> out;
-  size_t line_no = 0;
-  for (size_t start = 0; start < text.size();) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(start, end - start);
-    start = end + 1;
-    ++line_no;
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    try {
-      out.push_back({line, s.parse(line)});
-    } catch (const Error& e) {
-      throw e.within(fmt::format("{}:{}", path, line_no));
-    }
-  }
-  if (out.empty()) fail(path, "has no architectures; write one {} arch string per line", s.name());
-  return out;
+  if (power) fmt::print("average power at {:g} FPS: {:.1f} mW (predicted)\n", power->fps, power->mw);
 }
 
 void predict_archs(const PredictArgs& a, const hw::Device& d, ir::DType dtype, const cost::LatencyModel& model) {
-  const auto space = target::resolve_space(a.space);
-  const std::vector<ArchLine> archs = read_archs(a.archs, *space);
-  cost::ArchLatency fast(*space, model, dtype);
+  const auto sp = target::resolve_space(a.space);
+  const std::vector<space::ArchLine> archs = space::read_arch_list(a.archs, *sp);
+  cost::ArchLatency fast(*sp, model, dtype);
   std::string csv = core::csv_line(a.energy ? std::vector<std::string>{"arch", "latency_ms", "energy_mj"}
                                             : std::vector<std::string>{"arch", "latency_ms"});
   const size_t step = archs.size() >= 20000 ? archs.size() / 10 : 0;  // progress on long lists only
   for (size_t i = 0; i < archs.size(); ++i) {
     std::vector<std::string> row = {archs[i].text};
     if (a.energy) {  // energy needs the breakdown: the slow path
-      const cost::LatencyPrediction p = model.predict(space->decode(archs[i].arch), dtype);
+      const cost::LatencyPrediction p = model.predict(sp->decode(archs[i].arch), dtype);
       row.push_back(core::format_number(p.total_ms));
       row.push_back(core::format_number(cost::estimate_energy(d, p).energy_mj));
     } else {
@@ -141,7 +92,7 @@ void predict_archs(const PredictArgs& a, const hw::Device& d, ir::DType dtype, c
     if (step && (i + 1) % step == 0) fmt::print(stderr, "predicted {}/{} archs\n", i + 1, archs.size());
   }
   write_file_atomic(a.csv, csv);
-  fmt::print("wrote {} ({} archs of {}; latency {}{})\n", a.csv, archs.size(), space->name(), model.source(),
+  fmt::print("wrote {} ({} archs of {}; latency {}{})\n", a.csv, archs.size(), sp->name(), model.source(),
              a.energy ? ", energy from the profile's power" : "");
 }
 
@@ -152,16 +103,16 @@ void predict_few_shot(const PredictArgs& a) {
   if (!a.device.empty() || a.energy || !a.dtype.empty())
     fail("--predictor " + a.predictor, "a few-shot model is already one device's latency: drop --device, --dtype and --energy");
   const cost::FewShotModel model = cost::load_few_shot(a.predictor);
-  const auto space = target::resolve_space(a.space);
-  cost::ArchFeatures features(*space);
+  const auto sp = target::resolve_space(a.space);
+  cost::ArchFeatures features(*sp);
   if (features.names() != model.features)
     fail("--space " + a.space, "the model in {} was fitted on the {} space; its features differ from those of {}",
-         a.predictor, model.space, space->name());
-  const std::vector<ArchLine> archs = read_archs(a.archs, *space);
+         a.predictor, model.space, sp->name());
+  const std::vector<space::ArchLine> archs = space::read_arch_list(a.archs, *sp);
   std::string csv = core::csv_line({"arch", "latency_ms"});
-  for (const ArchLine& l : archs) csv += core::csv_line({l.text, core::format_number(model.predict_ms(features, l.arch))});
+  for (const space::ArchLine& l : archs) csv += core::csv_line({l.text, core::format_number(model.predict_ms(features, l.arch))});
   write_file_atomic(a.csv, csv);
-  fmt::print("wrote {} ({} archs of {}; latency {})\n", a.csv, archs.size(), space->name(), model.source());
+  fmt::print("wrote {} ({} archs of {}; latency {})\n", a.csv, archs.size(), sp->name(), model.source());
 }
 
 const CommandRegistration reg(40, [](CLI::App& app) {

@@ -16,12 +16,8 @@
 // on other devices' measurements of the same space (cost/few_shot_prior.h). `eval` judges a
 // predictor on held-out models measured now, or few-shot calibration (or the prior model) on a
 // table, beside the FLOPs-proportional baseline (cost/predictor_eval.h).
-#include <algorithm>
-#include <array>
-#include <cmath>
 #include <filesystem>
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -34,15 +30,13 @@
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
-#include "hwnas/core/rng.h"
 #include "hwnas/cost/calibrated.h"
+#include "hwnas/cost/device_fit.h"
 #include "hwnas/cost/few_shot_prior.h"
 #include "hwnas/cost/kernel_model.h"
 #include "hwnas/cost/predictor_build.h"
 #include "hwnas/cost/predictor_eval.h"
 #include "hwnas/hw/device.h"
-#include "hwnas/ir/stats.h"
-#include "hwnas/models/registry.h"
 #include "hwnas/space/search_space.h"
 #include "table.h"
 
@@ -184,21 +178,6 @@ cost::DevicePrior load_prior(const PriorArgs& p, const TableArgs& t, cost::ArchF
   return cost::fit_prior(table, features, p.arch_column.empty() ? t.arch_column : p.arch_column, columns);
 }
 
-// The measured rows of a table as architectures of the space, with their MACs.
-struct MeasuredArchs {
-  std::vector<space::Arch> archs;
-  std::vector<double> ms, macs;
-  int skipped = 0;
-};
-MeasuredArchs load_measured_archs(const TableArgs& t, const space::SearchSpace& sp) {
-  // The calibration loader checks every row (file:line errors) and computes the MACs.
-  const cost::CalibrationData d = cost::load_calibration_data(t.measurements, sp, t.arch_column, t.latency_column,
-                                                              hw::load_device("pixel3-cpu"), ir::DType::f32);
-  MeasuredArchs m{{}, d.measured_ms, d.macs, d.skipped};
-  for (const std::string& a : d.archs) m.archs.push_back(sp.parse(a));
-  return m;
-}
-
 void add_table_options(CLI::App* cmd, TableArgs& t, bool required) {
   auto* s = cmd->add_option("--space", t.space, "the space of the architectures (nb201, mbconv, ... or a YAML space)");
   auto* m = cmd->add_option("--measurements", t.measurements, "a CSV with an architecture and a latency column");
@@ -216,9 +195,9 @@ void add_table_options(CLI::App* cmd, TableArgs& t, bool required) {
 void fit_prior_model(const TableArgs& t, const PriorArgs& p, const std::string& out) {
   const auto sp = target::resolve_space(t.space);
   cost::ArchFeatures features(*sp);
-  const MeasuredArchs m = load_measured_archs(t, *sp);
+  const cost::MeasuredArchs m = cost::load_measured_archs(t.measurements, *sp, t.arch_column, t.latency_column);
   const cost::DevicePrior prior = load_prior(p, t, features);
-  cost::FewShotModel model = cost::fit_few_shot(prior, features, m.archs, m.ms);
+  cost::FewShotModel model = cost::fit_few_shot(prior, features, m.archs, m.measured_ms);
   model.provenance["measurements"] = {{"file", t.measurements}, {"column", t.latency_column}};
   cost::save_few_shot(model, out);
   std::vector<std::string> columns;
@@ -232,9 +211,9 @@ void fit_prior_model(const TableArgs& t, const PriorArgs& p, const std::string& 
   fmt::print("residual trees (XGBoost on log(measured / linear)): {}\n", learn::describe(model.residual_cv));
   std::vector<double> predicted;
   for (const space::Arch& a : m.archs) predicted.push_back(model.predict_ms(features, a));
-  const cost::Accuracy acc = cost::accuracy(predicted, m.ms);
+  const cost::Accuracy acc = cost::accuracy(predicted, m.measured_ms);
   fmt::print("fitted on {} measurements of {} ({} rows without a latency skipped); on them: {} within 10%, Spearman {:.3f}\n",
-             m.ms.size(), t.latency_column, m.skipped, pct(acc.within_10), acc.spearman);
+             m.measured_ms.size(), t.latency_column, m.skipped, pct(acc.within_10), acc.spearman);
   fmt::print("wrote {} (few-shot prior model, {} features); predict with: hwnas predict --predictor {} --space {} "
              "--archs archs.txt --csv out.csv\n",
              out, model.features.size(), out, t.space);
@@ -254,60 +233,28 @@ void add_fit(CLI::App& parent) {
     if (!prior->file.empty()) return fit_prior_model(*t, *prior, *out);
     const hw::Device base = hw::load_device(t->device);
     const auto sp = target::resolve_space(t->space);
-    const cost::CalibrationData d =
-        cost::load_calibration_data(t->measurements, *sp, t->arch_column, t->latency_column, base, dtype_arg(t->dtype));
-    cost::FitProblem p{d.terms, d.measured_ms, cost::calibration_prior(base)};
-    const cost::FitResult fit = cost::fit_factors(p);
-    const std::string what = fmt::format(
-        "calibrated model fitted to {} measured {} archs ({}, column {}) on base {}; RMS error {:.1f}% (leave-one-out "
-        "{:.1f}%); use it with --model calibrated",
-        d.measured_ms.size(), sp->name(), t->measurements, t->latency_column, base.name, 100 * fit.train_rel_rmse,
-        100 * fit.loo_rel_rmse);
-    hw::Device fitted = cost::apply_calibration(base, fit, what);
-    fitted.name = name->empty() ? base.name + "-fitted" : *name;
-    fitted.source = *out;
-    write_file_atomic(*out, hw::to_yaml(fitted));
+    const cost::DeviceFit f = cost::fit_device(base, *sp,
+                                               {.measurements = t->measurements,
+                                                .arch_column = t->arch_column,
+                                                .latency_column = t->latency_column,
+                                                .dtype = dtype_arg(t->dtype),
+                                                .name = *name,
+                                                .out = *out});
     TextTable table({{"term", Align::Left}, {"factor", Align::Right}, {"profile's", Align::Right}});
-    for (size_t j = 0; j < fit.factors.size(); ++j)
-      table.add_row({cost::calibration_term_names()[j], fmt::format("{:.4g}", fit.factors[j]),
-                     fmt::format("{:.4g}", p.prior[j])});
+    for (size_t j = 0; j < f.fit.factors.size(); ++j)
+      table.add_row({cost::calibration_term_names()[j], fmt::format("{:.4g}", f.fit.factors[j]),
+                     fmt::format("{:.4g}", f.prior[j])});
     fmt::print("{}", table.str());
-    std::vector<double> predicted;
-    for (const auto& row : d.terms) predicted.push_back(cost::fitted_ms(fit, row));
-    const cost::Accuracy acc = cost::accuracy(predicted, d.measured_ms);
-    fmt::print("fitted on {} measurements ({} rows without a latency skipped); ridge {:g}\n", d.measured_ms.size(),
-               d.skipped, fit.lambda);
+    fmt::print("fitted on {} measurements ({} rows without a latency skipped); ridge {:g}\n", f.measured_ms.size(),
+               f.skipped, f.fit.lambda);
     fmt::print("on them: {} within 10%, Spearman {:.3f}, RMS error {:.1f}% (leave-one-out {:.1f}%)\n",
-               pct(acc.within_10), acc.spearman, 100 * fit.train_rel_rmse, 100 * fit.loo_rel_rmse);
+               pct(f.accuracy.within_10), f.accuracy.spearman, 100 * f.fit.train_rel_rmse, 100 * f.fit.loo_rel_rmse);
     fmt::print("wrote {} (device '{}'); predict with: hwnas predict --device {} --model calibrated <model>\n", *out,
-               fitted.name, *out);
+               f.device.name, *out);
   });
 }
 
 // ---- eval --------------------------------------------------------------------------------
-
-// Held-out models: per space, archs never in the predictor's training set, plus built-ins.
-std::vector<std::pair<std::string, ir::Graph>> heldout(const cost::PredictorFile& p, const std::vector<std::string>& spaces,
-                                                       int per_space, const std::vector<std::string>& builtins, uint64_t seed) {
-  std::set<std::string> trained;
-  if (p.training.contains("archs"))
-    for (const auto& a : p.training["archs"]) trained.insert(a.get<std::string>());
-  std::vector<std::pair<std::string, ir::Graph>> out;
-  Rng rng(seed);
-  for (const std::string& name : spaces) {
-    const auto sp = target::resolve_space(name);
-    std::set<std::string> taken;
-    for (int tries = 0; static_cast<int>(taken.size()) < per_space && tries < 100 * per_space; ++tries) {
-      const space::Arch a = sp->sample(rng);
-      const std::string s = sp->name() + ":" + sp->to_string(a);
-      if (trained.contains(s) || !taken.insert(s).second) continue;
-      ir::Graph g = sp->decode(a);
-      out.emplace_back(s, std::move(g));
-    }
-  }
-  for (const std::string& b : builtins) out.emplace_back(b, models::builtin_model(b));
-  return out;
-}
 
 std::string signed_pct(double predicted, double measured) { return fmt::format("{:+.1f}%", 100 * (predicted / measured - 1)); }
 
@@ -326,7 +273,10 @@ void eval_host(const std::string& predictor, const std::string& kind, int per_sp
   const auto model = cost::load_kernel_model(kind.empty() ? file.kind : kind, predictor);
   std::vector<std::string> spaces;
   for (const auto& s : file.training.value("spaces", nlohmann::json::array())) spaces.push_back(s.get<std::string>());
-  const auto models = heldout(file, spaces, per_space, builtins, seed);
+  std::vector<std::unique_ptr<space::SearchSpace>> resolved;
+  std::vector<const space::SearchSpace*> space_ptrs;
+  for (const std::string& name : spaces) space_ptrs.push_back(resolved.emplace_back(target::resolve_space(name)).get());
+  const auto models = cost::heldout_models(file, space_ptrs, per_space, builtins, seed);
   measure::MeasureOptions o;
   o.threads = file.threads;
   o.dtype = file.dtype;
@@ -363,38 +313,24 @@ void eval_host(const std::string& predictor, const std::string& kind, int per_sp
 // The few-shot table (or JSON) of `draws`: the model's row `label` beside the FLOPs baseline.
 void print_few_shot(const std::vector<cost::FewShotDraw>& draws, nlohmann::ordered_json j, const std::string& heading,
                     const std::string& label, bool json) {
-  auto stats = [&](auto get) {
-    double sum = 0, lo = INFINITY, hi = -INFINITY;
-    for (const auto& x : draws) {
-      const double v = get(x);
-      sum += v;
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-    }
-    return std::array<double, 3>{sum / static_cast<double>(draws.size()), lo, hi};
-  };
-  const auto sp_m = stats([](const cost::FewShotDraw& x) { return x.model.spearman; });
-  const auto kt_m = stats([](const cost::FewShotDraw& x) { return x.model.kendall; });
-  const auto w10 = stats([](const cost::FewShotDraw& x) { return x.model.within_10; });
-  const auto rel = stats([](const cost::FewShotDraw& x) { return x.model.rel_rmse; });
-  const auto sp_b = stats([](const cost::FewShotDraw& x) { return x.baseline.spearman; });
-  const auto kt_b = stats([](const cost::FewShotDraw& x) { return x.baseline.kendall; });
-  const auto w10_b = stats([](const cost::FewShotDraw& x) { return x.baseline.within_10; });
-  const auto rel_b = stats([](const cost::FewShotDraw& x) { return x.baseline.rel_rmse; });
+  const cost::FewShotSummary s = cost::summarize(draws);
+  const cost::FewShotSide& m = s.model;
+  const cost::FewShotSide& b = s.baseline;
   if (json) {
-    j.update(nlohmann::ordered_json{{"spearman_mean", sp_m[0]}, {"spearman_min", sp_m[1]}, {"kendall_mean", kt_m[0]},
-                                    {"within_10_mean", w10[0]}, {"rel_rmse_mean", rel[0]}, {"flops_spearman", sp_b[0]},
-                                    {"flops_kendall", kt_b[0]}, {"flops_within_10_mean", w10_b[0]}});
+    j.update(nlohmann::ordered_json{{"spearman_mean", m.spearman.mean}, {"spearman_min", m.spearman.min},
+                                    {"kendall_mean", m.kendall.mean}, {"within_10_mean", m.within_10.mean},
+                                    {"rel_rmse_mean", m.rel_rmse.mean}, {"flops_spearman", b.spearman.mean},
+                                    {"flops_kendall", b.kendall.mean}, {"flops_within_10_mean", b.within_10.mean}});
     fmt::print("{}\n", j.dump(2));
     return;
   }
   fmt::print("{}\n", heading);
   TextTable table({{"", Align::Left}, {"Spearman mean", Align::Right}, {"min", Align::Right}, {"max", Align::Right},
                    {"Kendall mean", Align::Right}, {"within 10%", Align::Right}, {"RMS error", Align::Right}});
-  table.add_row({label, fmt::format("{:.3f}", sp_m[0]), fmt::format("{:.3f}", sp_m[1]), fmt::format("{:.3f}", sp_m[2]),
-                 fmt::format("{:.3f}", kt_m[0]), pct(w10[0]), pct(rel[0])});
-  table.add_row({"FLOPs-proportional", fmt::format("{:.3f}", sp_b[0]), fmt::format("{:.3f}", sp_b[1]),
-                 fmt::format("{:.3f}", sp_b[2]), fmt::format("{:.3f}", kt_b[0]), pct(w10_b[0]), pct(rel_b[0])});
+  for (const auto& [name, x] : {std::pair{label, m}, std::pair{std::string("FLOPs-proportional"), b}})
+    table.add_row({name, fmt::format("{:.3f}", x.spearman.mean), fmt::format("{:.3f}", x.spearman.min),
+                   fmt::format("{:.3f}", x.spearman.max), fmt::format("{:.3f}", x.kendall.mean), pct(x.within_10.mean),
+                   pct(x.rel_rmse.mean)});
   fmt::print("{}", table.str());
 }
 
@@ -416,14 +352,14 @@ void eval_table(const TableArgs& t, int train, int repeats, uint64_t seed, bool 
 void eval_prior_table(const TableArgs& t, const PriorArgs& p, int train, int repeats, uint64_t seed, bool json) {
   const auto sp = target::resolve_space(t.space);
   cost::ArchFeatures features(*sp);
-  const MeasuredArchs m = load_measured_archs(t, *sp);
+  const cost::MeasuredArchs m = cost::load_measured_archs(t.measurements, *sp, t.arch_column, t.latency_column);
   const cost::DevicePrior prior = load_prior(p, t, features);
   const auto draws =
-      cost::few_shot_prior_eval(prior, features, m.archs, m.ms, m.macs, {.train = train, .repeats = repeats, .seed = seed});
+      cost::few_shot_prior_eval(prior, features, m.archs, m.measured_ms, m.macs, {.train = train, .repeats = repeats, .seed = seed});
   std::vector<std::string> columns;
   for (const cost::PriorDevice& d : prior.devices) columns.push_back(d.column);
   print_few_shot(draws,
-                 {{"column", t.latency_column}, {"rows", m.ms.size()}, {"train", train}, {"repeats", repeats},
+                 {{"column", t.latency_column}, {"rows", m.measured_ms.size()}, {"train", train}, {"repeats", repeats},
                   {"prior", {{"file", p.file}, {"columns", columns}}}},
                  fmt::format("{}: few-shot prior model (prior: {} of {}) fitted on {} random rows (ridge strengths by "
                              "leave-one-out on them{}), {} draws; scored on all {} rows",
@@ -431,7 +367,7 @@ void eval_prior_table(const TableArgs& t, const PriorArgs& p, int train, int rep
                              train >= learn::ResidualOptions{}.min_rows
                                  ? "; XGBoost residual trees where 5-fold CV on them shows a gain"
                                  : "",
-                             repeats, m.ms.size()),
+                             repeats, m.measured_ms.size()),
                  "few-shot prior", json);
 }
 

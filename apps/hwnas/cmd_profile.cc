@@ -7,14 +7,13 @@
 //
 // The figures come from measure::profile_model (measure/profile.h): each fused kernel timed
 // as its own runtime, the whole model timed too, MACs and bytes computed from the graph, and
-// each kernel called compute- or memory-bound against the host's roofline. This file only
-// formats them.
+// each kernel called compute- or memory-bound against the host's roofline
+// (measure::choose_roofline picks it from --roofline). This file only formats them.
 #include <unistd.h>
 
 #include <cstdio>
 #include <algorithm>
 #include <memory>
-#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -22,7 +21,6 @@
 #include "command.h"
 #include "hwnas/target/resolver.h"
 #include "hwnas/core/files.h"
-#include "hwnas/hw/device.h"
 #include "hwnas/measure/profile.h"
 #include "hwnas/runtime/backend.h"
 #include "hwnas/target/restrict_space.h"
@@ -44,30 +42,6 @@ struct ProfileArgs {
   std::string csv;
   std::string roofline = "auto";
 };
-
-// The roofline of a device profile: its primary processor's conv and depthwise MAC rates in
-// the dtype, and its one bandwidth.
-measure::Roofline device_roofline(const hw::Device& d, ir::DType dtype, const std::string& why) {
-  const hw::Processor& p = d.processors.at(d.primary);
-  measure::Roofline r = measure::Roofline::flat(
-      p.clock_hz * p.rate(hw::OpClass::Conv, dtype), p.bandwidth_bytes_per_s,
-      fmt::format("device profile '{}' ({}; calibration: {}){}", d.name, d.source, d.calibration, why));
-  r.depthwise_peak_macs_per_s = p.clock_hz * p.rate(hw::OpClass::Depthwise, dtype);
-  return r;
-}
-
-// --roofline: "measure" -> nullopt (profile_model measures it); a device name or YAML file ->
-// that profile; "auto" -> the host profile once `hwnas device calibrate` has measured it,
-// else measured here (typical figures of another machine would misplace every ridge).
-std::optional<measure::Roofline> choose_roofline(const std::string& choice, ir::DType dtype) {
-  if (choice == "measure") return std::nullopt;
-  if (choice != "auto") return device_roofline(hw::load_device(choice), dtype, "");
-  const auto names = hw::builtin_device_names();
-  if (std::find(names.begin(), names.end(), "host") == names.end()) return std::nullopt;
-  const hw::Device host = hw::load_device("host");
-  if (host.calibration.starts_with("uncalibrated")) return std::nullopt;
-  return device_roofline(host, dtype, ", calibrated");
-}
 
 std::string percent(double fraction) { return fmt::format("{:.1f}%", fraction * 100); }
 
@@ -217,7 +191,7 @@ void add_profile(CLI::App& app) {
     measure::ProfileOptions o = a->options;
     o.dtype = *ir::dtype_from_name(a->dtype);
     o.pin = !a->no_pin;
-    o.roofline = choose_roofline(a->roofline, o.dtype);
+    o.roofline = measure::choose_roofline(a->roofline, o.dtype);
     if (isatty(STDERR_FILENO))
       o.progress = [](int done, int total) {
         std::fprintf(stderr, "\rprofiling kernel %d/%d%s", done, total, done == total ? "\n" : "");

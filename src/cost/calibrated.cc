@@ -1,6 +1,8 @@
 #include "hwnas/cost/calibrated.h"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -111,33 +113,66 @@ hw::Device apply_calibration(const hw::Device& base, const FitResult& fit, const
   return d;
 }
 
-CalibrationData load_calibration_data(const std::filesystem::path& csv, const space::SearchSpace& space,
-                                      const std::string& arch_column, const std::string& latency_column,
-                                      const hw::Device& base, ir::DType dtype) {
+namespace {
+
+// The rows of a measured table with a latency, each checked (file:line errors) and decoded:
+// row(arch string, arch, graph, ms). Returns the rows without a latency.
+int for_each_measured_row(const std::filesystem::path& csv, const space::SearchSpace& space,
+                          const std::string& arch_column, const std::string& latency_column,
+                          const std::function<void(const std::string&, space::Arch, const ir::Graph&, double)>& row) {
   const core::CsvTable t = core::read_csv(csv);
   const int arch = t.column(arch_column), latency = t.column(latency_column);
-  const RooflineModel roofline(base);
-  CalibrationData d;
+  int skipped = 0, rows = 0;
   for (size_t r = 0; r < t.rows.size(); ++r) {
     const std::optional<double> ms = t.number_or_empty(r, latency);
     if (!ms) {
-      ++d.skipped;
+      ++skipped;
       continue;
     }
     const std::string where = fmt::format("{}:{}: column '{}'", t.source, t.line_of(r), latency_column);
     if (!(*ms > 0)) fail(where, "latency {} ms is not positive", *ms);
+    space::Arch a;
     ir::Graph g;
     try {
-      g = space.decode(space.parse(t.rows[r][arch]));
+      a = space.parse(t.rows[r][arch]);
+      g = space.decode(a);
     } catch (const Error& e) {
       throw e.within(fmt::format("{}:{}: column '{}'", t.source, t.line_of(r), arch_column));
     }
-    d.archs.push_back(t.rows[r][arch]);
-    d.terms.push_back(calibration_terms(roofline.predict(g, dtype), g));
-    d.measured_ms.push_back(*ms);
-    d.macs.push_back(static_cast<double>(ir::compute_stats(g).macs));
+    row(t.rows[r][arch], std::move(a), g, *ms);
+    ++rows;
   }
-  if (d.measured_ms.empty()) fail(csv.string(), "column '{}' has no latencies", latency_column);
+  if (rows == 0) fail(csv.string(), "column '{}' has no latencies", latency_column);
+  return skipped;
+}
+
+}  // namespace
+
+MeasuredArchs load_measured_archs(const std::filesystem::path& csv, const space::SearchSpace& space,
+                                  const std::string& arch_column, const std::string& latency_column) {
+  MeasuredArchs m;
+  m.skipped = for_each_measured_row(csv, space, arch_column, latency_column,
+                                    [&](const std::string& text, space::Arch a, const ir::Graph& g, double ms) {
+                                      m.texts.push_back(text);
+                                      m.archs.push_back(std::move(a));
+                                      m.measured_ms.push_back(ms);
+                                      m.macs.push_back(static_cast<double>(ir::compute_stats(g).macs));
+                                    });
+  return m;
+}
+
+CalibrationData load_calibration_data(const std::filesystem::path& csv, const space::SearchSpace& space,
+                                      const std::string& arch_column, const std::string& latency_column,
+                                      const hw::Device& base, ir::DType dtype) {
+  const RooflineModel roofline(base);
+  CalibrationData d;
+  d.skipped = for_each_measured_row(csv, space, arch_column, latency_column,
+                                    [&](const std::string& text, space::Arch, const ir::Graph& g, double ms) {
+                                      d.archs.push_back(text);
+                                      d.terms.push_back(calibration_terms(roofline.predict(g, dtype), g));
+                                      d.measured_ms.push_back(ms);
+                                      d.macs.push_back(static_cast<double>(ir::compute_stats(g).macs));
+                                    });
   return d;
 }
 

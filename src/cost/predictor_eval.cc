@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,7 @@
 #include "hwnas/learn/rank_correlation.h"
 #include "hwnas/ir/stats.h"
 #include "hwnas/measure/robust_timing.h"
+#include "hwnas/models/registry.h"
 
 namespace hwnas::cost {
 
@@ -100,6 +102,49 @@ EvalSummary summarize(const std::vector<EvalRow>& rows) {
   s.model = accuracy(predicted, measured);
   s.baseline = accuracy(baseline, measured);
   return s;
+}
+
+std::vector<std::pair<std::string, ir::Graph>> heldout_models(const PredictorFile& p,
+                                                              const std::vector<const space::SearchSpace*>& spaces,
+                                                              int per_space, const std::vector<std::string>& builtins,
+                                                              uint64_t seed) {
+  std::set<std::string> trained;
+  if (p.training.contains("archs"))
+    for (const auto& a : p.training["archs"]) trained.insert(a.get<std::string>());
+  std::vector<std::pair<std::string, ir::Graph>> out;
+  Rng rng(seed);
+  for (const space::SearchSpace* sp : spaces) {
+    std::set<std::string> taken;
+    for (int tries = 0; static_cast<int>(taken.size()) < per_space && tries < 100 * per_space; ++tries) {
+      const space::Arch a = sp->sample(rng);
+      const std::string s = sp->name() + ":" + sp->to_string(a);
+      if (trained.contains(s) || !taken.insert(s).second) continue;
+      out.emplace_back(s, sp->decode(a));
+    }
+  }
+  for (const std::string& b : builtins) out.emplace_back(b, models::builtin_model(b));
+  return out;
+}
+
+FewShotSummary summarize(const std::vector<FewShotDraw>& draws) {
+  if (draws.empty()) fail("few-shot summary", "no draws to summarize");
+  auto spread = [&](auto get) {
+    double sum = 0, lo = INFINITY, hi = -INFINITY;
+    for (const FewShotDraw& x : draws) {
+      const double v = get(x);
+      sum += v;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    return DrawSpread{sum / static_cast<double>(draws.size()), lo, hi};
+  };
+  auto side = [&](Accuracy FewShotDraw::*which) {
+    return FewShotSide{spread([&](const FewShotDraw& x) { return (x.*which).spearman; }),
+                       spread([&](const FewShotDraw& x) { return (x.*which).kendall; }),
+                       spread([&](const FewShotDraw& x) { return (x.*which).within_10; }),
+                       spread([&](const FewShotDraw& x) { return (x.*which).rel_rmse; })};
+  };
+  return {static_cast<int>(draws.size()), side(&FewShotDraw::model), side(&FewShotDraw::baseline)};
 }
 
 std::vector<FewShotDraw> few_shot_draws(const std::vector<double>& measured, const std::vector<double>& macs,

@@ -174,4 +174,23 @@ Roofline measure_roofline(const RooflineOptions& o) {
   return r;
 }
 
+Roofline device_roofline(const hw::Device& d, ir::DType dtype, const std::string& why) {
+  const hw::Processor& p = d.processors.at(d.primary);
+  Roofline r = Roofline::flat(p.clock_hz * p.rate(hw::OpClass::Conv, dtype), p.bandwidth_bytes_per_s,
+                              fmt::format("device profile '{}' ({}; calibration: {}){}", d.name, d.source,
+                                          d.calibration, why));
+  r.depthwise_peak_macs_per_s = p.clock_hz * p.rate(hw::OpClass::Depthwise, dtype);
+  return r;
+}
+
+std::optional<Roofline> choose_roofline(const std::string& choice, ir::DType dtype) {
+  if (choice == "measure") return std::nullopt;
+  if (choice != "auto") return device_roofline(hw::load_device(choice), dtype);
+  const auto names = hw::builtin_device_names();
+  if (std::find(names.begin(), names.end(), "host") == names.end()) return std::nullopt;
+  const hw::Device host = hw::load_device("host");
+  if (host.calibration.starts_with("uncalibrated")) return std::nullopt;
+  return device_roofline(host, dtype, ", calibrated");
+}
+
 }  // namespace hwnas::measure

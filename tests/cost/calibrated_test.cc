@@ -5,6 +5,7 @@
 #include "hand_devices.h"
 #include "hwnas/core/files.h"
 #include "hwnas/ir/builder.h"
+#include "hwnas/ir/stats.h"
 #include "hwnas/space/search_space.h"
 #include "testing.h"
 
@@ -118,6 +119,39 @@ TEST(Calibrated, LoadsAMeasurementTableAndNamesBadRows) {
   EXPECT_HWNAS_ERROR(load_calibration_data(dir / "neg.csv", *space, "arch", "latency_ms", hand_cpu(), ir::DType::f32),
                      "neg.csv:2: column 'latency_ms': latency -1 ms is not positive");
   EXPECT_HWNAS_ERROR(load_calibration_data(dir / "m.csv", *space, "arch", "ms", hand_cpu(), ir::DType::f32), "ms");
+}
+
+TEST(Calibrated, LoadsMeasuredArchsWithoutADevice) {
+  // The same table as above, read with no device: the archs, latencies and the graphs' MACs.
+  const auto dir = testing::temp_dir();
+  const auto space = space::make_space("nb201");
+  const std::string a = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|";
+  const std::string b = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
+  write_file_atomic(dir / "m.csv", "arch,latency_ms\n" + a + ",12.5\n" + b + ",\n" + b + ",3\n");
+  const MeasuredArchs m = load_measured_archs(dir / "m.csv", *space, "arch", "latency_ms");
+  EXPECT_EQ(m.texts, (std::vector<std::string>{a, b}));
+  EXPECT_EQ(m.archs, (std::vector<space::Arch>{space->parse(a), space->parse(b)}));
+  EXPECT_EQ(m.measured_ms, (std::vector<double>{12.5, 3}));
+  EXPECT_EQ(m.skipped, 1);
+  ASSERT_EQ(m.macs.size(), 2u);
+  EXPECT_EQ(m.macs[0], static_cast<double>(ir::compute_stats(space->decode(space->parse(a))).macs));
+  EXPECT_EQ(m.macs[1], static_cast<double>(ir::compute_stats(space->decode(space->parse(b))).macs));
+  // Three 3x3 convs per cell (16 channels at 32x32) beyond the all-none arch's: the first cell
+  // alone adds 2 x 32*32*16*(3*3*16) = 4718592 MACs; every cell adds at least that.
+  EXPECT_GT(m.macs[0] - m.macs[1], 4718592.0);
+  // What the device-bound loader reads, without the device.
+  const CalibrationData d = load_calibration_data(dir / "m.csv", *space, "arch", "latency_ms", hand_cpu(), ir::DType::f32);
+  EXPECT_EQ(m.texts, d.archs);
+  EXPECT_EQ(m.macs, d.macs);
+  // The same checks and errors.
+  write_file_atomic(dir / "bad.csv", "arch,latency_ms\n|nor_conv_9x9~0|,1\n");
+  EXPECT_HWNAS_ERROR(load_measured_archs(dir / "bad.csv", *space, "arch", "latency_ms"), "bad.csv:2: column 'arch'");
+  write_file_atomic(dir / "neg.csv", "arch,latency_ms\n" + a + ",-1\n");
+  EXPECT_HWNAS_ERROR(load_measured_archs(dir / "neg.csv", *space, "arch", "latency_ms"),
+                     "neg.csv:2: column 'latency_ms': latency -1 ms is not positive");
+  write_file_atomic(dir / "empty.csv", "arch,latency_ms\n" + a + ",\n");
+  EXPECT_HWNAS_ERROR(load_measured_archs(dir / "empty.csv", *space, "arch", "latency_ms"),
+                     "column 'latency_ms' has no latencies");
 }
 
 }  // namespace

@@ -72,6 +72,18 @@ CalibrationData load_calibration_data(const std::filesystem::path& csv, const sp
                                       const std::string& arch_column, const std::string& latency_column,
                                       const hw::Device& base, ir::DType dtype);
 
+// The same table without a device: the architectures, their latencies and MACs (ir::Stats of
+// the decoded graph), with the same checks and errors. What the few-shot prior model
+// (cost/few_shot_prior.h) is fitted and judged on.
+struct MeasuredArchs {
+  std::vector<std::string> texts;  // the arch strings as written
+  std::vector<space::Arch> archs;
+  std::vector<double> measured_ms, macs;
+  int skipped = 0;  // rows without a latency
+};
+MeasuredArchs load_measured_archs(const std::filesystem::path& csv, const space::SearchSpace& space,
+                                  const std::string& arch_column, const std::string& latency_column);
+
 class CalibratedModel : public LatencyModel {
  public:
   explicit CalibratedModel(hw::Device device);

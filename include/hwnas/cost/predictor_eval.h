@@ -6,7 +6,9 @@
 //   evaluate_models(): measures held-out models now and predicts them (host predictors);
 //   few_shot_eval(): for a table of measurements (a device we cannot run), fits the calibrated
 //                    model on `train` random rows, `repeats` times, and scores every row
-//                    (few_shot_draws(): the same loop for any model, e.g. cost/few_shot_prior.h).
+//                    (few_shot_draws(): the same loop for any model, e.g. cost/few_shot_prior.h);
+//   summarize(draws): mean, min and max over the draws of each figure;
+//   heldout_models(): what a host predictor is judged on (archs it never saw, and built-ins).
 //
 //   cost::Accuracy a = cost::accuracy(predicted, measured);
 //   a.within_10;   // 0.97
@@ -18,8 +20,10 @@
 #include <vector>
 
 #include "hwnas/cost/latency_model.h"
+#include "hwnas/cost/predictor_file.h"
 #include "hwnas/ir/graph.h"
 #include "hwnas/measure/measure_model.h"
+#include "hwnas/space/search_space.h"
 
 namespace hwnas::cost {
 
@@ -60,6 +64,17 @@ struct EvalSummary {
 };
 EvalSummary summarize(const std::vector<EvalRow>& rows);
 
+// Held-out models for evaluate_models(): per space, in order, up to `per_space` distinct
+// sampled archs (named "<space>:<arch>") that are not in the predictor's training set
+// (p.training["archs"]), drawn from one Rng(seed) shared by the spaces in turn (a space
+// whose untrained archs run out gives fewer: 100 x per_space draws at most); then the
+// built-in models named in `builtins`, under their names. The spaces are already resolved
+// (target::resolve_space), so `hwnas predictor eval` takes every reference the resolver knows.
+std::vector<std::pair<std::string, ir::Graph>> heldout_models(const PredictorFile& p,
+                                                              const std::vector<const space::SearchSpace*>& spaces,
+                                                              int per_space, const std::vector<std::string>& builtins,
+                                                              uint64_t seed);
+
 struct FewShotOptions {
   int train = 10;
   int repeats = 20;
@@ -79,6 +94,20 @@ struct FewShotFit {
 using FewShotFitter = std::function<FewShotFit(const std::vector<size_t>& train)>;
 std::vector<FewShotDraw> few_shot_draws(const std::vector<double>& measured, const std::vector<double>& macs,
                                         const FewShotOptions& o, const FewShotFitter& fit);
+// Mean, least and greatest of one figure over the draws.
+struct DrawSpread {
+  double mean = 0, min = 0, max = 0;
+};
+struct FewShotSide {
+  DrawSpread spearman, kendall, within_10, rel_rmse;
+};
+struct FewShotSummary {
+  int draws = 0;
+  FewShotSide model, baseline;  // the few-shot model's figures and the FLOPs baseline's
+};
+// Throws on no draws.
+FewShotSummary summarize(const std::vector<FewShotDraw>& draws);
+
 // terms[i]: calibration_terms of row i; macs[i]: its MACs (for the baseline).
 std::vector<FewShotDraw> few_shot_eval(const std::vector<std::vector<double>>& terms, const std::vector<double>& prior,
                                        const std::vector<double>& measured, const std::vector<double>& macs,

@@ -16,16 +16,18 @@
 //   measure::bound(macs, bytes, r);        // Bound::Compute or Bound::Memory
 //   measure::roof_ms(macs, bytes, r);      // the least time the roofline allows
 //
-// The figures come either from a device profile (one level; the CLI reads hw::load_device,
-// since this module does not depend on hw) or from measure_roofline(): the best MAC rate of
+// The figures come either from a device profile (device_roofline: one level) or from
+// measure_roofline(): the best MAC rate of
 // two convolutions (and of two depthwise convolutions), and per level (cache sizes from /sys/devices/system/cpu/cpu0/cache) the
 // bandwidth of an element-wise add whose three tensors fill half of that level, each timed
 // on the profile's backend and threads under the timing protocol.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "hwnas/hw/device.h"
 #include "hwnas/ir/op.h"
 
 namespace hwnas::measure {
@@ -74,5 +76,16 @@ struct RooflineOptions {
 };
 
 Roofline measure_roofline(const RooflineOptions& o);
+
+// The roofline of a device profile: its primary processor's conv and depthwise MAC rates in
+// `dtype` (clock x MACs per cycle) and its one bandwidth. The source names the profile, its
+// file and calibration, followed by `why`.
+Roofline device_roofline(const hw::Device& d, ir::DType dtype, const std::string& why = "");
+
+// The roofline a profile uses (`hwnas profile --roofline`): "measure" -> nullopt
+// (profile_model measures it); a device name or YAML file -> that profile's; "auto" -> the
+// host profile once `hwnas device calibrate` has measured it, else nullopt (typical figures
+// of another machine would misplace every ridge). An unknown device is an error.
+std::optional<Roofline> choose_roofline(const std::string& choice, ir::DType dtype);
 
 }  // namespace hwnas::measure
