@@ -35,7 +35,6 @@
 #include "hwnas/cost/prediction_json.h"
 #include "hwnas/hw/device.h"
 #include "hwnas/space/arch_list.h"
-#include "hwnas/target/restrict_space.h"
 #include "table.h"
 
 namespace hwnas::cli {

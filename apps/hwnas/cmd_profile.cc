@@ -23,7 +23,6 @@
 #include "hwnas/core/files.h"
 #include "hwnas/measure/profile.h"
 #include "hwnas/runtime/backend.h"
-#include "hwnas/target/restrict_space.h"
 #include "table.h"
 
 namespace hwnas::cli {
