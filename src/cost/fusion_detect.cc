@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "hwnas/core/error.h"
+#include "hwnas/ir/op_traits.h"
 #include "hwnas/measure/statistics.h"
 
 namespace hwnas::cost {
@@ -43,8 +44,8 @@ ir::Shape input_shape(OpKind producer) {
 std::vector<std::pair<OpKind, OpKind>> fusion_candidates() {
   std::vector<std::pair<OpKind, OpKind>> out;
   for (OpKind p : {OpKind::Conv2D, OpKind::DepthwiseConv2D, OpKind::FullyConnected, OpKind::Add})
-    for (OpKind c : {OpKind::Relu, OpKind::Relu6, OpKind::HardSwish, OpKind::HardSigmoid, OpKind::Sigmoid, OpKind::Swish})
-      out.emplace_back(p, c);
+    for (const ir::OpTraits& c : ir::all_traits())
+      if (c.activation) out.emplace_back(p, c.op);
   return out;
 }
 

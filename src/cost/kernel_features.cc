@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "hwnas/core/error.h"
+#include "hwnas/ir/op_traits.h"
 
 namespace hwnas::cost {
 namespace {
@@ -37,32 +38,16 @@ const std::vector<std::string>& kernel_feature_names() {
 }
 
 const std::vector<std::string>& kernel_groups() {
-  static const std::vector<std::string> groups = {"conv", "depthwise", "fc",          "add", "mul",
-                                                  "pool", "global_pool", "elementwise", "data"};
+  static const std::vector<std::string> groups = [] {
+    std::vector<std::string> out;
+    for (int g = 0; g <= static_cast<int>(ir::KernelGroup::Data); ++g)
+      out.emplace_back(ir::kernel_group_name(static_cast<ir::KernelGroup>(g)));
+    return out;
+  }();
   return groups;
 }
 
-std::string_view kernel_group(ir::OpKind op) {
-  using ir::OpKind;
-  switch (op) {
-    case OpKind::Conv2D: return "conv";
-    case OpKind::DepthwiseConv2D: return "depthwise";
-    case OpKind::FullyConnected: return "fc";
-    case OpKind::Add: return "add";
-    case OpKind::Mul: return "mul";
-    case OpKind::AvgPool:
-    case OpKind::MaxPool: return "pool";
-    case OpKind::GlobalAvgPool: return "global_pool";
-    case OpKind::BatchNorm:
-    case OpKind::Relu:
-    case OpKind::Relu6:
-    case OpKind::HardSwish:
-    case OpKind::HardSigmoid:
-    case OpKind::Sigmoid:
-    case OpKind::Swish: return "elementwise";
-    default: return "data";
-  }
-}
+std::string_view kernel_group(ir::OpKind op) { return ir::kernel_group_name(ir::traits(op).kernel_group); }
 
 int kernel_feature_index(std::string_view name) {
   const auto& names = kernel_feature_names();

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "hwnas/ir/op_traits.h"
+
 namespace hwnas::cost {
 namespace {
 
@@ -17,7 +19,7 @@ int scaled_channels(int64_t c, double factor) {
   return std::max(1, static_cast<int>(std::lround(x)));
 }
 
-bool is_unary(OpKind op) { return ir::is_activation(op) || op == OpKind::BatchNorm; }
+bool is_unary(OpKind op) { return ir::traits(op).elementwise == ir::Elementwise::Unary; }
 
 }  // namespace
 
@@ -27,9 +29,9 @@ std::vector<ir::Graph> activation_variants(const ir::Graph& g, const ir::FusionR
   for (const ir::Kernel& k : ir::split_kernels(g, rules)) {
     const ir::Node& n = g.node(k.nodes.front());
     if (k.nodes.size() != 1 || !ir::is_activation(n.op) || !shapes.insert(n.shape.str()).second) continue;
-    for (int op = 0; op < ir::kNumOpKinds; ++op) {
-      const auto kind = static_cast<OpKind>(op);
-      if (!ir::is_activation(kind)) continue;
+    for (const ir::OpTraits& t : ir::all_traits()) {
+      const OpKind kind = t.op;
+      if (!t.activation) continue;
       ir::Graph v(fmt::format("variant.{}{}", ir::op_name(kind), n.shape.str()));
       ir::Attrs in;
       in.shape = n.shape;
@@ -44,8 +46,7 @@ std::vector<ir::Graph> activation_variants(const ir::Graph& g, const ir::FusionR
 std::optional<ir::Graph> scaled_kernel(const ir::Graph& g, const ir::Kernel& k, double in_factor, double out_factor) {
   const ir::Node& anchor = g.node(k.nodes.front());
   const bool grouped = anchor.op == OpKind::Conv2D && anchor.attrs.groups != 1;
-  if ((anchor.op != OpKind::Conv2D && anchor.op != OpKind::DepthwiseConv2D && anchor.op != OpKind::FullyConnected) ||
-      grouped || anchor.inputs.size() != 1)
+  if (!ir::is_linear(anchor.op) || grouped || anchor.inputs.size() != 1)
     return std::nullopt;
   for (size_t i = 1; i < k.nodes.size(); ++i) {  // a chain: each tail node reads the one before
     const ir::Node& n = g.node(k.nodes[i]);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "hwnas/core/error.h"
+#include "hwnas/ir/op_traits.h"
 #include "hwnas/ir/stats.h"
 
 namespace hwnas::cost {
@@ -57,8 +58,10 @@ std::vector<std::vector<int>> placed_kernels(const ir::Graph& g, const std::vect
 
 ir::FusionRules roofline_fusion_rules() {
   ir::FusionRules r = ir::FusionRules::batchnorm_only();
-  for (ir::OpKind producer : {ir::OpKind::Conv2D, ir::OpKind::DepthwiseConv2D, ir::OpKind::FullyConnected})
-    for (ir::OpKind act : {ir::OpKind::Relu, ir::OpKind::Relu6}) r.add(producer, act);
+  for (const ir::OpTraits& producer : ir::all_traits())
+    if (ir::is_linear(producer.op))
+      for (const ir::OpTraits& act : ir::all_traits())
+        if (act.fusable_activation) r.add(producer.op, act.op);
   return r;
 }
 

@@ -12,6 +12,7 @@
 #include "hwnas/core/files.h"
 #include "hwnas/core/suggest.h"
 #include "hwnas/core/yaml_source.h"
+#include "hwnas/ir/op_traits.h"
 
 namespace hwnas::hw {
 namespace {
@@ -245,23 +246,21 @@ std::string list(const std::vector<T>& v, F&& name) {
 }  // namespace
 
 OpClass op_class(ir::OpKind op) {
-  using K = ir::OpKind;
-  switch (op) {
-    case K::Conv2D: return OpClass::Conv;
-    case K::DepthwiseConv2D: return OpClass::Depthwise;
-    case K::FullyConnected: return OpClass::FullyConnected;
-    case K::AvgPool:
-    case K::MaxPool:
-    case K::GlobalAvgPool: return OpClass::Pool;
-    case K::Input:
-    case K::Concat:
-    case K::Reshape:
-    case K::Flatten:
-    case K::Pad:
-    case K::Resize:
-    case K::Zero: return OpClass::Data;
-    default: return OpClass::Elementwise;  // batch_norm, activations, add, mul, softmax
+  const ir::OpTraits& t = ir::traits(op);
+  switch (t.macs) {
+    case ir::MacsRule::Conv: return OpClass::Conv;
+    case ir::MacsRule::Depthwise: return OpClass::Depthwise;
+    case ir::MacsRule::FullyConnected: return OpClass::FullyConnected;
+    case ir::MacsRule::BatchNorm:
+    case ir::MacsRule::None: break;
   }
+  switch (t.cost) {
+    case ir::CostClass::Pool: return OpClass::Pool;
+    case ir::CostClass::Data: return OpClass::Data;
+    case ir::CostClass::Macs:
+    case ir::CostClass::Elementwise: break;
+  }
+  return OpClass::Elementwise;  // batch_norm, activations, add, mul, softmax
 }
 
 std::string_view op_class_name(OpClass c) {

@@ -13,6 +13,7 @@
 #include "hwnas/core/error.h"
 #include "hwnas/hw/device.h"
 #include "hwnas/hw/op_support.h"
+#include "hwnas/ir/op_traits.h"
 #include "hwnas/ir/stats.h"
 
 namespace hwnas::hw {
@@ -32,9 +33,7 @@ class Placer {
   Placement place(int id, const std::vector<Placement>& done) const {
     const ir::Node& n = g_.node(id);
     if (n.op == ir::OpKind::Input || n.op == ir::OpKind::Zero) return {d_.primary, true, ""};
-    if (n.op == ir::OpKind::BatchNorm) {
-      if (const int target = ir::fold_target(g_, consumers_, id); target >= 0) return follow(done[target], target, "folded into");
-    }
+    if (const int target = ir::fold_target(g_, consumers_, id); target >= 0) return follow(done[target], target, "folded into");
     if (ir::is_activation(n.op)) {
       if (auto p = fused(id, done)) return *p;
     }
@@ -58,7 +57,7 @@ class Placer {
     const int producer = g_.node(id).inputs.at(0);
     if (consumers_[producer].size() != 1 || is_output(g_, producer)) return std::nullopt;
     int anchor = producer;  // look through a batch_norm folded into a conv
-    if (g_.node(producer).op == ir::OpKind::BatchNorm) {
+    if (ir::traits(g_.node(producer).op).folds_into_producer) {
       const int target = ir::fold_target(g_, consumers_, producer);
       if (target < 0) return std::nullopt;
       anchor = target;

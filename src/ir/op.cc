@@ -1,30 +1,25 @@
 #include "hwnas/ir/op.h"
 
-#include <array>
+#include "hwnas/ir/op_traits.h"
 
 namespace hwnas::ir {
-namespace {
 
-constexpr std::array<std::string_view, kNumOpKinds> kOpNames = {
-    "input",   "conv2d",  "depthwise_conv2d", "fully_connected", "batch_norm", "relu",
-    "relu6",   "hardswish", "hardsigmoid",    "sigmoid",         "swish",      "add",
-    "mul",     "concat",  "avg_pool",         "max_pool",        "global_avg_pool",
-    "reshape", "flatten", "softmax",          "pad",             "resize",     "zero"};
-
-}  // namespace
-
-std::string_view op_name(OpKind op) { return kOpNames[static_cast<int>(op)]; }
+std::string_view op_name(OpKind op) { return traits(op).name; }
 
 std::optional<OpKind> op_from_name(std::string_view s) {
-  for (int i = 0; i < kNumOpKinds; ++i)
-    if (kOpNames[i] == s) return static_cast<OpKind>(i);
+  for (const OpTraits& t : all_traits())
+    if (t.name == s) return t.op;
   if (s == "silu") return OpKind::Swish;
   if (s == "depthwise") return OpKind::DepthwiseConv2D;
   if (s == "fc" || s == "linear") return OpKind::FullyConnected;
   return std::nullopt;
 }
 
-std::vector<std::string_view> all_op_names() { return {kOpNames.begin(), kOpNames.end()}; }
+std::vector<std::string_view> all_op_names() {
+  std::vector<std::string_view> names;
+  for (const OpTraits& t : all_traits()) names.push_back(t.name);
+  return names;
+}
 
 std::string_view padding_name(Padding p) {
   switch (p) {
@@ -52,23 +47,7 @@ std::optional<ResizeMode> resize_mode_from_name(std::string_view s) {
   return std::nullopt;
 }
 
-uint32_t attr_fields(OpKind op) {
-  switch (op) {
-    case OpKind::Input: return kShape;
-    case OpKind::Conv2D: return kKernel | kStride | kDilation | kPadding | kOutChannels | kGroups | kBias;
-    case OpKind::DepthwiseConv2D: return kKernel | kStride | kDilation | kPadding | kMultiplier | kBias;
-    case OpKind::FullyConnected: return kOutChannels | kBias;
-    case OpKind::BatchNorm: return kEpsilon;
-    case OpKind::AvgPool: return kKernel | kStride | kPadding | kCountIncludePad;
-    case OpKind::MaxPool: return kKernel | kStride | kPadding;
-    case OpKind::Concat:
-    case OpKind::Softmax: return kAxis;
-    case OpKind::Reshape: return kShape;
-    case OpKind::Pad: return kPads | kValue;
-    case OpKind::Resize: return kResize;
-    default: return 0;
-  }
-}
+uint32_t attr_fields(OpKind op) { return traits(op).attr_fields; }
 
 Attrs canonical_attrs(OpKind op, const Attrs& a) {
   const uint32_t f = attr_fields(op);
@@ -92,21 +71,8 @@ Attrs canonical_attrs(OpKind op, const Attrs& a) {
   return c;
 }
 
-bool has_weights(OpKind op) {
-  return op == OpKind::Conv2D || op == OpKind::DepthwiseConv2D || op == OpKind::FullyConnected ||
-         op == OpKind::BatchNorm;
-}
+bool has_weights(OpKind op) { return traits(op).weights; }
 
-bool is_activation(OpKind op) {
-  switch (op) {
-    case OpKind::Relu:
-    case OpKind::Relu6:
-    case OpKind::HardSwish:
-    case OpKind::HardSigmoid:
-    case OpKind::Sigmoid:
-    case OpKind::Swish: return true;
-    default: return false;
-  }
-}
+bool is_activation(OpKind op) { return traits(op).activation; }
 
 }  // namespace hwnas::ir

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "hwnas/core/error.h"
+#include "hwnas/ir/op_traits.h"
 
 namespace hwnas::ir {
 namespace {
@@ -82,21 +83,17 @@ int normalize_axis(int axis, int rank, std::string_view where) {
   return a;
 }
 
-}  // namespace
-
-namespace {
-
 Shape infer_shape_of(OpKind op, const Attrs& a, std::span<const Shape> in, std::string_view where) {
-  switch (op) {
-    case OpKind::Input: {
-      expect_inputs(in, 0, 0, op, where);
+  const OpTraits& t = traits(op);
+  expect_inputs(in, t.min_inputs, t.max_inputs, op, where);
+  switch (t.shape) {
+    case ShapeRule::Input: {
       if (a.shape.rank() == 0) fail(where_str(where), "input needs a shape");
       for (int i = 0; i < a.shape.rank(); ++i)
         if (a.shape[i] <= 0) fail(where_str(where), "input shape {} has a non-positive dimension", a.shape.str());
       return a.shape;
     }
-    case OpKind::Conv2D: {
-      expect_inputs(in, 1, 1, op, where);
+    case ShapeRule::Conv: {
       expect_rank4(in[0], op, where);
       expect_positive(a.out_channels, "out_channels", where);
       expect_positive(a.groups, "groups", where);
@@ -105,48 +102,27 @@ Shape infer_shape_of(OpKind op, const Attrs& a, std::span<const Shape> in, std::
              in[0].c(), a.out_channels);
       return window_shape(in[0], a, a.out_channels, where);
     }
-    case OpKind::DepthwiseConv2D: {
-      expect_inputs(in, 1, 1, op, where);
+    case ShapeRule::Depthwise: {
       expect_rank4(in[0], op, where);
       expect_positive(a.multiplier, "multiplier", where);
       return window_shape(in[0], a, in[0].c() * a.multiplier, where);
     }
-    case OpKind::AvgPool:
-    case OpKind::MaxPool: {
-      expect_inputs(in, 1, 1, op, where);
+    case ShapeRule::Pool: {
       expect_rank4(in[0], op, where);
       Attrs pool = a;
       pool.dilation_h = pool.dilation_w = 1;
       return window_shape(in[0], pool, in[0].c(), where);
     }
-    case OpKind::FullyConnected: {
-      expect_inputs(in, 1, 1, op, where);
-      if (in[0].rank() < 2) fail(where_str(where), "fully_connected expects rank >= 2, got {}", in[0].str());
+    case ShapeRule::Dense: {
+      if (in[0].rank() < 2) fail(where_str(where), "{} expects rank >= 2, got {}", op_name(op), in[0].str());
       expect_positive(a.out_channels, "units", where);
       return Shape{in[0][0], a.out_channels};
     }
-    case OpKind::BatchNorm:
-    case OpKind::Relu:
-    case OpKind::Relu6:
-    case OpKind::HardSwish:
-    case OpKind::HardSigmoid:
-    case OpKind::Sigmoid:
-    case OpKind::Swish:
-    case OpKind::Zero:
-      expect_inputs(in, 1, 1, op, where);
+    case ShapeRule::SameAsInput:
+      if (t.attr_fields & kAxis) normalize_axis(a.axis, in[0].rank(), where);
       return in[0];
-    case OpKind::Softmax:
-      expect_inputs(in, 1, 1, op, where);
-      normalize_axis(a.axis, in[0].rank(), where);
-      return in[0];
-    case OpKind::Add:
-      expect_inputs(in, 2, 1u << 20, op, where);
-      return broadcast(in, where);
-    case OpKind::Mul:
-      expect_inputs(in, 2, 2, op, where);
-      return broadcast(in, where);
-    case OpKind::Concat: {
-      expect_inputs(in, 2, 1u << 20, op, where);
+    case ShapeRule::Broadcast: return broadcast(in, where);
+    case ShapeRule::Concat: {
       const int axis = normalize_axis(a.axis, in[0].rank(), where);
       Shape out = in[0];
       for (size_t i = 1; i < in.size(); ++i) {
@@ -159,12 +135,10 @@ Shape infer_shape_of(OpKind op, const Attrs& a, std::span<const Shape> in, std::
       }
       return out;
     }
-    case OpKind::GlobalAvgPool:
-      expect_inputs(in, 1, 1, op, where);
+    case ShapeRule::GlobalPool:
       expect_rank4(in[0], op, where);
       return Shape{in[0].n(), 1, 1, in[0].c()};
-    case OpKind::Reshape: {
-      expect_inputs(in, 1, 1, op, where);
+    case ShapeRule::Reshape: {
       Shape out = a.shape;
       int infer = -1;
       int64_t known = 1;
@@ -184,20 +158,17 @@ Shape infer_shape_of(OpKind op, const Attrs& a, std::span<const Shape> in, std::
         fail(where_str(where), "cannot reshape {} ({} elements) to {}", in[0].str(), in[0].numel(), a.shape.str());
       return out;
     }
-    case OpKind::Flatten:
-      expect_inputs(in, 1, 1, op, where);
+    case ShapeRule::Flatten:
       if (in[0].rank() < 1) fail(where_str(where), "flatten needs a batch dimension");
       return Shape{in[0][0], in[0].numel() / in[0][0]};
-    case OpKind::Pad: {
-      expect_inputs(in, 1, 1, op, where);
+    case ShapeRule::Pad: {
       expect_rank4(in[0], op, where);
       if (a.pad_top < 0 || a.pad_left < 0 || a.pad_bottom < 0 || a.pad_right < 0)
         fail(where_str(where), "pads must not be negative");
       return Shape{in[0].n(), in[0].h() + a.pad_top + a.pad_bottom, in[0].w() + a.pad_left + a.pad_right,
                    in[0].c()};
     }
-    case OpKind::Resize:
-      expect_inputs(in, 1, 1, op, where);
+    case ShapeRule::Resize:
       expect_rank4(in[0], op, where);
       expect_positive(a.out_h, "output height", where);
       expect_positive(a.out_w, "output width", where);

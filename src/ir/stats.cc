@@ -2,15 +2,15 @@
 
 #include <algorithm>
 
+#include "hwnas/ir/op_traits.h"
+
 namespace hwnas::ir {
 
 int fold_target(const Graph& g, const std::vector<std::vector<int>>& consumers, int bn) {
   const Node& n = g.node(bn);
-  if (n.op != OpKind::BatchNorm) return -1;
+  if (!traits(n.op).folds_into_producer) return -1;
   const int producer = n.inputs[0];
-  const OpKind op = g.node(producer).op;
-  const bool foldable = op == OpKind::Conv2D || op == OpKind::DepthwiseConv2D || op == OpKind::FullyConnected;
-  return foldable && consumers[producer].size() == 1 ? producer : -1;
+  return is_linear(g.node(producer).op) && consumers[producer].size() == 1 ? producer : -1;
 }
 
 Stats compute_stats(const Graph& g) {
@@ -23,8 +23,8 @@ Stats compute_stats(const Graph& g) {
     const Shape& out = n.shape;
     ns.activation_elems = out.numel();
     const auto in_shape = [&](int k) -> const Shape& { return g.node(n.inputs[k]).shape; };
-    switch (n.op) {
-      case OpKind::Conv2D: {
+    switch (traits(n.op).macs) {
+      case MacsRule::Conv: {
         const int64_t cin = in_shape(0).c();
         ns.kernel_elems = int64_t{n.attrs.kernel_h} * n.attrs.kernel_w * (cin / n.attrs.groups) * out.c();
         ns.macs = out.n() * out.h() * out.w() * ns.kernel_elems;
@@ -32,14 +32,14 @@ Stats compute_stats(const Graph& g) {
         ns.bias_elems = n.attrs.bias ? out.c() : 0;
         break;
       }
-      case OpKind::DepthwiseConv2D: {
+      case MacsRule::Depthwise: {
         ns.kernel_elems = int64_t{n.attrs.kernel_h} * n.attrs.kernel_w * out.c();
         ns.macs = out.n() * out.h() * out.w() * ns.kernel_elems;
         ns.params = ns.kernel_elems + (n.attrs.bias ? out.c() : 0);
         ns.bias_elems = n.attrs.bias ? out.c() : 0;
         break;
       }
-      case OpKind::FullyConnected: {
+      case MacsRule::FullyConnected: {
         const Shape& x = in_shape(0);
         const int64_t in_features = x.numel() / x[0];
         ns.kernel_elems = in_features * n.attrs.out_channels;
@@ -48,7 +48,7 @@ Stats compute_stats(const Graph& g) {
         ns.bias_elems = n.attrs.bias ? n.attrs.out_channels : 0;
         break;
       }
-      case OpKind::BatchNorm: {
+      case MacsRule::BatchNorm: {
         const int64_t c = out[out.rank() - 1];
         ns.params = 2 * c;
         const int target = fold_target(g, consumers, i);
@@ -59,7 +59,7 @@ Stats compute_stats(const Graph& g) {
         }
         break;
       }
-      default: break;
+      case MacsRule::None: break;
     }
     s.macs += ns.macs;
     s.params += ns.params;

@@ -4,22 +4,24 @@
 #include <numeric>
 
 #include "hwnas/core/error.h"
+#include "hwnas/ir/op_traits.h"
 #include "hwnas/ir/stats.h"
 
 namespace hwnas::plan {
 namespace {
 
+// A view of its input (reshape, flatten), or a batch_norm folded into its producer.
 bool is_alias(const ir::Graph& g, const std::vector<std::vector<int>>& consumers, int id) {
-  const ir::OpKind op = g.node(id).op;
-  if (op == ir::OpKind::Reshape || op == ir::OpKind::Flatten) return true;
-  return op == ir::OpKind::BatchNorm && ir::fold_target(g, consumers, id) >= 0;
+  return ir::traits(g.node(id).op).alias || ir::fold_target(g, consumers, id) >= 0;
 }
 
 bool may_run_in_place(const ir::Node& n, const InPlaceRules& rules) {
-  if (n.op == ir::OpKind::DepthwiseConv2D) return rules.depthwise && n.attrs.multiplier == 1;
-  if (!rules.elementwise) return false;
-  return ir::is_activation(n.op) || n.op == ir::OpKind::BatchNorm || n.op == ir::OpKind::Add ||
-         n.op == ir::OpKind::Mul;
+  switch (ir::traits(n.op).in_place) {
+    case ir::InPlace::No: return false;
+    case ir::InPlace::Elementwise: return rules.elementwise;
+    case ir::InPlace::Depthwise: return rules.depthwise && n.attrs.multiplier == 1;
+  }
+  return false;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <xnnpack.h>
 
 #include "hwnas/core/error.h"
+#include "hwnas/ir/op_traits.h"
 #include "hwnas/ir/shape_inference.h"
 #include "hwnas/runtime/fold.h"
 #include "hwnas/runtime/quantize.h"
@@ -325,7 +326,7 @@ class XnnpackModel : public PreparedModel {
     }
     // XNNPACK requires a bias for convolutions; a layer without one gets zeros.
     for (int id = 0; id < g.size(); ++id)
-      if (ir::has_weights(g.node(id).op) && g.node(id).op != ir::OpKind::BatchNorm && params_.nodes[id].bias.empty())
+      if (ir::is_linear(g.node(id).op) && params_.nodes[id].bias.empty())
         params_.nodes[id].bias.assign(static_cast<size_t>(g.node(id).shape[g.node(id).shape.rank() - 1]), 0.0f);
     if (o.dtype == ir::DType::i8) quantize(o.calibration_seed);
     else if (o.dtype != ir::DType::f32)

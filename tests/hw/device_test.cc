@@ -174,5 +174,25 @@ TEST(OpClass, MapsOperators) {
   EXPECT_EQ(op_class_name(OpClass::FullyConnected), "fc");
 }
 
+// Every operator's class as it was before op_class read the operator table (ir/op_traits.h).
+TEST(OpClass, EveryOperatorAsBeforeTheTable) {
+  using K = ir::OpKind;
+  const std::pair<K, OpClass> expected[] = {
+      {K::Input, OpClass::Data},          {K::Conv2D, OpClass::Conv},
+      {K::DepthwiseConv2D, OpClass::Depthwise}, {K::FullyConnected, OpClass::FullyConnected},
+      {K::BatchNorm, OpClass::Elementwise}, {K::Relu, OpClass::Elementwise},
+      {K::Relu6, OpClass::Elementwise},   {K::HardSwish, OpClass::Elementwise},
+      {K::HardSigmoid, OpClass::Elementwise}, {K::Sigmoid, OpClass::Elementwise},
+      {K::Swish, OpClass::Elementwise},   {K::Add, OpClass::Elementwise},
+      {K::Mul, OpClass::Elementwise},     {K::Concat, OpClass::Data},
+      {K::AvgPool, OpClass::Pool},        {K::MaxPool, OpClass::Pool},
+      {K::GlobalAvgPool, OpClass::Pool},  {K::Reshape, OpClass::Data},
+      {K::Flatten, OpClass::Data},        {K::Softmax, OpClass::Elementwise},
+      {K::Pad, OpClass::Data},            {K::Resize, OpClass::Data},
+      {K::Zero, OpClass::Data}};
+  ASSERT_EQ(std::size(expected), static_cast<size_t>(ir::kNumOpKinds));
+  for (const auto& [op, c] : expected) EXPECT_EQ(op_class(op), c) << ir::op_name(op);
+}
+
 }  // namespace
 }  // namespace hwnas::hw
