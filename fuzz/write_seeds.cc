@@ -27,9 +27,11 @@ using namespace hwnas;
 namespace {
 
 void graphs(const fs::path& dir) {
-  for (const char* name : {"dscnn-s", "dscnn-mlperf"}) ir::save_graph(models::builtin_model(name), dir / (std::string(name) + ".json"));
+  for (const char* name : {"dscnn-s", "dscnn-mlperf"})
+    ir::save_graph(models::builtin_model(name), dir / (std::string(name) + ".json"));
   const auto nb201 = space::make_space("nb201");
-  const space::Arch a = nb201->parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|skip_connect~2|");
+  const space::Arch a =
+      nb201->parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|skip_connect~2|");
   ir::save_graph(nb201->decode(a), dir / "nb201-cell.json");
 }
 

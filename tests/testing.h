@@ -37,23 +37,23 @@ const auto& node(const Graph& g, std::string_view name) {
 // A fresh, empty directory under the system temp dir, unique to the running test.
 inline std::filesystem::path temp_dir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  auto dir = std::filesystem::temp_directory_path() /
-             (std::string("hwnas_") + info->test_suite_name() + "_" + info->name());
+  auto dir =
+      std::filesystem::temp_directory_path() / (std::string("hwnas_") + info->test_suite_name() + "_" + info->name());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
 }
 
 // Runs `statement`, expects a hwnas::Error whose what() contains `needle`.
-#define EXPECT_HWNAS_ERROR(statement, needle)                                            \
-  do {                                                                                   \
-    try {                                                                                \
-      statement;                                                                         \
-      ADD_FAILURE() << "expected hwnas::Error containing \"" << (needle) << "\"";        \
-    } catch (const hwnas::Error& hwnas_error_) {                                         \
-      EXPECT_NE(std::string(hwnas_error_.what()).find(needle), std::string::npos)        \
-          << "error was: " << hwnas_error_.what();                                       \
-    }                                                                                    \
+#define EXPECT_HWNAS_ERROR(statement, needle)                                     \
+  do {                                                                            \
+    try {                                                                         \
+      statement;                                                                  \
+      ADD_FAILURE() << "expected hwnas::Error containing \"" << (needle) << "\""; \
+    } catch (const hwnas::Error& hwnas_error_) {                                  \
+      EXPECT_NE(std::string(hwnas_error_.what()).find(needle), std::string::npos) \
+          << "error was: " << hwnas_error_.what();                                \
+    }                                                                             \
   } while (0)
 
 }  // namespace hwnas::testing

@@ -33,7 +33,8 @@ std::string counts_table(const data::Dataset& ds) {
   std::vector<int64_t> counts[3];
   for (data::Split s : data::kSplits) counts[static_cast<int>(s)] = ds.class_counts(s);
   for (size_t c = 0; c < ds.class_names().size(); ++c)
-    t.add_row({ds.class_names()[c], group_digits(counts[0][c]), group_digits(counts[1][c]), group_digits(counts[2][c])});
+    t.add_row(
+        {ds.class_names()[c], group_digits(counts[0][c]), group_digits(counts[1][c]), group_digits(counts[2][c])});
   t.add_row({"total", group_digits(ds.size(data::Split::train)), group_digits(ds.size(data::Split::validation)),
              group_digits(ds.size(data::Split::test))});
   return t.str();
@@ -41,23 +42,29 @@ std::string counts_table(const data::Dataset& ds) {
 
 std::string shape_line(const data::Dataset& ds, const data::OpenOptions& o) {
   const auto s = ds.input_shape();
-  std::string line = fmt::format("input shape: {} x {} x {} (H x W x C of one example; batches are NHWC)", s[0], s[1], s[2]);
+  std::string line =
+      fmt::format("input shape: {} x {} x {} (H x W x C of one example; batches are NHWC)", s[0], s[1], s[2]);
   if (ds.kind() == "speech-commands") {
     const auto& m = o.speech.mfcc;
-    line += fmt::format("\nfeatures: MFCC of 1 s at {} Hz, {} ms window, {} ms stride, {} mel bands ({}-{} Hz), {} coefficients",
-                        m.sample_rate, m.window_ms, m.stride_ms, m.mel_bands, m.lower_hz, m.upper_hz, m.coefficients);
+    line += fmt::format(
+        "\nfeatures: MFCC of 1 s at {} Hz, {} ms window, {} ms stride, {} mel bands ({}-{} Hz), {} coefficients",
+        m.sample_rate, m.window_ms, m.stride_ms, m.mel_bands, m.lower_hz, m.upper_hz, m.coefficients);
   }
   return line;
 }
 
 void add_kws_synth(CLI::App& parent) {
-  auto* cmd = parent.add_subcommand("kws-synth", "Write a keyword-spotting set spoken by espeak-ng (Speech Commands layout)");
+  auto* cmd =
+      parent.add_subcommand("kws-synth", "Write a keyword-spotting set spoken by espeak-ng (Speech Commands layout)");
   auto o = std::make_shared<data::KwsSynthOptions>();
   auto out = std::make_shared<std::string>();
   cmd->add_option("--out", *out, "Folder to write (must not exist unless --overwrite)")->required();
   cmd->add_option("--voices", o->voices, "Number of voices (10% validation, 10% test, rest train)")
-      ->capture_default_str()->check(CLI::Range(3, 1000));
-  cmd->add_option("--per-word", o->per_word, "Clips per keyword per voice")->capture_default_str()->check(CLI::Range(1, 10000));
+      ->capture_default_str()
+      ->check(CLI::Range(3, 1000));
+  cmd->add_option("--per-word", o->per_word, "Clips per keyword per voice")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
   cmd->add_option("--unknown-per-voice", o->unknown_per_voice, "Clips of other words per voice (default 2 x per-word)");
   cmd->add_option("--seed", o->seed, "Seed: the same seed writes the same files")->capture_default_str();
   cmd->add_option("--jobs", o->jobs, "espeak-ng processes at once")->capture_default_str()->check(CLI::Range(1, 64));
@@ -79,8 +86,8 @@ void add_kws_synth(CLI::App& parent) {
       last = now;
       next_tenth = done * 10 / total + 1;
       const double elapsed = std::chrono::duration<double>(now - start).count();
-      std::fprintf(stderr, "%s%lld/%lld clips | %.1f clips/s, ETA %.0f s%s", tty ? "\r" : "", static_cast<long long>(done),
-                   static_cast<long long>(total), done / std::max(elapsed, 1e-9),
+      std::fprintf(stderr, "%s%lld/%lld clips | %.1f clips/s, ETA %.0f s%s", tty ? "\r" : "",
+                   static_cast<long long>(done), static_cast<long long>(total), done / std::max(elapsed, 1e-9),
                    elapsed / static_cast<double>(done) * static_cast<double>(total - done),
                    tty ? (done == total ? "   \n" : "   ") : "\n");
     };
@@ -89,8 +96,9 @@ void add_kws_synth(CLI::App& parent) {
     fmt::print("voices: {} train, {} validation, {} test (no held-out voice in train; see voices.txt)\n", r.voices[0],
                r.voices[1], r.voices[2]);
     fmt::print("{}", counts_table(ds));
-    fmt::print("background noise: 6 files x {:.0f} s (white, pink, brown, mains hum, babble, room tone); silence = their 1 s chunks\n",
-               r.noise_seconds);
+    fmt::print(
+        "background noise: 6 files x {:.0f} s (white, pink, brown, mains hum, babble, room tone); silence = their 1 s chunks\n",
+        r.noise_seconds);
     fmt::print("wrote {} in {:.1f} s\n", r.out.string(), r.seconds);
   });
 }

@@ -19,14 +19,14 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
-#include "hwnas/target/resolver.h"
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
-#include "hwnas/target/audit.h"
-#include "hwnas/measure/calibrate.h"
 #include "hwnas/hw/device.h"
-#include "hwnas/target/restrict_space.h"
+#include "hwnas/measure/calibrate.h"
 #include "hwnas/space/search_space.h"
+#include "hwnas/target/audit.h"
+#include "hwnas/target/resolver.h"
+#include "hwnas/target/restrict_space.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -53,17 +53,24 @@ double conv_peak(const hw::Device& d) {
 void add_list(CLI::App& parent) {
   auto* cmd = parent.add_subcommand("list", "The built-in devices with their main figures");
   cmd->callback([] {
-    TextTable t({{"device"}, {"kind"}, {"primary"}, {"conv peak", Align::Right}, {"SRAM", Align::Right},
-                 {"flash", Align::Right}, {"description"}});
+    TextTable t({{"device"},
+                 {"kind"},
+                 {"primary"},
+                 {"conv peak", Align::Right},
+                 {"SRAM", Align::Right},
+                 {"flash", Align::Right},
+                 {"description"}});
     for (const auto& name : hw::builtin_device_names()) {
       const hw::Device d = hw::load_device(name);
       const hw::Processor& p = d.processors[d.primary];
       t.add_row({d.name, d.kind, fmt::format("{} {:.0f} MHz", p.name, p.clock_hz / 1e6),
-                 fmt::format("{}MAC/s {}", si(conv_peak(d)), ir::dtype_name(d.default_dtype)),
-                 mem(d.memory.sram_bytes), mem(d.memory.flash_bytes), d.description});
+                 fmt::format("{}MAC/s {}", si(conv_peak(d)), ir::dtype_name(d.default_dtype)), mem(d.memory.sram_bytes),
+                 mem(d.memory.flash_bytes), d.description});
     }
-    fmt::print("{}\nFigures are the profiles' (see `hwnas device show <device>` for their provenance), "
-               "not measured here.\n", t.str());
+    fmt::print(
+        "{}\nFigures are the profiles' (see `hwnas device show <device>` for their provenance), "
+        "not measured here.\n",
+        t.str());
   });
 }
 
@@ -81,22 +88,39 @@ json device_json(const hw::Device& d) {
         for (auto a : s.fused_activations) fused.push_back(ir::op_name(a));
         json dtypes = json::array();
         for (auto t : s.dtypes) dtypes.push_back(ir::dtype_name(t));
-        ops.push_back({{"op", ir::op_name(s.op)}, {"kernels", s.kernels}, {"strides", s.strides}, {"dtypes", dtypes},
-                       {"channel_alignment", s.channel_alignment}, {"max_channels", s.max_channels},
+        ops.push_back({{"op", ir::op_name(s.op)},
+                       {"kernels", s.kernels},
+                       {"strides", s.strides},
+                       {"dtypes", dtypes},
+                       {"channel_alignment", s.channel_alignment},
+                       {"max_channels", s.max_channels},
                        {"fused_activations", fused}});
       }
     }
-    procs.push_back({{"name", p.name}, {"clock_hz", p.clock_hz}, {"per_cycle", rates},
-                     {"bandwidth_bytes_per_s", p.bandwidth_bytes_per_s}, {"op_overhead_s", p.op_overhead_s},
-                     {"invoke_overhead_s", p.invoke_overhead_s}, {"active_power_mw", p.active_power_mw},
+    procs.push_back({{"name", p.name},
+                     {"clock_hz", p.clock_hz},
+                     {"per_cycle", rates},
+                     {"bandwidth_bytes_per_s", p.bandwidth_bytes_per_s},
+                     {"op_overhead_s", p.op_overhead_s},
+                     {"invoke_overhead_s", p.invoke_overhead_s},
+                     {"active_power_mw", p.active_power_mw},
                      {"ops", ops}});
   }
   const hw::Memory& m = d.memory;
-  json j = {{"name", d.name}, {"description", d.description}, {"kind", d.kind}, {"source", d.source},
-            {"calibration", d.calibration}, {"default_dtype", ir::dtype_name(d.default_dtype)},
-            {"primary", d.processors[d.primary].name}, {"processors", procs},
-            {"memory", {{"sram_bytes", m.sram_bytes}, {"flash_bytes", m.flash_bytes}, {"dram_bytes", m.dram_bytes},
-                        {"runtime_flash_bytes", m.runtime_flash_bytes}, {"runtime_sram_bytes", m.runtime_sram_bytes}}},
+  json j = {{"name", d.name},
+            {"description", d.description},
+            {"kind", d.kind},
+            {"source", d.source},
+            {"calibration", d.calibration},
+            {"default_dtype", ir::dtype_name(d.default_dtype)},
+            {"primary", d.processors[d.primary].name},
+            {"processors", procs},
+            {"memory",
+             {{"sram_bytes", m.sram_bytes},
+              {"flash_bytes", m.flash_bytes},
+              {"dram_bytes", m.dram_bytes},
+              {"runtime_flash_bytes", m.runtime_flash_bytes},
+              {"runtime_sram_bytes", m.runtime_sram_bytes}}},
             {"power", {{"idle_mw", d.power.idle_mw}, {"energy_pj_per_byte", d.power.energy_pj_per_byte}}}};
   if (d.fallback.processor >= 0)
     j["fallback"] = {{"processor", d.processors[d.fallback.processor].name},
@@ -173,11 +197,20 @@ void add_show(CLI::App& parent) {
 json audit_json(const target::Audit& a) {
   json rows = json::array();
   for (const auto& r : a.rows)
-    rows.push_back({{"op", r.op}, {"native", r.native}, {"fallback", r.fallback}, {"reason", r.reason},
-                    {"bytes_to_fallback", r.bytes_to_fallback}, {"bytes_back", r.bytes_back},
-                    {"transfers", r.transfers}, {"transfer_ms", r.transfer_ms}});
-  return {{"device", a.device}, {"subject", a.subject}, {"dtype", ir::dtype_name(a.dtype)}, {"graphs", a.graphs},
-          {"native_nodes", a.native_nodes()}, {"fallback_nodes", a.fallback_nodes()},
+    rows.push_back({{"op", r.op},
+                    {"native", r.native},
+                    {"fallback", r.fallback},
+                    {"reason", r.reason},
+                    {"bytes_to_fallback", r.bytes_to_fallback},
+                    {"bytes_back", r.bytes_back},
+                    {"transfers", r.transfers},
+                    {"transfer_ms", r.transfer_ms}});
+  return {{"device", a.device},
+          {"subject", a.subject},
+          {"dtype", ir::dtype_name(a.dtype)},
+          {"graphs", a.graphs},
+          {"native_nodes", a.native_nodes()},
+          {"fallback_nodes", a.fallback_nodes()},
           {"source", "looked up: the device profile's operator set; transfer_ms predicted from its transfer rate"},
           {"rows", rows}};
 }
@@ -186,22 +219,30 @@ void print_audit(const target::Audit& a) {
   fmt::print("audit of {} on {} ({}), {} graph{}: {} nodes native on {}, {} fall back{}\n\n", a.subject, a.device,
              ir::dtype_name(a.dtype), a.graphs, a.graphs == 1 ? "" : "s", a.native_nodes(), a.primary,
              a.fallback_nodes(), a.fallback.empty() ? "" : " to " + a.fallback);
-  TextTable t({{"operator"}, {"native", Align::Right}, {"fallback", Align::Right}, {"moved", Align::Right},
-               {"transfer ms/graph", Align::Right}, {"why it falls back"}});
+  TextTable t({{"operator"},
+               {"native", Align::Right},
+               {"fallback", Align::Right},
+               {"moved", Align::Right},
+               {"transfer ms/graph", Align::Right},
+               {"why it falls back"}});
   for (const auto& r : a.rows)
     t.add_row({r.op, group_digits(r.native), group_digits(r.fallback),
                r.fallback ? kib((r.bytes_to_fallback + r.bytes_back) / a.graphs) : "",
                r.fallback ? fmt::format("{:.3f}", r.transfer_ms / a.graphs) : "", r.reason});
   fmt::print("{}", t.str());
-  fmt::print("\nSupport is looked up in the device profile's operator set; transfer times are predicted from its\n"
-             "transfer rate and overhead (mean per graph; compute time on the fallback is not included).\n");
+  fmt::print(
+      "\nSupport is looked up in the device profile's operator set; transfer times are predicted from its\n"
+      "transfer rate and overhead (mean per graph; compute time on the fallback is not included).\n");
 }
 
 json restricted_json(const target::RestrictedSpace& r) {
   json removed = json::array();
-  for (const auto& rm : r.removed) removed.push_back({{"decision", rm.decision}, {"labels", rm.labels}, {"reason", rm.reason}});
-  return {{"name", r.space->name()}, {"size_before", r.size_before}, {"size_after", r.size_after},
-          {"substitutions", r.substitutions}, {"removed", removed}, {"remaining", r.remaining}, {"checked", r.checked}};
+  for (const auto& rm : r.removed)
+    removed.push_back({{"decision", rm.decision}, {"labels", rm.labels}, {"reason", rm.reason}});
+  return {{"name", r.space->name()},    {"size_before", r.size_before},
+          {"size_after", r.size_after}, {"substitutions", r.substitutions},
+          {"removed", removed},         {"remaining", r.remaining},
+          {"checked", r.checked}};
 }
 
 void print_restricted(const target::RestrictedSpace& r) {
@@ -210,14 +251,14 @@ void print_restricted(const target::RestrictedSpace& r) {
   for (const auto& s : r.substitutions) fmt::print("  substituted: {}\n", s);
   for (const auto& rm : r.removed)
     fmt::print("  removed {} = {}: {}\n", rm.decision, fmt::join(rm.labels, ","), rm.reason);
-  if (r.remaining.empty())
-    fmt::print("  every node of {} checked samples runs natively\n", r.checked);
+  if (r.remaining.empty()) fmt::print("  every node of {} checked samples runs natively\n", r.checked);
   for (const auto& s : r.remaining) fmt::print("  still falls back (fixed structure): {}\n", s);
 }
 
 void add_audit(CLI::App& parent) {
-  auto* cmd = parent.add_subcommand("audit", "Which operators run natively on a device and which fall back, why, at "
-                                              "what transfer cost; for a space, the space restricted to native choices");
+  auto* cmd = parent.add_subcommand("audit",
+                                    "Which operators run natively on a device and which fall back, why, at "
+                                    "what transfer cost; for a space, the space restricted to native choices");
   struct Args {
     std::string device, space, model, dtype;
     int samples = 50;
@@ -237,7 +278,8 @@ void add_audit(CLI::App& parent) {
   cmd->add_option("--seed", a->seed, "random seed for the architectures (--space)")->capture_default_str();
   cmd->add_flag("--json", a->json, "print JSON: the audit rows (and the restricted space for --space)");
   cmd->callback([a] {
-    if (a->space.empty() && a->model.empty()) throw hwnas::Error("device audit", "give --space <space> or --model <model>");
+    if (a->space.empty() && a->model.empty())
+      throw hwnas::Error("device audit", "give --space <space> or --model <model>");
     const hw::Device d = hw::load_device(a->device);
     const ir::DType dtype = a->dtype.empty() ? d.default_dtype : *ir::dtype_from_name(a->dtype);
     if (!a->model.empty()) {
@@ -272,7 +314,11 @@ void add_calibrate(CLI::App& parent) {
   cmd->callback([out, o] {
     std::vector<measure::Probe> probes;
     const hw::Device d = measure::calibrate_host(*o, &probes);
-    TextTable t({{"probe"}, {"graph"}, {"median ms", Align::Right}, {"runs", Align::Right}, {"CV", Align::Right},
+    TextTable t({{"probe"},
+                 {"graph"},
+                 {"median ms", Align::Right},
+                 {"runs", Align::Right},
+                 {"CV", Align::Right},
                  {"measured", Align::Right}});
     for (const auto& p : probes) {
       const auto& s = p.m.timing.summary;

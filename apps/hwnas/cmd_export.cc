@@ -14,10 +14,10 @@
 #include <fmt/format.h>
 
 #include "command.h"
+#include "hwnas/interop/plugin_loader.h"
+#include "hwnas/runtime/weights.h"
 #include "hwnas/target/resolver.h"
 #include "hwnas/target/restrict_space.h"
-#include "hwnas/runtime/weights.h"
-#include "hwnas/interop/plugin_loader.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -39,21 +39,25 @@ std::string tensors(const std::vector<std::pair<std::string, ir::Shape>>& ts) {
 void add_export(CLI::App& app) {
   auto* cmd = app.add_subcommand("export", "Export a model with its weights to ONNX (NCHW, opset 14, checked)");
   auto a = std::make_shared<ExportArgs>();
-  cmd->add_option("model", a->model,
-                  "a built-in model (efficientnet-b0, mobilenetv2-1.0, ...), <space>[@device]:<arch>, or a graph JSON file")
+  cmd->add_option(
+         "model", a->model,
+         "a built-in model (efficientnet-b0, mobilenetv2-1.0, ...), <space>[@device]:<arch>, or a graph JSON file")
       ->required();
   cmd->add_option("--onnx", a->onnx, "the ONNX file to write")->required();
   cmd->add_option("--resolution", a->overrides.resolution, "input height and width (default: the model's own)")
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--classes", a->overrides.classes, "number of output classes (default: the model's own)")
       ->check(CLI::Range(1, 1000000));
-  auto* seed = cmd->add_option("--seed", a->seed, "seed of the initial weights (as hwnas run --seed)")->capture_default_str();
+  auto* seed =
+      cmd->add_option("--seed", a->seed, "seed of the initial weights (as hwnas run --seed)")->capture_default_str();
   cmd->add_option("--weights", a->weights, "an hwnas weight file (.hwnasw) instead of seeded weights")->excludes(seed);
-  cmd->add_flag("--keep-batchnorm", a->keep_batchnorm,
-                "keep BatchNormalization nodes with their statistics (default: folded into the conv, as runtimes run it)");
+  cmd->add_flag(
+      "--keep-batchnorm", a->keep_batchnorm,
+      "keep BatchNormalization nodes with their statistics (default: folded into the conv, as runtimes run it)");
   cmd->callback([a] {
     const ir::Graph g = target::resolve_model(a->model, a->overrides);
-    const runtime::Weights w = a->weights.empty() ? runtime::init_weights(g, {.seed = a->seed}) : runtime::load_weights(a->weights, g);
+    const runtime::Weights w =
+        a->weights.empty() ? runtime::init_weights(g, {.seed = a->seed}) : runtime::load_weights(a->weights, g);
     const interop::PluginApi& onnx = interop::plugin();
     const interop::OnnxModel m = onnx.export_onnx(g, w, {.fold_batchnorm = !a->keep_batchnorm});
     onnx.write_onnx(a->onnx, m);

@@ -18,11 +18,11 @@
 #include <fmt/format.h>
 
 #include "command.h"
-#include "hwnas/target/resolver.h"
 #include "hwnas/core/error.h"
 #include "hwnas/measure/measure_model.h"
 #include "hwnas/runtime/backend.h"
 #include "hwnas/runtime/npy.h"
+#include "hwnas/target/resolver.h"
 #include "hwnas/target/restrict_space.h"
 
 namespace hwnas::cli {
@@ -38,18 +38,22 @@ struct CommonArgs {
 };
 
 void add_common(CLI::App& cmd, CommonArgs& a) {
-  cmd.add_option("model", a.model,
-                 "a built-in model (efficientnet-b0, mobilenetv2-1.0, ...), <space>[@device]:<arch>, or a graph JSON file")
+  cmd.add_option(
+         "model", a.model,
+         "a built-in model (efficientnet-b0, mobilenetv2-1.0, ...), <space>[@device]:<arch>, or a graph JSON file")
       ->required();
   cmd.add_option("--resolution", a.overrides.resolution, "input height and width (default: the model's own)")
       ->check(CLI::Range(1, 100000));
   cmd.add_option("--classes", a.overrides.classes, "number of output classes (default: the model's own)")
       ->check(CLI::Range(1, 1000000));
-  cmd.add_option("--backend", a.backend, "the runtime: xnnpack, reference (the oracle), opencv (OpenCV DNN on the ONNX export) or torch (libtorch)")
+  cmd.add_option(
+         "--backend", a.backend,
+         "the runtime: xnnpack, reference (the oracle), opencv (OpenCV DNN on the ONNX export) or torch (libtorch)")
       ->check(CLI::IsMember(runtime::backend_names()))
       ->capture_default_str();
   cmd.add_option("--threads", a.threads, "worker threads (xnnpack)")->check(CLI::Range(1, 1024))->capture_default_str();
-  cmd.add_option("--seed", a.seed, "seed of the initial weights (and of measure's input values)")->capture_default_str();
+  cmd.add_option("--seed", a.seed, "seed of the initial weights (and of measure's input values)")
+      ->capture_default_str();
   cmd.add_option("--weights", a.weights, "an hwnas weight file (.hwnasw) instead of seeded weights");
 }
 
@@ -83,10 +87,8 @@ void add_measure(CLI::App& app) {
     o.pin = !*no_pin;
     o.timing.budget_s = *budget;
     const measure::Measurement m = measure::measure_model(g, o, load_weights_arg(*a, g));
-    if (*json)
-      fmt::print("{}\n", measure::to_json(m).dump(2));
-    else
-      fmt::print("{}\n", measure::to_text(m));
+    if (*json) fmt::print("{}\n", measure::to_json(m).dump(2));
+    else fmt::print("{}\n", measure::to_text(m));
   });
 }
 

@@ -15,10 +15,10 @@
 #include <fmt/format.h>
 
 #include "command.h"
-#include "hwnas/target/resolver.h"
-#include "hwnas/plan/memory_timeline.h"
 #include "hwnas/measure/memory_usage.h"
+#include "hwnas/plan/memory_timeline.h"
 #include "hwnas/runtime/backend.h"
+#include "hwnas/target/resolver.h"
 #include "hwnas/target/restrict_space.h"
 #include "table.h"
 
@@ -47,7 +47,8 @@ void print_timeline(const plan::MemoryEstimate& m, const ir::Graph& g, int width
   const auto steps = plan::memory_timeline(m);
   int64_t peak = 1;
   for (const auto& s : steps) peak = std::max(peak, s.live_bytes);
-  TextTable t({{"step", Align::Right}, {"node"}, {"op"}, {"live KiB", Align::Right}, {"share of the peak"}, {"live tensors"}});
+  TextTable t(
+      {{"step", Align::Right}, {"node"}, {"op"}, {"live KiB", Align::Right}, {"share of the peak"}, {"live tensors"}});
   for (const auto& s : steps) {
     const int bar = static_cast<int>((s.live_bytes * width + peak - 1) / peak);
     t.add_row({std::to_string(s.step), g.node(s.node).name, std::string(ir::op_name(g.node(s.node).op)),
@@ -74,26 +75,33 @@ void print_text(const plan::MemoryEstimate& m, const ir::Graph& g, const MemoryA
 }
 
 nlohmann::json measured_json(const measure::MemoryUsage& u) {
-  return {{"backend", u.backend},       {"dtype", ir::dtype_name(u.dtype)},
-          {"threads", u.threads},       {"weights_bytes", u.weights_bytes},
-          {"prepared_bytes", u.prepared_bytes}, {"first_invoke_bytes", u.first_invoke_bytes},
-          {"runtime_bytes", u.runtime_bytes()}, {"source", u.source()}};
+  return {{"backend", u.backend},
+          {"dtype", ir::dtype_name(u.dtype)},
+          {"threads", u.threads},
+          {"weights_bytes", u.weights_bytes},
+          {"prepared_bytes", u.prepared_bytes},
+          {"first_invoke_bytes", u.first_invoke_bytes},
+          {"runtime_bytes", u.runtime_bytes()},
+          {"source", u.source()}};
 }
 
 void print_measured(const measure::MemoryUsage& u, const plan::MemoryEstimate& m) {
   fmt::print("\n{}:\n", u.source());
   fmt::print("  host weights given to prepare  {}\n", kib(u.weights_bytes));
-  fmt::print("  held after prepare             {} (packed weights, buffers, workspace, runtime)\n", kib(u.prepared_bytes));
+  fmt::print("  held after prepare             {} (packed weights, buffers, workspace, runtime)\n",
+             kib(u.prepared_bytes));
   fmt::print("  more after the first invoke    {}\n", kib(u.first_invoke_bytes));
-  fmt::print("  beside the prediction for {}: arena {} + weights {} = {}\n", ir::dtype_name(m.dtype), kib(m.arena_bytes()),
-             kib(m.weight_bytes), kib(m.arena_bytes() + m.weight_bytes));
+  fmt::print("  beside the prediction for {}: arena {} + weights {} = {}\n", ir::dtype_name(m.dtype),
+             kib(m.arena_bytes()), kib(m.weight_bytes), kib(m.arena_bytes() + m.weight_bytes));
 }
 
 void add_memory(CLI::App& app) {
-  auto* cmd = app.add_subcommand("memory", "Peak SRAM and flash of a model on a device (arena planner, live-tensor timeline)");
+  auto* cmd =
+      app.add_subcommand("memory", "Peak SRAM and flash of a model on a device (arena planner, live-tensor timeline)");
   auto a = std::make_shared<MemoryArgs>();
-  cmd->add_option("model", a->model,
-                  "a built-in model (dscnn-mlperf, mobilenetv2-1.0, ...), <space>[@device]:<arch>, or a graph JSON file")
+  cmd->add_option(
+         "model", a->model,
+         "a built-in model (dscnn-mlperf, mobilenetv2-1.0, ...), <space>[@device]:<arch>, or a graph JSON file")
       ->required();
   cmd->add_option("--device", a->device, "a built-in device (cortex-m7, ...) or a device YAML file")->required();
   cmd->add_option("--resolution", a->overrides.resolution, "input height and width (default: the model's own)")
@@ -127,7 +135,8 @@ void add_memory(CLI::App& app) {
     o.in_place.depthwise = a->inplace_depthwise;
     const plan::MemoryEstimate m = plan::estimate_memory(g, device, o);
     std::optional<measure::MemoryUsage> measured;
-    if (a->measure) measured = measure::measure_memory_usage(g, {.backend = a->backend, .threads = 1, .dtype = o.dtype, .seed = 0});
+    if (a->measure)
+      measured = measure::measure_memory_usage(g, {.backend = a->backend, .threads = 1, .dtype = o.dtype, .seed = 0});
     if (a->json) {
       nlohmann::json j = plan::to_json(m, g);
       if (measured) j["measured"] = measured_json(*measured);

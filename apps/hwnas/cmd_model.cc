@@ -13,9 +13,9 @@
 #include <fmt/format.h>
 
 #include "command.h"
-#include "hwnas/target/resolver.h"
 #include "hwnas/ir/serialize.h"
 #include "hwnas/ir/summary.h"
+#include "hwnas/target/resolver.h"
 #include "hwnas/target/restrict_space.h"
 #include "table.h"
 
@@ -56,8 +56,9 @@ void print_text(const ir::ModelSummary& s) {
   fmt::print("params:             {} ({})\n", group_digits(s.params), si(static_cast<double>(s.params)));
   fmt::print("weights:            {} f32, {} int8 (BatchNorm folded; int8 keeps int32 biases)\n",
              kib(s.weight_bytes_f32), kib(s.weight_bytes_int8));
-  fmt::print("largest activation: {} f32, {} int8 ({} {})\n", kib(s.largest_activation_elems * ir::dtype_bytes(ir::DType::f32)),
-             kib(s.largest_activation_elems), big.name, big.shape.str());
+  fmt::print("largest activation: {} f32, {} int8 ({} {})\n",
+             kib(s.largest_activation_elems * ir::dtype_bytes(ir::DType::f32)), kib(s.largest_activation_elems),
+             big.name, big.shape.str());
   fmt::print("All figures are computed from the graph (not measured).\n");
 }
 
@@ -71,16 +72,15 @@ void add_info(CLI::App& parent) {
   cmd->add_flag("--all", *all, "list every node, not only those with MACs or params");
   cmd->callback([a, json, all] {
     const ir::ModelSummary s = ir::summarize(target::resolve_model(a->ref, a->overrides), *all);
-    if (*json)
-      fmt::print("{}\n", ir::summary_json(s).dump(2));
-    else
-      print_text(s);
+    if (*json) fmt::print("{}\n", ir::summary_json(s).dump(2));
+    else print_text(s);
   });
 }
 
 void add_export(CLI::App& parent) {
-  auto* cmd = parent.add_subcommand("export-json", "Write a model's graph as JSON (docs/graph-format.md), to edit "
-                                                   "and feed back as <model>");
+  auto* cmd = parent.add_subcommand("export-json",
+                                    "Write a model's graph as JSON (docs/graph-format.md), to edit "
+                                    "and feed back as <model>");
   auto a = std::make_shared<ModelArgs>();
   auto out = std::make_shared<std::string>();
   add_model_args(*cmd, *a);

@@ -24,7 +24,6 @@
 #include <fmt/ranges.h>
 
 #include "command.h"
-#include "hwnas/target/resolver.h"
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
@@ -35,13 +34,14 @@
 #include "hwnas/cost/prediction_json.h"
 #include "hwnas/hw/device.h"
 #include "hwnas/space/arch_list.h"
+#include "hwnas/target/resolver.h"
 #include "table.h"
 
 namespace hwnas::cli {
 namespace {
 
 struct PredictArgs {
-  std::string model;  // one model, or
+  std::string model;              // one model, or
   std::string space, archs, csv;  // a list of archs
   std::string device, kind, predictor, dtype;
   std::optional<double> fps;
@@ -62,7 +62,8 @@ void print_model(const PredictArgs& a, const hw::Device& d, ir::DType dtype, con
   for (const cost::KernelCost& k : p.kernels)
     t.add_row({g.node(k.nodes[0]).name, cost::kernel_ops(g, k),
                d.processors[k.processor].name + (k.fallback ? " (fallback)" : ""), fmt::format("{:.4f}", k.ms),
-               fmt::format("{:.1f}%", p.total_ms > 0 ? 100 * k.ms / p.total_ms : 0.0), std::string(cost::bound_name(k.bound))});
+               fmt::format("{:.1f}%", p.total_ms > 0 ? 100 * k.ms / p.total_ms : 0.0),
+               std::string(cost::bound_name(k.bound))});
   fmt::print("{}\n", t.str());
   fmt::print("latency: {:.3f} ms, {}\n", p.total_ms, p.source);
   fmt::print("energy:  {:.4f} mJ per inference (compute {:.4f}, memory {:.4f}), predicted from the profile's power\n",
@@ -97,10 +98,12 @@ void predict_archs(const PredictArgs& a, const hw::Device& d, ir::DType dtype, c
 
 void predict_few_shot(const PredictArgs& a) {
   if (a.space.empty())
-    fail("--predictor " + a.predictor, "a few-shot model predicts architectures of its space: give --space S --archs FILE "
-                                       "--csv OUT instead of a model");
+    fail("--predictor " + a.predictor,
+         "a few-shot model predicts architectures of its space: give --space S --archs FILE "
+         "--csv OUT instead of a model");
   if (!a.device.empty() || a.energy || !a.dtype.empty())
-    fail("--predictor " + a.predictor, "a few-shot model is already one device's latency: drop --device, --dtype and --energy");
+    fail("--predictor " + a.predictor,
+         "a few-shot model is already one device's latency: drop --device, --dtype and --energy");
   const cost::FewShotModel model = cost::load_few_shot(a.predictor);
   const auto sp = target::resolve_space(a.space);
   cost::ArchFeatures features(*sp);
@@ -109,14 +112,16 @@ void predict_few_shot(const PredictArgs& a) {
          a.predictor, model.space, sp->name());
   const std::vector<space::ArchLine> archs = space::read_arch_list(a.archs, *sp);
   std::string csv = core::csv_line({"arch", "latency_ms"});
-  for (const space::ArchLine& l : archs) csv += core::csv_line({l.text, core::format_number(model.predict_ms(features, l.arch))});
+  for (const space::ArchLine& l : archs)
+    csv += core::csv_line({l.text, core::format_number(model.predict_ms(features, l.arch))});
   write_file_atomic(a.csv, csv);
   fmt::print("wrote {} ({} archs of {}; latency {})\n", a.csv, archs.size(), sp->name(), model.source());
 }
 
 const CommandRegistration reg(40, [](CLI::App& app) {
-  auto* cmd = app.add_subcommand("predict", "Predict latency (per-kernel breakdown), energy and FPS on a device, "
-                                            "for a model or a list of archs");
+  auto* cmd = app.add_subcommand("predict",
+                                 "Predict latency (per-kernel breakdown), energy and FPS on a device, "
+                                 "for a model or a list of archs");
   auto a = std::make_shared<PredictArgs>();
   cmd->add_option("model", a->model,
                   "a built-in model (efficientnet-b0, ...), <space>[@device]:<arch>, or a graph JSON file");
@@ -142,11 +147,13 @@ const CommandRegistration reg(40, [](CLI::App& app) {
       fail("hwnas predict", "give either a model or --space S --archs FILE --csv OUT (not both)");
     if (!a->space.empty() && (a->fps || a->json))
       fail("hwnas predict", "--fps and --json describe one model; a list of archs goes to --csv only");
-    if (a->space.empty() && a->energy) fail("hwnas predict", "--energy adds a CSV column; one model always shows energy");
+    if (a->space.empty() && a->energy)
+      fail("hwnas predict", "--energy adds a CSV column; one model always shows energy");
     if (!a->predictor.empty() && cost::is_few_shot_file(a->predictor)) return predict_few_shot(*a);
     if (a->device.empty())
-      fail("--device", "which device? A built-in (hwnas device list) or a device YAML file (only a few-shot model "
-                       "from `hwnas predictor fit --prior` needs none)");
+      fail("--device",
+           "which device? A built-in (hwnas device list) or a device YAML file (only a few-shot model "
+           "from `hwnas predictor fit --prior` needs none)");
     const hw::Device d = hw::load_device(a->device);
     ir::DType dtype = d.default_dtype;
     if (!a->dtype.empty()) {
@@ -158,8 +165,10 @@ const CommandRegistration reg(40, [](CLI::App& app) {
     // Without --model a predictor file names its own kind; a --predictor that the chosen model
     // would not read is a mistake, not something to ignore.
     if (!a->predictor.empty() && (a->kind == "roofline" || a->kind == "calibrated"))
-      fail("--predictor " + a->predictor, "the {} model reads no predictor file; drop --predictor, or use --model "
-                                          "kernel | lut with it", a->kind);
+      fail("--predictor " + a->predictor,
+           "the {} model reads no predictor file; drop --predictor, or use --model "
+           "kernel | lut with it",
+           a->kind);
     const auto model = cost::make_latency_model({.kind = a->kind, .path = a->predictor}, d);
     if (!a->space.empty()) return predict_archs(*a, d, dtype, *model);
     const ir::Graph g = target::resolve_model(a->model);

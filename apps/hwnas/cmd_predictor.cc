@@ -26,7 +26,6 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
-#include "hwnas/target/resolver.h"
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
@@ -38,6 +37,7 @@
 #include "hwnas/cost/predictor_eval.h"
 #include "hwnas/hw/device.h"
 #include "hwnas/space/search_space.h"
+#include "hwnas/target/resolver.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -75,7 +75,9 @@ void add_build(CLI::App& parent) {
   cmd->add_option("--device", a->device, "the device measured: only this machine (host) can be")->capture_default_str();
   cmd->add_option("--out", a->out, "the predictor file (default: <device>-xnnpack.json, <device>-xnnpack-lut.json)");
   cmd->add_option("--space", a->spaces, "spaces to sample kernels from (repeatable; default nb201, mbconv, dscnn)");
-  cmd->add_option("--budget-min", a->budget_min, "wall-clock minutes of measuring")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--budget-min", a->budget_min, "wall-clock minutes of measuring")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cmd->add_option("--kernel-budget-s", a->kernel_budget_s, "timing budget per kernel in seconds")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -97,8 +99,9 @@ void add_build(CLI::App& parent) {
   cmd->add_flag("--no-pin", a->no_pin, "do not pin to CPUs");
   cmd->callback([a] {
     if (a->device != "host")
-      fail("--device " + a->device, "a predictor is built by measuring, and only this machine (host) can be measured "
-                                    "here; for another device fit a profile with `hwnas predictor fit`");
+      fail("--device " + a->device,
+           "a predictor is built by measuring, and only this machine (host) can be measured "
+           "here; for another device fit a profile with `hwnas predictor fit`");
     if (a->kind == "lut" && a->spaces.empty())
       fail("--space", "a lut is built for a space: give --space (e.g. --space nb201)");
     cost::BuildOptions o;
@@ -119,26 +122,32 @@ void add_build(CLI::App& parent) {
     o.measure.timing.target_rel_ci = 0.02;
     o.progress = print_progress;
     const cost::PredictorFile p = cost::build_predictor(o);
-    const std::string out = !a->out.empty() ? a->out : fmt::format("{}-xnnpack{}.json", a->device, a->kind == "lut" ? "-lut" : "");
+    const std::string out =
+        !a->out.empty() ? a->out : fmt::format("{}-xnnpack{}.json", a->device, a->kind == "lut" ? "-lut" : "");
     cost::save_predictor(p, out);
     fmt::print("wrote {} ({} predictor, {}, {} thread{}, {}): {} kernels measured in {:.0f} s\n", out, p.kind,
                p.backend, p.threads, p.threads == 1 ? "" : "s", ir::dtype_name(p.dtype),
                p.training["kernels_measured"].get<int>(), p.training["spent_s"].get<double>());
     if (p.kind == "kernel") {
-      TextTable t({{"group", Align::Left}, {"kernels", Align::Right}, {"held out", Align::Right},
-                   {"within 10%", Align::Right}, {"RMS error", Align::Right}});
+      TextTable t({{"group", Align::Left},
+                   {"kernels", Align::Right},
+                   {"held out", Align::Right},
+                   {"within 10%", Align::Right},
+                   {"RMS error", Align::Right}});
       for (const auto& [name, g] : p.groups)
         t.add_row({name, std::to_string(g.train_size), std::to_string(g.validation_samples),
-                   g.validation_samples ? pct(g.validation_within_10) : "-", g.validation_samples ? pct(g.validation_rel_rmse) : "-"});
+                   g.validation_samples ? pct(g.validation_within_10) : "-",
+                   g.validation_samples ? pct(g.validation_rel_rmse) : "-"});
       fmt::print("{}", t.str());
     }
     std::vector<std::string> fused;
     for (const auto& [x, y] : p.fusion.pairs) fused.push_back(fmt::format("{}+{}", ir::op_name(x), ir::op_name(y)));
     fmt::print("fused (measured): {}\n", fused.empty() ? "none" : fmt::format("{}", fmt::join(fused, ", ")));
-    fmt::print("whole model = {:.4f} x sum of kernels - {:.4g} ms per kernel + {:.4g} ms + {:.4g} ms per MiB of weights "
-               "beyond {:g} MiB (RMS error {:.1f}% on {} whole archs)\n",
-               p.scale, p.kernel_overhead_ms, p.offset_ms, p.weight_ms_per_mib, p.weight_cache_mib,
-               100 * p.training["whole_model_rel_rmse"].get<double>(), p.training["whole_archs"].get<int>());
+    fmt::print(
+        "whole model = {:.4f} x sum of kernels - {:.4g} ms per kernel + {:.4g} ms + {:.4g} ms per MiB of weights "
+        "beyond {:g} MiB (RMS error {:.1f}% on {} whole archs)\n",
+        p.scale, p.kernel_overhead_ms, p.offset_ms, p.weight_ms_per_mib, p.weight_cache_mib,
+        100 * p.training["whole_model_rel_rmse"].get<double>(), p.training["whole_archs"].get<int>());
   });
 }
 
@@ -146,13 +155,13 @@ void add_build(CLI::App& parent) {
 
 struct TableArgs {
   std::string space, measurements, arch_column = "arch", latency_column = "latency_ms", device = "pixel3-cpu",
-              dtype = "f32";
+                                   dtype = "f32";
 };
 
 // The few-shot prior: other devices' measurements of the same space (cost/few_shot_prior.h).
 struct PriorArgs {
-  std::string file, arch_column;        // arch_column: default the measurements' --arch-column
-  std::vector<std::string> columns;     // default: every *latency_ms column but the target's
+  std::string file, arch_column;     // arch_column: default the measurements' --arch-column
+  std::vector<std::string> columns;  // default: every *latency_ms column but the target's
 };
 
 void add_prior_options(CLI::App* cmd, PriorArgs& p) {
@@ -203,20 +212,25 @@ void fit_prior_model(const TableArgs& t, const PriorArgs& p, const std::string& 
   std::vector<std::string> columns;
   for (const cost::PriorDevice& d : prior.devices) columns.push_back(fmt::format("{} ({} rows)", d.column, d.rows));
   fmt::print("prior: {} of {}\n", fmt::join(columns, ", "), p.file);
-  TextTable table({{"candidate", Align::Left}, {"ridge", Align::Right}, {"leave-one-out MSE", Align::Right},
+  TextTable table({{"candidate", Align::Left},
+                   {"ridge", Align::Right},
+                   {"leave-one-out MSE", Align::Right},
                    {"weight", Align::Right}});
   for (const cost::FewShotCandidate& c : model.candidates)
-    table.add_row({c.name, fmt::format("{:g}", c.lambda), fmt::format("{:.3g}", c.loo_mse), fmt::format("{:.3f}", c.alpha)});
+    table.add_row(
+        {c.name, fmt::format("{:g}", c.lambda), fmt::format("{:.3g}", c.loo_mse), fmt::format("{:.3f}", c.alpha)});
   fmt::print("{}", table.str());
   fmt::print("residual trees (XGBoost on log(measured / linear)): {}\n", learn::describe(model.residual_cv));
   std::vector<double> predicted;
   for (const space::Arch& a : m.archs) predicted.push_back(model.predict_ms(features, a));
   const cost::Accuracy acc = cost::accuracy(predicted, m.measured_ms);
-  fmt::print("fitted on {} measurements of {} ({} rows without a latency skipped); on them: {} within 10%, Spearman {:.3f}\n",
-             m.measured_ms.size(), t.latency_column, m.skipped, pct(acc.within_10), acc.spearman);
-  fmt::print("wrote {} (few-shot prior model, {} features); predict with: hwnas predict --predictor {} --space {} "
-             "--archs archs.txt --csv out.csv\n",
-             out, model.features.size(), out, t.space);
+  fmt::print(
+      "fitted on {} measurements of {} ({} rows without a latency skipped); on them: {} within 10%, Spearman {:.3f}\n",
+      m.measured_ms.size(), t.latency_column, m.skipped, pct(acc.within_10), acc.spearman);
+  fmt::print(
+      "wrote {} (few-shot prior model, {} features); predict with: hwnas predict --predictor {} --space {} "
+      "--archs archs.txt --csv out.csv\n",
+      out, model.features.size(), out, t.space);
 }
 
 void add_fit(CLI::App& parent) {
@@ -227,7 +241,8 @@ void add_fit(CLI::App& parent) {
   auto prior = std::make_shared<PriorArgs>();
   add_table_options(cmd, *t, true);
   add_prior_options(cmd, *prior);
-  cmd->add_option("--out", *out, "the fitted device profile (YAML); with --prior the few-shot model (JSON)")->required();
+  cmd->add_option("--out", *out, "the fitted device profile (YAML); with --prior the few-shot model (JSON)")
+      ->required();
   cmd->add_option("--name", *name, "the fitted device's name (default: <base>-fitted)");
   cmd->callback([t, out, name, prior] {
     if (!prior->file.empty()) return fit_prior_model(*t, *prior, *out);
@@ -256,19 +271,27 @@ void add_fit(CLI::App& parent) {
 
 // ---- eval --------------------------------------------------------------------------------
 
-std::string signed_pct(double predicted, double measured) { return fmt::format("{:+.1f}%", 100 * (predicted / measured - 1)); }
+std::string signed_pct(double predicted, double measured) {
+  return fmt::format("{:+.1f}%", 100 * (predicted / measured - 1));
+}
 
 void print_accuracy_lines(const cost::Accuracy& m, const cost::Accuracy& b, const std::string& label) {
-  TextTable t({{"", Align::Left}, {"within 5%", Align::Right}, {"within 10%", Align::Right}, {"RMSE ms", Align::Right},
-               {"RMS error", Align::Right}, {"Spearman", Align::Right}, {"Kendall", Align::Right}});
+  TextTable t({{"", Align::Left},
+               {"within 5%", Align::Right},
+               {"within 10%", Align::Right},
+               {"RMSE ms", Align::Right},
+               {"RMS error", Align::Right},
+               {"Spearman", Align::Right},
+               {"Kendall", Align::Right}});
   for (const auto& [name, a] : {std::pair{label, m}, std::pair{std::string("FLOPs-proportional"), b}})
     t.add_row({name, pct(a.within_5), pct(a.within_10), fmt::format("{:.4g}", a.rmse_ms), pct(a.rel_rmse),
                fmt::format("{:.3f}", a.spearman), fmt::format("{:.3f}", a.kendall)});
   fmt::print("{}", t.str());
 }
 
-void eval_host(const std::string& predictor, const std::string& kind, int per_space, const std::vector<std::string>& builtins,
-               double budget_s, int rounds, uint64_t seed, const std::string& csv) {
+void eval_host(const std::string& predictor, const std::string& kind, int per_space,
+               const std::vector<std::string>& builtins, double budget_s, int rounds, uint64_t seed,
+               const std::string& csv) {
   const cost::PredictorFile file = cost::load_predictor(predictor);
   const auto model = cost::load_kernel_model(kind.empty() ? file.kind : kind, predictor);
   std::vector<std::string> spaces;
@@ -283,13 +306,22 @@ void eval_host(const std::string& predictor, const std::string& kind, int per_sp
   o.timing.budget_s = budget_s;
   const double ms_per_mac = file.training.value("ms_per_mac_median", 0.0);
   if (!(ms_per_mac > 0)) fail(predictor, "has no training.ms_per_mac_median for the FLOPs baseline; rebuild it");
-  fmt::print("held-out models: {} ({} per space of {}, never in its training set nor with unread nodes; built-ins {})\n", models.size(),
-             per_space, fmt::join(spaces, ", "), fmt::join(builtins, ", "));
+  fmt::print(
+      "held-out models: {} ({} per space of {}, never in its training set nor with unread nodes; built-ins {})\n",
+      models.size(), per_space, fmt::join(spaces, ", "), fmt::join(builtins, ", "));
   const std::vector<cost::EvalRow> rows = cost::evaluate_models(*model, models, o, ms_per_mac, print_progress, rounds);
-  TextTable t({{"model", Align::Left}, {"MACs", Align::Right}, {"measured ms", Align::Right}, {"runs", Align::Right},
-               {"CV", Align::Right}, {"predicted ms", Align::Right}, {"error", Align::Right}, {"FLOPs-prop. ms", Align::Right},
-               {"error", Align::Right}, {"", Align::Left}});
-  std::string out = core::csv_line({"model", "macs", "measured_ms", "runs", "cv", "noisy", "predicted_ms", "baseline_ms"});
+  TextTable t({{"model", Align::Left},
+               {"MACs", Align::Right},
+               {"measured ms", Align::Right},
+               {"runs", Align::Right},
+               {"CV", Align::Right},
+               {"predicted ms", Align::Right},
+               {"error", Align::Right},
+               {"FLOPs-prop. ms", Align::Right},
+               {"error", Align::Right},
+               {"", Align::Left}});
+  std::string out =
+      core::csv_line({"model", "macs", "measured_ms", "runs", "cv", "noisy", "predicted_ms", "baseline_ms"});
   for (const cost::EvalRow& r : rows) {
     std::string name = r.model.size() > 48 ? r.model.substr(0, 45) + "..." : r.model;
     t.add_row({name, si(static_cast<double>(r.macs)), fmt::format("{:.4g}", r.measured_ms), std::to_string(r.runs),
@@ -317,16 +349,25 @@ void print_few_shot(const std::vector<cost::FewShotDraw>& draws, nlohmann::order
   const cost::FewShotSide& m = s.model;
   const cost::FewShotSide& b = s.baseline;
   if (json) {
-    j.update(nlohmann::ordered_json{{"spearman_mean", m.spearman.mean}, {"spearman_min", m.spearman.min},
-                                    {"kendall_mean", m.kendall.mean}, {"within_10_mean", m.within_10.mean},
-                                    {"rel_rmse_mean", m.rel_rmse.mean}, {"flops_spearman", b.spearman.mean},
-                                    {"flops_kendall", b.kendall.mean}, {"flops_within_10_mean", b.within_10.mean}});
+    j.update(nlohmann::ordered_json{{"spearman_mean", m.spearman.mean},
+                                    {"spearman_min", m.spearman.min},
+                                    {"kendall_mean", m.kendall.mean},
+                                    {"within_10_mean", m.within_10.mean},
+                                    {"rel_rmse_mean", m.rel_rmse.mean},
+                                    {"flops_spearman", b.spearman.mean},
+                                    {"flops_kendall", b.kendall.mean},
+                                    {"flops_within_10_mean", b.within_10.mean}});
     fmt::print("{}\n", j.dump(2));
     return;
   }
   fmt::print("{}\n", heading);
-  TextTable table({{"", Align::Left}, {"Spearman mean", Align::Right}, {"min", Align::Right}, {"max", Align::Right},
-                   {"Kendall mean", Align::Right}, {"within 10%", Align::Right}, {"RMS error", Align::Right}});
+  TextTable table({{"", Align::Left},
+                   {"Spearman mean", Align::Right},
+                   {"min", Align::Right},
+                   {"max", Align::Right},
+                   {"Kendall mean", Align::Right},
+                   {"within 10%", Align::Right},
+                   {"RMS error", Align::Right}});
   for (const auto& [name, x] : {std::pair{label, m}, std::pair{std::string("FLOPs-proportional"), b}})
     table.add_row({name, fmt::format("{:.3f}", x.spearman.mean), fmt::format("{:.3f}", x.spearman.min),
                    fmt::format("{:.3f}", x.spearman.max), fmt::format("{:.3f}", x.kendall.mean), pct(x.within_10.mean),
@@ -342,7 +383,10 @@ void eval_table(const TableArgs& t, int train, int repeats, uint64_t seed, bool 
   const auto draws = cost::few_shot_eval(d.terms, cost::calibration_prior(base), d.measured_ms, d.macs,
                                          {.train = train, .repeats = repeats, .seed = seed});
   print_few_shot(draws,
-                 {{"column", t.latency_column}, {"rows", d.measured_ms.size()}, {"train", train}, {"repeats", repeats},
+                 {{"column", t.latency_column},
+                  {"rows", d.measured_ms.size()},
+                  {"train", train},
+                  {"repeats", repeats},
                   {"base", base.name}},
                  fmt::format("{}: calibrated model ({} base) fitted on {} random rows, {} draws; scored on all {} rows",
                              t.latency_column, base.name, train, repeats, d.measured_ms.size()),
@@ -354,12 +398,15 @@ void eval_prior_table(const TableArgs& t, const PriorArgs& p, int train, int rep
   cost::ArchFeatures features(*sp);
   const cost::MeasuredArchs m = cost::load_measured_archs(t.measurements, *sp, t.arch_column, t.latency_column);
   const cost::DevicePrior prior = load_prior(p, t, features);
-  const auto draws =
-      cost::few_shot_prior_eval(prior, features, m.archs, m.measured_ms, m.macs, {.train = train, .repeats = repeats, .seed = seed});
+  const auto draws = cost::few_shot_prior_eval(prior, features, m.archs, m.measured_ms, m.macs,
+                                               {.train = train, .repeats = repeats, .seed = seed});
   std::vector<std::string> columns;
   for (const cost::PriorDevice& d : prior.devices) columns.push_back(d.column);
   print_few_shot(draws,
-                 {{"column", t.latency_column}, {"rows", m.measured_ms.size()}, {"train", train}, {"repeats", repeats},
+                 {{"column", t.latency_column},
+                  {"rows", m.measured_ms.size()},
+                  {"train", train},
+                  {"repeats", repeats},
                   {"prior", {{"file", p.file}, {"columns", columns}}}},
                  fmt::format("{}: few-shot prior model (prior: {} of {}) fitted on {} random rows (ridge strengths by "
                              "leave-one-out on them{}), {} draws; scored on all {} rows",
@@ -372,7 +419,9 @@ void eval_prior_table(const TableArgs& t, const PriorArgs& p, int train, int rep
 }
 
 void add_eval(CLI::App& parent) {
-  auto* cmd = parent.add_subcommand("eval", "Judge a predictor: held-out models measured now, or few-shot calibration on a table");
+  auto* cmd =
+      parent.add_subcommand("eval",
+                            "Judge a predictor: held-out models measured now, or few-shot calibration on a table");
   auto t = std::make_shared<TableArgs>();
   t->device = "";
   struct Args {
@@ -382,7 +431,7 @@ void add_eval(CLI::App& parent) {
     uint64_t seed = 2;
     bool json = false;
     std::vector<std::string> builtins = {"mobilenetv2-1.0", "mobilenetv2-0.5", "mobilenetv2-0.35", "efficientnet-b0",
-                                         "dscnn-mlperf", "dscnn-s", "dscnn-l"};
+                                         "dscnn-mlperf",    "dscnn-s",         "dscnn-l"};
   };
   auto a = std::make_shared<Args>();
   auto prior = std::make_shared<PriorArgs>();
@@ -413,8 +462,9 @@ void add_eval(CLI::App& parent) {
     }
     if (!prior->file.empty()) fail("--prior", "judges few-shot fits on a table: give --measurements and --space too");
     if (!t->device.empty() && t->device != "host")
-      fail("--device " + t->device, "held-out models can only be measured on this machine (host); for a table of "
-                                    "another device's measurements give --measurements");
+      fail("--device " + t->device,
+           "held-out models can only be measured on this machine (host); for a table of "
+           "another device's measurements give --measurements");
     eval_host(a->predictor, a->kind, a->per_space, a->builtins, a->budget_s, a->rounds, a->seed, a->csv);
   });
 }

@@ -11,18 +11,18 @@
 // (measure::choose_roofline picks it from --roofline). This file only formats them.
 #include <unistd.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "command.h"
-#include "hwnas/target/resolver.h"
 #include "hwnas/core/files.h"
 #include "hwnas/measure/profile.h"
 #include "hwnas/runtime/backend.h"
+#include "hwnas/target/resolver.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -109,20 +109,21 @@ void print_summary(const measure::Profile& p, int top) {
   int compute_n = 0;
   for (const auto& k : p.kernels)
     if (k.bound == measure::Bound::Compute) compute_ms += k.time.median, ++compute_n;
-  fmt::print("bound:           compute-bound {} kernels ({} of kernel time), memory-bound {} kernels ({})\n",
-             compute_n, percent(p.sum_ms > 0 ? compute_ms / p.sum_ms : 0),
-             static_cast<int>(p.kernels.size()) - compute_n, percent(p.sum_ms > 0 ? 1 - compute_ms / p.sum_ms : 0));
+  fmt::print("bound:           compute-bound {} kernels ({} of kernel time), memory-bound {} kernels ({})\n", compute_n,
+             percent(p.sum_ms > 0 ? compute_ms / p.sum_ms : 0), static_cast<int>(p.kernels.size()) - compute_n,
+             percent(p.sum_ms > 0 ? 1 - compute_ms / p.sum_ms : 0));
   fmt::print("fallback nodes:  {}\n", w.fallback_names.empty() ? "none (every node ran on " + p.backend + ")"
                                                                : fmt::format("{}", fmt::join(w.fallback_names, ", ")));
   fmt::print("\ntop {} bottlenecks:\n", top);
   int rank = 0;
   for (int i : p.slowest(top)) {
     const measure::KernelProfile& k = p.kernels[i];
-    fmt::print("  {}. {} ({}): {:.3f} ms, {} of the sum; {} ({:.1f} MAC/B, {} moved, from {}); {:.1f} GMAC/s, "
-               "{:.1f} GB/s, {:.0f}% of its roof\n",
-               ++rank, k.kernel.name, k.kernel.type, k.time.median, percent(k.share), measure::bound_name(k.bound),
-               k.traffic.intensity(), kib(k.traffic.bytes()), k.memory_level, k.gmacs_per_s, k.gb_per_s,
-               k.roof_fraction * 100);
+    fmt::print(
+        "  {}. {} ({}): {:.3f} ms, {} of the sum; {} ({:.1f} MAC/B, {} moved, from {}); {:.1f} GMAC/s, "
+        "{:.1f} GB/s, {:.0f}% of its roof\n",
+        ++rank, k.kernel.name, k.kernel.type, k.time.median, percent(k.share), measure::bound_name(k.bound),
+        k.traffic.intensity(), kib(k.traffic.bytes()), k.memory_level, k.gmacs_per_s, k.gb_per_s,
+        k.roof_fraction * 100);
   }
 }
 
@@ -133,9 +134,9 @@ void print_text(const measure::Profile& p, const ProfileArgs& a) {
   fmt::print("kernels:  {}\n", p.fusion);
   std::string levels;
   for (const measure::MemoryLevel& l : r.levels)
-    levels += fmt::format("{}{} {:.1f} GB/s (ridge {:.1f} MAC/B{})", levels.empty() ? "" : ", ", l.name,
-                          l.bytes_per_s / 1e9, r.ridge(l),
-                          l.max_bytes > 0 ? ", up to " + kib(l.max_bytes) + " moved" : "");
+    levels +=
+        fmt::format("{}{} {:.1f} GB/s (ridge {:.1f} MAC/B{})", levels.empty() ? "" : ", ", l.name, l.bytes_per_s / 1e9,
+                    r.ridge(l), l.max_bytes > 0 ? ", up to " + kib(l.max_bytes) + " moved" : "");
   fmt::print("roofline: peak {:.1f} GMAC/s (depthwise {:.1f}); {}\n          ({})\n\n", r.peak_macs_per_s / 1e9,
              r.peak_for(ir::OpKind::DepthwiseConv2D) / 1e9, levels, r.source);
   print_table(p, a);
@@ -150,8 +151,9 @@ void print_text(const measure::Profile& p, const ProfileArgs& a) {
 void add_profile(CLI::App& app) {
   auto* cmd = app.add_subcommand("profile", "Per-kernel profile on this host: time, share, GMAC/s, GB/s, bound");
   auto a = std::make_shared<ProfileArgs>();
-  cmd->add_option("model", a->model,
-                  "a built-in model (efficientnet-b0, mobilenetv2-1.0, ...), <space>[@device]:<arch>, or a graph JSON file")
+  cmd->add_option(
+         "model", a->model,
+         "a built-in model (efficientnet-b0, mobilenetv2-1.0, ...), <space>[@device]:<arch>, or a graph JSON file")
       ->required();
   cmd->add_option("--resolution", a->overrides.resolution, "input height and width (default: the model's own)")
       ->check(CLI::Range(1, 100000));
@@ -197,10 +199,8 @@ void add_profile(CLI::App& app) {
       };
     const measure::Profile p = measure::profile_model(g, o);
     if (!a->csv.empty()) write_file_atomic(a->csv, measure::to_csv(p));
-    if (a->json)
-      fmt::print("{}\n", measure::to_json(p, a->top).dump(2));
-    else
-      print_text(p, *a);
+    if (a->json) fmt::print("{}\n", measure::to_json(p, a->top).dump(2));
+    else print_text(p, *a);
   });
 }
 

@@ -20,7 +20,8 @@ static CommandRegistration reg(70, [](CLI::App& app) {
   auto options = std::make_shared<report::ReportOptions>();
   cmd->add_option("dir", *dir, "the output folder of `hwnas search` (holds trials.csv, experiment.yaml)")->required();
   cmd->add_option_function<std::string>(
-      "--out,-o", [options](const std::string& p) { options->out = p; }, "HTML file to write (default: <dir>/report.html)");
+      "--out,-o", [options](const std::string& p) { options->out = p; },
+      "HTML file to write (default: <dir>/report.html)");
   cmd->add_option("--x", options->x, "metric on the x axis: plot only this pair (with --y)");
   cmd->add_option("--y", options->y, "metric on the y axis: plot only this pair (with --x)");
   cmd->callback([dir, options] {

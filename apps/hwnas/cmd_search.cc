@@ -63,9 +63,10 @@ void run_search(const SearchArgs& a) {
                           .worker_command = processes ? worker_command(a) : std::vector<std::string>{}});
   fmt::print("{}", exp::format_status(exp::read_status(c.output), 10));
   const auto page = report::write_report(c.output);
-  fmt::print("results in {}: trials.csv, pareto.csv, best.json, experiment.yaml, trials.db\n"
-             "report: {} (open it in a browser; `hwnas status {}` during a run)\n",
-             c.output.string(), page.string(), c.output.string());
+  fmt::print(
+      "results in {}: trials.csv, pareto.csv, best.json, experiment.yaml, trials.db\n"
+      "report: {} (open it in a browser; `hwnas status {}` during a run)\n",
+      c.output.string(), page.string(), c.output.string());
 }
 
 CommandRegistration search_command(50, [](CLI::App& app) {

@@ -15,11 +15,11 @@
 #include <fmt/ranges.h>
 
 #include "command.h"
-#include "hwnas/target/resolver.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/space/sample_distinct.h"
-#include "hwnas/target/restrict_space.h"
 #include "hwnas/space/search_space.h"
+#include "hwnas/target/resolver.h"
+#include "hwnas/target/restrict_space.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -34,8 +34,7 @@ void add_info(CLI::App& parent) {
   cmd->add_option("space", *name, kSpaceHelp)->required();
   cmd->callback([name] {
     const auto s = target::resolve_space(*name);
-    fmt::print("space: {}\narchitectures: {}\ndecisions: {}\n\n", s->name(), big_count(s->size()),
-               s->num_decisions());
+    fmt::print("space: {}\narchitectures: {}\ndecisions: {}\n\n", s->name(), big_count(s->size()), s->num_decisions());
     TextTable t({{"decision"}, {"n", Align::Right}, {"choices"}});
     for (const auto& d : s->decisions())
       t.add_row({d.name, std::to_string(d.choices.size()), fmt::format("{}", fmt::join(d.choices, " "))});
@@ -71,7 +70,8 @@ void add_enumerate(CLI::App& parent) {
 }
 
 const CommandRegistration reg(20, [](CLI::App& app) {
-  auto* cmd = app.add_subcommand("space", "Inspect a search space: decisions, size, sample and enumerate architectures");
+  auto* cmd =
+      app.add_subcommand("space", "Inspect a search space: decisions, size, sample and enumerate architectures");
   cmd->require_subcommand(1);
   add_info(*cmd);
   add_sample(*cmd);

@@ -34,9 +34,9 @@ class TextTable {
   std::vector<std::vector<std::string>> rows_;
 };
 
-std::string group_digits(int64_t v);      // 5288548 -> "5,288,548"
-std::string kib(int64_t bytes);           // 3202150 -> "3,127.1 KiB" (1 KiB = 1024 bytes; bytes >= 0)
-std::string si(double v);                 // 385102000 -> "385.1 M"; 3.9e9 -> "3.90 G"
+std::string group_digits(int64_t v);  // 5288548 -> "5,288,548"
+std::string kib(int64_t bytes);       // 3202150 -> "3,127.1 KiB" (1 KiB = 1024 bytes; bytes >= 0)
+std::string si(double v);             // 385102000 -> "385.1 M"; 3.9e9 -> "3.90 G"
 // A count that may exceed 2^53 (search-space sizes): exact with digit groups while it is
 // exactly representable, otherwise "1.2e+19".
 std::string big_count(double v);

@@ -19,4 +19,6 @@ const hwnas::interop::PluginApi kApi = {
 
 }  // namespace
 
-extern "C" __attribute__((visibility("default"))) const hwnas::interop::PluginApi* hwnas_interop_plugin() { return &kApi; }
+extern "C" __attribute__((visibility("default"))) const hwnas::interop::PluginApi* hwnas_interop_plugin() {
+  return &kApi;
+}

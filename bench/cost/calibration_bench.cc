@@ -8,10 +8,9 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
-#include "hwnas/target/resolver.h"
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
 #include "hwnas/cost/calibrated.h"
@@ -19,6 +18,7 @@
 #include "hwnas/hw/device.h"
 #include "hwnas/ir/stats.h"
 #include "hwnas/space/search_space.h"
+#include "hwnas/target/resolver.h"
 
 int main(int argc, char** argv) {
   CLI::App app("few-shot calibration on NB201 latency tables");
@@ -44,8 +44,9 @@ int main(int argc, char** argv) {
       terms.push_back(cost::calibration_terms(roofline.predict(g, ir::DType::f32), g));
       macs.push_back(static_cast<double>(ir::compute_stats(g).macs));
     }
-    fmt::print("calibrated model on base '{}', {} random archs per fit, {} draws; Spearman over every arch with a value\n",
-               base.name, train, repeats);
+    fmt::print(
+        "calibrated model on base '{}', {} random archs per fit, {} draws; Spearman over every arch with a value\n",
+        base.name, train, repeats);
     fmt::print("{:<26} {:>6}  {:>14} {:>8}  {:>10} {:>10}  {:>14}\n", "device column", "rows", "Spearman mean", "min",
                "Kendall", "within10%", "FLOPs Spearman");
     double sum = 0;
@@ -62,8 +63,8 @@ int main(int argc, char** argv) {
         y.push_back(*v);
         m.push_back(macs[r]);
       }
-      const auto draws = cost::few_shot_eval(x, cost::calibration_prior(base), y, m,
-                                             {.train = train, .repeats = repeats, .seed = 1});
+      const auto draws =
+          cost::few_shot_eval(x, cost::calibration_prior(base), y, m, {.train = train, .repeats = repeats, .seed = 1});
       double mean = 0, lo = 1, kendall = 0, within = 0;
       for (const auto& d : draws) {
         mean += d.model.spearman / draws.size();

@@ -6,11 +6,11 @@
 
 #include <vector>
 
-#include "hwnas/target/resolver.h"
 #include "hwnas/core/rng.h"
-#include "hwnas/plan/memory.h"
 #include "hwnas/models/registry.h"
+#include "hwnas/plan/memory.h"
 #include "hwnas/space/search_space.h"
+#include "hwnas/target/resolver.h"
 
 namespace {
 

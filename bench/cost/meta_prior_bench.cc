@@ -23,17 +23,17 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <CLI/CLI.hpp>
 
-#include "hwnas/target/resolver.h"
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
 #include "hwnas/cost/few_shot_prior.h"
 #include "hwnas/cost/predictor_eval.h"
 #include "hwnas/ir/stats.h"
 #include "hwnas/space/search_space.h"
+#include "hwnas/target/resolver.h"
 
 namespace {
 
@@ -78,8 +78,8 @@ struct SweepCell {
   double linear_w10 = 0, linear_rms = 0, linear_rho = 0;
   double boosted_w10 = 0, boosted_rms = 0, boosted_rho = 0;
   int kept = 0, draws = 0;
-  double fit_s = 0;              // per fit
-  cost::FewShotModel example;    // a fit that kept its residual (if any did)
+  double fit_s = 0;            // per fit
+  cost::FewShotModel example;  // a fit that kept its residual (if any did)
 };
 
 SweepCell sweep_cell(const Target& t, cost::ArchFeatures& features, const std::vector<std::vector<double>>& rows,
@@ -120,7 +120,8 @@ SweepCell sweep_cell(const Target& t, cost::ArchFeatures& features, const std::v
                          return cost::FewShotFit{boosted, m.candidates.front().lambda};
                        });
   const double n = static_cast<double>(c.draws);
-  for (double* v : {&c.linear_w10, &c.linear_rms, &c.linear_rho, &c.boosted_w10, &c.boosted_rms, &c.boosted_rho, &c.fit_s})
+  for (double* v :
+       {&c.linear_w10, &c.linear_rms, &c.linear_rho, &c.boosted_w10, &c.boosted_rms, &c.boosted_rho, &c.fit_s})
     *v /= n;
   return c;
 }
@@ -130,18 +131,21 @@ std::pair<double, double> prediction_rates(const cost::FewShotModel& m, const st
   using Clock = std::chrono::steady_clock;
   auto start = Clock::now();
   const std::vector<double> batch = m.predict_many_ms(rows);
-  const double batch_rate = static_cast<double>(rows.size()) / std::chrono::duration<double>(Clock::now() - start).count();
+  const double batch_rate =
+      static_cast<double>(rows.size()) / std::chrono::duration<double>(Clock::now() - start).count();
   start = Clock::now();
   for (size_t i = 0; i < rows.size(); ++i)
     if (m.predict_ms(rows[i]) != batch[i]) fail("bench", "row {}: one prediction differs from the batch's", i);
-  const double single_rate = static_cast<double>(rows.size()) / std::chrono::duration<double>(Clock::now() - start).count();
+  const double single_rate =
+      static_cast<double>(rows.size()) / std::chrono::duration<double>(Clock::now() - start).count();
   return {batch_rate, single_rate};
 }
 
 void print_sweep(const std::vector<Target>& targets, cost::ArchFeatures& features, const std::vector<int>& trains,
                  int repeats, uint64_t seed, const cost::PriorFitOptions& fit) {
-  fmt::print("n-sweep, scored on the rows each fit did not see (mean over draws): within +-10%, RMS of the relative "
-             "error, Spearman;\neach as linear, then with the residual trees where 5-fold CV kept them (kept: draws)\n");
+  fmt::print(
+      "n-sweep, scored on the rows each fit did not see (mean over draws): within +-10%, RMS of the relative "
+      "error, Spearman;\neach as linear, then with the residual trees where 5-fold CV kept them (kept: draws)\n");
   fmt::print("{:<10} {:>5}  {:>15}  {:>15}  {:>15}  {:>5} {:>7}\n", "device", "n", "within 10%", "RMS", "Spearman",
              "kept", "fit s");
   std::optional<cost::FewShotModel> example;
@@ -163,9 +167,10 @@ void print_sweep(const std::vector<Target>& targets, cost::ArchFeatures& feature
   }
   if (example) {
     const auto [batch, single] = prediction_rates(*example, example_rows);
-    fmt::print("predictions of a model with a residual ({} rounds, depth {}): {:.0f}/s in one batch of {}, "
-               "{:.0f}/s one at a time (features given)\n",
-               example->residual->shape().rounds, example->residual->shape().depth, batch, example_rows.size(), single);
+    fmt::print(
+        "predictions of a model with a residual ({} rounds, depth {}): {:.0f}/s in one batch of {}, "
+        "{:.0f}/s one at a time (features given)\n",
+        example->residual->shape().rounds, example->residual->shape().depth, batch, example_rows.size(), single);
   }
 }
 
@@ -181,7 +186,6 @@ std::pair<uint64_t, uint64_t> seed_range(const std::string& text) {
   fail("--seeds", "'{}' is not a seed or a range of seeds like 1-20", text);
 }
 
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -192,10 +196,12 @@ int main(int argc, char** argv) {
   uint64_t seed = 1;
   std::string seeds;
   std::vector<std::string> devices;
-  app.add_option("--train", trains, "measured rows of the left-out device the fit sees; several (10,100,1000): the n-sweep")
+  app.add_option("--train", trains,
+                 "measured rows of the left-out device the fit sees; several (10,100,1000): the n-sweep")
       ->delimiter(',');
   cost::PriorFitOptions fit;
-  app.add_option("--residual-clip", fit.residual.clip, "n-sweep: the residual stage's clamp on its targets (log units)");
+  app.add_option("--residual-clip", fit.residual.clip,
+                 "n-sweep: the residual stage's clamp on its targets (log units)");
   app.add_option("--residual-min-gain", fit.residual.min_gain, "n-sweep: the CV gain the residual must show");
   app.add_option("--residual-min-rows", fit.residual.min_rows, "n-sweep: the fewest rows the residual is tried on");
   app.add_option("--devices", devices, "only these device columns (comma-separated; default: every latency column)")
@@ -223,7 +229,8 @@ int main(int argc, char** argv) {
     const double features_s = std::chrono::duration<double>(Clock::now() - start).count();
     std::vector<Target> targets;
     for (const std::string& device : devices.empty() ? cost::default_prior_columns(t, "") : devices) {
-      Target target{device, cost::fit_prior(t, features, "arch_str", cost::default_prior_columns(t, device)), {}, {}, {}};
+      Target target{
+          device, cost::fit_prior(t, features, "arch_str", cost::default_prior_columns(t, device)), {}, {}, {}};
       const int c = t.column(device);
       for (size_t r = 0; r < t.rows.size(); ++r)
         if (const auto v = t.number_or_empty(r, c)) {
@@ -234,10 +241,11 @@ int main(int argc, char** argv) {
       targets.push_back(std::move(target));
     }
     const int train = trains.front();
-    fmt::print("few-shot prior model (cost/few_shot_prior.h), leave one device out: the prior is every other "
-               "*latency_ms column of {} ({} rows, energy never used);\n{} random archs of the left-out device per fit "
-               "(every choice of the fit made on them), {} draws; Spearman over every arch with a value\n",
-               t.source, t.rows.size(), fmt::join(trains, ", "), repeats);
+    fmt::print(
+        "few-shot prior model (cost/few_shot_prior.h), leave one device out: the prior is every other "
+        "*latency_ms column of {} ({} rows, energy never used);\n{} random archs of the left-out device per fit "
+        "(every choice of the fit made on them), {} draws; Spearman over every arch with a value\n",
+        t.source, t.rows.size(), fmt::join(trains, ", "), repeats);
     const double n = static_cast<double>(targets.size());
     if (trains.size() > 1) {
       print_sweep(targets, features, trains, repeats, seed, fit);
@@ -277,15 +285,16 @@ int main(int argc, char** argv) {
       for (double d : device_sum) fmt::print(" {:>9.3f}", d / seeds_n);
       double average = 0;
       for (double m : seed_means) average += m / seeds_n;
-      fmt::print(" {:>9.4f}\nover seeds {}-{}: the mean over devices is min {:.4f}, mean {:.4f}, max {:.4f}; "
-                 "{} of {} seeds under 0.93 (acceptance: none)\n",
-                 average, lo, hi, *std::min_element(seed_means.begin(), seed_means.end()), average,
-                 *std::max_element(seed_means.begin(), seed_means.end()),
-                 std::count_if(seed_means.begin(), seed_means.end(), [](double m) { return m < 0.93; }),
-                 seed_means.size());
+      fmt::print(
+          " {:>9.4f}\nover seeds {}-{}: the mean over devices is min {:.4f}, mean {:.4f}, max {:.4f}; "
+          "{} of {} seeds under 0.93 (acceptance: none)\n",
+          average, lo, hi, *std::min_element(seed_means.begin(), seed_means.end()), average,
+          *std::max_element(seed_means.begin(), seed_means.end()),
+          std::count_if(seed_means.begin(), seed_means.end(), [](double m) { return m < 0.93; }), seed_means.size());
     }
     fmt::print("time: {:.1f} s (features and MACs of {} archs: {:.1f} s, {} graphs decoded for the live features)\n",
-               std::chrono::duration<double>(Clock::now() - start).count(), archs.size(), features_s, features.decodes());
+               std::chrono::duration<double>(Clock::now() - start).count(), archs.size(), features_s,
+               features.decodes());
   } catch (const hwnas::Error& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 1;

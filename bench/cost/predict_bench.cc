@@ -12,12 +12,12 @@
 #include <memory>
 #include <vector>
 
-#include "hwnas/target/resolver.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/cost/arch_latency.h"
 #include "hwnas/cost/latency_model.h"
 #include "hwnas/hw/device.h"
 #include "hwnas/space/search_space.h"
+#include "hwnas/target/resolver.h"
 
 namespace {
 

@@ -27,10 +27,9 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
-#include "hwnas/target/resolver.h"
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
@@ -39,6 +38,7 @@
 #include "hwnas/models/registry.h"
 #include "hwnas/runtime/backend.h"
 #include "hwnas/space/model_ref.h"
+#include "hwnas/target/resolver.h"
 
 namespace {
 
@@ -111,9 +111,10 @@ measure::MeasureOptions options(ir::DType dtype, int threads, double budget_s) {
 }
 
 void latency_section(const Args& a, const std::vector<std::string>& models) {
-  fmt::print("\n== latency: xnnpack, timing protocol (warm-up, until the 95% CI of the median is within +-1% or "
-             "{} s) ==\n",
-             a.budget_s);
+  fmt::print(
+      "\n== latency: xnnpack, timing protocol (warm-up, until the 95% CI of the median is within +-1% or "
+      "{} s) ==\n",
+      a.budget_s);
   Table t({"model", "dtype", "threads", "median_ms", "p10_ms", "p90_ms", "cv_pct", "runs", "noisy"});
   for (const std::string& name : models) {
     const ir::Graph g = hwnas::models::builtin_model(name);
@@ -121,8 +122,8 @@ void latency_section(const Args& a, const std::vector<std::string>& models) {
       for (int threads : {1, 2}) {
         const measure::Measurement m = measure::measure_model(g, options(dtype, threads, a.budget_s));
         const measure::Summary& s = m.timing.summary;
-        t.add({name, std::string(ir::dtype_name(dtype)), std::to_string(threads), ms(s.median), ms(s.p10),
-               ms(s.p90), fmt::format("{:.1f}", s.cv * 100), std::to_string(s.runs), m.timing.noisy ? "NOISY" : ""});
+        t.add({name, std::string(ir::dtype_name(dtype)), std::to_string(threads), ms(s.median), ms(s.p10), ms(s.p90),
+               fmt::format("{:.1f}", s.cv * 100), std::to_string(s.runs), m.timing.noisy ? "NOISY" : ""});
         fmt::print(stderr, "  {} {} {}t: {:.3f} ms\n", name, ir::dtype_name(dtype), threads, s.median);
       }
   }
@@ -146,14 +147,14 @@ void repeat_section(const Args& a) {
 }
 
 // One model per family: the graphs the profile has to split differ most between families.
-const std::vector<std::string> kFamilies = {"efficientnet-b0", "mobilenetv2-1.0", "dscnn-mlperf",
-                                            "ssdlite-mobilenetv2",
+const std::vector<std::string> kFamilies = {"efficientnet-b0", "mobilenetv2-1.0", "dscnn-mlperf", "ssdlite-mobilenetv2",
                                             "nb201:|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|"
                                             "skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|"};
 
 void additivity_section(const Args& a) {
-  fmt::print("\n== additivity: sum of kernels (each timed alone, XNNPACK's fusions) vs the whole model, f32, "
-             "1 thread ==\n");
+  fmt::print(
+      "\n== additivity: sum of kernels (each timed alone, XNNPACK's fusions) vs the whole model, f32, "
+      "1 thread ==\n");
   // The roofline does not enter the additivity; measured once so the profiles need not.
   const measure::Roofline roof = measure::measure_roofline({});
   fmt::print("roofline: peak {:.1f} GMAC/s, depthwise {:.1f}, {} levels ({})\n", roof.peak_macs_per_s / 1e9,
@@ -216,8 +217,7 @@ void overhead_section(const Args& a) {
 int main(int argc, char** argv) {
   CLI::App app{"hwnas_latency_bench: xnnpack latency of every built-in model, repeatability, additivity, overhead"};
   Args a;
-  app.add_option("--models", a.models, "models of the latency section (default: every built-in model)")
-      ->delimiter(',');
+  app.add_option("--models", a.models, "models of the latency section (default: every built-in model)")->delimiter(',');
   app.add_option("--sections", a.sections, "latency,repeat,additivity,overhead")
       ->delimiter(',')
       ->check(CLI::IsMember({"latency", "repeat", "additivity", "overhead"}))

@@ -28,8 +28,8 @@
 #include <thread>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 namespace {
 
@@ -69,7 +69,8 @@ Done run_for(double seconds, double on_s, double off_s, Step step) {
       ++d.steps;
     }
     d.busy_s += std::chrono::duration<double>(Clock::now() - phase_start).count();
-    if (on_s > 0 && off_s > 0 && !stop && Clock::now() < end) std::this_thread::sleep_for(std::chrono::duration<double>(off_s));
+    if (on_s > 0 && off_s > 0 && !stop && Clock::now() < end)
+      std::this_thread::sleep_for(std::chrono::duration<double>(off_s));
   }
   return d;
 }
@@ -82,9 +83,13 @@ int main(int argc, char** argv) {
   std::string kind = "compute";
   double seconds = 60, buffer_mib = 64, on_s = 0, off_s = 0;
   app.add_option("--cpu", cpu, "the CPU to load")->capture_default_str()->check(CLI::Range(0, CPU_SETSIZE - 1));
-  app.add_option("--kind", kind, "compute | memory")->check(CLI::IsMember({"compute", "memory"}))->capture_default_str();
+  app.add_option("--kind", kind, "compute | memory")
+      ->check(CLI::IsMember({"compute", "memory"}))
+      ->capture_default_str();
   app.add_option("--seconds", seconds, "how long to run")->check(CLI::PositiveNumber)->capture_default_str();
-  app.add_option("--buffer-mib", buffer_mib, "memory: the buffer streamed over")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--buffer-mib", buffer_mib, "memory: the buffer streamed over")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--on-s", on_s, "bursty: seconds of load per burst (0: continuous)")->check(CLI::NonNegativeNumber);
   app.add_option("--off-s", off_s, "bursty: seconds asleep between bursts")->check(CLI::NonNegativeNumber);
   CLI11_PARSE(app, argc, argv);
@@ -120,8 +125,9 @@ int main(int argc, char** argv) {
   });
   const double s = std::chrono::duration<double>(Clock::now() - start).count();
   const double gib = static_cast<double>(d.steps) * static_cast<double>(lines) * 64 * 2 / (1024.0 * 1024 * 1024);
-  fmt::print("load generator: memory on CPU {} for {:.0f} s ({:.0f} s loading) over {:g} MiB, {:.1f} GiB/s read+written "
-             "(checksum {})\n",
-             cpu, s, d.busy_s, buffer_mib, gib / d.busy_s, sum % 65521);
+  fmt::print(
+      "load generator: memory on CPU {} for {:.0f} s ({:.0f} s loading) over {:g} MiB, {:.1f} GiB/s read+written "
+      "(checksum {})\n",
+      cpu, s, d.busy_s, buffer_mib, gib / d.busy_s, sum % 65521);
   return 0;
 }

@@ -6,10 +6,10 @@
 #include <memory>
 #include <vector>
 
-#include "hwnas/target/resolver.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/ir/stats.h"
 #include "hwnas/space/search_space.h"
+#include "hwnas/target/resolver.h"
 
 namespace {
 

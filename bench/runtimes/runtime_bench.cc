@@ -24,8 +24,8 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
@@ -126,7 +126,8 @@ int run(int argc, char** argv) {
                                            "noisy", "ratio_to_" + backends.front(), "execution"});
   std::string header = fmt::format("{:<22} {:>3}", "model", "thr");
   for (const auto& b : backends) header += fmt::format("  {:<33}", b + " ms (p10..p90, runs)");
-  for (size_t i = 1; i < backends.size(); ++i) header += fmt::format("  {:>8}", backends[i].substr(0, 6) + "/" + backends[0].substr(0, 1));
+  for (size_t i = 1; i < backends.size(); ++i)
+    header += fmt::format("  {:>8}", backends[i].substr(0, 6) + "/" + backends[0].substr(0, 1));
   fmt::print("{}\n", header);
   for (const auto& name : models) {
     const hwnas::ir::Graph g = hwnas::models::builtin_model(name);
@@ -144,7 +145,8 @@ int run(int argc, char** argv) {
         line += fmt::format("  {:<33}", m[b] ? cell(*m[b]) : "failed");
         if (!m[b]) fmt::print(stderr, "{} on {} with {} thread(s): {}\n", name, b, t, error);  // say so, go on
       }
-      for (size_t i = 1; i < backends.size(); ++i) line += fmt::format("  {:>8}", ratio(m[backends[i]], m[backends[0]]));
+      for (size_t i = 1; i < backends.size(); ++i)
+        line += fmt::format("  {:>8}", ratio(m[backends[i]], m[backends[0]]));
       fmt::print("{}\n", line);
       std::fflush(stdout);
       for (const auto& b : backends) {

@@ -17,8 +17,8 @@
 #include <cstdio>
 #include <limits>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "hwnas/core/error.h"
 #include "hwnas/core/rng.h"
@@ -72,9 +72,10 @@ int run(int argc, char** argv) {
     best = std::min(best, values->at("latency_ms"));
   }
   const double s = since(t0);
-  fmt::print("screening: {} candidates in {:.2f} s ({:.2f} us each, {:.0f} per s); {} feasible; fastest {:.3f} ms "
-             "(predicted)\n",
-             candidates, s, 1e6 * s / candidates, candidates / s, feasible, best);
+  fmt::print(
+      "screening: {} candidates in {:.2f} s ({:.2f} us each, {:.0f} per s); {} feasible; fastest {:.3f} ms "
+      "(predicted)\n",
+      candidates, s, 1e6 * s / candidates, candidates / s, feasible, best);
   if (candidates >= 1'000'000)
     fmt::print("ACCEPTANCE (issue 5: 10^6 cheap candidates within 10 s on one core): {:.2f} s: {}\n", s,
                s <= 10 ? "PASS" : "FAIL");
@@ -85,9 +86,10 @@ int run(int argc, char** argv) {
     const auto t1 = Clock::now();
     const auto summary = hwnas::exp::run_experiment(e, options);
     const double r = since(t1);
-    fmt::print("trials: exp::run_experiment, evolution, {} trials ({} ok) + {} skipped candidates in {:.2f} s "
-               "({:.1f} us per trial)\n",
-               summary.trials.size(), summary.ok, summary.skipped, r, 1e6 * r / std::max<size_t>(1, summary.trials.size()));
+    fmt::print(
+        "trials: exp::run_experiment, evolution, {} trials ({} ok) + {} skipped candidates in {:.2f} s "
+        "({:.1f} us per trial)\n",
+        summary.trials.size(), summary.ok, summary.skipped, r, 1e6 * r / std::max<size_t>(1, summary.trials.size()));
   }
   return 0;
 }

@@ -40,8 +40,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
@@ -62,14 +62,14 @@ const std::vector<Objective> kObjectives = {{"accuracy", true}, {"latency_ms", f
 
 // The truth for one device, from the whole tables.
 struct Truth {
-  std::string device;                                                // e.g. raspi4
+  std::string device;                                               // e.g. raspi4
   std::unordered_map<std::string, std::pair<double, double>> rows;  // arch -> (accuracy, latency)
-  size_t archs_in_table = 0;                                         // rows of the latency table
-  std::set<std::string> front;    // true Pareto front
-  double hv = 0;                  // its hypervolume
-  Point reference;                // (worst accuracy, worst latency)
-  double median = 0;              // median latency
-  std::set<std::string> optimum;  // best accuracy with latency <= median (ties: all)
+  size_t archs_in_table = 0;                                        // rows of the latency table
+  std::set<std::string> front;                                      // true Pareto front
+  double hv = 0;                                                    // its hypervolume
+  Point reference;                                                  // (worst accuracy, worst latency)
+  double median = 0;                                                // median latency
+  std::set<std::string> optimum;                                    // best accuracy with latency <= median (ties: all)
   double optimum_acc = 0;
 };
 
@@ -147,8 +147,7 @@ std::string experiment_yaml(const Truth& d, const std::filesystem::path& data, b
 }
 
 // The archs a run evaluated, in trial order: its first `budget` trials that did not fail.
-std::vector<std::string> run_search(hwnas::exp::Experiment e, const std::string& strategy, uint64_t seed,
-                                    int budget) {
+std::vector<std::string> run_search(hwnas::exp::Experiment e, const std::string& strategy, uint64_t seed, int budget) {
   e.config.strategy.name = strategy;
   e.config.strategy.seed = seed;
   hwnas::exp::RunOptions options;
@@ -163,8 +162,8 @@ std::vector<std::string> run_search(hwnas::exp::Experiment e, const std::string&
 
 struct Score {
   std::vector<double> front_share, hv_gap;  // per budget, in %
-  std::optional<int> to_optimum;             // trials until the constrained optimum
-  double best_at_150 = 0;                    // best feasible accuracy in the first 150 trials
+  std::optional<int> to_optimum;            // trials until the constrained optimum
+  double best_at_150 = 0;                   // best feasible accuracy in the first 150 trials
 };
 
 // `evaluated`: the unconstrained run; `constrained`: the run with latency <= median.
@@ -219,8 +218,8 @@ bool bench_table(const Truth& d, bool cheap, const Options& o) {
   const double coverage = static_cast<double>(d.rows.size()) / d.archs_in_table;
   const int run_budget = cheap ? budget : static_cast<int>(std::ceil(budget / coverage)) + 16;
   const auto build = [&](std::optional<double> max_latency) {
-    return hwnas::exp::build_experiment(hwnas::exp::parse_config(
-        experiment_yaml(d, o.data, cheap, max_latency, run_budget, o.params), "bench.yaml"));
+    return hwnas::exp::build_experiment(
+        hwnas::exp::parse_config(experiment_yaml(d, o.data, cheap, max_latency, run_budget, o.params), "bench.yaml"));
   };
   const hwnas::exp::Experiment free_run = build(std::nullopt), constrained_run = build(d.median);
 
@@ -251,11 +250,12 @@ bool bench_table(const Truth& d, bool cheap, const Options& o) {
   for (auto& t : pool) t.join();
   if (error) hwnas::fail("benchmark", "{}", *error);
 
-  fmt::print("\nNB201 CIFAR-10 x {}: accuracy = test_acc_200ep (looked up: nb201_cifar10.csv), latency = "
-             "{}_latency_ms (looked up: nb201_latency.csv), latency {}; {} archs; true front {} archs; "
-             "constrained optimum {:.2f}% at latency <= median {:.3f} ms; {} seeds\n",
-             d.device, d.device, cheap ? "CHEAP (free for any candidate)" : "EXPENSIVE (costs a trial)",
-             d.rows.size(), d.front.size(), d.optimum_acc, d.median, o.seeds);
+  fmt::print(
+      "\nNB201 CIFAR-10 x {}: accuracy = test_acc_200ep (looked up: nb201_cifar10.csv), latency = "
+      "{}_latency_ms (looked up: nb201_latency.csv), latency {}; {} archs; true front {} archs; "
+      "constrained optimum {:.2f}% at latency <= median {:.3f} ms; {} seeds\n",
+      d.device, d.device, cheap ? "CHEAP (free for any candidate)" : "EXPENSIVE (costs a trial)", d.rows.size(),
+      d.front.size(), d.optimum_acc, d.median, o.seeds);
   std::string head = fmt::format("{:<10}", "strategy");
   for (int b : o.budgets) head += fmt::format(" front%@{:<4}", b);
   for (int b : o.budgets) head += fmt::format(" HVgap%@{:<4}", b);
@@ -277,8 +277,8 @@ bool bench_table(const Truth& d, bool cheap, const Options& o) {
       within150 += s.to_optimum && *s.to_optimum <= kOptimumBudget;
       within_budget += s.to_optimum.has_value();
       if (o.detail)
-        fmt::print("  {} seed {}: constrained optimum at trial {}, best feasible accuracy in 150 trials {:.3f}\n",
-                   name, jobs[j].second, s.to_optimum ? std::to_string(*s.to_optimum) : "-", s.best_at_150);
+        fmt::print("  {} seed {}: constrained optimum at trial {}, best feasible accuracy in 150 trials {:.3f}\n", name,
+                   jobs[j].second, s.to_optimum ? std::to_string(*s.to_optimum) : "-", s.best_at_150);
     }
     std::sort(hits.begin(), hits.end());
     const int median = hits[hits.size() / 2];
@@ -293,9 +293,10 @@ bool bench_table(const Truth& d, bool cheap, const Options& o) {
     if (name == "auto" && d.device == "raspi4" && cheap && o.seeds == 10 && at300 != o.budgets.end()) {
       const double share300 = share[at300 - o.budgets.begin()] / n;
       acceptance_ok = share300 >= 25 && within150 >= 8;
-      fmt::print("ACCEPTANCE (issue 5, raspi4, latency cheap, default strategy auto): front share at 300 "
-                 "= {:.1f}% (need >= 25%), constrained optimum within 150 trials in {}/10 seeds (need >= 8): {}\n",
-                 share300, within150, acceptance_ok ? "PASS" : "FAIL");
+      fmt::print(
+          "ACCEPTANCE (issue 5, raspi4, latency cheap, default strategy auto): front share at 300 "
+          "= {:.1f}% (need >= 25%), constrained optimum within 150 trials in {}/10 seeds (need >= 8): {}\n",
+          share300, within150, acceptance_ok ? "PASS" : "FAIL");
     }
   }
   std::fflush(stdout);
@@ -303,8 +304,9 @@ bool bench_table(const Truth& d, bool cheap, const Options& o) {
 }
 
 int run(int argc, char** argv) {
-  CLI::App app("hwnas search benchmark: search strategies on NAS-Bench-201 CIFAR-10 x device latency, "
-               "through exp::run_experiment");
+  CLI::App app(
+      "hwnas search benchmark: search strategies on NAS-Bench-201 CIFAR-10 x device latency, "
+      "through exp::run_experiment");
   Options o;
   std::string strategies = "auto,random", devices = "raspi4", modes = "cheap", budgets = "100,200,300";
   std::vector<std::string> params;

@@ -29,11 +29,16 @@ bool is_index(const std::string& s) {
 
 std::string type_name(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Null: return "empty";
-    case YAML::NodeType::Undefined: return "missing";
-    default: return fmt::format("'{}'", n.Scalar());
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Null:
+      return "empty";
+    case YAML::NodeType::Undefined:
+      return "missing";
+    default:
+      return fmt::format("'{}'", n.Scalar());
   }
 }
 
@@ -175,8 +180,8 @@ double YamlSource::get_double(const YAML::Node& node, std::string_view path, std
     double v;
     if (YAML::convert<double>::decode(node, v) && std::isfinite(v)) return v;
   }
-  fail(node, path, fmt::format("expected a number{}, got {}", unit.empty() ? "" : fmt::format(" ({})", unit),
-                               type_name(node)));
+  fail(node, path,
+       fmt::format("expected a number{}, got {}", unit.empty() ? "" : fmt::format(" ({})", unit), type_name(node)));
 }
 
 int YamlSource::get_int(const YAML::Node& node, std::string_view path) const {

@@ -45,8 +45,8 @@ ArchLatency::Entry::Entry() { std::fill(std::begin(ms), std::end(ms), std::numer
 ArchLatency::ArchLatency(const space::SearchSpace& space, const LatencyModel& model, ir::DType dtype)
     : space_(space), model_(model), dtype_(dtype), segmenter_(make_segmenter(space)) {
   if (!model.additive())
-    why_slow_ = fmt::format("the {} model is not additive over kernels (its total depends on the whole graph)",
-                            model.kind());
+    why_slow_ =
+        fmt::format("the {} model is not additive over kernels (its total depends on the whole graph)", model.kind());
 }
 
 ArchLatency::~ArchLatency() = default;
@@ -129,8 +129,10 @@ std::string ArchLatency::learn(const space::Arch& a, const ir::Graph& g, const L
     constant_ms_ = constant;
     constant_known_ = true;
   } else if (std::abs(constant - constant_ms_) > 1e-9 * std::max(1.0, std::abs(p.total_ms))) {
-    return fmt::format("{}: the {} model's total minus its kernels is {} ms here but was {} ms before; it is "
-                       "not additive", where, model_.kind(), constant, constant_ms_);
+    return fmt::format(
+        "{}: the {} model's total minus its kernels is {} ms here but was {} ms before; it is "
+        "not additive",
+        where, model_.kind(), constant, constant_ms_);
   }
 
   // The chain: the one tensor each segment reads from before it, and the one it hands on.
@@ -147,7 +149,8 @@ std::string ArchLatency::learn(const space::Arch& a, const ir::Graph& g, const L
       facts[s].in_readers |= on_fallback[id] ? 2 : 1;
     }
   }
-  if (g.outputs().size() != 1) return fmt::format("{}: the graph has {} outputs; segments need one", where, g.outputs().size());
+  if (g.outputs().size() != 1)
+    return fmt::format("{}: the graph has {} outputs; segments need one", where, g.outputs().size());
   for (size_t s = n; s-- > 0;)
     output[s] = s + 1 == n ? g.outputs()[0] : (input[s + 1] >= 0 ? input[s + 1] : output[s + 1]);
   for (size_t s = 0; s < n; ++s) {
@@ -172,9 +175,10 @@ std::string ArchLatency::learn(const space::Arch& a, const ir::Graph& g, const L
       e.out_fallback = facts[s].out_fallback;
     } else if (e.in_readers != facts[s].in_readers || e.passthrough != facts[s].passthrough ||
                e.out_fallback != facts[s].out_fallback) {
-      why = fmt::format("{}: segment '{}' runs differently than it did in another arch with the same key; the "
-                        "segmenter's key misses a choice that shapes it",
-                        where, prefixes[s]);
+      why = fmt::format(
+          "{}: segment '{}' runs differently than it did in another arch with the same key; the "
+          "segmenter's key misses a choice that shapes it",
+          where, prefixes[s]);
       return false;
     }
     e.ms[context] = segment_ms[s];

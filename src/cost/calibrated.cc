@@ -21,12 +21,18 @@ constexpr double kMinFactor = 1e-9;
 
 int compute_term(hw::OpClass c) {
   switch (c) {
-    case hw::OpClass::Conv: return kConv;
-    case hw::OpClass::Depthwise: return kDepthwise;
-    case hw::OpClass::FullyConnected: return kFc;
-    case hw::OpClass::Elementwise: return kElementwise;
-    case hw::OpClass::Pool: return kPool;
-    case hw::OpClass::Data: return -1;  // data ops only move bytes
+    case hw::OpClass::Conv:
+      return kConv;
+    case hw::OpClass::Depthwise:
+      return kDepthwise;
+    case hw::OpClass::FullyConnected:
+      return kFc;
+    case hw::OpClass::Elementwise:
+      return kElementwise;
+    case hw::OpClass::Pool:
+      return kPool;
+    case hw::OpClass::Data:
+      return -1;  // data ops only move bytes
   }
   return -1;
 }
@@ -55,7 +61,7 @@ std::vector<bool> executed_nodes(const ir::Graph& g) {
 
 const std::vector<std::string>& calibration_term_names() {
   static const std::vector<std::string> names = {"conv",   "depthwise", "fc",       "elementwise", "pool",
-                                                 "memory", "overhead",  "transfer", "constant", "folded"};
+                                                 "memory", "overhead",  "transfer", "constant",    "folded"};
   return names;
 }
 
@@ -92,8 +98,8 @@ std::vector<double> calibration_prior(const hw::Device& base) {
 
 hw::Device apply_calibration(const hw::Device& base, const FitResult& fit, const std::string& calibration) {
   if (fit.factors.size() != kCalibrationTerms)
-    fail("calibration", "expected {} factors ({}), got {}", kCalibrationTerms, fmt::join(calibration_term_names(), ", "),
-         fit.factors.size());
+    fail("calibration", "expected {} factors ({}), got {}", kCalibrationTerms,
+         fmt::join(calibration_term_names(), ", "), fit.factors.size());
   auto factor = [&](int term) { return std::max(fit.factors[term], kMinFactor); };
   hw::Device d = base;
   for (hw::Processor& p : d.processors) {

@@ -18,7 +18,8 @@ void validate(const FitProblem& p) {
   const size_t k = p.prior.size();
   if (k == 0) fail("calibration", "no terms to fit (the prior is empty)");
   for (size_t i = 0; i < n; ++i) {
-    if (p.terms[i].size() != k) fail("calibration", "sample {} has {} terms, the prior has {}", i, p.terms[i].size(), k);
+    if (p.terms[i].size() != k)
+      fail("calibration", "sample {} has {} terms, the prior has {}", i, p.terms[i].size(), k);
     if (!(p.measured_ms[i] > 0) || !std::isfinite(p.measured_ms[i]))
       fail("calibration", "measurement {} is {} ms; latencies must be positive and finite", i, p.measured_ms[i]);
     for (double t : p.terms[i])

@@ -23,7 +23,8 @@ Energy estimate_energy(const hw::Device& d, const LatencyPrediction& p) {
     kernels_ms += k.ms;
   }
   // Time outside the kernels (the per-inference invoke overhead) keeps the primary active.
-  if (p.total_ms > kernels_ms) e.compute_mj += d.processors.at(d.primary).active_power_mw * (p.total_ms - kernels_ms) * 1e-3;
+  if (p.total_ms > kernels_ms)
+    e.compute_mj += d.processors.at(d.primary).active_power_mw * (p.total_ms - kernels_ms) * 1e-3;
   e.memory_mj = static_cast<double>(bytes) * d.power.energy_pj_per_byte * 1e-9;  // pJ = 1e-9 mJ
   e.energy_mj = e.compute_mj + e.memory_mj;
   e.max_fps = p.total_ms > 0 ? 1e3 / p.total_ms : 0;
@@ -34,7 +35,7 @@ double average_power_mw(const hw::Device& d, const Energy& e, double fps) {
   const std::string where = fmt::format("average power on device '{}' at {} FPS", d.name, fps);
   if (!(fps > 0)) fail(where, "the frame rate must be positive");
   const double busy = fps * e.latency_ms * 1e-3;  // share of each second spent inferring
-  if (busy > 1 + 1e-12)  // (rounding: fps = max_fps gives a busy share of 1 to the last bit)
+  if (busy > 1 + 1e-12)                           // (rounding: fps = max_fps gives a busy share of 1 to the last bit)
     fail(where, "the frame rate is above the maximum of {:.4g} FPS (one inference takes {:.4g} ms); lower it",
          e.max_fps, e.latency_ms);
   return e.energy_mj * fps + d.power.idle_mw * std::max(0.0, 1 - busy);  // mJ x 1/s = mW

@@ -49,10 +49,27 @@ struct Hasher {
     for (int i = 0; i < s.rank(); ++i) add(static_cast<uint64_t>(s[i]));
   }
   void add(const ir::Attrs& t) {
-    for (int v : {t.kernel_h, t.kernel_w, t.stride_h, t.stride_w, t.dilation_h, t.dilation_w, static_cast<int>(t.padding),
-                  t.pad_top, t.pad_left, t.pad_bottom, t.pad_right, t.out_channels, t.groups, t.multiplier,
-                  static_cast<int>(t.bias), static_cast<int>(t.count_include_pad), t.axis, t.out_h, t.out_w,
-                  static_cast<int>(t.mode), static_cast<int>(t.align_corners)})
+    for (int v : {t.kernel_h,
+                  t.kernel_w,
+                  t.stride_h,
+                  t.stride_w,
+                  t.dilation_h,
+                  t.dilation_w,
+                  static_cast<int>(t.padding),
+                  t.pad_top,
+                  t.pad_left,
+                  t.pad_bottom,
+                  t.pad_right,
+                  t.out_channels,
+                  t.groups,
+                  t.multiplier,
+                  static_cast<int>(t.bias),
+                  static_cast<int>(t.count_include_pad),
+                  t.axis,
+                  t.out_h,
+                  t.out_w,
+                  static_cast<int>(t.mode),
+                  static_cast<int>(t.align_corners)})
       add(static_cast<uint64_t>(static_cast<int64_t>(v)));
     add(std::bit_cast<uint32_t>(t.epsilon));
     add(std::bit_cast<uint32_t>(t.value));
@@ -73,8 +90,8 @@ std::vector<double> slice(const std::vector<double>& x, size_t offset, size_t si
 int column_or_suggest(const core::CsvTable& t, std::string_view name) {
   if (const auto c = t.find_column(name)) return *c;
   const std::string close = closest_match(name, t.header);
-  fail(t.source, "no column '{}'{} (columns: {})", name, close.empty() ? "" : fmt::format(" (did you mean '{}'?)", close),
-       fmt::join(t.header, ", "));
+  fail(t.source, "no column '{}'{} (columns: {})", name,
+       close.empty() ? "" : fmt::format(" (did you mean '{}'?)", close), fmt::join(t.header, ", "));
 }
 
 // The guard learn::ridge of the prior fits: negligible against thousands of rows, but it keeps a
@@ -85,7 +102,8 @@ constexpr double kPriorGuard = 1e-6;
 
 // ---- features ----------------------------------------------------------------------------
 
-ArchFeatures::ArchFeatures(const space::SearchSpace& space, ArchFeaturesOptions o) : space_(space.clone()), options_(o) {
+ArchFeatures::ArchFeatures(const space::SearchSpace& space, ArchFeaturesOptions o)
+    : space_(space.clone()), options_(o) {
   const auto& decisions = space_->decisions();
   std::vector<std::string> keys;
   names_.push_back("choices:bias");
@@ -177,8 +195,8 @@ DevicePrior fit_prior(const core::CsvTable& table, ArchFeatures& features, std::
     try {
       x.push_back(features.of(features.space().parse(table.rows[r][arch])));
     } catch (const Error& e) {
-      throw e.within(fmt::format("{}:{}: column '{}' (is this a table of the {} space?)", table.source, table.line_of(r),
-                                 table.header[arch], features.space().name()));
+      throw e.within(fmt::format("{}:{}: column '{}' (is this a table of the {} space?)", table.source,
+                                 table.line_of(r), table.header[arch], features.space().name()));
     }
   }
   DevicePrior prior{features.space().name(), table.source, {}};
@@ -513,8 +531,8 @@ nlohmann::json to_json(const FewShotModel& m) {
   for (const FewShotCandidate& x : m.candidates)
     c.push_back({{"name", x.name}, {"lambda", x.lambda}, {"loo_mse", x.loo_mse}, {"alpha", x.alpha}});
   nlohmann::json j = {{"format", kFewShotFormat}, {"version", m.residual ? 2 : 1}, {"space", m.space},
-                      {"mean_ms", m.mean_ms},    {"features", m.features},          {"weights", m.weights},
-                      {"candidates", c},         {"provenance", m.provenance}};
+                      {"mean_ms", m.mean_ms},     {"features", m.features},        {"weights", m.weights},
+                      {"candidates", c},          {"provenance", m.provenance}};
   if (m.residual) {
     const learn::BoostedShape& b = m.residual->shape();
     j["residual"] = {{"format", "xgboost-ubj-base64"},
@@ -538,7 +556,8 @@ namespace {
 void residual_from_json(FewShotModel& m, const nlohmann::json& r, const std::string& source) {
   const std::string where = source + ": residual";
   auto need = [&](const nlohmann::json& j, const char* key, auto kind, const std::string& at) {
-    if (!j.is_object() || !j.contains(key)) fail(at, "missing key '{}' (refit the model with `hwnas predictor fit --prior`)", key);
+    if (!j.is_object() || !j.contains(key))
+      fail(at, "missing key '{}' (refit the model with `hwnas predictor fit --prior`)", key);
     if (!(j.at(key).*kind)()) fail(at + "." + key, "is {}, of the wrong type", j.at(key).dump().substr(0, 40));
     return j.at(key);
   };
@@ -574,8 +593,8 @@ FewShotModel few_shot_from_json(const nlohmann::json& j, const std::string& sour
     return j.at(key);
   };
   if (need("format") != kFewShotFormat)
-    fail(source + ": format", "is {}, expected \"{}\" (write one with `hwnas predictor fit --prior`)", need("format").dump(),
-         kFewShotFormat);
+    fail(source + ": format", "is {}, expected \"{}\" (write one with `hwnas predictor fit --prior`)",
+         need("format").dump(), kFewShotFormat);
   const nlohmann::json& version = need("version");
   if (version != 1 && version != 2)
     fail(source + ": version", "is {}; this hwnas reads versions 1 and 2 (refit the model)", version.dump());
@@ -586,15 +605,16 @@ FewShotModel few_shot_from_json(const nlohmann::json& j, const std::string& sour
     m.features = need("features").get<std::vector<std::string>>();
     m.weights = need("weights").get<std::vector<double>>();
     for (const auto& c : need("candidates"))
-      m.candidates.push_back({c.at("name").get<std::string>(), c.at("lambda").get<double>(), c.at("loo_mse").get<double>(),
-                              c.at("alpha").get<double>()});
+      m.candidates.push_back({c.at("name").get<std::string>(), c.at("lambda").get<double>(),
+                              c.at("loo_mse").get<double>(), c.at("alpha").get<double>()});
     m.provenance = j.value("provenance", nlohmann::json::object());
   } catch (const nlohmann::json::exception& e) {
     fail(source, "malformed few-shot model: {}", e.what());
   }
   if (m.features.size() != m.weights.size())
     fail(source + ": weights", "{} weights for {} features: they must match", m.weights.size(), m.features.size());
-  if (!(m.mean_ms > 0) || !std::isfinite(m.mean_ms)) fail(source + ": mean_ms", "is {}; it must be positive", m.mean_ms);
+  if (!(m.mean_ms > 0) || !std::isfinite(m.mean_ms))
+    fail(source + ": mean_ms", "is {}; it must be positive", m.mean_ms);
   for (double w : m.weights)
     if (!std::isfinite(w)) fail(source + ": weights", "has {}; weights must be finite", w);
   if (j.contains("residual")) {

@@ -19,13 +19,18 @@ int add_op(ir::Graph& g, OpKind op, std::vector<int> inputs, int channels) {
   ir::Attrs a;
   switch (op) {
     case OpKind::Conv2D:  // 1x1: the cheapest conv, so the consumer's share is largest
-    case OpKind::FullyConnected: a.out_channels = channels; break;
+    case OpKind::FullyConnected:
+      a.out_channels = channels;
+      break;
     case OpKind::DepthwiseConv2D:
       a.kernel_h = a.kernel_w = 3;
       a.padding = ir::Padding::Same;
       break;
-    case OpKind::Add: inputs.push_back(inputs.front()); break;  // x + x
-    default: break;
+    case OpKind::Add:
+      inputs.push_back(inputs.front());
+      break;  // x + x
+    default:
+      break;
   }
   return g.add(op, std::move(inputs), a, std::string(ir::op_name(op)));
 }
@@ -75,7 +80,8 @@ double fusion_saving(double producer_ms, double consumer_ms, double pair_ms) {
 }
 
 FusionDetection detect_fusion(const FusionDetectOptions& o) {
-  return detect_fusion(o, [&](const ir::Graph& g) { return measure::measure_model(g, o.measure).timing.summary.median; });
+  return detect_fusion(o,
+                       [&](const ir::Graph& g) { return measure::measure_model(g, o.measure).timing.summary.median; });
 }
 
 FusionDetection detect_fusion(const FusionDetectOptions& o, const std::function<double(const ir::Graph&)>& time_ms) {
@@ -107,10 +113,11 @@ FusionDetection detect_fusion(const FusionDetectOptions& o, const std::function<
     t.fused = saving > o.share;
     if (t.fused) d.rules.add(producer, consumer);
     if (o.progress)
-      o.progress(fmt::format("fusion {}+{}: {:.4g} + {:.4g} ms alone, {:.4g} ms together (medians of {}), saves {:.0f}% of "
-                             "the {}: {}",
-                             t.producer, t.consumer, t.producer_ms, t.consumer_ms, t.pair_ms, o.rounds, 100 * saving,
-                             t.consumer, t.fused ? "fused" : "not fused"));
+      o.progress(
+          fmt::format("fusion {}+{}: {:.4g} + {:.4g} ms alone, {:.4g} ms together (medians of {}), saves {:.0f}% of "
+                      "the {}: {}",
+                      t.producer, t.consumer, t.producer_ms, t.consumer_ms, t.pair_ms, o.rounds, 100 * saving,
+                      t.consumer, t.fused ? "fused" : "not fused"));
     d.tests.push_back(std::move(t));
   }
   return d;

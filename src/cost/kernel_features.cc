@@ -11,8 +11,26 @@ namespace hwnas::cost {
 namespace {
 
 enum Feature {
-  kInH, kInW, kCin, kOutH, kOutW, kCout, kKernel, kStride, kGroups, kMacs, kWeightElems,
-  kBytesIn, kBytesOut, kWeightBytes, kInputs, kAnchorOp, kTailOp, kNodes, kDtypeBytes, kOutElems,
+  kInH,
+  kInW,
+  kCin,
+  kOutH,
+  kOutW,
+  kCout,
+  kKernel,
+  kStride,
+  kGroups,
+  kMacs,
+  kWeightElems,
+  kBytesIn,
+  kBytesOut,
+  kWeightBytes,
+  kInputs,
+  kAnchorOp,
+  kTailOp,
+  kNodes,
+  kDtypeBytes,
+  kOutElems,
   kNumFeatures
 };
 
@@ -30,10 +48,10 @@ Hwc hwc(const ir::Shape& s) {
 }  // namespace
 
 const std::vector<std::string>& kernel_feature_names() {
-  static const std::vector<std::string> names = {
-      "in_h",   "in_w",   "cin",          "out_h",  "out_w",     "cout",      "kernel",
-      "stride", "groups", "macs",         "weight_elems", "bytes_in", "bytes_out", "weight_bytes",
-      "inputs", "anchor_op", "tail_op",   "nodes",  "dtype_bytes", "out_elems"};
+  static const std::vector<std::string> names = {"in_h",         "in_w",     "cin",       "out_h",        "out_w",
+                                                 "cout",         "kernel",   "stride",    "groups",       "macs",
+                                                 "weight_elems", "bytes_in", "bytes_out", "weight_bytes", "inputs",
+                                                 "anchor_op",    "tail_op",  "nodes",     "dtype_bytes",  "out_elems"};
   return names;
 }
 
@@ -119,7 +137,8 @@ double weight_mib(const ir::Graph& g, const ir::FusionRules& rules, ir::DType dt
   static const int weight_bytes = kernel_feature_index("weight_bytes");
   const ir::Stats stats = ir::compute_stats(g);
   double bytes = 0;
-  for (const ir::Kernel& k : ir::split_kernels(g, rules)) bytes += kernel_features(g, stats, k, dtype).values[weight_bytes];
+  for (const ir::Kernel& k : ir::split_kernels(g, rules))
+    bytes += kernel_features(g, stats, k, dtype).values[weight_bytes];
   return bytes / (1024.0 * 1024.0);
 }
 

@@ -24,7 +24,8 @@ std::vector<ir::Kernel> run_kernels(const ir::Graph& g, const ir::FusionRules& r
   const std::vector<bool> live = g.live();
   std::vector<ir::Kernel> out;
   for (ir::Kernel& k : ir::split_kernels(g, rules))
-    if (std::any_of(k.nodes.begin(), k.nodes.end(), [&](int id) { return live[id] && g.node(id).op != ir::OpKind::Zero; }))
+    if (std::any_of(k.nodes.begin(), k.nodes.end(),
+                    [&](int id) { return live[id] && g.node(id).op != ir::OpKind::Zero; }))
       out.push_back(std::move(k));
   return out;
 }
@@ -84,7 +85,8 @@ LatencyPrediction KernelModel::predict(const ir::Graph& g, ir::DType dtype) cons
     if (predictor_.kind == "lut") {
       const auto it = predictor_.lut.find(features[i].key);
       if (it == predictor_.lut.end())
-        fail(file_, "no measured entry for kernel '{}' ({}, output {}) of '{}'; extend the table with "
+        fail(file_,
+             "no measured entry for kernel '{}' ({}, output {}) of '{}'; extend the table with "
              "`hwnas predictor build --kind lut --space <space>` over archs that contain it, or use --model kernel",
              kernels[i].name, kernels[i].type, g.node(kernels[i].nodes.back()).shape.str(), g.name());
       ms[i] = it->second;
@@ -112,7 +114,9 @@ LatencyPrediction KernelModel::predict(const ir::Graph& g, ir::DType dtype) cons
   double weight_mib = 0;
   for (const KernelFeatures& f : features) weight_mib += f.values[kWeightBytes] / kMiB;
   const double streamed_ms_per_mib =
-      weight_mib > 0 ? predictor_.weight_ms_per_mib * std::max(0.0, weight_mib - predictor_.weight_cache_mib) / weight_mib : 0.0;
+      weight_mib > 0
+          ? predictor_.weight_ms_per_mib * std::max(0.0, weight_mib - predictor_.weight_cache_mib) / weight_mib
+          : 0.0;
   for (size_t i = 0; i < kernels.size(); ++i) {
     KernelCost& k = out.kernels[i];
     k.nodes = kernels[i].nodes;
@@ -135,7 +139,8 @@ LatencyPrediction KernelModel::predict(const ir::Graph& g, ir::DType dtype) cons
 std::unique_ptr<LatencyModel> load_kernel_model(const std::string& kind, const std::string& path) {
   if (path.empty())
     fail(fmt::format("latency model '{}'", kind),
-         "needs a predictor file (--predictor FILE); build one with `hwnas predictor build{}`", kind == "lut" ? " --kind lut" : "");
+         "needs a predictor file (--predictor FILE); build one with `hwnas predictor build{}`",
+         kind == "lut" ? " --kind lut" : "");
   PredictorFile p = load_predictor(path);
   if (!kind.empty() && p.kind != kind)
     fail(path, "holds a {} predictor, not {}; use --model {} with it, or build a {} one", p.kind, kind, p.kind, kind);

@@ -8,10 +8,10 @@
 #include "hwnas/core/error.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/cost/kernel_model.h"
-#include "hwnas/learn/nnls.h"
 #include "hwnas/ir/stats.h"
-#include "hwnas/measure/robust_timing.h"
+#include "hwnas/learn/nnls.h"
 #include "hwnas/learn/xgb_regressor.h"
+#include "hwnas/measure/robust_timing.h"
 
 namespace hwnas::cost {
 namespace {
@@ -64,9 +64,11 @@ GroupModel fit(const std::vector<KernelSample>& s, const GroupTrainOptions& o) {
 }  // namespace
 
 KernelBank::KernelBank(measure::MeasureOptions o, std::string statistic)
-    : KernelBank(o.dtype, [o](const ir::Graph& g) { return measure::measure_model(g, o); }, std::move(statistic)) {}
+    : KernelBank(
+          o.dtype, [o](const ir::Graph& g) { return measure::measure_model(g, o); }, std::move(statistic)) {}
 
-KernelBank::KernelBank(ir::DType dtype, std::function<measure::Measurement(const ir::Graph&)> time, std::string statistic)
+KernelBank::KernelBank(ir::DType dtype, std::function<measure::Measurement(const ir::Graph&)> time,
+                       std::string statistic)
     : dtype_(dtype), time_(std::move(time)), statistic_(std::move(statistic)) {
   measure::check_statistic(statistic_);
 }

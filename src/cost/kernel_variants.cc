@@ -46,8 +46,7 @@ std::vector<ir::Graph> activation_variants(const ir::Graph& g, const ir::FusionR
 std::optional<ir::Graph> scaled_kernel(const ir::Graph& g, const ir::Kernel& k, double in_factor, double out_factor) {
   const ir::Node& anchor = g.node(k.nodes.front());
   const bool grouped = anchor.op == OpKind::Conv2D && anchor.attrs.groups != 1;
-  if (!ir::is_linear(anchor.op) || grouped || anchor.inputs.size() != 1)
-    return std::nullopt;
+  if (!ir::is_linear(anchor.op) || grouped || anchor.inputs.size() != 1) return std::nullopt;
   for (size_t i = 1; i < k.nodes.size(); ++i) {  // a chain: each tail node reads the one before
     const ir::Node& n = g.node(k.nodes[i]);
     if (!is_unary(n.op) || n.inputs.size() != 1 || n.inputs[0] != k.nodes[i - 1]) return std::nullopt;
@@ -90,7 +89,8 @@ std::vector<ir::Graph> weight_probes() {
     ir::Attrs conv;
     conv.out_channels = 512;
     for (int l = 0; l < layers; ++l)
-      x = g.add(OpKind::Relu, {g.add(OpKind::Conv2D, {x}, conv, fmt::format("conv{}", l))}, {}, fmt::format("relu{}", l));
+      x = g.add(OpKind::Relu, {g.add(OpKind::Conv2D, {x}, conv, fmt::format("conv{}", l))}, {},
+                fmt::format("relu{}", l));
     g.set_outputs({x});
     out.push_back(std::move(g));
   }

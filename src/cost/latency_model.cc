@@ -24,7 +24,8 @@ const std::vector<std::pair<std::string, Factory>>& factories() {
       {"roofline", [](const LatencyModelOptions&, const hw::Device& d) { return std::make_unique<RooflineModel>(d); }},
       {"lut", [](const LatencyModelOptions& o, const hw::Device&) { return load_kernel_model("lut", o.path); }},
       {"kernel", [](const LatencyModelOptions& o, const hw::Device&) { return load_kernel_model("kernel", o.path); }},
-      {"calibrated", [](const LatencyModelOptions&, const hw::Device& d) { return std::make_unique<CalibratedModel>(d); }},
+      {"calibrated",
+       [](const LatencyModelOptions&, const hw::Device& d) { return std::make_unique<CalibratedModel>(d); }},
   };
   return f;
 }
@@ -33,10 +34,14 @@ const std::vector<std::pair<std::string, Factory>>& factories() {
 
 std::string_view bound_name(Bound b) {
   switch (b) {
-    case Bound::Compute: return "compute";
-    case Bound::Memory: return "memory";
-    case Bound::Overhead: return "overhead";
-    case Bound::Transfer: return "transfer";
+    case Bound::Compute:
+      return "compute";
+    case Bound::Memory:
+      return "memory";
+    case Bound::Overhead:
+      return "overhead";
+    case Bound::Transfer:
+      return "transfer";
   }
   return "?";
 }

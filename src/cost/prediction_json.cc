@@ -12,9 +12,8 @@ std::string kernel_ops(const ir::Graph& g, const KernelCost& k) {
 
 nlohmann::ordered_json to_json(const ir::Graph& g, const hw::Device& d, ir::DType dtype, const LatencyPrediction& p,
                                const Energy& e, const std::optional<AveragePower>& power) {
-  nlohmann::ordered_json j = {{"model", g.name()},          {"device", d.name},
-                              {"dtype", ir::dtype_name(dtype)}, {"source", p.source},
-                              {"latency_ms", p.total_ms},   {"energy_mj", e.energy_mj},
+  nlohmann::ordered_json j = {{"model", g.name()},   {"device", d.name},         {"dtype", ir::dtype_name(dtype)},
+                              {"source", p.source},  {"latency_ms", p.total_ms}, {"energy_mj", e.energy_mj},
                               {"max_fps", e.max_fps}};
   if (power) j["average_power_mw"] = {{"fps", power->fps}, {"mw", power->mw}};
   j["kernels"] = nlohmann::ordered_json::array();

@@ -14,9 +14,9 @@
 #include "hwnas/cost/kernel_model.h"
 #include "hwnas/cost/kernel_training.h"
 #include "hwnas/cost/kernel_variants.h"
-#include "hwnas/learn/nnls.h"
 #include "hwnas/cost/predictor_eval.h"
 #include "hwnas/ir/stats.h"
+#include "hwnas/learn/nnls.h"
 #include "hwnas/measure/robust_timing.h"
 #include "hwnas/space/sample_distinct.h"
 #include "hwnas/space/search_space.h"
@@ -57,7 +57,8 @@ double fit_for_capacity(PredictorFile& p, const std::vector<WholeModelPoint>& po
   p.weight_cache_mib = cache_mib;
   double sq = 0;
   for (const WholeModelPoint& w : points) {
-    const double fit = p.scale * w.kernel_sum_ms - p.kernel_overhead_ms * w.kernels + p.offset_ms + p.weight_ms_per_mib * streamed(w);
+    const double fit =
+        p.scale * w.kernel_sum_ms - p.kernel_overhead_ms * w.kernels + p.offset_ms + p.weight_ms_per_mib * streamed(w);
     sq += (fit / w.measured_ms - 1) * (fit / w.measured_ms - 1);
   }
   return std::sqrt(sq / static_cast<double>(points.size()));
@@ -171,7 +172,9 @@ class Builder {
 
   // 1. Which adjacent ops the backend fuses.
   void detect(PredictorFile& p) const {
-    FusionDetectOptions fo{.measure = o_.measure, .share = 0.5, .progress = [&](std::string_view l) { say(std::string(l)); }};
+    FusionDetectOptions fo{.measure = o_.measure, .share = 0.5, .progress = [&](std::string_view l) {
+                             say(std::string(l));
+                           }};
     FusionDetection d = detect_fusion(fo);
     p.fusion = d.rules;
     p.fusion_tests = d.tests;
@@ -210,8 +213,10 @@ class Builder {
         if (o_.kind == "kernel" && round > 1)
           want = [&](const KernelFeatures& f) { return needy_.contains(f.group) || !models_.contains(f.group); };
         KernelBank::Added added = bank_.add(g, p.fusion, want);
-        for (const ir::Graph& v : activation_variants(g, p.fusion)) added.measured += bank_.add(v, p.fusion, want).measured;
-        for (const ir::Graph& v : width_variants(g, p.fusion, rng_)) added.measured += bank_.add(v, p.fusion, want).measured;
+        for (const ir::Graph& v : activation_variants(g, p.fusion))
+          added.measured += bank_.add(v, p.fusion, want).measured;
+        for (const ir::Graph& v : width_variants(g, p.fusion, rng_))
+          added.measured += bank_.add(v, p.fusion, want).measured;
         measured += added.measured;
         std::string extra;
         if (round == 1 && static_cast<int>(whole_.size()) < probes_ + o_.whole_archs * static_cast<int>(s + 1)) {
@@ -259,9 +264,10 @@ class Builder {
   double retime_whole() {
     if (o_.whole_rounds <= 1 || whole_.empty()) return 0;
     say(fmt::format("timing {} whole archs in {} more interleaved rounds", whole_.size(), o_.whole_rounds - 1));
-    const std::vector<measure::RoundedTiming> later = measure::time_interleaved(
-        whole_.size(), o_.whole_rounds - 1,
-        [&](size_t i, int) { return measure::measure_model(whole_[i].graph, whole_options_).timing; });
+    const std::vector<measure::RoundedTiming> later =
+        measure::time_interleaved(whole_.size(), o_.whole_rounds - 1, [&](size_t i, int) {
+          return measure::measure_model(whole_[i].graph, whole_options_).timing;
+        });
     std::vector<double> spreads;
     for (size_t i = 0; i < whole_.size(); ++i) {
       std::vector<double> rounds = later[i].round_ms;
@@ -282,7 +288,8 @@ class Builder {
     const KernelModel raw(p, "(being built)");
     for (const WholeArch& w : whole_) {
       const LatencyPrediction pred = raw.predict(w.graph, p.dtype);
-      points.push_back({pred.total_ms, static_cast<int>(pred.kernels.size()), weight_mib(w.graph, p.fusion, p.dtype), w.ms});
+      points.push_back(
+          {pred.total_ms, static_cast<int>(pred.kernels.size()), weight_mib(w.graph, p.fusion, p.dtype), w.ms});
     }
     return fit_whole_model(p, points);
   }
@@ -312,12 +319,13 @@ class Builder {
                   {"whole_round_spread_median", whole_spread},
                   {"pinned", o_.measure.pin},
                   {"seed", o_.seed}};
-    say(fmt::format("done: {} kernels ({} noisy), whole-model fit x{:.3f} - {:.4g} ms per kernel + {:.4g} ms + {:.4g} ms "
-                    "per MiB of weights beyond {:g} MiB (RMS error {:.1f}% on {} archs; kernels: {} of their runs; whole "
-                    "archs: lowest of {} round medians, median spread between rounds {:.1f}%)",
-                    bank_.samples().size(), noisy, p.scale, p.kernel_overhead_ms, p.offset_ms, p.weight_ms_per_mib,
-                    p.weight_cache_mib, 100 * whole_error, whole_.size(), o_.kernel_statistic, o_.whole_rounds,
-                    100 * whole_spread));
+    say(fmt::format(
+        "done: {} kernels ({} noisy), whole-model fit x{:.3f} - {:.4g} ms per kernel + {:.4g} ms + {:.4g} ms "
+        "per MiB of weights beyond {:g} MiB (RMS error {:.1f}% on {} archs; kernels: {} of their runs; whole "
+        "archs: lowest of {} round medians, median spread between rounds {:.1f}%)",
+        bank_.samples().size(), noisy, p.scale, p.kernel_overhead_ms, p.offset_ms, p.weight_ms_per_mib,
+        p.weight_cache_mib, 100 * whole_error, whole_.size(), o_.kernel_statistic, o_.whole_rounds,
+        100 * whole_spread));
   }
 
   const BuildOptions& o_;
@@ -328,7 +336,7 @@ class Builder {
   measure::MeasureOptions whole_options_;
   double whole_spent_s_ = 0;  // of the first round of whole archs
   std::vector<WholeArch> whole_;
-  int probes_ = 0;            // the first whole_ entries are weight probes
+  int probes_ = 0;  // the first whole_ entries are weight probes
   std::vector<std::string> trained_archs_;
   std::set<std::string> seen_;
   std::map<std::string, GroupModel> models_;

@@ -11,8 +11,8 @@
 #include "hwnas/core/error.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/cost/calibration_fit.h"
-#include "hwnas/learn/rank_correlation.h"
 #include "hwnas/ir/stats.h"
+#include "hwnas/learn/rank_correlation.h"
 #include "hwnas/measure/robust_timing.h"
 #include "hwnas/models/registry.h"
 
@@ -53,7 +53,8 @@ double median_ms_per_mac(const std::vector<double>& macs, const std::vector<doub
   return n % 2 ? ratio[n / 2] : (ratio[n / 2 - 1] + ratio[n / 2]) / 2;
 }
 
-std::vector<EvalRow> evaluate_models(const LatencyModel& model, const std::vector<std::pair<std::string, ir::Graph>>& models,
+std::vector<EvalRow> evaluate_models(const LatencyModel& model,
+                                     const std::vector<std::pair<std::string, ir::Graph>>& models,
                                      const measure::MeasureOptions& o, double ms_per_mac,
                                      const std::function<void(std::string_view)>& progress, int rounds) {
   // The round whose median is lowest gives the row's figures.
@@ -81,8 +82,8 @@ std::vector<EvalRow> evaluate_models(const LatencyModel& model, const std::vecto
     r.round_spread = timed[i].spread;
     r.baseline_ms = static_cast<double>(r.macs) * ms_per_mac;
     if (progress)
-      progress(fmt::format("[{}/{}] {}: measured {:.4g} ms{}{}, predicted {:.4g} ms ({:+.1f}%)", i + 1, models.size(), name,
-                           r.measured_ms, r.noisy ? " (noisy)" : "",
+      progress(fmt::format("[{}/{}] {}: measured {:.4g} ms{}{}, predicted {:.4g} ms ({:+.1f}%)", i + 1, models.size(),
+                           name, r.measured_ms, r.noisy ? " (noisy)" : "",
                            rounds > 1 ? fmt::format(" ({})", timed[i].note) : std::string(), r.predicted_ms,
                            100 * (r.predicted_ms / r.measured_ms - 1)));
     rows.push_back(std::move(r));

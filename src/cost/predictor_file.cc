@@ -2,8 +2,8 @@
 
 #include <array>
 #include <chrono>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <limits>
 
@@ -145,8 +145,12 @@ nlohmann::json to_json(const PredictorFile& p) {
             {"created", p.created},
             {"fusion", {{"pairs", pairs}, {"tests", tests}}},
             {"features", p.features},
-            {"whole_model", {{"scale", p.scale}, {"kernel_overhead_ms", p.kernel_overhead_ms}, {"offset_ms", p.offset_ms},
-                             {"weight_ms_per_mib", p.weight_ms_per_mib}, {"weight_cache_mib", p.weight_cache_mib}}},
+            {"whole_model",
+             {{"scale", p.scale},
+              {"kernel_overhead_ms", p.kernel_overhead_ms},
+              {"offset_ms", p.offset_ms},
+              {"weight_ms_per_mib", p.weight_ms_per_mib},
+              {"weight_cache_mib", p.weight_cache_mib}}},
             {"groups", groups},
             {"lut", p.lut},
             {"training", p.training}};
@@ -162,7 +166,8 @@ PredictorFile predictor_from_json(const nlohmann::json& j, const std::string& fi
            kPredictorFormat);
     const int version = typed<int>(j, "", "version", "an integer");
     if (version != kPredictorVersion)
-      fail("version", "version {} is not supported (this hwnas {} reads version {}); rebuild it with `hwnas predictor build`",
+      fail("version",
+           "version {} is not supported (this hwnas {} reads version {}); rebuild it with `hwnas predictor build`",
            version, std::string(hwnas::version()), kPredictorVersion);
     PredictorFile p;
     p.kind = typed<std::string>(j, "", "kind", "\"kernel\" or \"lut\"");
@@ -181,24 +186,26 @@ PredictorFile predictor_from_json(const nlohmann::json& j, const std::string& fi
     if (!pairs.is_array()) fail("fusion.pairs", "expected a list of [producer, consumer] op names");
     for (size_t i = 0; i < pairs.size(); ++i) {
       const std::string at = fmt::format("fusion.pairs[{}]", i);
-      if (!pairs[i].is_array() || pairs[i].size() != 2) fail(at, "expected [producer, consumer], got {}", pairs[i].dump());
+      if (!pairs[i].is_array() || pairs[i].size() != 2)
+        fail(at, "expected [producer, consumer], got {}", pairs[i].dump());
       p.fusion.add(op_named(pairs[i][0], at), op_named(pairs[i][1], at));
     }
     const json& tests = member(fusion, "fusion", "tests");
     if (!tests.is_array()) fail("fusion.tests", "expected a list");
     for (size_t i = 0; i < tests.size(); ++i) {
       const std::string at = fmt::format("fusion.tests[{}]", i);
-      p.fusion_tests.push_back({typed<std::string>(tests[i], at, "producer", "an op name"),
-                                typed<std::string>(tests[i], at, "consumer", "an op name"),
-                                typed<double>(tests[i], at, "producer_ms", "ms"),
-                                typed<double>(tests[i], at, "consumer_ms", "ms"),
-                                typed<double>(tests[i], at, "pair_ms", "ms"), typed<bool>(tests[i], at, "fused", "true/false")});
+      p.fusion_tests.push_back(
+          {typed<std::string>(tests[i], at, "producer", "an op name"),
+           typed<std::string>(tests[i], at, "consumer", "an op name"), typed<double>(tests[i], at, "producer_ms", "ms"),
+           typed<double>(tests[i], at, "consumer_ms", "ms"), typed<double>(tests[i], at, "pair_ms", "ms"),
+           typed<bool>(tests[i], at, "fused", "true/false")});
     }
     const json& features = member(j, "", "features");
     if (!features.is_array()) fail("features", "expected a list of feature names");
     for (const json& f : features) p.features.push_back(f.is_string() ? f.get<std::string>() : f.dump());
     if (p.features != kernel_feature_names())
-      fail("features", "[{}] differ from this hwnas's kernel features [{}]; rebuild the predictor with `hwnas predictor build`",
+      fail("features",
+           "[{}] differ from this hwnas's kernel features [{}]; rebuild the predictor with `hwnas predictor build`",
            fmt::join(p.features, ", "), fmt::join(kernel_feature_names(), ", "));
     const json& whole = member(j, "", "whole_model");
     p.scale = typed<double>(whole, "whole_model", "scale", "a number");

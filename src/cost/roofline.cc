@@ -24,12 +24,15 @@ double anchor_work(const ir::Graph& g, const ir::Stats& stats, int anchor, hw::O
   switch (c) {
     case hw::OpClass::Conv:
     case hw::OpClass::Depthwise:
-    case hw::OpClass::FullyConnected: return static_cast<double>(stats.nodes[anchor].macs);
-    case hw::OpClass::Elementwise: return static_cast<double>(n.shape.numel());
+    case hw::OpClass::FullyConnected:
+      return static_cast<double>(stats.nodes[anchor].macs);
+    case hw::OpClass::Elementwise:
+      return static_cast<double>(n.shape.numel());
     case hw::OpClass::Pool:
       if (n.op == ir::OpKind::GlobalAvgPool) return static_cast<double>(g.node(n.inputs[0]).shape.numel());
       return static_cast<double>(n.shape.numel()) * n.attrs.kernel_h * n.attrs.kernel_w;
-    case hw::OpClass::Data: return 0;
+    case hw::OpClass::Data:
+      return 0;
   }
   return 0;
 }
@@ -89,9 +92,7 @@ RooflineModel::RooflineModel(hw::Device device) : device_(std::move(device)) {
 
 std::string RooflineModel::source() const { return fmt::format("predicted (roofline on {})", device_.name); }
 
-std::string RooflineModel::fingerprint() const {
-  return fmt::format("roofline/{:016x}", fnv1a(hw::to_yaml(device_)));
-}
+std::string RooflineModel::fingerprint() const { return fmt::format("roofline/{:016x}", fnv1a(hw::to_yaml(device_))); }
 
 LatencyPrediction RooflineModel::predict(const ir::Graph& g, ir::DType dtype) const {
   const std::vector<hw::Placement> placement = hw::place_all(device_, g, dtype);

@@ -54,7 +54,9 @@ Cifar10::Cifar10(fs::path dir, ImageOptions options) : path_(dir.string()), opti
 
 int64_t Cifar10::size(Split split) const { return static_cast<int64_t>(labels_[static_cast<int>(split)].size()); }
 
-int Cifar10::label(Split split, int64_t index) const { return labels_[static_cast<int>(split)].at(static_cast<size_t>(index)); }
+int Cifar10::label(Split split, int64_t index) const {
+  return labels_[static_cast<int>(split)].at(static_cast<size_t>(index));
+}
 
 void Cifar10::example(Split split, int64_t index, bool augment, Rng& rng, float* out) const {
   image_to_floats(pixels_[static_cast<int>(split)].data() + index * 3072, 32, 32, 3, options_, augment, rng, out);

@@ -1,8 +1,8 @@
 #include "hwnas/data/espeak.h"
 
+#include <sys/wait.h>
 #include <cctype>
 #include <cstdio>
-#include <sys/wait.h>
 
 #include "hwnas/core/error.h"
 #include "hwnas/data/resample.h"
@@ -20,10 +20,11 @@ bool shell_safe(std::string_view s, std::string_view extra) {
 }  // namespace
 
 std::vector<float> speak(std::string_view text, const SpeechParams& p, int sample_rate) {
-  if (!shell_safe(text, " .,!?'-")) fail(std::string(text), "text for espeak-ng may hold only letters, digits, spaces and .,!?'-");
+  if (!shell_safe(text, " .,!?'-"))
+    fail(std::string(text), "text for espeak-ng may hold only letters, digits, spaces and .,!?'-");
   if (!shell_safe(p.voice, "+-_")) fail(p.voice, "not an espeak-ng voice name (letters, digits, + - _)");
-  const std::string cmd = fmt::format("espeak-ng -v {} -s {} -p {} -a {} -g {} --stdout \"{}\" 2>/dev/null", p.voice, p.rate,
-                                      p.pitch, p.amplitude, p.word_gap, text);
+  const std::string cmd = fmt::format("espeak-ng -v {} -s {} -p {} -a {} -g {} --stdout \"{}\" 2>/dev/null", p.voice,
+                                      p.rate, p.pitch, p.amplitude, p.word_gap, text);
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (!pipe) fail(cmd, "cannot run espeak-ng");
   std::string bytes;

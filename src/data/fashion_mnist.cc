@@ -46,8 +46,9 @@ IdxArray read_idx(const fs::path& given) {
 FashionMnist::FashionMnist(fs::path dir, ImageOptions options) : path_(dir.string()), options_(std::move(options)) {
   classes_ = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
   if (!fs::is_directory(dir))
-    fail(path_, "no such folder (expected the Fashion-MNIST IDX files; Debian: dataset-fashion-mnist in "
-                "/usr/share/datasets/fashion-mnist)");
+    fail(path_,
+         "no such folder (expected the Fashion-MNIST IDX files; Debian: dataset-fashion-mnist in "
+         "/usr/share/datasets/fashion-mnist)");
   const std::pair<Split, const char*> files[] = {{Split::train, "train"}, {Split::test, "t10k"}};
   for (const auto& [split, prefix] : files) {
     const fs::path img = dir / (std::string(prefix) + "-images-idx3-ubyte");
@@ -70,7 +71,9 @@ int64_t FashionMnist::size(Split split) const {
   return l.dims.empty() ? 0 : l.dims[0];
 }
 
-int FashionMnist::label(Split split, int64_t index) const { return labels_[static_cast<int>(split)].data.at(static_cast<size_t>(index)); }
+int FashionMnist::label(Split split, int64_t index) const {
+  return labels_[static_cast<int>(split)].data.at(static_cast<size_t>(index));
+}
 
 void FashionMnist::example(Split split, int64_t index, bool augment, Rng& rng, float* out) const {
   image_to_floats(images_[static_cast<int>(split)].data.data() + index * 784, 28, 28, 1, options_, augment, rng, out);

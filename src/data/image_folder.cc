@@ -62,7 +62,8 @@ ImageFolder::ImageFolder(fs::path dir, ImageOptions options) : path_(dir.string(
       for (const auto& e : fs::directory_iterator(root / cls))
         if (e.is_regular_file() && is_image(e.path())) files.push_back(e.path());
       std::sort(files.begin(), files.end());
-      for (auto& f : files) splits_[static_cast<int>(split)].push_back({std::move(f), static_cast<int>(it - classes_.begin())});
+      for (auto& f : files)
+        splits_[static_cast<int>(split)].push_back({std::move(f), static_cast<int>(it - classes_.begin())});
     }
   }
   if (options_.crop > 0) {
@@ -96,8 +97,9 @@ std::vector<uint8_t> ImageFolder::pixels(Split split, int64_t index) const {
     if (target != shorter) {
       const double s = static_cast<double>(target) / shorter;
       cv::Mat r;
-      cv::resize(img, r, cv::Size(std::max(crop, static_cast<int>(std::lround(img.cols * s))),
-                                  std::max(crop, static_cast<int>(std::lround(img.rows * s)))),
+      cv::resize(img, r,
+                 cv::Size(std::max(crop, static_cast<int>(std::lround(img.cols * s))),
+                          std::max(crop, static_cast<int>(std::lround(img.rows * s)))),
                  0, 0, s < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
       img = r;
     }

@@ -6,8 +6,10 @@ namespace hwnas::data {
 
 void image_to_floats(const uint8_t* hwc, int h, int w, int c, const ImageOptions& o, bool augment, Rng& rng,
                      float* out) {
-  if ((!o.mean.empty() && static_cast<int>(o.mean.size()) != c) || (!o.std.empty() && static_cast<int>(o.std.size()) != c))
-    fail("image options", "mean and std need one value per channel ({}), got {} and {}", c, o.mean.size(), o.std.size());
+  if ((!o.mean.empty() && static_cast<int>(o.mean.size()) != c) ||
+      (!o.std.empty() && static_cast<int>(o.std.size()) != c))
+    fail("image options", "mean and std need one value per channel ({}), got {} and {}", c, o.mean.size(),
+         o.std.size());
   bool flip = false;
   int dy = 0, dx = 0;  // output (y, x) reads input (y + dy, x + dx); outside is zero padding
   if (augment) {

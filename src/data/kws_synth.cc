@@ -26,7 +26,7 @@ struct Voice {
   std::string espeak;  // language+variant
   std::string name;    // file-name form: language-variant
   int pitch = 50, rate = 160;
-  int split = 0;       // 0 train, 1 validation, 2 test
+  int split = 0;  // 0 train, 1 validation, 2 test
 };
 
 struct Job {
@@ -117,24 +117,25 @@ const std::vector<std::string>& kws_keywords() {
 }
 
 const std::vector<std::string>& kws_unknown_words() {
-  static const std::vector<std::string> w = {"backward", "bed",   "bird",  "cat",    "dog",   "eight", "five",
-                                             "follow",   "forward", "four", "happy",  "house", "learn", "marvin",
-                                             "nine",     "one",   "seven", "sheila", "six",   "three", "tree",
-                                             "two",      "visual", "wow",  "zero"};
+  static const std::vector<std::string> w = {"backward", "bed",     "bird",  "cat",    "dog",   "eight", "five",
+                                             "follow",   "forward", "four",  "happy",  "house", "learn", "marvin",
+                                             "nine",     "one",     "seven", "sheila", "six",   "three", "tree",
+                                             "two",      "visual",  "wow",   "zero"};
   return w;
 }
 
 std::vector<std::string> kws_voice_pool() {
   // English accents of espeak-ng, and its voice variants that sound like a person (the
   // robot-like ones are left out: no user says "yes" like that).
-  static const char* kLanguages[] = {"en-us", "en", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp",
+  static const char* kLanguages[] = {"en-us",          "en",     "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp",
                                      "en-gb-x-gbcwmd", "en-029", "en-us-nyc"};
-  static const char* kVariants[] = {"m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "f1", "f2", "f3", "f4", "f5",
-                                    "croak", "whisper", "whisperf", "klatt", "klatt2", "klatt3", "klatt4", "adam",
-                                    "anika", "aunty", "belinda", "benjamin", "caleb", "david", "ed", "edward",
-                                    "grandma", "grandpa", "iven", "john", "linda", "max", "michel", "norbert",
-                                    "paul", "pablo", "quincy", "rob", "robert", "shelby", "steph", "travis",
-                                    "victor", "zac"};
+  static const char* kVariants[] = {"m1",      "m2",       "m3",      "m4",       "m5",     "m6",     "m7",
+                                    "m8",      "f1",       "f2",      "f3",       "f4",     "f5",     "croak",
+                                    "whisper", "whisperf", "klatt",   "klatt2",   "klatt3", "klatt4", "adam",
+                                    "anika",   "aunty",    "belinda", "benjamin", "caleb",  "david",  "ed",
+                                    "edward",  "grandma",  "grandpa", "iven",     "john",   "linda",  "max",
+                                    "michel",  "norbert",  "paul",    "pablo",    "quincy", "rob",    "robert",
+                                    "shelby",  "steph",    "travis",  "victor",   "zac"};
   std::vector<std::string> pool;
   for (const char* l : kLanguages)
     for (const char* v : kVariants) pool.push_back(std::string(l) + "+" + v);
@@ -147,7 +148,8 @@ KwsSynthReport synthesize_kws(const KwsSynthOptions& o) {
   if (o.out.empty()) fail(where, "no output folder given");
   const auto pool = kws_voice_pool();
   if (o.voices < 3 || o.voices > static_cast<int>(pool.size()))
-    fail(where, "--voices must be in 3..{} (one each for train, validation and test at least), got {}", pool.size(), o.voices);
+    fail(where, "--voices must be in 3..{} (one each for train, validation and test at least), got {}", pool.size(),
+         o.voices);
   if (o.per_word < 1) fail(where, "--per-word must be at least 1, got {}", o.per_word);
   const int unknown_per_voice = o.unknown_per_voice < 0 ? 2 * o.per_word : o.unknown_per_voice;
   const fs::path out = o.out.lexically_normal();

@@ -120,7 +120,8 @@ void Mfcc::compute(std::span<const float> samples, float* out) const {
   for (int f = 0; f < frames_; ++f)
     for (int k = 0; k < coeffs; ++k) {
       double c = 0;
-      for (int n = 0; n < bands; ++n) c += dct_[static_cast<size_t>(k) * bands + n] * lm[static_cast<size_t>(f) * bands + n];
+      for (int n = 0; n < bands; ++n)
+        c += dct_[static_cast<size_t>(k) * bands + n] * lm[static_cast<size_t>(f) * bands + n];
       out[static_cast<size_t>(f) * coeffs + k] = static_cast<float>(c);
     }
 }

@@ -1,7 +1,7 @@
 #include "hwnas/data/noise.h"
 
-#include <cmath>
 #include <bit>
+#include <cmath>
 #include <numbers>
 
 namespace hwnas::data {

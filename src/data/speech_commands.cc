@@ -46,7 +46,8 @@ SpeechCommands::~SpeechCommands() = default;
 
 SpeechCommands::SpeechCommands(fs::path dir, SpeechCommandsOptions options)
     : dir_(std::move(dir)), path_(dir_.string()), options_(std::move(options)) {
-  if (!fs::is_directory(dir_)) fail(path_, "no such folder (expected a Speech Commands folder: one folder of WAVs per word)");
+  if (!fs::is_directory(dir_))
+    fail(path_, "no such folder (expected a Speech Commands folder: one folder of WAVs per word)");
   mfcc_ = std::make_unique<Mfcc>(options_.mfcc);
   classes_ = options_.keywords;
   classes_.push_back("unknown");
@@ -70,7 +71,8 @@ SpeechCommands::SpeechCommands(fs::path dir, SpeechCommandsOptions options)
     const int label = it == keyword_label.end() ? unknown_label() : it->second;
     std::vector<std::string> files;
     for (const auto& e : fs::directory_iterator(w))
-      if (e.is_regular_file() && e.path().extension() == ".wav") files.push_back(word + "/" + e.path().filename().string());
+      if (e.is_regular_file() && e.path().extension() == ".wav")
+        files.push_back(word + "/" + e.path().filename().string());
     std::sort(files.begin(), files.end());
     for (auto& f : files) {
       if (options_.check_headers) check_wav(dir_ / f, rate);
@@ -102,7 +104,9 @@ SpeechCommands::SpeechCommands(fs::path dir, SpeechCommandsOptions options)
 
 std::array<int, 3> SpeechCommands::input_shape() const { return {mfcc_->frames(), mfcc_->coefficients(), 1}; }
 
-int64_t SpeechCommands::size(Split split) const { return static_cast<int64_t>(splits_[static_cast<int>(split)].size()); }
+int64_t SpeechCommands::size(Split split) const {
+  return static_cast<int64_t>(splits_[static_cast<int>(split)].size());
+}
 
 const SpeechCommands::Entry& SpeechCommands::entry(Split split, int64_t index) const {
   const auto& v = splits_[static_cast<int>(split)];

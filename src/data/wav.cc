@@ -61,10 +61,15 @@ Header parse_header(std::string_view b, const std::string& name, bool need_all_d
 
 void check_format(const Header& h, const std::string& name, int expected_rate) {
   if (h.format != 1) fail(name, "WAV format {} is not PCM; expected 16-bit PCM mono at {} Hz", h.format, expected_rate);
-  if (h.bits != 16) fail(name, "{}-bit WAV; expected 16-bit PCM mono at {} Hz (convert with: sox in.wav -b 16 out.wav)", h.bits, expected_rate);
-  if (h.channels != 1) fail(name, "{} channels; expected mono 16-bit PCM at {} Hz (convert with: sox in.wav -c 1 out.wav)", h.channels, expected_rate);
+  if (h.bits != 16)
+    fail(name, "{}-bit WAV; expected 16-bit PCM mono at {} Hz (convert with: sox in.wav -b 16 out.wav)", h.bits,
+         expected_rate);
+  if (h.channels != 1)
+    fail(name, "{} channels; expected mono 16-bit PCM at {} Hz (convert with: sox in.wav -c 1 out.wav)", h.channels,
+         expected_rate);
   if (h.rate != expected_rate)
-    fail(name, "sample rate {} Hz; expected {} Hz (resample with: sox in.wav -r {} out.wav)", h.rate, expected_rate, expected_rate);
+    fail(name, "sample rate {} Hz; expected {} Hz (resample with: sox in.wav -r {} out.wav)", h.rate, expected_rate,
+         expected_rate);
 }
 
 }  // namespace

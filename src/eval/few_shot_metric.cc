@@ -10,13 +10,17 @@ FewShotMetric::FewShotMetric(std::string name, CostClass cost, const std::filesy
                              std::shared_ptr<const space::SearchSpace> space)
     : Metric(std::move(name), cost), file_(file), model_(cost::load_few_shot(file)), space_(std::move(space)) {
   if (model_.space != space_->name())
-    fail(file.string(), "the few-shot model was fitted on the {} space, but this experiment searches {} (fit one on {} "
-         "with `hwnas predictor fit --prior`)", model_.space, space_->name(), space_->name());
+    fail(file.string(),
+         "the few-shot model was fitted on the {} space, but this experiment searches {} (fit one on {} "
+         "with `hwnas predictor fit --prior`)",
+         model_.space, space_->name(), space_->name());
   features_ = std::make_unique<cost::ArchFeatures>(*space_);
   // The same space name with other decisions (a YAML space, a restricted one): other features.
   if (features_->names() != model_.features)
-    fail(file.string(), "the few-shot model's {} features are not those of the experiment's {} space ({}); refit it "
-         "on this space", model_.features.size(), space_->name(), features_->names().size());
+    fail(file.string(),
+         "the few-shot model's {} features are not those of the experiment's {} space ({}); refit it "
+         "on this space",
+         model_.features.size(), space_->name(), features_->names().size());
 }
 
 std::string FewShotMetric::source() const {

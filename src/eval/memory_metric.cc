@@ -17,12 +17,15 @@ std::vector<std::string> memory_value_names() {
 
 MemoryMetric::MemoryMetric(std::string name, CostClass cost, hw::Device device, MemoryValue value, ir::DType dtype,
                            std::shared_ptr<const space::SearchSpace> space)
-    : Metric(std::move(name), cost), device_(std::move(device)), value_(value), dtype_(dtype), space_(std::move(space)) {}
+    : Metric(std::move(name), cost),
+      device_(std::move(device)),
+      value_(value),
+      dtype_(dtype),
+      space_(std::move(space)) {}
 
 std::string MemoryMetric::source() const {
   // The options memory_footprint() is called with below: the greedy planner in graph order.
-  return fmt::format("predicted (greedy arena planner, graph order, {}, on {})", ir::dtype_name(dtype_),
-                     device_.name);
+  return fmt::format("predicted (greedy arena planner, graph order, {}, on {})", ir::dtype_name(dtype_), device_.name);
 }
 
 std::string MemoryMetric::fingerprint() const {

@@ -17,8 +17,7 @@ namespace hwnas::eval {
 
 std::string_view cost_class_name(CostClass c) { return c == CostClass::Cheap ? "cheap" : "expensive"; }
 
-CostClass parse_cost_class(const YAML::Node& node, const std::string& path, const YamlSource& src,
-                           CostClass fallback) {
+CostClass parse_cost_class(const YAML::Node& node, const std::string& path, const YamlSource& src, CostClass fallback) {
   if (!node["cost"]) return fallback;
   const std::string v = src.get_string(node["cost"], path + ".cost");
   if (v == "cheap") return CostClass::Cheap;
@@ -33,8 +32,10 @@ std::unique_ptr<Metric> make_table_metric(const std::string& name, const YAML::N
   const YamlSource& src = *ctx.source;
   src.check_keys(node, path, {"table", "key", "column", "cost"});
   for (const char* k : {"key", "column"})
-    if (!node[k]) src.fail(node, path, fmt::format("a table metric needs '{}:' (the CSV column to {})", k,
-                                                   std::string_view(k) == "key" ? "match archs by" : "read"));
+    if (!node[k])
+      src.fail(node, path,
+               fmt::format("a table metric needs '{}:' (the CSV column to {})", k,
+                           std::string_view(k) == "key" ? "match archs by" : "read"));
   const std::string file = src.get_string(node["table"], path + ".table");
   const std::filesystem::path table = src.resolve_path(file, path + ".table");
   const CostClass cost = parse_cost_class(node, path, src, CostClass::Expensive);
@@ -56,8 +57,9 @@ std::unique_ptr<Metric> make_table_metric(const std::string& name, const YAML::N
 // The device named by `device:` (a built-in name, or a profile file relative to the experiment).
 hw::Device metric_device(const YAML::Node& node, const std::string& path, const YamlSource& src) {
   if (!node["device"])
-    src.fail(node, path, fmt::format("needs 'device:' (a built-in device: {}, or a profile .yaml file)",
-                                     fmt::join(hw::builtin_device_names(), ", ")));
+    src.fail(node, path,
+             fmt::format("needs 'device:' (a built-in device: {}, or a profile .yaml file)",
+                         fmt::join(hw::builtin_device_names(), ", ")));
   const std::string d = src.get_string(node["device"], path + ".device");
   try {
     if (d.ends_with(".yaml") || d.ends_with(".yml") || d.find('/') != std::string::npos)
@@ -85,8 +87,8 @@ size_t pick(const YAML::Node& node, const std::string& key, const std::string& p
     if (names[i] == v) return i;
   const std::string close = closest_match(v, names);
   src.fail(node[key], join_path(path, key),
-           fmt::format("'{}' is not a {}{} ({})", v, what, close.empty() ? "" : fmt::format("; did you mean '{}'?", close),
-                       fmt::join(names, ", ")));
+           fmt::format("'{}' is not a {}{} ({})", v, what,
+                       close.empty() ? "" : fmt::format("; did you mean '{}'?", close), fmt::join(names, ", ")));
 }
 
 std::unique_ptr<Metric> make_model_metric(const std::string& name, const YAML::Node& node, const std::string& path,
@@ -99,8 +101,10 @@ std::unique_ptr<Metric> make_model_metric(const std::string& name, const YAML::N
   options.kind = kinds[pick(node, "model", path, src, kinds, "latency model kind")];
   const bool needs_file = options.kind == "lut" || options.kind == "kernel";
   if (needs_file && !node["predictor"])
-    src.fail(node, path, fmt::format("a {} model needs 'predictor:' (the predictor file `hwnas predictor build` "
-                                     "writes)", options.kind));
+    src.fail(node, path,
+             fmt::format("a {} model needs 'predictor:' (the predictor file `hwnas predictor build` "
+                         "writes)",
+                         options.kind));
   if (!needs_file && node["predictor"])
     src.fail(node["predictor"], path + ".predictor",
              fmt::format("a {} model reads no predictor file; remove the key, or use model: kernel or lut",

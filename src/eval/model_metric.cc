@@ -24,9 +24,12 @@ std::string inner(const std::string& source) {
 
 std::string_view model_value_name(ModelValue v) {
   switch (v) {
-    case ModelValue::LatencyMs: return "latency_ms";
-    case ModelValue::EnergyMj: return "energy_mj";
-    case ModelValue::Fps: return "fps";
+    case ModelValue::LatencyMs:
+      return "latency_ms";
+    case ModelValue::EnergyMj:
+      return "energy_mj";
+    case ModelValue::Fps:
+      return "fps";
   }
   return "?";
 }
@@ -49,10 +52,13 @@ ModelMetric::ModelMetric(std::string name, CostClass cost, hw::Device device, co
 std::string ModelMetric::source() const {
   const std::string what = inner(model_->source());
   switch (value_) {
-    case ModelValue::LatencyMs: return fmt::format("predicted ({}, {})", what, ir::dtype_name(dtype_));
+    case ModelValue::LatencyMs:
+      return fmt::format("predicted ({}, {})", what, ir::dtype_name(dtype_));
     case ModelValue::EnergyMj:
-      return fmt::format("predicted (energy: {} and {}'s power figures, {})", what, device_.name, ir::dtype_name(dtype_));
-    case ModelValue::Fps: return fmt::format("predicted (1000 / latency of {}, {})", what, ir::dtype_name(dtype_));
+      return fmt::format("predicted (energy: {} and {}'s power figures, {})", what, device_.name,
+                         ir::dtype_name(dtype_));
+    case ModelValue::Fps:
+      return fmt::format("predicted (1000 / latency of {}, {})", what, ir::dtype_name(dtype_));
   }
   return what;
 }

@@ -12,7 +12,8 @@ std::vector<std::string> stat_value_names() {
   return {std::string(stat_value_name(StatValue::Macs)), std::string(stat_value_name(StatValue::Params))};
 }
 
-StatMetric::StatMetric(std::string name, CostClass cost, StatValue value, std::shared_ptr<const space::SearchSpace> space)
+StatMetric::StatMetric(std::string name, CostClass cost, StatValue value,
+                       std::shared_ptr<const space::SearchSpace> space)
     : Metric(std::move(name), cost), value_(value), space_(std::move(space)) {}
 
 std::string StatMetric::source() const {

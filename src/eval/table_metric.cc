@@ -30,8 +30,8 @@ std::shared_ptr<const TableMetric::Lookup> load(const std::filesystem::path& tab
     try {
       canonical = space.to_string(space.canonical(space.parse(raw)));
     } catch (const Error& e) {
-      fail(fmt::format("{}:{}", t.source, t.line_of(r)), "arch '{}' does not parse in space {}: {}", raw,
-           space.name(), e.what());
+      fail(fmt::format("{}:{}", t.source, t.line_of(r)), "arch '{}' does not parse in space {}: {}", raw, space.name(),
+           e.what());
     }
     const auto v = t.number_or_empty(r, *col);
     if (v) lookup->values[canonical] = *v;

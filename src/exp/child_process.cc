@@ -26,15 +26,15 @@ void close_fd(int& fd) {
 
 // Between fork and exec only async-signal-safe calls: no allocation, no locks, no exceptions.
 [[noreturn]] void exec_child(char* const* argv, int in_fd, int out_fd, int err_fd, pid_t parent) {
-  ::setpgid(0, 0);                                 // a group of its own: killed as one
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);              // and with us, should we die first
-  if (::getppid() != parent) ::_exit(127);         // we died before prctl took effect
+  ::setpgid(0, 0);                          // a group of its own: killed as one
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);       // and with us, should we die first
+  if (::getppid() != parent) ::_exit(127);  // we died before prctl took effect
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGCHLD}) ::sigaction(sig, &dfl, nullptr);  // SIG_IGN survives exec
   sigset_t none;
   sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);     // the mask survives exec too
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);  // the mask survives exec too
   // dup2 clears close-on-exec on the copies; the originals close at exec.
   if (::dup2(in_fd, STDIN_FILENO) < 0 || ::dup2(out_fd, STDOUT_FILENO) < 0) {
     const int e = errno;

@@ -1,5 +1,5 @@
-#include "hwnas/target/resolver.h"
 #include "hwnas/exp/config.h"
+#include "hwnas/target/resolver.h"
 
 #include <algorithm>
 
@@ -45,7 +45,8 @@ void parse_metrics(ExperimentConfig& c, const YAML::Node& node) {
 void parse_objectives(ExperimentConfig& c, const YAML::Node& node) {
   const YamlSource& src = c.source;
   src.require_list(node, "objectives");
-  if (node.size() == 0) src.fail(node, "objectives", "give at least one objective, e.g. [{metric: accuracy, goal: max}]");
+  if (node.size() == 0)
+    src.fail(node, "objectives", "give at least one objective, e.g. [{metric: accuracy, goal: max}]");
   for (size_t i = 0; i < node.size(); ++i) {
     const std::string path = fmt::format("objectives.{}", i);
     const YAML::Node o = node[i];
@@ -66,8 +67,7 @@ void parse_constraints(ExperimentConfig& c, const YAML::Node& node) {
     const YAML::Node k = node[i];
     src.check_keys(k, path, {"metric", "max", "min", "soft"});
     if (!k["metric"]) src.fail(k, path, "a constraint needs metric:, e.g. {metric: latency_ms, max: 20}");
-    if (!k["max"] == !k["min"])
-      src.fail(k, path, "give exactly one of max: or min: (use two constraints for a range)");
+    if (!k["max"] == !k["min"]) src.fail(k, path, "give exactly one of max: or min: (use two constraints for a range)");
     Constraint con;
     con.metric = metric_ref(c, k["metric"], path + ".metric");
     con.is_max = static_cast<bool>(k["max"]);

@@ -16,8 +16,9 @@ std::unique_ptr<Executor> make_executor(const ExecutorConfig& config, TrialEvalu
   if (config.kind == ExecutorConfig::Kind::Thread)
     return std::make_unique<ThreadExecutor>(std::move(evaluator), config.workers);
   if (worker_command.empty())
-    fail("executor", "kind: process needs a worker command (the hwnas CLI provides `hwnas trial-worker`; a "
-                     "program calling run_experiment sets RunOptions::worker_command)");
+    fail("executor",
+         "kind: process needs a worker command (the hwnas CLI provides `hwnas trial-worker`; a "
+         "program calling run_experiment sets RunOptions::worker_command)");
   return std::make_unique<ProcessExecutor>(worker_command, config.workers, metrics);
 }
 

@@ -1,5 +1,5 @@
-#include "hwnas/target/resolver.h"
 #include "hwnas/exp/experiment.h"
+#include "hwnas/target/resolver.h"
 
 #include "hwnas/core/error.h"
 #include "hwnas/target/restrict_space.h"

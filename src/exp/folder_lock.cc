@@ -17,8 +17,9 @@ FolderLock::FolderLock(const std::filesystem::path& dir) {
   if (fd_ < 0) fail(file.string(), "cannot create the lock file: {}", std::strerror(errno));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd_);
-    fail(dir.string(), "another `hwnas search` is running on this output folder; wait for it to finish or use "
-                       "another output (--set output=...)");
+    fail(dir.string(),
+         "another `hwnas search` is running on this output folder; wait for it to finish or use "
+         "another output (--set output=...)");
   }
 }
 

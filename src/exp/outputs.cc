@@ -48,7 +48,8 @@ nlohmann::json best_json(const RunInfo& info, const RunSummary& s) {
   nlohmann::json j = {{"name", info.name},
                       {"objectives", run["objectives"]},
                       {"constraints", run["constraints"]},
-                      {"counts", {{"ok", s.ok}, {"failed", s.failed}, {"infeasible", s.infeasible}, {"skipped", s.skipped}}}};
+                      {"counts",
+                       {{"ok", s.ok}, {"failed", s.failed}, {"infeasible", s.infeasible}, {"skipped", s.skipped}}}};
   j["best"] = nlohmann::json::object();
   for (size_t o = 0; o < info.objectives.size(); ++o)
     j["best"][info.objectives[o].metric] = s.best[o] ? trial_json(info, s.trials[*s.best[o]]) : nlohmann::json();

@@ -21,7 +21,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr size_t kMaxLine = 1 << 20;   // a result line longer than this is garbage
+constexpr size_t kMaxLine = 1 << 20;  // a result line longer than this is garbage
 constexpr double kExitGrace_s = 1.0;  // how long a worker that closed its output may take to exit
 
 Clock::duration seconds(double s) {
@@ -77,8 +77,7 @@ void ProcessExecutor::spawn() {
   pool_.push_back(std::move(w));
 }
 
-void ProcessExecutor::run(const std::vector<TrialRequest>& requests,
-                          const std::function<void(TrialResult)>& on_done) {
+void ProcessExecutor::run(const std::vector<TrialRequest>& requests, const std::function<void(TrialResult)>& on_done) {
   const std::string who = fmt::format("executor: worker command '{}'", fmt::join(command_, " "));
   std::deque<size_t> queue;
   for (size_t i = 0; i < requests.size(); ++i) queue.push_back(i);
@@ -124,11 +123,13 @@ void ProcessExecutor::run(const std::vector<TrialRequest>& requests,
       // give other figures under the same names.
       const nlohmann::json built = j.value("metrics", nlohmann::json::object());
       for (const auto& [name, fingerprint] : expected_metrics_) {
-        const std::string theirs = built.contains(name) && built[name].is_string() ? built[name].get<std::string>() : "";
+        const std::string theirs =
+            built.contains(name) && built[name].is_string() ? built[name].get<std::string>() : "";
         if (theirs == fingerprint) continue;
         w.process->kill_and_reap();
         w.dead = true;
-        fail(who, "built metric '{}' as '{}', but this search has '{}' (was the experiment file changed during the run?)",
+        fail(who,
+             "built metric '{}' as '{}', but this search has '{}' (was the experiment file changed during the run?)",
              name, theirs.empty() ? "(none)" : theirs, fingerprint);
       }
       w.state = Worker::State::Idle;
@@ -163,8 +164,8 @@ void ProcessExecutor::run(const std::vector<TrialRequest>& requests,
 
   while (reported < requests.size()) {
     // Enough workers for the work queued, up to the pool size (dead ones are replaced here).
-    const auto free = static_cast<size_t>(std::count_if(
-        pool_.begin(), pool_.end(), [](const auto& w) { return w->state != Worker::State::Busy; }));
+    const auto free = static_cast<size_t>(
+        std::count_if(pool_.begin(), pool_.end(), [](const auto& w) { return w->state != Worker::State::Busy; }));
     for (size_t f = free; f < queue.size() && pool_.size() < static_cast<size_t>(workers_); ++f) spawn();
     for (auto& w : pool_) {
       if (w->state != Worker::State::Idle || queue.empty()) continue;
@@ -214,7 +215,8 @@ void ProcessExecutor::run(const std::vector<TrialRequest>& requests,
     const auto now = Clock::now();
     for (auto& w : pool_) {
       if (w->dead) continue;
-      if (w->state == Worker::State::Starting && startup_timeout_s_ > 0 && now >= w->since + seconds(startup_timeout_s_)) {
+      if (w->state == Worker::State::Starting && startup_timeout_s_ > 0 &&
+          now >= w->since + seconds(startup_timeout_s_)) {
         w->process->kill_and_reap();
         w->dead = true;
         fail(who, "did not say it was ready within {:.3g} s", startup_timeout_s_);

@@ -95,12 +95,14 @@ std::string stop_reason(const ExperimentConfig& c, int64_t trials, bool gave_up)
     if (k.hard()) limits.push_back(k.describe());
   const std::string what = limits.empty() ? "" : fmt::format(" under {}", fmt::join(limits, ", "));
   if (gave_up)
-    return fmt::format("stopped after {} trials: too many proposals in a row broke the hard limits{}; loosen them or "
-                       "restrict the space",
-                       trials, what);
-  return fmt::format("stopped after {} trials: strategy {} found no new feasible architecture{} (every one it could "
-                     "reach was asked, or none exists: check the limits against the space's smallest networks)",
-                     trials, c.strategy.name, what);
+    return fmt::format(
+        "stopped after {} trials: too many proposals in a row broke the hard limits{}; loosen them or "
+        "restrict the space",
+        trials, what);
+  return fmt::format(
+      "stopped after {} trials: strategy {} found no new feasible architecture{} (every one it could "
+      "reach was asked, or none exists: check the limits against the space's smallest networks)",
+      trials, c.strategy.name, what);
 }
 
 }  // namespace
@@ -152,11 +154,15 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
   // Only cheap metrics: a trial just checks the constraints, so it runs here rather than pay
   // for an executor (a cheap-only search makes thousands of trials a second).
   const std::unique_ptr<Executor> executor =
-      expensive.empty() ? nullptr : make_executor(c.executor, make_trial_evaluator(e), options.worker_command,
-                                                       metric_fingerprints(e));
-  const search::SearchProblem problem{e.space.get(), c.objectives, planned_budget,
+      expensive.empty()
+          ? nullptr
+          : make_executor(c.executor, make_trial_evaluator(e), options.worker_command, metric_fingerprints(e));
+  const search::SearchProblem problem{e.space.get(),
+                                      c.objectives,
+                                      planned_budget,
                                       make_cheap_eval(e.space, cheap, c.constraints),
-                                      make_infeasibility(e.space, cheap, c.constraints), cheap_names};
+                                      make_infeasibility(e.space, cheap, c.constraints),
+                                      cheap_names};
   ConstrainedStrategy strategy(search::make_strategy(c.strategy, problem), e.space, cheap, c.constraints);
 
   std::map<int64_t, search::Trial> stored;
@@ -217,8 +223,8 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
       } else if (!executor) {
         results[k] = commit(complete_trial(std::move(base), TrialResult{.id = id}, c.constraints));
       } else {
-        requests.push_back({.id = id, .arch = round[k].arch_str, .metrics = expensive_names,
-                            .timeout_s = c.executor.trial_timeout_s});
+        requests.push_back(
+            {.id = id, .arch = round[k].arch_str, .metrics = expensive_names, .timeout_s = c.executor.trial_timeout_s});
         slot[id] = k;
       }
     }
@@ -229,8 +235,8 @@ RunSummary run_experiment(const Experiment& e, const RunOptions& options) {
       });
     for (const auto& t : results) strategy.tell(t);
     next_id += static_cast<int64_t>(round.size());
-    store.set("elapsed_s", std::to_string(elapsed_before +
-                                          std::chrono::duration<double>(Clock::now() - start).count()));
+    store.set("elapsed_s",
+              std::to_string(elapsed_before + std::chrono::duration<double>(Clock::now() - start).count()));
     if (files && Clock::now() - last_outputs > std::chrono::seconds(2)) {  // `hwnas report` works during a run
       write_outputs(c.output, info, summarize(info, store.trials(), strategy.infeasible_skipped()));
       last_outputs = Clock::now();

@@ -49,9 +49,10 @@ std::string format_status(const RunStatus& st, size_t max_front_rows) {
   const RunInfo& info = st.info;
   const RunSummary& s = st.summary;
   std::string out = fmt::format("{} ({}): {}\n", info.name, st.dir.string(), st.running ? "running" : "not running");
-  out += fmt::format("trials: {} of budget {} ({} ok, {} failed, {} infeasible); {} candidates skipped by hard "
-                     "limits on cheap metrics (free)\n",
-                     s.trials.size(), info.budget_trials, s.ok, s.failed, s.infeasible, s.skipped);
+  out += fmt::format(
+      "trials: {} of budget {} ({} ok, {} failed, {} infeasible); {} candidates skipped by hard "
+      "limits on cheap metrics (free)\n",
+      s.trials.size(), info.budget_trials, s.ok, s.failed, s.infeasible, s.skipped);
   if (!st.stopped_early.empty()) out += st.stopped_early + "\n";
   out += "metrics:\n";
   for (const auto& m : info.metrics) out += fmt::format("  {:<16} {} [{}]\n", m, info.sources.at(m), info.cost.at(m));
@@ -74,7 +75,8 @@ std::string format_status(const RunStatus& st, size_t max_front_rows) {
                      info.objectives.empty() ? "" : ", best " + info.objectives[0].metric + " first");
   for (size_t i = 0; i < front.size() && i < max_front_rows; ++i)
     out += "  " + describe_trial(info, s.trials[front[i]]) + "\n";
-  if (s.front.size() > max_front_rows) out += fmt::format("  ... {} more in pareto.csv\n", s.front.size() - max_front_rows);
+  if (s.front.size() > max_front_rows)
+    out += fmt::format("  ... {} more in pareto.csv\n", s.front.size() - max_front_rows);
   return out;
 }
 

@@ -18,7 +18,8 @@ nlohmann::json RunInfo::to_json() const {
   j["sources"] = sources;
   j["cost"] = cost;
   j["objectives"] = nlohmann::json::array();
-  for (const auto& o : objectives) j["objectives"].push_back({{"metric", o.metric}, {"goal", o.maximize ? "max" : "min"}});
+  for (const auto& o : objectives)
+    j["objectives"].push_back({{"metric", o.metric}, {"goal", o.maximize ? "max" : "min"}});
   j["constraints"] = nlohmann::json::array();
   for (const auto& c : constraints) {
     nlohmann::json cj = {{"metric", c.metric}, {c.is_max ? "max" : "min", c.limit}};

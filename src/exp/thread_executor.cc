@@ -66,9 +66,7 @@ void worker(std::shared_ptr<Batch> b) {
 ThreadExecutor::ThreadExecutor(TrialEvaluator evaluator, int workers)
     : evaluator_(std::move(evaluator)), workers_(std::max(1, workers)) {}
 
-std::string ThreadExecutor::describe() const {
-  return fmt::format("{} thread{}", workers_, workers_ == 1 ? "" : "s");
-}
+std::string ThreadExecutor::describe() const { return fmt::format("{} thread{}", workers_, workers_ == 1 ? "" : "s"); }
 
 void ThreadExecutor::run(const std::vector<TrialRequest>& requests, const std::function<void(TrialResult)>& on_done) {
   const size_t n = requests.size();

@@ -24,8 +24,8 @@ TrialEvaluator make_trial_evaluator(const Experiment& e) {
         if (it == metrics.end()) {
           std::vector<std::string> known;
           for (const auto& [n, m] : metrics) known.push_back(n);
-          throw Error("trial", fmt::format("no metric named '{}' in this experiment (it has {})", name,
-                                           fmt::join(known, ", ")));
+          throw Error("trial",
+                      fmt::format("no metric named '{}' in this experiment (it has {})", name, fmt::join(known, ", ")));
         }
         r.values[name] = it->second->evaluate(arch, req.arch);
       }

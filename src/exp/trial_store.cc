@@ -2,8 +2,8 @@
 
 #include <memory>
 
-#include <nlohmann/json.hpp>
 #include <sqlite3.h>
+#include <nlohmann/json.hpp>
 
 #include "hwnas/core/error.h"
 
@@ -30,8 +30,14 @@ class Statement {
     check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
     return *this;
   }
-  Statement& bind(int i, double v) { check(sqlite3_bind_double(stmt_, i, v)); return *this; }
-  Statement& bind(int i, int64_t v) { check(sqlite3_bind_int64(stmt_, i, v)); return *this; }
+  Statement& bind(int i, double v) {
+    check(sqlite3_bind_double(stmt_, i, v));
+    return *this;
+  }
+  Statement& bind(int i, int64_t v) {
+    check(sqlite3_bind_int64(stmt_, i, v));
+    return *this;
+  }
   bool step() {  // true: a row is ready
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
@@ -82,8 +88,7 @@ TrialStore TrialStore::open(const std::filesystem::path& file, Mode mode) {
     store.exec(kSchema);
   } else {
     Statement s(db, file.string(), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'trials'");
-    if (!s.step() || s.integer(0) == 0)
-      fail(file.string(), "holds no trials yet (the search stopped before it began)");
+    if (!s.step() || s.integer(0) == 0) fail(file.string(), "holds no trials yet (the search stopped before it began)");
   }
   return store;
 }

@@ -32,7 +32,7 @@ std::vector<std::string> op_class_names() {
 
 std::string unit_of(OpClass c) {
   return c == OpClass::Conv || c == OpClass::Depthwise || c == OpClass::FullyConnected ? "MACs per cycle"
-                                                                                        : "elements per cycle";
+                                                                                       : "elements per cycle";
 }
 
 // Reads one profile with located errors; each method reads one section.
@@ -43,8 +43,9 @@ class Reader {
   double number(const YAML::Node& n, const std::string& path, std::string_view unit, bool positive) const {
     const double v = src_.get_double(n, path, unit);
     if (positive ? v <= 0 : v < 0)
-      src_.fail(n, path, fmt::format("expected a {} number ({}), got {}", positive ? "positive" : "non-negative",
-                                     unit, n.Scalar()));
+      src_.fail(n, path,
+                fmt::format("expected a {} number ({}), got {}", positive ? "positive" : "non-negative", unit,
+                            n.Scalar()));
     return v;
   }
   // An optional non-negative number times `scale`; 0 when absent.
@@ -77,9 +78,9 @@ class Reader {
     for (auto name : ir::all_op_names())
       if (name != "input") names.emplace_back(name);
     const std::string guess = closest_match(s, names);
-    src_.fail(n, path, fmt::format("unknown operator '{}'{}; operators: {}", s,
-                                   guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess),
-                                   fmt::join(names, ", ")));
+    src_.fail(n, path,
+              fmt::format("unknown operator '{}'{}; operators: {}", s,
+                          guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess), fmt::join(names, ", ")));
   }
 
   int positive_int(const YAML::Node& n, const std::string& path) const {
@@ -95,8 +96,8 @@ class Reader {
   }
 
   OpSupport op_support(const YAML::Node& n, const std::string& path) const {
-    src_.check_keys(n, path, {"op", "kernels", "strides", "dtypes", "channel_alignment", "max_channels",
-                              "fused_activations"});
+    src_.check_keys(n, path,
+                    {"op", "kernels", "strides", "dtypes", "channel_alignment", "max_channels", "fused_activations"});
     if (!n["op"]) src_.fail(n, path, "missing 'op' (the operator name, e.g. conv2d)");
     OpSupport s;
     s.op = op(n["op"], join_path(path, "op"));
@@ -107,10 +108,12 @@ class Reader {
       src_.require_list(d, p);
       for (size_t i = 0; i < d.size(); ++i) s.dtypes.push_back(dtype(d[i], fmt::format("{}[{}]", p, i)));
     }
-    if (n["channel_alignment"]) s.channel_alignment = positive_int(n["channel_alignment"], join_path(path, "channel_alignment"));
+    if (n["channel_alignment"])
+      s.channel_alignment = positive_int(n["channel_alignment"], join_path(path, "channel_alignment"));
     if (const YAML::Node m = n["max_channels"]) {
       s.max_channels = src_.get_int(m, join_path(path, "max_channels"));
-      if (s.max_channels < 0) src_.fail(m, join_path(path, "max_channels"), "expected 0 (no limit) or a positive limit");
+      if (s.max_channels < 0)
+        src_.fail(m, join_path(path, "max_channels"), "expected 0 (no limit) or a positive limit");
     }
     if (const YAML::Node f = n["fused_activations"]) {
       const std::string p = join_path(path, "fused_activations");
@@ -119,8 +122,10 @@ class Reader {
         const std::string pi = fmt::format("{}[{}]", p, i);
         const ir::OpKind a = op(f[i], pi);
         if (!ir::is_activation(a))
-          src_.fail(f[i], pi, fmt::format("'{}' is not an activation (relu, relu6, hardswish, hardsigmoid, sigmoid, "
-                                          "swish)", ir::op_name(a)));
+          src_.fail(f[i], pi,
+                    fmt::format("'{}' is not an activation (relu, relu6, hardswish, hardsigmoid, sigmoid, "
+                                "swish)",
+                                ir::op_name(a)));
         s.fused_activations.push_back(a);
       }
     }
@@ -128,8 +133,9 @@ class Reader {
   }
 
   Processor processor(const std::string& name, const YAML::Node& n, const std::string& path) const {
-    src_.check_keys(n, path, {"clock_mhz", "per_cycle", "bandwidth_gb_s", "op_overhead_us", "invoke_overhead_us",
-                              "active_power_mw", "ops"});
+    src_.check_keys(n, path,
+                    {"clock_mhz", "per_cycle", "bandwidth_gb_s", "op_overhead_us", "invoke_overhead_us",
+                     "active_power_mw", "ops"});
     Processor p;
     p.name = name;
     p.clock_hz = required(n, path, "clock_mhz", "MHz", kMHz);
@@ -144,7 +150,8 @@ class Reader {
       const std::string key(op_class_name(c));
       const YAML::Node v = n["per_cycle"][key];
       const std::string vp = join_path(pc, key);
-      if (!v) src_.fail(n["per_cycle"], pc, fmt::format("missing '{}' ({}); every op class needs a rate", key, unit_of(c)));
+      if (!v)
+        src_.fail(n["per_cycle"], pc, fmt::format("missing '{}' ({}); every op class needs a rate", key, unit_of(c)));
       if (v.IsMap()) {  // per dtype: {int8: 2, f32: 1}
         for (const auto& kv : v) {
           const std::string dp = join_path(vp, kv.first.Scalar());
@@ -176,11 +183,11 @@ class Reader {
 
   Device device() const {
     const YAML::Node& r = src_.root();
-    src_.check_keys(r, "", {"name", "description", "kind", "default_dtype", "calibration", "folded_ops_factor",
-                            "primary", "processors", "memory", "fallback", "power"});
+    src_.check_keys(r, "",
+                    {"name", "description", "kind", "default_dtype", "calibration", "folded_ops_factor", "primary",
+                     "processors", "memory", "fallback", "power"});
     Device d;
-    d.name = r["name"] ? src_.get_string(r["name"], "name")
-                       : std::filesystem::path(src_.file()).stem().string();
+    d.name = r["name"] ? src_.get_string(r["name"], "name") : std::filesystem::path(src_.file()).stem().string();
     if (r["description"]) d.description = src_.get_string(r["description"], "description");
     if (r["calibration"]) d.calibration = src_.get_string(r["calibration"], "calibration");
     d.folded_ops_factor = optional(r, "", "folded_ops_factor", "(a share of their time)", 1.0);
@@ -248,29 +255,42 @@ std::string list(const std::vector<T>& v, F&& name) {
 OpClass op_class(ir::OpKind op) {
   const ir::OpTraits& t = ir::traits(op);
   switch (t.macs) {
-    case ir::MacsRule::Conv: return OpClass::Conv;
-    case ir::MacsRule::Depthwise: return OpClass::Depthwise;
-    case ir::MacsRule::FullyConnected: return OpClass::FullyConnected;
+    case ir::MacsRule::Conv:
+      return OpClass::Conv;
+    case ir::MacsRule::Depthwise:
+      return OpClass::Depthwise;
+    case ir::MacsRule::FullyConnected:
+      return OpClass::FullyConnected;
     case ir::MacsRule::BatchNorm:
-    case ir::MacsRule::None: break;
+    case ir::MacsRule::None:
+      break;
   }
   switch (t.cost) {
-    case ir::CostClass::Pool: return OpClass::Pool;
-    case ir::CostClass::Data: return OpClass::Data;
+    case ir::CostClass::Pool:
+      return OpClass::Pool;
+    case ir::CostClass::Data:
+      return OpClass::Data;
     case ir::CostClass::Macs:
-    case ir::CostClass::Elementwise: break;
+    case ir::CostClass::Elementwise:
+      break;
   }
   return OpClass::Elementwise;  // batch_norm, activations, add, mul, softmax
 }
 
 std::string_view op_class_name(OpClass c) {
   switch (c) {
-    case OpClass::Conv: return "conv";
-    case OpClass::Depthwise: return "depthwise";
-    case OpClass::FullyConnected: return "fc";
-    case OpClass::Elementwise: return "elementwise";
-    case OpClass::Pool: return "pool";
-    case OpClass::Data: return "data";
+    case OpClass::Conv:
+      return "conv";
+    case OpClass::Depthwise:
+      return "depthwise";
+    case OpClass::FullyConnected:
+      return "fc";
+    case OpClass::Elementwise:
+      return "elementwise";
+    case OpClass::Pool:
+      return "pool";
+    case OpClass::Data:
+      return "data";
   }
   return "?";
 }

@@ -55,8 +55,7 @@ const OpSupport* find_support(const Processor& p, const ir::Node& n, ir::DType t
     if (!any) first = std::move(why);
     any = true;
   }
-  if (reason)
-    *reason = any ? first : fmt::format("{} is not in {}'s operator set", ir::op_name(n.op), p.name);
+  if (reason) *reason = any ? first : fmt::format("{} is not in {}'s operator set", ir::op_name(n.op), p.name);
   return nullptr;
 }
 
@@ -67,8 +66,8 @@ bool accepts(const Processor& p, const ir::Node& n, ir::DType t, std::string* re
 bool runs_op(const Processor& p, ir::OpKind op) {
   if (!p.ops) return true;
   return std::any_of(p.ops->begin(), p.ops->end(), [&](const OpSupport& s) {
-    return s.op == op || std::find(s.fused_activations.begin(), s.fused_activations.end(), op) !=
-                             s.fused_activations.end();
+    return s.op == op ||
+           std::find(s.fused_activations.begin(), s.fused_activations.end(), op) != s.fused_activations.end();
   });
 }
 

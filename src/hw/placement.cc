@@ -33,7 +33,8 @@ class Placer {
   Placement place(int id, const std::vector<Placement>& done) const {
     const ir::Node& n = g_.node(id);
     if (n.op == ir::OpKind::Input || n.op == ir::OpKind::Zero) return {d_.primary, true, ""};
-    if (const int target = ir::fold_target(g_, consumers_, id); target >= 0) return follow(done[target], target, "folded into");
+    if (const int target = ir::fold_target(g_, consumers_, id); target >= 0)
+      return follow(done[target], target, "folded into");
     if (ir::is_activation(n.op)) {
       if (auto p = fused(id, done)) return *p;
     }
@@ -41,13 +42,14 @@ class Placer {
     const Processor& primary = d_.processors[d_.primary];
     if (accepts(primary, n, t_, &why)) return {d_.primary, true, ""};
     if (d_.fallback.processor < 0)
-      fail(g_.describe(id), "cannot run on {} ({}), and the device has no fallback processor; choose another "
-                            "device or change the model",
+      fail(g_.describe(id),
+           "cannot run on {} ({}), and the device has no fallback processor; choose another "
+           "device or change the model",
            d_.name, why);
     std::string fallback_why;
     if (!accepts(d_.processors[d_.fallback.processor], n, t_, &fallback_why))
-      fail(g_.describe(id), "cannot run on {}: not on {} ({}), nor on the fallback {} ({})", d_.name, primary.name,
-           why, d_.processors[d_.fallback.processor].name, fallback_why);
+      fail(g_.describe(id), "cannot run on {}: not on {} ({}), nor on the fallback {} ({})", d_.name, primary.name, why,
+           d_.processors[d_.fallback.processor].name, fallback_why);
     return {d_.fallback.processor, false, why};
   }
 

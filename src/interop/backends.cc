@@ -6,8 +6,10 @@
 namespace hwnas::interop {
 
 void register_backends() {
-  runtime::register_backend("opencv", []() -> std::unique_ptr<runtime::Backend> { return std::make_unique<OpencvBackend>(); });
-  runtime::register_backend("torch", []() -> std::unique_ptr<runtime::Backend> { return std::make_unique<TorchBackend>(); });
+  runtime::register_backend("opencv",
+                            []() -> std::unique_ptr<runtime::Backend> { return std::make_unique<OpencvBackend>(); });
+  runtime::register_backend("torch",
+                            []() -> std::unique_ptr<runtime::Backend> { return std::make_unique<TorchBackend>(); });
 }
 
 }  // namespace hwnas::interop

@@ -123,8 +123,8 @@ class Exporter {
     const ir::Node& n = g_.node(id);
     const ir::Attrs& a = n.attrs;
     const runtime::NodeParams& p = params_.nodes[id];
-    std::vector<std::string> inputs = {
-        in(id), initializer(n.name + ".weight", dims_of(oihw_shape(g_, id)), oihw_kernel(g_, id, p.kernel))};
+    std::vector<std::string> inputs = {in(id), initializer(n.name + ".weight", dims_of(oihw_shape(g_, id)),
+                                                           oihw_kernel(g_, id, p.kernel))};
     if (!p.bias.empty()) inputs.push_back(initializer(n.name + ".bias", {n.shape.c()}, p.bias));
     auto* c = node("Conv", std::move(inputs), value_[id], n.name);
     window_attrs(c, id);
@@ -158,8 +158,8 @@ class Exporter {
       attr(node("Flatten", {in(id)}, x, x), "axis", int64_t{1});
     }
     const int64_t units = n.shape[1], features = in_shape(id).numel() / in_shape(id)[0];
-    std::vector<std::string> inputs = {
-        x, initializer(n.name + ".weight", {units, features}, nchw_fc_kernel(in_shape(id), p.kernel, units))};
+    std::vector<std::string> inputs = {x, initializer(n.name + ".weight", {units, features},
+                                                      nchw_fc_kernel(in_shape(id), p.kernel, units))};
     if (!p.bias.empty()) inputs.push_back(initializer(n.name + ".bias", {units}, p.bias));
     attr(node("Gemm", std::move(inputs), value_[id], n.name), "transB", int64_t{1});
   }
@@ -167,8 +167,10 @@ class Exporter {
   void batch_norm(int id) {
     const ir::Node& n = g_.node(id);
     if (n.shape.rank() == 3)
-      fail("", "batch_norm over the last axis of a rank-3 tensor {} has no ONNX BatchNormalization "
-               "(which normalises axis 1); reshape to rank 4 or 2 first", n.shape.str());
+      fail("",
+           "batch_norm over the last axis of a rank-3 tensor {} has no ONNX BatchNormalization "
+           "(which normalises axis 1); reshape to rank 4 or 2 first",
+           n.shape.str());
     std::vector<std::string> inputs = {in(id)};
     for (const char* role : {"gamma", "beta", "mean", "var"}) {
       const runtime::Tensor& t = w_.at(n.name, role);
@@ -208,7 +210,9 @@ class Exporter {
     const bool nearest = a.mode == ir::ResizeMode::Nearest;
     attr(r, "mode", std::string(nearest ? "nearest" : "linear"));
     attr(r, "coordinate_transformation_mode",
-         std::string(a.align_corners ? "align_corners" : nearest ? "asymmetric" : "half_pixel"));
+         std::string(a.align_corners ? "align_corners"
+                     : nearest       ? "asymmetric"
+                                     : "half_pixel"));
     if (nearest) attr(r, "nearest_mode", std::string(a.align_corners ? "round_prefer_ceil" : "floor"));
   }
 
@@ -224,26 +228,41 @@ class Exporter {
         return;
       }
       case OpKind::Conv2D:
-      case OpKind::DepthwiseConv2D: return conv(id);
-      case OpKind::FullyConnected: return fully_connected(id);
-      case OpKind::BatchNorm: return batch_norm(id);
-      case OpKind::Relu: node("Relu", all_inputs, y, n.name); return;
-      case OpKind::Relu6: node("Clip", {in(id), scalar(0.0f), scalar(6.0f)}, y, n.name); return;
-      case OpKind::HardSwish: node("HardSwish", all_inputs, y, n.name); return;
+      case OpKind::DepthwiseConv2D:
+        return conv(id);
+      case OpKind::FullyConnected:
+        return fully_connected(id);
+      case OpKind::BatchNorm:
+        return batch_norm(id);
+      case OpKind::Relu:
+        node("Relu", all_inputs, y, n.name);
+        return;
+      case OpKind::Relu6:
+        node("Clip", {in(id), scalar(0.0f), scalar(6.0f)}, y, n.name);
+        return;
+      case OpKind::HardSwish:
+        node("HardSwish", all_inputs, y, n.name);
+        return;
       case OpKind::HardSigmoid:
         // relu6(x+3)/6 = max(0, min(1, x/6 + 0.5)): alpha 1/6 and ONNX's default beta 0.5,
         // left implicit because OpenCV 4.6 mis-fuses a HardSigmoid with an explicit beta.
         attr(node("HardSigmoid", all_inputs, y, n.name), "alpha", 1.0f / 6.0f);
         return;
-      case OpKind::Sigmoid: node("Sigmoid", all_inputs, y, n.name); return;
+      case OpKind::Sigmoid:
+        node("Sigmoid", all_inputs, y, n.name);
+        return;
       case OpKind::Swish: {
         const std::string s = n.name + ".sigmoid";
         node("Sigmoid", {in(id)}, s, s);
         node("Mul", {in(id), s}, y, n.name);
         return;
       }
-      case OpKind::Add: node(n.inputs.size() == 2 ? "Add" : "Sum", all_inputs, y, n.name); return;
-      case OpKind::Mul: node("Mul", all_inputs, y, n.name); return;
+      case OpKind::Add:
+        node(n.inputs.size() == 2 ? "Add" : "Sum", all_inputs, y, n.name);
+        return;
+      case OpKind::Mul:
+        node("Mul", all_inputs, y, n.name);
+        return;
       case OpKind::Concat:
         attr(node("Concat", all_inputs, y, n.name), "axis", int64_t{nchw_axis(n.attrs.axis, n.shape.rank())});
         return;
@@ -253,21 +272,30 @@ class Exporter {
         attr(p, "count_include_pad", int64_t{n.attrs.count_include_pad});
         return;
       }
-      case OpKind::MaxPool: window_attrs(node("MaxPool", all_inputs, y, n.name), id); return;
-      case OpKind::GlobalAvgPool: node("GlobalAveragePool", all_inputs, y, n.name); return;
+      case OpKind::MaxPool:
+        window_attrs(node("MaxPool", all_inputs, y, n.name), id);
+        return;
+      case OpKind::GlobalAvgPool:
+        node("GlobalAveragePool", all_inputs, y, n.name);
+        return;
       case OpKind::Reshape:
-      case OpKind::Flatten: return reshape(id);
+      case OpKind::Flatten:
+        return reshape(id);
       case OpKind::Softmax:
         attr(node("Softmax", all_inputs, y, n.name), "axis", int64_t{nchw_axis(n.attrs.axis, n.shape.rank())});
         return;
       case OpKind::Pad: {
         const ir::Attrs& a = n.attrs;
-        const std::string pads = initializer_i64(n.name + ".pads", {0, 0, a.pad_top, a.pad_left, 0, 0, a.pad_bottom, a.pad_right});
+        const std::string pads =
+            initializer_i64(n.name + ".pads", {0, 0, a.pad_top, a.pad_left, 0, 0, a.pad_bottom, a.pad_right});
         attr(node("Pad", {in(id), pads, scalar(a.value)}, y, n.name), "mode", std::string("constant"));
         return;
       }
-      case OpKind::Resize: return resize(id);
-      case OpKind::Zero: node("Mul", {in(id), scalar(0.0f)}, y, n.name); return;  // NB201's Zero: x * 0
+      case OpKind::Resize:
+        return resize(id);
+      case OpKind::Zero:
+        node("Mul", {in(id), scalar(0.0f)}, y, n.name);
+        return;  // NB201's Zero: x * 0
     }
     fail("", "operator {} has no ONNX mapping", ir::op_name(n.op));
   }
@@ -281,7 +309,8 @@ class Exporter {
       set_tensor_type(out_->add_output(), value_[id], to_nchw(g_.node(id).shape));
     }
     for (int id = 0; id < g_.size(); ++id)
-      if (declared.insert(value_[id]).second) set_tensor_type(out_->add_value_info(), value_[id], to_nchw(g_.node(id).shape));
+      if (declared.insert(value_[id]).second)
+        set_tensor_type(out_->add_value_info(), value_[id], to_nchw(g_.node(id).shape));
   }
 
   const ir::Graph& g_;
@@ -324,14 +353,16 @@ OnnxModel export_onnx(const ir::Graph& g, const runtime::Weights& w, const OnnxO
   out.nodes = m.graph().node_size();
   out.initializers = m.graph().initializer_size();
   for (const auto& t : m.graph().initializer())
-    if (t.data_type() == onnx::TensorProto::FLOAT) out.weight_values += static_cast<int64_t>(t.raw_data().size() / sizeof(float));
+    if (t.data_type() == onnx::TensorProto::FLOAT)
+      out.weight_values += static_cast<int64_t>(t.raw_data().size() / sizeof(float));
   for (int id : g.inputs()) out.inputs.emplace_back(g.node(id).name, to_nchw(g.node(id).shape));
   for (const auto& o : m.graph().output()) {
     ir::Shape s;
     for (const auto& d : o.type().tensor_type().shape().dim()) s.push_back(d.dim_value());
     out.outputs.emplace_back(o.name(), s);
   }
-  if (!m.SerializeToString(&out.bytes)) fail("graph '" + g.name() + "'", "ONNX serialization failed (model over 2 GiB?)");
+  if (!m.SerializeToString(&out.bytes))
+    fail("graph '" + g.name() + "'", "ONNX serialization failed (model over 2 GiB?)");
   check_onnx(out.bytes, "ONNX export of graph '" + g.name() + "'");
   return out;
 }

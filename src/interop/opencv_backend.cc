@@ -59,8 +59,9 @@ class OpencvModel : public runtime::PreparedModel {
   }
 
   std::string summary() const override {
-    return fmt::format("opencv: OpenCV {} DNN (OpenCV's own CPU kernels) on the exported ONNX (opset {}, {} nodes), {} thread(s)",
-                       CV_VERSION, kOnnxOpset, nodes_, threads_);
+    return fmt::format(
+        "opencv: OpenCV {} DNN (OpenCV's own CPU kernels) on the exported ONNX (opset {}, {} nodes), {} thread(s)",
+        CV_VERSION, kOnnxOpset, nodes_, threads_);
   }
 
  private:

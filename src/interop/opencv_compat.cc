@@ -73,7 +73,8 @@ void explicit_pad_for_included_padding(onnx::GraphProto& g, int index) {
   t->set_data_type(onnx::TensorProto::INT64);
   t->add_dims(8);
   // ONNX Pad order: all begins (N, C, H, W), then all ends; pool pads are [top, left, bottom, right].
-  for (int64_t v : {int64_t{0}, int64_t{0}, pads->ints(0), pads->ints(1), int64_t{0}, int64_t{0}, pads->ints(2), pads->ints(3)})
+  for (int64_t v :
+       {int64_t{0}, int64_t{0}, pads->ints(0), pads->ints(1), int64_t{0}, int64_t{0}, pads->ints(2), pads->ints(3)})
     t->add_int64_data(v);
   onnx::NodeProto pad;
   pad.set_op_type("Pad");

@@ -25,24 +25,25 @@ const PluginApi& load() {
   // RTLD_LOCAL: the plugin's copies of the hwnas modules stay its own.
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle)
-    fail(where, "cannot be loaded ({}); it holds ONNX export and the opencv/torch backends: build it with "
-                "`cmake --build build --target hwnas_interop_plugin` (it needs -DHWNAS_WITH_INTEROP=ON), or set "
-                "HWNAS_INTEROP_PLUGIN to its path",
+    fail(where,
+         "cannot be loaded ({}); it holds ONNX export and the opencv/torch backends: build it with "
+         "`cmake --build build --target hwnas_interop_plugin` (it needs -DHWNAS_WITH_INTEROP=ON), or set "
+         "HWNAS_INTEROP_PLUGIN to its path",
          dlerror());
   using Entry = const PluginApi* (*)();
   const auto entry = reinterpret_cast<Entry>(dlsym(handle, "hwnas_interop_plugin"));
   if (!entry) fail(where, "has no entry point hwnas_interop_plugin(); it is not an hwnas interop plugin");
   const PluginApi* api = entry();
   if (api->version != kPluginApiVersion)
-    fail(where, "is API version {}, this hwnas needs {}; rebuild it with this hwnas", api->version,
-         kPluginApiVersion);
+    fail(where, "is API version {}, this hwnas needs {}; rebuild it with this hwnas", api->version, kPluginApiVersion);
   return *api;
 }
 
 // The backends are listed from the start (--backend offers them) and load the plugin when made.
 std::unique_ptr<runtime::Backend> make_opencv() { return plugin().make_opencv(); }
 std::unique_ptr<runtime::Backend> make_torch() { return plugin().make_torch(); }
-const bool kRegistered = (runtime::register_backend("opencv", make_opencv), runtime::register_backend("torch", make_torch), true);
+const bool kRegistered =
+    (runtime::register_backend("opencv", make_opencv), runtime::register_backend("torch", make_torch), true);
 
 }  // namespace
 

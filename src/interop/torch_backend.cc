@@ -25,8 +25,8 @@ torch::Tensor tensor_of(std::vector<float> v, std::vector<int64_t> dims) {
 torch::Tensor nearest_indices(int64_t in, int64_t out, bool align_corners) {
   std::vector<int64_t> idx(static_cast<size_t>(out));
   for (int64_t d = 0; d < out; ++d) {
-    const int64_t s = align_corners ? std::llround(out > 1 ? static_cast<double>(d) * (in - 1) / (out - 1) : 0.0)
-                                    : d * in / out;
+    const int64_t s =
+        align_corners ? std::llround(out > 1 ? static_cast<double>(d) * (in - 1) / (out - 1) : 0.0) : d * in / out;
     idx[static_cast<size_t>(d)] = std::min(s, in - 1);
   }
   return torch::tensor(idx, torch::kInt64);
@@ -35,17 +35,16 @@ torch::Tensor nearest_indices(int64_t in, int64_t out, bool align_corners) {
 // One IR node, ready to run: its tensors converted once at prepare().
 struct Step {
   int id = 0;
-  torch::Tensor weight, bias;     // conv (OIHW), FC (NCHW columns); BN: scale, shift
-  torch::Tensor index_h, index_w; // nearest resize
-  torch::Tensor pool_scale;       // avg pool, asymmetric pads, padding excluded: kh*kw / count
-  std::vector<int64_t> pad;       // explicit pad for torch's F.pad order (left, right, top, bottom); empty: none
-  std::vector<int64_t> sym_pad;   // symmetric padding passed to the kernel itself
+  torch::Tensor weight, bias;      // conv (OIHW), FC (NCHW columns); BN: scale, shift
+  torch::Tensor index_h, index_w;  // nearest resize
+  torch::Tensor pool_scale;        // avg pool, asymmetric pads, padding excluded: kh*kw / count
+  std::vector<int64_t> pad;        // explicit pad for torch's F.pad order (left, right, top, bottom); empty: none
+  std::vector<int64_t> sym_pad;    // symmetric padding passed to the kernel itself
 };
 
 class TorchModel : public runtime::PreparedModel {
  public:
-  TorchModel(const ir::Graph& g, const runtime::Weights& w, int threads)
-      : PreparedModel(g), g_(g), threads_(threads) {
+  TorchModel(const ir::Graph& g, const runtime::Weights& w, int threads) : PreparedModel(g), g_(g), threads_(threads) {
     const runtime::InferenceParams p = runtime::inference_params(g, w, /*fold=*/true);
     alias_.resize(g.size());
     for (int id = 0; id < g.size(); ++id) {
@@ -130,7 +129,8 @@ class TorchModel : public runtime::PreparedModel {
       }
       case OpKind::BatchNorm: {  // standalone (not folded): y = x * scale + shift per channel
         const int64_t c = static_cast<int64_t>(p.scale.size());
-        const std::vector<int64_t> dims = n.shape.rank() == 4 ? std::vector<int64_t>{1, c, 1, 1} : std::vector<int64_t>{c};
+        const std::vector<int64_t> dims =
+            n.shape.rank() == 4 ? std::vector<int64_t>{1, c, 1, 1} : std::vector<int64_t>{c};
         st.weight = tensor_of(p.scale, dims);
         st.bias = tensor_of(p.shift, dims);
         break;
@@ -152,7 +152,8 @@ class TorchModel : public runtime::PreparedModel {
           st.index_w = nearest_indices(in_shape(id).w(), a.out_w, a.align_corners);
         }
         break;
-      default: break;
+      default:
+        break;
     }
     return st;
   }
@@ -176,43 +177,58 @@ class TorchModel : public runtime::PreparedModel {
       case OpKind::DepthwiseConv2D:
         return torch::conv2d(padded(0.0), st.weight, st.bias, {a.stride_h, a.stride_w}, st.sym_pad,
                              {a.dilation_h, a.dilation_w}, conv_groups(g_, st.id));
-      case OpKind::FullyConnected: return torch::linear(x.dim() == 2 ? x : x.flatten(1), st.weight, st.bias);
-      case OpKind::BatchNorm: return x * st.weight + st.bias;
-      case OpKind::Relu: return torch::relu(x);
-      case OpKind::Relu6: return torch::hardtanh(x, 0.0, 6.0);
-      case OpKind::HardSwish: return torch::hardswish(x);
-      case OpKind::HardSigmoid: return torch::hardsigmoid(x);
-      case OpKind::Sigmoid: return torch::sigmoid(x);
-      case OpKind::Swish: return torch::silu(x);
+      case OpKind::FullyConnected:
+        return torch::linear(x.dim() == 2 ? x : x.flatten(1), st.weight, st.bias);
+      case OpKind::BatchNorm:
+        return x * st.weight + st.bias;
+      case OpKind::Relu:
+        return torch::relu(x);
+      case OpKind::Relu6:
+        return torch::hardtanh(x, 0.0, 6.0);
+      case OpKind::HardSwish:
+        return torch::hardswish(x);
+      case OpKind::HardSigmoid:
+        return torch::hardsigmoid(x);
+      case OpKind::Sigmoid:
+        return torch::sigmoid(x);
+      case OpKind::Swish:
+        return torch::silu(x);
       case OpKind::Add: {
         torch::Tensor y = x + in(st, 1);
         for (size_t k = 2; k < n.inputs.size(); ++k) y.add_(in(st, static_cast<int>(k)));
         return y;
       }
-      case OpKind::Mul: return x * in(st, 1);
+      case OpKind::Mul:
+        return x * in(st, 1);
       case OpKind::Concat: {
         std::vector<torch::Tensor> xs;
         for (size_t k = 0; k < n.inputs.size(); ++k) xs.push_back(in(st, static_cast<int>(k)));
         return torch::cat(xs, nchw_axis(a.axis, n.shape.rank()));
       }
       case OpKind::AvgPool: {
-        torch::Tensor y = torch::avg_pool2d(padded(0.0), {a.kernel_h, a.kernel_w}, {a.stride_h, a.stride_w},
-                                            st.sym_pad, /*ceil_mode=*/false, a.count_include_pad);
+        torch::Tensor y = torch::avg_pool2d(padded(0.0), {a.kernel_h, a.kernel_w}, {a.stride_h, a.stride_w}, st.sym_pad,
+                                            /*ceil_mode=*/false, a.count_include_pad);
         return st.pool_scale.defined() ? y * st.pool_scale : y;
       }
       case OpKind::MaxPool:
         return torch::max_pool2d(padded(-std::numeric_limits<double>::infinity()), {a.kernel_h, a.kernel_w},
                                  {a.stride_h, a.stride_w}, st.sym_pad);
-      case OpKind::GlobalAvgPool: return torch::adaptive_avg_pool2d(x, {1, 1});
+      case OpKind::GlobalAvgPool:
+        return torch::adaptive_avg_pool2d(x, {1, 1});
       case OpKind::Reshape:
-      case OpKind::Flatten: return reshape(st);
-      case OpKind::Softmax: return torch::softmax(x, nchw_axis(a.axis, n.shape.rank()));
-      case OpKind::Pad: return torch::constant_pad_nd(x, {a.pad_left, a.pad_right, a.pad_top, a.pad_bottom}, a.value);
+      case OpKind::Flatten:
+        return reshape(st);
+      case OpKind::Softmax:
+        return torch::softmax(x, nchw_axis(a.axis, n.shape.rank()));
+      case OpKind::Pad:
+        return torch::constant_pad_nd(x, {a.pad_left, a.pad_right, a.pad_top, a.pad_bottom}, a.value);
       case OpKind::Resize:
         if (a.mode == ir::ResizeMode::Nearest) return x.index_select(2, st.index_h).index_select(3, st.index_w);
         return torch::upsample_bilinear2d(x, {a.out_h, a.out_w}, a.align_corners);
-      case OpKind::Zero: return torch::zeros_like(x);
-      case OpKind::Input: break;
+      case OpKind::Zero:
+        return torch::zeros_like(x);
+      case OpKind::Input:
+        break;
     }
     fail(g_.describe(st.id), "the torch backend has no mapping for operator {}", ir::op_name(n.op));
   }

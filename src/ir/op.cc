@@ -23,9 +23,12 @@ std::vector<std::string_view> all_op_names() {
 
 std::string_view padding_name(Padding p) {
   switch (p) {
-    case Padding::Valid: return "valid";
-    case Padding::Same: return "same";
-    case Padding::Explicit: return "explicit";
+    case Padding::Valid:
+      return "valid";
+    case Padding::Same:
+      return "same";
+    case Padding::Explicit:
+      return "explicit";
   }
   return "?";
 }
@@ -37,9 +40,7 @@ std::optional<Padding> padding_from_name(std::string_view s) {
   return std::nullopt;
 }
 
-std::string_view resize_mode_name(ResizeMode m) {
-  return m == ResizeMode::Nearest ? "nearest" : "bilinear";
-}
+std::string_view resize_mode_name(ResizeMode m) { return m == ResizeMode::Nearest ? "nearest" : "bilinear"; }
 
 std::optional<ResizeMode> resize_mode_from_name(std::string_view s) {
   if (s == "nearest") return ResizeMode::Nearest;

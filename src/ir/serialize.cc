@@ -22,13 +22,13 @@ struct FieldKeys {
 };
 const std::vector<FieldKeys>& field_keys() {
   static const std::vector<FieldKeys> k = {
-      {kKernel, {"kernel"}},       {kStride, {"stride"}},
-      {kDilation, {"dilation"}},   {kPadding, {"padding", "pads"}},
-      {kPads, {"pads"}},           {kOutChannels, {"out_channels", "units"}},
-      {kGroups, {"groups"}},       {kMultiplier, {"multiplier"}},
-      {kBias, {"bias"}},           {kCountIncludePad, {"count_include_pad"}},
-      {kEpsilon, {"epsilon"}},     {kAxis, {"axis"}},
-      {kShape, {"shape"}},         {kResize, {"size", "mode", "align_corners"}},
+      {kKernel, {"kernel"}},     {kStride, {"stride"}},
+      {kDilation, {"dilation"}}, {kPadding, {"padding", "pads"}},
+      {kPads, {"pads"}},         {kOutChannels, {"out_channels", "units"}},
+      {kGroups, {"groups"}},     {kMultiplier, {"multiplier"}},
+      {kBias, {"bias"}},         {kCountIncludePad, {"count_include_pad"}},
+      {kEpsilon, {"epsilon"}},   {kAxis, {"axis"}},
+      {kShape, {"shape"}},       {kResize, {"size", "mode", "align_corners"}},
       {kValue, {"value"}},
   };
   return k;
@@ -85,14 +85,16 @@ ordered_json ordered_graph(const Graph& g) {
   }
   ordered_json outputs = ordered_json::array();
   for (int o : g.outputs()) outputs.push_back(g.node(o).name);
-  return ordered_json{{"format", "hwnas.graph"}, {"version", 1}, {"name", g.name()}, {"nodes", nodes}, {"outputs", outputs}};
+  return ordered_json{
+      {"format", "hwnas.graph"}, {"version", 1}, {"name", g.name()}, {"nodes", nodes}, {"outputs", outputs}};
 }
 
 // One line per value, with a space after each ':' and ','.
 std::string inline_text(const ordered_json& v) {
   std::string s;
   if (v.is_object()) {
-    for (const auto& [key, item] : v.items()) s += fmt::format("{}{}: {}", s.empty() ? "" : ", ", json(key).dump(), inline_text(item));
+    for (const auto& [key, item] : v.items())
+      s += fmt::format("{}{}: {}", s.empty() ? "" : ", ", json(key).dump(), inline_text(item));
     return "{" + s + "}";
   }
   if (v.is_array()) {
@@ -327,9 +329,7 @@ Graph graph_from_json(const json& j, std::string_view source) {
   return g;
 }
 
-void save_graph(const Graph& g, const std::filesystem::path& path) {
-  write_file_atomic(path, graph_text(g));
-}
+void save_graph(const Graph& g, const std::filesystem::path& path) { write_file_atomic(path, graph_text(g)); }
 
 Graph load_graph(const std::filesystem::path& path) {
   const std::string text = read_file(path);

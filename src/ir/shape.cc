@@ -8,10 +8,14 @@ namespace hwnas::ir {
 
 std::string_view dtype_name(DType t) {
   switch (t) {
-    case DType::f32: return "f32";
-    case DType::f16: return "f16";
-    case DType::i8: return "int8";
-    case DType::i32: return "int32";
+    case DType::f32:
+      return "f32";
+    case DType::f16:
+      return "f16";
+    case DType::i8:
+      return "int8";
+    case DType::i32:
+      return "int32";
   }
   return "?";
 }
@@ -26,10 +30,14 @@ std::optional<DType> dtype_from_name(std::string_view s) {
 
 int dtype_bytes(DType t) {
   switch (t) {
-    case DType::f32: return 4;
-    case DType::f16: return 2;
-    case DType::i8: return 1;
-    case DType::i32: return 4;
+    case DType::f32:
+      return 4;
+    case DType::f16:
+      return 2;
+    case DType::i8:
+      return 1;
+    case DType::i32:
+      return 4;
   }
   return 4;
 }

@@ -98,8 +98,8 @@ Shape infer_shape_of(OpKind op, const Attrs& a, std::span<const Shape> in, std::
       expect_positive(a.out_channels, "out_channels", where);
       expect_positive(a.groups, "groups", where);
       if (in[0].c() % a.groups != 0 || a.out_channels % a.groups != 0)
-        fail(where_str(where), "groups={} must divide input channels ({}) and out_channels ({})", a.groups,
-             in[0].c(), a.out_channels);
+        fail(where_str(where), "groups={} must divide input channels ({}) and out_channels ({})", a.groups, in[0].c(),
+             a.out_channels);
       return window_shape(in[0], a, a.out_channels, where);
     }
     case ShapeRule::Depthwise: {
@@ -121,7 +121,8 @@ Shape infer_shape_of(OpKind op, const Attrs& a, std::span<const Shape> in, std::
     case ShapeRule::SameAsInput:
       if (t.attr_fields & kAxis) normalize_axis(a.axis, in[0].rank(), where);
       return in[0];
-    case ShapeRule::Broadcast: return broadcast(in, where);
+    case ShapeRule::Broadcast:
+      return broadcast(in, where);
     case ShapeRule::Concat: {
       const int axis = normalize_axis(a.axis, in[0].rank(), where);
       Shape out = in[0];
@@ -129,8 +130,8 @@ Shape infer_shape_of(OpKind op, const Attrs& a, std::span<const Shape> in, std::
         bool ok = in[i].rank() == out.rank();
         for (int d = 0; ok && d < out.rank(); ++d) ok = d == axis || in[i][d] == out[d];
         if (!ok)
-          fail(where_str(where), "input {} has shape {}, which does not match {} outside axis {}", i,
-               in[i].str(), in[0].str(), axis);
+          fail(where_str(where), "input {} has shape {}, which does not match {} outside axis {}", i, in[i].str(),
+               in[0].str(), axis);
         out[axis] += in[i][axis];
       }
       return out;
@@ -165,8 +166,7 @@ Shape infer_shape_of(OpKind op, const Attrs& a, std::span<const Shape> in, std::
       expect_rank4(in[0], op, where);
       if (a.pad_top < 0 || a.pad_left < 0 || a.pad_bottom < 0 || a.pad_right < 0)
         fail(where_str(where), "pads must not be negative");
-      return Shape{in[0].n(), in[0].h() + a.pad_top + a.pad_bottom, in[0].w() + a.pad_left + a.pad_right,
-                   in[0].c()};
+      return Shape{in[0].n(), in[0].h() + a.pad_top + a.pad_bottom, in[0].w() + a.pad_left + a.pad_right, in[0].c()};
     }
     case ShapeRule::Resize:
       expect_rank4(in[0], op, where);
@@ -186,7 +186,8 @@ Shape infer_shape(OpKind op, const Attrs& a, std::span<const Shape> in, std::str
   int64_t n = 1;
   for (int i = 0; i < out.rank(); ++i) {
     if (out[i] > 0 && n > (int64_t{1} << 40) / out[i])
-      fail(where_str(where), "the output shape {} has more than 2^40 elements; no real tensor is that large", out.str());
+      fail(where_str(where), "the output shape {} has more than 2^40 elements; no real tensor is that large",
+           out.str());
     n *= out[i];
   }
   return out;
@@ -194,8 +195,10 @@ Shape infer_shape(OpKind op, const Attrs& a, std::span<const Shape> in, std::str
 
 Pads resolve_pads(const Attrs& a, int64_t in_h, int64_t in_w) {
   switch (a.padding) {
-    case Padding::Valid: return {};
-    case Padding::Explicit: return {a.pad_top, a.pad_left, a.pad_bottom, a.pad_right};
+    case Padding::Valid:
+      return {};
+    case Padding::Explicit:
+      return {a.pad_top, a.pad_left, a.pad_bottom, a.pad_right};
     case Padding::Same: {
       auto total = [](int64_t in, int k, int s, int d) {
         const int64_t out = (in + s - 1) / s;

@@ -59,7 +59,8 @@ Stats compute_stats(const Graph& g) {
         }
         break;
       }
-      case MacsRule::None: break;
+      case MacsRule::None:
+        break;
     }
     s.macs += ns.macs;
     s.params += ns.params;

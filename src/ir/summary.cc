@@ -49,8 +49,11 @@ json summary_json(const ModelSummary& s) {
   for (const auto& t : s.inputs) inputs.push_back(tensor_json(t));
   for (const auto& t : s.outputs) outputs.push_back(tensor_json(t));
   for (const auto& l : s.layers)
-    layers.push_back(json{{"name", l.name}, {"op", op_name(l.op)}, {"shape", shape_json(l.shape)},
-                          {"macs", l.macs}, {"params", l.params}});
+    layers.push_back(json{{"name", l.name},
+                          {"op", op_name(l.op)},
+                          {"shape", shape_json(l.shape)},
+                          {"macs", l.macs},
+                          {"params", l.params}});
   json largest = tensor_json(s.largest_activation);
   largest["elems"] = s.largest_activation_elems;
   largest["bytes"] = json{{"f32", s.largest_activation_elems * dtype_bytes(DType::f32)},

@@ -20,22 +20,29 @@ using learn::xgb_check;
 learn::XgbBooster make_booster(void* train, double base, int depth, double learning_rate) {
   learn::XgbBooster b = learn::xgb_booster({train});
   const std::pair<const char*, std::string> params[] = {
-      {"verbosity", "0"},     {"nthread", "1"},  {"booster", "gbtree"},
-      {"tree_method", "hist"}, {"objective", "reg:squarederror"},
+      {"verbosity", "0"},
+      {"nthread", "1"},
+      {"booster", "gbtree"},
+      {"tree_method", "hist"},
+      {"objective", "reg:squarederror"},
       {"base_score", fmt::format("{:.9g}", base)},
-      {"max_depth", std::to_string(depth)}, {"eta", fmt::format("{:.9g}", learning_rate)},
+      {"max_depth", std::to_string(depth)},
+      {"eta", fmt::format("{:.9g}", learning_rate)},
   };
-  for (const auto& [name, value] : params) xgb_check(XGBoosterSetParam(b.get(), name, value.c_str()), "XGBoosterSetParam");
+  for (const auto& [name, value] : params)
+    xgb_check(XGBoosterSetParam(b.get(), name, value.c_str()), "XGBoosterSetParam");
   return b;
 }
 
 std::vector<double> predict_rows(void* booster, void* data, size_t rows) {
-  const char* config = R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false})";
+  const char* config =
+      R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false})";
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* result = nullptr;
   xgb_check(XGBoosterPredictFromDMatrix(booster, data, config, &shape, &dim, &result), "XGBoosterPredictFromDMatrix");
-  if (dim != 1 || shape[0] != rows) fail("boosted residual", "XGBoost returned predictions of another shape than {} rows", rows);
+  if (dim != 1 || shape[0] != rows)
+    fail("boosted residual", "XGBoost returned predictions of another shape than {} rows", rows);
   return std::vector<double>(result, result + rows);
 }
 
@@ -136,7 +143,8 @@ std::shared_ptr<const BoostedResidual> BoostedResidual::fit(const std::vector<st
   learn::XgbMatrix all = learn::xgb_dense_matrix(x, features, where);
   set_labels(all.get(), y);
   learn::XgbBooster b = make_booster(all.get(), mean_of(y), cv.depth, cv.learning_rate);
-  for (int k = 0; k < cv.rounds; ++k) xgb_check(XGBoosterUpdateOneIter(b.get(), k, all.get()), "XGBoosterUpdateOneIter");
+  for (int k = 0; k < cv.rounds; ++k)
+    xgb_check(XGBoosterUpdateOneIter(b.get(), k, all.get()), "XGBoosterUpdateOneIter");
   return std::shared_ptr<const BoostedResidual>(
       new BoostedResidual(std::move(b), {features, cv.rounds, cv.depth, cv.learning_rate}));
 }
@@ -144,8 +152,8 @@ std::shared_ptr<const BoostedResidual> BoostedResidual::fit(const std::vector<st
 std::string describe(const ResidualCv& cv) {
   if (cv.rows == 0) return "not tried";
   if (cv.folds == 0) return fmt::format("not fitted: {} rows, fewer than {}", cv.rows, cv.min_rows);
-  const std::string figures = fmt::format("{}-fold CV RMS {:.1f}% vs {:.1f}% linear", cv.folds, 100 * cv.cv_rms,
-                                          100 * cv.base_rms);
+  const std::string figures =
+      fmt::format("{}-fold CV RMS {:.1f}% vs {:.1f}% linear", cv.folds, 100 * cv.cv_rms, 100 * cv.base_rms);
   if (!cv.kept) return "not kept: " + figures + ", no clear gain";
   return fmt::format("{} rounds, depth {}; {}", cv.rounds, cv.depth, figures);
 }

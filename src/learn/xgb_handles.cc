@@ -20,8 +20,7 @@ XgbMatrix xgb_dense_matrix(const std::vector<std::vector<float>>& x, size_t feat
   flat.reserve(x.size() * features);
   for (size_t i = 0; i < x.size(); ++i) {
     if (x[i].size() != features)
-      fail(where, "row {} has {} features, expected {} (as in the first row given to fit())", i, x[i].size(),
-           features);
+      fail(where, "row {} has {} features, expected {} (as in the first row given to fit())", i, x[i].size(), features);
     flat.insert(flat.end(), x[i].begin(), x[i].end());
   }
   DMatrixHandle handle = nullptr;

@@ -15,8 +15,9 @@ void XgbRegressor::BoosterFree::operator()(void* handle) const { XGBoosterFree(h
 
 void XgbRegressor::fit(const std::vector<std::vector<float>>& x, const std::vector<double>& y) {
   if (x.size() != y.size() || x.empty())
-    fail("xgb_regressor", "needs one target per feature vector and at least one sample (got {} feature vectors, {} targets)",
-         x.size(), y.size());
+    fail("xgb_regressor",
+         "needs one target per feature vector and at least one sample (got {} feature vectors, {} targets)", x.size(),
+         y.size());
   if (options_.trees < 1) fail("xgb_regressor", "trees must be at least 1 (got {})", options_.trees);
   features_ = x[0].size();
   XgbMatrix data = xgb_dense_matrix(x, features_, "xgb_regressor.fit");
@@ -33,7 +34,8 @@ void XgbRegressor::fit(const std::vector<std::vector<float>>& x, const std::vect
     // one matrix serves every tree.
     std::vector<float> weights(n, 0.0f);
     for (int i = 0; i < n; ++i) weights[rng.uniform_int(n)] += 1.0f;
-    xgb_check(XGDMatrixSetFloatInfo(data.get(), "weight", weights.data(), weights.size()), "XGDMatrixSetFloatInfo(weight)");
+    xgb_check(XGDMatrixSetFloatInfo(data.get(), "weight", weights.data(), weights.size()),
+              "XGDMatrixSetFloatInfo(weight)");
     DMatrixHandle train[] = {data.get()};
     BoosterHandle handle = nullptr;
     xgb_check(XGBoosterCreate(train, 1, &handle), "XGBoosterCreate");
@@ -55,7 +57,8 @@ void XgbRegressor::fit(const std::vector<std::vector<float>>& x, const std::vect
         {"subsample", "1"},
         {"colsample_bynode", std::to_string(options_.feature_fraction)},
     };
-    for (const auto& [name, value] : params) xgb_check(XGBoosterSetParam(handle, name, value.c_str()), "XGBoosterSetParam");
+    for (const auto& [name, value] : params)
+      xgb_check(XGBoosterSetParam(handle, name, value.c_str()), "XGBoosterSetParam");
     xgb_check(XGBoosterUpdateOneIter(handle, 0, data.get()), "XGBoosterUpdateOneIter");
     boosters_.push_back(std::move(booster));
   }

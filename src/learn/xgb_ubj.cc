@@ -14,9 +14,7 @@ class UbjWalker {
  public:
   UbjWalker(std::string_view b, const std::string& where) : b_(b), where_(where) {}
 
-  void document() {
-    value(0);
-  }
+  void document() { value(0); }
 
  private:
   static constexpr int kMaxDepth = 64;  // a model nests about 6 deep; XGBoost recurses per level
@@ -46,7 +44,8 @@ class UbjWalker {
     if (b_.size() - pos_ < 8) bad("it ends early");
     uint64_t v = 0;
     for (int i = 0; i < 8; ++i) v = v << 8 | static_cast<unsigned char>(b_[pos_++]);
-    if (v > (b_.size() - pos_) / unit) bad("a length of " + std::to_string(static_cast<int64_t>(v)) + " runs past the end");
+    if (v > (b_.size() - pos_) / unit)
+      bad("a length of " + std::to_string(static_cast<int64_t>(v)) + " runs past the end");
     return v;
   }
   void string() {
@@ -63,14 +62,33 @@ class UbjWalker {
         }
         ++pos_;
         return;
-      case '[': array(depth); return;
-      case 'Z': case 'T': case 'F': return;
-      case 'i': case 'U': case 'C': skip(1); return;
-      case 'I': skip(2); return;
-      case 'd': case 'l': skip(4); return;
-      case 'L': skip(8); return;
-      case 'S': string(); return;
-      default: bad(fmt::format("unknown value type '{}'", c));
+      case '[':
+        array(depth);
+        return;
+      case 'Z':
+      case 'T':
+      case 'F':
+        return;
+      case 'i':
+      case 'U':
+      case 'C':
+        skip(1);
+        return;
+      case 'I':
+        skip(2);
+        return;
+      case 'd':
+      case 'l':
+        skip(4);
+        return;
+      case 'L':
+        skip(8);
+        return;
+      case 'S':
+        string();
+        return;
+      default:
+        bad(fmt::format("unknown value type '{}'", c));
     }
   }
   void array(int depth) {

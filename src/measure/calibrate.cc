@@ -49,8 +49,10 @@ class Prober {
     mo.timing.min_runs = 5;
     Probe p{std::move(name), std::move(what), work, std::move(unit), 0, measure::measure_model(g, mo)};
     if (p.m.fallback_nodes > 0)
-      fail("device calibrate: " + p.name, "xnnpack ran {} of its nodes on reference kernels ({}); the probe would "
-           "not measure xnnpack", p.m.fallback_nodes, fmt::join(p.m.fallback_names, ", "));
+      fail("device calibrate: " + p.name,
+           "xnnpack ran {} of its nodes on reference kernels ({}); the probe would "
+           "not measure xnnpack",
+           p.m.fallback_nodes, fmt::join(p.m.fallback_names, ", "));
     return p;
   }
 
@@ -106,26 +108,24 @@ hw::Device calibrate_host(const CalibrateOptions& o, std::vector<Probe>* probes_
     return p.rate;
   };
   // conv 3x3, 64 -> 64 channels on 56x56: 56 x 56 x 64 x 64 x 9 = 115,605,504 MACs.
-  const ir::Graph conv = one_op("conv", {1, 56, 56, 64}, [](ir::GraphBuilder& b, int x) {
-    return b.conv(x, 64, 3);
-  });
+  const ir::Graph conv = one_op("conv", {1, 56, 56, 64}, [](ir::GraphBuilder& b, int x) { return b.conv(x, 64, 3); });
   // depthwise 3x3 on 112x112x64: 112 x 112 x 64 x 9 = 7,225,344 MACs.
-  const ir::Graph dw = one_op("depthwise", {1, 112, 112, 64}, [](ir::GraphBuilder& b, int x) {
-    return b.depthwise(x, 3);
-  });
+  const ir::Graph dw =
+      one_op("depthwise", {1, 112, 112, 64}, [](ir::GraphBuilder& b, int x) { return b.depthwise(x, 3); });
   // FC 2048 -> 1000: 2,048,000 MACs (weight streaming, as a classifier at batch 1).
   const ir::Graph fc = one_op("fc", {1, 1, 1, 2048}, [](ir::GraphBuilder& b, int x) { return b.fc(x, 1000); });
   const ir::Graph relu = one_op("relu", {1, 112, 112, 64}, [](ir::GraphBuilder& b, int x) { return b.relu(x); });
-  const ir::Graph pool = one_op("pool", {1, 56, 56, 256}, [](ir::GraphBuilder& b, int x) { return b.global_avg_pool(x); });
+  const ir::Graph pool =
+      one_op("pool", {1, 56, 56, 256}, [](ir::GraphBuilder& b, int x) { return b.global_avg_pool(x); });
   // Data movement: a pad (this XNNPACK has no concatenate) writes 58 x 58 x 64 elements.
   const ir::Graph pad = one_op("pad", {1, 56, 56, 64}, [](ir::GraphBuilder& b, int x) { return b.pad(x, 1, 1, 1, 1); });
   const std::pair<hw::OpClass, const ir::Graph*> classes[] = {
-      {hw::OpClass::Conv, &conv}, {hw::OpClass::Depthwise, &dw}, {hw::OpClass::FullyConnected, &fc},
-      {hw::OpClass::Elementwise, &relu}, {hw::OpClass::Pool, &pool}, {hw::OpClass::Data, &pad}};
+      {hw::OpClass::Conv, &conv},        {hw::OpClass::Depthwise, &dw}, {hw::OpClass::FullyConnected, &fc},
+      {hw::OpClass::Elementwise, &relu}, {hw::OpClass::Pool, &pool},    {hw::OpClass::Data, &pad}};
   const double works[] = {115605504, 7225344, 2048000, 112.0 * 112 * 64, 56.0 * 56 * 256, 58.0 * 58 * 64};
   const char* whats[] = {"conv2d 3x3 64->64 on [1,56,56,64]", "depthwise 3x3 on [1,112,112,64]",
-                         "fully_connected 2048->1000", "relu on [1,112,112,64]",
-                         "global_avg_pool on [1,56,56,256]", "pad by 1 of [1,56,56,64]"};
+                         "fully_connected 2048->1000",        "relu on [1,112,112,64]",
+                         "global_avg_pool on [1,56,56,256]",  "pad by 1 of [1,56,56,64]"};
   cpu.per_cycle.clear();
   for (size_t i = 0; i < std::size(classes); ++i) {
     const auto [cls, g] = classes[i];
@@ -144,21 +144,23 @@ hw::Device calibrate_host(const CalibrateOptions& o, std::vector<Probe>* probes_
     const int y = b.input({1, 256, 256, 64}, "b");
     return b.finish({b.add({x, y})});
   }();
-  cpu.bandwidth_bytes_per_s = rate("bandwidth", "add of two [1,256,256,64] f32", big_add, DType::f32,
-                                   3.0 * 256 * 256 * 64 * 4, "bytes/s");
+  cpu.bandwidth_bytes_per_s =
+      rate("bandwidth", "add of two [1,256,256,64] f32", big_add, DType::f32, 3.0 * 256 * 256 * 64 * 4, "bytes/s");
 
   std::vector<std::string> summary;
   for (const Probe& p : probes) {
     const auto& s = p.m.timing.summary;
-    const std::string value = p.unit == "s" ? fmt::format("{:.2f} us", p.rate * 1e6)
-                                            : fmt::format("{:.3g} {}", p.rate, p.unit);
+    const std::string value =
+        p.unit == "s" ? fmt::format("{:.2f} us", p.rate * 1e6) : fmt::format("{:.3g} {}", p.rate, p.unit);
     summary.push_back(fmt::format("{} {} ({} runs, CV {:.1f}%{})", p.name, value, s.runs, 100 * s.cv,
                                   p.m.timing.noisy ? ", noisy" : ""));
   }
-  d.description = fmt::format("this machine, measured with xnnpack ({} thread{})", o.threads, o.threads == 1 ? "" : "s");
-  d.calibration = fmt::format("measured by `hwnas device calibrate` (xnnpack, {} thread{}, clock {:.0f} MHz, "
-                              "median of each probe): {}",
-                              o.threads, o.threads == 1 ? "" : "s", cpu.clock_hz / 1e6, fmt::join(summary, "; "));
+  d.description =
+      fmt::format("this machine, measured with xnnpack ({} thread{})", o.threads, o.threads == 1 ? "" : "s");
+  d.calibration = fmt::format(
+      "measured by `hwnas device calibrate` (xnnpack, {} thread{}, clock {:.0f} MHz, "
+      "median of each probe): {}",
+      o.threads, o.threads == 1 ? "" : "s", cpu.clock_hz / 1e6, fmt::join(summary, "; "));
   d.source = "measured on this machine";
   if (probes_out) *probes_out = std::move(probes);
   return d;

@@ -39,9 +39,9 @@ Measurement measure_model(const ir::Graph& g, const MeasureOptions& o, const std
 std::string to_text(const Measurement& m) {
   const Summary& s = m.timing.summary;
   std::string text = fmt::format(
-      "{}: median {:.4g} ms measured ({}, {} runs, CV {:.1f}%), p10 {:.4g} ms, p90 {:.4g} ms, {} thread{}, {}",
-      m.model, s.median, m.dtype == ir::DType::f32 ? m.backend : m.backend + " " + std::string(ir::dtype_name(m.dtype)), s.runs, s.cv * 100, s.p10, s.p90, m.threads, m.threads > 1 ? "s" : "",
-      m.pinning.note);
+      "{}: median {:.4g} ms measured ({}, {} runs, CV {:.1f}%), p10 {:.4g} ms, p90 {:.4g} ms, {} thread{}, {}", m.model,
+      s.median, m.dtype == ir::DType::f32 ? m.backend : m.backend + " " + std::string(ir::dtype_name(m.dtype)), s.runs,
+      s.cv * 100, s.p10, s.p90, m.threads, m.threads > 1 ? "s" : "", m.pinning.note);
   text += "\n  " + m.timing.note;
   if (m.fallback_nodes > 0) text += "\n  " + m.execution;
   if (m.timing.noisy)

@@ -97,10 +97,11 @@ Profile profile_model(const ir::Graph& g, const ProfileOptions& o) {
   p.threads = o.threads;
   const BackendFusion fusion = backend_fusion(o.backend);
   const ir::FusionRules rules = o.rules ? *o.rules : fusion.rules;
-  p.fusion = o.rules ? (o.fusion_description.empty() ? "caller's fusion rules" : o.fusion_description)
-                     : fusion.description;
-  p.roofline = o.roofline ? *o.roofline
-                          : measure_roofline({.backend = o.backend, .threads = o.threads, .dtype = o.dtype, .pin = o.pin});
+  p.fusion =
+      o.rules ? (o.fusion_description.empty() ? "caller's fusion rules" : o.fusion_description) : fusion.description;
+  p.roofline = o.roofline
+                   ? *o.roofline
+                   : measure_roofline({.backend = o.backend, .threads = o.threads, .dtype = o.dtype, .pin = o.pin});
   check_roofline(p.roofline);
 
   p.whole = measure_model(g, measure_options(o, o.whole_budget_s));

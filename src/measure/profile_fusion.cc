@@ -7,9 +7,8 @@ BackendFusion backend_fusion(std::string_view backend) {
   if (backend != "xnnpack") return f;
   // The producers xnn_subgraph_optimize() gives a clamp (see the header), in IR terms.
   using ir::OpKind;
-  for (OpKind producer : {OpKind::Conv2D, OpKind::DepthwiseConv2D, OpKind::FullyConnected, OpKind::Add,
-                          OpKind::Mul, OpKind::AvgPool, OpKind::MaxPool, OpKind::BatchNorm, OpKind::Relu,
-                          OpKind::Relu6})
+  for (OpKind producer : {OpKind::Conv2D, OpKind::DepthwiseConv2D, OpKind::FullyConnected, OpKind::Add, OpKind::Mul,
+                          OpKind::AvgPool, OpKind::MaxPool, OpKind::BatchNorm, OpKind::Relu, OpKind::Relu6})
     for (OpKind clamp : {OpKind::Relu, OpKind::Relu6}) f.rules.add(producer, clamp);
   f.description =
       "BatchNorm folded; relu/relu6 fused as the output clamp of a conv, depthwise, FC, add, mul, pool or "

@@ -47,8 +47,7 @@ void check_roofline(const Roofline& r) {
       fail(where, "the memory bandwidth of {} must be a positive number, got {}", l.name, l.bytes_per_s);
     const bool last = i + 1 == r.levels.size();
     if (last != (l.max_bytes == 0))
-      fail(where, "level {} has max_bytes {}; only the last level (and it must) is unbounded (0)", l.name,
-           l.max_bytes);
+      fail(where, "level {} has max_bytes {}; only the last level (and it must) is unbounded (0)", l.name, l.max_bytes);
     if (i > 0 && !last && l.max_bytes <= r.levels[i - 1].max_bytes)
       fail(where, "levels must grow: {} holds {} bytes, not more than {}", l.name, l.max_bytes, r.levels[i - 1].name);
   }
@@ -176,9 +175,9 @@ Roofline measure_roofline(const RooflineOptions& o) {
 
 Roofline device_roofline(const hw::Device& d, ir::DType dtype, const std::string& why) {
   const hw::Processor& p = d.processors.at(d.primary);
-  Roofline r = Roofline::flat(p.clock_hz * p.rate(hw::OpClass::Conv, dtype), p.bandwidth_bytes_per_s,
-                              fmt::format("device profile '{}' ({}; calibration: {}){}", d.name, d.source,
-                                          d.calibration, why));
+  Roofline r =
+      Roofline::flat(p.clock_hz * p.rate(hw::OpClass::Conv, dtype), p.bandwidth_bytes_per_s,
+                     fmt::format("device profile '{}' ({}; calibration: {}){}", d.name, d.source, d.calibration, why));
   r.depthwise_peak_macs_per_s = p.clock_hz * p.rate(hw::OpClass::Depthwise, dtype);
   return r;
 }

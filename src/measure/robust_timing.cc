@@ -39,8 +39,8 @@ std::vector<RoundedTiming> time_interleaved(size_t n, int rounds,
     t.spread = *lo > 0 ? *hi / *lo - 1 : 0.0;
     t.noisy = clean[i] == 0;
     t.note = rounds == 1 ? fmt::format("{} of {} runs", statistic, t.runs)
-                         : fmt::format("lowest of {} interleaved round {}s (spread {:.1f}%), {} runs", rounds, statistic,
-                                       100 * t.spread, t.runs);
+                         : fmt::format("lowest of {} interleaved round {}s (spread {:.1f}%), {} runs", rounds,
+                                       statistic, 100 * t.spread, t.runs);
   }
   return out;
 }

@@ -51,14 +51,15 @@ TimingResult time_samples(const std::function<double()>& run_once_ms, const Timi
   r.noisy = !r.converged || spread;
   r.spent_s = spent_ms / 1e3;
   const double hw = r.summary.ci_rel_half_width();
-  const std::string ci = std::isinf(hw) ? std::string("no CI of the median (too few runs)")
-                                        : fmt::format("{:.0f}% CI of the median +-{:.2f}%", o.confidence * 100, hw * 100);
-  if (r.converged && !spread)
-    r.note = fmt::format("{} after {} runs", ci, r.summary.runs);
+  const std::string ci = std::isinf(hw)
+                             ? std::string("no CI of the median (too few runs)")
+                             : fmt::format("{:.0f}% CI of the median +-{:.2f}%", o.confidence * 100, hw * 100);
+  if (r.converged && !spread) r.note = fmt::format("{} after {} runs", ci, r.summary.runs);
   else if (r.converged)
-    r.note = fmt::format("noisy: {} after {} runs, but p10-p90 spans {:.0f}% of the median (> {:.0f}%; "
-                         "p10 {:.3g} ms, p90 {:.3g} ms): other load on the machine inflates the median",
-                         ci, r.summary.runs, spread_rel * 100, o.max_spread * 100, r.summary.p10, r.summary.p90);
+    r.note = fmt::format(
+        "noisy: {} after {} runs, but p10-p90 spans {:.0f}% of the median (> {:.0f}%; "
+        "p10 {:.3g} ms, p90 {:.3g} ms): other load on the machine inflates the median",
+        ci, r.summary.runs, spread_rel * 100, o.max_spread * 100, r.summary.p10, r.summary.p90);
   else
     r.note = fmt::format("noisy: {} after {} runs, target +-{:.2f}% not reached ({}; CV {:.1f}%)", ci, r.summary.runs,
                          o.target_rel_ci * 100,

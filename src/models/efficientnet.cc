@@ -74,14 +74,15 @@ ir::Graph efficientnet(const EfficientNetOptions& o) {
     const int layers = static_cast<int>(std::ceil(st.layers * o.depth));
     for (int i = 0; i < layers; ++i) {
       auto scope = b.scope(fmt::format("features.{}.{}", s + 1, i));
-      x = mbconv(b, x, {.expand_ratio = st.expand,
-                        .kernel = st.kernel,
-                        .stride = i == 0 ? st.stride : 1,
-                        .out_channels = channels(st.out_channels),
-                        .act = ir::OpKind::Swish,
-                        // squeeze from the block's input channels (not the expanded ones)
-                        .se_squeeze = std::max(1, b.channels(x) / 4),
-                        .bn_epsilon = o.bn_epsilon})
+      x = mbconv(b, x,
+                 {.expand_ratio = st.expand,
+                  .kernel = st.kernel,
+                  .stride = i == 0 ? st.stride : 1,
+                  .out_channels = channels(st.out_channels),
+                  .act = ir::OpKind::Swish,
+                  // squeeze from the block's input channels (not the expanded ones)
+                  .se_squeeze = std::max(1, b.channels(x) / 4),
+                  .bn_epsilon = o.bn_epsilon})
               .out;
     }
   }

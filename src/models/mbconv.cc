@@ -40,8 +40,10 @@ int dw_bn_act(ir::GraphBuilder& b, int x, int kernel, int stride, NormAct na, st
 
 MbConvNodes mbconv(ir::GraphBuilder& b, int x, const MbConvSpec& s) {
   if (s.expand_ratio < 1 || s.kernel < 1 || s.stride < 1 || s.out_channels < 1 || s.se_squeeze < 0)
-    fail(b.graph().describe(x), "mbconv needs expand_ratio, kernel, stride and out_channels >= 1 and "
-         "se_squeeze >= 0; got {}, {}, {}, {}, {}", s.expand_ratio, s.kernel, s.stride, s.out_channels, s.se_squeeze);
+    fail(b.graph().describe(x),
+         "mbconv needs expand_ratio, kernel, stride and out_channels >= 1 and "
+         "se_squeeze >= 0; got {}, {}, {}, {}, {}",
+         s.expand_ratio, s.kernel, s.stride, s.out_channels, s.se_squeeze);
   const int cin = b.channels(x);
   const NormAct act{s.act, s.bn_epsilon};
   MbConvNodes n;

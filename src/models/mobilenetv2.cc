@@ -17,13 +17,8 @@ constexpr float kBnEpsilon = 1e-5f;  // torchvision's nn.BatchNorm2d default
 struct Stage {
   int expand, channels, repeats, stride;  // the paper's (t, c, n, s), Table 2
 };
-constexpr std::array<Stage, 7> kStages = {{{1, 16, 1, 1},
-                                           {6, 24, 2, 2},
-                                           {6, 32, 3, 2},
-                                           {6, 64, 4, 2},
-                                           {6, 96, 3, 1},
-                                           {6, 160, 3, 2},
-                                           {6, 320, 1, 1}}};
+constexpr std::array<Stage, 7> kStages = {
+    {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}}};
 constexpr int kExpand13Block = 13;  // SSDLite's first feature map: this block's expansion
 
 }  // namespace
@@ -46,12 +41,13 @@ MobileNetV2Features mobilenetv2_backbone(ir::GraphBuilder& b, int x, double widt
   for (const Stage& st : kStages) {
     for (int i = 0; i < st.repeats; ++i, ++block) {
       auto scope = b.scope(fmt::format("features.{}", block + 1));
-      const MbConvNodes n = mbconv(b, x, {.expand_ratio = st.expand,
-                                          .kernel = 3,
-                                          .stride = i == 0 ? st.stride : 1,
-                                          .out_channels = make_divisible(st.channels * width),
-                                          .act = ir::OpKind::Relu6,
-                                          .bn_epsilon = kBnEpsilon});
+      const MbConvNodes n = mbconv(b, x,
+                                   {.expand_ratio = st.expand,
+                                    .kernel = 3,
+                                    .stride = i == 0 ? st.stride : 1,
+                                    .out_channels = make_divisible(st.channels * width),
+                                    .act = ir::OpKind::Relu6,
+                                    .bn_epsilon = kBnEpsilon});
       if (block == kExpand13Block) f.expand_13 = n.expand;
       x = n.out;
     }

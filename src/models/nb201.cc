@@ -13,8 +13,8 @@
 namespace hwnas::models {
 namespace {
 
-constexpr std::array<std::string_view, kNb201NumOps> kOpNames = {"none", "skip_connect", "nor_conv_1x1",
-                                                                 "nor_conv_3x3", "avg_pool_3x3"};
+constexpr std::array<std::string_view, kNb201NumOps> kOpNames = {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3",
+                                                                 "avg_pool_3x3"};
 constexpr int kNodes = 4;  // node 0 is the cell input; nodes 1..3 are computed
 constexpr std::string_view kShape = "an NB201 arch reads |op~0|+|op~0|op~1|+|op~0|op~1|op~2|";
 
@@ -32,8 +32,7 @@ Nb201Op parse_edge(std::string_view token, size_t pos, int to, int from) {
     parse_error(pos, fmt::format("edge '{}' has no '~<input node>' ({})", token, kShape));
   const std::string_view op_name = token.substr(0, tilde);
   const auto op = nb201_op_from_name(op_name);
-  if (!op)
-    parse_error(pos, fmt::format("unknown op '{}' (expected {})", op_name, fmt::join(kOpNames, ", ")));
+  if (!op) parse_error(pos, fmt::format("unknown op '{}' (expected {})", op_name, fmt::join(kOpNames, ", ")));
   const std::string_view input = token.substr(tilde + 1);
   int index = -1;
   const auto [end, ec] = std::from_chars(input.data(), input.data() + input.size(), index);
@@ -60,11 +59,20 @@ int cell(ir::GraphBuilder& b, int input, const Nb201Cell& ops) {
       const int x = nodes[from];
       auto scope = b.scope(fmt::format("edge_{}_{}", to, from));
       switch (ops[edge_index(to, from)]) {
-        case Nb201Op::None: break;  // NB201's Zero: adds nothing to the sum
-        case Nb201Op::SkipConnect: terms.push_back(x); break;
-        case Nb201Op::Conv1x1: terms.push_back(relu_conv_bn(b, x, channels, 1, 1)); break;
-        case Nb201Op::Conv3x3: terms.push_back(relu_conv_bn(b, x, channels, 3, 1)); break;
-        case Nb201Op::AvgPool3x3: terms.push_back(b.avg_pool(x, 3, 1, 1, /*count_include_pad=*/false, "pool")); break;
+        case Nb201Op::None:
+          break;  // NB201's Zero: adds nothing to the sum
+        case Nb201Op::SkipConnect:
+          terms.push_back(x);
+          break;
+        case Nb201Op::Conv1x1:
+          terms.push_back(relu_conv_bn(b, x, channels, 1, 1));
+          break;
+        case Nb201Op::Conv3x3:
+          terms.push_back(relu_conv_bn(b, x, channels, 3, 1));
+          break;
+        case Nb201Op::AvgPool3x3:
+          terms.push_back(b.avg_pool(x, 3, 1, 1, /*count_include_pad=*/false, "pool"));
+          break;
       }
     }
     const std::string name = fmt::format("node{}", to);
@@ -152,8 +160,8 @@ Nb201Cell parse_nb201(std::string_view arch) {
       if (pos >= n || arch[pos] == '+') break;
     }
     if (from + 1 < to)
-      parse_error(pos, fmt::format("node {} has {} edge(s) but needs {}, one from each earlier node ({})", to,
-                                   from + 1, to, kShape));
+      parse_error(pos, fmt::format("node {} has {} edge(s) but needs {}, one from each earlier node ({})", to, from + 1,
+                                   to, kShape));
     if (pos >= n) break;
     ++pos;  // past '+'
   }

@@ -218,9 +218,11 @@ OrderResult best_order(const TensorGraph& tg, const OrderSearchOptions& o) {
     improve_by_swaps(w, work, o.swap_passes);
     const bool graph_better = order_cost(w, natural).peak <= order_cost(w, work).peak;
     if (graph_better) work = natural;
-    r.method = fmt::format("heuristic ({}; the exact search stopped at {} downsets)",
-                           graph_better ? fmt::format("graph order, no better one found by a beam of {} + swaps", o.beam_width) : fmt::format("beam search over downsets, width {}, + adjacent swaps", o.beam_width),
-                           r.states);
+    r.method =
+        fmt::format("heuristic ({}; the exact search stopped at {} downsets)",
+                    graph_better ? fmt::format("graph order, no better one found by a beam of {} + swaps", o.beam_width)
+                                 : fmt::format("beam search over downsets, width {}, + adjacent swaps", o.beam_width),
+                    r.states);
   }
   r.order = with_aliases(w, tg, work);
   r.peak_live_bytes = order_cost(w, work).peak;

@@ -17,9 +17,12 @@ bool is_alias(const ir::Graph& g, const std::vector<std::vector<int>>& consumers
 
 bool may_run_in_place(const ir::Node& n, const InPlaceRules& rules) {
   switch (ir::traits(n.op).in_place) {
-    case ir::InPlace::No: return false;
-    case ir::InPlace::Elementwise: return rules.elementwise;
-    case ir::InPlace::Depthwise: return rules.depthwise && n.attrs.multiplier == 1;
+    case ir::InPlace::No:
+      return false;
+    case ir::InPlace::Elementwise:
+      return rules.elementwise;
+    case ir::InPlace::Depthwise:
+      return rules.depthwise && n.attrs.multiplier == 1;
   }
   return false;
 }
@@ -68,7 +71,8 @@ std::vector<int> graph_order(const ir::Graph& g) {
 Lifetimes tensor_lifetimes(const ir::Graph& g, const TensorGraph& tg, std::span<const int> order) {
   const int n = g.size();
   if (static_cast<int>(order.size()) != n)
-    fail("execution order", "has {} steps, the graph '{}' has {} nodes; give each node once", order.size(), g.name(), n);
+    fail("execution order", "has {} steps, the graph '{}' has {} nodes; give each node once", order.size(), g.name(),
+         n);
   Lifetimes lt;
   lt.order.assign(order.begin(), order.end());
   lt.buffer_of.assign(n, -1);

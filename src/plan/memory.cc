@@ -60,9 +60,9 @@ MemoryEstimate estimate_memory(const ir::Graph& g, const hw::Device& device, con
   m.arena = std::move(p.arena);
   for (const TensorNode& t : tg.nodes) m.alias.push_back(t.alias);
   m.lower_bound_bytes = p.lower_bound;
-  m.graph_order_lower_bound_bytes =
-      o.order == OrderPolicy::Graph ? p.lower_bound
-                                    : peak_live_bytes(aligned_lifetimes(g, tg, graph_order(g), o.alignment));
+  m.graph_order_lower_bound_bytes = o.order == OrderPolicy::Graph
+                                        ? p.lower_bound
+                                        : peak_live_bytes(aligned_lifetimes(g, tg, graph_order(g), o.alignment));
   m.weight_bytes = ir::compute_stats(g).weight_bytes(o.dtype);
   m.device_memory = device.memory;
   return m;

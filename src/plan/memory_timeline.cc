@@ -62,7 +62,10 @@ nlohmann::json to_json(const MemoryEstimate& m, const ir::Graph& g) {
     const Buffer& buf = m.lifetimes.buffers[b];
     nlohmann::json tensors = nlohmann::json::array();
     for (int node : buf.nodes) tensors.push_back(g.node(node).name);
-    buffers.push_back({{"offset", m.arena.offsets[b]}, {"bytes", buf.bytes}, {"first", buf.first}, {"last", buf.last},
+    buffers.push_back({{"offset", m.arena.offsets[b]},
+                       {"bytes", buf.bytes},
+                       {"first", buf.first},
+                       {"last", buf.last},
                        {"tensors", tensors}});
   }
   j["buffers"] = buffers;

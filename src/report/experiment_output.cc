@@ -67,7 +67,8 @@ void read_config(const fs::path& path, ExperimentOutput& out, std::map<std::stri
 
   const YAML::Node strategy = root["strategy"];
   if (strategy && strategy.IsMap()) {
-    const std::string name = strategy["name"] ? r.get<std::string>(strategy["name"], "strategy.name", "a name") : "auto";
+    const std::string name =
+        strategy["name"] ? r.get<std::string>(strategy["name"], "strategy.name", "a name") : "auto";
     const std::string params = describe_scalars(strategy, {"name"});
     out.strategy = params.empty() ? name : name + " (" + params + ")";
   } else {
@@ -82,7 +83,8 @@ void read_config(const fs::path& path, ExperimentOutput& out, std::map<std::stri
       const std::string name = kv.first.Scalar();
       if (!kv.second.IsMap()) continue;
       definitions[name] = "defined in experiment.yaml as " + describe_scalars(kv.second, {"cost"});
-      if (kv.second["cost"]) out.cost[name] = r.get<std::string>(kv.second["cost"], "metrics." + name + ".cost", "cheap or expensive");
+      if (kv.second["cost"])
+        out.cost[name] = r.get<std::string>(kv.second["cost"], "metrics." + name + ".cost", "cheap or expensive");
     }
   }
 
@@ -103,8 +105,7 @@ void read_config(const fs::path& path, ExperimentOutput& out, std::map<std::stri
     const std::string key = fmt::format("constraints[{}]", i);
     exp::Constraint k;
     k.metric = r.get<std::string>(c["metric"], key + ".metric", "a metric name");
-    if (c["max"].IsDefined() == c["min"].IsDefined())
-      fail(r.where(c, key), "expected exactly one of max: or min:");
+    if (c["max"].IsDefined() == c["min"].IsDefined()) fail(r.where(c, key), "expected exactly one of max: or min:");
     k.is_max = c["max"].IsDefined();
     k.limit = r.get<double>(k.is_max ? c["max"] : c["min"], key + (k.is_max ? ".max" : ".min"), "a number");
     if (c["soft"]) k.soft_weight = r.get<double>(c["soft"], key + ".soft", "a penalty weight");
@@ -129,7 +130,8 @@ search::TrialStatus parse_status(const core::CsvTable& t, size_t row, int col) {
 
 int64_t parse_id(const core::CsvTable& t, size_t row, int col) {
   const double v = t.number(row, col);
-  if (v != std::floor(v)) fail(fmt::format("{}:{}", t.source, t.line_of(row)), "trial id '{}' is not an integer", t.rows[row][col]);
+  if (v != std::floor(v))
+    fail(fmt::format("{}:{}", t.source, t.line_of(row)), "trial id '{}' is not an integer", t.rows[row][col]);
   return static_cast<int64_t>(v);
 }
 
@@ -166,8 +168,10 @@ void read_trials(const fs::path& path, ExperimentOutput& out) {
 size_t index_of_id(const ExperimentOutput& out, int64_t id, const std::string& where) {
   for (size_t i = 0; i < out.trials.size(); ++i)
     if (out.trials[i].id == id) return i;
-  fail(where, "trial id {} is not in trials.csv; the files come from different runs (re-run the report once "
-       "the search has written them)", id);
+  fail(where,
+       "trial id {} is not in trials.csv; the files come from different runs (re-run the report once "
+       "the search has written them)",
+       id);
 }
 
 void read_front(const fs::path& path, ExperimentOutput& out) {
@@ -211,11 +215,11 @@ void read_best(const fs::path& path, ExperimentOutput& out) {
   out.files_read.push_back("best.json");
 }
 
-
 }  // namespace
 
 int ExperimentOutput::count(search::TrialStatus status) const {
-  return static_cast<int>(std::count_if(trials.begin(), trials.end(), [&](const auto& t) { return t.status == status; }));
+  return static_cast<int>(
+      std::count_if(trials.begin(), trials.end(), [&](const auto& t) { return t.status == status; }));
 }
 
 std::optional<size_t> ExperimentOutput::best_index(size_t o) const {
@@ -224,11 +228,11 @@ std::optional<size_t> ExperimentOutput::best_index(size_t o) const {
 }
 
 ExperimentOutput load_experiment_output(const fs::path& dir) {
-  if (!fs::is_directory(dir))
-    fail(dir.string(), "no such directory; give the output folder of a `hwnas search` run");
+  if (!fs::is_directory(dir)) fail(dir.string(), "no such directory; give the output folder of a `hwnas search` run");
   for (const char* required : {"experiment.yaml", "trials.csv"})
     if (!fs::exists(dir / required))
-      fail((dir / required).string(), "no such file; is this the output folder of `hwnas search`, and has the "
+      fail((dir / required).string(),
+           "no such file; is this the output folder of `hwnas search`, and has the "
            "search finished its first trial?");
   ExperimentOutput out;
   out.dir = dir;

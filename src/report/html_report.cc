@@ -125,7 +125,8 @@ std::string summary_cards(const ExperimentOutput& run) {
   const int ok = run.count(TrialStatus::Ok), failed = run.count(TrialStatus::Failed),
             infeasible = run.count(TrialStatus::Infeasible);
   std::string budget = run.budget_trials ? fmt::format(" of {}", *run.budget_trials) : "";
-  std::string s = R"(<section class="cards">)" "\n";
+  std::string s = R"(<section class="cards">)"
+                  "\n";
   s += card("Trials", fmt::format("{}{}", run.trials.size(), budget),
             escape(fmt::format("{} ok · {} infeasible · {} failed{}", ok, infeasible, failed,
                                run.skipped ? fmt::format(" · {} skipped on cheap metrics", *run.skipped) : "")));
@@ -157,8 +158,8 @@ std::string summary_cards(const ExperimentOutput& run) {
 std::string setup_section(const ExperimentOutput& run) {
   std::string s = "<section><h2>Objectives and constraints</h2><ul class=\"plain\">\n";
   for (const auto& o : run.objectives)
-    s += fmt::format("<li>{} <b>{}</b> — {}</li>\n", o.maximize ? "maximise" : "minimise", escape(metric_label(o.metric)),
-                     escape(source_of(run, o.metric)));
+    s += fmt::format("<li>{} <b>{}</b> — {}</li>\n", o.maximize ? "maximise" : "minimise",
+                     escape(metric_label(o.metric)), escape(source_of(run, o.metric)));
   for (const auto& c : run.constraints)
     s += fmt::format("<li>constraint <b>{}</b>{}</li>\n", escape(c.describe()),
                      c.hard() ? ": trials beyond it are infeasible" : ": trials beyond it pay the penalty");
@@ -257,8 +258,9 @@ std::string render_report(const ExperimentOutput& run, const ReportOptions& opti
   const std::vector<PlotAxes> axes =
       options.x.empty() ? default_plot_axes(run) : std::vector<PlotAxes>{{options.x, options.y}};
 
-  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>"
-                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
   h += "<title>" + escape("hwnas report: " + run.name) + "</title>\n<style>" + kCss + "</style></head>\n<body><main>\n";
   h += "<header><div class=\"kicker\">hwnas search report</div><h1>" + escape(run.name) + "</h1>\n";
   h += fmt::format("<p class=\"sub\">space <b>{}</b> · strategy <b>{}</b>{} · folder <code>{}</code></p></header>\n",
@@ -267,7 +269,8 @@ std::string render_report(const ExperimentOutput& run, const ReportOptions& opti
                    escape(run.dir.string()));
   h += summary_cards(run) + setup_section(run) + plots_section(run, axes) + failed_section(run) + trials_section(run) +
        sources_section(run);
-  h += "<footer>Written by <code>hwnas report</code> (hwnas " + std::string(version()) + ") from the run's output files only; a self-contained "
+  h += "<footer>Written by <code>hwnas report</code> (hwnas " + std::string(version()) +
+       ") from the run's output files only; a self-contained "
        "page that needs no network.</footer>\n</main>\n<script>" +
        std::string(kSortJs) + "</script>\n</body></html>\n";
   return h;

@@ -10,9 +10,23 @@ namespace {
 // Suffixes are matched exactly (case matters: "_M" is millions, "_m" would be metres and is
 // left alone rather than guessed).
 constexpr std::array<std::pair<std::string_view, std::string_view>, 17> kUnits{{
-    {"ms", "ms"},   {"us", "µs"},   {"s", "s"},     {"kib", "KiB"}, {"mib", "MiB"}, {"kb", "KB"},
-    {"mb", "MB"},   {"bytes", "B"}, {"mj", "mJ"},   {"j", "J"},     {"mw", "mW"},   {"w", "W"},
-    {"fps", "FPS"}, {"pct", "%"},   {"M", "M"},     {"G", "G"},     {"K", "K"},
+    {"ms", "ms"},
+    {"us", "µs"},
+    {"s", "s"},
+    {"kib", "KiB"},
+    {"mib", "MiB"},
+    {"kb", "KB"},
+    {"mb", "MB"},
+    {"bytes", "B"},
+    {"mj", "mJ"},
+    {"j", "J"},
+    {"mw", "mW"},
+    {"w", "W"},
+    {"fps", "FPS"},
+    {"pct", "%"},
+    {"M", "M"},
+    {"G", "G"},
+    {"K", "K"},
 }};
 
 // Splits "peak_sram_kib" into ("peak_sram", "KiB"); no split when there is no known suffix.

@@ -18,11 +18,14 @@ namespace {
 // Colours: muted slate for ordinary trials so the red front stands out; constraints in ink
 // (hard) or amber (soft), their infeasible side tinted the same way.
 const Style kTrial{.fill = "#7b8ea3", .stroke = "none", .stroke_width = 1, .dash = "", .opacity = 0.75, .radius = 3};
-const Style kInfeasible{.fill = "#ffffff", .stroke = "#c9a3a0", .stroke_width = 1, .dash = "", .opacity = 1, .radius = 3};
+const Style kInfeasible{
+    .fill = "#ffffff", .stroke = "#c9a3a0", .stroke_width = 1, .dash = "", .opacity = 1, .radius = 3};
 const Style kFront{.fill = "#d1495b", .stroke = "#7a1f2b", .stroke_width = 1, .dash = "", .opacity = 1, .radius = 4.5};
 const Style kFrontLine{.fill = "none", .stroke = "#d1495b", .stroke_width = 2, .dash = "", .opacity = 1, .radius = 0};
-const Style kHard{.fill = "#d1495b", .stroke = "#3c4650", .stroke_width = 1.5, .dash = "6 4", .opacity = 0.07, .radius = 0};
-const Style kSoft{.fill = "#f0a030", .stroke = "#b7791f", .stroke_width = 1.5, .dash = "2 3", .opacity = 0.08, .radius = 0};
+const Style kHard{
+    .fill = "#d1495b", .stroke = "#3c4650", .stroke_width = 1.5, .dash = "6 4", .opacity = 0.07, .radius = 0};
+const Style kSoft{
+    .fill = "#f0a030", .stroke = "#b7791f", .stroke_width = 1.5, .dash = "2 3", .opacity = 0.08, .radius = 0};
 
 std::optional<bool> maximize(const ExperimentOutput& out, const std::string& metric) {
   for (const auto& o : out.objectives)
@@ -35,9 +38,9 @@ bool has_metric(const ExperimentOutput& out, const std::string& m) {
 }
 
 std::string tooltip(const search::Trial& t, const PlotAxes& axes, bool on_front) {
-  std::string s = fmt::format("trial {}{}\n{}\n{} = {}\n{} = {}", t.id, on_front ? " (Pareto front)" : "", t.arch_str,
-                              axes.x, core::format_number(t.metrics.at(axes.x)), axes.y,
-                              core::format_number(t.metrics.at(axes.y)));
+  std::string s =
+      fmt::format("trial {}{}\n{}\n{} = {}\n{} = {}", t.id, on_front ? " (Pareto front)" : "", t.arch_str, axes.x,
+                  core::format_number(t.metrics.at(axes.x)), axes.y, core::format_number(t.metrics.at(axes.y)));
   if (t.penalty > 0) s += "\npenalty = " + core::format_number(t.penalty);
   if (!t.error.empty()) s += "\n" + t.error;
   return s;
@@ -142,8 +145,7 @@ ParetoPlot pareto_plot(const ExperimentOutput& out, const PlotAxes& axes, int wi
       out.front_from_file ? "from pareto.csv" : "computed from trials.csv; pareto.csv not written yet");
   caption += stepped ? fmt::format("; the step line joins the {} of them not dominated in this pair.", stepped)
                      : "; no step line: only objectives have a goal.";
-  if (!drawn.empty())
-    caption += fmt::format(" Dashed: {}; the shaded side is infeasible.", fmt::join(drawn, "; "));
+  if (!drawn.empty()) caption += fmt::format(" Dashed: {}; the shaded side is infeasible.", fmt::join(drawn, "; "));
   return {plot.svg(), caption};
 }
 

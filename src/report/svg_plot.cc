@@ -38,8 +38,8 @@ std::vector<int> legend_rows(const std::vector<std::string>& texts, double avail
 std::string num(double v) { return fmt::format("{:.1f}", v); }
 
 std::string style_attrs(const Style& s) {
-  std::string a = fmt::format(R"(fill="{}" stroke="{}" stroke-width="{}")", escape(s.fill), escape(s.stroke),
-                              s.stroke_width);
+  std::string a =
+      fmt::format(R"(fill="{}" stroke="{}" stroke-width="{}")", escape(s.fill), escape(s.stroke), s.stroke_width);
   if (!s.dash.empty()) a += fmt::format(R"( stroke-dasharray="{}")", escape(s.dash));
   if (s.opacity != 1) a += fmt::format(R"( opacity="{}")", s.opacity);
   return a;
@@ -64,8 +64,7 @@ std::string Ticks::label(double v) const {
 }
 
 Ticks nice_ticks(double lo, double hi, int max_intervals) {
-  if (!std::isfinite(lo) || !std::isfinite(hi))
-    fail("nice_ticks", "axis bounds must be finite, got [{}, {}]", lo, hi);
+  if (!std::isfinite(lo) || !std::isfinite(hi)) fail("nice_ticks", "axis bounds must be finite, got [{}, {}]", lo, hi);
   if (lo > hi) fail("nice_ticks", "lower bound {} is above upper bound {}", lo, hi);
   if (max_intervals < 1) fail("nice_ticks", "max_intervals must be at least 1, got {}", max_intervals);
   if (lo == hi) {
@@ -87,8 +86,7 @@ Ticks nice_ticks(double lo, double hi, int max_intervals) {
     Ticks t;
     t.step = step;
     t.decimals = std::max(0, -e);
-    for (double k = first; k <= last; ++k)
-      t.values.push_back(e >= 0 ? k * mantissa * scale : k * mantissa / scale);
+    for (double k = first; k <= last; ++k) t.values.push_back(e >= 0 ? k * mantissa * scale : k * mantissa / scale);
     t.lo = t.values.front();
     t.hi = t.values.back();
     return t;
@@ -148,13 +146,14 @@ std::string SvgPlot::svg() const {
   const auto px = [&](double x) { return left + (x - xt.lo) / (xt.hi - xt.lo) * plot_w; };
   const auto py = [&](double y) { return bottom - (y - yt.lo) / (yt.hi - yt.lo) * plot_h; };
 
-  std::string s = fmt::format(
-      R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" viewBox="0 0 {0} {1}" )"
-      R"(font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" font-size="12">)"
-      "\n",
-      width_, height_);
-  s += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="#ffffff" stroke="#c8ccd2"/>)" "\n", left,
-                   top, plot_w, plot_h);
+  std::string s =
+      fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" viewBox="0 0 {0} {1}" )"
+                  R"(font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" font-size="12">)"
+                  "\n",
+                  width_, height_);
+  s += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="#ffffff" stroke="#c8ccd2"/>)"
+                   "\n",
+                   left, top, plot_w, plot_h);
 
   // Shaded sides of reference lines go under everything else.
   for (const auto& it : items_) {
@@ -169,41 +168,49 @@ std::string SvgPlot::svg() const {
       if (it.shade == Side::above) rx = x, rw = right - x;
       else rw = x - left;
     }
-    s += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}" opacity="{}"/>)" "\n", num(rx),
-                     num(ry), num(rw), num(rh), escape(it.style.fill), it.style.opacity);
+    s += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}" opacity="{}"/>)"
+                     "\n",
+                     num(rx), num(ry), num(rw), num(rh), escape(it.style.fill), it.style.opacity);
   }
 
   // Grid, ticks and tick labels.
   s += R"(<g stroke="#e6e8eb" stroke-width="1">)";
-  for (double v : xt.values) s += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}"/>)", num(px(v)), top, bottom);
-  for (double v : yt.values) s += fmt::format(R"(<line x1="{1}" y1="{0}" x2="{2}" y2="{0}"/>)", num(py(v)), left, right);
+  for (double v : xt.values)
+    s += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}"/>)", num(px(v)), top, bottom);
+  for (double v : yt.values)
+    s += fmt::format(R"(<line x1="{1}" y1="{0}" x2="{2}" y2="{0}"/>)", num(py(v)), left, right);
   s += "</g>\n<g fill=\"#3c4650\">";
   for (double v : xt.values)
     s += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">{}</text>)", num(px(v)), bottom + 16, xt.label(v));
   for (double v : yt.values)
     s += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", left - 6, num(py(v) + 4), yt.label(v));
   s += "</g>\n";
-  s += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle" fill="#1f2933">{}</text>)" "\n",
-                   num(left + plot_w / 2), height_ - 8, escape(x_label_));
-  s += fmt::format(R"svg(<text transform="translate(16 {}) rotate(-90)" text-anchor="middle" fill="#1f2933">{}</text>)svg"
+  s += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle" fill="#1f2933">{}</text>)"
                    "\n",
-                   num(top + plot_h / 2), escape(y_label_));
+                   num(left + plot_w / 2), height_ - 8, escape(x_label_));
+  s += fmt::format(
+      R"svg(<text transform="translate(16 {}) rotate(-90)" text-anchor="middle" fill="#1f2933">{}</text>)svg"
+      "\n",
+      num(top + plot_h / 2), escape(y_label_));
 
   // Reference lines, then series in the order added.
   for (const auto& it : items_) {
     if (it.kind == Kind::hline)
-      s += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" {}/>)" "\n", left, num(py(it.points[0].y)), right,
-                       num(py(it.points[0].y)), line_attrs(it.style));
+      s += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" {}/>)"
+                       "\n",
+                       left, num(py(it.points[0].y)), right, num(py(it.points[0].y)), line_attrs(it.style));
     if (it.kind == Kind::vline)
-      s += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" {}/>)" "\n", num(px(it.points[0].x)), top,
-                       num(px(it.points[0].x)), bottom, line_attrs(it.style));
+      s += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" {}/>)"
+                       "\n",
+                       num(px(it.points[0].x)), top, num(px(it.points[0].x)), bottom, line_attrs(it.style));
   }
   for (const auto& it : items_) {
     if (it.kind == Kind::step && !it.points.empty()) {
       std::string d = "M" + num(px(it.points[0].x)) + "," + num(py(it.points[0].y));
-      for (size_t i = 1; i < it.points.size(); ++i)
-        d += "H" + num(px(it.points[i].x)) + "V" + num(py(it.points[i].y));
-      s += fmt::format(R"(<path d="{}" {} stroke-linejoin="round"/>)" "\n", d, style_attrs(it.style));
+      for (size_t i = 1; i < it.points.size(); ++i) d += "H" + num(px(it.points[i].x)) + "V" + num(py(it.points[i].y));
+      s += fmt::format(R"(<path d="{}" {} stroke-linejoin="round"/>)"
+                       "\n",
+                       d, style_attrs(it.style));
     } else if (it.kind == Kind::scatter) {
       s += fmt::format("<g {}>", style_attrs(it.style));
       for (const auto& p : it.points) {
@@ -229,8 +236,9 @@ std::string SvgPlot::svg() const {
     else
       s += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" {}/>)", num(lx), num(cy), num(lx + 20), num(cy),
                        line_attrs(it.style));
-    s += fmt::format(R"(<text x="{}" y="{}" fill="#1f2933">{}</text>)" "\n", num(lx + 26), num(cy + 4),
-                     escape(it.legend));
+    s += fmt::format(R"(<text x="{}" y="{}" fill="#1f2933">{}</text>)"
+                     "\n",
+                     num(lx + 26), num(cy + 4), escape(it.legend));
     lx += legend_entry_width(it.legend);
     ++k;
   }

@@ -34,10 +34,8 @@ std::vector<std::pair<std::string, BackendFactory>>& factories() {
 void register_backend(const std::string& name, BackendFactory factory) {
   auto& f = factories();
   auto it = std::ranges::find(f, name, &std::pair<std::string, BackendFactory>::first);
-  if (it != f.end())
-    it->second = factory;
-  else
-    f.emplace_back(name, factory);
+  if (it != f.end()) it->second = factory;
+  else f.emplace_back(name, factory);
 }
 
 std::vector<std::string> backend_names() {

@@ -54,7 +54,7 @@ Tensor transpose4(const Tensor& t, bool to_nhwc, const char* what) {
           const float v = t.data[((n * b + i) * c + j) * d + k];
           if (to_nhwc)  // (n, ch=i, h=j, w=k) -> [n][j][k][i]
             out.data[((n * c + j) * d + k) * b + i] = v;
-          else          // (n, h=i, w=j, ch=k) -> [n][k][i][j]
+          else  // (n, h=i, w=j, ch=k) -> [n][k][i][j]
             out.data[((n * d + k) * b + i) * c + j] = v;
         }
   return out;
@@ -116,7 +116,8 @@ Tensor parse_npy(std::string_view f, const std::string& where) {
   if (f.size() - data != bytes)
     fail(where, "shape {} needs {} bytes of data, the file has {}", shape.str(), bytes, f.size() - data);
   Tensor t(shape);
-  if (bytes > 0) std::memcpy(t.data.data(), f.data() + data, bytes);  // an empty tensor's data() may be null (UB in memcpy)
+  if (bytes > 0)
+    std::memcpy(t.data.data(), f.data() + data, bytes);  // an empty tensor's data() may be null (UB in memcpy)
   return t;
 }
 

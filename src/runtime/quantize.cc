@@ -54,7 +54,8 @@ std::vector<Tensor> calibration_inputs(const ir::Graph& g, uint64_t seed) {
 std::vector<std::pair<float, float>> calibrate_ranges(const ir::Graph& g, const InferenceParams& params,
                                                       const std::vector<Tensor>& inputs) {
   const auto in_ids = g.inputs();
-  if (inputs.size() != in_ids.size()) fail("calibration", "the graph takes {} input(s), got {}", in_ids.size(), inputs.size());
+  if (inputs.size() != in_ids.size())
+    fail("calibration", "the graph takes {} input(s), got {}", in_ids.size(), inputs.size());
   std::vector<std::vector<float>> values(g.size());
   std::vector<int> real(g.size());
   std::vector<std::pair<float, float>> ranges(g.size());

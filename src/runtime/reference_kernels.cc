@@ -197,8 +197,9 @@ void resize(const Shape& xs, const float* x, const ir::Node& n, float* y) {
         float* yp = y + ((b * ys.h() + oh) * ys.w() + ow) * ys.c();
         if (a.mode == ir::ResizeMode::Nearest) {
           auto src = [&](int64_t dst, int64_t in, int64_t out) -> int64_t {
-            const int64_t s = a.align_corners ? std::llround(out > 1 ? static_cast<double>(dst) * (in - 1) / (out - 1) : 0.0)
-                                              : dst * in / out;
+            const int64_t s = a.align_corners
+                                  ? std::llround(out > 1 ? static_cast<double>(dst) * (in - 1) / (out - 1) : 0.0)
+                                  : dst * in / out;
             return std::min(s, in - 1);
           };
           const int64_t ih = src(oh, xs.h(), ys.h()), iw = src(ow, xs.w(), ys.w());
@@ -207,7 +208,8 @@ void resize(const Shape& xs, const float* x, const ir::Node& n, float* y) {
         }
         const double sh = resize_source(oh, xs.h(), ys.h(), a.align_corners);
         const double sw = resize_source(ow, xs.w(), ys.w(), a.align_corners);
-        const int64_t h0 = std::min(static_cast<int64_t>(sh), xs.h() - 1), w0 = std::min(static_cast<int64_t>(sw), xs.w() - 1);
+        const int64_t h0 = std::min(static_cast<int64_t>(sh), xs.h() - 1),
+                      w0 = std::min(static_cast<int64_t>(sw), xs.w() - 1);
         const int64_t h1 = std::min(h0 + 1, xs.h() - 1), w1 = std::min(w0 + 1, xs.w() - 1);
         const float lh = static_cast<float>(sh - h0), lw = static_cast<float>(sw - w0);
         for (int64_t c = 0; c < ys.c(); ++c) {
@@ -230,25 +232,38 @@ void reference_node(const ir::Graph& g, int id, const NodeParams& p, std::span<c
   const float* x = in.empty() ? nullptr : in[0];
   const int64_t count = n.shape.numel();
   switch (n.op) {
-    case ir::OpKind::Conv2D: return conv2d(xs, x, n, p, y);
-    case ir::OpKind::DepthwiseConv2D: return depthwise(xs, x, n, p, y);
-    case ir::OpKind::FullyConnected: return fully_connected(xs, x, n, p, y);
+    case ir::OpKind::Conv2D:
+      return conv2d(xs, x, n, p, y);
+    case ir::OpKind::DepthwiseConv2D:
+      return depthwise(xs, x, n, p, y);
+    case ir::OpKind::FullyConnected:
+      return fully_connected(xs, x, n, p, y);
     case ir::OpKind::BatchNorm: {
       const int64_t c = static_cast<int64_t>(p.scale.size());
       for (int64_t i = 0; i < count; ++i) y[i] = x[i] * p.scale[i % c] + p.shift[i % c];
       return;
     }
-    case ir::OpKind::Relu: return map(x, count, y, [](float v) { return std::max(v, 0.0f); });
-    case ir::OpKind::Relu6: return map(x, count, y, relu6);
-    case ir::OpKind::HardSwish: return map(x, count, y, [](float v) { return v * relu6(v + 3.0f) / 6.0f; });
-    case ir::OpKind::HardSigmoid: return map(x, count, y, [](float v) { return relu6(v + 3.0f) / 6.0f; });
-    case ir::OpKind::Sigmoid: return map(x, count, y, sigmoid);
-    case ir::OpKind::Swish: return map(x, count, y, [](float v) { return v * sigmoid(v); });
-    case ir::OpKind::Add: return broadcast(g, n, in, y, [](float s, float v) { return s + v; });
-    case ir::OpKind::Mul: return broadcast(g, n, in, y, [](float s, float v) { return s * v; });
-    case ir::OpKind::Concat: return concat(g, n, in, y);
+    case ir::OpKind::Relu:
+      return map(x, count, y, [](float v) { return std::max(v, 0.0f); });
+    case ir::OpKind::Relu6:
+      return map(x, count, y, relu6);
+    case ir::OpKind::HardSwish:
+      return map(x, count, y, [](float v) { return v * relu6(v + 3.0f) / 6.0f; });
+    case ir::OpKind::HardSigmoid:
+      return map(x, count, y, [](float v) { return relu6(v + 3.0f) / 6.0f; });
+    case ir::OpKind::Sigmoid:
+      return map(x, count, y, sigmoid);
+    case ir::OpKind::Swish:
+      return map(x, count, y, [](float v) { return v * sigmoid(v); });
+    case ir::OpKind::Add:
+      return broadcast(g, n, in, y, [](float s, float v) { return s + v; });
+    case ir::OpKind::Mul:
+      return broadcast(g, n, in, y, [](float s, float v) { return s * v; });
+    case ir::OpKind::Concat:
+      return concat(g, n, in, y);
     case ir::OpKind::AvgPool:
-    case ir::OpKind::MaxPool: return pool(xs, x, n, y);
+    case ir::OpKind::MaxPool:
+      return pool(xs, x, n, y);
     case ir::OpKind::GlobalAvgPool: {
       const int64_t hw = xs.h() * xs.w(), c = xs.c();
       for (int64_t b = 0; b < xs.n(); ++b)
@@ -260,12 +275,20 @@ void reference_node(const ir::Graph& g, int id, const NodeParams& p, std::span<c
       return;
     }
     case ir::OpKind::Reshape:
-    case ir::OpKind::Flatten: std::copy_n(x, count, y); return;
-    case ir::OpKind::Softmax: return softmax(n.shape, n.attrs.axis < 0 ? n.attrs.axis + n.shape.rank() : n.attrs.axis, x, y);
-    case ir::OpKind::Pad: return pad(xs, x, n, y);
-    case ir::OpKind::Resize: return resize(xs, x, n, y);
-    case ir::OpKind::Zero: std::fill_n(y, count, 0.0f); return;
-    case ir::OpKind::Input: break;
+    case ir::OpKind::Flatten:
+      std::copy_n(x, count, y);
+      return;
+    case ir::OpKind::Softmax:
+      return softmax(n.shape, n.attrs.axis < 0 ? n.attrs.axis + n.shape.rank() : n.attrs.axis, x, y);
+    case ir::OpKind::Pad:
+      return pad(xs, x, n, y);
+    case ir::OpKind::Resize:
+      return resize(xs, x, n, y);
+    case ir::OpKind::Zero:
+      std::fill_n(y, count, 0.0f);
+      return;
+    case ir::OpKind::Input:
+      break;
   }
   fail(g.describe(id), "the reference backend has no kernel for operator {}", ir::op_name(n.op));
 }

@@ -27,10 +27,14 @@ int64_t fan_in(const ir::Graph& g, int id) {
   const ir::Node& n = g.node(id);
   const ir::Shape& x = g.node(n.inputs[0]).shape;
   switch (n.op) {
-    case ir::OpKind::Conv2D: return int64_t{n.attrs.kernel_h} * n.attrs.kernel_w * (x[x.rank() - 1] / n.attrs.groups);
-    case ir::OpKind::DepthwiseConv2D: return int64_t{n.attrs.kernel_h} * n.attrs.kernel_w;
-    case ir::OpKind::FullyConnected: return x.numel() / x[0];
-    default: return 1;
+    case ir::OpKind::Conv2D:
+      return int64_t{n.attrs.kernel_h} * n.attrs.kernel_w * (x[x.rank() - 1] / n.attrs.groups);
+    case ir::OpKind::DepthwiseConv2D:
+      return int64_t{n.attrs.kernel_h} * n.attrs.kernel_w;
+    case ir::OpKind::FullyConnected:
+      return x.numel() / x[0];
+    default:
+      return 1;
   }
 }
 
@@ -65,14 +69,20 @@ std::vector<std::pair<std::string, ir::Shape>> expected_weights(const ir::Graph&
   std::vector<std::pair<std::string, ir::Shape>> out;
   switch (n.op) {
     case ir::OpKind::Conv2D:
-      out.push_back({"kernel", ir::Shape{out_c, a.kernel_h, a.kernel_w, fan_in(g, id) / (int64_t{a.kernel_h} * a.kernel_w)}});
+      out.push_back(
+          {"kernel", ir::Shape{out_c, a.kernel_h, a.kernel_w, fan_in(g, id) / (int64_t{a.kernel_h} * a.kernel_w)}});
       break;
-    case ir::OpKind::DepthwiseConv2D: out.push_back({"kernel", ir::Shape{1, a.kernel_h, a.kernel_w, out_c}}); break;
-    case ir::OpKind::FullyConnected: out.push_back({"kernel", ir::Shape{out_c, fan_in(g, id)}}); break;
+    case ir::OpKind::DepthwiseConv2D:
+      out.push_back({"kernel", ir::Shape{1, a.kernel_h, a.kernel_w, out_c}});
+      break;
+    case ir::OpKind::FullyConnected:
+      out.push_back({"kernel", ir::Shape{out_c, fan_in(g, id)}});
+      break;
     case ir::OpKind::BatchNorm:
       for (const char* role : {"gamma", "beta", "mean", "var"}) out.push_back({role, ir::Shape{out_c}});
       return out;
-    default: return out;
+    default:
+      return out;
   }
   if (a.bias) out.push_back({"bias", ir::Shape{out_c}});
   return out;
@@ -100,7 +110,8 @@ void check_weights(const ir::Graph& g, const Weights& w) {
       for (const auto& [role, t] : it->second) {
         bool known = false;
         for (const auto& e : expected) known = known || e.first == role;
-        if (!known) fail(node_where(g, id), "has an unexpected '{}' tensor (is the weight file for another graph?)", role);
+        if (!known)
+          fail(node_where(g, id), "has an unexpected '{}' tensor (is the weight file for another graph?)", role);
       }
   }
   for (const auto& [name, tensors] : w.nodes)
@@ -152,8 +163,12 @@ void save_weights(const std::filesystem::path& path, const ir::Graph& g, const W
       std::vector<int64_t> dims;
       for (int i = 0; i < shape.rank(); ++i) dims.push_back(shape[i]);
       const size_t bytes = t.data.size() * sizeof(float);
-      tensors.push_back({{"node", g.node(id).name}, {"role", role}, {"dtype", "f32"}, {"shape", dims},
-                         {"offset", data.size()}, {"bytes", bytes}});
+      tensors.push_back({{"node", g.node(id).name},
+                         {"role", role},
+                         {"dtype", "f32"},
+                         {"shape", dims},
+                         {"offset", data.size()},
+                         {"bytes", bytes}});
       data.append(reinterpret_cast<const char*>(t.data.data()), bytes);
     }
   const std::string header = nlohmann::json{{"graph", g.name()}, {"tensors", tensors}}.dump();
@@ -177,7 +192,8 @@ Weights load_weights(const std::filesystem::path& path, const ir::Graph& g) {
   uint64_t header_len;
   std::memcpy(&version, file.data() + sizeof kMagic, sizeof version);
   std::memcpy(&header_len, file.data() + sizeof kMagic + sizeof version, sizeof header_len);
-  if (version != kVersion) fail(where, "weight file format version {} is not supported (this hwnas reads {})", version, kVersion);
+  if (version != kVersion)
+    fail(where, "weight file format version {} is not supported (this hwnas reads {})", version, kVersion);
   if (header_len > file.size() - prefix) fail(where, "header length {} runs past the end of the file", header_len);
   nlohmann::json header;
   try {
@@ -196,7 +212,8 @@ Weights load_weights(const std::filesystem::path& path, const ir::Graph& g) {
     try {
       const std::string node = t.at("node").get<std::string>();
       const std::string role = t.at("role").get<std::string>();
-      if (t.at("dtype").get<std::string>() != "f32") fail(tw, "dtype {} is not supported (f32 only)", t.at("dtype").dump());
+      if (t.at("dtype").get<std::string>() != "f32")
+        fail(tw, "dtype {} is not supported (f32 only)", t.at("dtype").dump());
       const ir::Shape shape = shape_from_json(t.at("shape"), tw);
       const uint64_t offset = t.at("offset").get<uint64_t>();
       const uint64_t bytes = t.at("bytes").get<uint64_t>();
@@ -206,7 +223,8 @@ Weights load_weights(const std::filesystem::path& path, const ir::Graph& g) {
         fail(tw, "data at offset {} (+{} bytes) runs past the end of the file (truncated?)", offset, bytes);
       Tensor tensor(shape);
       std::memcpy(tensor.data.data(), file.data() + data_start + offset, bytes);
-      if (!w.nodes[node].emplace(role, std::move(tensor)).second) fail(tw, "node '{}' role '{}' appears twice", node, role);
+      if (!w.nodes[node].emplace(role, std::move(tensor)).second)
+        fail(tw, "node '{}' role '{}' appears twice", node, role);
     } catch (const nlohmann::json::exception& e) {
       fail(tw, "malformed entry: {}", e.what());
     }

@@ -65,7 +65,9 @@ class SubgraphBuilder {
 
   uint32_t external(const ir::Shape& s, uint32_t id, uint32_t flags) { return define(s, nullptr, id, flags); }
   uint32_t internal(const ir::Shape& s) { return define(s, nullptr, XNN_INVALID_VALUE_ID, 0); }
-  uint32_t weights(const ir::Shape& s, const std::vector<float>& data) { return define(s, data.data(), XNN_INVALID_VALUE_ID, 0); }
+  uint32_t weights(const ir::Shape& s, const std::vector<float>& data) {
+    return define(s, data.data(), XNN_INVALID_VALUE_ID, 0);
+  }
   uint32_t scalar(float v) {
     constants_.f32.push_back({v});
     return weights(ir::Shape{1}, constants_.f32.back());
@@ -82,7 +84,8 @@ class SubgraphBuilder {
 
   // Defines node `id` in int8: inputs `in` and output `out` are qint8 values; `in_scale` is
   // the scale of the first input (weights and biases are quantized against it).
-  void qnode(int id, const NodeParams& p, const std::vector<uint32_t>& in, uint32_t out, float in_scale, QParams out_q) {
+  void qnode(int id, const NodeParams& p, const std::vector<uint32_t>& in, uint32_t out, float in_scale,
+             QParams out_q) {
     const NodeSite site = site_of(id);
     const auto& [n, a, where, xs, pad] = site;
     xnn_status st = xnn_status_success;
@@ -91,16 +94,17 @@ class SubgraphBuilder {
       case ir::OpKind::DepthwiseConv2D: {
         const bool dw = n.op == ir::OpKind::DepthwiseConv2D;
         const int64_t cout = n.shape.c();
-        const ir::Shape ks = dw ? ir::Shape{1, a.kernel_h, a.kernel_w, cout} : ir::Shape{cout, a.kernel_h, a.kernel_w, xs.c() / a.groups};
+        const ir::Shape ks = dw ? ir::Shape{1, a.kernel_h, a.kernel_w, cout}
+                                : ir::Shape{cout, a.kernel_h, a.kernel_w, xs.c() / a.groups};
         const auto [w, b] = channelwise_weights(ks, p.kernel, p.bias, static_cast<int>(cout), dw, in_scale);
         if (dw)
-          st = xnn_define_depthwise_convolution_2d(sg_, pad.top, pad.right, pad.bottom, pad.left, a.kernel_h, a.kernel_w,
-                                                   a.stride_h, a.stride_w, a.dilation_h, a.dilation_w, a.multiplier,
-                                                   xs.c(), -kInf, kInf, in[0], w, b, out, 0);
+          st = xnn_define_depthwise_convolution_2d(sg_, pad.top, pad.right, pad.bottom, pad.left, a.kernel_h,
+                                                   a.kernel_w, a.stride_h, a.stride_w, a.dilation_h, a.dilation_w,
+                                                   a.multiplier, xs.c(), -kInf, kInf, in[0], w, b, out, 0);
         else
           st = xnn_define_convolution_2d(sg_, pad.top, pad.right, pad.bottom, pad.left, a.kernel_h, a.kernel_w,
-                                         a.stride_h, a.stride_w, a.dilation_h, a.dilation_w, a.groups, xs.c() / a.groups,
-                                         cout / a.groups, -kInf, kInf, in[0], w, b, out, 0);
+                                         a.stride_h, a.stride_w, a.dilation_h, a.dilation_w, a.groups,
+                                         xs.c() / a.groups, cout / a.groups, -kInf, kInf, in[0], w, b, out, 0);
         break;
       }
       case ir::OpKind::FullyConnected: {  // this snapshot quantizes FC weights per tensor only
@@ -128,15 +132,24 @@ class SubgraphBuilder {
         }
         break;
       }
-      case ir::OpKind::Mul: st = xnn_define_multiply2(sg_, -kInf, kInf, in[0], in[1], out, 0); break;
-      case ir::OpKind::GlobalAvgPool: st = xnn_define_global_average_pooling_2d(sg_, -kInf, kInf, in[0], out, 0); break;
-      case ir::OpKind::MaxPool:
-        st = xnn_define_max_pooling_2d(sg_, pad.top, pad.right, pad.bottom, pad.left, a.kernel_h, a.kernel_w, a.stride_h,
-                                       a.stride_w, 1, 1, -kInf, kInf, in[0], out, 0);
+      case ir::OpKind::Mul:
+        st = xnn_define_multiply2(sg_, -kInf, kInf, in[0], in[1], out, 0);
         break;
-      case ir::OpKind::Relu: st = xnn_define_clamp(sg_, 0.0f, kInf, in[0], out, 0); break;
-      case ir::OpKind::Relu6: st = xnn_define_clamp(sg_, 0.0f, 6.0f, in[0], out, 0); break;
-      default: fail(where, "internal: operator {} has no int8 mapping", ir::op_name(n.op));
+      case ir::OpKind::GlobalAvgPool:
+        st = xnn_define_global_average_pooling_2d(sg_, -kInf, kInf, in[0], out, 0);
+        break;
+      case ir::OpKind::MaxPool:
+        st = xnn_define_max_pooling_2d(sg_, pad.top, pad.right, pad.bottom, pad.left, a.kernel_h, a.kernel_w,
+                                       a.stride_h, a.stride_w, 1, 1, -kInf, kInf, in[0], out, 0);
+        break;
+      case ir::OpKind::Relu:
+        st = xnn_define_clamp(sg_, 0.0f, kInf, in[0], out, 0);
+        break;
+      case ir::OpKind::Relu6:
+        st = xnn_define_clamp(sg_, 0.0f, 6.0f, in[0], out, 0);
+        break;
+      default:
+        fail(where, "internal: operator {} has no int8 mapping", ir::op_name(n.op));
     }
     check(st, where, "int8 node definition");
   }
@@ -149,8 +162,8 @@ class SubgraphBuilder {
     switch (n.op) {
       case ir::OpKind::Conv2D: {
         const ir::Shape ks{n.shape.c(), a.kernel_h, a.kernel_w, xs.c() / a.groups};
-        st = xnn_define_convolution_2d(sg_, pad.top, pad.right, pad.bottom, pad.left, a.kernel_h, a.kernel_w, a.stride_h,
-                                       a.stride_w, a.dilation_h, a.dilation_w, a.groups, xs.c() / a.groups,
+        st = xnn_define_convolution_2d(sg_, pad.top, pad.right, pad.bottom, pad.left, a.kernel_h, a.kernel_w,
+                                       a.stride_h, a.stride_w, a.dilation_h, a.dilation_w, a.groups, xs.c() / a.groups,
                                        n.shape.c() / a.groups, -kInf, kInf, in[0], weights(ks, p.kernel),
                                        weights(ir::Shape{n.shape.c()}, p.bias), out, 0);
         break;
@@ -176,16 +189,24 @@ class SubgraphBuilder {
         st = xnn_define_add2(sg_, -kInf, kInf, scaled, weights(cs, p.shift), out, 0);
         break;
       }
-      case ir::OpKind::Relu: st = xnn_define_clamp(sg_, 0.0f, kInf, in[0], out, 0); break;
-      case ir::OpKind::Relu6: st = xnn_define_clamp(sg_, 0.0f, 6.0f, in[0], out, 0); break;
-      case ir::OpKind::HardSwish: st = xnn_define_hardswish(sg_, in[0], out, 0); break;
+      case ir::OpKind::Relu:
+        st = xnn_define_clamp(sg_, 0.0f, kInf, in[0], out, 0);
+        break;
+      case ir::OpKind::Relu6:
+        st = xnn_define_clamp(sg_, 0.0f, 6.0f, in[0], out, 0);
+        break;
+      case ir::OpKind::HardSwish:
+        st = xnn_define_hardswish(sg_, in[0], out, 0);
+        break;
       case ir::OpKind::HardSigmoid: {  // relu6(x + 3) / 6 == clamp(x / 6 + 1/2, 0, 1)
         const uint32_t sixth = internal(n.shape);
         check(xnn_define_multiply2(sg_, -kInf, kInf, in[0], scalar(1.0f / 6.0f), sixth, 0), where, "define multiply");
         st = xnn_define_add2(sg_, 0.0f, 1.0f, sixth, scalar(0.5f), out, 0);
         break;
       }
-      case ir::OpKind::Sigmoid: st = xnn_define_sigmoid(sg_, in[0], out, 0); break;
+      case ir::OpKind::Sigmoid:
+        st = xnn_define_sigmoid(sg_, in[0], out, 0);
+        break;
       case ir::OpKind::Swish: {
         const uint32_t s = internal(n.shape);
         check(xnn_define_sigmoid(sg_, in[0], s, 0), where, "define sigmoid");
@@ -201,7 +222,9 @@ class SubgraphBuilder {
         }
         break;
       }
-      case ir::OpKind::Mul: st = xnn_define_multiply2(sg_, -kInf, kInf, in[0], in[1], out, 0); break;
+      case ir::OpKind::Mul:
+        st = xnn_define_multiply2(sg_, -kInf, kInf, in[0], in[1], out, 0);
+        break;
       case ir::OpKind::AvgPool: {
         uint32_t x = in[0];
         ir::Pads pp = pad;
@@ -213,22 +236,26 @@ class SubgraphBuilder {
           check(xnn_define_static_constant_pad(sg_, pre, post, 0.0f, in[0], x, 0), where, "define pad");
           pp = {};
         }
-        st = xnn_define_average_pooling_2d(sg_, pp.top, pp.right, pp.bottom, pp.left, a.kernel_h, a.kernel_w, a.stride_h,
-                                           a.stride_w, -kInf, kInf, x, out, 0);
+        st = xnn_define_average_pooling_2d(sg_, pp.top, pp.right, pp.bottom, pp.left, a.kernel_h, a.kernel_w,
+                                           a.stride_h, a.stride_w, -kInf, kInf, x, out, 0);
         break;
       }
       case ir::OpKind::MaxPool:
-        st = xnn_define_max_pooling_2d(sg_, pad.top, pad.right, pad.bottom, pad.left, a.kernel_h, a.kernel_w, a.stride_h,
-                                       a.stride_w, 1, 1, -kInf, kInf, in[0], out, 0);
+        st = xnn_define_max_pooling_2d(sg_, pad.top, pad.right, pad.bottom, pad.left, a.kernel_h, a.kernel_w,
+                                       a.stride_h, a.stride_w, 1, 1, -kInf, kInf, in[0], out, 0);
         break;
-      case ir::OpKind::GlobalAvgPool: st = xnn_define_global_average_pooling_2d(sg_, -kInf, kInf, in[0], out, 0); break;
+      case ir::OpKind::GlobalAvgPool:
+        st = xnn_define_global_average_pooling_2d(sg_, -kInf, kInf, in[0], out, 0);
+        break;
       case ir::OpKind::Reshape:
       case ir::OpKind::Flatten: {
         const auto d = dims_of(n.shape);
         st = xnn_define_static_reshape(sg_, d.size(), d.data(), in[0], out, 0);
         break;
       }
-      case ir::OpKind::Softmax: st = xnn_define_softmax(sg_, in[0], out, 0); break;
+      case ir::OpKind::Softmax:
+        st = xnn_define_softmax(sg_, in[0], out, 0);
+        break;
       case ir::OpKind::Pad: {
         const size_t pre[4] = {0, static_cast<size_t>(a.pad_top), static_cast<size_t>(a.pad_left), 0};
         const size_t post[4] = {0, static_cast<size_t>(a.pad_bottom), static_cast<size_t>(a.pad_right), 0};
@@ -239,7 +266,8 @@ class SubgraphBuilder {
         st = xnn_define_static_resize_bilinear_2d(sg_, a.out_h, a.out_w, in[0], out,
                                                   a.align_corners ? XNN_FLAG_ALIGN_CORNERS : 0);
         break;
-      default: fail(where, "internal: operator {} is not mapped to XNNPACK", ir::op_name(n.op));
+      default:
+        fail(where, "internal: operator {} is not mapped to XNNPACK", ir::op_name(n.op));
     }
     check(st, where, "node definition");
   }
@@ -354,10 +382,10 @@ class XnnpackModel : public PreparedModel {
 
   std::string summary() const override {
     const int int8 = static_cast<int>(std::count(int8_.begin(), int8_.end(), true));
-    std::string s = fmt::format("xnnpack: {} subgraph(s), {} batch_norm folded, {}{}{} node(s) on reference kernels",
-                                subgraphs_, params_.folded,
-                                int8_.empty() ? "" : fmt::format("{} node(s) in int8 (the rest f32), ", int8),
-                                zeros_ ? fmt::format("{} zero node(s) as constants, ", zeros_) : "", fallback_.size());
+    std::string s =
+        fmt::format("xnnpack: {} subgraph(s), {} batch_norm folded, {}{}{} node(s) on reference kernels", subgraphs_,
+                    params_.folded, int8_.empty() ? "" : fmt::format("{} node(s) in int8 (the rest f32), ", int8),
+                    zeros_ ? fmt::format("{} zero node(s) as constants, ", zeros_) : "", fallback_.size());
     for (size_t i = 0; i < fallback_.size(); ++i)
       s += (i ? ", " : ": ") + g_.node(fallback_[i]).name + " (" + *xnnpack_unsupported_reason(g_, fallback_[i]) + ")";
     return s;
@@ -384,7 +412,8 @@ class XnnpackModel : public PreparedModel {
     auto ranges = calibrate_ranges(g_, params_, calibration_inputs(g_, seed));
     int8_.assign(g_.size(), false);
     for (int id = 0; id < g_.size(); ++id)
-      int8_[id] = params_.nodes[id].alias_of < 0 && xnnpack_quantizes(g_.node(id).op) && !xnnpack_unsupported_reason(g_, id);
+      int8_[id] =
+          params_.nodes[id].alias_of < 0 && xnnpack_quantizes(g_.node(id).op) && !xnnpack_unsupported_reason(g_, id);
     // A layer read only by a relu/relu6 is quantized to the activation's range, as TFLite
     // fuses them: a conv's raw range (say -30..40) would leave relu6's 0..6 only ~20 steps.
     std::vector<std::vector<int>> readers(g_.size());
@@ -501,7 +530,8 @@ class XnnpackModel : public PreparedModel {
     // Each value's f32 and (in int8 mode) int8 form, converted lazily where a consumer needs
     // the form its producer did not make. Host buffers (external values) are f32.
     std::vector<uint32_t> f32(g_.size(), XNN_INVALID_VALUE_ID), i8(g_.size(), XNN_INVALID_VALUE_ID);
-    for (size_t e = 0; e < ext.size(); ++e) f32[ext[e]] = b.external(g_.node(ext[e]).shape, static_cast<uint32_t>(e), flags[e]);
+    for (size_t e = 0; e < ext.size(); ++e)
+      f32[ext[e]] = b.external(g_.node(ext[e]).shape, static_cast<uint32_t>(e), flags[e]);
     auto value = [&](int x, bool quantized) {
       x = real(x);
       std::vector<uint32_t>& want = quantized ? i8 : f32;
@@ -536,12 +566,12 @@ class XnnpackModel : public PreparedModel {
   ir::Graph g_;
   InferenceParams params_;
   std::unique_ptr<pthreadpool, PoolDeleter> pool_;
-  Constants constants_;                       // static data referenced by subgraphs
-  std::vector<bool> int8_;                    // int8 mode: nodes run quantized (empty in f32 mode)
-  std::vector<QParams> qparams_;              // int8 mode: quantization of each node's output
-  std::vector<std::vector<float>> buffers_;   // host buffers, by node
-  std::vector<float*> ptr_;                   // host buffer of each node, or null
-  std::vector<bool> written_in_place_;        // per output: ptr_ is the output tensor itself
+  Constants constants_;                      // static data referenced by subgraphs
+  std::vector<bool> int8_;                   // int8 mode: nodes run quantized (empty in f32 mode)
+  std::vector<QParams> qparams_;             // int8 mode: quantization of each node's output
+  std::vector<std::vector<float>> buffers_;  // host buffers, by node
+  std::vector<float*> ptr_;                  // host buffer of each node, or null
+  std::vector<bool> written_in_place_;       // per output: ptr_ is the output tensor itself
   std::vector<Step> steps_;
   std::vector<int> fallback_;
   int subgraphs_ = 0;
@@ -563,16 +593,20 @@ bool xnnpack_quantizes(ir::OpKind op) {
     case ir::OpKind::GlobalAvgPool:
     case ir::OpKind::MaxPool:
     case ir::OpKind::Relu:
-    case ir::OpKind::Relu6: return true;
-    default: return false;
+    case ir::OpKind::Relu6:
+      return true;
+    default:
+      return false;
   }
 }
 
 std::optional<std::string> xnnpack_unsupported_reason(const ir::Graph& g, int id) {
   const ir::Node& n = g.node(id);
   switch (n.op) {
-    case ir::OpKind::Concat: return "this XNNPACK has no concatenate";
-    case ir::OpKind::Input: return "graph inputs are not computed";
+    case ir::OpKind::Concat:
+      return "this XNNPACK has no concatenate";
+    case ir::OpKind::Input:
+      return "graph inputs are not computed";
     case ir::OpKind::Resize:
       if (n.attrs.mode == ir::ResizeMode::Nearest) return "this XNNPACK has only bilinear resize";
       return std::nullopt;
@@ -584,7 +618,8 @@ std::optional<std::string> xnnpack_unsupported_reason(const ir::Graph& g, int id
     case ir::OpKind::MaxPool:
       if (n.attrs.kernel_h * n.attrs.kernel_w == 1) return "XNNPACK rejects a 1x1 pooling window";
       return std::nullopt;
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 

@@ -14,7 +14,8 @@ bool all_objectives_cheap(const SearchProblem& problem) {
   if (!problem.cheap) return false;
   if (!problem.cheap_metrics.empty()) {  // known: no need to find a feasible sample (there may be none)
     for (const Objective& o : problem.objectives)
-      if (std::find(problem.cheap_metrics.begin(), problem.cheap_metrics.end(), o.metric) == problem.cheap_metrics.end())
+      if (std::find(problem.cheap_metrics.begin(), problem.cheap_metrics.end(), o.metric) ==
+          problem.cheap_metrics.end())
         return false;
     return true;
   }

@@ -20,18 +20,17 @@ using Maker = std::function<std::unique_ptr<Strategy>(const SearchProblem&, uint
 
 template <typename S>
 Maker maker() {
-  return [](const SearchProblem& p, uint64_t seed, const Params& params) {
-    return std::make_unique<S>(p, seed, params);
-  };
+  return
+      [](const SearchProblem& p, uint64_t seed, const Params& params) { return std::make_unique<S>(p, seed, params); };
 }
 
 // In the order `hwnas` lists them.
 const std::vector<std::pair<std::string, Maker>>& registry() {
   static const std::vector<std::pair<std::string, Maker>> r = {
-      {"auto", maker<AutoStrategy>()},           {"random", maker<RandomSearch>()},
-      {"grid", maker<GridSearch>()},             {"evolution", maker<RegularizedEvolution>()},
-      {"nsga2", maker<Nsga2>()},                 {"reinforce", maker<Reinforce>()},
-      {"local", maker<LocalSearch>()},           {"predictor", maker<PredictorSearch>()},
+      {"auto", maker<AutoStrategy>()}, {"random", maker<RandomSearch>()},
+      {"grid", maker<GridSearch>()},   {"evolution", maker<RegularizedEvolution>()},
+      {"nsga2", maker<Nsga2>()},       {"reinforce", maker<Reinforce>()},
+      {"local", maker<LocalSearch>()}, {"predictor", maker<PredictorSearch>()},
   };
   return r;
 }

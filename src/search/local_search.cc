@@ -70,7 +70,7 @@ std::optional<space::Arch> LocalSearch::propose() {
       }
     }
     if (!pending_.empty() || restart_) return random_fresh();  // waiting for results
-    if (!current_) {  // start from the best trial so far
+    if (!current_) {                                           // start from the best trial so far
       std::vector<size_t> ok;
       for (size_t i = 0; i < trials().size(); ++i)
         if (trials()[i].status == TrialStatus::Ok) ok.push_back(i);

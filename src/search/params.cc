@@ -14,8 +14,8 @@ Params::Params(std::string strategy, const std::map<std::string, double>& given,
       if (s.name != name) continue;
       known = true;
       if (!(value >= s.min && value <= s.max))  // also rejects NaN
-        fail("strategy." + name, "{} is out of range for {} (allowed {} .. {}: {})", value, strategy_, s.min,
-             s.max, s.help);
+        fail("strategy." + name, "{} is out of range for {} (allowed {} .. {}: {})", value, strategy_, s.min, s.max,
+             s.help);
     }
     if (!known) {
       std::string valid;

@@ -123,8 +123,7 @@ std::vector<double> crowding_distance(const std::vector<Point>& points, const st
   return distance;
 }
 
-double hypervolume(const std::vector<Point>& points, const std::vector<Objective>& objectives,
-                   const Point& reference) {
+double hypervolume(const std::vector<Point>& points, const std::vector<Objective>& objectives, const Point& reference) {
   check_size(reference, objectives, "the reference point");
   const size_t d = objectives.size();
   if (d == 0) fail("pareto", "hypervolume needs at least one objective");
@@ -216,8 +215,7 @@ std::optional<size_t> best_under(const std::vector<Trial>& trials, const Objecti
     bool within = true;
     for (const Limit& l : limits) {
       auto it = t.metrics.find(l.metric);
-      within = within && it != t.metrics.end() && (!l.min || it->second >= *l.min) &&
-               (!l.max || it->second <= *l.max);
+      within = within && it != t.metrics.end() && (!l.min || it->second >= *l.min) && (!l.max || it->second <= *l.max);
     }
     auto it = t.metrics.find(goal.metric);
     if (!within || it == t.metrics.end()) continue;

@@ -114,7 +114,8 @@ std::vector<float> PredictorSearch::features(const space::Arch& a, const std::ve
   std::vector<float> f;
   const auto& decisions = space().decisions();
   for (size_t d = 0; d < decisions.size(); ++d)
-    for (size_t c = 0; c < decisions[d].choices.size(); ++c) f.push_back(a.choice[d] == static_cast<int>(c) ? 1.0f : 0.0f);
+    for (size_t c = 0; c < decisions[d].choices.size(); ++c)
+      f.push_back(a.choice[d] == static_cast<int>(c) ? 1.0f : 0.0f);
   for (const std::vector<int>& group : choice_groups_) {
     const size_t first = f.size();
     f.resize(first + decisions[group[0]].choices.size(), 0.0f);

@@ -5,9 +5,12 @@ namespace hwnas::search {
 
 std::string_view trial_status_name(TrialStatus s) {
   switch (s) {
-    case TrialStatus::Ok: return "ok";
-    case TrialStatus::Failed: return "failed";
-    case TrialStatus::Infeasible: return "infeasible";
+    case TrialStatus::Ok:
+      return "ok";
+    case TrialStatus::Failed:
+      return "failed";
+    case TrialStatus::Infeasible:
+      return "infeasible";
   }
   return "unknown";
 }

@@ -8,8 +8,8 @@ namespace hwnas::space {
 
 using models::make_divisible;
 
-int conv_bn_act(ir::GraphBuilder& b, int x, int out_channels, int kernel_h, int kernel_w, int stride_h,
-                int stride_w, ir::OpKind act) {
+int conv_bn_act(ir::GraphBuilder& b, int x, int out_channels, int kernel_h, int kernel_w, int stride_h, int stride_w,
+                ir::OpKind act) {
   x = b.conv(x, out_channels, kernel_h, stride_h, {.stride_w = stride_w, .kernel_w = kernel_w});
   return b.activation(act, b.batch_norm(x));
 }
@@ -43,8 +43,7 @@ int mbconv_block(ir::GraphBuilder& b, int x, const MbConvBlock& o) {
   return o.stride == 1 && in == o.out_channels ? b.add({x, y}) : y;
 }
 
-int dsconv_block(ir::GraphBuilder& b, int x, int out_channels, int kernel, int stride, ir::OpKind act,
-                 bool residual) {
+int dsconv_block(ir::GraphBuilder& b, int x, int out_channels, int kernel, int stride, ir::OpKind act, bool residual) {
   const int in = b.channels(x);
   int y = x;
   {

@@ -5,8 +5,7 @@
 namespace hwnas::space {
 
 EfficientNetSpace::EfficientNetSpace(int classes)
-    : SearchSpace("efficientnet", {{"variant", {"b0", "b1", "b2", "b3", "b4", "b5", "b6", "b7"}}}),
-      classes_(classes) {}
+    : SearchSpace("efficientnet", {{"variant", {"b0", "b1", "b2", "b3", "b4", "b5", "b6", "b7"}}}), classes_(classes) {}
 
 Arch EfficientNetSpace::parse(std::string_view s) const {
   if (s.find('=') != std::string_view::npos) return SearchSpace::parse(s);

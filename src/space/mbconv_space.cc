@@ -136,12 +136,13 @@ ir::Graph MbConvSpace::decode(const Arch& a) const {
     const MbConvStage& st = o_.stages[s];
     for (int blk = 0; blk < int_value(a, depth_decision(s)); ++blk) {
       auto scope = b.scope(fmt::format("stage{}.block{}", s + 1, blk + 1));
-      x = mbconv_block(b, x, {.out_channels = make_divisible(st.channels * w),
-                              .kernel = int_value(a, kernel_decision(s, blk)),
-                              .stride = blk == 0 ? st.stride : 1,
-                              .expand = value(a, expand_decision(s, blk)),
-                              .se = st.se,
-                              .act = st.act});
+      x = mbconv_block(b, x,
+                       {.out_channels = make_divisible(st.channels * w),
+                        .kernel = int_value(a, kernel_decision(s, blk)),
+                        .stride = blk == 0 ? st.stride : 1,
+                        .expand = value(a, expand_decision(s, blk)),
+                        .se = st.se,
+                        .act = st.act});
     }
   }
   {
@@ -154,13 +155,12 @@ ir::Graph MbConvSpace::decode(const Arch& a) const {
   return b.finish({x});
 }
 
-SearchSpace::Substitution MbConvSpace::without_op(ir::OpKind op,
-                                                 const std::function<bool(ir::OpKind)>& runs) const {
+SearchSpace::Substitution MbConvSpace::without_op(ir::OpKind op, const std::function<bool(ir::OpKind)>& runs) const {
   MbConvSpaceOptions o = o_;
   std::vector<std::string> where;
   std::string change;
   if (op == ir::OpKind::HardSwish) {
-    const ir::OpKind to = runs(ir::OpKind::Relu6) ? ir::OpKind::Relu6
+    const ir::OpKind to = runs(ir::OpKind::Relu6)  ? ir::OpKind::Relu6
                           : runs(ir::OpKind::Relu) ? ir::OpKind::Relu
                                                    : ir::OpKind::HardSwish;
     if (to == ir::OpKind::HardSwish) return {};

@@ -9,7 +9,8 @@ namespace {
 
 std::vector<Decision> nb201_decisions() {
   std::vector<std::string> ops;
-  for (int k = 0; k < models::kNb201NumOps; ++k) ops.emplace_back(models::nb201_op_name(static_cast<models::Nb201Op>(k)));
+  for (int k = 0; k < models::kNb201NumOps; ++k)
+    ops.emplace_back(models::nb201_op_name(static_cast<models::Nb201Op>(k)));
   std::vector<Decision> d;
   for (int i = 1; i <= 3; ++i)  // NB201's edge order: node i from nodes 0..i-1
     for (int j = 0; j < i; ++j) d.push_back({fmt::format("edge_{}_{}", i, j), ops});

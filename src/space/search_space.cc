@@ -66,8 +66,8 @@ int SearchSpace::decision_index(std::string_view name) const {
 
 void SearchSpace::gate(int d, int depth, int block) {
   if (depth < 0 || depth >= d || gates_[depth].depth >= 0)
-    fail(fmt::format("{}: {}", name_, decisions_[d].name),
-         "a gate must be an earlier, ungated decision (got index {})", depth);
+    fail(fmt::format("{}: {}", name_, decisions_[d].name), "a gate must be an earlier, ungated decision (got index {})",
+         depth);
   for (size_t c = 0; c < values_[depth].size(); ++c)
     if (std::isnan(values_[depth][c]))
       fail(fmt::format("{}: {}", name_, decisions_[depth].name), "a depth needs numeric choices, got '{}'",
@@ -79,8 +79,7 @@ void SearchSpace::gate(int d, int depth, int block) {
 
 double SearchSpace::value(const Arch& a, int d) const {
   const double v = values_[d][a.choice[d]];
-  if (std::isnan(v))
-    fail(fmt::format("{}: {}", name_, decisions_[d].name), "choice '{}' is not a number", label(a, d));
+  if (std::isnan(v)) fail(fmt::format("{}: {}", name_, decisions_[d].name), "choice '{}' is not a number", label(a, d));
   return v;
 }
 
@@ -96,7 +95,8 @@ void SearchSpace::update_depth_weights() {
     for (size_t c = 0; c < decisions_[g].choices.size(); ++c) {
       double w = 1;
       for (int d = g + 1; d < num_decisions(); ++d)
-        if (gates_[d].depth == g && values_[g][c] > gates_[d].block) w *= static_cast<double>(decisions_[d].choices.size());
+        if (gates_[d].depth == g && values_[g][c] > gates_[d].block)
+          w *= static_cast<double>(decisions_[d].choices.size());
       depth_weights_[g].push_back(w);
     }
   }
@@ -121,8 +121,10 @@ double SearchSpace::size() const {
 std::vector<Arch> SearchSpace::enumerate(size_t limit) const {
   const double n = size();
   if (n > static_cast<double>(limit))
-    fail(name_, "has {:.6g} architectures, more than the enumeration limit of {}; sample instead, "
-                "or restrict() decisions first", n, limit);
+    fail(name_,
+         "has {:.6g} architectures, more than the enumeration limit of {}; sample instead, "
+         "or restrict() decisions first",
+         n, limit);
   std::vector<Arch> out;
   out.reserve(static_cast<size_t>(n));
   Arch a{std::vector<int>(decisions_.size(), 0)};
@@ -250,8 +252,7 @@ Arch SearchSpace::parse(std::string_view s) const {
     if (end == std::string_view::npos) end = s.size();
     const std::string_view token = s.substr(pos, end - pos);
     const size_t eq = token.find('=');
-    if (eq == std::string_view::npos)
-      fail_at(pos, fmt::format("expected name=choice, got '{}'", token));
+    if (eq == std::string_view::npos) fail_at(pos, fmt::format("expected name=choice, got '{}'", token));
     const std::string_view name = token.substr(0, eq);
     const int d = decision_index(name);
     if (d < 0) {

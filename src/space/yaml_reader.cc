@@ -18,10 +18,14 @@ std::string index_path(std::string_view parent, size_t i) { return fmt::format("
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Scalar: return fmt::format("'{}'", node.Scalar());
-    default: return "nothing";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Scalar:
+      return fmt::format("'{}'", node.Scalar());
+    default:
+      return "nothing";
   }
 }
 
@@ -35,7 +39,8 @@ void YamlReader::require_map(const YAML::Node& node, std::string_view path) cons
   if (!node.IsMap()) fail(node, path, fmt::format("expected a map of settings, got {}", describe(node)));
 }
 
-void YamlReader::check_keys(const YAML::Node& map, std::string_view path, const std::vector<std::string>& allowed) const {
+void YamlReader::check_keys(const YAML::Node& map, std::string_view path,
+                            const std::vector<std::string>& allowed) const {
   require_map(map, path);
   for (const auto& kv : map) {
     const std::string key = kv.first.Scalar();
@@ -61,7 +66,8 @@ int YamlReader::positive_int(const YAML::Node& node, std::string_view path) cons
 }
 
 std::string YamlReader::string(const YAML::Node& node, std::string_view path) const {
-  if (!node.IsScalar() || node.Scalar().empty()) fail(node, path, fmt::format("expected a name, got {}", describe(node)));
+  if (!node.IsScalar() || node.Scalar().empty())
+    fail(node, path, fmt::format("expected a name, got {}", describe(node)));
   return node.Scalar();
 }
 

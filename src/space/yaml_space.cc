@@ -143,8 +143,7 @@ class SpecReader {
     r_.check_keys(block, bpath, keys);
     // Depthwise blocks take square kernels and strides; plain convs also take [h, w] pairs.
     const Kind window = st.type == BlockType::Conv ? Kind::IntOrPair : Kind::Int;
-    st.channels = param(r_.required(block, bpath, "channels"), path + ".channels", Kind::Int, "",
-                        bpath + ".channels");
+    st.channels = param(r_.required(block, bpath, "channels"), path + ".channels", Kind::Int, "", bpath + ".channels");
     st.stride = param(block["stride"], path + ".stride", window, "1", bpath + ".stride");
     if (const YAML::Node res = block["residual"]; res.IsDefined()) st.residual = r_.boolean(res, bpath + ".residual");
     int max_repeat = 0;
@@ -186,7 +185,8 @@ class SpecReader {
   // The canonical label of one value of `kind`.
   std::string label(const YAML::Node& n, const std::string& path, Kind kind) const {
     switch (kind) {
-      case Kind::Int: return std::to_string(r_.positive_int(n, path));
+      case Kind::Int:
+        return std::to_string(r_.positive_int(n, path));
       case Kind::IntOrPair:
         if (n.IsSequence()) {
           if (n.size() != 2)
@@ -202,14 +202,16 @@ class SpecReader {
           r_.fail(n, path, fmt::format("expected a positive number, got {}", describe(n)));
         return core::format_number(v);
       }
-      case Kind::Bool: return r_.boolean(n, path) ? "true" : "false";
+      case Kind::Bool:
+        return r_.boolean(n, path) ? "true" : "false";
       case Kind::Activation: {
         const std::string s = r_.string(n, path);
         const auto op = ir::op_from_name(s);
         if (!op || !ir::is_activation(*op))
-          r_.fail(n, path, fmt::format("unknown activation '{}' (expected relu, relu6, hardswish, hardsigmoid, "
-                                       "sigmoid, swish)",
-                                       s));
+          r_.fail(n, path,
+                  fmt::format("unknown activation '{}' (expected relu, relu6, hardswish, hardsigmoid, "
+                              "sigmoid, swish)",
+                              s));
         return s;
       }
     }
@@ -237,7 +239,8 @@ class SpecReader {
       if (std::find(choices.begin(), choices.end(), l) != choices.end())
         r_.fail(n[i], index_path(path, i),
                 fmt::format("choice '{}' is listed twice{}", l,
-                            kind == Kind::IntOrPair ? " (a list is a choice; a fixed [h, w] pair is written [[h, w]])" : ""));
+                            kind == Kind::IntOrPair ? " (a list is a choice; a fixed [h, w] pair is written [[h, w]])"
+                                                    : ""));
       choices.push_back(std::move(l));
     }
     if (choices.size() == 1) {
@@ -290,12 +293,20 @@ class YamlSpace : public SearchSpace {
         const ir::OpKind act = to_act(get(a, bp.act));
         const int stride_h = i == 0 ? sh : 1, stride_w = i == 0 ? sw : 1;  // first block strides
         switch (st.type) {
-          case BlockType::Conv: x = conv_bn_act(b, x, channels, kh, kw, stride_h, stride_w, act); break;
-          case BlockType::DsConv: x = dsconv_block(b, x, channels, kh, stride_h, act, st.residual); break;
+          case BlockType::Conv:
+            x = conv_bn_act(b, x, channels, kh, kw, stride_h, stride_w, act);
+            break;
+          case BlockType::DsConv:
+            x = dsconv_block(b, x, channels, kh, stride_h, act, st.residual);
+            break;
           case BlockType::MbConv:
-            x = mbconv_block(b, x, {.out_channels = channels, .kernel = kh, .stride = stride_h,
-                                    .expand = to_double(get(a, bp.expand)), .se = get(a, bp.se) == "true",
-                                    .act = act});
+            x = mbconv_block(b, x,
+                             {.out_channels = channels,
+                              .kernel = kh,
+                              .stride = stride_h,
+                              .expand = to_double(get(a, bp.expand)),
+                              .se = get(a, bp.se) == "true",
+                              .act = act});
             break;
         }
       }
@@ -312,7 +323,9 @@ class YamlSpace : public SearchSpace {
   std::unique_ptr<SearchSpace> clone() const override { return std::make_unique<YamlSpace>(*this); }
 
  private:
-  const std::string& get(const Arch& a, const Param& p) const { return p.decision >= 0 ? label(a, p.decision) : p.fixed; }
+  const std::string& get(const Arch& a, const Param& p) const {
+    return p.decision >= 0 ? label(a, p.decision) : p.fixed;
+  }
 
   Spec spec_;
 };

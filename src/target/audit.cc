@@ -46,7 +46,8 @@ void add_graph(const hw::Device& d, const ir::Graph& g, ir::DType dtype, std::ma
     if (!at[out].native && moved.insert({out, d.primary}).second) transfer(row(out), bytes(out), false);
 }
 
-Audit finish(const hw::Device& d, std::string subject, ir::DType dtype, int graphs, std::map<std::string, AuditRow> rows) {
+Audit finish(const hw::Device& d, std::string subject, ir::DType dtype, int graphs,
+             std::map<std::string, AuditRow> rows) {
   Audit a;
   a.device = d.name;
   a.subject = std::move(subject);

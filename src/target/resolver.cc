@@ -21,8 +21,9 @@ ir::Graph resolve_model(std::string_view ref, const models::ModelOverrides& over
     std::unique_ptr<space::SearchSpace> s;
     if (name.find('@') == std::string_view::npos) return s;
     if (o.resolution || o.classes)
-      fail(std::string(name), "a space restricted to a device takes no resolution or classes overrides; restrict a "
-                              "YAML space that sets them instead");
+      fail(std::string(name),
+           "a space restricted to a device takes no resolution or classes overrides; restrict a "
+           "YAML space that sets them instead");
     s = resolve_space(name);
     return s;
   });

@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 
 #include "hwnas/core/error.h"
-#include "hwnas/target/audit.h"
 #include "hwnas/hw/op_support.h"
+#include "hwnas/target/audit.h"
 
 namespace hwnas::target {
 namespace {
@@ -57,8 +57,8 @@ void substitute(std::unique_ptr<space::SearchSpace>& s, const hw::Device& d, ir:
       auto sub = s->without_op(k, runs);
       if (!sub.space) continue;
       s = std::move(sub.space);
-      r.substitutions.push_back(sub.change + fmt::format(": {} is not in {}'s operator set", ir::op_name(k),
-                                                         primary.name));
+      r.substitutions.push_back(sub.change +
+                                fmt::format(": {} is not in {}'s operator set", ir::op_name(k), primary.name));
       changed = true;
       break;  // decode again: one swap can remove several operators (squeeze-excite)
     }
@@ -104,8 +104,7 @@ void filter_decisions(space::SearchSpace& s, const hw::Device& d, ir::DType dtyp
     if (drop.empty() || keep.empty()) continue;  // keep.empty(): each choice fails where another does not
     std::string reason;
     for (int c = 0; c < n; ++c)
-      if (!why[c].empty() && reason.find(why[c]) == std::string::npos)
-        reason += (reason.empty() ? "" : "; ") + why[c];
+      if (!why[c].empty() && reason.find(why[c]) == std::string::npos) reason += (reason.empty() ? "" : "; ") + why[c];
     r.removed.push_back({s.decisions()[dec].name, drop, reason});
     s.restrict(dec, keep);
   }

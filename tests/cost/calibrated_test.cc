@@ -35,7 +35,7 @@ TEST(Calibrated, TermsSplitTheRooflineByOpClass) {
   EXPECT_EQ(t[8], 1.0);                 // the constant: 1 ms
   // The prior: rates as given (1), 1 us overhead = 1 unit, no invoke overhead, a converter
   // (folded kernels cost nothing).
-  EXPECT_EQ(t[9], 0.0);                 // nothing folds: no zero op, no dead node
+  EXPECT_EQ(t[9], 0.0);  // nothing folds: no zero op, no dead node
   EXPECT_EQ(calibration_prior(hand_cpu()), (std::vector<double>{1, 1, 1, 1, 1, 1, 1, 1, 0, 0}));
 }
 
@@ -105,10 +105,12 @@ TEST(Calibrated, ApplyNeedsOneFactorPerTerm) {
 TEST(Calibrated, LoadsAMeasurementTableAndNamesBadRows) {
   const auto dir = testing::temp_dir();
   const auto space = space::make_space("nb201");
-  const std::string a = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|";
+  const std::string a =
+      "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|";
   const std::string b = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
   write_file_atomic(dir / "m.csv", "arch,latency_ms\n" + a + ",12.5\n" + b + ",\n" + b + ",3\n");
-  const CalibrationData d = load_calibration_data(dir / "m.csv", *space, "arch", "latency_ms", hand_cpu(), ir::DType::f32);
+  const CalibrationData d =
+      load_calibration_data(dir / "m.csv", *space, "arch", "latency_ms", hand_cpu(), ir::DType::f32);
   EXPECT_EQ(d.measured_ms, (std::vector<double>{12.5, 3}));
   EXPECT_EQ(d.skipped, 1);
   EXPECT_GT(d.macs[0], d.macs[1]);
@@ -125,7 +127,8 @@ TEST(Calibrated, LoadsMeasuredArchsWithoutADevice) {
   // The same table as above, read with no device: the archs, latencies and the graphs' MACs.
   const auto dir = testing::temp_dir();
   const auto space = space::make_space("nb201");
-  const std::string a = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|";
+  const std::string a =
+      "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|";
   const std::string b = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
   write_file_atomic(dir / "m.csv", "arch,latency_ms\n" + a + ",12.5\n" + b + ",\n" + b + ",3\n");
   const MeasuredArchs m = load_measured_archs(dir / "m.csv", *space, "arch", "latency_ms");
@@ -140,7 +143,8 @@ TEST(Calibrated, LoadsMeasuredArchsWithoutADevice) {
   // alone adds 2 x 32*32*16*(3*3*16) = 4718592 MACs; every cell adds at least that.
   EXPECT_GT(m.macs[0] - m.macs[1], 4718592.0);
   // What the device-bound loader reads, without the device.
-  const CalibrationData d = load_calibration_data(dir / "m.csv", *space, "arch", "latency_ms", hand_cpu(), ir::DType::f32);
+  const CalibrationData d =
+      load_calibration_data(dir / "m.csv", *space, "arch", "latency_ms", hand_cpu(), ir::DType::f32);
   EXPECT_EQ(m.texts, d.archs);
   EXPECT_EQ(m.macs, d.macs);
   // The same checks and errors.

@@ -49,9 +49,9 @@ TEST(DeviceFit, TwiceTheProfileIsFittedWrittenAndPredictedBack) {
   const auto s = space::make_space("nb201");
   const hw::Device base = testing::hand_cpu();
   const Table t = write_table(dir / "m.csv", *s, base);
-  const DeviceFit f = fit_device(base, *s,
-                                 {.measurements = dir / "m.csv", .arch_column = "arch_str", .latency_column = "ms",
-                                  .out = dir / "fitted.yaml"});
+  const DeviceFit f = fit_device(
+      base, *s,
+      {.measurements = dir / "m.csv", .arch_column = "arch_str", .latency_column = "ms", .out = dir / "fitted.yaml"});
   EXPECT_EQ(f.measured_ms, t.ms);
   EXPECT_EQ(f.skipped, 1);
   EXPECT_EQ(f.prior, calibration_prior(base));
@@ -65,8 +65,9 @@ TEST(DeviceFit, TwiceTheProfileIsFittedWrittenAndPredictedBack) {
 
   EXPECT_EQ(f.device.name, "hand-cpu-fitted");
   EXPECT_EQ(f.device.source, (dir / "fitted.yaml").string());
-  EXPECT_THAT(f.device.calibration, HasSubstr("calibrated model fitted to 8 measured nb201 archs (" +
-                                              (dir / "m.csv").string() + ", column ms) on base hand-cpu; RMS error 0.0%"));
+  EXPECT_THAT(f.device.calibration,
+              HasSubstr("calibrated model fitted to 8 measured nb201 archs (" + (dir / "m.csv").string() +
+                        ", column ms) on base hand-cpu; RMS error 0.0%"));
 
   // The YAML written is that device: read back, it predicts the measurements.
   const hw::Device read = hw::load_device((dir / "fitted.yaml").string());
@@ -81,8 +82,9 @@ TEST(DeviceFit, NameAndNoFile) {
   const auto s = space::make_space("nb201");
   const hw::Device base = testing::hand_cpu();
   write_table(dir / "m.csv", *s, base);
-  const DeviceFit f = fit_device(
-      base, *s, {.measurements = dir / "m.csv", .arch_column = "arch_str", .latency_column = "ms", .name = "phone"});
+  const DeviceFit f =
+      fit_device(base, *s,
+                 {.measurements = dir / "m.csv", .arch_column = "arch_str", .latency_column = "ms", .name = "phone"});
   EXPECT_EQ(f.device.name, "phone");
   EXPECT_EQ(f.device.source, base.source);  // nothing written
   EXPECT_FALSE(std::filesystem::exists(dir / "fitted.yaml"));

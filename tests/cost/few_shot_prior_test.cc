@@ -51,7 +51,8 @@ TEST(ArchFeatures, Nb201LiveCountsByHand) {
   // node 2 and its edges 0->2 and 1->2 are dead. Live: conv3x3 on 1<-0 and 3<-1 (2), skip on
   // 3<-0 (1). Raw counts: conv3x3 4, skip 1.
   ArchFeatures& f = nb201_features();
-  const space::Arch a = nb201().parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|none~2|");
+  const space::Arch a =
+      nb201().parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|none~2|");
   const std::map<std::string, double> expected = {
       {"choices:bias", 1},
       {"edge_1_0=nor_conv_3x3", 1},
@@ -68,7 +69,8 @@ TEST(ArchFeatures, Nb201LiveCountsByHand) {
   };
   EXPECT_EQ(named(f, a), expected);
   // Every edge feeding the output: all live. Only none: nothing counts.
-  const space::Arch all = nb201().parse("|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|");
+  const space::Arch all =
+      nb201().parse("|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|");
   const std::vector<double> x = f.of(all);
   for (size_t k = 1; k < f.counts_size(); ++k) EXPECT_EQ(x[f.counts_offset() + k], x[f.live_offset() + k]) << k;
   const std::vector<double> none = f.of(nb201().parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"));
@@ -77,7 +79,8 @@ TEST(ArchFeatures, Nb201LiveCountsByHand) {
 
 TEST(ArchFeatures, CachesEachArchitecture) {
   ArchFeatures f(nb201());
-  const space::Arch a = nb201().parse("|nor_conv_1x1~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|");
+  const space::Arch a =
+      nb201().parse("|nor_conv_1x1~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|");
   const std::vector<double> first = f.of(a);
   // The arch and one per non-none decision (4) with that decision at none.
   EXPECT_EQ(f.decodes(), 5u);
@@ -105,7 +108,8 @@ TEST(ArchFeatures, MbConvKeysByDecisionKindAndEveryActiveDecisionLive) {
   // mbconv's choice 0 is a real op (kernel 3, expand 3, ...): whatever changes, the graph does.
   const space::Arch a = s->parse("r176-w1.0-d2,3,2,2,2-k5,3,3,7,5,3,3,3,3,3,7-e3,6,3,3,4,3,3,3,3,3,6");
   const std::vector<double> x = f.of(a);
-  for (size_t k = 0; k < f.counts_size(); ++k) EXPECT_EQ(x[f.counts_offset() + k], x[f.live_offset() + k]) << n[f.live_offset() + k];
+  for (size_t k = 0; k < f.counts_size(); ++k)
+    EXPECT_EQ(x[f.counts_offset() + k], x[f.live_offset() + k]) << n[f.live_offset() + k];
   // Hand count: kernel 5 twice, kernel 7 twice, expand 6 twice, expand 4 once, depth 3 once,
   // resolution 176 once.
   std::map<std::string, double> counts;
@@ -126,7 +130,8 @@ std::array<bool, 6> live_edges(const models::Nb201Cell& c) {
   std::array<bool, 4> node{false, false, false, true};
   for (int j = 2; j >= 0; --j)
     for (int e = 0; e < 6; ++e)
-      if (models::kNb201Edges[e].from == j && c[e] != models::Nb201Op::None && node[models::kNb201Edges[e].to]) node[j] = true;
+      if (models::kNb201Edges[e].from == j && c[e] != models::Nb201Op::None && node[models::kNb201Edges[e].to])
+        node[j] = true;
   std::array<bool, 6> live{};
   for (int e = 0; e < 6; ++e) live[e] = c[e] != models::Nb201Op::None && node[models::kNb201Edges[e].to];
   return live;
@@ -154,7 +159,8 @@ Synthetic random_device(Rng& rng, bool compiled) {
   // a skip out of an all-none node is a term of zeros that the decoder folds away, which the
   // DAG rule of live_edges() does not know (the graph's liveness does: 50 NB201 cells differ).
   const double skip = compiled ? 0 : 0.05 + 0.1 * rng.uniform();
-  return {1 + rng.uniform(), {0, skip, 0.3 + 0.3 * rng.uniform(), 1 + 2 * rng.uniform(), 0.2 + 0.3 * rng.uniform()},
+  return {1 + rng.uniform(),
+          {0, skip, 0.3 + 0.3 * rng.uniform(), 1 + 2 * rng.uniform(), 0.2 + 0.3 * rng.uniform()},
           compiled};
 }
 
@@ -205,7 +211,8 @@ TEST(FewShotPrior, RecoversAnAdditiveDeviceFromTenSamples) {
   // 3 prior devices (2 eager, 1 compiled) and a target of each kind with costs of its own: the
   // prior's forms fit them exactly, 10 samples pick the form and its weights.
   Rng rng(11);
-  const std::vector<Synthetic> priors = {random_device(rng, false), random_device(rng, false), random_device(rng, true)};
+  const std::vector<Synthetic> priors = {random_device(rng, false), random_device(rng, false),
+                                         random_device(rng, true)};
   const Synthetic eager = random_device(rng, false), compiled = random_device(rng, true);
   for (uint64_t seed : {1, 2}) {
     EXPECT_GT(ranking_from_samples(eager, priors, seed), 0.99) << "eager target, seed " << seed;
@@ -259,7 +266,8 @@ TEST(FewShotPrior, PriorOfOneKindStillCentresBothForms) {
 
 FewShotModel small_model() {
   Rng rng(7);
-  const std::vector<Synthetic> devices = {random_device(rng, false), random_device(rng, true), random_device(rng, false)};
+  const std::vector<Synthetic> devices = {random_device(rng, false), random_device(rng, true),
+                                          random_device(rng, false)};
   const core::CsvTable t = synthetic_table(devices);
   ArchFeatures& f = nb201_features();
   const DevicePrior prior = fit_prior(t, f, "arch_str", default_prior_columns(t, "dev2_latency_ms"));
@@ -290,7 +298,8 @@ TEST(FewShotPrior, JsonRoundTrip) {
   EXPECT_EQ(back.candidates[6].name, "scaled:dev1_latency_ms");
   EXPECT_EQ(back.candidates[1].alpha, m.candidates[1].alpha);
   EXPECT_EQ(back.provenance, m.provenance);
-  const space::Arch a = nb201().parse("|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|");
+  const space::Arch a =
+      nb201().parse("|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|");
   EXPECT_EQ(back.predict_ms(nb201_features(), a), m.predict_ms(nb201_features(), a));
   EXPECT_TRUE(is_few_shot_file(path));
   EXPECT_EQ(m.source(), "predicted (few-shot prior model: 12 measurements, prior dev0_latency_ms, dev1_latency_ms)");
@@ -308,7 +317,9 @@ TEST(FewShotPrior, TellsItsFilesApart) {
   EXPECT_FALSE(is_few_shot_file(dir));
   // The source line names what a (hand-edited) provenance says, whatever its types.
   FewShotModel m;
-  m.provenance = {{"samples", 10}, {"measurements", {{"column", "edgegpu_latency_ms"}}}, {"prior", {{"columns", {"a", 3}}}}};
+  m.provenance = {{"samples", 10},
+                  {"measurements", {{"column", "edgegpu_latency_ms"}}},
+                  {"prior", {{"columns", {"a", 3}}}}};
   EXPECT_EQ(m.source(), "predicted (few-shot prior model: 10 measurements of edgegpu_latency_ms, prior a, 3)");
   m.provenance = "free text";
   EXPECT_EQ(m.source(), "predicted (few-shot prior model)");
@@ -353,15 +364,19 @@ TEST(FewShotPrior, Errors) {
       "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|,2,3,\n"
       "|skip_connect~0|+|none~0|none~1|+|none~0|none~1|none~2|,1,2,\n",
       "t.csv");
-  EXPECT_HWNAS_ERROR(fit_prior(t, f, "arch_str", {"a_latency"}), "no column 'a_latency' (did you mean 'a_latency_ms'?)");
+  EXPECT_HWNAS_ERROR(fit_prior(t, f, "arch_str", {"a_latency"}),
+                     "no column 'a_latency' (did you mean 'a_latency_ms'?)");
   EXPECT_HWNAS_ERROR(fit_prior(t, f, "arch", {"a_latency_ms"}), "columns: arch_str, a_latency_ms");
   EXPECT_HWNAS_ERROR(fit_prior(t, f, "arch_str", {}), "no prior device columns");
   EXPECT_HWNAS_ERROR(fit_prior(t, f, "arch_str", {"empty_latency_ms"}), "column 'empty_latency_ms' has no latencies");
-  const core::CsvTable negative = core::parse_csv("arch_str,a_latency_ms\n|none~0|+|none~0|none~1|+|none~0|none~1|none~2|,0\n", "n.csv");
-  EXPECT_HWNAS_ERROR(fit_prior(negative, f, "arch_str", {"a_latency_ms"}), "n.csv:2: column 'a_latency_ms': latency 0 ms");
+  const core::CsvTable negative =
+      core::parse_csv("arch_str,a_latency_ms\n|none~0|+|none~0|none~1|+|none~0|none~1|none~2|,0\n", "n.csv");
+  EXPECT_HWNAS_ERROR(fit_prior(negative, f, "arch_str", {"a_latency_ms"}),
+                     "n.csv:2: column 'a_latency_ms': latency 0 ms");
   // A table of another space: the line, the column and a hint.
   const core::CsvTable mbconv = core::parse_csv("arch_str,a_latency_ms\nresolution=224;width=1.0,5\n", "m.csv");
-  EXPECT_HWNAS_ERROR(fit_prior(mbconv, f, "arch_str", {"a_latency_ms"}), "m.csv:2: column 'arch_str' (is this a table of the nb201 space?)");
+  EXPECT_HWNAS_ERROR(fit_prior(mbconv, f, "arch_str", {"a_latency_ms"}),
+                     "m.csv:2: column 'arch_str' (is this a table of the nb201 space?)");
   EXPECT_EQ(default_prior_columns(t, "a_latency_ms"), (std::vector<std::string>{"b_latency_ms", "empty_latency_ms"}));
 
   const DevicePrior prior = fit_prior(t, f, "arch_str", {"a_latency_ms", "b_latency_ms"});

@@ -12,9 +12,9 @@
 #include "hwnas/core/csv.h"
 #include "hwnas/core/files.h"
 #include "hwnas/core/rng.h"
-#include "hwnas/learn/boosted_residual.h"
 #include "hwnas/cost/few_shot_prior.h"
 #include "hwnas/cost/predictor_file.h"
+#include "hwnas/learn/boosted_residual.h"
 #include "nb201_features.h"
 #include "testing.h"
 
@@ -61,13 +61,14 @@ const Table& table() {
     std::string csv = "arch_str,p0_latency_ms,p1_latency_ms\n";
     for (const space::Arch& a : nb201().enumerate()) {
       built.archs.push_back(a);
-      csv += fmt::format("{},{},{}\n", nb201().to_string(a), core::format_number(p0.ms(a)), core::format_number(p1.ms(a)));
+      csv +=
+          fmt::format("{},{},{}\n", nb201().to_string(a), core::format_number(p0.ms(a)), core::format_number(p1.ms(a)));
       const double noise = 1 + 0.04 * (rng.uniform() - 0.5);
       built.additive_ms.push_back(target.ms(a) * noise);
       built.interaction_ms.push_back(target.ms(a) * (interacts(a) ? 1.3 : 1.0) * noise);
     }
     built.prior = fit_prior(core::parse_csv(csv, "synthetic.csv"), nb201_features(), "arch_str",
-                        {"p0_latency_ms", "p1_latency_ms"});
+                            {"p0_latency_ms", "p1_latency_ms"});
     return built;
   }();
   return t;
@@ -141,10 +142,11 @@ TEST(FewShotResidual, RecoversAnInteractionTheLinearFormsCannot) {
   EXPECT_GT(boosted.all, 0.99);
   // And the +-2% noise kept out: within +-5% nearly everywhere.
   EXPECT_GT(within(m, table().interaction_ms, 0.05).all, 0.99);
-  EXPECT_EQ(m.source(), fmt::format("predicted (few-shot prior model: 600 measurements, prior p0_latency_ms, p1_latency_ms "
-                                    "+ XGBoost residual ({} rounds, depth {}; 5-fold CV RMS {:.1f}% vs {:.1f}% linear))",
-                                    m.residual_cv.rounds, m.residual_cv.depth, 100 * m.residual_cv.cv_rms,
-                                    100 * m.residual_cv.base_rms));
+  EXPECT_EQ(m.source(),
+            fmt::format("predicted (few-shot prior model: 600 measurements, prior p0_latency_ms, p1_latency_ms "
+                        "+ XGBoost residual ({} rounds, depth {}; 5-fold CV RMS {:.1f}% vs {:.1f}% linear))",
+                        m.residual_cv.rounds, m.residual_cv.depth, 100 * m.residual_cv.cv_rms,
+                        100 * m.residual_cv.base_rms));
 }
 
 TEST(FewShotResidual, NoResidualBelowTheMinimumRows) {
@@ -270,7 +272,8 @@ TEST_F(FewShotResidualFile, MalformedResidualSectionsNameFileAndKey) {
   const size_t typed = wild.find("[$d#L");  // a float array's int64 count follows
   ASSERT_NE(typed, std::string::npos);
   wild[typed + 5] = '\x01';  // 2^56 floats
-  EXPECT_HWNAS_ERROR(load("wild.json", with_model(wild)), "wild.json: residual.model: not a valid XGBoost model: a length of");
+  EXPECT_HWNAS_ERROR(load("wild.json", with_model(wild)),
+                     "wild.json: residual.model: not a valid XGBoost model: a length of");
   std::string key = bytes;  // '{' 'L' <int64 length of the first key>
   key[3] = '\x04';
   EXPECT_HWNAS_ERROR(load("key.json", with_model(key)), "runs past the end at byte 10");
@@ -282,8 +285,9 @@ TEST_F(FewShotResidualFile, MalformedResidualSectionsNameFileAndKey) {
   EXPECT_HWNAS_ERROR(load("count.json", k), "count.json: residual.model: the XGBoost model has 36 features and");
   k = good;
   k["residual"]["features"] = 35;
-  EXPECT_HWNAS_ERROR(load("features.json", k),
-                     "features.json: residual.features: is 35, expected 36 (the model's 35 features and its linear prediction)");
+  EXPECT_HWNAS_ERROR(
+      load("features.json", k),
+      "features.json: residual.features: is 35, expected 36 (the model's 35 features and its linear prediction)");
   k = good;
   k["residual"]["depth"] = "four";
   EXPECT_HWNAS_ERROR(load("type.json", k), "type.json: residual.depth: is \"four\", of the wrong type");
@@ -313,9 +317,12 @@ TEST(BoostedResidual, Errors) {
   EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit({}, {}, {}, cv), "at least one row");
   EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, NAN, 2}, {}, cv), "target 1 is nan");
   EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, 2, 3}, {.folds = 1}, cv), "folds must be at least 2");
-  EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, 2, 3}, {.depths = {}}, cv), "grid of depths and learning rates is empty");
-  EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, 2, 3}, {.learning_rates = {0}}, cv), "learning rate 0 is not in (0, 1]");
-  EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, 2, 3}, {.max_rounds = 10, .round_step = 25}, cv), "step 25 and maximum 10");
+  EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, 2, 3}, {.depths = {}}, cv),
+                     "grid of depths and learning rates is empty");
+  EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, 2, 3}, {.learning_rates = {0}}, cv),
+                     "learning rate 0 is not in (0, 1]");
+  EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, 2, 3}, {.max_rounds = 10, .round_step = 25}, cv),
+                     "step 25 and maximum 10");
   EXPECT_HWNAS_ERROR(learn::BoostedResidual::fit(x, {1, 2, 3}, {.clip = 0}, cv), "clip must be positive");
   learn::ResidualOptions o;
   o.min_rows = 2;
@@ -350,7 +357,8 @@ TEST(BoostedResidual, AStepFunctionByCrossValidation) {
     y.push_back(i >= 50 ? 1 : 0);
   }
   learn::ResidualCv cv;
-  const auto r = learn::BoostedResidual::fit(x, y, {.depths = {1}, .learning_rates = {0.3}, .max_rounds = 100, .clip = 2}, cv);
+  const auto r =
+      learn::BoostedResidual::fit(x, y, {.depths = {1}, .learning_rates = {0.3}, .max_rounds = 100, .clip = 2}, cv);
   ASSERT_NE(r, nullptr);
   EXPECT_NEAR(cv.base_rms, std::sqrt(0.75), 1e-12);
   EXPECT_LE(cv.cv_rms, 0.1);
@@ -361,7 +369,9 @@ TEST(BoostedResidual, AStepFunctionByCrossValidation) {
   EXPECT_NEAR(p[3], 1, 0.02);
   // Deterministic: the same rows fit the same trees.
   learn::ResidualCv again;
-  EXPECT_EQ(learn::BoostedResidual::fit(x, y, {.depths = {1}, .learning_rates = {0.3}, .max_rounds = 100, .clip = 2}, again)->save(),
+  EXPECT_EQ(learn::BoostedResidual::fit(x, y, {.depths = {1}, .learning_rates = {0.3}, .max_rounds = 100, .clip = 2},
+                                        again)
+                ->save(),
             r->save());
   EXPECT_EQ(again.rounds, cv.rounds);
 }

@@ -9,10 +9,10 @@ namespace {
 
 TEST(FusionDetect, Saving) {
   // Producer 10 ms, consumer 2 ms: together in 10.2 ms saves 1.8 of the consumer's 2 ms.
-  EXPECT_DOUBLE_EQ(fusion_saving(10, 2, 10.2), 0.9);   // the consumer nearly free: fused
+  EXPECT_DOUBLE_EQ(fusion_saving(10, 2, 10.2), 0.9);     // the consumer nearly free: fused
   EXPECT_NEAR(fusion_saving(10, 2, 11.9), 0.05, 1e-12);  // about the sum: separate kernels
-  EXPECT_DOUBLE_EQ(fusion_saving(10, 2, 11.0), 0.5);   // exactly at a share of 0.5: not fused (needs more)
-  EXPECT_DOUBLE_EQ(fusion_saving(10, 0, 10.0), 0.0);   // a consumer below timer resolution saves nothing
+  EXPECT_DOUBLE_EQ(fusion_saving(10, 2, 11.0), 0.5);     // exactly at a share of 0.5: not fused (needs more)
+  EXPECT_DOUBLE_EQ(fusion_saving(10, 0, 10.0), 0.0);     // a consumer below timer resolution saves nothing
 }
 
 TEST(FusionDetect, PairGraphsShareShapes) {

@@ -95,8 +95,8 @@ TEST(PredictionJson, FieldsInOrderFromThePredictionAndEnergy) {
 
 TEST(PredictionJson, AveragePowerBeforeTheKernels) {
   const ir::Graph g = tiny();
-  const nlohmann::ordered_json j =
-      to_json(g, testing::hand_cpu(), ir::DType::f32, hand_prediction(g), Energy{}, AveragePower{.fps = 30, .mw = 12.5});
+  const nlohmann::ordered_json j = to_json(g, testing::hand_cpu(), ir::DType::f32, hand_prediction(g), Energy{},
+                                           AveragePower{.fps = 30, .mw = 12.5});
   EXPECT_EQ(j["dtype"], "f32");
   ASSERT_TRUE(j.contains("average_power_mw"));
   EXPECT_DOUBLE_EQ(j["average_power_mw"]["fps"].get<double>(), 30);

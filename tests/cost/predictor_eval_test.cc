@@ -37,8 +37,9 @@ TEST(PredictorEval, MedianMsPerMac) {
 }
 
 TEST(PredictorEval, SummaryPutsTheBaselineBeside) {
-  std::vector<EvalRow> rows = {{.model = "a", .measured_ms = 10, .noisy = true, .predicted_ms = 10.5, .baseline_ms = 20},
-                               {.model = "b", .measured_ms = 20, .predicted_ms = 19, .baseline_ms = 10}};
+  std::vector<EvalRow> rows = {
+      {.model = "a", .measured_ms = 10, .noisy = true, .predicted_ms = 10.5, .baseline_ms = 20},
+      {.model = "b", .measured_ms = 20, .predicted_ms = 19, .baseline_ms = 10}};
   const EvalSummary s = summarize(rows);
   EXPECT_EQ(s.noisy, 1);
   EXPECT_DOUBLE_EQ(s.model.within_10, 1.0);

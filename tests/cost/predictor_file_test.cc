@@ -12,8 +12,12 @@ namespace {
 
 TEST(PredictorFile, Base64MatchesRfc4648Vectors) {
   // RFC 4648 section 10.
-  const std::pair<std::string, std::string> v[] = {{"", ""},         {"f", "Zg=="},     {"fo", "Zm8="},
-                                                   {"foo", "Zm9v"},  {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
+  const std::pair<std::string, std::string> v[] = {{"", ""},
+                                                   {"f", "Zg=="},
+                                                   {"fo", "Zm8="},
+                                                   {"foo", "Zm9v"},
+                                                   {"foob", "Zm9vYg=="},
+                                                   {"fooba", "Zm9vYmE="},
                                                    {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, encoded] : v) {
     EXPECT_EQ(base64_encode(plain), encoded);
@@ -74,7 +78,8 @@ TEST(PredictorFile, ErrorsNameTheFileAndKey) {
                      "p.json: format: 'onnx' is not a latency predictor");
   EXPECT_HWNAS_ERROR(predictor_from_json(with([](auto& j) { j["version"] = 7; }), "p.json"),
                      "p.json: version: version 7 is not supported");
-  EXPECT_HWNAS_ERROR(predictor_from_json(with([](auto& j) { j.erase("device"); }), "p.json"), "p.json: device: missing");
+  EXPECT_HWNAS_ERROR(predictor_from_json(with([](auto& j) { j.erase("device"); }), "p.json"),
+                     "p.json: device: missing");
   EXPECT_HWNAS_ERROR(predictor_from_json(with([](auto& j) { j["threads"] = "one"; }), "p.json"),
                      "p.json: threads: expected an integer");
   EXPECT_HWNAS_ERROR(predictor_from_json(with([](auto& j) { j["fusion"]["pairs"][0][1] = "relu7"; }), "p.json"),

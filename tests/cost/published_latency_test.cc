@@ -7,9 +7,9 @@
 
 #include "hwnas/core/csv.h"
 #include "hwnas/cost/arch_latency.h"
-#include "hwnas/learn/rank_correlation.h"
 #include "hwnas/cost/roofline.h"
 #include "hwnas/hw/device.h"
+#include "hwnas/learn/rank_correlation.h"
 #include "hwnas/space/search_space.h"
 #include "testing.h"
 

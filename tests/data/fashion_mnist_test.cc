@@ -51,8 +51,8 @@ TEST(FashionMnist, ReadsGeneratedIdxFiles) {
   const auto b = fm.batch(Split::train, idx);
   EXPECT_EQ(b.shape, (std::array<int, 4>{2, 28, 28, 1}));
   EXPECT_EQ(b.y, (std::vector<int>{1, 2}));
-  EXPECT_FLOAT_EQ(b.x[0], 11 / 255.0f);               // image 11, (0, 0)
-  EXPECT_FLOAT_EQ(b.x[3 * 28 + 5], 19 / 255.0f);      // image 11, (3, 5)
+  EXPECT_FLOAT_EQ(b.x[0], 11 / 255.0f);                   // image 11, (0, 0)
+  EXPECT_FLOAT_EQ(b.x[3 * 28 + 5], 19 / 255.0f);          // image 11, (3, 5)
   EXPECT_FLOAT_EQ(b.x[784 + 27 * 28 + 27], 56 / 255.0f);  // image 2, (27, 27)
 }
 
@@ -63,7 +63,8 @@ TEST(FashionMnist, BadFilesNameTheFile) {
   write_gz(dir / "t10k-labels-idx1-ubyte.gz", be32(0x801) + be32(2) + std::string("\x01\x0a", 2));
   EXPECT_HWNAS_ERROR(FashionMnist(dir, {}), "t10k-labels-idx1-ubyte.gz: label 10 of example 1 is out of range 0..9");
   write_gz(dir / "t10k-labels-idx1-ubyte.gz", be32(0x801) + be32(2) + std::string("\x01", 1));
-  EXPECT_HWNAS_ERROR(FashionMnist(dir, {}), "t10k-labels-idx1-ubyte.gz: truncated IDX file: data cut short (read 1 of 2 bytes)");
+  EXPECT_HWNAS_ERROR(FashionMnist(dir, {}),
+                     "t10k-labels-idx1-ubyte.gz: truncated IDX file: data cut short (read 1 of 2 bytes)");
   write_gz(dir / "t10k-labels-idx1-ubyte.gz", "GIF89a....");
   EXPECT_HWNAS_ERROR(FashionMnist(dir, {}), "t10k-labels-idx1-ubyte.gz: not an unsigned-byte IDX file");
   fs::remove(dir / "t10k-labels-idx1-ubyte.gz");

@@ -58,7 +58,7 @@ TEST(Mfcc, DcSignalOnlyLeaksIntoTheFirstBand) {
   const auto lm = m.log_mel(std::vector<float>(16000, static_cast<float>(a)));
   auto mel = [](double hz) { return 1127.0 * std::log(1.0 + hz / 700.0); };
   const double step = (mel(4000) - mel(20)) / 41.0;
-  const double w = (mel(31.25) - mel(20)) / step;  // 0.338...
+  const double w = (mel(31.25) - mel(20)) / step;              // 0.338...
   EXPECT_NEAR(lm[0], std::log(a * 512 / 4 * w + 1e-6), 1e-6);  // float output
   for (int k = 1; k < 40; ++k) EXPECT_NEAR(lm[k], std::log(1e-6), 1e-6) << "band " << k;
 }
@@ -68,7 +68,8 @@ TEST(Mfcc, PureTonePeaksInTheBandCentredNearest) {
   // is nearest mel(1000): (mel(1000) - mel(20)) / step = 18.78 -> centre index 19 -> band 18.
   Mfcc m({.window_ms = 32, .stride_ms = 16});
   std::vector<float> tone(16000);
-  for (int i = 0; i < 16000; ++i) tone[i] = static_cast<float>(0.5 * std::sin(2 * std::numbers::pi * 1000.0 * i / 16000.0));
+  for (int i = 0; i < 16000; ++i)
+    tone[i] = static_cast<float>(0.5 * std::sin(2 * std::numbers::pi * 1000.0 * i / 16000.0));
   const auto lm = m.log_mel(tone);
   for (int f : {0, 10, m.frames() - 1}) {
     int best = 0;
@@ -104,9 +105,8 @@ void compare_with_numpy(const MfccOptions& o, const std::vector<float>& x) {
   const char* py = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
   const std::string cmd = fmt::format("{} {} {} {} {} {} {} {} {} {} {} {}", py,
                                       (testing::source_dir() / "tests/data/mfcc_reference.py").string(),
-                                      (dir / "x.f32").string(), (dir / "ref.txt").string(), o.sample_rate,
-                                      o.clip_ms, o.window_ms, o.stride_ms, o.mel_bands, o.coefficients,
-                                      o.lower_hz, o.upper_hz);
+                                      (dir / "x.f32").string(), (dir / "ref.txt").string(), o.sample_rate, o.clip_ms,
+                                      o.window_ms, o.stride_ms, o.mel_bands, o.coefficients, o.lower_hz, o.upper_hz);
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   std::ifstream in(dir / "ref.txt");
   std::vector<double> ref;
@@ -135,8 +135,13 @@ std::vector<float> test_signal(int n, uint64_t seed) {
 TEST(Mfcc, MatchesNumpyReferenceMlperfSettings) { compare_with_numpy({}, test_signal(16000, 1)); }
 
 TEST(Mfcc, MatchesNumpyReferenceOtherSettings) {
-  compare_with_numpy({.clip_ms = 500, .window_ms = 25, .stride_ms = 10, .mel_bands = 30,
-                      .coefficients = 13, .lower_hz = 50, .upper_hz = 7000},
+  compare_with_numpy({.clip_ms = 500,
+                      .window_ms = 25,
+                      .stride_ms = 10,
+                      .mel_bands = 30,
+                      .coefficients = 13,
+                      .lower_hz = 50,
+                      .upper_hz = 7000},
                      test_signal(12000, 2));  // longer than the clip: cut
 }
 

@@ -23,8 +23,9 @@ TEST(OpenDataset, KindSelectsTheLoader) {
 }
 
 TEST(OpenDataset, UnknownKindListsTheKinds) {
-  EXPECT_HWNAS_ERROR(open_dataset("coco:/data"),
-                     "unknown dataset kind 'coco'; the kinds are speech-commands, fashion-mnist, cifar10, image-folder");
+  EXPECT_HWNAS_ERROR(
+      open_dataset("coco:/data"),
+      "unknown dataset kind 'coco'; the kinds are speech-commands, fashion-mnist, cifar10, image-folder");
   EXPECT_HWNAS_ERROR(open_dataset("/data/kws"), "a dataset is <kind>:<path>");
   EXPECT_HWNAS_ERROR(open_dataset("speech-commands:/no/such/dir"), "/no/such/dir: no such folder");
 }

@@ -44,8 +44,8 @@ fs::path tiny_set() {
 
 TEST(SpeechCommands, ClassesSplitsAndShape) {
   SpeechCommands sc(tiny_set(), {});
-  EXPECT_EQ(sc.class_names(), (std::vector<std::string>{"yes", "no", "up", "down", "left", "right", "on", "off",
-                                                         "stop", "go", "unknown", "silence"}));
+  EXPECT_EQ(sc.class_names(), (std::vector<std::string>{"yes", "no", "up", "down", "left", "right", "on", "off", "stop",
+                                                        "go", "unknown", "silence"}));
   EXPECT_EQ(sc.input_shape(), (std::array<int, 3>{49, 10, 1}));
   auto counts = [&](Split s) {
     auto c = sc.class_counts(s);

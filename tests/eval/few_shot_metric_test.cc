@@ -1,5 +1,5 @@
-#include "hwnas/target/resolver.h"
 #include "hwnas/eval/few_shot_metric.h"
+#include "hwnas/target/resolver.h"
 
 #include <thread>
 
@@ -86,9 +86,10 @@ TEST(FewShotMetric, ConcurrentCallsGiveTheSerialFigures) {
 TEST(FewShotMetric, AnExperimentSearchesWithIt) {
   const auto dir = hwnas::testing::temp_dir();
   const auto file = saved_model(dir);
-  const Experiment e = build_experiment(load_config(
-      write_experiment(dir, nb201_yaml("random", 12)),
-      {"metrics.latency_ms={model: few_shot, predictor: " + file.string() + "}", "output=" + (dir / "out").string()}));
+  const Experiment e =
+      build_experiment(load_config(write_experiment(dir, nb201_yaml("random", 12)),
+                                   {"metrics.latency_ms={model: few_shot, predictor: " + file.string() + "}",
+                                    "output=" + (dir / "out").string()}));
   const RunSummary s = run_experiment(e);
   ASSERT_EQ(s.trials.size(), 12u);
   const cost::FewShotModel model = cost::load_few_shot(file);
@@ -106,9 +107,9 @@ TEST(FewShotMetric, AnExperimentSearchesWithIt) {
 void build_with(const std::filesystem::path& dir, const std::string& file, const std::string& more = "",
                 const std::string& kind = "few_shot") {
   const std::string predictor = file.empty() ? "" : ", predictor: " + (dir / file).string();
-  build_experiment(load_config(write_experiment(dir, nb201_yaml("random", 4)),
-                               {"metrics.latency_ms={model: " + kind + predictor + more + "}",
-                                "output=" + (dir / "out").string()}));
+  build_experiment(
+      load_config(write_experiment(dir, nb201_yaml("random", 4)),
+                  {"metrics.latency_ms={model: " + kind + predictor + more + "}", "output=" + (dir / "out").string()}));
 }
 
 TEST(FewShotMetric, Errors) {
@@ -131,8 +132,9 @@ TEST(FewShotMetric, Errors) {
   EXPECT_HWNAS_ERROR(build_with(dir, "no_weights.json"), "missing key 'weights'");
   // Another space: the file and both spaces.
   EXPECT_HWNAS_ERROR(FewShotMetric("latency_ms", CostClass::Cheap, file, target::resolve_space("mbconv")),
-                     file.string() + ": the few-shot model was fitted on the nb201 space, but this experiment searches "
-                     "mbconv");
+                     file.string() +
+                         ": the few-shot model was fitted on the nb201 space, but this experiment searches "
+                         "mbconv");
 }
 
 }  // namespace

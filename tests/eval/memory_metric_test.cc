@@ -1,5 +1,5 @@
-#include "hwnas/target/resolver.h"
 #include "hwnas/eval/memory_metric.h"
+#include "hwnas/target/resolver.h"
 
 #include <gtest/gtest.h>
 
@@ -30,7 +30,8 @@ TEST(MemoryMetric, FlashIsWeightsPlusRuntimeAndSramIsBoundedByTheTensors) {
                      static_cast<double>(st.weight_bytes(ir::DType::i8) + dev.memory.runtime_flash_bytes) / 1024);
     const double runtime_kib = static_cast<double>(dev.memory.runtime_sram_bytes) / 1024;
     EXPECT_GE(sram.evaluate(a, s), runtime_kib + static_cast<double>(st.activation_elems_max) / 1024);
-    EXPECT_LE(sram.evaluate(a, s), runtime_kib + static_cast<double>(st.activation_elems_total + 16 * st.nodes.size()) / 1024);  // 16: alignment
+    EXPECT_LE(sram.evaluate(a, s), runtime_kib + static_cast<double>(st.activation_elems_total + 16 * st.nodes.size()) /
+                                                     1024);  // 16: alignment
   }
   EXPECT_EQ(sram.source(), "predicted (greedy arena planner, graph order, int8, on cortex-m7)");
   EXPECT_NE(flash.fingerprint(), sram.fingerprint());

@@ -29,8 +29,7 @@ TEST(Metric, BuildsTheTableMetricsOfAnExperiment) {
 
 TEST(Metric, ErrorsNameTheExperimentFileLineAndKey) {
   // metrics.accuracy is on line 4 of nb201_yaml().
-  EXPECT_HWNAS_ERROR(build(nb201_yaml(), {"metrics.accuracy.column=test_acc"}),
-                     "--set metrics.accuracy.column: ");
+  EXPECT_HWNAS_ERROR(build(nb201_yaml(), {"metrics.accuracy.column=test_acc"}), "--set metrics.accuracy.column: ");
   try {
     build(nb201_yaml(), {"metrics.accuracy.column=test_acc"});
   } catch (const Error& err) {
@@ -50,8 +49,8 @@ TEST(Metric, AnArchThatDoesNotParseNamesTheCsvLineAndTheExperimentKey) {
   write_file_atomic(dir / "bad.csv", std::string("arch_str,acc\n") + kBestArch + ",1\n|conv_9x9~0|,2\n");
   const auto file = write_experiment(dir, nb201_yaml());
   try {
-    build_experiment(load_config(file, {"metrics.latency_ms.table=" + (dir / "bad.csv").string(),
-                                        "metrics.latency_ms.column=acc"}));
+    build_experiment(
+        load_config(file, {"metrics.latency_ms.table=" + (dir / "bad.csv").string(), "metrics.latency_ms.column=acc"}));
     ADD_FAILURE() << "expected an error";
   } catch (const Error& err) {
     EXPECT_NE(err.where().find("--set metrics.latency_ms.table"), std::string::npos) << err.what();
@@ -78,8 +77,9 @@ TEST(Metric, CostModelAndMemoryErrorsNameTheKeyAndTheFix) {
   const auto err = [](const std::string& metric, const std::string& expected) {
     EXPECT_HWNAS_ERROR(build(nb201_yaml(), {"metrics.m=" + metric}), expected);
   };
-  err("{model: rofline, device: raspi4}", "--set metrics.m.model: 'rofline' is not a latency model kind; did you mean "
-                                          "'roofline'? (roofline, lut, kernel, calibrated, few_shot)");
+  err("{model: rofline, device: raspi4}",
+      "--set metrics.m.model: 'rofline' is not a latency model kind; did you mean "
+      "'roofline'? (roofline, lut, kernel, calibrated, few_shot)");
   err("{model: roofline, device: raspberry}", "--set metrics.m.device: raspberry: no such device");
   err("{model: roofline}", "--set metrics.m: needs 'device:' (a built-in device: ");
   err("{model: roofline, device: /nonexistent/dev.yaml}", "--set metrics.m.device: /nonexistent/dev.yaml");
@@ -90,16 +90,15 @@ TEST(Metric, CostModelAndMemoryErrorsNameTheKeyAndTheFix) {
   err("{model: lut, device: raspi4, predictor: /nonexistent.json}",
       "--set metrics.m.predictor: no such file: /nonexistent.json");
   err("{model: roofline, device: raspi4, clock: 2}", "--set metrics.m.clock: unknown key");
-  err("{memory: peak_ram_kib, device: cortex-m7}", "--set metrics.m.memory: 'peak_ram_kib' is not a memory figure; "
-                                                   "did you mean 'peak_sram_kib'?");
+  err("{memory: peak_ram_kib, device: cortex-m7}",
+      "--set metrics.m.memory: 'peak_ram_kib' is not a memory figure; "
+      "did you mean 'peak_sram_kib'?");
   err("{memory: flash_kib}", "--set metrics.m: needs 'device:'");
   err("{stat: flops}", "--set metrics.m.stat: 'flops' is not a graph statistic");
   err("{column: x}", "a metric needs one of 'table:'");
 }
 
-TEST(Metric, AnUnknownSpaceNamesTheKey) {
-  EXPECT_HWNAS_ERROR(build(nb201_yaml(), {"space=nb301"}), "--set space: ");
-}
+TEST(Metric, AnUnknownSpaceNamesTheKey) { EXPECT_HWNAS_ERROR(build(nb201_yaml(), {"space=nb301"}), "--set space: "); }
 
 }  // namespace
 }  // namespace hwnas::eval
@@ -117,9 +116,10 @@ TEST(Examples, EveryExampleFileBuilds) {
     std::vector<std::string> sets;
     for (const auto& m : plain.metrics)
       if (m.node["table"])
-        sets.push_back(m.path + ".table=" +
-                       (hwnas::testing::shared_data() / "nb201" /
-                        std::filesystem::path(m.node["table"].Scalar()).filename()).string());
+        sets.push_back(
+            m.path + ".table=" +
+            (hwnas::testing::shared_data() / "nb201" / std::filesystem::path(m.node["table"].Scalar()).filename())
+                .string());
     const Experiment e = build_experiment(load_config(entry.path(), sets));
     EXPECT_FALSE(e.metrics.empty());
     ++n;
@@ -136,8 +136,8 @@ namespace {
 // The cost-model example end to end (in memory): every trial carries the four predicted or
 // computed figures and keeps the 30 ms hard limit.
 TEST(Examples, TheMbconvPixel3ExampleRunsOnPredictedFigures) {
-  Experiment e = build_experiment(
-      load_config(hwnas::testing::source_dir() / "examples/mbconv-pixel3.yaml", {"budget.trials=40"}));
+  Experiment e =
+      build_experiment(load_config(hwnas::testing::source_dir() / "examples/mbconv-pixel3.yaml", {"budget.trials=40"}));
   RunOptions options;
   options.in_memory = true;
   const RunSummary s = run_experiment(e, options);

@@ -1,5 +1,5 @@
-#include "hwnas/target/resolver.h"
 #include "hwnas/eval/model_metric.h"
+#include "hwnas/target/resolver.h"
 
 #include <gtest/gtest.h>
 
@@ -19,8 +19,8 @@ std::shared_ptr<const space::SearchSpace> mbconv() { return target::resolve_spac
 TEST(ModelMetric, LatencyIsTheModelsPredictionOfTheDecodedGraph) {
   const auto space = mbconv();
   const hw::Device dev = hw::load_device("pixel3-cpu");
-  const ModelMetric m("latency_ms", CostClass::Cheap, dev, {.kind = "roofline"}, ir::DType::f32,
-                      ModelValue::LatencyMs, space);
+  const ModelMetric m("latency_ms", CostClass::Cheap, dev, {.kind = "roofline"}, ir::DType::f32, ModelValue::LatencyMs,
+                      space);
   const auto model = cost::make_latency_model({.kind = "roofline"}, dev);
   Rng rng(3);
   for (int i = 0; i < 20; ++i) {
@@ -49,8 +49,9 @@ TEST(ModelMetric, FpsIsAThousandOverLatencyAndEnergyComesFromThePowerFigures) {
   EXPECT_GE(energy.evaluate(a, s), 1200 * lat.evaluate(a, s) * 1e-3 * (1 - 1e-9));
   EXPECT_EQ(energy.source(), "predicted (energy: roofline on raspi4 and raspi4's power figures, int8)");
   EXPECT_NE(lat.fingerprint(), energy.fingerprint());
-  EXPECT_NE(lat.fingerprint(), ModelMetric("l", CostClass::Cheap, dev, options, ir::DType::f32,
-                                           ModelValue::LatencyMs, space).fingerprint());
+  EXPECT_NE(
+      lat.fingerprint(),
+      ModelMetric("l", CostClass::Cheap, dev, options, ir::DType::f32, ModelValue::LatencyMs, space).fingerprint());
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-#include "hwnas/target/resolver.h"
 #include "hwnas/eval/stat_metric.h"
+#include "hwnas/target/resolver.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-#include "hwnas/target/resolver.h"
 #include "hwnas/eval/table_metric.h"
+#include "hwnas/target/resolver.h"
 
 #include <gtest/gtest.h>
 
@@ -35,13 +35,15 @@ TEST_F(TableMetricTest, AnEmptyCellOrAMissingArchFailsThatLookupOnly) {
   EXPECT_EQ(gpu.size(), 15625u - 3070u);  // README: 3,070 archs have no published edgegpu value
   // arch_index 9 is on line 11 of nb201_latency.csv and has no edgegpu value.
   const std::string a9 = "|avg_pool_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|nor_conv_3x3~2|";
-  EXPECT_HWNAS_ERROR(gpu.evaluate(space->parse(a9), a9), "nb201_latency.csv:11: gpu has no value in column edgegpu_latency_ms");
+  EXPECT_HWNAS_ERROR(gpu.evaluate(space->parse(a9), a9),
+                     "nb201_latency.csv:11: gpu has no value in column edgegpu_latency_ms");
 
   const auto dir = hwnas::testing::temp_dir();
   write_file_atomic(dir / "t.csv", std::string("arch,acc\n") + kBestArch + ",90\n");
   const TableMetric small("acc", CostClass::Expensive, dir / "t.csv", "arch", "acc", *space);
   const std::string other = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
-  EXPECT_HWNAS_ERROR(small.evaluate(space->parse(other), other), "t.csv: acc: arch " + other + " is not in the table (1 rows)");
+  EXPECT_HWNAS_ERROR(small.evaluate(space->parse(other), other),
+                     "t.csv: acc: arch " + other + " is not in the table (1 rows)");
 }
 
 TEST_F(TableMetricTest, BadTablesNameTheFileLineAndColumns) {

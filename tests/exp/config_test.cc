@@ -49,8 +49,9 @@ TEST(Config, ParsesTheIssueExample) {
 }
 
 TEST(Config, DefaultsAndStrategyParams) {
-  const auto c = parse("space: nb201\nmetrics: {a: {table: t.csv, key: k, column: c}}\n"
-                       "objectives: [{metric: a, goal: min}]\nstrategy: {name: evolution, population: 20}\n");
+  const auto c = parse(
+      "space: nb201\nmetrics: {a: {table: t.csv, key: k, column: c}}\n"
+      "objectives: [{metric: a, goal: min}]\nstrategy: {name: evolution, population: 20}\n");
   EXPECT_EQ(c.name, "e");  // the file's stem
   EXPECT_EQ(c.budget_trials, 100);
   EXPECT_EQ(c.executor.kind, ExecutorConfig::Kind::Thread);
@@ -75,8 +76,9 @@ TEST(Config, SetOverridesAnyKeyAndSetPathsAreRelativeToTheCurrentDir) {
 }
 
 TEST(Config, TheExecutorSectionAndTheOlderTopLevelKeys) {
-  const std::string base = "space: nb201\nmetrics: {a: {table: t.csv, key: k, column: c}}\n"
-                           "objectives: [{metric: a, goal: min}]\n";
+  const std::string base =
+      "space: nb201\nmetrics: {a: {table: t.csv, key: k, column: c}}\n"
+      "objectives: [{metric: a, goal: min}]\n";
   auto c = parse(base + "executor: {kind: process, workers: 3, trial_timeout_s: 600}\n");
   EXPECT_EQ(c.executor.kind, ExecutorConfig::Kind::Process);
   EXPECT_EQ(c.executor.workers, 3);
@@ -98,15 +100,18 @@ TEST(Config, SoftConstraints) {
   const auto c = parse(nb201_yaml("random", 5, ""), {"constraints.0.soft=0.5"});
   EXPECT_FALSE(c.constraints[0].hard());
   EXPECT_EQ(c.constraints[0].soft_weight, 0.5);
-  EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"constraints.0.soft=0"}), "--set constraints.0.soft: the penalty weight must be > 0");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"constraints.0.soft=0"}),
+                     "--set constraints.0.soft: the penalty weight must be > 0");
 }
 
 // Each kind of bad file gives an error naming the file, the line and the key.
 TEST(Config, UnknownKeyWithSuggestion) {
   EXPECT_HWNAS_ERROR(parse(nb201_yaml("random", 5, "wokers: 3\n")),
                      "/tmp/exp/e.yaml:12: wokers: unknown key (did you mean 'workers'?)");
-  EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"budget.trails=3"}), "--set budget.trails: unknown key (did you mean 'trials'?)");
-  EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"objectives.0.gaol=max"}), "objectives.0.gaol: unknown key (did you mean 'goal'?)");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"budget.trails=3"}),
+                     "--set budget.trails: unknown key (did you mean 'trials'?)");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"objectives.0.gaol=max"}),
+                     "objectives.0.gaol: unknown key (did you mean 'goal'?)");
 }
 
 // Found by fuzz/experiment_yaml_fuzzer.cc: yaml-cpp's TypedBadConversion escaped from a metric
@@ -137,7 +142,8 @@ TEST(Config, ObjectiveOrConstraintOnAnUndefinedMetric) {
   // The constraint list is on line 7 of nb201_yaml().
   EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"constraints.0.max=3", "constraints.0.metric=energy"}),
                      "constraints.0.metric: 'energy' is not a metric defined");
-  EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"objectives.0.goal=maximum"}), "objectives.0.goal: 'maximum': use max or min");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"objectives.0.goal=maximum"}),
+                     "objectives.0.goal: 'maximum': use max or min");
 }
 
 TEST(Config, MissingSectionsAndBadConstraints) {
@@ -152,7 +158,9 @@ TEST(Config, UnknownStrategyName) {
                      "--set strategy.name: unknown strategy 'evolutoin' (did you mean 'evolution'?)");
 }
 
-TEST(Config, MissingFile) { EXPECT_HWNAS_ERROR(load_config("/nonexistent/e.yaml"), "/nonexistent/e.yaml: no such file"); }
+TEST(Config, MissingFile) {
+  EXPECT_HWNAS_ERROR(load_config("/nonexistent/e.yaml"), "/nonexistent/e.yaml: no such file");
+}
 
 }  // namespace
 }  // namespace hwnas::exp

@@ -1,5 +1,5 @@
-#include "hwnas/target/resolver.h"
 #include "hwnas/exp/constrained_strategy.h"
+#include "hwnas/target/resolver.h"
 
 #include <gtest/gtest.h>
 
@@ -32,11 +32,12 @@ class ConstrainedStrategyTest : public ::testing::Test {
  protected:
   std::shared_ptr<const space::SearchSpace> space = target::resolve_space("nb201");
   // The cheap "latency" of an arch: the number of 3x3 convolutions in its string (0..6).
-  std::shared_ptr<const eval::Metric> convs = std::make_shared<FnMetric>("convs", eval::CostClass::Cheap, [](const std::string& s) {
-    double n = 0;
-    for (size_t p = s.find("conv_3x3"); p != std::string::npos; p = s.find("conv_3x3", p + 1)) ++n;
-    return n;
-  });
+  std::shared_ptr<const eval::Metric> convs =
+      std::make_shared<FnMetric>("convs", eval::CostClass::Cheap, [](const std::string& s) {
+        double n = 0;
+        for (size_t p = s.find("conv_3x3"); p != std::string::npos; p = s.find("conv_3x3", p + 1)) ++n;
+        return n;
+      });
 };
 
 TEST_F(ConstrainedStrategyTest, HardLimitsOnCheapMetricsSkipCandidatesForFree) {
@@ -73,9 +74,8 @@ TEST_F(ConstrainedStrategyTest, GivesUpAfterTooManySkipsInARow) {
 }
 
 TEST_F(ConstrainedStrategyTest, ACheapMetricThatThrowsBecomesAFailedCandidateNotASkip) {
-  auto broken = std::make_shared<FnMetric>("lat", eval::CostClass::Cheap, [](const std::string&) -> double {
-    throw Error("lat.csv", "no value");
-  });
+  auto broken = std::make_shared<FnMetric>("lat", eval::CostClass::Cheap,
+                                           [](const std::string&) -> double { throw Error("lat.csv", "no value"); });
   ConstrainedStrategy s(std::make_unique<ScriptedStrategy>(space->enumerate()), space, {broken}, {});
   const auto c = s.ask();
   ASSERT_TRUE(c);
@@ -89,7 +89,7 @@ TEST_F(ConstrainedStrategyTest, CheapEvalForStrategiesReturnsValuesOrNothing) {
   ASSERT_TRUE(eval(none));
   EXPECT_EQ(eval(none)->at("convs"), 0.0);
   EXPECT_FALSE(eval(space->parse(testing::kBestArch)));  // 4 3x3 convs > 1
-  EXPECT_FALSE(make_cheap_eval(space, {}, {}));           // no cheap metrics: no function
+  EXPECT_FALSE(make_cheap_eval(space, {}, {}));          // no cheap metrics: no function
 }
 
 TEST_F(ConstrainedStrategyTest, InfeasibilityIsTheRelativeExcessOverTheHardLimits) {
@@ -106,10 +106,10 @@ TEST_F(ConstrainedStrategyTest, InfeasibilityIsTheRelativeExcessOverTheHardLimit
   // Soft limits and limits on expensive metrics do not count; a failing metric is infinitely far.
   EXPECT_FALSE(make_infeasibility(space, {convs}, {{"convs", true, 1.0, 0.5}}));
   EXPECT_FALSE(make_infeasibility(space, {convs}, {{"accuracy", false, 90.0, 0}}));
-  auto broken = std::make_shared<FnMetric>("lat", eval::CostClass::Cheap, [](const std::string&) -> double {
-    throw Error("lat.csv", "no value");
-  });
-  EXPECT_EQ(make_infeasibility(space, {broken}, {{"lat", true, 1.0, 0}})(none), std::numeric_limits<double>::infinity());
+  auto broken = std::make_shared<FnMetric>("lat", eval::CostClass::Cheap,
+                                           [](const std::string&) -> double { throw Error("lat.csv", "no value"); });
+  EXPECT_EQ(make_infeasibility(space, {broken}, {{"lat", true, 1.0, 0}})(none),
+            std::numeric_limits<double>::infinity());
 }
 
 }  // namespace

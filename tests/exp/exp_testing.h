@@ -7,10 +7,10 @@
 
 #include <fmt/format.h>
 
-#include "hwnas/core/files.h"
-#include "hwnas/exp/experiment.h"
-#include "hwnas/eval/metric.h"
 #include "hwnas/core/error.h"
+#include "hwnas/core/files.h"
+#include "hwnas/eval/metric.h"
+#include "hwnas/exp/experiment.h"
 #include "testing.h"
 
 namespace hwnas::exp::testing {

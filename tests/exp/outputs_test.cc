@@ -4,9 +4,9 @@
 
 #include "exp_testing.h"
 #include "hwnas/core/csv.h"
+#include "hwnas/exp/folder_lock.h"
 #include "hwnas/exp/progress.h"
 #include "hwnas/exp/status.h"
-#include "hwnas/exp/folder_lock.h"
 #include "hwnas/exp/trial_store.h"
 
 namespace hwnas::exp {
@@ -28,8 +28,7 @@ RunInfo info() {
   return r;
 }
 
-search::Trial trial(int64_t id, std::map<std::string, double> m, TrialStatus st = TrialStatus::Ok,
-                    double penalty = 0) {
+search::Trial trial(int64_t id, std::map<std::string, double> m, TrialStatus st = TrialStatus::Ok, double penalty = 0) {
   search::Trial t;
   t.id = id;
   t.arch_str = "|a" + std::to_string(id) + "|";
@@ -43,7 +42,8 @@ search::Trial trial(int64_t id, std::map<std::string, double> m, TrialStatus st 
 // A (90, 10) and B (92, 15) trade off; C (89, 12) is dominated by A; D failed; E (95, 25) is
 // infeasible (above the hard 20 ms) and so is on no front.
 std::vector<search::Trial> trials(double penalty_b = 0) {
-  return {trial(0, {{"accuracy", 90}, {"latency_ms", 10}}), trial(1, {{"accuracy", 92}, {"latency_ms", 15}}, TrialStatus::Ok, penalty_b),
+  return {trial(0, {{"accuracy", 90}, {"latency_ms", 10}}),
+          trial(1, {{"accuracy", 92}, {"latency_ms", 15}}, TrialStatus::Ok, penalty_b),
           trial(2, {{"accuracy", 89}, {"latency_ms", 12}}), trial(3, {{"latency_ms", 11}}, TrialStatus::Failed),
           trial(4, {{"accuracy", 95}, {"latency_ms", 25}}, TrialStatus::Infeasible)};
 }
@@ -66,9 +66,11 @@ TEST(Outputs, FilesLoadAsCsvAndJsonWithSources) {
   const RunSummary s = summarize(info(), trials(), 7);
   write_outputs(dir, info(), s);
   const core::CsvTable t = core::read_csv(dir / "trials.csv");
-  EXPECT_EQ(t.header, (std::vector<std::string>{"id", "arch", "accuracy", "latency_ms", "status", "penalty", "seconds", "error"}));
+  EXPECT_EQ(t.header, (std::vector<std::string>{"id", "arch", "accuracy", "latency_ms", "status", "penalty", "seconds",
+                                                "error"}));
   ASSERT_EQ(t.rows.size(), 5u);
-  EXPECT_EQ(t.rows[3], (std::vector<std::string>{"3", "|a3|", "", "11", "failed", "0", "0", "accuracy: not in table, \"x\""}));
+  EXPECT_EQ(t.rows[3],
+            (std::vector<std::string>{"3", "|a3|", "", "11", "failed", "0", "0", "accuracy: not in table, \"x\""}));
   EXPECT_EQ(core::read_csv(dir / "pareto.csv").rows.size(), 2u);
   const auto j = nlohmann::json::parse(read_file(dir / "best.json"));
   EXPECT_EQ(j["best"]["accuracy"]["id"], 1);
@@ -114,7 +116,8 @@ TEST(Status, ReadsTheStoreOfARunDuringOrAfterIt) {
   EXPECT_EQ(st.info.metrics, info().metrics);
   EXPECT_EQ(st.summary.trials.size(), 5u);
   const std::string text = format_status(st);
-  EXPECT_NE(text.find("trials: 5 of budget 10 (3 ok, 1 failed, 1 infeasible); 7 candidates skipped"), std::string::npos) << text;
+  EXPECT_NE(text.find("trials: 5 of budget 10 (3 ok, 1 failed, 1 infeasible); 7 candidates skipped"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("accuracy         looked up (table a.csv:acc) [expensive]"), std::string::npos) << text;
   EXPECT_NE(text.find("constraint: latency_ms <= 20 (hard)"), std::string::npos) << text;
   EXPECT_NE(text.find("best accuracy (max): #1 |a1|  accuracy=92  latency_ms=15"), std::string::npos) << text;

@@ -24,7 +24,8 @@ SearchFile nb201(const std::filesystem::path& dir, int trials, std::vector<std::
 
 // The process executor's workers serve the same experiment file: the fault-injecting worker
 // builds its evaluator exactly as `hwnas trial-worker` does, and fails on the archs in `faults`.
-RunSummary run_with_processes(const SearchFile& s, std::vector<std::string> faults = {}, std::vector<std::string> sets = {}) {
+RunSummary run_with_processes(const SearchFile& s, std::vector<std::string> faults = {},
+                              std::vector<std::string> sets = {}) {
   std::vector<std::string> cmd = {HWNAS_FAULTY_TRIAL_WORKER, "--experiment", s.file.string()};
   for (const auto& set : s.sets) cmd.insert(cmd.end(), {"--set", set});
   cmd.insert(cmd.end(), faults.begin(), faults.end());
@@ -62,8 +63,7 @@ TEST(RunnerExecutors, ATrialThatHangsOrSegfaultsInItsWorkerCostsThatTrialOnly) {
   ASSERT_EQ(threads.trials.size(), 24u);
   // Both in the first round of 8, so the trials before them are the thread run's.
   const std::string hang = threads.trials[2].arch_str, segv = threads.trials[5].arch_str;
-  const RunSummary p =
-      run_with_processes(s, {"--hang", hang, "--segv", segv}, {"trial_timeout_s=1"});
+  const RunSummary p = run_with_processes(s, {"--hang", hang, "--segv", segv}, {"trial_timeout_s=1"});
   ASSERT_EQ(p.trials.size(), 24u);  // the search went on to its budget
   EXPECT_EQ(p.trials[2].arch_str, hang);
   EXPECT_EQ(p.trials[2].status, search::TrialStatus::Failed);

@@ -1,5 +1,5 @@
-#include "hwnas/target/resolver.h"
 #include "hwnas/exp/runner.h"
+#include "hwnas/target/resolver.h"
 
 #include <chrono>
 #include <csignal>
@@ -17,8 +17,8 @@
 #include "hwnas/exp/folder_lock.h"
 #include "hwnas/exp/status.h"
 #include "hwnas/exp/trial_store.h"
-#include "hwnas/target/restrict_space.h"
 #include "hwnas/models/nb201.h"
+#include "hwnas/target/restrict_space.h"
 
 namespace hwnas::exp {
 namespace {
@@ -93,7 +93,8 @@ TEST(Runner, ASearchLooksUpThePublishedFiguresAndHonoursTheCheapLimit) {
   const std::string arch = best["best"]["accuracy"]["arch"];
   EXPECT_EQ(target::resolve_model(best["best"]["accuracy"]["model"].get<std::string>()),
             models::nb201(models::parse_nb201(arch)));
-  EXPECT_EQ(best["best"]["accuracy"]["metrics"]["accuracy"]["source"], "looked up (table nb201_cifar10.csv:test_acc_200ep)");
+  EXPECT_EQ(best["best"]["accuracy"]["metrics"]["accuracy"]["source"],
+            "looked up (table nb201_cifar10.csv:test_acc_200ep)");
   EXPECT_EQ(best["counts"]["skipped"].get<int64_t>(), s.skipped);
   EXPECT_NE(read_file(out / "experiment.yaml").find("trials: 30"), std::string::npos);
 }
@@ -116,8 +117,10 @@ TEST(Runner, ASearchThatRunsOutOfFeasibleArchsSaysWhy) {
   EXPECT_NE(format_status(st).find(st.stopped_early), std::string::npos);
   // Nothing at all under 0.001 ms: 0 trials, and the status says so rather than looking done.
   const auto none = hwnas::testing::temp_dir() / "none";
-  EXPECT_TRUE(run_experiment(make(none, "evolution", 30, {"constraints=[{metric: latency_ms, max: 0.001}]"})).trials.empty());
-  EXPECT_NE(read_status(none / "out").stopped_early.find("stopped after 0 trials: strategy evolution"), std::string::npos);
+  EXPECT_TRUE(
+      run_experiment(make(none, "evolution", 30, {"constraints=[{metric: latency_ms, max: 0.001}]"})).trials.empty());
+  EXPECT_NE(read_status(none / "out").stopped_early.find("stopped after 0 trials: strategy evolution"),
+            std::string::npos);
   // A run that spends its budget has no such line.
   const auto full = hwnas::testing::temp_dir() / "full";
   run_experiment(make(full, "random", 10));
@@ -179,8 +182,9 @@ TEST(Runner, ATimeBudgetStopsStartingNewRounds) {
 
 TEST(Runner, HardLimitsOnExpensiveMetricsMakeInfeasibleTrialsAndSoftOnesPenalties) {
   const auto dir = hwnas::testing::temp_dir();
-  const RunSummary s = run_experiment(make(dir, "random", 16, {"constraints=[{metric: accuracy, min: 90}, "
-                                                              "{metric: latency_ms, max: 10, soft: 2}]"}));
+  const RunSummary s = run_experiment(make(dir, "random", 16,
+                                           {"constraints=[{metric: accuracy, min: 90}, "
+                                            "{metric: latency_ms, max: 10, soft: 2}]"}));
   int infeasible = 0;
   for (const auto& t : s.trials) {
     if (t.metrics.at("accuracy") < 90) {
@@ -213,7 +217,8 @@ TEST(Runner, ASettingThatChangesTheSearchIsRefusedOnResume) {
   run_experiment(make(dir, "random", 8));
   EXPECT_HWNAS_ERROR(run_experiment(make(dir, "random", 8, {"strategy.seed=2"})),
                      "--set strategy.seed: differs from the run stored in");
-  EXPECT_HWNAS_ERROR(run_experiment(make(dir, "evolution", 8)), "exp.yaml:8: strategy.name: differs from the run stored in");
+  EXPECT_HWNAS_ERROR(run_experiment(make(dir, "evolution", 8)),
+                     "exp.yaml:8: strategy.name: differs from the run stored in");
   EXPECT_HWNAS_ERROR(run_experiment(make(dir, "random", 8, {"constraints.0.max=30"})), "Use a new output folder");
   EXPECT_HWNAS_ERROR(run_experiment(make(dir, "random", 8, {"metrics.accuracy.column=test_acc_12ep"})),
                      "exp.yaml:4: metrics.accuracy: differs from the run stored");

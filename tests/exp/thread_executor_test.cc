@@ -14,7 +14,8 @@ namespace {
 
 std::vector<TrialRequest> requests(int n, double timeout_s = 0) {
   std::vector<TrialRequest> r;
-  for (int i = 0; i < n; ++i) r.push_back({.id = 100 + i, .arch = std::to_string(i), .metrics = {"m"}, .timeout_s = timeout_s});
+  for (int i = 0; i < n; ++i)
+    r.push_back({.id = 100 + i, .arch = std::to_string(i), .metrics = {"m"}, .timeout_s = timeout_s});
   return r;
 }
 
@@ -47,7 +48,8 @@ TEST(ThreadExecutor, RunsTrialsConcurrently) {
   ThreadExecutor ex(
       [&](const TrialRequest&) {
         const int now = ++running;
-        for (int p = peak; now > p && !peak.compare_exchange_weak(p, now);) {}
+        for (int p = peak; now > p && !peak.compare_exchange_weak(p, now);) {
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         --running;
         return TrialResult{};

@@ -26,7 +26,9 @@ TEST(TrialStore, RoundTripsTrialsExactlyInIdOrder) {
     auto store = TrialStore::open(db, TrialStore::Mode::ReadWrite);
     store.add(trial(2, search::TrialStatus::Ok, {{"acc", 0.1 + 0.2}, {"lat", 1e-7}}), 3);
     store.add(trial(0, search::TrialStatus::Failed, {{"lat", 5}}, "acc: arch not in table, \"quoted\""), 5);
-    store.add(trial(1, search::TrialStatus::Infeasible, {{"acc", 91}, {"lat", 25}}, "lat = 25 is above the hard max 20"), 7);
+    store.add(trial(1, search::TrialStatus::Infeasible, {{"acc", 91}, {"lat", 25}},
+                    "lat = 25 is above the hard max 20"),
+              7);
     store.set("k", "v");
   }
   const auto store = TrialStore::open(db, TrialStore::Mode::ReadOnly);

@@ -9,8 +9,9 @@ namespace hwnas::exp {
 namespace {
 
 TEST(YamlSource, OverridesAreTypedByYamlAndCreateMissingMaps) {
-  const auto src = YamlSource::parse("budget: {trials: 300}\nstrategy: {name: auto}\n", "e.yaml",
-                                     {"budget.trials=50", "strategy.name=evolution", "strategy.seed=7", "extra.a.b=[1, 2]"});
+  const auto src =
+      YamlSource::parse("budget: {trials: 300}\nstrategy: {name: auto}\n", "e.yaml",
+                        {"budget.trials=50", "strategy.name=evolution", "strategy.seed=7", "extra.a.b=[1, 2]"});
   EXPECT_EQ(src.get_int(src.root()["budget"]["trials"], "budget.trials"), 50);
   EXPECT_EQ(src.get_string(src.root()["strategy"]["name"], "strategy.name"), "evolution");
   EXPECT_EQ(src.get_int(src.root()["strategy"]["seed"], "strategy.seed"), 7);
@@ -38,7 +39,8 @@ TEST(YamlSource, ErrorsNameFileLineAndKeyPath) {
   EXPECT_HWNAS_ERROR(set.get_int(set.root()["budget"]["trials"], "budget.trials"),
                      "--set budget.trials: expected a whole number, got '2.5'");
   EXPECT_HWNAS_ERROR(src.get_double(src.root()["name"], "name"), "expected a number, got 'x'");
-  EXPECT_HWNAS_ERROR(src.get_string(src.root()["budget"], "budget"), "e.yaml:3: budget: expected a text value, got a map");
+  EXPECT_HWNAS_ERROR(src.get_string(src.root()["budget"], "budget"),
+                     "e.yaml:3: budget: expected a text value, got a map");
 }
 
 TEST(YamlSource, UnknownKeysSuggestTheClosest) {
@@ -53,7 +55,8 @@ TEST(YamlSource, UnknownKeysSuggestTheClosest) {
 // escaped as yaml-cpp's TypedBadConversion instead of an Error.
 TEST(YamlSource, KeysThatAreListsOrMapsAreErrors) {
   const auto src = YamlSource::parse("name: x\n? [a, b]\n: 1\n", "e.yaml", {});
-  EXPECT_HWNAS_ERROR(src.check_keys(src.root(), "", {"name"}), "e.yaml:2: (top level): a key is a list; keys are names");
+  EXPECT_HWNAS_ERROR(src.check_keys(src.root(), "", {"name"}),
+                     "e.yaml:2: (top level): a key is a list; keys are names");
   const auto map_key = YamlSource::parse("? {a: 1}\n: 2\n", "e.yaml", {});
   EXPECT_HWNAS_ERROR(map_key.check_keys(map_key.root(), "", {"name"}), "a key is a map");
 }

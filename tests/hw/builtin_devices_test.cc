@@ -79,12 +79,12 @@ TEST(BuiltinDevices, NpuHasItsOperatorSetAndACpuFallback) {
   EXPECT_EQ(d.processors[d.fallback.processor].name, "cpu");
   EXPECT_FALSE(d.processors[d.fallback.processor].ops.has_value());
   EXPECT_GT(d.fallback.transfer_bytes_per_s, 0);
-  for (auto op : {ir::OpKind::HardSwish, ir::OpKind::HardSigmoid, ir::OpKind::Sigmoid, ir::OpKind::Swish,
-                  ir::OpKind::Mul})
+  for (auto op :
+       {ir::OpKind::HardSwish, ir::OpKind::HardSigmoid, ir::OpKind::Sigmoid, ir::OpKind::Swish, ir::OpKind::Mul})
     EXPECT_FALSE(runs_op(npu, op)) << ir::op_name(op);
-  for (auto op : {ir::OpKind::Conv2D, ir::OpKind::DepthwiseConv2D, ir::OpKind::Add, ir::OpKind::AvgPool,
-                  ir::OpKind::MaxPool, ir::OpKind::GlobalAvgPool, ir::OpKind::Concat, ir::OpKind::Reshape,
-                  ir::OpKind::Relu, ir::OpKind::Relu6})
+  for (auto op :
+       {ir::OpKind::Conv2D, ir::OpKind::DepthwiseConv2D, ir::OpKind::Add, ir::OpKind::AvgPool, ir::OpKind::MaxPool,
+        ir::OpKind::GlobalAvgPool, ir::OpKind::Concat, ir::OpKind::Reshape, ir::OpKind::Relu, ir::OpKind::Relu6})
     EXPECT_TRUE(runs_op(npu, op)) << ir::op_name(op);
 }
 

@@ -108,14 +108,16 @@ TEST(ParseDevice, StructureErrors) {
   EXPECT_HWNAS_ERROR(parse_device(kMinimal + std::string("colour: red\n"), "x.yaml"),
                      "x.yaml:20: colour: unknown key; the keys here are: name, description");
   EXPECT_HWNAS_ERROR(parse_device("processors: {}\n", "x.yaml"), "processors: needs at least one processor");
-  EXPECT_HWNAS_ERROR(parse_device("processors: [cpu]\n", "x.yaml"), "processors: expected a map of key: value, got a list");
+  EXPECT_HWNAS_ERROR(parse_device("processors: [cpu]\n", "x.yaml"),
+                     "processors: expected a map of key: value, got a list");
   EXPECT_HWNAS_ERROR(parse_device(replace(kMinimal, "{int8: 2, f32: 1}", "{}"), "x.yaml"),
                      "per_cycle.conv: expected a number or a map of dtype: rate, got an empty map");
   EXPECT_HWNAS_ERROR(parse_device(replace(kMinimal, "sram_kib: 256", "sram_kib: lots"), "x.yaml"),
                      "memory.sram_kib: expected a number (KiB), got 'lots'");
-  const std::string two = replace(kMinimal, "memory:", "  cpu2:\n    clock_mhz: 50\n    per_cycle: {conv: 1, depthwise: 1, "
-                                                       "fc: 1, elementwise: 1, pool: 1, data: 1}\n    bandwidth_gb_s: 1\n"
-                                                       "    active_power_mw: 9\nmemory:");
+  const std::string two = replace(kMinimal, "memory:",
+                                  "  cpu2:\n    clock_mhz: 50\n    per_cycle: {conv: 1, depthwise: 1, "
+                                  "fc: 1, elementwise: 1, pool: 1, data: 1}\n    bandwidth_gb_s: 1\n"
+                                  "    active_power_mw: 9\nmemory:");
   EXPECT_EQ(parse_device(two + "fallback: {processor: cpu2, transfer_gb_s: 0.5}\n", "x.yaml").fallback.processor, 1);
   EXPECT_HWNAS_ERROR(parse_device(two + "fallback: {processor: cpu2}\n", "x.yaml"),
                      "fallback: missing 'transfer_gb_s' (GB/s, 1e9 bytes per second)");
@@ -177,19 +179,29 @@ TEST(OpClass, MapsOperators) {
 // Every operator's class as it was before op_class read the operator table (ir/op_traits.h).
 TEST(OpClass, EveryOperatorAsBeforeTheTable) {
   using K = ir::OpKind;
-  const std::pair<K, OpClass> expected[] = {
-      {K::Input, OpClass::Data},          {K::Conv2D, OpClass::Conv},
-      {K::DepthwiseConv2D, OpClass::Depthwise}, {K::FullyConnected, OpClass::FullyConnected},
-      {K::BatchNorm, OpClass::Elementwise}, {K::Relu, OpClass::Elementwise},
-      {K::Relu6, OpClass::Elementwise},   {K::HardSwish, OpClass::Elementwise},
-      {K::HardSigmoid, OpClass::Elementwise}, {K::Sigmoid, OpClass::Elementwise},
-      {K::Swish, OpClass::Elementwise},   {K::Add, OpClass::Elementwise},
-      {K::Mul, OpClass::Elementwise},     {K::Concat, OpClass::Data},
-      {K::AvgPool, OpClass::Pool},        {K::MaxPool, OpClass::Pool},
-      {K::GlobalAvgPool, OpClass::Pool},  {K::Reshape, OpClass::Data},
-      {K::Flatten, OpClass::Data},        {K::Softmax, OpClass::Elementwise},
-      {K::Pad, OpClass::Data},            {K::Resize, OpClass::Data},
-      {K::Zero, OpClass::Data}};
+  const std::pair<K, OpClass> expected[] = {{K::Input, OpClass::Data},
+                                            {K::Conv2D, OpClass::Conv},
+                                            {K::DepthwiseConv2D, OpClass::Depthwise},
+                                            {K::FullyConnected, OpClass::FullyConnected},
+                                            {K::BatchNorm, OpClass::Elementwise},
+                                            {K::Relu, OpClass::Elementwise},
+                                            {K::Relu6, OpClass::Elementwise},
+                                            {K::HardSwish, OpClass::Elementwise},
+                                            {K::HardSigmoid, OpClass::Elementwise},
+                                            {K::Sigmoid, OpClass::Elementwise},
+                                            {K::Swish, OpClass::Elementwise},
+                                            {K::Add, OpClass::Elementwise},
+                                            {K::Mul, OpClass::Elementwise},
+                                            {K::Concat, OpClass::Data},
+                                            {K::AvgPool, OpClass::Pool},
+                                            {K::MaxPool, OpClass::Pool},
+                                            {K::GlobalAvgPool, OpClass::Pool},
+                                            {K::Reshape, OpClass::Data},
+                                            {K::Flatten, OpClass::Data},
+                                            {K::Softmax, OpClass::Elementwise},
+                                            {K::Pad, OpClass::Data},
+                                            {K::Resize, OpClass::Data},
+                                            {K::Zero, OpClass::Data}};
   ASSERT_EQ(std::size(expected), static_cast<size_t>(ir::kNumOpKinds));
   for (const auto& [op, c] : expected) EXPECT_EQ(op_class(op), c) << ir::op_name(op);
 }

@@ -60,9 +60,9 @@ TEST(Place, UnfusedActivationNeedsItsOwnEntry) {
   ir::GraphBuilder b("g");
   int x = b.input({1, 8, 8, 8});
   const int c1 = b.conv(x, 16, 3, 1, {}, "c1");
-  const int r6 = b.relu6(c1, "r6");          // not fusable into the conv, but a standalone entry
+  const int r6 = b.relu6(c1, "r6");  // not fusable into the conv, but a standalone entry
   const int c2 = b.conv(r6, 16, 3, 1, {}, "c2");
-  const int hs = b.hardswish(c2, "hs");      // neither fused nor an entry: falls back
+  const int hs = b.hardswish(c2, "hs");  // neither fused nor an entry: falls back
   const ir::Graph g = b.finish({hs});
   const auto p = place_all(d, g, DType::i8);
   EXPECT_TRUE(p[id(g, "r6")].native);

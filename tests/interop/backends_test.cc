@@ -39,7 +39,8 @@ TEST_P(Operator, MatchesReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryOperator, Operator,
-                         ::testing::Combine(::testing::ValuesIn(kBackends), ::testing::ValuesIn(testing::operator_cases())),
+                         ::testing::Combine(::testing::ValuesIn(kBackends),
+                                            ::testing::ValuesIn(testing::operator_cases())),
                          param_name);
 
 class Family : public ::testing::TestWithParam<Param> {};
@@ -52,7 +53,8 @@ TEST_P(Family, MatchesReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryFamily, Family,
-                         ::testing::Combine(::testing::ValuesIn(kBackends), ::testing::ValuesIn(testing::family_cases())),
+                         ::testing::Combine(::testing::ValuesIn(kBackends),
+                                            ::testing::ValuesIn(testing::family_cases())),
                          param_name);
 
 class Backend : public ::testing::TestWithParam<std::string> {};

@@ -34,7 +34,8 @@ inline std::vector<Case> operator_cases() {
   add("conv_same_stride2_bias", [](ir::GraphBuilder& b, int x) {  // SAME: pads 1/1 rows, 0/1 cols... asymmetric
     return V{b.conv(x, 5, 3, 2, {.bias = true, .padding = ir::Padding::Same})};
   });
-  add("conv_groups_dilation", [](ir::GraphBuilder& b, int x) { return V{b.conv(x, 6, 3, 1, {.groups = 2, .dilation = 2})}; });
+  add("conv_groups_dilation",
+      [](ir::GraphBuilder& b, int x) { return V{b.conv(x, 6, 3, 1, {.groups = 2, .dilation = 2})}; });
   add("conv_nonsquare_kernel_stride", [](ir::GraphBuilder& b, int x) {
     return V{b.conv(x, 3, 3, 2, {.padding = ir::Padding::Valid, .stride_w = 1, .kernel_w = 1})};
   });
@@ -76,15 +77,19 @@ inline std::vector<Case> operator_cases() {
   add("global_avg_pool", [](ir::GraphBuilder& b, int x) { return V{b.global_avg_pool(x)}; });
   add("reshapes", [](ir::GraphBuilder& b, int x) {
     return V{b.reshape(x, {1, -1, 2}, "to_rank3"), b.reshape(x, {1, 6, 7, 4}, "to_rank4"),
-             b.reshape(b.global_avg_pool(x), {1, 4}, "pooled_to_rank2"), b.reshape(b.conv(x, 1, 1), {1, 6, 7, 1}, "c1")};
+             b.reshape(b.global_avg_pool(x), {1, 4}, "pooled_to_rank2"),
+             b.reshape(b.conv(x, 1, 1), {1, 6, 7, 1}, "c1")};
   });
   add("softmax_axes", [](ir::GraphBuilder& b, int x) { return V{b.softmax(x, -1, "sm_c"), b.softmax(x, 2, "sm_w")}; });
   add("pad", [](ir::GraphBuilder& b, int x) { return V{b.pad(x, 1, 2, 0, 3, 0.5f)}; });
   add("resize", [](ir::GraphBuilder& b, int x) {
     using M = ir::ResizeMode;
-    return V{b.resize(x, 14, 12, M::Nearest, false, "nearest_x2"), b.resize(x, 10, 9, M::Nearest, false, "nearest_frac"),
-             b.resize(x, 10, 9, M::Nearest, true, "nearest_corners"), b.resize(x, 10, 9, M::Bilinear, false, "bilinear"),
-             b.resize(x, 10, 9, M::Bilinear, true, "bilinear_corners"), b.resize(x, 4, 3, M::Bilinear, false, "bilinear_down")};
+    return V{b.resize(x, 14, 12, M::Nearest, false, "nearest_x2"),
+             b.resize(x, 10, 9, M::Nearest, false, "nearest_frac"),
+             b.resize(x, 10, 9, M::Nearest, true, "nearest_corners"),
+             b.resize(x, 10, 9, M::Bilinear, false, "bilinear"),
+             b.resize(x, 10, 9, M::Bilinear, true, "bilinear_corners"),
+             b.resize(x, 4, 3, M::Bilinear, false, "bilinear_down")};
   });
   add("zero", [](ir::GraphBuilder& b, int x) { return V{b.add({b.zero(x), b.relu(x)})}; });
   return cases;
@@ -98,9 +103,16 @@ inline std::vector<Case> family_cases() {
            {"mobilenetv2-1.0", 64}, {"efficientnet-b0", 64}, {"dscnn-mlperf", 0}, {"ssdlite-mobilenetv2", 128}})
     cases.push_back({name, models::builtin_model(name, {.resolution = resolution})});
   // NB201: every operation (none, skip, 1x1 and 3x3 conv, avg pool) in two cells.
-  cases.push_back({"nb201_resnet_cell", space::load_model("nb201:|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|")});
-  cases.push_back({"nb201_none_cell", space::load_model("nb201:|none~0|+|nor_conv_1x1~0|none~1|+|avg_pool_3x3~0|skip_connect~1|nor_conv_1x1~2|")});
-  cases.push_back({"mbconv_arch", space::load_model("mbconv:r160-w1.0-d2,3,2,4,2-k3,5,7,3,5,7,3,5,7,3,5,7,3-e3,4,6,3,4,6,3,4,6,3,4,6,3")});
+  cases.push_back(
+      {"nb201_resnet_cell",
+       space::load_model(
+           "nb201:|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|")});
+  cases.push_back(
+      {"nb201_none_cell",
+       space::load_model("nb201:|none~0|+|nor_conv_1x1~0|none~1|+|avg_pool_3x3~0|skip_connect~1|nor_conv_1x1~2|")});
+  cases.push_back(
+      {"mbconv_arch",
+       space::load_model("mbconv:r160-w1.0-d2,3,2,4,2-k3,5,7,3,5,7,3,5,7,3,5,7,3-e3,4,6,3,4,6,3,4,6,3,4,6,3")});
   return cases;
 }
 

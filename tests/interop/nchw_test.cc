@@ -16,12 +16,12 @@ TEST(Nchw, ShapesAndAxes) {
   EXPECT_EQ(to_nchw({1, 56, 48, 24}), (ir::Shape{1, 24, 56, 48}));
   EXPECT_EQ(to_nchw({1, 1000}), (ir::Shape{1, 1000}));  // features keep their layout
   EXPECT_EQ(dims_of({1, 24, 56}), (std::vector<int64_t>{1, 24, 56}));
-  EXPECT_EQ(nchw_axis(-1, 4), 1);                        // C
+  EXPECT_EQ(nchw_axis(-1, 4), 1);  // C
   EXPECT_EQ(nchw_axis(3, 4), 1);
-  EXPECT_EQ(nchw_axis(1, 4), 2);                         // H
-  EXPECT_EQ(nchw_axis(2, 4), 3);                         // W
+  EXPECT_EQ(nchw_axis(1, 4), 2);  // H
+  EXPECT_EQ(nchw_axis(2, 4), 3);  // W
   EXPECT_EQ(nchw_axis(0, 4), 0);
-  EXPECT_EQ(nchw_axis(-1, 3), 2);                        // SSD's [N, boxes, 4]: unchanged
+  EXPECT_EQ(nchw_axis(-1, 3), 2);  // SSD's [N, boxes, 4]: unchanged
   EXPECT_HWNAS_ERROR(nchw_axis(4, 4), "out of range for rank 4");
 }
 

@@ -95,7 +95,8 @@ TEST(OnnxExport, BatchNormKeptWhenNotFolding) {
   const ir::Graph g = tiny_classifier();
   const runtime::Weights w = runtime::init_weights(g, {.seed = 1, .random_bn_stats = true});
   const onnx::ModelProto p = parse(export_onnx(g, w, {.fold_batchnorm = false}));
-  EXPECT_THAT(op_types(p), ElementsAre("Conv", "BatchNormalization", "Clip", "GlobalAveragePool", "Flatten", "Gemm", "Softmax"));
+  EXPECT_THAT(op_types(p),
+              ElementsAre("Conv", "BatchNormalization", "Clip", "GlobalAveragePool", "Flatten", "Gemm", "Softmax"));
   EXPECT_FLOAT_EQ(attr(node_named(p, "bn"), "epsilon")->f(), 1e-3f);
   EXPECT_EQ(floats(initializer(p, "bn.var")), w.at("bn", "var").data);
 }
@@ -125,7 +126,8 @@ TEST(OnnxExport, ReshapeOfAFeatureMapGoesThroughNhwc) {
 TEST(OnnxExport, ActivationsAndResizeAttributes) {
   ir::GraphBuilder b("act");
   const int x = b.input({1, 4, 4, 2});
-  const ir::Graph g = b.finish({b.hardsigmoid(x, "hs"), b.swish(x, "sw"), b.resize(x, 8, 8, ir::ResizeMode::Nearest, false, "up")});
+  const ir::Graph g =
+      b.finish({b.hardsigmoid(x, "hs"), b.swish(x, "sw"), b.resize(x, 8, 8, ir::ResizeMode::Nearest, false, "up")});
   const onnx::ModelProto p = parse(export_onnx(g, {}));
   // relu6(x+3)/6 = clip(x/6 + 0.5): alpha 1/6 and no explicit beta (ONNX's default is 0.5;
   // OpenCV 4.6 mis-fuses a HardSigmoid that states it).
@@ -153,13 +155,20 @@ INSTANTIATE_TEST_SUITE_P(Interop, EveryOperator, ::testing::ValuesIn(testing::op
 
 TEST(OnnxExport, SameSeedSameBytes) {
   const ir::Graph g = models::builtin_model("dscnn-mlperf");
-  EXPECT_EQ(export_onnx(g, runtime::init_weights(g, {.seed = 4})).bytes, export_onnx(g, runtime::init_weights(g, {.seed = 4})).bytes);
+  EXPECT_EQ(export_onnx(g, runtime::init_weights(g, {.seed = 4})).bytes,
+            export_onnx(g, runtime::init_weights(g, {.seed = 4})).bytes);
 }
 
 TEST(OnnxExport, CheckerCatchesAWrongDeclaredShape) {
   const ir::Graph g = tiny_classifier();
   onnx::ModelProto p = parse(export_onnx(g, runtime::init_weights(g)));
-  p.mutable_graph()->mutable_output(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(1)->set_dim_value(11);
+  p.mutable_graph()
+      ->mutable_output(0)
+      ->mutable_type()
+      ->mutable_tensor_type()
+      ->mutable_shape()
+      ->mutable_dim(1)
+      ->set_dim_value(11);
   EXPECT_HWNAS_ERROR(check_onnx(p.SerializeAsString(), "edited.onnx"), "edited.onnx: fails the ONNX checker");
   EXPECT_HWNAS_ERROR(check_onnx("not a model", "junk.onnx"), "junk.onnx: is not a serialized ONNX model");
 }
@@ -174,7 +183,8 @@ TEST(OnnxExport, WeightsThatDoNotMatchTheGraph) {
 TEST(OnnxExport, BatchNormOverTheLastAxisOfRank3) {
   ir::GraphBuilder b("bn3");
   const ir::Graph g = b.finish({b.batch_norm(b.relu(b.input({1, 5, 4})), 1e-5f, "bn")});
-  EXPECT_HWNAS_ERROR(export_onnx(g, runtime::init_weights(g), {.fold_batchnorm = false}), "node 'bn' (batch_norm): batch_norm over the last axis");
+  EXPECT_HWNAS_ERROR(export_onnx(g, runtime::init_weights(g), {.fold_batchnorm = false}),
+                     "node 'bn' (batch_norm): batch_norm over the last axis");
 }
 
 TEST(OnnxExport, WritesTheFileOrSaysWhyNot) {

@@ -17,7 +17,8 @@ namespace {
 TEST(OpencvCompat, ClipBoundsBecomeAttributesAndIncludedPaddingAPad) {
   ir::GraphBuilder b("compat");
   const int x = b.input({1, 6, 6, 2});
-  const ir::Graph g = b.finish({b.relu6(x, "r6"), b.avg_pool(x, 3, 1, 1, true, "avg_incl"), b.avg_pool(x, 3, 1, 1, false, "avg_excl")});
+  const ir::Graph g =
+      b.finish({b.relu6(x, "r6"), b.avg_pool(x, 3, 1, 1, true, "avg_incl"), b.avg_pool(x, 3, 1, 1, false, "avg_excl")});
   onnx::ModelProto p;
   ASSERT_TRUE(p.ParseFromString(opencv46_compatible(export_onnx(g, {}).bytes)));
   std::vector<std::string> ops;

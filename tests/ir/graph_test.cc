@@ -13,10 +13,10 @@ namespace {
 TEST(Graph, ConvShapesFollowPaddingModes) {
   GraphBuilder b("t");
   const int x = b.input({1, 224, 224, 3});
-  EXPECT_EQ(b.shape(b.conv(x, 32, 3, 2)), (Shape{1, 112, 112, 32}));                                  // torch pad 1
-  EXPECT_EQ(b.shape(b.conv(x, 8, 3, 2, {.padding = Padding::Valid})), (Shape{1, 111, 111, 8}));       // (224-3)/2+1
-  EXPECT_EQ(b.shape(b.conv(x, 8, 5, 3, {.padding = Padding::Same})), (Shape{1, 75, 75, 8}));          // ceil(224/3)
-  EXPECT_EQ(b.shape(b.conv(x, 8, 3, 1, {.dilation = 2})), (Shape{1, 224, 224, 8}));                   // pad 2
+  EXPECT_EQ(b.shape(b.conv(x, 32, 3, 2)), (Shape{1, 112, 112, 32}));                             // torch pad 1
+  EXPECT_EQ(b.shape(b.conv(x, 8, 3, 2, {.padding = Padding::Valid})), (Shape{1, 111, 111, 8}));  // (224-3)/2+1
+  EXPECT_EQ(b.shape(b.conv(x, 8, 5, 3, {.padding = Padding::Same})), (Shape{1, 75, 75, 8}));     // ceil(224/3)
+  EXPECT_EQ(b.shape(b.conv(x, 8, 3, 1, {.dilation = 2})), (Shape{1, 224, 224, 8}));              // pad 2
   EXPECT_EQ(b.shape(b.depthwise(x, 7, 2)), (Shape{1, 112, 112, 3}));
   EXPECT_EQ(b.shape(b.conv(x, 64, 10, 2, {.padding = Padding::Same, .kernel_w = 4})), (Shape{1, 112, 112, 64}));
 }
@@ -71,9 +71,11 @@ TEST(Graph, ShapeErrorsNameTheNodeAndTheMismatch) {
   GraphBuilder b("t");
   const int x = b.input({1, 8, 8, 16});
   const int y = b.conv(x, 32, 1, 1, {}, "proj");
-  EXPECT_HWNAS_ERROR(b.add({x, y}, "merge"), "node 'merge' (add): input shapes [1,8,8,16] and [1,8,8,32] do not broadcast");
+  EXPECT_HWNAS_ERROR(b.add({x, y}, "merge"),
+                     "node 'merge' (add): input shapes [1,8,8,16] and [1,8,8,32] do not broadcast");
   EXPECT_HWNAS_ERROR(b.conv(x, 32, 3, 1, {.groups = 3}, "g"), "node 'g' (conv2d): groups=3 must divide");
-  EXPECT_HWNAS_ERROR(b.conv(x, 8, 11, 1, {.padding = Padding::Valid}, "big"), "height of 8 (padded: 8) is smaller than the kernel extent 11");
+  EXPECT_HWNAS_ERROR(b.conv(x, 8, 11, 1, {.padding = Padding::Valid}, "big"),
+                     "height of 8 (padded: 8) is smaller than the kernel extent 11");
   EXPECT_HWNAS_ERROR(b.reshape(x, {1, 7, -1}, "r"), "cannot reshape [1,8,8,16] (1024 elements) to [1,7,-1]");
   EXPECT_HWNAS_ERROR(b.concat({x, y}, 1, "cat"), "does not match [1,8,8,16] outside axis 1");
   EXPECT_HWNAS_ERROR(b.conv(b.flatten(x), 8, 1, 1, {}, "c2"), "expects an NHWC input of rank 4, got [1,1024]");

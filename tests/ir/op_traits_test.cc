@@ -92,8 +92,8 @@ TEST(OpTraits, MemoryRules) {
   EXPECT_EQ(ops_where([](const OpTraits& t) { return t.alias; }), (std::set<std::string>{"reshape", "flatten"}));
   EXPECT_EQ(ops_where([](const OpTraits& t) { return t.folds_into_producer; }), (std::set<std::string>{"batch_norm"}));
   EXPECT_EQ(ops_where([](const OpTraits& t) { return t.in_place == InPlace::Elementwise; }),
-            (std::set<std::string>{"batch_norm", "relu", "relu6", "hardswish", "hardsigmoid", "sigmoid", "swish",
-                                   "add", "mul"}));
+            (std::set<std::string>{"batch_norm", "relu", "relu6", "hardswish", "hardsigmoid", "sigmoid", "swish", "add",
+                                   "mul"}));
   EXPECT_EQ(ops_where([](const OpTraits& t) { return t.in_place == InPlace::Depthwise; }),
             (std::set<std::string>{"depthwise_conv2d"}));
   EXPECT_EQ(traits(OpKind::Reshape).in_place, InPlace::No);  // an alias, not a kernel that overwrites
@@ -119,15 +119,29 @@ TEST(OpTraits, CostClassAndKernelGroup) {
             (std::set<std::string>{"avg_pool", "max_pool", "global_avg_pool"}));
   EXPECT_EQ(ops_where([](const OpTraits& t) { return t.cost == CostClass::Data; }),
             (std::set<std::string>{"input", "concat", "reshape", "flatten", "pad", "resize", "zero"}));
-  const std::pair<OpKind, std::string_view> groups[] = {
-      {OpKind::Input, "data"},          {OpKind::Conv2D, "conv"},           {OpKind::DepthwiseConv2D, "depthwise"},
-      {OpKind::FullyConnected, "fc"},   {OpKind::BatchNorm, "elementwise"}, {OpKind::Relu, "elementwise"},
-      {OpKind::Relu6, "elementwise"},   {OpKind::HardSwish, "elementwise"}, {OpKind::HardSigmoid, "elementwise"},
-      {OpKind::Sigmoid, "elementwise"}, {OpKind::Swish, "elementwise"},     {OpKind::Add, "add"},
-      {OpKind::Mul, "mul"},             {OpKind::Concat, "data"},           {OpKind::AvgPool, "pool"},
-      {OpKind::MaxPool, "pool"},        {OpKind::GlobalAvgPool, "global_pool"}, {OpKind::Reshape, "data"},
-      {OpKind::Flatten, "data"},        {OpKind::Softmax, "data"},          {OpKind::Pad, "data"},
-      {OpKind::Resize, "data"},         {OpKind::Zero, "data"}};
+  const std::pair<OpKind, std::string_view> groups[] = {{OpKind::Input, "data"},
+                                                        {OpKind::Conv2D, "conv"},
+                                                        {OpKind::DepthwiseConv2D, "depthwise"},
+                                                        {OpKind::FullyConnected, "fc"},
+                                                        {OpKind::BatchNorm, "elementwise"},
+                                                        {OpKind::Relu, "elementwise"},
+                                                        {OpKind::Relu6, "elementwise"},
+                                                        {OpKind::HardSwish, "elementwise"},
+                                                        {OpKind::HardSigmoid, "elementwise"},
+                                                        {OpKind::Sigmoid, "elementwise"},
+                                                        {OpKind::Swish, "elementwise"},
+                                                        {OpKind::Add, "add"},
+                                                        {OpKind::Mul, "mul"},
+                                                        {OpKind::Concat, "data"},
+                                                        {OpKind::AvgPool, "pool"},
+                                                        {OpKind::MaxPool, "pool"},
+                                                        {OpKind::GlobalAvgPool, "global_pool"},
+                                                        {OpKind::Reshape, "data"},
+                                                        {OpKind::Flatten, "data"},
+                                                        {OpKind::Softmax, "data"},
+                                                        {OpKind::Pad, "data"},
+                                                        {OpKind::Resize, "data"},
+                                                        {OpKind::Zero, "data"}};
   ASSERT_EQ(std::size(groups), static_cast<size_t>(kNumOpKinds));
   for (const auto& [op, group] : groups) EXPECT_EQ(kernel_group_name(traits(op).kernel_group), group) << op_name(op);
 }

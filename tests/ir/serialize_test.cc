@@ -40,10 +40,10 @@ Graph every_op_graph() {
   const int d2 = b.node(OpKind::DepthwiseConv2D, {d}, m, "dw_x2");  // [1,6,6,16]
   const int sum = b.add({b.swish(d), b.relu(g)});
   const int se = b.mul(sum, b.hardsigmoid(b.sigmoid(b.global_avg_pool(sum))));
-  const int cat = b.concat({se, b.zero(se)}, 3);                 // [1,8,8,16]
+  const int cat = b.concat({se, b.zero(se)}, 3);  // [1,8,8,16]
   const int pooled = b.avg_pool(cat, 3, 1, 1, /*count_include_pad=*/true);
-  const int mp = b.max_pool(pooled, 2, 2);                       // [1,4,4,16]
-  const int padded = b.pad(mp, 1, 0, 1, 0, -1.5f);               // [1,6,4,16]
+  const int mp = b.max_pool(pooled, 2, 2);                            // [1,4,4,16]
+  const int padded = b.pad(mp, 1, 0, 1, 0, -1.5f);                    // [1,6,4,16]
   const int up = b.resize(padded, 6, 6, ResizeMode::Bilinear, true);  // [1,6,6,16]
   const int both = b.add({up, d2});
   const int r = b.reshape(both, {1, -1, 16});
@@ -86,9 +86,10 @@ TEST(Serialize, EveryBuiltinModelRoundTripsExactly) {
 
 TEST(Serialize, SpaceArchitecturesRoundTripExactly) {
   // NB201's best CIFAR-10 cell, the all-"none" cell (zero ops only) and the all-conv cell.
-  for (const char* arch : {"|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|",
-                           "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|",
-                           "|nor_conv_1x1~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|avg_pool_3x3~0|skip_connect~1|nor_conv_3x3~2|"})
+  for (const char* arch :
+       {"|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|",
+        "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+        "|nor_conv_1x1~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|avg_pool_3x3~0|skip_connect~1|nor_conv_3x3~2|"})
     expect_exact_round_trip(models::nb201(models::parse_nb201(arch)));
   // Random MBConv networks: several resolutions, widths, depths, kernels and expansions.
   const auto mbconv = space::make_space("mbconv");
@@ -133,7 +134,8 @@ TEST(Serialize, TheFileHasANodePerLineInTheDocumentedKeyOrder) {
   const auto path = testing::temp_dir() / "layers.json";
   save_graph(b.finish({bn}), path);
   const std::string text = read_file(path);
-  EXPECT_NE(text.find("\n    {\"name\": \"input\", \"op\": \"input\", \"shape\": [1, 8, 8, 3]},\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n    {\"name\": \"input\", \"op\": \"input\", \"shape\": [1, 8, 8, 3]},\n"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("\n    {\"name\": \"bn\", \"op\": \"batch_norm\", \"inputs\": [\"conv\"], \"epsilon\": 1e-05, "
                       "\"shape\": [1, 8, 8, 4]}\n  ],\n"),
             std::string::npos)
@@ -165,7 +167,8 @@ TEST(SerializeErrors, NotJson) {
   const auto path = testing::temp_dir() / "broken.json";
   write_file_atomic(path, "{\"nodes\": [");
   EXPECT_HWNAS_ERROR(load_graph(path), "broken.json: not valid JSON");
-  EXPECT_HWNAS_ERROR(graph_from_json(json::array(), "m.json"), "m.json: expected a JSON object with 'nodes' and 'outputs'");
+  EXPECT_HWNAS_ERROR(graph_from_json(json::array(), "m.json"),
+                     "m.json: expected a JSON object with 'nodes' and 'outputs'");
   EXPECT_HWNAS_ERROR(load_graph(testing::temp_dir() / "absent.json"), "absent.json");
 }
 
@@ -228,8 +231,10 @@ TEST(SerializeErrors, WrongTypes) {
   };
   EXPECT_HWNAS_ERROR(graph_from_json(with("kernel", 3), "m.json"),
                      "m.json: nodes[1] 'conv'.kernel: expected a list of 2 integers, got 3");
-  EXPECT_HWNAS_ERROR(graph_from_json(with("kernel", json::array({3, 3, 3}))), "expected a list of 2 integers, got [3,3,3]");
-  EXPECT_HWNAS_ERROR(graph_from_json(with("stride", json::array({1.5, 1}))), ".stride: expected a list of 2 integers, got [1.5,1]");
+  EXPECT_HWNAS_ERROR(graph_from_json(with("kernel", json::array({3, 3, 3}))),
+                     "expected a list of 2 integers, got [3,3,3]");
+  EXPECT_HWNAS_ERROR(graph_from_json(with("stride", json::array({1.5, 1}))),
+                     ".stride: expected a list of 2 integers, got [1.5,1]");
   EXPECT_HWNAS_ERROR(graph_from_json(with("out_channels", "4")), ".out_channels: expected an integer, got \"4\"");
   EXPECT_HWNAS_ERROR(graph_from_json(with("bias", 1)), ".bias: expected true or false, got 1");
   EXPECT_HWNAS_ERROR(graph_from_json(with("padding", 0)), ".padding: expected a string, got 0");
@@ -253,9 +258,11 @@ TEST(SerializeErrors, HugeIntegersAreErrors) {
   json j = small_graph();
   j["nodes"][0]["shape"] = json::array({9223372036854775807LL, 9223372036854775807LL, 2, 3});
   j["nodes"][1].erase("shape");
-  EXPECT_HWNAS_ERROR(graph_from_json(j, "m.json"), "m.json: nodes[0] 'input'.shape: expected a list of 1 to 4 integers");
+  EXPECT_HWNAS_ERROR(graph_from_json(j, "m.json"),
+                     "m.json: nodes[0] 'input'.shape: expected a list of 1 to 4 integers");
   j["nodes"][0]["shape"] = json::array({1, 2147483647, 2147483647, 2147483647});
-  EXPECT_HWNAS_ERROR(graph_from_json(j, "m.json"), "'input'.shape: [1,2147483647,2147483647,2147483647] has more than 2^40");
+  EXPECT_HWNAS_ERROR(graph_from_json(j, "m.json"),
+                     "'input'.shape: [1,2147483647,2147483647,2147483647] has more than 2^40");
   j = small_graph();
   j["nodes"][1].erase("shape");
   j["nodes"][1]["kernel"] = json::array({4294967299LL, 3});
@@ -286,7 +293,8 @@ TEST(SerializeErrors, ShapeMismatchInAConvNamesTheNode) {
   j = small_graph();
   j["nodes"][1]["padding"] = "valid";
   j["nodes"][1]["kernel"] = json::array({11, 11});  // bigger than the 8x8 input
-  EXPECT_HWNAS_ERROR(graph_from_json(j, "m.json"), "m.json: nodes[1] 'conv': height of 8 (padded: 8) is smaller than the kernel extent 11");
+  EXPECT_HWNAS_ERROR(graph_from_json(j, "m.json"),
+                     "m.json: nodes[1] 'conv': height of 8 (padded: 8) is smaller than the kernel extent 11");
 }
 
 TEST(SerializeErrors, WrittenShapeThatDisagrees) {
@@ -349,10 +357,11 @@ TEST(GraphFormatDoc, ItsExampleLoadsAndRoundTrips) {
 TEST(GraphFormatDoc, DocumentsEveryOperatorAndItsKeys) {
   const std::string doc = graph_format_doc();
   for (std::string_view op : all_op_names())
-    EXPECT_NE(doc.find("| `" + std::string(op) + "` |"), std::string::npos) << op << " is missing from the operator table";
-  for (const char* key : {"kernel", "stride", "dilation", "padding", "pads", "out_channels", "units", "groups",
-                          "multiplier", "bias", "count_include_pad", "epsilon", "axis", "target", "size", "mode",
-                          "align_corners", "value", "dtype"})
+    EXPECT_NE(doc.find("| `" + std::string(op) + "` |"), std::string::npos)
+        << op << " is missing from the operator table";
+  for (const char* key :
+       {"kernel", "stride", "dilation", "padding", "pads", "out_channels", "units", "groups", "multiplier", "bias",
+        "count_include_pad", "epsilon", "axis", "target", "size", "mode", "align_corners", "value", "dtype"})
     EXPECT_NE(doc.find("`" + std::string(key) + "`"), std::string::npos) << key << " is not documented";
 }
 

@@ -94,10 +94,10 @@ TEST(Stats, BatchNormAfterAConvWithBiasAddsNoSecondBias) {
 TEST(Stats, BatchNormThatCannotFoldKeepsScaleAndShift) {
   GraphBuilder b("unfoldable");
   const int x = b.input({1, 4, 4, 8});
-  const int c = b.conv(x, 8, 1, 1);   // 64 weights
-  const int r = b.add({c, x});        // a residual: the BN reads an add, not a conv
+  const int c = b.conv(x, 8, 1, 1);  // 64 weights
+  const int r = b.add({c, x});       // a residual: the BN reads an add, not a conv
   const int n1 = b.batch_norm(r);
-  const int n2 = b.batch_norm(c);     // the conv also feeds the add: two readers, no fold
+  const int n2 = b.batch_norm(c);  // the conv also feeds the add: two readers, no fold
   const Graph g = b.finish({n1, n2});
   const Stats s = compute_stats(g);
   EXPECT_EQ(fold_target(g, g.consumers(), n1), -1);

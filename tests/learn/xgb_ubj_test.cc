@@ -35,18 +35,21 @@ TEST(XgbUbj, AcceptsTheModelsXgboostWrites) {
 
 TEST(XgbUbj, LengthsPastTheEndAreErrors) {
   EXPECT_NO_THROW(check_ubj_model("{L" + be64(1) + "a" + "[$d#L" + be64(2) + std::string(8, '\0') + "}", "m"));
-  EXPECT_HWNAS_ERROR(check_ubj_model("{L" + be64(uint64_t{1} << 50) + "a}", "m.json: model"),
-                     "m.json: model: not a valid XGBoost model: a length of 1125899906842624 runs past the end at byte 10");
+  EXPECT_HWNAS_ERROR(
+      check_ubj_model("{L" + be64(uint64_t{1} << 50) + "a}", "m.json: model"),
+      "m.json: model: not a valid XGBoost model: a length of 1125899906842624 runs past the end at byte 10");
   EXPECT_HWNAS_ERROR(check_ubj_model("{L" + be64(1) + "a[$d#L" + be64(3) + std::string(8, '\0') + "}", "m"),
                      "a length of 3 runs past the end");
   EXPECT_HWNAS_ERROR(check_ubj_model("{L" + be64(1) + "a[#L" + be64(1000) + "i\x01]}", "m"), "a length of 1000");
   EXPECT_HWNAS_ERROR(check_ubj_model("{L" + be64(1) + "a", "m"), "it ends early");
   EXPECT_HWNAS_ERROR(check_ubj_model("{L" + be64(1) + "aD" + be64(0) + "}", "m"), "unknown value type 'D'");
-  EXPECT_HWNAS_ERROR(check_ubj_model("{L" + be64(1) + "a[$D#L" + be64(0) + "]}", "m"), "typed array of unsupported type 'D'");
+  EXPECT_HWNAS_ERROR(check_ubj_model("{L" + be64(1) + "a[$D#L" + be64(0) + "]}", "m"),
+                     "typed array of unsupported type 'D'");
   EXPECT_HWNAS_ERROR(check_ubj_model(std::string(100, '['), "m"), "it nests too deep");
   EXPECT_HWNAS_ERROR(check_ubj_model("", "m"), "it ends early");
   // load_trees checks each buffer before XGBoost reads it.
-  EXPECT_HWNAS_ERROR(XgbRegressor::load_trees({"{L" + be64(99) + "a}"}, 2), "xgb_regressor tree 0: not a valid XGBoost model");
+  EXPECT_HWNAS_ERROR(XgbRegressor::load_trees({"{L" + be64(99) + "a}"}, 2),
+                     "xgb_regressor tree 0: not a valid XGBoost model");
 }
 
 }  // namespace

@@ -23,8 +23,8 @@ TEST(CalibrateHost, MeasuresEveryRateAndSaysHow) {
     EXPECT_EQ(p.m.backend.substr(0, 7), "xnnpack") << p.name;
     EXPECT_EQ(p.m.fallback_nodes, 0) << p.name;
   }
-  for (hw::OpClass c : {hw::OpClass::Conv, hw::OpClass::Depthwise, hw::OpClass::FullyConnected, hw::OpClass::Elementwise, hw::OpClass::Pool,
-                    hw::OpClass::Data})
+  for (hw::OpClass c : {hw::OpClass::Conv, hw::OpClass::Depthwise, hw::OpClass::FullyConnected,
+                        hw::OpClass::Elementwise, hw::OpClass::Pool, hw::OpClass::Data})
     for (DType t : {DType::f32, DType::i8}) EXPECT_GT(cpu.rate(c, t), 0) << hw::op_class_name(c);
   // Any x86-64 core with xnnpack does a 116 M-MAC conv at over 1 GMAC/s (a 2010 core without
   // AVX: 4 f32 MACs/cycle x 2 GHz x 1/8 efficiency), and far below 2 x 16 FMA/cycle x 6 GHz.

@@ -85,7 +85,7 @@ TEST(Roofline, BoundAndRoofTimeAgainstAHandMadeRoofline) {
   EXPECT_DOUBLE_EQ(r.ridge(r.levels[0]), 0.5);
   EXPECT_DOUBLE_EQ(r.ridge(r.levels[1]), 2.0);
   EXPECT_EQ(bound(18432, 4256, r), Bound::Compute);  // DRAM: 4.33 MAC/B >= 2
-  EXPECT_EQ(bound(80, 432, r), Bound::Memory);        // L2: 0.19 MAC/B < 0.5
+  EXPECT_EQ(bound(80, 432, r), Bound::Memory);       // L2: 0.19 MAC/B < 0.5
   // The same intensity, 1 MAC/B, is compute-bound in L2 (ridge 0.5) and memory-bound from DRAM (2).
   EXPECT_EQ(bound(1000, 1000, r), Bound::Compute);
   EXPECT_EQ(bound(10000, 10000, r), Bound::Memory);
@@ -199,9 +199,9 @@ TEST(ProfileModel, OneRowPerKernelSharesSumToOneAndJsonKeys) {
   EXPECT_THAT(p.fusion, HasSubstr("XNNPACK"));
 
   const auto j = to_json(p, 2);
-  for (const char* key : {"model", "source", "backend", "dtype", "threads", "fusion", "roofline", "whole",
-                          "sum_of_kernels_ms", "additivity_error", "noisy_kernels", "fallback_nodes", "bottlenecks",
-                          "kernels"})
+  for (const char* key :
+       {"model", "source", "backend", "dtype", "threads", "fusion", "roofline", "whole", "sum_of_kernels_ms",
+        "additivity_error", "noisy_kernels", "fallback_nodes", "bottlenecks", "kernels"})
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_EQ(j["source"], "measured");
   ASSERT_EQ(j["roofline"]["levels"].size(), 2u);
@@ -210,9 +210,10 @@ TEST(ProfileModel, OneRowPerKernelSharesSumToOneAndJsonKeys) {
   EXPECT_EQ(j["bottlenecks"].size(), 2u);
   EXPECT_TRUE(j["whole"].contains("median_ms"));
   ASSERT_EQ(j["kernels"].size(), 3u);
-  for (const char* key : {"name", "type", "nodes", "dtype", "median_ms", "p10_ms", "p90_ms", "cv", "runs", "noisy",
-                          "share", "macs", "bytes", "bytes_in", "bytes_out", "weight_bytes", "gmacs_per_s",
-                          "gb_per_s", "intensity", "memory_level", "bound", "roof_ms", "roof_fraction", "fallback"})
+  for (const char* key : {"name",      "type",         "nodes",     "dtype",        "median_ms",     "p10_ms",
+                          "p90_ms",    "cv",           "runs",      "noisy",        "share",         "macs",
+                          "bytes",     "bytes_in",     "bytes_out", "weight_bytes", "gmacs_per_s",   "gb_per_s",
+                          "intensity", "memory_level", "bound",     "roof_ms",      "roof_fraction", "fallback"})
     EXPECT_TRUE(j["kernels"][0].contains(key)) << key;
   EXPECT_EQ(j["kernels"][0]["bytes"], 4256);
   EXPECT_EQ(j["kernels"][0]["bound"], "compute-bound");
@@ -264,7 +265,7 @@ TEST(BackendFusion, XnnpackClampsIntoProducersThatHaveAnOutputClamp) {
   EXPECT_TRUE(x.rules.fuses(ir::OpKind::DepthwiseConv2D, ir::OpKind::Relu));
   EXPECT_TRUE(x.rules.fuses(ir::OpKind::Add, ir::OpKind::Relu));
   EXPECT_FALSE(x.rules.fuses(ir::OpKind::GlobalAvgPool, ir::OpKind::Relu));  // no clamp in XNNPACK's global pool
-  EXPECT_FALSE(x.rules.fuses(ir::OpKind::Conv2D, ir::OpKind::HardSwish));     // only clamps fuse
+  EXPECT_FALSE(x.rules.fuses(ir::OpKind::Conv2D, ir::OpKind::HardSwish));    // only clamps fuse
   EXPECT_TRUE(backend_fusion("reference").rules.pairs.empty());
 }
 
@@ -278,12 +279,9 @@ TEST(BackendFusion, MobileNetV2SplitsIntoItsPublishedLayers) {
   int convs = 0, adds = 0, other = 0;
   for (const ir::Kernel& k : ks) {
     const ir::OpKind op = g.node(k.nodes.front()).op;
-    if (op == ir::OpKind::Conv2D || op == ir::OpKind::DepthwiseConv2D)
-      ++convs;
-    else if (op == ir::OpKind::Add)
-      ++adds;
-    else
-      ++other;
+    if (op == ir::OpKind::Conv2D || op == ir::OpKind::DepthwiseConv2D) ++convs;
+    else if (op == ir::OpKind::Add) ++adds;
+    else ++other;
   }
   EXPECT_EQ(convs, 52);
   EXPECT_EQ(adds, 10);

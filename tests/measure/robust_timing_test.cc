@@ -71,7 +71,8 @@ TEST(TimeInterleaved, UsesTheStatisticAndFlagsOnlyAllNoisyItems) {
 }
 
 TEST(TimeInterleaved, OneRoundIsThePlainStatistic) {
-  const auto t = time_interleaved(1, 1, [](size_t, int) { return result(4, 3, 2, 50); }, "min");
+  const auto t = time_interleaved(
+      1, 1, [](size_t, int) { return result(4, 3, 2, 50); }, "min");
   EXPECT_DOUBLE_EQ(t[0].ms, 2);
   EXPECT_DOUBLE_EQ(t[0].spread, 0);
   EXPECT_EQ(t[0].note, "min of 50 runs");
@@ -79,7 +80,10 @@ TEST(TimeInterleaved, OneRoundIsThePlainStatistic) {
 }
 
 TEST(TimeInterleaved, RejectsBadArguments) {
-  auto never = [](size_t, int) -> TimingResult { ADD_FAILURE() << "timed"; return {}; };
+  auto never = [](size_t, int) -> TimingResult {
+    ADD_FAILURE() << "timed";
+    return {};
+  };
   EXPECT_HWNAS_ERROR(time_interleaved(2, 0, never), "rounds must be at least 1, got 0");
   EXPECT_HWNAS_ERROR(time_interleaved(2, 2, never, "mode"), "is not one of median, p10, min");
 }

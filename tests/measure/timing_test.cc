@@ -20,7 +20,12 @@ TEST(Timing, ConstantSamplesConvergeAtMinRuns) {
   int calls = 0;
   TimingOptions o;
   o.warmup_runs = 3;
-  const TimingResult r = time_samples([&] { ++calls; return 2.0; }, o);
+  const TimingResult r = time_samples(
+      [&] {
+        ++calls;
+        return 2.0;
+      },
+      o);
   EXPECT_TRUE(r.converged);
   EXPECT_FALSE(r.noisy);
   EXPECT_EQ(r.summary.runs, 10);

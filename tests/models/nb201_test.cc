@@ -15,8 +15,9 @@ namespace hwnas::models {
 namespace {
 
 constexpr const char* kAllNone = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
-constexpr const char* kAllConv3 = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|"
-                                  "nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|";
+constexpr const char* kAllConv3 =
+    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|"
+    "nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|";
 
 using hwnas::testing::node;
 
@@ -155,8 +156,7 @@ TEST(Nb201, ParseErrorsGiveThePositionAndTheToken) {
   // Wrong input: the '2' of "none~2" at 22 (second edge of node 2 must read node 1).
   EXPECT_HWNAS_ERROR(parse_nb201("|none~0|+|none~0|none~2|+|none~0|none~1|none~2|"),
                      "nb201 arch position 22: wrong input '~2': edge 2 of node 2 must read node 1");
-  EXPECT_HWNAS_ERROR(parse_nb201("|none~x|+|none~0|none~1|+|none~0|none~1|none~2|"),
-                     "position 6: wrong input '~x'");
+  EXPECT_HWNAS_ERROR(parse_nb201("|none~x|+|none~0|none~1|+|none~0|none~1|none~2|"), "position 6: wrong input '~x'");
   EXPECT_HWNAS_ERROR(parse_nb201("|none|+|none~0|none~1|+|none~0|none~1|none~2|"),
                      "position 1: edge 'none' has no '~<input node>'");
   // Too many edges for node 1 (a '+' is missing): the extra token starts at 8.
@@ -202,8 +202,8 @@ TEST(Nb201, EveryNetworkMatchesThePublishedParamsAndFlops) {
     const bool ok = std::abs(static_cast<double>(st.params) - want_params) <= 0.5 &&
                     std::abs(static_cast<double>(st.macs + 10) - want_flops) <= 5.0;
     if (!ok) ++failures;
-    EXPECT_TRUE(ok) << "line " << t.line_of(r) << " " << s << ": params " << st.params << " (table "
-                    << want_params << "), MACs+10 " << st.macs + 10 << " (table " << want_flops << ")";
+    EXPECT_TRUE(ok) << "line " << t.line_of(r) << " " << s << ": params " << st.params << " (table " << want_params
+                    << "), MACs+10 " << st.macs + 10 << " (table " << want_flops << ")";
   }
   EXPECT_EQ(failures, 0);
   EXPECT_EQ(seen.size(), 15'625u);  // every string distinct: the whole space, each cell once

@@ -18,9 +18,9 @@ namespace {
 
 TEST(Registry, ListsTheFamilies) {
   const std::vector<std::string> names = builtin_model_names();
-  for (const char* n : {"efficientnet-b0", "efficientnet-b7", "mobilenetv2-1.0", "mobilenetv2-0.75", "mobilenetv2-0.5",
-                        "mobilenetv2-0.35", "mobilenetv2-1.4", "dscnn-mlperf", "dscnn-s", "dscnn-m", "dscnn-l",
-                        "ssdlite-mobilenetv2"})
+  for (const char* n :
+       {"efficientnet-b0", "efficientnet-b7", "mobilenetv2-1.0", "mobilenetv2-0.75", "mobilenetv2-0.5",
+        "mobilenetv2-0.35", "mobilenetv2-1.4", "dscnn-mlperf", "dscnn-s", "dscnn-m", "dscnn-l", "ssdlite-mobilenetv2"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
   EXPECT_EQ(names.size(), 8u + 5u + 4u + 1u);
 }

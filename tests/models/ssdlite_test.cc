@@ -49,7 +49,7 @@ TEST(SsdLite, FeatureMapsAndOutputs) {
   EXPECT_EQ(node(g, "head.0.class.conv").shape, (ir::Shape{1, 20, 20, 3 * 91}));
   EXPECT_EQ(node(g, "head.5.box.reshape").shape, (ir::Shape{1, 6, 4}));
   EXPECT_TRUE(node(g, "head.1.class.conv").attrs.bias);
-  EXPECT_FALSE(g.find("classifier"));  // the backbone ends at its head conv
+  EXPECT_FALSE(g.find("classifier"));                                  // the backbone ends at its head conv
   EXPECT_FLOAT_EQ(node(g, "extra.0.reduce.bn").attrs.epsilon, 1e-3f);  // TF config's batch_norm epsilon
 }
 

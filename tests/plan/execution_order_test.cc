@@ -66,7 +66,9 @@ ir::Graph random_dag(Rng& rng, int n) {
     const int x = pick();
     const bool image = b.shape(x).rank() == 4;
     switch (rng.uniform_int(6)) {
-      case 0: nodes.push_back(b.relu(x)); break;
+      case 0:
+        nodes.push_back(b.relu(x));
+        break;
       case 1:
         if (image) nodes.push_back(b.batch_norm(x));
         break;

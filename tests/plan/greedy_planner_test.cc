@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "hwnas/plan/linear_planner.h"
 #include "cost/planner_testing.h"
+#include "hwnas/plan/linear_planner.h"
 
 namespace hwnas::plan {
 namespace {

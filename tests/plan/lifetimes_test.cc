@@ -88,10 +88,10 @@ TEST(Lifetimes, NoInPlaceWhenTheInputIsReadLaterOrIsAnOutput) {
 
 TEST(Lifetimes, BroadcastMulReusesTheFullSizeInput) {
   ir::GraphBuilder b("se");
-  const int x = b.input({1, 4, 4, 8});     // 128 B
-  const int p = b.global_avg_pool(x);      // 8 B
-  const int s = b.sigmoid(p);              // in place into p
-  const int m = b.mul(x, s);               // 128 B: in place into x, not into s (8 B)
+  const int x = b.input({1, 4, 4, 8});  // 128 B
+  const int p = b.global_avg_pool(x);   // 8 B
+  const int s = b.sigmoid(p);           // in place into p
+  const int m = b.mul(x, s);            // 128 B: in place into x, not into s (8 B)
   const ir::Graph g = b.finish({m});
   const Lifetimes lt = tensor_lifetimes(g, tensor_graph(g, ir::DType::i8), graph_order(g));
   EXPECT_EQ(lt.buffer_of[s], lt.buffer_of[p]);

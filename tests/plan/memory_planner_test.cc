@@ -5,11 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include "cost/planner_testing.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/plan/greedy_planner.h"
 #include "hwnas/plan/linear_planner.h"
 #include "testing.h"
-#include "cost/planner_testing.h"
 
 namespace hwnas::plan {
 namespace {
@@ -37,7 +37,7 @@ TEST(MemoryPlanner, RandomBuffersGiveValidPlansBetweenTheBounds) {
 
 TEST(MemoryPlanner, ValidityCheckCatchesOverlaps) {
   const std::vector<Buffer> bs = {buf(10, 0, 1), buf(10, 1, 2)};
-  EXPECT_FALSE(is_valid_plan(bs, {.offsets = {0, 5}, .arena_bytes = 15}));  // live together at step 1
+  EXPECT_FALSE(is_valid_plan(bs, {.offsets = {0, 5}, .arena_bytes = 15}));   // live together at step 1
   EXPECT_FALSE(is_valid_plan(bs, {.offsets = {0, 10}, .arena_bytes = 15}));  // past the arena's end
   EXPECT_TRUE(is_valid_plan(bs, {.offsets = {0, 10}, .arena_bytes = 20}));
 }

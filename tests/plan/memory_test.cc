@@ -37,7 +37,7 @@ TEST(Memory, DsCnnInt8ByHand) {
   EXPECT_EQ(m.lower_bound_bytes, 16000);
   EXPECT_EQ(m.arena_bytes(), 16000);
   EXPECT_EQ(m.weight_bytes, 24368);
-  EXPECT_EQ(m.sram_bytes(), 16000 + 4096);   // 20096 <= 20480: fits
+  EXPECT_EQ(m.sram_bytes(), 16000 + 4096);    // 20096 <= 20480: fits
   EXPECT_EQ(m.flash_bytes(), 24368 + 30720);  // 55088 <= 102400: fits
   EXPECT_TRUE(m.fits());
   EXPECT_EQ(m.source(), "predicted (greedy arena planner, graph order)");
@@ -67,8 +67,9 @@ TEST(Memory, DsCnnFloat32IsFourTimesInt8) {
 // 11,180 B, so the peak is 54,180 B; weights 6,880 + 4 * (1,548 + 29,584) + 2,064 = 133,472
 // and 9 * 172 + 12 = 1,560 biases; 54,180 + 133,472 + 1,560 = 189,212 B = 189.2 KB.
 TEST(Memory, HelloEdgeDsCnnMemoryIsEightBitWeightsPlusPeakActivations) {
-  const std::vector<std::pair<std::string, double>> published = {
-      {"dscnn-s", 38.6}, {"dscnn-m", 189.2}, {"dscnn-l", 497.6}};
+  const std::vector<std::pair<std::string, double>> published = {{"dscnn-s", 38.6},
+                                                                 {"dscnn-m", 189.2},
+                                                                 {"dscnn-l", 497.6}};
   for (const auto& [model, kb] : published) {
     const ir::Graph g = models::builtin_model(model);
     MemoryOptions o;

@@ -43,7 +43,7 @@ TEST(ExperimentOutput, ReadsEveryFileOfARun) {
   EXPECT_EQ(t.id, 42);
   EXPECT_EQ(t.arch_str, run.by_id(42).arch);
   EXPECT_EQ(t.metrics.at("accuracy"), run.by_id(42).accuracy);  // round-trips exactly
-  EXPECT_TRUE(out.trials[49].metrics.empty());                   // failed: empty cells
+  EXPECT_TRUE(out.trials[49].metrics.empty());                  // failed: empty cells
   EXPECT_EQ(out.trials[49].error, "evaluation timed out after 60 s");
 
   EXPECT_TRUE(out.front_from_file);
@@ -54,9 +54,9 @@ TEST(ExperimentOutput, ReadsEveryFileOfARun) {
   EXPECT_EQ(out.skipped, 0);
   EXPECT_EQ(out.sources.at("latency_ms"), "looked up (table nb201_latency.csv:raspi4_latency_ms)");
   EXPECT_EQ(out.cost.at("flops_M"), "cheap");
-  EXPECT_EQ(out.files_read,
-            (std::vector<std::string>{"trials.csv (300 rows)", "pareto.csv (" + std::to_string(run.front.size()) +
-                                          " rows)", "best.json", "experiment.yaml"}));
+  EXPECT_EQ(out.files_read, (std::vector<std::string>{"trials.csv (300 rows)",
+                                                      "pareto.csv (" + std::to_string(run.front.size()) + " rows)",
+                                                      "best.json", "experiment.yaml"}));
 }
 
 TEST(ExperimentOutput, ARunningSearchWithoutFrontOrBestStillLoads) {
@@ -71,8 +71,9 @@ TEST(ExperimentOutput, ARunningSearchWithoutFrontOrBestStillLoads) {
   for (const auto& f : run.trials)
     if (f.status == "ok" && (most_accurate < 0 || f.accuracy > run.by_id(most_accurate).accuracy)) most_accurate = f.id;
   EXPECT_EQ(out.trials[*out.best_index(0)].id, most_accurate);
-  EXPECT_EQ(out.sources.at("accuracy"),
-            "defined in experiment.yaml as table: /data/nb201/nb201_cifar10.csv, key: arch_str, column: test_acc_200ep");
+  EXPECT_EQ(
+      out.sources.at("accuracy"),
+      "defined in experiment.yaml as table: /data/nb201/nb201_cifar10.csv, key: arch_str, column: test_acc_200ep");
   EXPECT_FALSE(out.skipped);
 }
 
@@ -96,13 +97,13 @@ TEST(ExperimentOutput, MissingFolderOrFilesAreNamed) {
 TEST(ExperimentOutput, BadExperimentYamlNamesFileLineAndKey) {
   EXPECT_HWNAS_ERROR(load_experiment_output(write_run("name: [x\n", kHeader)), "experiment.yaml:2: not valid YAML");
   EXPECT_HWNAS_ERROR(load_experiment_output(write_run("name: t\n", kHeader)), "no objectives");
-  EXPECT_HWNAS_ERROR(
-      load_experiment_output(write_run("objectives:\n  - {metric: acc, goal: up}\n", kHeader)),
-      "experiment.yaml:2: objectives[0].goal: expected max or min, got 'up'");
+  EXPECT_HWNAS_ERROR(load_experiment_output(write_run("objectives:\n  - {metric: acc, goal: up}\n", kHeader)),
+                     "experiment.yaml:2: objectives[0].goal: expected max or min, got 'up'");
   EXPECT_HWNAS_ERROR(load_experiment_output(write_run("objectives:\n  - {metric: accuracy, goal: max}\n", kHeader)),
                      "experiment.yaml: objectives[0].metric: metric 'accuracy' is not a column of trials.csv "
                      "(metrics: acc, lat_ms)");
-  EXPECT_HWNAS_ERROR(load_experiment_output(write_run(kYaml + "constraints: [{metric: lat_ms, max: 5, min: 1}]\n", kHeader)),
+  EXPECT_HWNAS_ERROR(load_experiment_output(
+                         write_run(kYaml + "constraints: [{metric: lat_ms, max: 5, min: 1}]\n", kHeader)),
                      "constraints[0]: expected exactly one of max: or min:");
   EXPECT_HWNAS_ERROR(load_experiment_output(write_run(kYaml + "constraints: [{metric: lat_ms, max: fast}]\n", kHeader)),
                      "constraints[0].max: expected a number, got 'fast'");

@@ -27,7 +27,7 @@ TEST(HtmlReport, RendersAWellFormedSelfContainedPage) {
   EXPECT_EQ(html.find("src="), std::string::npos);
   EXPECT_EQ(html.find("href="), std::string::npos);
   EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // the SVG namespace only
-  EXPECT_EQ(xml.all("svg").size(), 1u);  // two objectives: one plot
+  EXPECT_EQ(xml.all("svg").size(), 1u);                                      // two objectives: one plot
   EXPECT_NE(html.find("<h1>nb201-raspi4</h1>"), std::string::npos);
   EXPECT_NE(html.find("evolution (seed: 1, population: 50)"), std::string::npos);
 }

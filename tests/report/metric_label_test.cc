@@ -21,8 +21,8 @@ TEST(MetricLabel, LeavesNamesWithoutAKnownUnitReadable) {
   EXPECT_EQ(metric_label("accuracy"), "accuracy");
   EXPECT_EQ(metric_label("test_acc_200ep"), "test acc 200ep");
   EXPECT_EQ(metric_unit("accuracy"), "");
-  EXPECT_EQ(metric_label("ms"), "ms");        // the whole name is not a suffix
-  EXPECT_EQ(metric_label("_ms"), " ms");      // nothing before the '_' either
+  EXPECT_EQ(metric_label("ms"), "ms");          // the whole name is not a suffix
+  EXPECT_EQ(metric_label("_ms"), " ms");        // nothing before the '_' either
   EXPECT_EQ(metric_label("size_m"), "size m");  // lower-case m is not "millions"
 }
 

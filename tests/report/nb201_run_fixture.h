@@ -41,8 +41,8 @@ struct Nb201Run {
   const FixtureTrial& by_id(int64_t id) const { return trials.at(static_cast<size_t>(id - 1)); }
 };
 
-inline constexpr double kLatencyLimitMs = 30.0;   // hard
-inline constexpr double kFlopsLimitM = 150.0;     // soft, weight 0.01 per MFLOP beyond
+inline constexpr double kLatencyLimitMs = 30.0;  // hard
+inline constexpr double kFlopsLimitM = 150.0;    // soft, weight 0.01 per MFLOP beyond
 
 inline Nb201Run write_nb201_run(const std::filesystem::path& dir, int n = 300, uint64_t seed = 7) {
   static const core::CsvTable acc = core::read_csv(hwnas::testing::shared_data() / "nb201" / "nb201_cifar10.csv");
@@ -58,8 +58,8 @@ inline Nb201Run write_nb201_run(const std::filesystem::path& dir, int n = 300, u
   for (int i = 0; i < n; ++i) {
     const size_t r = rows[i];
     EXPECT_EQ(acc.rows[r][a_arch], lat.rows[r][l_arch]);  // both tables in arch_index order
-    FixtureTrial t{i + 1LL, acc.rows[r][a_arch], acc.number(r, a_acc), lat.number(r, l_ms), acc.number(r, a_flops),
-                   "ok", 0.0, ""};
+    FixtureTrial t{
+        i + 1LL, acc.rows[r][a_arch], acc.number(r, a_acc), lat.number(r, l_ms), acc.number(r, a_flops), "ok", 0.0, ""};
     t.penalty = 0.01 * std::max(0.0, t.flops_m - kFlopsLimitM);
     if (t.id % 50 == 0) {
       t.status = "failed";
@@ -87,14 +87,15 @@ inline Nb201Run write_nb201_run(const std::filesystem::path& dir, int n = 300, u
   }
 
   const auto csv = [&](const std::vector<int64_t>& ids) {
-    std::string out = core::csv_line({"id", "arch", "accuracy", "latency_ms", "flops_M", "status", "penalty", "seconds", "error"});
+    std::string out =
+        core::csv_line({"id", "arch", "accuracy", "latency_ms", "flops_M", "status", "penalty", "seconds", "error"});
     for (int64_t id : ids) {
       const FixtureTrial& t = run.by_id(id);
       const bool failed = t.status == "failed";
       out += core::csv_line({std::to_string(t.id), t.arch, failed ? "" : core::format_number(t.accuracy),
-                             failed ? "" : core::format_number(t.latency_ms), failed ? "" : core::format_number(t.flops_m),
-                             t.status, core::format_number(t.penalty), core::format_number(0.002 + 0.0001 * (id % 7)),
-                             t.error});
+                             failed ? "" : core::format_number(t.latency_ms),
+                             failed ? "" : core::format_number(t.flops_m), t.status, core::format_number(t.penalty),
+                             core::format_number(0.002 + 0.0001 * (id % 7)), t.error});
     }
     return out;
   };
@@ -106,14 +107,22 @@ inline Nb201Run write_nb201_run(const std::filesystem::path& dir, int n = 300, u
   const auto trial_json = [&](int64_t id) {
     const FixtureTrial& t = run.by_id(id);
     return nlohmann::json{
-        {"id", id}, {"arch", t.arch}, {"penalty", t.penalty},
-        {"metrics", {{"accuracy", {{"value", t.accuracy}, {"source", "looked up (table nb201_cifar10.csv:test_acc_200ep)"}}},
-                     {"latency_ms", {{"value", t.latency_ms}, {"source", "looked up (table nb201_latency.csv:raspi4_latency_ms)"}}},
-                     {"flops_M", {{"value", t.flops_m}, {"source", "looked up (table nb201_cifar10.csv:flops_M)"}}}}}};
+        {"id", id},
+        {"arch", t.arch},
+        {"penalty", t.penalty},
+        {"metrics",
+         {{"accuracy", {{"value", t.accuracy}, {"source", "looked up (table nb201_cifar10.csv:test_acc_200ep)"}}},
+          {"latency_ms",
+           {{"value", t.latency_ms}, {"source", "looked up (table nb201_latency.csv:raspi4_latency_ms)"}}},
+          {"flops_M", {{"value", t.flops_m}, {"source", "looked up (table nb201_cifar10.csv:flops_M)"}}}}}};
   };
   nlohmann::json best = {
       {"name", "nb201-raspi4"},
-      {"counts", {{"ok", run.count("ok")}, {"failed", run.count("failed")}, {"infeasible", run.count("infeasible")}, {"skipped", 0}}},
+      {"counts",
+       {{"ok", run.count("ok")},
+        {"failed", run.count("failed")},
+        {"infeasible", run.count("infeasible")},
+        {"skipped", 0}}},
       {"best", {{"accuracy", trial_json(run.best_accuracy_id)}, {"latency_ms", trial_json(run.best_latency_id)}}},
       {"front", nlohmann::json::array()}};
   for (int64_t id : run.front) best["front"].push_back(trial_json(id));

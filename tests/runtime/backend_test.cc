@@ -22,7 +22,8 @@ TEST(Backend, RunChecksInputsAndBuffersMatchTheGraph) {
     EXPECT_EQ(model->num_inputs(), 1);
     EXPECT_EQ(model->output_shape(0), (ir::Shape{1, 2, 2, 3}));
     EXPECT_HWNAS_ERROR(run(*model, {}), "the model takes 1 input(s), got 0");
-    EXPECT_HWNAS_ERROR(run(*model, {Tensor(ir::Shape{1, 2, 3, 2})}), "input 0: has shape [1,2,3,2], the model expects [1,2,2,3]");
+    EXPECT_HWNAS_ERROR(run(*model, {Tensor(ir::Shape{1, 2, 3, 2})}),
+                       "input 0: has shape [1,2,3,2], the model expects [1,2,2,3]");
     // relu([-1, 2, ...]) through the buffers
     Tensor x(ir::Shape{1, 2, 2, 3});
     x.data[0] = -1;

@@ -29,8 +29,10 @@ ir::Graph layer_bn(ir::OpKind op, bool bias) {
 // BN with gamma [4, 1], beta [1, 0], mean [3, 0], var [4, 1] (eps 0):
 // scale = gamma / sqrt(var) = [2, 1]; shift = beta - mean * scale = [1 - 6, 0] = [-5, 0].
 void set_bn(Weights& w) {
-  w.nodes["bn"] = {{"gamma", Tensor({2}, {4, 1})}, {"beta", Tensor({2}, {1, 0})},
-                   {"mean", Tensor({2}, {3, 0})}, {"var", Tensor({2}, {4, 1})}};
+  w.nodes["bn"] = {{"gamma", Tensor({2}, {4, 1})},
+                   {"beta", Tensor({2}, {1, 0})},
+                   {"mean", Tensor({2}, {3, 0})},
+                   {"var", Tensor({2}, {4, 1})}};
 }
 
 TEST(Fold, ConvKernelRowsAndBiasByHand) {

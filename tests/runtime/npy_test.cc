@@ -48,7 +48,8 @@ TEST(Npy, ErrorsSayWhatTheFileHoldsAndHowToFixIt) {
   EXPECT_HWNAS_ERROR(read_npy(dir / "f8.npy"), "holds dtype '<f8', expected float32 ('<f4'); convert with np.asarray");
   write_file_atomic(dir / "fo.npy", npy_with_header("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", 16));
   EXPECT_HWNAS_ERROR(read_npy(dir / "fo.npy"), "Fortran order");
-  write_file_atomic(dir / "short.npy", npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", 12));
+  write_file_atomic(dir / "short.npy",
+                    npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", 12));
   EXPECT_HWNAS_ERROR(read_npy(dir / "short.npy"), "shape [2,2] needs 16 bytes of data, the file has 12");
   write_file_atomic(dir / "big.npy",
                     npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 1, 1, 1), }", 4));
@@ -73,7 +74,8 @@ TEST(Npy, HostileHeadersAreErrors) {
   EXPECT_HWNAS_ERROR(
       parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000, 1000000), }", 4), "x.npy"),
       "shape [1000000,1000000] needs 4000000000000 bytes of data, the file has 4");
-  const std::string long_descr = "{'descr': '" + std::string(60000, 'a') + "', 'fortran_order': False, 'shape': (1,), }";
+  const std::string long_descr =
+      "{'descr': '" + std::string(60000, 'a') + "', 'fortran_order': False, 'shape': (1,), }";
   std::string f("\x93NUMPY\x02\x00", 8);  // version 2: a u32 header length
   const uint32_t len = static_cast<uint32_t>(long_descr.size());
   f.append(reinterpret_cast<const char*>(&len), 4);

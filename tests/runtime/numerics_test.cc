@@ -57,8 +57,9 @@ INSTANTIATE_TEST_SUITE_P(AllFamilies, BuiltinNumerics, ::testing::ValuesIn(model
 
 TEST(Nb201Numerics, CellsWithEveryOperation) {
   // ResNet-like cell, and one with none (zero: falls back), 1x1 conv, avg pool and skip.
-  for (const char* arch : {"|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|",
-                           "|none~0|+|nor_conv_1x1~0|none~1|+|avg_pool_3x3~0|skip_connect~1|nor_conv_1x1~2|"}) {
+  for (const char* arch :
+       {"|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|",
+        "|none~0|+|nor_conv_1x1~0|none~1|+|avg_pool_3x3~0|skip_connect~1|nor_conv_1x1~2|"}) {
     const ir::Graph g = models::nb201(models::parse_nb201(arch));
     EXPECT_LT(xnnpack_vs_reference(g), kNetworkTolerance) << arch;
   }

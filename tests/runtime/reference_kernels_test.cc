@@ -16,8 +16,8 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::FloatNear;
-using ::testing::Pointwise;
 using testing::one_op;
+using ::testing::Pointwise;
 
 // Runs node 1 of a one-op graph on the reference kernel with explicit params.
 std::vector<float> kernel(const ir::Graph& g, const NodeParams& p, const std::vector<float>& x) {
@@ -139,11 +139,11 @@ TEST(ReferencePool, AvgPoolCountIncludePadBothWays) {
   // 3x3, stride 1, pad 1 on the 4x4: corner window holds 1+2+5+6 = 14 over 4 real pixels.
   ir::Attrs a = window(3, 1, ir::Padding::Explicit, 1);
   auto y = kernel(one_op(ir::OpKind::AvgPool, k4x4, a), {}, iota(16));
-  EXPECT_FLOAT_EQ(y[0], 14.0f / 4);   // count_include_pad = false: / 4
-  EXPECT_FLOAT_EQ(y[5], 54.0f / 9);   // interior: always / 9
+  EXPECT_FLOAT_EQ(y[0], 14.0f / 4);  // count_include_pad = false: / 4
+  EXPECT_FLOAT_EQ(y[5], 54.0f / 9);  // interior: always / 9
   a.count_include_pad = true;
   y = kernel(one_op(ir::OpKind::AvgPool, k4x4, a), {}, iota(16));
-  EXPECT_FLOAT_EQ(y[0], 14.0f / 9);   // true: padding counts, / 9
+  EXPECT_FLOAT_EQ(y[0], 14.0f / 9);  // true: padding counts, / 9
 }
 
 TEST(ReferencePool, MaxPoolAndPaddingNeverWins) {
@@ -188,7 +188,10 @@ TEST(ReferenceBatchNorm, ScaleAndShift) {
   a.epsilon = 0.0f;
   const ir::Graph g = one_op(ir::OpKind::BatchNorm, {1, 1, 3, 1}, a);
   Weights w;
-  w.nodes["op"] = {{"gamma", Tensor({1}, {2})}, {"beta", Tensor({1}, {1})}, {"mean", Tensor({1}, {3})}, {"var", Tensor({1}, {4})}};
+  w.nodes["op"] = {{"gamma", Tensor({1}, {2})},
+                   {"beta", Tensor({1}, {1})},
+                   {"mean", Tensor({1}, {3})},
+                   {"var", Tensor({1}, {4})}};
   const auto y = testing::run_on("reference", g, w, {Tensor({1, 1, 3, 1}, {0, 2, 5})}, {.fold_batchnorm = false});
   EXPECT_THAT(y[0].data, ElementsAre(-2, 0, 3));
 }
@@ -235,7 +238,8 @@ TEST(ReferenceConcat, ChannelsInterleavePerPixel) {
   const int y = g.add(ir::OpKind::Input, {}, a2, "y");
   g.set_outputs({g.add(ir::OpKind::Concat, {x, y}, {}, "cat")});
   // pixel 0: [1 | 3, 4], pixel 1: [2 | 5, 6]
-  const auto out = testing::run_on("reference", g, {}, {Tensor({1, 1, 2, 1}, {1, 2}), Tensor({1, 1, 2, 2}, {3, 4, 5, 6})});
+  const auto out =
+      testing::run_on("reference", g, {}, {Tensor({1, 1, 2, 1}, {1, 2}), Tensor({1, 1, 2, 2}, {3, 4, 5, 6})});
   EXPECT_THAT(out[0].data, ElementsAre(1, 3, 4, 2, 5, 6));
 }
 
@@ -267,14 +271,16 @@ TEST(ReferenceResize, BilinearAlignCornersBothWays) {
   const std::vector<float> x = {0, 1, 2, 3};
   // align_corners: src = dst * 1/3 -> row 0 = 0, 1/3, 2/3, 1; (1,1) = 1/3 + 2*(1/3) = 1; (3,3) = 3
   auto y = kernel(one_op(ir::OpKind::Resize, s, resize(ir::ResizeMode::Bilinear, true)), {}, x);
-  EXPECT_THAT(std::vector<float>(y.begin(), y.begin() + 4), Pointwise(FloatNear(1e-6f), std::vector<float>{0, 1.0f / 3, 2.0f / 3, 1}));
+  EXPECT_THAT(std::vector<float>(y.begin(), y.begin() + 4),
+              Pointwise(FloatNear(1e-6f), std::vector<float>{0, 1.0f / 3, 2.0f / 3, 1}));
   EXPECT_NEAR(y[5], 1.0f, 1e-6);
   EXPECT_NEAR(y[15], 3.0f, 1e-6);
   // half-pixel: src = (dst + 0.5) * 2/4 - 0.5 = -0.25 (-> 0), 0.25, 0.75, 1.25 (-> clamps to 1):
   // row 0 = 0, 0.25, 0.75, 1 (PyTorch's F.interpolate(align_corners=False) gives the same);
   // (1,1): h = w = 0.25 -> 0.25 + 2 * 0.25 = 0.75
   y = kernel(one_op(ir::OpKind::Resize, s, resize(ir::ResizeMode::Bilinear, false)), {}, x);
-  EXPECT_THAT(std::vector<float>(y.begin(), y.begin() + 4), Pointwise(FloatNear(1e-6f), std::vector<float>{0, 0.25f, 0.75f, 1}));
+  EXPECT_THAT(std::vector<float>(y.begin(), y.begin() + 4),
+              Pointwise(FloatNear(1e-6f), std::vector<float>{0, 0.25f, 0.75f, 1}));
   EXPECT_NEAR(y[5], 0.75f, 1e-6);
 }
 

@@ -41,8 +41,7 @@ TEST(Weights, ExpectedShapesFollowTheLayoutConventions) {
   const ir::Graph g = small_net();
   using P = std::pair<std::string, ir::Shape>;
   EXPECT_EQ(expected_weights(g, 1), (std::vector<P>{{"kernel", {64, 3, 3, 32}}, {"bias", {64}}}));
-  EXPECT_EQ(expected_weights(g, 2),
-            (std::vector<P>{{"gamma", {64}}, {"beta", {64}}, {"mean", {64}}, {"var", {64}}}));
+  EXPECT_EQ(expected_weights(g, 2), (std::vector<P>{{"gamma", {64}}, {"beta", {64}}, {"mean", {64}}, {"var", {64}}}));
   EXPECT_EQ(expected_weights(g, 3), (std::vector<P>{{"kernel", {1, 3, 3, 128}}}));
   // dw output 6x6x128 = 4608 features
   EXPECT_EQ(expected_weights(g, 4), (std::vector<P>{{"kernel", {10, 4608}}, {"bias", {10}}}));
@@ -115,10 +114,12 @@ TEST(Weights, CheckNamesTheNodeAndWhatIsWrong) {
   const ir::Graph g = small_net();
   Weights w = init_weights(g);
   w.nodes["dw"].erase("kernel");
-  EXPECT_HWNAS_ERROR(check_weights(g, w), "node 'dw' (depthwise_conv2d): is missing its 'kernel' tensor of shape [1,3,3,128]");
+  EXPECT_HWNAS_ERROR(check_weights(g, w),
+                     "node 'dw' (depthwise_conv2d): is missing its 'kernel' tensor of shape [1,3,3,128]");
   w = init_weights(g);
   w.nodes["fc"]["kernel"] = Tensor(ir::Shape{10, 100});
-  EXPECT_HWNAS_ERROR(check_weights(g, w), "node 'fc' (fully_connected): 'kernel' tensor has shape [10,100], expected [10,4608]");
+  EXPECT_HWNAS_ERROR(check_weights(g, w),
+                     "node 'fc' (fully_connected): 'kernel' tensor has shape [10,100], expected [10,4608]");
   w = init_weights(g);
   w.nodes.erase("conv");
   EXPECT_HWNAS_ERROR(check_weights(g, w), "node 'conv' (conv2d): has no weights");
@@ -163,7 +164,8 @@ TEST(Weights, LoadErrorsNameTheFile) {
   conv.out_channels = 64;
   conv.bias = true;
   wider.set_outputs({wider.add(ir::OpKind::Conv2D, {x}, conv, "conv")});
-  EXPECT_HWNAS_ERROR(load_weights(good, wider), "good.hwnasw: node 'conv' (conv2d): 'kernel' tensor has shape [64,3,3,32]");
+  EXPECT_HWNAS_ERROR(load_weights(good, wider),
+                     "good.hwnasw: node 'conv' (conv2d): 'kernel' tensor has shape [64,3,3,32]");
 }
 
 }  // namespace

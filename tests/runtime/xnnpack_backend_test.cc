@@ -209,10 +209,14 @@ TEST(XnnpackInt8, EveryQuantizedOperatorAgreesWithFp32) {
     ir::OpKind op;
     ir::Attrs attrs;
     bool binary;
-  } cases[] = {{ir::OpKind::Conv2D, conv, false},        {ir::OpKind::DepthwiseConv2D, dw, false},
-               {ir::OpKind::FullyConnected, fc, false},  {ir::OpKind::Relu, {}, false},
-               {ir::OpKind::Relu6, {}, false},           {ir::OpKind::Add, {}, true},
-               {ir::OpKind::Mul, {}, true},              {ir::OpKind::GlobalAvgPool, {}, false},
+  } cases[] = {{ir::OpKind::Conv2D, conv, false},
+               {ir::OpKind::DepthwiseConv2D, dw, false},
+               {ir::OpKind::FullyConnected, fc, false},
+               {ir::OpKind::Relu, {}, false},
+               {ir::OpKind::Relu6, {}, false},
+               {ir::OpKind::Add, {}, true},
+               {ir::OpKind::Mul, {}, true},
+               {ir::OpKind::GlobalAvgPool, {}, false},
                {ir::OpKind::MaxPool, window(3, 2, ir::Padding::Same), false}};
   for (const auto& c : cases) {
     ir::Graph g("int8");

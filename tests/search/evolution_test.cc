@@ -42,11 +42,14 @@ TEST(RegularizedEvolution, ImprovesOnAUnimodalTable) {
   ToySpace space(8, 4);  // score = number of decisions at choice 3; random archs average 2
   auto p = problem(space, {{"score", true}}, 150);
   RegularizedEvolution s(p, 3, {{"population", 20}, {"sample_size", 5}});
-  auto trials = testing::run(s, p, [](const space::Arch& a) {
-    double score = 0;
-    for (int c : a.choice) score += c == 3;
-    return testing::ok_trial({{"score", score}});
-  }, 150);
+  auto trials = testing::run(
+      s, p,
+      [](const space::Arch& a) {
+        double score = 0;
+        for (int c : a.choice) score += c == 3;
+        return testing::ok_trial({{"score", score}});
+      },
+      150);
   double best = 0;
   for (const Trial& t : trials) best = std::max(best, t.metrics.at("score"));
   EXPECT_GE(best, 7);  // random search: P(score >= 7 in 150 samples) ~ 150 * 25 / 4^8 = 6%

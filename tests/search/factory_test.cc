@@ -15,8 +15,8 @@ using testing::ToySpace;
 TEST(Factory, BuildsEveryStrategyByName) {
   ToySpace space(3, 3);
   SearchProblem p = problem(space, {{"score", true}}, 10);
-  EXPECT_EQ(strategy_names(), (std::vector<std::string>{"auto", "random", "grid", "evolution", "nsga2",
-                                                        "reinforce", "local", "predictor"}));
+  EXPECT_EQ(strategy_names(), (std::vector<std::string>{"auto", "random", "grid", "evolution", "nsga2", "reinforce",
+                                                        "local", "predictor"}));
   for (const std::string& name : strategy_names()) {
     auto s = make_strategy(config(name, 1), p);
     EXPECT_EQ(s->name(), name);

@@ -40,10 +40,13 @@ TEST(LocalSearch, RestartsWhenStuck) {
   ToySpace space(2, 3);
   auto p = problem(space, {{"score", true}}, 9);
   LocalSearch s(p, 4, {{"init", 1}});
-  auto trials = testing::run(s, p, [](const space::Arch& a) {
-    double v = a.choice == std::vector<int>{0, 0} ? 1 : a.choice == std::vector<int>{2, 2} ? 2 : 0;
-    return testing::ok_trial({{"score", v}});
-  }, 9);
+  auto trials = testing::run(
+      s, p,
+      [](const space::Arch& a) {
+        double v = a.choice == std::vector<int>{0, 0} ? 1 : a.choice == std::vector<int>{2, 2} ? 2 : 0;
+        return testing::ok_trial({{"score", v}});
+      },
+      9);
   EXPECT_EQ(trials.size(), 9u);
 }
 

@@ -154,8 +154,8 @@ Trial trial(int64_t id, double acc, double lat, TrialStatus status = TrialStatus
 }
 
 TEST(Pareto, TrialsFrontAndBestUnder) {
-  std::vector<Trial> ts = {trial(0, 93, 20), trial(1, 90, 10), trial(2, 89, 15),
-                           trial(3, 99, 1, TrialStatus::Failed), trial(4, 95, 30)};
+  std::vector<Trial> ts = {trial(0, 93, 20), trial(1, 90, 10), trial(2, 89, 15), trial(3, 99, 1, TrialStatus::Failed),
+                           trial(4, 95, 30)};
   // The failed trial would dominate everything but never counts.
   EXPECT_EQ(pareto_trials(ts, kAccLat), (std::vector<size_t>{0, 1, 4}));
   EXPECT_EQ(best_under(ts, {"accuracy", true}), 4u);

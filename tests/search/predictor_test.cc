@@ -37,9 +37,12 @@ class Nb201 : public ::testing::Test {
   }
 
   std::vector<Trial> search(Strategy& s, const SearchProblem& p, int budget) const {
-    return testing::run(s, p, [&](const space::Arch& a) {
-      return testing::ok_trial({{"accuracy", acc_->at(space_.to_string(a))}});
-    }, budget);
+    return testing::run(
+        s, p,
+        [&](const space::Arch& a) {
+          return testing::ok_trial({{"accuracy", acc_->at(space_.to_string(a))}});
+        },
+        budget);
   }
 
   SearchProblem nb201_problem(int budget) const {

@@ -57,11 +57,14 @@ TEST(Reinforce, LearnsATriviallySeparableReward) {
   ToySpace space(6, 4);
   auto p = problem(space, {{"acc", true}}, 250);
   Reinforce s(p, 5);
-  testing::run(s, p, [](const space::Arch& a) {
-    double r = 0;
-    for (int c : a.choice) r += c == 2;
-    return testing::ok_trial({{"acc", r}});
-  }, 250);
+  testing::run(
+      s, p,
+      [](const space::Arch& a) {
+        double r = 0;
+        for (int c : a.choice) r += c == 2;
+        return testing::ok_trial({{"acc", r}});
+      },
+      250);
   for (int d = 0; d < 6; ++d) EXPECT_GT(s.probabilities(d)[2], 0.6) << "decision " << d;
 }
 

@@ -59,8 +59,8 @@ class Nb201TableSpace : public space::SearchSpace {
   static std::vector<space::Decision> make() {
     std::vector<space::Decision> ds(6);
     for (int e = 0; e < 6; ++e) {
-      ds[e].name = "edge_" + std::to_string(models::kNb201Edges[e].to) + "_" +
-                   std::to_string(models::kNb201Edges[e].from);
+      ds[e].name =
+          "edge_" + std::to_string(models::kNb201Edges[e].to) + "_" + std::to_string(models::kNb201Edges[e].from);
       for (int op = 0; op < models::kNb201NumOps; ++op)
         ds[e].choices.emplace_back(models::nb201_op_name(static_cast<models::Nb201Op>(op)));
     }

@@ -104,8 +104,8 @@ TEST_P(EveryStrategy, WalksIntoAFeasibleRegionTooSmallToSample) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Search, EveryStrategy,
-                         ::testing::Values("random", "grid", "evolution", "nsga2", "reinforce", "local",
-                                           "predictor", "auto"));
+                         ::testing::Values("random", "grid", "evolution", "nsga2", "reinforce", "local", "predictor",
+                                           "auto"));
 
 TEST(StrategyBase, TellOfAnArchNeverAskedIsAnError) {
   ToySpace space(2, 2);

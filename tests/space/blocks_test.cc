@@ -35,8 +35,9 @@ TEST(MbConvBlock, ResidualBlockMatchesHandCount) {
 TEST(MbConvBlock, SqueezeExciteMatchesHandCount) {
   // As above plus SE on 72 channels: reduce to make_divisible(72/4 = 18) = 24.
   // SE params: 72*24 + 24 + 24*72 + 72 = 3552 -> 7992. SE MACs at 1x1: 1728 + 1728 = 3456.
-  const ir::Graph g = one_block({1, 56, 56, 24}, {.out_channels = 24, .kernel = 3, .stride = 1, .expand = 3,
-                                                  .se = true, .act = ir::OpKind::HardSwish});
+  const ir::Graph g =
+      one_block({1, 56, 56, 24},
+                {.out_channels = 24, .kernel = 3, .stride = 1, .expand = 3, .se = true, .act = ir::OpKind::HardSwish});
   const ir::Stats s = ir::compute_stats(g);
   EXPECT_EQ(s.params, 7992);
   EXPECT_EQ(s.macs, 12'870'144 + 3456);

@@ -11,8 +11,9 @@
 namespace hwnas::space {
 namespace {
 
-const char* kSmallest = "mfcc=10,first.channels=32,depth=2,block1.channels=32,block1.kernel=3,"
-                        "block2.channels=32,block2.kernel=3";
+const char* kSmallest =
+    "mfcc=10,first.channels=32,depth=2,block1.channels=32,block1.kernel=3,"
+    "block2.channels=32,block2.kernel=3";
 
 TEST(DsCnnSpace, Size) {
   // 3 MFCC x 5 first widths x (10^2 + ... + 10^6) (5 widths x 2 kernels = 10 per block).
@@ -35,9 +36,10 @@ TEST(DsCnnSpace, BaseClassProperties) { testing::check_space_properties(DsCnnSpa
 
 TEST(DsCnnSpace, MlperfNetworkIsInTheSpace) {
   DsCnnSpace s;
-  const Arch a = s.parse("mfcc=10,first.channels=64,depth=4,block1.channels=64,block1.kernel=3,"
-                         "block2.channels=64,block2.kernel=3,block3.channels=64,block3.kernel=3,"
-                         "block4.channels=64,block4.kernel=3");
+  const Arch a = s.parse(
+      "mfcc=10,first.channels=64,depth=4,block1.channels=64,block1.kernel=3,"
+      "block2.channels=64,block2.kernel=3,block3.channels=64,block3.kernel=3,"
+      "block4.channels=64,block4.kernel=3");
   const ir::Stats mine = ir::compute_stats(s.decode(a));
   const ir::Stats mlperf = ir::compute_stats(models::dscnn(models::dscnn_preset("mlperf")));
   EXPECT_EQ(mine.params, mlperf.params);

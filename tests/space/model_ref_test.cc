@@ -16,9 +16,7 @@ const char* kCell = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_conn
 
 ir::Shape output_shape(const ir::Graph& g) { return g.node(g.outputs()[0]).shape; }
 
-TEST(LoadModel, BuiltinModel) {
-  EXPECT_EQ(load_model("dscnn-mlperf"), models::dscnn(models::dscnn_preset("mlperf")));
-}
+TEST(LoadModel, BuiltinModel) { EXPECT_EQ(load_model("dscnn-mlperf"), models::dscnn(models::dscnn_preset("mlperf"))); }
 
 TEST(LoadModel, SpaceArchitecture) {
   EXPECT_EQ(load_model(std::string("nb201:") + kCell), models::nb201(models::parse_nb201(kCell)));
@@ -47,10 +45,11 @@ TEST(LoadModel, AMakerIsAskedFirstAndMayDecline) {
 
 TEST(LoadModel, YamlSpaceArchitecture) {
   const std::string path = (hwnas::testing::source_dir() / "examples" / "spaces" / "kws-tiny.yaml").string();
-  const ir::Graph g = load_model(
-      path + ":stem.channels=32,stages[0].repeat=1,stages[0].channels=32,stages[0].block1.kernel=3,"
-             "stages[1].repeat=1,stages[1].channels=64,stages[1].block1.kernel=3,stages[1].block1.expand=2,"
-             "stages[1].block1.se=false,stages[1].block1.activation=relu");
+  const ir::Graph g =
+      load_model(path +
+                 ":stem.channels=32,stages[0].repeat=1,stages[0].channels=32,stages[0].block1.kernel=3,"
+                 "stages[1].repeat=1,stages[1].channels=64,stages[1].block1.kernel=3,stages[1].block1.expand=2,"
+                 "stages[1].block1.se=false,stages[1].block1.activation=relu");
   EXPECT_EQ(output_shape(g), (ir::Shape{1, 12}));
 }
 
@@ -64,11 +63,11 @@ TEST(LoadModel, GraphJsonFile) {
 }
 
 TEST(LoadModel, ErrorsSayWhichFormWasTried) {
-  EXPECT_HWNAS_ERROR(load_model("nb201:|conv~0|"), "model 'nb201:|conv~0|' (read as <space>:<arch>): nb201 arch position");
+  EXPECT_HWNAS_ERROR(load_model("nb201:|conv~0|"),
+                     "model 'nb201:|conv~0|' (read as <space>:<arch>): nb201 arch position");
   EXPECT_HWNAS_ERROR(load_model("nb202:x"), "(read as <space>:<arch>): space 'nb202': unknown search space");
   EXPECT_HWNAS_ERROR(load_model("mbconv:r160", {.resolution = 224}), "cannot override the resolution to 224");
-  EXPECT_HWNAS_ERROR(load_model("resnet50"),
-                     "model 'resnet50': is not a built-in model (efficientnet-b0");
+  EXPECT_HWNAS_ERROR(load_model("resnet50"), "model 'resnet50': is not a built-in model (efficientnet-b0");
   EXPECT_HWNAS_ERROR(load_model("resnet50"), "not <space>:<arch> (spaces: nb201, mbconv, dscnn, efficientnet)");
 }
 

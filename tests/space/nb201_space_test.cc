@@ -15,8 +15,7 @@ namespace hwnas::space {
 namespace {
 
 // The best CIFAR-10 cell in NB201's paper.
-const char* kBest =
-    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|";
+const char* kBest = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|";
 
 TEST(Nb201Space, DecisionsAndSize) {
   Nb201Space s;
@@ -74,9 +73,8 @@ TEST(Nb201Space, ParseErrorsComeFromNb201OrNameTheRestrictedChoice) {
   EXPECT_HWNAS_ERROR(s.parse("|conv~0|+|"), "nb201 arch position");
   s.restrict(3, {"skip_connect", "nor_conv_3x3"});
   // edge_3_0 is the 4th op token: "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|" is 50 chars.
-  EXPECT_HWNAS_ERROR(
-      s.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|none~0|nor_conv_3x3~1|nor_conv_3x3~2|"),
-      "nb201: position 50: 'edge_3_0' has no choice 'none' (choices: skip_connect, nor_conv_3x3)");
+  EXPECT_HWNAS_ERROR(s.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|none~0|nor_conv_3x3~1|nor_conv_3x3~2|"),
+                     "nb201: position 50: 'edge_3_0' has no choice 'none' (choices: skip_connect, nor_conv_3x3)");
 }
 
 TEST(Nb201Space, RestrictThenDecode) {
@@ -86,10 +84,12 @@ TEST(Nb201Space, RestrictThenDecode) {
   EXPECT_EQ(s.size(), 4096);
   // The skeleton's reduction blocks pool on their shortcut; cells add none beyond that.
   const auto pools = [](const ir::Graph& g) {
-    return std::count_if(g.nodes().begin(), g.nodes().end(), [](const ir::Node& n) { return n.op == ir::OpKind::AvgPool; });
+    return std::count_if(g.nodes().begin(), g.nodes().end(),
+                         [](const ir::Node& n) { return n.op == ir::OpKind::AvgPool; });
   };
   const auto skeleton_pools = pools(s.decode(Arch{{0, 0, 0, 0, 0, 0}}));
-  EXPECT_GT(pools(Nb201Space().decode(Nb201Space().parse(std::string("|avg_pool_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|")))),
+  EXPECT_GT(pools(Nb201Space().decode(
+                Nb201Space().parse(std::string("|avg_pool_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|")))),
             skeleton_pools);
   Rng rng(9);
   for (int i = 0; i < 300; ++i) {

@@ -113,7 +113,8 @@ TEST(SearchSpace, MutateChangesExactlyOneActiveDecision) {
     EXPECT_EQ(s.canonical(m), m);
     // Decisions that matter in both and differ; a depth change may switch blocks on or off.
     int changed = 0;
-    for (int d = 0; d < s.num_decisions(); ++d) changed += s.active(a, d) && s.active(m, d) && m.choice[d] != a.choice[d];
+    for (int d = 0; d < s.num_decisions(); ++d)
+      changed += s.active(a, d) && s.active(m, d) && m.choice[d] != a.choice[d];
     EXPECT_EQ(changed, 1) << s.to_string(m);
     seen.insert(m);
   }

@@ -19,12 +19,13 @@ TEST(YamlSpace, ExampleLoadsWithTheExpectedDecisions) {
   EXPECT_EQ(s->name(), "kws-tiny");
   std::vector<std::string> names;
   for (const auto& d : s->decisions()) names.push_back(d.name);
-  EXPECT_EQ(names, (std::vector<std::string>{
-                       "stem.channels", "stages[0].repeat", "stages[0].channels", "stages[0].block1.kernel",
-                       "stages[0].block2.kernel", "stages[0].block3.kernel", "stages[1].repeat",
-                       "stages[1].channels", "stages[1].block1.kernel", "stages[1].block1.expand",
-                       "stages[1].block1.se", "stages[1].block1.activation", "stages[1].block2.kernel",
-                       "stages[1].block2.expand", "stages[1].block2.se", "stages[1].block2.activation"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"stem.channels", "stages[0].repeat", "stages[0].channels",
+                                      "stages[0].block1.kernel", "stages[0].block2.kernel", "stages[0].block3.kernel",
+                                      "stages[1].repeat", "stages[1].channels", "stages[1].block1.kernel",
+                                      "stages[1].block1.expand", "stages[1].block1.se", "stages[1].block1.activation",
+                                      "stages[1].block2.kernel", "stages[1].block2.expand", "stages[1].block2.se",
+                                      "stages[1].block2.activation"}));
   EXPECT_EQ(s->decisions()[9].choices, (std::vector<std::string>{"2", "4"}));
   EXPECT_EQ(s->decisions()[10].choices, (std::vector<std::string>{"false", "true"}));
 }
@@ -92,7 +93,9 @@ void expect_error(const std::string& yaml, const std::string& needle) {
 
 const std::string kHead = "name: t\ninput: [49, 10, 1]\nclasses: 12\n";
 
-TEST(YamlSpace, SyntaxError) { expect_error("name: t\ninput: [49, 10\nclasses: 3\n", "space.yaml:3: is not valid YAML"); }
+TEST(YamlSpace, SyntaxError) {
+  expect_error("name: t\ninput: [49, 10\nclasses: 3\n", "space.yaml:3: is not valid YAML");
+}
 
 TEST(YamlSpace, UnknownBlockType) {
   expect_error(kHead + "stages:\n  - repeat: [1, 2]\n    block:\n      type: dconv\n      channels: 8\n",
@@ -142,15 +145,18 @@ TEST(YamlSpace, MissingSettings) {
 }
 
 TEST(YamlSpace, SpaceThatCannotBuildFailsAtLoad) {
-  expect_error("name: t\ninput: [1, 1, 1]\nclasses: 2\nstem: {channels: 8, kernel: [[10, 4]]}\n"
-               "stages:\n  - block: {type: conv, channels: 8}\n",
-               "space.yaml: the space's first architecture does not build");
+  expect_error(
+      "name: t\ninput: [1, 1, 1]\nclasses: 2\nstem: {channels: 8, kernel: [[10, 4]]}\n"
+      "stages:\n  - block: {type: conv, channels: 8}\n",
+      "space.yaml: the space's first architecture does not build");
 }
 
 TEST(YamlSpace, FixedValuesMakeNoDecisions) {
-  const auto s = parse_yaml_space(kHead + "stem: {channels: [16], kernel: [[10, 4]], stride: [[2, 1]]}\n"
-                                          "stages:\n  - repeat: 2\n    block: {type: conv, channels: 8, kernel: [[3, 1], 5]}\n",
-                                  "space.yaml");
+  const auto s =
+      parse_yaml_space(kHead +
+                           "stem: {channels: [16], kernel: [[10, 4]], stride: [[2, 1]]}\n"
+                           "stages:\n  - repeat: 2\n    block: {type: conv, channels: 8, kernel: [[3, 1], 5]}\n",
+                       "space.yaml");
   ASSERT_EQ(s->num_decisions(), 2);  // the two blocks' kernels
   EXPECT_EQ(s->decisions()[0].choices, (std::vector<std::string>{"3x1", "5"}));
   const ir::Graph g = s->decode(s->parse("stages[0].block1.kernel=3x1,stages[0].block2.kernel=5"));
@@ -160,8 +166,9 @@ TEST(YamlSpace, FixedValuesMakeNoDecisions) {
 }
 
 TEST(YamlSpace, StageStrideAndHeadConvAreDecisions) {
-  const auto s = parse_yaml_space(kHead + "stages:\n  - repeat: 2\n    block: {type: mbconv, channels: 16, stride: [1, 2], "
-                                          "expand: 1}\nhead: {channels: [64, 128], activation: hardswish, fc: false}\n",
+  const auto s = parse_yaml_space(kHead +
+                                      "stages:\n  - repeat: 2\n    block: {type: mbconv, channels: 16, stride: [1, 2], "
+                                      "expand: 1}\nhead: {channels: [64, 128], activation: hardswish, fc: false}\n",
                                   "space.yaml");
   std::vector<std::string> names;
   for (const auto& d : s->decisions()) names.push_back(d.name);

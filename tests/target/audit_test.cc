@@ -79,14 +79,14 @@ TEST(AuditGraph, ATensorMovesOncePerDirection) {
   const int c = b.conv(b.input({1, 8, 8, 8}), 16, 3, 1, {}, "c");
   const int s1 = b.sigmoid(c, "s1");  // two CPU readers of c: one transfer of c
   const int s2 = b.sigmoid(c, "s2");
-  const int s3 = b.sigmoid(s1, "s3"); // CPU to CPU: no transfer
+  const int s3 = b.sigmoid(s1, "s3");  // CPU to CPU: no transfer
   const ir::Graph g = b.finish({b.add({s2, s3}, "sum")});
   // The audit is kept: a reference into a temporary one dangled (ASan: heap-use-after-free).
   const Audit a = audit_graph(d, g, DType::i8);
   const AuditRow& sig = row(a, "sigmoid");
   EXPECT_EQ(sig.fallback, 3);
-  EXPECT_EQ(sig.bytes_to_fallback, 1024);   // c, once
-  EXPECT_EQ(sig.bytes_back, 2048);          // s2 and s3 to the add
+  EXPECT_EQ(sig.bytes_to_fallback, 1024);  // c, once
+  EXPECT_EQ(sig.bytes_back, 2048);         // s2 and s3 to the add
   EXPECT_EQ(sig.transfers, 3);
   // f32 tensors are four times larger (this profile sets no dtype limits: same placement).
   EXPECT_EQ(row(audit_graph(d, g, DType::f32), "sigmoid").bytes_to_fallback, 1024 * 4);

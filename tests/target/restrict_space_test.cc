@@ -1,12 +1,12 @@
-#include "hwnas/target/resolver.h"
 #include "hwnas/target/restrict_space.h"
+#include "hwnas/target/resolver.h"
 
 #include <cmath>
 
 #include <gtest/gtest.h>
 
-#include "hwnas/target/audit.h"
 #include "hwnas/space/mbconv_space.h"
+#include "hwnas/target/audit.h"
 #include "testing.h"
 
 namespace hwnas::target {
@@ -64,7 +64,7 @@ TEST(RestrictSpace, ByNameIsTheDefaultRestrictionOnTheDevicesDtype) {
   const auto named = target::resolve_space("mbconv@npu-generic");
   EXPECT_EQ(named->name(), "mbconv@npu-generic");
   EXPECT_EQ(named->size(), r.size_after);
-  EXPECT_EQ(target::resolve_space("nb201")->name(), "nb201");  // plain names are space::make_space's
+  EXPECT_EQ(target::resolve_space("nb201")->name(), "nb201");                     // plain names are space::make_space's
   EXPECT_HWNAS_ERROR(target::resolve_space("mbconv@npu-genric"), "npu-generic");  // did-you-mean
 }
 
@@ -79,7 +79,8 @@ TEST(RestrictSpace, ModelsOfARestrictedSpaceByName) {
   EXPECT_FALSE(contains_op(g, ir::OpKind::HardSwish));
   EXPECT_TRUE(contains_op(target::resolve_model("mbconv:" + arch), ir::OpKind::HardSwish));
   EXPECT_EQ(target::resolve_model("dscnn-mlperf"), target::resolve_model("dscnn-mlperf"));  // everything else as before
-  EXPECT_HWNAS_ERROR(target::resolve_model("mbconv@npu-generic:" + arch, {.classes = 10}), "takes no resolution or classes");
+  EXPECT_HWNAS_ERROR(target::resolve_model("mbconv@npu-generic:" + arch, {.classes = 10}),
+                     "takes no resolution or classes");
   EXPECT_HWNAS_ERROR(target::resolve_model("mbconv@npu-genric:" + arch), "npu-generic");
 }
 
@@ -106,8 +107,8 @@ TEST(RestrictSpace, ChoicesThatFallBackEitherWayAreKept) {
   // Every EfficientNet variant uses swish (and squeeze-excite's sigmoid and mul), which the NPU
   // lacks and the space cannot swap: b1..b7 add such nodes to b0's, but b0 has them too, so
   // dropping them would not make anything native.
-  const RestrictedSpace r = restrict_space(*target::resolve_space("efficientnet"), hw::load_device("npu-generic"), DType::i8,
-                                           {.bases_per_decision = 1, .check_samples = 5});
+  const RestrictedSpace r = restrict_space(*target::resolve_space("efficientnet"), hw::load_device("npu-generic"),
+                                           DType::i8, {.bases_per_decision = 1, .check_samples = 5});
   EXPECT_TRUE(r.removed.empty()) << r.removed.front().decision;
   EXPECT_DOUBLE_EQ(r.size_after, r.size_before);
   ASSERT_FALSE(r.remaining.empty());
@@ -129,7 +130,7 @@ TEST(MbConvWithoutOp, SwapsActivationsAndTurnsSqueezeExciteOff) {
   ASSERT_TRUE(se_off.space);
   EXPECT_FALSE(contains_op(se_off.space->decode(a), ir::OpKind::HardSigmoid));
   EXPECT_FALSE(s.without_op(ir::OpKind::HardSwish, [](ir::OpKind) { return false; }).space);  // no replacement runs
-  EXPECT_FALSE(s.without_op(ir::OpKind::Conv2D, only_relu).space);  // nothing to swap
+  EXPECT_FALSE(s.without_op(ir::OpKind::Conv2D, only_relu).space);                            // nothing to swap
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ struct CsvTable {
   std::optional<int> find_column(std::string_view name) const;
   // Parses a cell as a number; throws naming file, line and column. Empty cells -> nullopt.
   std::optional<double> number_or_empty(size_t row, int col) const;
-  double number(size_t row, int col) const;  // throws on empty cells too
+  double number(size_t row, int col) const;             // throws on empty cells too
   size_t line_of(size_t row) const { return row + 2; }  // 1-based file line (header is line 1)
 };
 
@@ -32,6 +32,6 @@ CsvTable parse_csv(std::string_view text, std::string source);
 
 std::string csv_escape(std::string_view field);
 std::string csv_line(const std::vector<std::string>& fields);  // with trailing '\n'
-std::string format_number(double v);  // shortest form that round-trips ("0.1", "12", "1e-07")
+std::string format_number(double v);                           // shortest form that round-trips ("0.1", "12", "1e-07")
 
 }  // namespace hwnas::core

@@ -16,13 +16,13 @@ class Rng {
  public:
   explicit Rng(uint64_t seed = 0);
 
-  uint64_t next();                   // 64 random bits (xoshiro256**)
-  int uniform_int(int n);            // uniform in [0, n), n > 0; unbiased (Lemire)
-  int uniform_int(int lo, int hi);   // uniform in [lo, hi]
-  double uniform();                  // uniform in [0, 1), 53 bits
-  double normal();                   // standard normal (Box-Muller, deterministic)
+  uint64_t next();                  // 64 random bits (xoshiro256**)
+  int uniform_int(int n);           // uniform in [0, n), n > 0; unbiased (Lemire)
+  int uniform_int(int lo, int hi);  // uniform in [lo, hi]
+  double uniform();                 // uniform in [0, 1), 53 bits
+  double normal();                  // standard normal (Box-Muller, deterministic)
   bool bernoulli(double p);
-  Rng fork(uint64_t stream) const;   // independent generator derived from this state
+  Rng fork(uint64_t stream) const;  // independent generator derived from this state
 
   template <typename T>
   void shuffle(std::vector<T>& v) {  // Fisher-Yates with uniform_int

@@ -63,9 +63,9 @@ class ArchLatency {
   const std::string& why_slow() const { return why_slow_; }
 
   struct Counters {
-    uint64_t calls = 0;     // ms() calls
-    uint64_t decodes = 0;   // slow paths taken
-    size_t segments = 0;    // distinct segment keys remembered
+    uint64_t calls = 0;    // ms() calls
+    uint64_t decodes = 0;  // slow paths taken
+    size_t segments = 0;   // distinct segment keys remembered
   };
   Counters counters() const;
 
@@ -74,9 +74,9 @@ class ArchLatency {
   // context (index: fallback made its input x 4 + mask of who reads its output, bit 0 the
   // primary, bit 1 the fallback; NaN until seen).
   struct Entry {
-    uint8_t in_readers = 0;      // mask of the processors of the kernels that read its input
-    bool passthrough = false;    // its output is its input (it adds nothing to the chain)
-    uint8_t out_fallback = 0;    // 1 when its output is made on the fallback processor
+    uint8_t in_readers = 0;    // mask of the processors of the kernels that read its input
+    bool passthrough = false;  // its output is its input (it adds nothing to the chain)
+    uint8_t out_fallback = 0;  // 1 when its output is made on the fallback processor
     double ms[8];
     Entry();
   };

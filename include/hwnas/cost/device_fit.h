@@ -28,18 +28,18 @@ struct DeviceFitOptions {
   std::filesystem::path measurements;  // the CSV
   std::string arch_column = "arch", latency_column = "latency_ms";
   ir::DType dtype = ir::DType::f32;
-  std::string name;                    // of the fitted device; default "<base>-fitted"
-  std::filesystem::path out;           // the YAML to write (also the device's source); empty: none
+  std::string name;           // of the fitted device; default "<base>-fitted"
+  std::filesystem::path out;  // the YAML to write (also the device's source); empty: none
 };
 
 struct DeviceFit {
-  hw::Device device;               // the fitted profile
+  hw::Device device;  // the fitted profile
   FitResult fit;
-  std::vector<double> prior;       // calibration_prior(base): the factors the base implies
-  std::vector<double> predicted;   // the fit's prediction of each measured row
+  std::vector<double> prior;      // calibration_prior(base): the factors the base implies
+  std::vector<double> predicted;  // the fit's prediction of each measured row
   std::vector<double> measured_ms;
-  Accuracy accuracy;               // of `predicted` against the measurements
-  int skipped = 0;                 // rows without a latency
+  Accuracy accuracy;  // of `predicted` against the measurements
+  int skipped = 0;    // rows without a latency
 };
 
 DeviceFit fit_device(const hw::Device& base, const space::SearchSpace& space, const DeviceFitOptions& o);

@@ -116,8 +116,8 @@
 #include <nlohmann/json.hpp>
 
 #include "hwnas/core/csv.h"
-#include "hwnas/learn/boosted_residual.h"
 #include "hwnas/cost/predictor_eval.h"
+#include "hwnas/learn/boosted_residual.h"
 #include "hwnas/space/search_space.h"
 
 namespace hwnas::cost {
@@ -217,7 +217,7 @@ struct FewShotModel {
   std::vector<double> weights;        // over the features, in units of mean_ms
   double mean_ms = 0;                 // mean of the measurements it was fitted to
   std::vector<FewShotCandidate> candidates;
-  nlohmann::json provenance;          // prior file and columns, samples; callers add more
+  nlohmann::json provenance;  // prior file and columns, samples; callers add more
   // The residual trees over the same features, null when none (too few rows, no CV gain);
   // residual_cv: what cross-validation found (rows = 0: not tried).
   std::shared_ptr<const learn::BoostedResidual> residual;

@@ -31,9 +31,9 @@ namespace hwnas::cost {
 
 struct KernelSample {
   KernelFeatures features;
-  std::string type;   // "conv2d+batch_norm+relu6"
-  double ms = 0;      // measured: the bank's statistic (median, p10 or min) of the timing runs
-  bool noisy = false; // the timing protocol did not reach a confident figure
+  std::string type;    // "conv2d+batch_norm+relu6"
+  double ms = 0;       // measured: the bank's statistic (median, p10 or min) of the timing runs
+  bool noisy = false;  // the timing protocol did not reach a confident figure
 };
 
 class KernelBank {

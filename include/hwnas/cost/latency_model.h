@@ -27,16 +27,16 @@ enum class Bound : uint8_t { Compute, Memory, Overhead, Transfer };
 std::string_view bound_name(Bound b);  // "compute", "memory", "overhead", "transfer"
 
 struct KernelCost {
-  std::vector<int> nodes;     // graph node ids, in order; the first names the kernel
-  int processor = 0;          // index into the device's processors
-  bool fallback = false;      // runs on the fallback processor (see transfer_ms)
-  double ms = 0;              // total of this kernel, transfer included
-  double compute_ms = 0;      // roofline terms where the model has them (0 otherwise)
+  std::vector<int> nodes;  // graph node ids, in order; the first names the kernel
+  int processor = 0;       // index into the device's processors
+  bool fallback = false;   // runs on the fallback processor (see transfer_ms)
+  double ms = 0;           // total of this kernel, transfer included
+  double compute_ms = 0;   // roofline terms where the model has them (0 otherwise)
   double memory_ms = 0;
-  double transfer_ms = 0;     // moving tensors to/from the fallback processor
+  double transfer_ms = 0;  // moving tensors to/from the fallback processor
   Bound bound = Bound::Compute;
   int64_t macs = 0;
-  int64_t bytes = 0;          // activations read + written + weights read
+  int64_t bytes = 0;  // activations read + written + weights read
 };
 
 struct LatencyPrediction {
@@ -59,9 +59,7 @@ class LatencyModel {
   // Changes when predictions could change (model file contents, device profile): resume checks.
   virtual std::string fingerprint() const = 0;
   virtual LatencyPrediction predict(const ir::Graph& g, ir::DType dtype) const = 0;
-  virtual double predict_ms(const ir::Graph& g, ir::DType dtype) const {
-    return predict(g, dtype).total_ms;
-  }
+  virtual double predict_ms(const ir::Graph& g, ir::DType dtype) const { return predict(g, dtype).total_ms; }
   // True when every graph's total is the sum of its kernels' ms plus one constant, so that a
   // kernel costs the same in any graph (cost::ArchLatency memoises pieces of graphs on that).
   virtual bool additive() const { return true; }

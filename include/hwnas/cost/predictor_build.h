@@ -32,29 +32,28 @@
 namespace hwnas::cost {
 
 struct BuildOptions {
-  std::string kind = "kernel";  // kernel | lut
-  std::string device = "host";  // the name written into the file (this machine)
+  std::string kind = "kernel";      // kernel | lut
+  std::string device = "host";      // the name written into the file (this machine)
   measure::MeasureOptions measure;  // backend, threads, dtype, seed, pinning; timing per kernel
   std::vector<std::string> spaces = {"nb201", "mbconv", "dscnn"};
   // Makes a space from its name; empty: space::make_space. The CLI passes target::resolve_space,
   // so that restricted spaces ("mbconv@npu-generic") can be sampled too.
   std::function<std::unique_ptr<space::SearchSpace>(std::string_view)> make_space;
-  double budget_s = 600;         // wall-clock time for measuring (fusion tests included)
-  int archs_per_round = 4;       // per space and round
-  int whole_archs = 8;           // per space: timed whole for the whole-model correction
-  double whole_budget_s = 2.0;   // timing budget of one whole architecture (per round)
+  double budget_s = 600;        // wall-clock time for measuring (fusion tests included)
+  int archs_per_round = 4;      // per space and round
+  int whole_archs = 8;          // per space: timed whole for the whole-model correction
+  double whole_budget_s = 2.0;  // timing budget of one whole architecture (per round)
   // Load robustness (measure/robust_timing.h): a kernel's figure is this statistic of its runs;
   // a whole architecture is timed in `whole_rounds` rounds (the first while sampling, the
   // others interleaved at the end, time reserved for them) and keeps its lowest round median.
   std::string kernel_statistic = "p10";  // median | p10 | min
   int whole_rounds = 3;
-  bool detect_fusion = true;     // false: batch_norm folding only
-  uint64_t seed = 1;             // which architectures are sampled
+  bool detect_fusion = true;  // false: batch_norm folding only
+  uint64_t seed = 1;          // which architectures are sampled
   std::function<void(std::string_view)> progress;
 };
 
 PredictorFile build_predictor(const BuildOptions& o);
-
 
 // One whole architecture for the whole-model correction: the uncorrected sum of its kernels'
 // predictions, their count, the MiB of weights they read, and the measured latency.

@@ -31,7 +31,7 @@ struct Accuracy {
   int n = 0;
   double within_5 = 0, within_10 = 0;  // shares in [0, 1]
   double rmse_ms = 0, rel_rmse = 0;
-  double spearman = 0, kendall = 0;    // NaN with fewer than 2 models
+  double spearman = 0, kendall = 0;  // NaN with fewer than 2 models
 };
 // Throws if the lengths differ or a measurement is not positive.
 Accuracy accuracy(const std::vector<double>& predicted, const std::vector<double>& measured);
@@ -54,7 +54,8 @@ struct EvalRow {
 // rounds > 1 the models are timed in interleaved rounds and each keeps its lowest round median
 // (measure/robust_timing.h: a round in a burst of other load is discarded); its runs, CV and
 // percentiles are those of that round.
-std::vector<EvalRow> evaluate_models(const LatencyModel& model, const std::vector<std::pair<std::string, ir::Graph>>& models,
+std::vector<EvalRow> evaluate_models(const LatencyModel& model,
+                                     const std::vector<std::pair<std::string, ir::Graph>>& models,
                                      const measure::MeasureOptions& o, double ms_per_mac,
                                      const std::function<void(std::string_view)>& progress = {}, int rounds = 1);
 

@@ -26,7 +26,7 @@ namespace hwnas::data {
 enum class Split { train, validation, test };
 inline constexpr std::array<Split, 3> kSplits = {Split::train, Split::validation, Split::test};
 std::string_view split_name(Split split);  // "train", "validation", "test"
-Split parse_split(std::string_view name);   // also "val"; Error lists the names
+Split parse_split(std::string_view name);  // also "val"; Error lists the names
 
 struct Batch {
   std::array<int, 4> shape{};  // N, H, W, C
@@ -47,12 +47,12 @@ class Dataset {
   virtual const std::string& path() const = 0;
   virtual const std::vector<std::string>& class_names() const = 0;
   virtual std::array<int, 3> input_shape() const = 0;  // H, W, C of one example
-  virtual int64_t size(Split split) const = 0;          // 0 when the dataset has no such split
+  virtual int64_t size(Split split) const = 0;         // 0 when the dataset has no such split
   virtual int label(Split split, int64_t index) const = 0;
 
   int num_classes() const { return static_cast<int>(class_names().size()); }
   std::string reference() const { return kind() + ":" + path(); }
-  int64_t example_floats() const;                       // H * W * C
+  int64_t example_floats() const;                        // H * W * C
   std::vector<int64_t> class_counts(Split split) const;  // examples per class
   // The examples at `indices` of `split`; an index out of range is an Error.
   Batch batch(Split split, std::span<const int64_t> indices, const BatchOptions& options = {}) const;

@@ -15,12 +15,12 @@
 namespace hwnas::data {
 
 struct ImageOptions {
-  int resize = 0;            // image folders: see above (0: none)
-  int crop = 0;              // image folders: centre crop to crop x crop (0: none)
-  std::vector<float> mean;   // per channel, on [0, 1] pixels; empty: 0
-  std::vector<float> std;    // per channel; empty: 1
-  bool flip = true;          // augmentation: random horizontal flip
-  int pad_crop = 4;          // augmentation: random shift by up to this many pixels
+  int resize = 0;           // image folders: see above (0: none)
+  int crop = 0;             // image folders: centre crop to crop x crop (0: none)
+  std::vector<float> mean;  // per channel, on [0, 1] pixels; empty: 0
+  std::vector<float> std;   // per channel; empty: 1
+  bool flip = true;         // augmentation: random horizontal flip
+  int pad_crop = 4;         // augmentation: random shift by up to this many pixels
 };
 
 // Writes an H x W x C uint8 image (HWC) as normalised floats to `out`, augmented when `augment`.

@@ -30,22 +30,22 @@ namespace hwnas::data {
 
 struct KwsSynthOptions {
   std::filesystem::path out;
-  int voices = 200;          // distinct voices; 10% (at least 1) validation, 10% test
-  int per_word = 5;          // clips per keyword per voice
+  int voices = 200;            // distinct voices; 10% (at least 1) validation, 10% test
+  int per_word = 5;            // clips per keyword per voice
   int unknown_per_voice = -1;  // clips of other words per voice; -1: 2 x per_word
   uint64_t seed = 1;
-  int jobs = 2;              // espeak-ng processes at once
-  bool overwrite = false;    // replace an existing <out>
+  int jobs = 2;                                               // espeak-ng processes at once
+  bool overwrite = false;                                     // replace an existing <out>
   std::function<void(int64_t done, int64_t total)> progress;  // called from worker threads, serialised
 };
 
 struct KwsSynthReport {
   std::filesystem::path out;
-  int voices[3] = {0, 0, 0};           // per split: train, validation, test
-  int64_t word_clips[3] = {0, 0, 0};   // keyword and unknown clips per split
+  int voices[3] = {0, 0, 0};             // per split: train, validation, test
+  int64_t word_clips[3] = {0, 0, 0};     // keyword and unknown clips per split
   int64_t silence_clips[3] = {0, 0, 0};  // 1 s noise chunks per split, as the loader cuts them
-  double noise_seconds = 0;            // per background file
-  double seconds = 0;                  // wall-clock time of the run
+  double noise_seconds = 0;              // per background file
+  double seconds = 0;                    // wall-clock time of the run
 };
 
 KwsSynthReport synthesize_kws(const KwsSynthOptions& options);

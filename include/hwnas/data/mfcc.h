@@ -25,7 +25,7 @@ namespace hwnas::data {
 
 struct MfccOptions {
   int sample_rate = 16000;
-  double clip_ms = 1000;    // input is padded with zeros or cut to this length
+  double clip_ms = 1000;  // input is padded with zeros or cut to this length
   double window_ms = 30;
   double stride_ms = 20;
   int mel_bands = 40;

@@ -33,11 +33,11 @@ namespace hwnas::data {
 struct SpeechCommandsOptions {
   MfccOptions mfcc;
   std::vector<std::string> keywords = {"yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"};
-  bool peak_normalize = true;        // the reference divides each clip by its maximum
+  bool peak_normalize = true;         // the reference divides each clip by its maximum
   double background_frequency = 0.8;  // MLPerf Tiny kws_util.py defaults
   double background_volume = 0.1;
   double time_shift_ms = 100;
-  bool check_headers = true;          // read every WAV header when opening (errors early)
+  bool check_headers = true;  // read every WAV header when opening (errors early)
 };
 
 class SpeechCommands : public Dataset {
@@ -64,8 +64,8 @@ class SpeechCommands : public Dataset {
   struct Entry {
     std::string file;  // relative path of a word clip; empty for a silence slice
     int label = 0;
-    int noise = -1;          // silence: which noise recording
-    int64_t offset = 0;      // silence: first sample of the slice
+    int noise = -1;      // silence: which noise recording
+    int64_t offset = 0;  // silence: first sample of the slice
   };
   const Entry& entry(Split split, int64_t index) const;
 

@@ -40,7 +40,6 @@ int64_t check_wav(const std::filesystem::path& path, int expected_rate = 16000);
 std::string encode_wav(std::span<const int16_t> samples, int sample_rate = 16000);
 
 // Writes a 16-bit PCM mono WAV atomically (temporary file renamed over `path`).
-void write_wav(const std::filesystem::path& path, std::span<const int16_t> samples,
-               int sample_rate = 16000);
+void write_wav(const std::filesystem::path& path, std::span<const int16_t> samples, int sample_rate = 16000);
 
 }  // namespace hwnas::data

@@ -66,8 +66,7 @@ std::unique_ptr<Metric> make_metric(const std::string& name, const YAML::Node& n
                                     const MetricContext& ctx);
 
 // Parses `cost: cheap|expensive` (absent: `fallback`).
-CostClass parse_cost_class(const YAML::Node& node, const std::string& path, const YamlSource& src,
-                           CostClass fallback);
+CostClass parse_cost_class(const YAML::Node& node, const std::string& path, const YamlSource& src, CostClass fallback);
 std::string_view cost_class_name(CostClass c);
 
 }  // namespace hwnas::eval

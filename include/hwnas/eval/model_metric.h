@@ -48,7 +48,7 @@ class ModelMetric : public Metric {
   ir::DType dtype_;
   ModelValue value_;
   std::shared_ptr<const space::SearchSpace> space_;  // shared: a timed-out trial may outlive the run
-  mutable std::mutex mutex_;                   // guards fast_ (not thread-safe itself)
+  mutable std::mutex mutex_;                         // guards fast_ (not thread-safe itself)
   mutable std::unique_ptr<cost::ArchLatency> fast_;
 };
 

@@ -40,17 +40,17 @@ struct MetricSpec {
 };
 
 struct ExperimentConfig {
-  YamlSource source;                 // the parsed file after --set, for located errors
+  YamlSource source;  // the parsed file after --set, for located errors
   std::string name;
-  std::string space;                 // built-in name, or a resolved path to a space file
-  std::vector<MetricSpec> metrics;   // in file order: the column order of trials.csv
+  std::string space;                // built-in name, or a resolved path to a space file
+  std::vector<MetricSpec> metrics;  // in file order: the column order of trials.csv
   std::vector<search::Objective> objectives;
   std::vector<Constraint> constraints;
   search::StrategyConfig strategy;
   int budget_trials = 100;
   std::optional<double> budget_seconds;
-  ExecutorConfig executor;           // where trials run; does not change which trials
-  std::filesystem::path output;      // resolved
+  ExecutorConfig executor;       // where trials run; does not change which trials
+  std::filesystem::path output;  // resolved
 
   // The configuration as run (after --set, with paths made absolute), as YAML text.
   std::string effective_yaml() const;

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "hwnas/exp/constraints.h"
 #include "hwnas/eval/metric.h"
+#include "hwnas/exp/constraints.h"
 #include "hwnas/search/factory.h"
 #include "hwnas/search/strategy.h"
 
@@ -29,9 +29,9 @@ namespace hwnas::exp {
 // A proposal that passed the hard limits on cheap metrics.
 struct Candidate {
   space::Arch arch;
-  std::string arch_str;                  // canonical
-  std::map<std::string, double> cheap;   // the cheap metrics' values
-  std::string cheap_error;               // a cheap metric threw: the trial fails with this
+  std::string arch_str;                 // canonical
+  std::map<std::string, double> cheap;  // the cheap metrics' values
+  std::string cheap_error;              // a cheap metric threw: the trial fails with this
 };
 
 // The cheap metrics of an arch, or nullopt when one throws or a hard limit is broken;
@@ -51,8 +51,8 @@ class ConstrainedStrategy {
   // `max_consecutive_skips`: after that many infeasible proposals in a row the search stops
   // (ask() returns nullopt) instead of looping on a space where almost nothing is feasible.
   ConstrainedStrategy(std::unique_ptr<search::Strategy> inner, std::shared_ptr<const space::SearchSpace> space,
-                      std::vector<std::shared_ptr<const eval::Metric>> cheap_metrics, std::vector<Constraint> constraints,
-                      int64_t max_consecutive_skips = 1'000'000);
+                      std::vector<std::shared_ptr<const eval::Metric>> cheap_metrics,
+                      std::vector<Constraint> constraints, int64_t max_consecutive_skips = 1'000'000);
 
   std::optional<Candidate> ask();
   void tell(const search::Trial& trial) { inner_->tell(trial); }

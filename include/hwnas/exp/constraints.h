@@ -16,9 +16,9 @@ namespace hwnas::exp {
 
 struct Constraint {
   std::string metric;
-  bool is_max = true;       // true: value <= limit; false: value >= limit
+  bool is_max = true;  // true: value <= limit; false: value >= limit
   double limit = 0;
-  double soft_weight = 0;   // 0: hard; > 0: soft, penalty per unit beyond the limit
+  double soft_weight = 0;  // 0: hard; > 0: soft, penalty per unit beyond the limit
 
   bool hard() const { return soft_weight == 0; }
   double excess(double value) const;  // how far beyond the limit (0 when within)
@@ -26,9 +26,9 @@ struct Constraint {
 };
 
 struct Verdict {
-  bool feasible = true;    // no hard limit broken
-  double penalty = 0;      // sum of soft penalties
-  std::string violation;   // the first hard limit broken, for the trial's error
+  bool feasible = true;   // no hard limit broken
+  double penalty = 0;     // sum of soft penalties
+  std::string violation;  // the first hard limit broken, for the trial's error
 };
 
 // Checks only the constraints whose metric is in `metrics` (the others cannot be judged yet).

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "hwnas/exp/config.h"
 #include "hwnas/eval/metric.h"
+#include "hwnas/exp/config.h"
 #include "hwnas/space/search_space.h"
 
 namespace hwnas::exp {

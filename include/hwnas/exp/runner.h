@@ -37,11 +37,11 @@ struct Progress {
   const RunInfo* info = nullptr;
   const std::vector<search::Trial>* trials = nullptr;  // known so far (replayed and new), unordered
   int budget = 0;
-  int64_t skipped = 0;     // infeasible candidates that cost no trial
-  int replayed = 0;        // trials taken from the store on resume
-  int evaluated = 0;       // trials evaluated by this invocation
-  double elapsed_s = 0;    // wall time of this invocation
-  bool finished = false;   // the last call of a run
+  int64_t skipped = 0;    // infeasible candidates that cost no trial
+  int replayed = 0;       // trials taken from the store on resume
+  int evaluated = 0;      // trials evaluated by this invocation
+  double elapsed_s = 0;   // wall time of this invocation
+  bool finished = false;  // the last call of a run
 };
 
 struct RunOptions {

@@ -16,7 +16,7 @@ struct RunStatus {
   std::filesystem::path dir;
   RunInfo info;
   RunSummary summary;
-  bool running = false;  // a search holds the folder's lock now
+  bool running = false;       // a search holds the folder's lock now
   std::string stopped_early;  // why the last run ended before its budget; empty if it did not
 };
 

@@ -16,9 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hwnas/target/resolver.h"
 #include "hwnas/exp/constraints.h"
 #include "hwnas/search/strategy.h"
+#include "hwnas/target/resolver.h"
 
 namespace hwnas::exp {
 
@@ -28,9 +28,9 @@ struct RunInfo {
   // Names the space for target::resolve_model: "nb201", "mbconv@npu-generic", or a YAML space file's
   // path. best.json gives each trial as a model, "<space_ref>:<arch>", that every command reads.
   std::string space_ref;
-  std::vector<std::string> metrics;             // in config order
-  std::map<std::string, std::string> sources;   // metric -> "looked up (table f.csv:col)"
-  std::map<std::string, std::string> cost;      // metric -> "cheap" | "expensive"
+  std::vector<std::string> metrics;            // in config order
+  std::map<std::string, std::string> sources;  // metric -> "looked up (table f.csv:col)"
+  std::map<std::string, std::string> cost;     // metric -> "cheap" | "expensive"
   std::vector<search::Objective> objectives;
   std::vector<Constraint> constraints;
   int budget_trials = 0;

@@ -29,7 +29,7 @@ struct TrialRequest {
   // Fidelity of a multi-fidelity search (training epochs); 0: the metric's own default.
   // Unused by today's metrics, carried so that workers need no protocol change for it.
   int epochs = 0;
-  double timeout_s = 0;              // wall-time limit of the evaluation; 0: none
+  double timeout_s = 0;  // wall-time limit of the evaluation; 0: none
 };
 
 // ok: every value is there. failed: a metric threw or the worker answered nonsense (error says

@@ -35,25 +35,25 @@ std::string_view op_class_name(OpClass c);  // "conv", "depthwise", "fc", "eleme
 // One entry of a processor's supported-operator set. Empty lists mean "any".
 struct OpSupport {
   ir::OpKind op = ir::OpKind::Input;
-  std::vector<int> kernels;            // square kernel sizes allowed (conv, depthwise, pools)
-  std::vector<int> strides;            // allowed strides
-  std::vector<ir::DType> dtypes;       // allowed dtypes (empty: any)
-  int channel_alignment = 1;           // output channels must be a multiple of this
-  int max_channels = 0;                // 0: no limit
+  std::vector<int> kernels;                   // square kernel sizes allowed (conv, depthwise, pools)
+  std::vector<int> strides;                   // allowed strides
+  std::vector<ir::DType> dtypes;              // allowed dtypes (empty: any)
+  int channel_alignment = 1;                  // output channels must be a multiple of this
+  int max_channels = 0;                       // 0: no limit
   std::vector<ir::OpKind> fused_activations;  // activations it can fuse (the rest fall back)
 };
 
 struct Processor {
-  std::string name;       // "cpu", "npu"
+  std::string name;  // "cpu", "npu"
   double clock_hz = 0;
   // MACs (Conv, Depthwise, FullyConnected) or elements (Elementwise, Pool, Data) per cycle,
   // per op class and dtype. A missing (class, dtype) pair falls back to the class's f32 rate.
   std::map<std::pair<OpClass, ir::DType>, double> per_cycle;
-  double bandwidth_bytes_per_s = 0;   // to the memory activations live in
-  double op_overhead_s = 0;           // fixed cost of launching one kernel
-  double invoke_overhead_s = 0;       // fixed cost of one inference (runtime dispatch, sync); YAML key
-                                      // invoke_overhead_us, 0 if absent (cost/calibrated.h fits it)
-  double active_power_mw = 0;         // while computing
+  double bandwidth_bytes_per_s = 0;  // to the memory activations live in
+  double op_overhead_s = 0;          // fixed cost of launching one kernel
+  double invoke_overhead_s = 0;      // fixed cost of one inference (runtime dispatch, sync); YAML key
+                                     // invoke_overhead_us, 0 if absent (cost/calibrated.h fits it)
+  double active_power_mw = 0;        // while computing
   // The operators it runs; nullopt: every operator (a general-purpose CPU).
   std::optional<std::vector<OpSupport>> ops;
 
@@ -70,28 +70,28 @@ struct Memory {
 };
 
 struct Fallback {
-  int processor = -1;                  // index into processors; -1: none (unsupported = error)
-  double transfer_bytes_per_s = 0;     // moving a tensor between processors
-  double transfer_overhead_s = 0;      // per transfer (synchronisation, cache flush)
+  int processor = -1;               // index into processors; -1: none (unsupported = error)
+  double transfer_bytes_per_s = 0;  // moving a tensor between processors
+  double transfer_overhead_s = 0;   // per transfer (synchronisation, cache flush)
 };
 
 struct Power {
-  double idle_mw = 0;               // whole device while waiting for the next frame
-  double energy_pj_per_byte = 0;    // data movement to and from activation memory
+  double idle_mw = 0;             // whole device while waiting for the next frame
+  double energy_pj_per_byte = 0;  // data movement to and from activation memory
 };
 
 struct Device {
-  std::string name;          // "cortex-m7"
-  std::string description;   // one line for people
-  std::string source;        // "built-in devices/cortex-m7.yaml" or the file path
-  std::string kind;          // "cpu", "mcu", "npu"
+  std::string name;         // "cortex-m7"
+  std::string description;  // one line for people
+  std::string source;       // "built-in devices/cortex-m7.yaml" or the file path
+  std::string kind;         // "cpu", "mcu", "npu"
   ir::DType default_dtype = ir::DType::f32;
   std::vector<Processor> processors;
   int primary = 0;
   Fallback fallback;
   Memory memory;
   Power power;
-  std::string calibration;   // how the figures were obtained ("datasheet", "fitted to 10 ...")
+  std::string calibration;  // how the figures were obtained ("datasheet", "fitted to 10 ...")
   // Share of their own time that the kernels a deployment converter would fold or remove
   // (cost::executed_nodes) still take: 0 for converters (TFLite, TensorRT), about 1 for eager
   // frameworks that run every op. Fitted by cost/calibrated.h; YAML key folded_ops_factor.
@@ -110,12 +110,12 @@ std::string to_yaml(const Device& d);
 
 // Where one node runs and why.
 struct Placement {
-  int processor = 0;       // index into Device::processors
-  bool native = true;      // false: it falls back to Fallback::processor
-  std::string reason;      // for fallbacks: "hardswish is not in npu's operator set",
-                           // "kernel 7 not in [3, 5]", ...; empty when native
-  int follows = -1;        // a folded batch_norm's conv or a fused activation's producer,
-                           // whose placement this node shares; -1 for a node placed on its own
+  int processor = 0;   // index into Device::processors
+  bool native = true;  // false: it falls back to Fallback::processor
+  std::string reason;  // for fallbacks: "hardswish is not in npu's operator set",
+                       // "kernel 7 not in [3, 5]", ...; empty when native
+  int follows = -1;    // a folded batch_norm's conv or a fused activation's producer,
+                       // whose placement this node shares; -1 for a node placed on its own
 };
 // Input and zero-cost nodes are native. A batch_norm folded into its conv is placed with it;
 // an activation is placed with the op it follows when that op can fuse it. Throws when the

@@ -41,7 +41,7 @@ struct OnnxModel {
   std::string graph;  // the graph's name
   int opset = kOnnxOpset;
   int nodes = 0, initializers = 0;
-  int64_t weight_values = 0;                                // floats stored as initializers
+  int64_t weight_values = 0;                                       // floats stored as initializers
   std::vector<std::pair<std::string, ir::Shape>> inputs, outputs;  // names and NCHW shapes
 };
 

@@ -65,14 +65,12 @@ class GraphBuilder {
   int mul(int a, int b, std::string_view name = "");
   int concat(std::vector<int> xs, int axis = -1, std::string_view name = "");
   // Pools with symmetric padding `pad` (PyTorch); avg excludes padding unless told otherwise.
-  int avg_pool(int x, int kernel, int stride, int pad = 0, bool count_include_pad = false,
-               std::string_view name = "");
+  int avg_pool(int x, int kernel, int stride, int pad = 0, bool count_include_pad = false, std::string_view name = "");
   int max_pool(int x, int kernel, int stride, int pad = 0, std::string_view name = "");
   int reshape(int x, Shape target, std::string_view name = "");
   int softmax(int x, int axis = -1, std::string_view name = "");
   int pad(int x, int top, int left, int bottom, int right, float value = 0.0f, std::string_view name = "");
-  int resize(int x, int out_h, int out_w, ResizeMode mode, bool align_corners = false,
-             std::string_view name = "");
+  int resize(int x, int out_h, int out_w, ResizeMode mode, bool align_corners = false, std::string_view name = "");
   // Any operator with explicit attributes.
   int node(OpKind op, std::vector<int> inputs, const Attrs& attrs, std::string_view name = "");
 

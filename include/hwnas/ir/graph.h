@@ -24,7 +24,7 @@
 namespace hwnas::ir {
 
 struct Node {
-  std::string name;         // unique in the graph, e.g. "stage3.block1.dw"
+  std::string name;  // unique in the graph, e.g. "stage3.block1.dw"
   OpKind op = OpKind::Input;
   std::vector<int> inputs;  // ids of earlier nodes
   Attrs attrs;              // canonical: fields the op does not use are at their defaults
@@ -39,8 +39,7 @@ class Graph {
   explicit Graph(std::string name = "") : name_(std::move(name)) {}
 
   // Adds a node and infers its shape. An empty name becomes "<op>_<id>". Returns its id.
-  int add(OpKind op, std::vector<int> inputs, const Attrs& attrs = {}, std::string name = "",
-          DType dtype = DType::f32);
+  int add(OpKind op, std::vector<int> inputs, const Attrs& attrs = {}, std::string name = "", DType dtype = DType::f32);
   void set_outputs(std::vector<int> outputs);
 
   const std::string& name() const { return name_; }
@@ -49,7 +48,7 @@ class Graph {
   const Node& node(int id) const { return nodes_.at(id); }
   const std::vector<Node>& nodes() const { return nodes_; }
   const std::vector<int>& outputs() const { return outputs_; }
-  std::vector<int> inputs() const;                 // ids of Input nodes
+  std::vector<int> inputs() const;  // ids of Input nodes
   std::optional<int> find(std::string_view name) const;
   std::vector<std::vector<int>> consumers() const;  // per node, the ids that read it
   // Per node, whether some output depends on it (a Zero node reads only its input's shape).
@@ -59,9 +58,7 @@ class Graph {
   // "node 'x' (conv2d)", for error messages.
   std::string describe(int id) const;
 
-  bool operator==(const Graph& o) const {
-    return name_ == o.name_ && nodes_ == o.nodes_ && outputs_ == o.outputs_;
-  }
+  bool operator==(const Graph& o) const { return name_ == o.name_ && nodes_ == o.nodes_ && outputs_ == o.outputs_; }
 
  private:
   std::string name_;

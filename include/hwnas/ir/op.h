@@ -57,23 +57,23 @@ std::string_view resize_mode_name(ResizeMode m);
 std::optional<ResizeMode> resize_mode_from_name(std::string_view);
 
 struct Attrs {
-  int kernel_h = 1, kernel_w = 1;      // conv, depthwise, pools
-  int stride_h = 1, stride_w = 1;      // conv, depthwise, pools
-  int dilation_h = 1, dilation_w = 1;  // conv, depthwise
-  Padding padding = Padding::Valid;    // conv, depthwise, pools
+  int kernel_h = 1, kernel_w = 1;                                // conv, depthwise, pools
+  int stride_h = 1, stride_w = 1;                                // conv, depthwise, pools
+  int dilation_h = 1, dilation_w = 1;                            // conv, depthwise
+  Padding padding = Padding::Valid;                              // conv, depthwise, pools
   int pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;  // Padding::Explicit; pad op
-  int out_channels = 0;                // conv2d: Cout; fully_connected: units
-  int groups = 1;                      // conv2d
-  int multiplier = 1;                  // depthwise_conv2d
-  bool bias = false;                   // conv, depthwise, fully_connected
-  bool count_include_pad = false;      // avg_pool
-  float epsilon = 1e-5f;               // batch_norm
-  int axis = -1;                       // concat, softmax (negative counts from the end)
-  Shape shape;                         // input: its shape; reshape: target (one -1 allowed)
-  int out_h = 0, out_w = 0;            // resize
-  ResizeMode mode = ResizeMode::Nearest;  // resize
-  bool align_corners = false;          // resize
-  float value = 0.0f;                  // pad
+  int out_channels = 0;                                          // conv2d: Cout; fully_connected: units
+  int groups = 1;                                                // conv2d
+  int multiplier = 1;                                            // depthwise_conv2d
+  bool bias = false;                                             // conv, depthwise, fully_connected
+  bool count_include_pad = false;                                // avg_pool
+  float epsilon = 1e-5f;                                         // batch_norm
+  int axis = -1;                                                 // concat, softmax (negative counts from the end)
+  Shape shape;                                                   // input: its shape; reshape: target (one -1 allowed)
+  int out_h = 0, out_w = 0;                                      // resize
+  ResizeMode mode = ResizeMode::Nearest;                         // resize
+  bool align_corners = false;                                    // resize
+  float value = 0.0f;                                            // pad
 
   bool operator==(const Attrs&) const = default;
 };

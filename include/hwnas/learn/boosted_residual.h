@@ -55,7 +55,7 @@ struct ResidualOptions {
   // NB201 aggregate (n = 500, 3000): no clamp cost raspi4 5-12 points within +-10%, 0.3 lost
   // nothing; edgegpu at n = 3000: 83.6% unclamped, 91.8% at 0.2, 92.6% at 0.3.
   double clip = 0.3;
-  uint64_t seed = 1;                      // which rows fall in which fold
+  uint64_t seed = 1;  // which rows fall in which fold
 };
 
 // What cross-validation found (rows = 0: not tried; folds = 0: fewer rows than min_rows).

@@ -25,7 +25,7 @@ using RidgeRows = std::vector<std::vector<double>>;  // x[i] is row i
 struct RidgeFit {
   std::vector<double> weights;
   double lambda = 0;
-  double loo_mse = 0;  // mean of the squared leave-one-out residuals
+  double loo_mse = 0;                 // mean of the squared leave-one-out residuals
   std::vector<double> loo_residuals;  // per row: y_i - its prediction by the fit without row i
 };
 

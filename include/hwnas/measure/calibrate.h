@@ -28,11 +28,11 @@ struct CalibrateOptions {
 
 // One measured probe.
 struct Probe {
-  std::string name;    // "conv f32", "bandwidth", "op overhead"
-  std::string graph;   // what ran: "conv2d 3x3 64->64 on [1,56,56,64]"
-  double work = 0;     // MACs, elements or bytes per run (0 for overheads)
-  std::string unit;    // of `rate`: "MAC/s", "elements/s", "bytes/s", "s"
-  double rate = 0;     // work / time (overheads: the time itself)
+  std::string name;   // "conv f32", "bandwidth", "op overhead"
+  std::string graph;  // what ran: "conv2d 3x3 64->64 on [1,56,56,64]"
+  double work = 0;    // MACs, elements or bytes per run (0 for overheads)
+  std::string unit;   // of `rate`: "MAC/s", "elements/s", "bytes/s", "s"
+  double rate = 0;    // work / time (overheads: the time itself)
   measure::Measurement m;
 };
 

@@ -26,7 +26,7 @@ struct MeasureOptions {
   std::string backend = "xnnpack";
   int threads = 1;
   ir::DType dtype = ir::DType::f32;  // i8: xnnpack's int8 kernels where it has them
-  uint64_t seed = 0;   // weights (when none are given), input values, int8 calibration
+  uint64_t seed = 0;                 // weights (when none are given), input values, int8 calibration
   bool pin = true;
   TimingOptions timing;
 };
@@ -38,9 +38,9 @@ struct Measurement {
   double confidence = 0.95;  // of the median's interval
   TimingResult timing;
   Pinning pinning;
-  int fallback_nodes = 0;  // nodes the backend ran on reference kernels
+  int fallback_nodes = 0;                   // nodes the backend ran on reference kernels
   std::vector<std::string> fallback_names;  // their node names, in graph order
-  std::string execution;   // the prepared model's summary()
+  std::string execution;                    // the prepared model's summary()
 };
 
 Measurement measure_model(const ir::Graph& g, const MeasureOptions& o,

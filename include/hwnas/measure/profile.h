@@ -41,13 +41,13 @@ struct ProfileOptions {
   std::string backend = "xnnpack";
   int threads = 1;
   ir::DType dtype = ir::DType::f32;
-  uint64_t seed = 0;              // weights, input values, int8 calibration
+  uint64_t seed = 0;  // weights, input values, int8 calibration
   bool pin = true;
-  double kernel_budget_s = 0.1;   // timing protocol budget per kernel
-  double whole_budget_s = 2.0;    // for the whole model
-  std::optional<ir::FusionRules> rules;  // default: backend_fusion(backend)
-  std::string fusion_description;        // what `rules` are, when given
-  std::optional<Roofline> roofline;      // default: measure_roofline() with these options
+  double kernel_budget_s = 0.1;                       // timing protocol budget per kernel
+  double whole_budget_s = 2.0;                        // for the whole model
+  std::optional<ir::FusionRules> rules;               // default: backend_fusion(backend)
+  std::string fusion_description;                     // what `rules` are, when given
+  std::optional<Roofline> roofline;                   // default: measure_roofline() with these options
   std::function<void(int done, int total)> progress;  // after each kernel (CLI progress line)
 };
 
@@ -55,11 +55,11 @@ struct ProfileOptions {
 struct KernelTraffic {
   ir::DType dtype = ir::DType::f32;  // the kernel's activations and weights
   int64_t macs = 0;
-  int64_t bytes_in = 0;       // distinct tensors read from outside the kernel
-  int64_t bytes_out = 0;      // tensors the kernel writes for readers outside it (or graph outputs)
-  int64_t weight_bytes = 0;   // deployable form (BN folded), ir::Stats::weight_bytes
+  int64_t bytes_in = 0;      // distinct tensors read from outside the kernel
+  int64_t bytes_out = 0;     // tensors the kernel writes for readers outside it (or graph outputs)
+  int64_t weight_bytes = 0;  // deployable form (BN folded), ir::Stats::weight_bytes
   int64_t bytes() const { return bytes_in + bytes_out + weight_bytes; }
-  double intensity() const;   // MACs per byte
+  double intensity() const;  // MACs per byte
 };
 
 // `dtype`: the dtype of the kernel (f32, or i8 where the backend runs its anchor in int8).
@@ -69,15 +69,15 @@ struct KernelProfile {
   ir::Kernel kernel;
   std::vector<std::string> nodes;  // the kernel's node names
   KernelTraffic traffic;
-  Summary time;               // ms
+  Summary time;  // ms
   bool noisy = false;
-  double share = 0;           // of the sum of kernel medians
-  double gmacs_per_s = 0;     // achieved
-  double gb_per_s = 0;        // achieved
+  double share = 0;          // of the sum of kernel medians
+  double gmacs_per_s = 0;    // achieved
+  double gb_per_s = 0;       // achieved
   std::string memory_level;  // the roofline level its bytes fit in ("L2", "DRAM", ...)
   Bound bound = Bound::Memory;
-  double roof_ms = 0;         // the roofline's least time for this kernel
-  double roof_fraction = 0;   // roof_ms / measured median: 1 = at the roof
+  double roof_ms = 0;                 // the roofline's least time for this kernel
+  double roof_fraction = 0;           // roof_ms / measured median: 1 = at the roof
   std::vector<std::string> fallback;  // node names run on the backend's reference kernels
 };
 
@@ -85,11 +85,11 @@ struct Profile {
   std::string model, backend;
   ir::DType dtype = ir::DType::f32;
   int threads = 1;
-  std::string fusion;      // the fusion rule, in words
+  std::string fusion;  // the fusion rule, in words
   Roofline roofline;
-  Measurement whole;       // the whole model, same options
+  Measurement whole;                   // the whole model, same options
   std::vector<KernelProfile> kernels;  // graph order
-  double sum_ms = 0;       // sum of kernel medians
+  double sum_ms = 0;                   // sum of kernel medians
 
   // (sum_ms - whole median) / whole median.
   double additivity_error() const;

@@ -72,7 +72,7 @@ struct RooflineOptions {
   int threads = 1;
   ir::DType dtype = ir::DType::f32;  // of the convolutions (the bandwidth probes are f32)
   bool pin = true;
-  double budget_s = 0.5;             // per probe
+  double budget_s = 0.5;  // per probe
 };
 
 Roofline measure_roofline(const RooflineOptions& o);

@@ -27,11 +27,11 @@ double statistic_value(const Summary& s, const std::string& statistic);
 void check_statistic(const std::string& statistic);
 
 struct RoundedTiming {
-  double ms = 0;                // the lowest round figure
-  std::vector<double> round_ms; // per round, in round order
-  double spread = 0;            // highest / lowest round figure - 1
-  int runs = 0;                 // timed runs over all rounds
-  bool noisy = false;           // every round was noisy (one clean round is a clean figure)
+  double ms = 0;                 // the lowest round figure
+  std::vector<double> round_ms;  // per round, in round order
+  double spread = 0;             // highest / lowest round figure - 1
+  int runs = 0;                  // timed runs over all rounds
+  bool noisy = false;            // every round was noisy (one clean round is a clean figure)
   std::string note;
 };
 

@@ -21,10 +21,10 @@
 namespace hwnas::measure {
 
 struct TimingOptions {
-  int warmup_runs = 3;          // untimed runs first (caches, page faults, lazy packing)
-  int min_runs = 10;            // never stop before this many timed runs
+  int warmup_runs = 3;  // untimed runs first (caches, page faults, lazy packing)
+  int min_runs = 10;    // never stop before this many timed runs
   int max_runs = 100000;
-  double budget_s = 10.0;       // total measured time (warm-up included) before giving up
+  double budget_s = 10.0;  // total measured time (warm-up included) before giving up
   double confidence = 0.95;
   double target_rel_ci = 0.01;  // stop when the CI half-width <= this fraction of the median
   double max_spread = 0.20;     // (p90 - p10) / median above this is flagged noisy

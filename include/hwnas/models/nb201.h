@@ -26,7 +26,7 @@ namespace hwnas::models {
 enum class Nb201Op : uint8_t { None, SkipConnect, Conv1x1, Conv3x3, AvgPool3x3 };
 inline constexpr int kNb201NumOps = 5;
 
-std::string_view nb201_op_name(Nb201Op op);  // "none", "skip_connect", "nor_conv_1x1", ...
+std::string_view nb201_op_name(Nb201Op op);                        // "none", "skip_connect", "nor_conv_1x1", ...
 std::optional<Nb201Op> nb201_op_from_name(std::string_view name);  // inverse of nb201_op_name
 
 // Edge order is NB201's: (1<-0), (2<-0), (2<-1), (3<-0), (3<-1), (3<-2).
@@ -44,7 +44,7 @@ std::string nb201_string(const Nb201Cell& cell);  // canonical NB201 string
 struct Nb201Options {
   int classes = 10;
   int resolution = 32;
-  int channels = 16;        // stem / first stage width
+  int channels = 16;  // stem / first stage width
   int cells_per_stage = 5;
 };
 

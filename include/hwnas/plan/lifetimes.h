@@ -39,11 +39,11 @@ struct InPlaceRules {
 
 // Order-independent facts per node.
 struct TensorNode {
-  int root = 0;             // node whose buffer holds this output: itself, or an alias's source
-  bool alias = false;       // no buffer and no work: reads through to `root`
-  bool in_place = false;    // may take over a dying input buffer of `bytes` bytes
-  int64_t bytes = 0;        // of its own output (the root's bytes for an alias)
-  std::vector<int> reads;   // distinct roots it reads (empty for aliases and inputs)
+  int root = 0;            // node whose buffer holds this output: itself, or an alias's source
+  bool alias = false;      // no buffer and no work: reads through to `root`
+  bool in_place = false;   // may take over a dying input buffer of `bytes` bytes
+  int64_t bytes = 0;       // of its own output (the root's bytes for an alias)
+  std::vector<int> reads;  // distinct roots it reads (empty for aliases and inputs)
 };
 
 struct TensorGraph {
@@ -62,7 +62,7 @@ struct Buffer {
 };
 
 struct Lifetimes {
-  std::vector<int> order;      // node ids, one step each
+  std::vector<int> order;  // node ids, one step each
   std::vector<Buffer> buffers;
   std::vector<int> buffer_of;  // per node id: its buffer
 };

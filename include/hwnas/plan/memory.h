@@ -16,24 +16,24 @@
 #include <cstdint>
 #include <string>
 
+#include "hwnas/hw/device.h"
+#include "hwnas/ir/graph.h"
 #include "hwnas/plan/execution_order.h"
 #include "hwnas/plan/lifetimes.h"
 #include "hwnas/plan/memory_planner.h"
-#include "hwnas/hw/device.h"
-#include "hwnas/ir/graph.h"
 
 namespace hwnas::plan {
 
-enum class OrderPolicy : uint8_t { Graph, Best };  // the graph's node order, or best_order()
+enum class OrderPolicy : uint8_t { Graph, Best };   // the graph's node order, or best_order()
 std::string_view order_policy_name(OrderPolicy p);  // "graph", "best"
 
 struct MemoryOptions {
   ir::DType dtype = ir::DType::i8;
-  std::string planner = "greedy";        // memory_planner_names()
+  std::string planner = "greedy";  // memory_planner_names()
   OrderPolicy order = OrderPolicy::Graph;
-  int64_t alignment = 16;                // bytes; TFLite Micro aligns arena buffers to 16
+  int64_t alignment = 16;  // bytes; TFLite Micro aligns arena buffers to 16
   InPlaceRules in_place = {};
-  OrderSearchOptions search = {};        // for OrderPolicy::Best
+  OrderSearchOptions search = {};  // for OrderPolicy::Best
 };
 
 struct MemoryEstimate {
@@ -41,14 +41,14 @@ struct MemoryEstimate {
   ir::DType dtype = ir::DType::i8;
   OrderPolicy order_policy = OrderPolicy::Graph;
   InPlaceRules in_place;
-  std::string order_method;            // "graph order" or best_order()'s method
-  Lifetimes lifetimes;                 // with buffer sizes aligned
-  std::vector<char> alias;             // per node: an alias (no work, no buffer of its own)
+  std::string order_method;  // "graph order" or best_order()'s method
+  Lifetimes lifetimes;       // with buffer sizes aligned
+  std::vector<char> alias;   // per node: an alias (no work, no buffer of its own)
   ArenaPlan arena;
-  int64_t lower_bound_bytes = 0;       // peak live bytes of the order used (no planner beats it)
+  int64_t lower_bound_bytes = 0;              // peak live bytes of the order used (no planner beats it)
   int64_t graph_order_lower_bound_bytes = 0;  // the same for the graph's own order
-  int64_t weight_bytes = 0;            // ir::Stats::weight_bytes(dtype)
-  hw::Memory device_memory;            // limits (0: none) and the runtime's fixed costs
+  int64_t weight_bytes = 0;                   // ir::Stats::weight_bytes(dtype)
+  hw::Memory device_memory;                   // limits (0: none) and the runtime's fixed costs
 
   int64_t arena_bytes() const { return arena.arena_bytes; }
   int64_t sram_bytes() const { return arena.arena_bytes + device_memory.runtime_sram_bytes; }

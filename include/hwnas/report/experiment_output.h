@@ -27,17 +27,17 @@ struct ExperimentOutput {
   std::filesystem::path dir;
   std::string name;
   std::string space;
-  std::string strategy;                 // "evolution (seed: 1, population: 50)"; "auto" if unset
+  std::string strategy;  // "evolution (seed: 1, population: 50)"; "auto" if unset
   std::optional<int> budget_trials;
   std::optional<double> budget_seconds;
-  std::vector<std::string> metrics;     // metric columns of trials.csv, in file order
+  std::vector<std::string> metrics;            // metric columns of trials.csv, in file order
   std::map<std::string, std::string> sources;  // metric -> where its figures come from
   std::map<std::string, std::string> cost;     // metric -> "cheap" | "expensive" (when given)
   std::vector<search::Objective> objectives;
   std::vector<exp::Constraint> constraints;
-  std::vector<search::Trial> trials;    // file order (id order); arch_str only, no genotype
-  std::vector<size_t> front;            // indices into trials: the feasible non-dominated ones
-  bool front_from_file = false;         // pareto.csv was read (else computed here)
+  std::vector<search::Trial> trials;  // file order (id order); arch_str only, no genotype
+  std::vector<size_t> front;          // indices into trials: the feasible non-dominated ones
+  bool front_from_file = false;       // pareto.csv was read (else computed here)
   // best.json's choice per objective (index into trials), soft penalties counted; empty when
   // best.json is missing, then best_index() falls back to search::best_under.
   std::map<std::string, size_t> best;

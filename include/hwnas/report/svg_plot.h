@@ -23,7 +23,7 @@ namespace hwnas::report {
 
 // Axis ticks at multiples of a step 1, 2 or 5 times a power of ten.
 struct Ticks {
-  double lo = 0, hi = 0;       // the axis extent: the multiples of step just enclosing the data
+  double lo = 0, hi = 0;  // the axis extent: the multiples of step just enclosing the data
   double step = 0;
   std::vector<double> values;  // lo, lo + step, ..., hi
   int decimals = 0;            // digits after the point that the step needs (0.05 -> 2)
@@ -41,7 +41,7 @@ struct Style {
   double stroke_width = 1;
   std::string dash = "";  // SVG stroke-dasharray, "" for solid
   double opacity = 1;
-  double radius = 3;     // markers of scatter series
+  double radius = 3;  // markers of scatter series
 };
 // For reference lines, stroke/dash draw the line and fill/opacity paint the shaded side.
 

@@ -17,15 +17,15 @@
 namespace hwnas::runtime {
 
 struct NodeParams {
-  std::vector<float> kernel;       // conv/depthwise/FC, layout as in weights.h
-  std::vector<float> bias;         // per output channel; empty when the layer has none
-  std::vector<float> scale, shift; // standalone batch_norm, per channel
-  int alias_of = -1;               // folded batch_norm: the node whose output it shares
+  std::vector<float> kernel;        // conv/depthwise/FC, layout as in weights.h
+  std::vector<float> bias;          // per output channel; empty when the layer has none
+  std::vector<float> scale, shift;  // standalone batch_norm, per channel
+  int alias_of = -1;                // folded batch_norm: the node whose output it shares
 };
 
 struct InferenceParams {
-  std::vector<NodeParams> nodes;   // one per graph node
-  int folded = 0;                  // how many batch_norm nodes were folded
+  std::vector<NodeParams> nodes;  // one per graph node
+  int folded = 0;                 // how many batch_norm nodes were folded
 };
 
 // Checks `w` against `g` (check_weights) first.

@@ -27,7 +27,6 @@ namespace hwnas::runtime {
 // Computes node `id` of `g` into `out` (g.node(id).shape.numel() floats) from its inputs'
 // data (in the order of node.inputs, each shaped as that input node). Input nodes and
 // batch_norm aliases (p.alias_of >= 0) have nothing to compute: Error if asked.
-void reference_node(const ir::Graph& g, int id, const NodeParams& p, std::span<const float* const> inputs,
-                    float* out);
+void reference_node(const ir::Graph& g, int id, const NodeParams& p, std::span<const float* const> inputs, float* out);
 
 }  // namespace hwnas::runtime

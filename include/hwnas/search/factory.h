@@ -33,9 +33,9 @@ using Infeasibility = std::function<double(const space::Arch&)>;
 struct SearchProblem {
   const space::SearchSpace* space = nullptr;
   std::vector<Objective> objectives;
-  int budget = 100;              // expensive trials the run may spend
-  CheapEval cheap;               // may be empty: no cheap metrics
-  Infeasibility infeasibility;   // may be empty: random sampling only
+  int budget = 100;             // expensive trials the run may spend
+  CheapEval cheap;              // may be empty: no cheap metrics
+  Infeasibility infeasibility;  // may be empty: random sampling only
   // The metrics `cheap` gives, when known (strategy auto picks by them); empty: found by sampling.
   std::vector<std::string> cheap_metrics;
 };

@@ -42,9 +42,9 @@ class LocalSearch : public StrategyBase {
 
   int init_;
   std::vector<double> weights_;
-  std::optional<size_t> current_;             // index into trials()
-  std::optional<space::Arch> restart_;        // asked as a restart point, not told yet
-  std::deque<space::Arch> queue_;             // neighbours of current_ still to ask
+  std::optional<size_t> current_;                                  // index into trials()
+  std::optional<space::Arch> restart_;                             // asked as a restart point, not told yet
+  std::deque<space::Arch> queue_;                                  // neighbours of current_ still to ask
   std::unordered_set<space::Arch, space::ArchHash> pending_;       // neighbours asked, not told
   std::unordered_map<space::Arch, size_t, space::ArchHash> told_;  // arch -> index in trials()
 };

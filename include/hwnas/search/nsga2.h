@@ -33,11 +33,11 @@ class Nsga2 : public StrategyBase {
 
   int population_size_;
   double crossover_;
-  std::vector<size_t> parents_;        // indices into trials()
-  std::vector<int> parent_rank_;       // NSGA-II rank of each parent
-  std::vector<double> parent_crowd_;   // crowding distance of each parent
-  std::vector<size_t> children_;       // Ok children told since the last selection
-  int children_told_ = 0;              // including failed and infeasible ones
+  std::vector<size_t> parents_;       // indices into trials()
+  std::vector<int> parent_rank_;      // NSGA-II rank of each parent
+  std::vector<double> parent_crowd_;  // crowding distance of each parent
+  std::vector<size_t> children_;      // Ok children told since the last selection
+  int children_told_ = 0;             // including failed and infeasible ones
 };
 
 }  // namespace hwnas::search

@@ -44,8 +44,7 @@ std::vector<double> crowding_distance(const std::vector<Point>& points, const st
 // the reference in every objective add nothing. Exact for any number of objectives (2: sort
 // and sweep, O(n log n); more: slicing along the last objective, O(n^(d-1) log n)).
 // Throws if a point or the reference has the wrong number of values.
-double hypervolume(const std::vector<Point>& points, const std::vector<Objective>& objectives,
-                   const Point& reference);
+double hypervolume(const std::vector<Point>& points, const std::vector<Objective>& objectives, const Point& reference);
 
 // Hypervolume improvement of single points over a fixed set: HV(front + p) - HV(front), the
 // acquisition of the predictor-guided strategy, evaluated for thousands of candidates per ask.
@@ -64,7 +63,7 @@ class HypervolumeImprovement {
  private:
   std::vector<Objective> objectives_;
   Point reference_;
-  std::vector<Point> front_;                     // as given (for d != 2)
+  std::vector<Point> front_;                       // as given (for d != 2)
   std::vector<std::pair<double, double>> stairs_;  // d == 2: minimised coordinates inside the box, by x
   double base_;
 };

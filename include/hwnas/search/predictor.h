@@ -39,8 +39,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "hwnas/search/strategy_base.h"
 #include "hwnas/learn/xgb_regressor.h"
+#include "hwnas/search/strategy_base.h"
 
 namespace hwnas::search {
 
@@ -68,29 +68,28 @@ class PredictorSearch : public StrategyBase {
     int fit = -1;
   };
   std::optional<Candidate> candidate(const space::Arch& a);
-  double cheap_value(const std::map<std::string, double>& metrics, const std::string& name,
-                     const space::Arch& a) const;
+  double cheap_value(const std::map<std::string, double>& metrics, const std::string& name, const space::Arch& a) const;
   std::vector<Candidate>& candidates();  // fresh feasible candidates, in pool_cache_
   void fit();
   std::vector<float> features(const space::Arch& a, const std::vector<double>& numeric) const;
   // Beliefs of many candidates at once (one XGBoost prediction per surrogate).
   std::vector<Belief> beliefs(const std::vector<const Candidate*>& cs) const;
-  void refresh(std::vector<Candidate>& cs) const;  // beliefs not of the current fit
+  void refresh(std::vector<Candidate>& cs) const;       // beliefs not of the current fit
   void summarise(Belief& b, const Point& known) const;  // mean, optimistic, spread of b.samples
 
   int init_, pool_;
-  double extreme_;  // a share 1 / extreme_ of the guided asks are extreme steps
-  int guided_asks_ = 0;                        // asks that used the surrogates
+  double extreme_;       // a share 1 / extreme_ of the guided asks are extreme steps
+  int guided_asks_ = 0;  // asks that used the surrogates
   learn::XgbRegressor::Options model_options_;
-  std::vector<bool> is_cheap_;                 // per objective, decided on the first candidate
-  std::vector<std::string> cheap_names_;       // every cheap metric, also a surrogate feature
-  std::vector<std::vector<int>> choice_groups_;  // decisions with the same choices (2 or more)
+  std::vector<bool> is_cheap_;                              // per objective, decided on the first candidate
+  std::vector<std::string> cheap_names_;                    // every cheap metric, also a surrogate feature
+  std::vector<std::vector<int>> choice_groups_;             // decisions with the same choices (2 or more)
   std::vector<std::optional<learn::XgbRegressor>> models_;  // per expensive objective
-  bool stale_ = true;                          // trials told since the last fit
-  int fits_ = 0;                               // surrogate version
-  bool whole_space_ = false;                   // pool_cache_ holds the whole (unasked) space
+  bool stale_ = true;                                       // trials told since the last fit
+  int fits_ = 0;                                            // surrogate version
+  bool whole_space_ = false;                                // pool_cache_ holds the whole (unasked) space
   std::vector<Candidate> pool_cache_;
-  std::vector<Candidate> pending_;             // asked, not told
+  std::vector<Candidate> pending_;  // asked, not told
 };
 
 }  // namespace hwnas::search

@@ -44,7 +44,7 @@ class Reinforce : public StrategyBase {
   bool hard_;
   std::vector<std::vector<double>> logits_;
   std::optional<double> baseline_;
-  double scale_ = 0;             // moving average of |reward - baseline|
+  double scale_ = 0;               // moving average of |reward - baseline|
   std::vector<double> early_lat_;  // LAT of the first Ok trials, to set T when it is expensive
 };
 

@@ -35,9 +35,9 @@ struct Trial {
   std::string arch_str;                   // canonical string
   std::map<std::string, double> metrics;  // by metric name
   TrialStatus status = TrialStatus::Ok;
-  std::string error;                      // for Failed: what went wrong
-  double seconds = 0;                     // wall time of the evaluation
-  double penalty = 0;                     // soft-constraint penalty, >= 0 (0 = none)
+  std::string error;   // for Failed: what went wrong
+  double seconds = 0;  // wall time of the evaluation
+  double penalty = 0;  // soft-constraint penalty, >= 0 (0 = none)
 };
 
 class Strategy {

@@ -22,7 +22,7 @@ namespace hwnas::space {
 struct ArchLine {
   std::string text;  // the arch string as written (trailing whitespace dropped)
   Arch arch;
-  int line = 0;      // 1-based
+  int line = 0;  // 1-based
 };
 
 // `source` names the text in errors ("<source>:<line>").

@@ -31,12 +31,11 @@ int mbconv_block(ir::GraphBuilder& b, int x, const MbConvBlock& o);
 
 // Depthwise kxk + BN + act, pointwise 1x1 + BN + act (DS-CNN / MobileNetV1); identity
 // shortcut when `residual` and stride 1 and in == out.
-int dsconv_block(ir::GraphBuilder& b, int x, int out_channels, int kernel, int stride, ir::OpKind act,
-                 bool residual);
+int dsconv_block(ir::GraphBuilder& b, int x, int out_channels, int kernel, int stride, ir::OpKind act, bool residual);
 
 // Conv (kernel_h x kernel_w, stride_h x stride_w, symmetric padding) + BN + act.
-int conv_bn_act(ir::GraphBuilder& b, int x, int out_channels, int kernel_h, int kernel_w, int stride_h,
-                int stride_w, ir::OpKind act);
+int conv_bn_act(ir::GraphBuilder& b, int x, int out_channels, int kernel_h, int kernel_w, int stride_h, int stride_w,
+                ir::OpKind act);
 
 // Squeeze-excite on x with `mid` reduced channels, OFA/MobileNetV3 form (hardsigmoid gate).
 int squeeze_excite(ir::GraphBuilder& b, int x, int mid);

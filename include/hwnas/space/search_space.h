@@ -124,7 +124,6 @@ class SearchSpace {
   };
   void update_depth_weights();  // after gate() and restrict()
 
-
   std::string name_;
   std::vector<Decision> decisions_;
   std::vector<std::vector<double>> values_;  // numeric value per choice (NaN if not a number)

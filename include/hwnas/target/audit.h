@@ -20,10 +20,10 @@
 namespace hwnas::target {
 
 struct AuditRow {
-  std::string op;          // "depthwise_conv2d k7 s1", "hardswish", "batch_norm"
-  int native = 0;          // nodes of this kind that run on the primary processor
-  int fallback = 0;        // nodes that run on the fallback processor
-  std::string reason;      // why they fall back (the first one's reason); empty when none do
+  std::string op;      // "depthwise_conv2d k7 s1", "hardswish", "batch_norm"
+  int native = 0;      // nodes of this kind that run on the primary processor
+  int fallback = 0;    // nodes that run on the fallback processor
+  std::string reason;  // why they fall back (the first one's reason); empty when none do
   // Transfers these fallback nodes cause, over all audited graphs: tensors moved to the
   // fallback processor (inputs produced natively) and back (outputs read natively, or graph
   // outputs). A tensor moves once per direction however many nodes read it.
@@ -34,11 +34,11 @@ struct AuditRow {
 };
 
 struct Audit {
-  std::string device;       // device name
-  std::string subject;      // the model's or the space's name
+  std::string device;             // device name
+  std::string subject;            // the model's or the space's name
   std::string primary, fallback;  // processor names (fallback empty when none)
   ir::DType dtype = ir::DType::f32;
-  int graphs = 0;           // graphs audited (1 for a model)
+  int graphs = 0;              // graphs audited (1 for a model)
   std::vector<AuditRow> rows;  // rows with fallbacks first (most first), then by op
 
   int native_nodes() const;

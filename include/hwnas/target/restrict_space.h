@@ -37,7 +37,7 @@ struct RestrictedSpace {
   std::vector<RemovedChoices> removed;
   std::vector<std::string> remaining;  // "conv2d k10x4 s2: kernel 10x4 not in [1, 3, 5]" (in n of the checked samples)
   double size_before = 0, size_after = 0;
-  int checked = 0;                     // samples decoded by the final check
+  int checked = 0;  // samples decoded by the final check
 };
 
 struct RestrictOptions {
