@@ -1,5 +1,8 @@
 #include "hwnas/eval/metric.h"
 
+#include <charconv>
+#include <map>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -27,30 +30,50 @@ CostClass parse_cost_class(const YAML::Node& node, const std::string& path, cons
 
 namespace {
 
+// `columns: {12: valid_acc_12ep, 200: test_acc_200ep}`: the column after each number of epochs.
+std::map<int, std::string> table_columns(const YAML::Node& node, const std::string& path, const YamlSource& src) {
+  if (!node.IsMap() || node.size() == 0)
+    src.fail(node, path, "must map training epochs to columns, e.g. {12: valid_acc_12ep, 200: test_acc_200ep}");
+  std::map<int, std::string> columns;
+  for (const auto& kv : node) {
+    const std::string key = kv.first.Scalar();
+    int epochs = 0;
+    const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), epochs);
+    if (ec != std::errc() || end != key.data() + key.size() || epochs < 1)
+      src.fail(kv.first, path, fmt::format("'{}' is not a number of epochs (a whole number >= 1)", key));
+    columns[epochs] = src.get_string(kv.second, fmt::format("{}.{}", path, key));
+  }
+  return columns;
+}
+
 std::unique_ptr<Metric> make_table_metric(const std::string& name, const YAML::Node& node, const std::string& path,
                                           const MetricContext& ctx) {
   const YamlSource& src = *ctx.source;
-  src.check_keys(node, path, {"table", "key", "column", "cost"});
-  for (const char* k : {"key", "column"})
-    if (!node[k])
-      src.fail(node, path,
-               fmt::format("a table metric needs '{}:' (the CSV column to {})", k,
-                           std::string_view(k) == "key" ? "match archs by" : "read"));
+  src.check_keys(node, path, {"table", "key", "column", "columns", "cost"});
+  if (!node["key"]) src.fail(node, path, "a table metric needs 'key:' (the CSV column to match archs by)");
+  if (!node["column"] == !node["columns"])
+    src.fail(node, path,
+             "a table metric needs one of 'column:' (the CSV column to read) or 'columns:' (the column after each "
+             "number of training epochs, for a multi-fidelity search)");
   const std::string file = src.get_string(node["table"], path + ".table");
   const std::filesystem::path table = src.resolve_path(file, path + ".table");
   const CostClass cost = parse_cost_class(node, path, src, CostClass::Expensive);
   const std::string key = src.get_string(node["key"], path + ".key");
-  const std::string column = src.get_string(node["column"], path + ".column");
+  const std::string columns_key = node["column"] ? "column" : "columns";
+  const std::map<int, std::string> columns =
+      node["column"] ? std::map<int, std::string>{{0, src.get_string(node["column"], path + ".column")}}
+                     : table_columns(node["columns"], path + ".columns", src);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(table, ec))
     src.fail(node["table"], path + ".table", fmt::format("no such file: {}", table.string()));
   try {
-    return std::make_unique<TableMetric>(name, cost, table, key, column, *ctx.space);
+    return std::make_unique<TableMetric>(name, cost, table, key, columns, *ctx.space);
   } catch (const Error& e) {
     const bool about_key = e.message().find(fmt::format("'{}'", key)) != std::string::npos;
-    const bool about_column = e.message().find(fmt::format("'{}'", column)) != std::string::npos;
-    const std::string sub = about_key ? ".key" : about_column ? ".column" : ".table";
-    throw e.within(src.where(node[sub.substr(1)], path + sub));
+    const std::string sub = about_key                                                ? "key"
+                            : e.message().find("has no column") != std::string::npos ? columns_key
+                                                                                     : "table";
+    throw e.within(src.where(node[sub], path + "." + sub));
   }
 }
 

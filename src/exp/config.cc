@@ -12,8 +12,9 @@
 namespace hwnas::exp {
 namespace {
 
-const std::vector<std::string> kTopKeys = {"name",   "space",    "metrics", "objectives", "constraints",    "strategy",
-                                           "budget", "executor", "output",  "workers",    "trial_timeout_s"};
+const std::vector<std::string> kTopKeys = {"name",        "space",    "metrics", "objectives",
+                                           "constraints", "strategy", "budget",  "executor",
+                                           "fidelity",    "output",   "workers", "trial_timeout_s"};
 
 std::vector<std::string> metric_names(const ExperimentConfig& c) {
   std::vector<std::string> names;
@@ -157,6 +158,41 @@ void parse_executor(ExperimentConfig& c, const YAML::Node& root) {
   }
 }
 
+// fidelity: {epochs: [12, 200], eta: 3, metric: accuracy, bracket: 9}
+void parse_fidelity(ExperimentConfig& c, const YAML::Node& node) {
+  const YamlSource& src = c.source;
+  src.require_map(node, "fidelity");
+  src.check_keys(node, "fidelity", {"epochs", "eta", "metric", "bracket"});
+  FidelityConfig f;
+  if (!node["epochs"]) src.fail(node, "fidelity", "needs 'epochs:', the rungs, e.g. [4, 12, 36]");
+  src.require_list(node["epochs"], "fidelity.epochs");
+  for (size_t i = 0; i < node["epochs"].size(); ++i) {
+    const std::string path = fmt::format("fidelity.epochs.{}", i);
+    const int e = src.get_int(node["epochs"][i], path);
+    if (e < 1) src.fail(node["epochs"][i], path, "must be at least 1 epoch");
+    if (!f.epochs.empty() && e <= f.epochs.back())
+      src.fail(node["epochs"][i], path, fmt::format("must be larger than the rung before it ({})", f.epochs.back()));
+    f.epochs.push_back(e);
+  }
+  if (f.epochs.size() < 2)
+    src.fail(node["epochs"], "fidelity.epochs", "give at least two rungs (a lower fidelity and the full one)");
+  if (node["eta"]) {
+    f.eta = src.get_int(node["eta"], "fidelity.eta");
+    if (f.eta < 2) src.fail(node["eta"], "fidelity.eta", "must be at least 2 (keep the best 1/eta of each rung)");
+  }
+  f.metric = node["metric"] ? metric_ref(c, node["metric"], "fidelity.metric") : c.objectives.front().metric;
+  const bool objective = std::any_of(c.objectives.begin(), c.objectives.end(),
+                                     [&](const search::Objective& o) { return o.metric == f.metric; });
+  if (!objective)
+    src.fail(node["metric"], "fidelity.metric",
+             fmt::format("'{}' is not an objective; rungs are ranked by one", f.metric));
+  if (node["bracket"]) {
+    f.bracket = src.get_int(node["bracket"], "fidelity.bracket");
+    if (f.bracket < 1) src.fail(node["bracket"], "fidelity.bracket", "must be at least 1 candidate per round");
+  }
+  c.fidelity = std::move(f);
+}
+
 void parse_space(ExperimentConfig& c, const YAML::Node& node) {
   c.space = c.source.get_string(node, "space");
   const auto builtins = space::builtin_space_names();
@@ -185,6 +221,7 @@ ExperimentConfig parse_config(std::string_view text, const std::filesystem::path
   if (root["strategy"]) parse_strategy(c, root["strategy"]);
   if (root["budget"]) parse_budget(c, root["budget"]);
   parse_executor(c, root);
+  if (root["fidelity"]) parse_fidelity(c, root["fidelity"]);
   c.output = src.resolve_path(root["output"] ? src.get_string(root["output"], "output") : "runs/" + c.name, "output");
   return c;
 }

@@ -1,6 +1,8 @@
 #include "hwnas/exp/experiment.h"
 #include "hwnas/target/resolver.h"
 
+#include <fmt/format.h>
+
 #include "hwnas/core/error.h"
 #include "hwnas/target/restrict_space.h"
 
@@ -22,6 +24,22 @@ Experiment build_experiment(ExperimentConfig config) {
   }
   const eval::MetricContext ctx{&src, e.space};
   for (const auto& spec : config.metrics) e.metrics.push_back(eval::make_metric(spec.name, spec.node, spec.path, ctx));
+  if (config.fidelity) {
+    // The rungs are ranked by a metric that changes with training: anything else would rank
+    // every rung the same and make the lower fidelities a waste.
+    const YAML::Node node = src.root()["fidelity"];
+    const YAML::Node at = node["metric"] ? node["metric"] : node;
+    const eval::Metric& m = e.metric(config.fidelity->metric);
+    if (!m.has_fidelity())
+      src.fail(at, node["metric"] ? "fidelity.metric" : "fidelity",
+               fmt::format("ranks the rungs by '{}', which does not depend on training epochs; rank by a metric "
+                           "that does (a train: metric, or a table with columns: {{epochs: column}})",
+                           m.name()));
+    if (m.cost() != eval::CostClass::Expensive)
+      src.fail(at, node["metric"] ? "fidelity.metric" : "fidelity",
+               fmt::format("ranks the rungs by '{}', a cheap metric; a multi-fidelity search needs an expensive one",
+                           m.name()));
+  }
   e.config = std::move(config);
   return e;
 }

@@ -1,5 +1,6 @@
 #include "hwnas/exp/outputs.h"
 
+#include <algorithm>
 #include <numeric>
 
 #include "hwnas/core/csv.h"
@@ -11,6 +12,10 @@ std::string trials_csv(const RunInfo& info, const RunSummary& summary, const std
   std::vector<std::string> header = {"id", "arch"};
   header.insert(header.end(), info.metrics.begin(), info.metrics.end());
   for (const char* c : {"status", "penalty", "seconds", "error"}) header.emplace_back(c);
+  // A multi-fidelity search says at how many epochs each trial's metrics were evaluated.
+  const bool fidelity =
+      std::any_of(summary.trials.begin(), summary.trials.end(), [](const auto& t) { return t.epochs > 0; });
+  if (fidelity) header.emplace_back("epochs");
   std::string out = core::csv_line(header);
   for (size_t r : rows) {
     const search::Trial& t = summary.trials[r];
@@ -23,6 +28,7 @@ std::string trials_csv(const RunInfo& info, const RunSummary& summary, const std
     f.push_back(core::format_number(t.penalty));
     f.push_back(core::format_number(t.seconds));
     f.push_back(t.error);
+    if (fidelity) f.push_back(std::to_string(t.epochs));
     out += core::csv_line(f);
   }
   return out;
@@ -49,7 +55,11 @@ nlohmann::json best_json(const RunInfo& info, const RunSummary& s) {
                       {"objectives", run["objectives"]},
                       {"constraints", run["constraints"]},
                       {"counts",
-                       {{"ok", s.ok}, {"failed", s.failed}, {"infeasible", s.infeasible}, {"skipped", s.skipped}}}};
+                       {{"ok", s.ok},
+                        {"failed", s.failed},
+                        {"infeasible", s.infeasible},
+                        {"pruned", s.pruned},
+                        {"skipped", s.skipped}}}};
   j["best"] = nlohmann::json::object();
   for (size_t o = 0; o < info.objectives.size(); ++o)
     j["best"][info.objectives[o].metric] = s.best[o] ? trial_json(info, s.trials[*s.best[o]]) : nlohmann::json();

@@ -20,6 +20,7 @@ std::string ProgressPrinter::line(const Progress& p) {
   if (p.replayed) text += fmt::format(" ({} from the store)", p.replayed);
   if (s.failed) text += fmt::format(", {} failed", s.failed);
   if (s.infeasible) text += fmt::format(", {} infeasible", s.infeasible);
+  if (s.pruned) text += fmt::format(", {} pruned", s.pruned);
   if (p.skipped) text += fmt::format(", {} skipped (cheap limits)", p.skipped);
   const double rate = p.elapsed_s > 0 ? p.evaluated / p.elapsed_s : 0;
   text += fmt::format(" | {:.1f} trials/s", rate);

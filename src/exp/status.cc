@@ -50,9 +50,10 @@ std::string format_status(const RunStatus& st, size_t max_front_rows) {
   const RunSummary& s = st.summary;
   std::string out = fmt::format("{} ({}): {}\n", info.name, st.dir.string(), st.running ? "running" : "not running");
   out += fmt::format(
-      "trials: {} of budget {} ({} ok, {} failed, {} infeasible); {} candidates skipped by hard "
+      "trials: {} of budget {} ({} ok, {} failed, {} infeasible{}); {} candidates skipped by hard "
       "limits on cheap metrics (free)\n",
-      s.trials.size(), info.budget_trials, s.ok, s.failed, s.infeasible, s.skipped);
+      s.trials.size(), info.budget_trials, s.ok, s.failed, s.infeasible,
+      s.pruned ? fmt::format(", {} pruned at a lower fidelity", s.pruned) : "", s.skipped);
   if (!st.stopped_early.empty()) out += st.stopped_early + "\n";
   out += "metrics:\n";
   for (const auto& m : info.metrics) out += fmt::format("  {:<16} {} [{}]\n", m, info.sources.at(m), info.cost.at(m));

@@ -63,6 +63,7 @@ RunSummary summarize(const RunInfo& info, std::vector<search::Trial> trials, int
   for (const auto& t : s.trials) {
     if (t.status == search::TrialStatus::Ok) ++s.ok;
     else if (t.status == search::TrialStatus::Failed) ++s.failed;
+    else if (t.status == search::TrialStatus::Pruned) ++s.pruned;
     else ++s.infeasible;
   }
   s.front = search::pareto_trials(s.trials, info.objectives);

@@ -27,7 +27,7 @@ TrialEvaluator make_trial_evaluator(const Experiment& e) {
           throw Error("trial",
                       fmt::format("no metric named '{}' in this experiment (it has {})", name, fmt::join(known, ", ")));
         }
-        r.values[name] = it->second->evaluate(arch, req.arch);
+        r.values[name] = it->second->evaluate_at(arch, req.arch, req.epochs);
       }
     } catch (const std::exception& err) {
       r.status = TrialOutcome::Failed;

@@ -16,8 +16,26 @@ CREATE TABLE IF NOT EXISTS trials(id INTEGER PRIMARY KEY, arch TEXT NOT NULL, st
                                   error TEXT NOT NULL, seconds REAL NOT NULL, penalty REAL NOT NULL,
                                   metrics TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS run(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rungs(id INTEGER NOT NULL, epochs INTEGER NOT NULL, arch TEXT NOT NULL,
+                                 status TEXT NOT NULL, error TEXT NOT NULL, seconds REAL NOT NULL,
+                                 penalty REAL NOT NULL, metrics TEXT NOT NULL, PRIMARY KEY(id, epochs));
 COMMIT;
 )";
+
+// Stores written before multi-fidelity searches have no trials.epochs column; it is added on
+// the first read-write open (every such trial was evaluated at full fidelity: epochs 0).
+bool has_column(sqlite3* db, const char* table, const char* column) {
+  sqlite3_stmt* stmt = nullptr;
+  const std::string sql = fmt::format("PRAGMA table_info({})", table);
+  bool found = false;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK)
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+      if (const auto* name = sqlite3_column_text(stmt, 1);
+          name && std::string_view(reinterpret_cast<const char*>(name)) == column)
+        found = true;
+  sqlite3_finalize(stmt);
+  return found;
+}
 
 // A prepared statement that finalizes itself; errors name the database file.
 class Statement {
@@ -63,9 +81,10 @@ class Statement {
 }  // namespace
 
 search::TrialStatus parse_trial_status(std::string_view s) {
-  for (auto st : {search::TrialStatus::Ok, search::TrialStatus::Failed, search::TrialStatus::Infeasible})
+  for (auto st : {search::TrialStatus::Ok, search::TrialStatus::Failed, search::TrialStatus::Infeasible,
+                  search::TrialStatus::Pruned})
     if (search::trial_status_name(st) == s) return st;
-  fail("trials.status", "unknown trial status '{}' (expected ok, failed or infeasible)", s);
+  fail("trials.status", "unknown trial status '{}' (expected ok, failed, infeasible or pruned)", s);
 }
 
 TrialStore TrialStore::open(const std::filesystem::path& file, Mode mode) {
@@ -86,14 +105,19 @@ TrialStore TrialStore::open(const std::filesystem::path& file, Mode mode) {
     // nothing committed; NORMAL skips the fsync per commit (which only power loss would need).
     store.exec("PRAGMA synchronous=NORMAL");
     store.exec(kSchema);
+    if (!has_column(db, "trials", "epochs"))
+      store.exec("ALTER TABLE trials ADD COLUMN epochs INTEGER NOT NULL DEFAULT 0");
+    store.has_epochs_ = true;
   } else {
     Statement s(db, file.string(), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'trials'");
     if (!s.step() || s.integer(0) == 0) fail(file.string(), "holds no trials yet (the search stopped before it began)");
+    store.has_epochs_ = has_column(db, "trials", "epochs");
   }
   return store;
 }
 
-TrialStore::TrialStore(TrialStore&& other) noexcept : db_(other.db_), file_(std::move(other.file_)) {
+TrialStore::TrialStore(TrialStore&& other) noexcept
+    : db_(other.db_), file_(std::move(other.file_)), has_epochs_(other.has_epochs_) {
   other.db_ = nullptr;
 }
 
@@ -108,22 +132,29 @@ void TrialStore::exec(const char* sql) const {
   }
 }
 
-void TrialStore::add(const search::Trial& t, int64_t infeasible_skipped) {
+void TrialStore::insert(const char* table, const search::Trial& t) {
   nlohmann::json metrics = nlohmann::json::object();
   for (const auto& [k, v] : t.metrics) metrics[k] = v;
+  const std::string sql = fmt::format(
+      "INSERT OR REPLACE INTO {}(id, arch, status, error, seconds, penalty, metrics, epochs) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+      table);
+  Statement(db_, file_.string(), sql.c_str())
+      .bind(1, static_cast<int64_t>(t.id))
+      .bind(2, t.arch_str)
+      .bind(3, std::string(search::trial_status_name(t.status)))
+      .bind(4, t.error)
+      .bind(5, t.seconds)
+      .bind(6, t.penalty)
+      .bind(7, metrics.dump())
+      .bind(8, static_cast<int64_t>(t.epochs))
+      .step();
+}
+
+void TrialStore::add(const search::Trial& t, int64_t infeasible_skipped) {
   exec("BEGIN IMMEDIATE");
   try {
-    Statement(db_, file_.string(),
-              "INSERT OR REPLACE INTO trials(id, arch, status, error, seconds, penalty, metrics) "
-              "VALUES(?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, static_cast<int64_t>(t.id))
-        .bind(2, t.arch_str)
-        .bind(3, std::string(search::trial_status_name(t.status)))
-        .bind(4, t.error)
-        .bind(5, t.seconds)
-        .bind(6, t.penalty)
-        .bind(7, metrics.dump())
-        .step();
+    insert("trials", t);
     Statement(db_, file_.string(), "INSERT OR REPLACE INTO run(key, value) VALUES('infeasible_skipped', ?)")
         .bind(1, std::to_string(infeasible_skipped))
         .step();
@@ -134,14 +165,19 @@ void TrialStore::add(const search::Trial& t, int64_t infeasible_skipped) {
   }
 }
 
-std::vector<search::Trial> TrialStore::trials() const {
+void TrialStore::add_rung(const search::Trial& t) { insert("rungs", t); }
+
+std::vector<search::Trial> TrialStore::select(const char* table, bool with_epochs) const {
   std::vector<search::Trial> out;
-  Statement s(db_, file_.string(), "SELECT id, arch, status, error, seconds, penalty, metrics FROM trials ORDER BY id");
+  const std::string sql =
+      fmt::format("SELECT id, arch, status, error, seconds, penalty, metrics, {} FROM {} ORDER BY id{}",
+                  with_epochs ? "epochs" : "0", table, with_epochs ? ", epochs" : "");
+  Statement s(db_, file_.string(), sql.c_str());
   while (s.step()) {
     search::Trial t;
     t.id = s.integer(0);
     t.arch_str = s.text(1);
-    const std::string where = fmt::format("{}: trial {}", file_.string(), t.id);
+    const std::string where = fmt::format("{}: {} {}", file_.string(), table, t.id);
     try {
       t.status = parse_trial_status(s.text(2));
       const nlohmann::json metrics = nlohmann::json::parse(s.text(6));
@@ -154,9 +190,17 @@ std::vector<search::Trial> TrialStore::trials() const {
     t.error = s.text(3);
     t.seconds = s.real(4);
     t.penalty = s.real(5);
+    t.epochs = static_cast<int>(s.integer(7));
     out.push_back(std::move(t));
   }
   return out;
+}
+
+std::vector<search::Trial> TrialStore::trials() const { return select("trials", has_epochs_); }
+
+std::vector<search::Trial> TrialStore::rungs() const {
+  if (!has_epochs_) return {};  // a store from before multi-fidelity searches, opened read-only
+  return select("rungs", true);
 }
 
 int64_t TrialStore::infeasible_skipped() const {

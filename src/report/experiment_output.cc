@@ -123,9 +123,10 @@ void check_metric(const ExperimentOutput& out, const std::string& metric, const 
 
 search::TrialStatus parse_status(const core::CsvTable& t, size_t row, int col) {
   const std::string& s = t.rows[row][col];
-  for (auto st : {search::TrialStatus::Ok, search::TrialStatus::Failed, search::TrialStatus::Infeasible})
+  for (auto st : {search::TrialStatus::Ok, search::TrialStatus::Failed, search::TrialStatus::Infeasible,
+                  search::TrialStatus::Pruned})
     if (s == search::trial_status_name(st)) return st;
-  fail(fmt::format("{}:{}", t.source, t.line_of(row)), "status '{}' is not ok, failed or infeasible", s);
+  fail(fmt::format("{}:{}", t.source, t.line_of(row)), "status '{}' is not ok, failed, infeasible or pruned", s);
 }
 
 int64_t parse_id(const core::CsvTable& t, size_t row, int col) {

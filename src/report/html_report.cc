@@ -123,12 +123,13 @@ std::string card(const std::string& key, const std::string& value, const std::st
 std::string summary_cards(const ExperimentOutput& run) {
   using search::TrialStatus;
   const int ok = run.count(TrialStatus::Ok), failed = run.count(TrialStatus::Failed),
-            infeasible = run.count(TrialStatus::Infeasible);
+            infeasible = run.count(TrialStatus::Infeasible), pruned = run.count(TrialStatus::Pruned);
   std::string budget = run.budget_trials ? fmt::format(" of {}", *run.budget_trials) : "";
   std::string s = R"(<section class="cards">)"
                   "\n";
   s += card("Trials", fmt::format("{}{}", run.trials.size(), budget),
-            escape(fmt::format("{} ok · {} infeasible · {} failed{}", ok, infeasible, failed,
+            escape(fmt::format("{} ok · {} infeasible · {} failed{}{}", ok, infeasible, failed,
+                               pruned ? fmt::format(" · {} pruned at a lower fidelity", pruned) : "",
                                run.skipped ? fmt::format(" · {} skipped on cheap metrics", *run.skipped) : "")));
   s += card("Pareto front", fmt::format("{}", run.front.size()),
             run.front_from_file ? "feasible non-dominated trials (pareto.csv)"

@@ -86,7 +86,8 @@ ParetoPlot pareto_plot(const ExperimentOutput& out, const PlotAxes& axes, int wi
   int without_values = 0;
   for (size_t i = 0; i < out.trials.size(); ++i) {
     const search::Trial& t = out.trials[i];
-    if (t.status == search::TrialStatus::Failed) continue;
+    // Failed trials have no values; pruned ones only values at a lower fidelity.
+    if (t.status == search::TrialStatus::Failed || t.status == search::TrialStatus::Pruned) continue;
     if (!t.metrics.count(axes.x) || !t.metrics.count(axes.y)) {
       ++without_values;
       continue;

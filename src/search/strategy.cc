@@ -11,6 +11,8 @@ std::string_view trial_status_name(TrialStatus s) {
       return "failed";
     case TrialStatus::Infeasible:
       return "infeasible";
+    case TrialStatus::Pruned:
+      return "pruned";
   }
   return "unknown";
 }

@@ -30,6 +30,27 @@ TEST_F(TableMetricTest, LooksUpThePublishedFigures) {
   EXPECT_EQ(lat.cost(), CostClass::Cheap);
 }
 
+TEST_F(TableMetricTest, ColumnsByEpochsMakeAMultiFidelityMetric) {
+  const TableMetric acc("accuracy", CostClass::Expensive, cifar10_csv(), "arch_str",
+                        std::map<int, std::string>{{12, "valid_acc_12ep"}, {200, "test_acc_200ep"}}, *space);
+  const space::Arch best = space->parse(kBestArch);
+  const std::string s = space->to_string(best);
+  EXPECT_TRUE(acc.has_fidelity());
+  // nb201_cifar10.csv row 6111: valid_acc_12ep 84.3840000012207, test_acc_200ep 94.37333333333333.
+  EXPECT_DOUBLE_EQ(acc.evaluate_at(best, s, 12), 84.3840000012207);
+  EXPECT_DOUBLE_EQ(acc.evaluate_at(best, s, 200), 94.37333333333333);
+  EXPECT_DOUBLE_EQ(acc.evaluate_at(best, s, 0), 94.37333333333333);  // 0: full fidelity
+  EXPECT_DOUBLE_EQ(acc.evaluate(best, s), 94.37333333333333);
+  EXPECT_HWNAS_ERROR(acc.evaluate_at(best, s, 50), "has no column for 50 epochs (it has columns for 12, 200 epochs)");
+  EXPECT_EQ(acc.source(),
+            "looked up (table nb201_cifar10.csv: valid_acc_12ep at 12 epochs, test_acc_200ep at 200 epochs)");
+  // One column: no fidelity; any epochs give that column.
+  const TableMetric one("accuracy", CostClass::Expensive, cifar10_csv(), "arch_str", "test_acc_200ep", *space);
+  EXPECT_FALSE(one.has_fidelity());
+  EXPECT_DOUBLE_EQ(one.evaluate_at(best, s, 12), 94.37333333333333);
+  EXPECT_NE(one.fingerprint(), acc.fingerprint());
+}
+
 TEST_F(TableMetricTest, AnEmptyCellOrAMissingArchFailsThatLookupOnly) {
   const TableMetric gpu("gpu", CostClass::Expensive, latency_csv(), "arch_str", "edgegpu_latency_ms", *space);
   EXPECT_EQ(gpu.size(), 15625u - 3070u);  // README: 3,070 archs have no published edgegpu value

@@ -1,6 +1,7 @@
 #include "hwnas/exp/trial_store.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "hwnas/core/error.h"
 #include "testing.h"
@@ -69,6 +70,60 @@ TEST(TrialStore, ErrorsNameTheFile) {
   }
   EXPECT_HWNAS_ERROR(TrialStore::open(dir / "junk.db", TrialStore::Mode::ReadWrite), "junk.db: SQLite error");
   EXPECT_HWNAS_ERROR(parse_trial_status("done"), "unknown trial status 'done'");
+}
+
+TEST(TrialStore, RungEvaluationsRoundTripByIdAndEpochs) {
+  const auto db = hwnas::testing::temp_dir() / "trials.db";
+  {
+    auto store = TrialStore::open(db, TrialStore::Mode::ReadWrite);
+    search::Trial a = trial(1, search::TrialStatus::Ok, {{"acc", 84.5}});
+    a.epochs = 200;
+    store.add_rung(a);
+    a.epochs = 12;
+    a.metrics["acc"] = 61.25;
+    store.add_rung(a);
+    search::Trial pruned = trial(0, search::TrialStatus::Pruned, {{"acc", 55}}, "stopped after 12 epochs");
+    pruned.epochs = 12;
+    store.add(pruned, 0);
+  }
+  const auto store = TrialStore::open(db, TrialStore::Mode::ReadOnly);
+  const auto rungs = store.rungs();
+  ASSERT_EQ(rungs.size(), 2u);
+  EXPECT_EQ(rungs[0].epochs, 12);
+  EXPECT_EQ(rungs[0].metrics.at("acc"), 61.25);
+  EXPECT_EQ(rungs[1].epochs, 200);
+  EXPECT_EQ(rungs[1].metrics.at("acc"), 84.5);
+  ASSERT_EQ(store.trials().size(), 1u);
+  EXPECT_EQ(store.trials()[0].status, search::TrialStatus::Pruned);
+  EXPECT_EQ(store.trials()[0].epochs, 12);
+}
+
+// A trials.db written before multi-fidelity searches (no trials.epochs, no rungs table) still
+// reads, and gains the column when a search resumes it.
+TEST(TrialStore, AStoreFromBeforeFidelitiesReadsAndMigrates) {
+  const auto db = hwnas::testing::temp_dir() / "trials.db";
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "CREATE TABLE trials(id INTEGER PRIMARY KEY, arch TEXT NOT NULL, status TEXT NOT NULL, "
+                         "error TEXT NOT NULL, seconds REAL NOT NULL, penalty REAL NOT NULL, metrics TEXT NOT NULL);"
+                         "CREATE TABLE run(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                         "INSERT INTO trials VALUES(0, '|a|', 'ok', '', 0.5, 0, '{\"acc\": 90}');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  {
+    const auto old = TrialStore::open(db, TrialStore::Mode::ReadOnly);
+    ASSERT_EQ(old.trials().size(), 1u);
+    EXPECT_EQ(old.trials()[0].epochs, 0);
+    EXPECT_TRUE(old.rungs().empty());
+  }
+  auto store = TrialStore::open(db, TrialStore::Mode::ReadWrite);
+  search::Trial t = trial(1, search::TrialStatus::Ok, {{"acc", 91}});
+  store.add(t, 0);
+  ASSERT_EQ(store.trials().size(), 2u);
+  EXPECT_EQ(store.trials()[0].metrics.at("acc"), 90);
+  EXPECT_TRUE(store.rungs().empty());
 }
 
 }  // namespace

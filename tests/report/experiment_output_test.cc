@@ -115,7 +115,7 @@ TEST(ExperimentOutput, BadTrialsCsvNamesFileAndLine) {
   EXPECT_HWNAS_ERROR(load_experiment_output(write_run(kYaml, "id,arch,acc,lat_ms,penalty,seconds,error\n")),
                      "no column 'status'");
   EXPECT_HWNAS_ERROR(load_experiment_output(write_run(kYaml, kHeader + "1,a,90,5,ok,0,1,\n2,b,91,6,done,0,1,\n")),
-                     "trials.csv:3: status 'done' is not ok, failed or infeasible");
+                     "trials.csv:3: status 'done' is not ok, failed, infeasible or pruned");
   EXPECT_HWNAS_ERROR(load_experiment_output(write_run(kYaml, kHeader + "1.5,a,90,5,ok,0,1,\n")),
                      "trials.csv:2: trial id '1.5' is not an integer");
   EXPECT_HWNAS_ERROR(load_experiment_output(write_run(kYaml, kHeader + "1,a,90,,ok,0,1,\n")),

@@ -42,6 +42,15 @@ class Metric {
   // The value for `arch` (whose canonical string is `arch_str`). Thread-safe: worker threads
   // call it concurrently. Throws hwnas::Error when the value cannot be had.
   virtual double evaluate(const space::Arch& arch, const std::string& arch_str) const = 0;
+  // The value at a fidelity of a multi-fidelity search: after `epochs` of training (0: the
+  // metric's full fidelity). A metric that does not depend on training (a cost model, memory, a
+  // one-column table) gives evaluate()'s value whatever `epochs` is.
+  virtual double evaluate_at(const space::Arch& arch, const std::string& arch_str, int epochs) const {
+    (void)epochs;
+    return evaluate(arch, arch_str);
+  }
+  // Whether evaluate_at() depends on `epochs`: a multi-fidelity search ranks its rungs by one.
+  virtual bool has_fidelity() const { return false; }
 
  private:
   std::string name_;
@@ -54,7 +63,9 @@ struct MetricContext {
 };
 
 // Builds the metric that `node` (at key path `path`) describes. The kind is told by its key:
-//   {table: f.csv, key: arch_str, column: c}          a CSV lookup (eval/table_metric.h), expensive
+//   {table: f.csv, key: arch_str, column: c}          a CSV lookup (eval/table_metric.h), expensive;
+//                                                      columns: {12: c12, 200: c200} instead of column:
+//                                                      gives the value after that many epochs
 //   {model: roofline|lut|kernel|calibrated, device: D, dtype: f32|int8, predictor: file,
 //    value: latency_ms|energy_mj|fps}                 a cost model (eval/model_metric.h), cheap
 //   {model: few_shot, predictor: model.json}           a few-shot prior model (eval/few_shot_metric.h), cheap

@@ -10,7 +10,15 @@
 //   eval::TableMetric m("accuracy", eval::CostClass::Expensive, "nb201_cifar10.csv", "arch_str",
 //                      "test_acc_200ep", *space);
 //   m.evaluate(arch, space->to_string(arch));   // 94.37 for NB201 arch_index 6111
+//
+// A table with one column per training budget (NAS-Bench-201 has accuracies after 12 and after
+// 200 epochs) is a multi-fidelity benchmark: columns by epochs, the largest being the full fidelity.
+//
+//   eval::TableMetric m("accuracy", eval::CostClass::Expensive, "nb201_cifar10.csv", "arch_str",
+//                      {{12, "valid_acc_12ep"}, {200, "test_acc_200ep"}}, *space);
+//   m.evaluate_at(arch, s, 12);   // valid_acc_12ep; evaluate_at(arch, s, 0) is test_acc_200ep
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -24,11 +32,16 @@ class TableMetric : public Metric {
   // Throws hwnas::Error naming the file and line (bad arch) or listing the columns (bad name).
   TableMetric(std::string name, CostClass cost, const std::filesystem::path& table, const std::string& key_column,
               const std::string& value_column, const space::SearchSpace& space);
+  // Columns by training epochs (each >= 1); an epochs value without a column is an error.
+  TableMetric(std::string name, CostClass cost, const std::filesystem::path& table, const std::string& key_column,
+              const std::map<int, std::string>& columns_by_epochs, const space::SearchSpace& space);
 
   std::string source() const override;
   std::string fingerprint() const override;
   double evaluate(const space::Arch& arch, const std::string& arch_str) const override;
-  size_t size() const { return data_->values.size(); }  // archs with a value
+  double evaluate_at(const space::Arch& arch, const std::string& arch_str, int epochs) const override;
+  bool has_fidelity() const override { return columns_.size() > 1 || columns_.begin()->first > 0; }
+  size_t size() const { return full().data->values.size(); }  // archs with a value at full fidelity
 
   struct Lookup {
     std::unordered_map<std::string, double> values;  // canonical arch string -> value
@@ -36,10 +49,16 @@ class TableMetric : public Metric {
   };
 
  private:
+  struct Column {
+    std::string name;
+    std::shared_ptr<const Lookup> data;
+  };
+  const Column& full() const { return columns_.rbegin()->second; }
+  double look_up(const Column& column, const std::string& arch_str) const;
+
   std::string file_name_;  // for messages: the file name, not the full path
-  std::string column_;
   std::string key_column_;
-  std::shared_ptr<const Lookup> data_;
+  std::map<int, Column> columns_;  // by epochs; one column with key 0 when the table has no fidelities
 };
 
 }  // namespace hwnas::eval

@@ -11,6 +11,7 @@
 //   strategy: {name: auto, seed: 1}                      # other numeric keys: strategy params
 //   budget: {trials: 300}                                # seconds: optional wall-time limit
 //   executor: {kind: thread, workers: 2, trial_timeout_s: 60}   # kind: thread|process; 0 = no timeout
+//   fidelity: {epochs: [12, 200], eta: 3}   # optional: successive halving over training epochs
 //   output: runs/nb201-raspi4
 //
 // `workers:` and `trial_timeout_s:` at the top level (the keys before executors) still work.
@@ -39,6 +40,17 @@ struct MetricSpec {
   YAML::Node node;   // the definition, read by eval::make_metric()
 };
 
+// A multi-fidelity search (successive halving, the synchronous form of Hyperband's brackets and
+// ASHA's rungs): each round of candidates is evaluated at epochs[0]; the best 1/eta by `metric`
+// go on to epochs[1], and so on; only those that reach the last rung are results, the others
+// are recorded as pruned. See exp/runner.h.
+struct FidelityConfig {
+  std::vector<int> epochs;  // the rungs, increasing; the last is the full fidelity
+  int eta = 3;              // keep the best 1/eta of a rung (at least one)
+  std::string metric;       // ranks each rung: an objective (default: the first)
+  int bracket = 0;          // candidates per round (0: eta^(rungs-1), at least kRoundSize)
+};
+
 struct ExperimentConfig {
   YamlSource source;  // the parsed file after --set, for located errors
   std::string name;
@@ -49,7 +61,8 @@ struct ExperimentConfig {
   search::StrategyConfig strategy;
   int budget_trials = 100;
   std::optional<double> budget_seconds;
-  ExecutorConfig executor;       // where trials run; does not change which trials
+  ExecutorConfig executor;  // where trials run; does not change which trials
+  std::optional<FidelityConfig> fidelity;
   std::filesystem::path output;  // resolved
 
   // The configuration as run (after --set, with paths made absolute), as YAML text.

@@ -20,6 +20,15 @@
 // search goes on. Budget: trials (expensive evaluations, failed ones included);
 // candidates skipped by hard limits on cheap metrics are free.
 //
+// Multi-fidelity (`fidelity:` in the config, exp/config.h): each round is a successive-halving
+// bracket. Its candidates are evaluated at the first rung's epochs, the best 1/eta (by the
+// fidelity metric) go on to the next rung, and so on; the others are recorded as pruned, with
+// the values of the rung they stopped at. A trial counts once against the budget however many
+// rungs it climbs, and only trials of the last rung are results (Pareto front, best). Every
+// rung evaluation is committed as it finishes (trial store table `rungs`), so a search killed
+// mid-bracket resumes without evaluating any of them again. Strategies are told each trial
+// once, when its bracket ends, pruned ones as pruned.
+//
 //   exp::Experiment e = exp::build_experiment(exp::load_config("exp.yaml"));
 //   exp::RunSummary s = exp::run_experiment(e, {.on_progress = [](const exp::Progress& p) {...}});
 #include <functional>
@@ -37,11 +46,13 @@ struct Progress {
   const RunInfo* info = nullptr;
   const std::vector<search::Trial>* trials = nullptr;  // known so far (replayed and new), unordered
   int budget = 0;
-  int64_t skipped = 0;    // infeasible candidates that cost no trial
-  int replayed = 0;       // trials taken from the store on resume
-  int evaluated = 0;      // trials evaluated by this invocation
-  double elapsed_s = 0;   // wall time of this invocation
-  bool finished = false;  // the last call of a run
+  int64_t skipped = 0;       // infeasible candidates that cost no trial
+  int replayed = 0;          // trials taken from the store on resume
+  int evaluated = 0;         // trials evaluated by this invocation
+  double elapsed_s = 0;      // wall time of this invocation
+  bool finished = false;     // the last call of a run
+  int rung_evaluations = 0;  // multi-fidelity: evaluations at a rung by this invocation
+  int rungs_replayed = 0;    // multi-fidelity: rung evaluations taken from the store on resume
 };
 
 struct RunOptions {

@@ -42,6 +42,7 @@ struct RunInfo {
 struct RunSummary {
   std::vector<search::Trial> trials;       // id order
   int ok = 0, failed = 0, infeasible = 0;  // trials by status
+  int pruned = 0;                          // stopped at a lower fidelity (multi-fidelity search)
   int64_t skipped = 0;                     // infeasible candidates that cost no trial
   std::vector<size_t> front;               // feasible non-dominated trials (indices)
   // Per objective: the best Ok trial, soft penalties counted against it (value - penalty

@@ -2,7 +2,7 @@
 // exp::make_trial_evaluator: the evaluator of an experiment's metrics, the same in a worker
 // thread and in a worker process (`hwnas trial-worker`), which is what makes both executors
 // give the same trials. It parses the request's arch string in the experiment's space and
-// evaluates the named metrics in order; the first that throws ends the trial as Failed with its
+// evaluates the named metrics in order, at the request's fidelity (epochs); the first that throws ends the trial as Failed with its
 // message, keeping the values evaluated before it (as the search did before executors).
 //
 //   exp::TrialEvaluator eval = exp::make_trial_evaluator(experiment);

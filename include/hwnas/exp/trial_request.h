@@ -27,7 +27,7 @@ struct TrialRequest {
   std::string arch;                  // the space's canonical string
   std::vector<std::string> metrics;  // names of the metrics to evaluate, in this order
   // Fidelity of a multi-fidelity search (training epochs); 0: the metric's own default.
-  // Unused by today's metrics, carried so that workers need no protocol change for it.
+  // Metrics without a fidelity ignore it (eval::Metric::evaluate_at).
   int epochs = 0;
   double timeout_s = 0;  // wall-time limit of the evaluation; 0: none
 };

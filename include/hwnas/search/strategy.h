@@ -26,7 +26,9 @@ struct Objective {
   bool maximize = true;
 };
 
-enum class TrialStatus { Ok, Failed, Infeasible };  // Infeasible: broke a hard constraint
+// Infeasible: broke a hard constraint. Pruned: a multi-fidelity search stopped it at a lower
+// fidelity (its metrics are from `epochs` < the full budget), so it never counts as a result.
+enum class TrialStatus { Ok, Failed, Infeasible, Pruned };
 std::string_view trial_status_name(TrialStatus s);
 
 struct Trial {
@@ -38,6 +40,7 @@ struct Trial {
   std::string error;   // for Failed: what went wrong
   double seconds = 0;  // wall time of the evaluation
   double penalty = 0;  // soft-constraint penalty, >= 0 (0 = none)
+  int epochs = 0;      // the fidelity its metrics were evaluated at (0: single-fidelity search)
 };
 
 class Strategy {
