@@ -14,6 +14,7 @@
 #include "hwnas/eval/model_metric.h"
 #include "hwnas/eval/stat_metric.h"
 #include "hwnas/eval/table_metric.h"
+#include "hwnas/eval/train_metric.h"
 #include "hwnas/hw/device.h"
 
 namespace hwnas::eval {
@@ -171,6 +172,55 @@ std::unique_ptr<Metric> make_stat_metric(const std::string& name, const YAML::No
   return std::make_unique<StatMetric>(name, parse_cost_class(node, path, src, CostClass::Cheap), value, ctx.space);
 }
 
+// A YAML scalar as the JSON value it reads as: a whole number, a number, true/false, or text.
+nlohmann::json scalar_json(const YAML::Node& node) {
+  const std::string& s = node.Scalar();
+  int64_t i = 0;
+  if (auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
+      ec == std::errc() && end == s.data() + s.size())
+    return i;
+  double d = 0;
+  if (YAML::convert<double>::decode(node, d)) return d;
+  if (s == "true" || s == "false") return s == "true";
+  return s;
+}
+
+// {train: {dataset: kind:path, <trainer options>}, value: val_top1|top1, cost: ...}
+std::unique_ptr<Metric> make_train_metric(const std::string& name, const YAML::Node& node, const std::string& path,
+                                          const MetricContext& ctx) {
+  const YamlSource& src = *ctx.source;
+  src.check_keys(node, path, {"train", "value", "cost"});
+  const std::string tpath = path + ".train";
+  const YAML::Node train = node["train"];
+  src.require_map(train, tpath);
+  if (!train["dataset"])
+    src.fail(train, tpath, "needs 'dataset: <kind>:<path>' (speech-commands, fashion-mnist, cifar10, image-folder)");
+  const std::string ref = src.get_string(train["dataset"], tpath + ".dataset");
+  const size_t colon = ref.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == ref.size())
+    src.fail(train["dataset"], tpath + ".dataset",
+             fmt::format("'{}' is not <kind>:<path>, e.g. fashion-mnist:data/fmnist", ref));
+  const std::string dataset =
+      ref.substr(0, colon + 1) + src.resolve_path(ref.substr(colon + 1), tpath + ".dataset").string();
+  nlohmann::json options = nlohmann::json::object();
+  for (const auto& kv : train) {
+    const std::string key = kv.first.Scalar();
+    if (key == "dataset") continue;
+    if (!kv.second.IsScalar()) src.fail(kv.second, tpath + "." + key, "must be a single value (a trainer option)");
+    options[key] = scalar_json(kv.second);
+  }
+  TrainValue value = TrainValue::ValTop1;
+  if (node["value"]) {
+    const std::string v = src.get_string(node["value"], path + ".value");
+    if (v == "top1") value = TrainValue::Top1;
+    else if (v != "val_top1")
+      src.fail(node["value"], path + ".value",
+               fmt::format("'{}': use val_top1 (validation accuracy, the default) or top1 (test accuracy)", v));
+  }
+  return std::make_unique<TrainMetric>(name, parse_cost_class(node, path, src, CostClass::Expensive), dataset,
+                                       std::move(options), value, ctx.space, ctx.models);
+}
+
 }  // namespace
 
 std::unique_ptr<Metric> make_metric(const std::string& name, const YAML::Node& node, const std::string& path,
@@ -183,9 +233,10 @@ std::unique_ptr<Metric> make_metric(const std::string& name, const YAML::Node& n
   if (node["model"]) return make_model_metric(name, node, path, ctx);
   if (node["memory"]) return make_memory_metric(name, node, path, ctx);
   if (node["stat"]) return make_stat_metric(name, node, path, ctx);
+  if (node["train"]) return make_train_metric(name, node, path, ctx);
   src.fail(node, path,
            "a metric needs one of 'table:' (CSV lookup), 'model:' (latency cost model), 'memory:' (peak SRAM or "
-           "flash) or 'stat:' (MACs or params)");
+           "flash), 'stat:' (MACs or params) or 'train:' (accuracy after training on a dataset)");
 }
 
 }  // namespace hwnas::eval

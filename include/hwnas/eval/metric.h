@@ -60,6 +60,7 @@ class Metric {
 struct MetricContext {
   const YamlSource* source = nullptr;  // for located errors
   std::shared_ptr<const space::SearchSpace> space;
+  std::filesystem::path models;  // where training metrics keep trained models (empty: nowhere)
 };
 
 // Builds the metric that `node` (at key path `path`) describes. The kind is told by its key:
@@ -71,6 +72,8 @@ struct MetricContext {
 //   {model: few_shot, predictor: model.json}           a few-shot prior model (eval/few_shot_metric.h), cheap
 //   {memory: peak_sram_kib|flash_kib, device: D, dtype: int8|f32}   memory (eval/memory_metric.h), cheap
 //   {stat: macs|params}                                millions, from the graph (eval/stat_metric.h), cheap
+//   {train: {dataset: kind:path, epochs: N, ...}, value: val_top1|top1}
+//                                                      accuracy after training (eval/train_metric.h), expensive
 // Each takes `cost: cheap|expensive` to override its default. D is a built-in device name or a
 // profile file (relative to the experiment file). dtype defaults to the device's.
 std::unique_ptr<Metric> make_metric(const std::string& name, const YAML::Node& node, const std::string& path,

@@ -1,0 +1,51 @@
+#pragma once
+// eval::TrainMetric: an architecture's accuracy after training it for real, on a dataset users
+// have (data/open_dataset.h), with hwnas's libtorch trainer (reached through trainer_service.h).
+// Expensive, and the one metric whose value depends on the fidelity of a multi-fidelity search:
+// evaluate_at(arch, s, epochs) trains for `epochs` (0: the configured epochs).
+//
+//   metrics:
+//     accuracy: {train: {dataset: speech-commands:data/kws, epochs: 10, batch_size: 64, lr: 0.05}}
+//     # value: val_top1 (default: select on validation, never on test) | top1 (test split)
+//
+// Each trained model is kept as a model folder (`hwnas train --out`'s layout: graph, weights,
+// training log, curves, metrics.json) in <output>/models/<arch hash>-e<epochs>, so the winner of a
+// search is a model reference as it stands (`hwnas eval runs/x/models/...`).
+// The dataset path is relative to the experiment file, like every path in it.
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "hwnas/eval/metric.h"
+
+namespace hwnas::eval {
+
+enum class TrainValue { ValTop1, Top1 };
+
+class TrainMetric : public Metric {
+ public:
+  // `options`: the trainer's options without the dataset; `models`: where trained models are
+  // kept (empty: nowhere, e.g. an in-memory run).
+  TrainMetric(std::string name, CostClass cost, std::string dataset, nlohmann::json options, TrainValue value,
+              std::shared_ptr<const space::SearchSpace> space, std::filesystem::path models);
+
+  std::string source() const override;
+  std::string fingerprint() const override;
+  double evaluate(const space::Arch& arch, const std::string& arch_str) const override;
+  double evaluate_at(const space::Arch& arch, const std::string& arch_str, int epochs) const override;
+  bool has_fidelity() const override { return true; }
+
+  // The folder a trained model of `arch_str` at `epochs` is kept in (under `models`).
+  std::filesystem::path model_folder(const std::string& arch_str, int epochs) const;
+
+ private:
+  std::string dataset_;
+  nlohmann::json options_;
+  TrainValue value_;
+  std::shared_ptr<const space::SearchSpace> space_;  // shared: a timed-out trial may outlive the run
+  std::filesystem::path models_;
+};
+
+}  // namespace hwnas::eval

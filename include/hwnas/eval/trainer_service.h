@@ -1,0 +1,49 @@
+#pragma once
+// eval::TrainerService: the seam between eval, which knows experiments and metrics but no
+// libtorch, and the trainer (train/trainer.h, inside the interop plugin). As for the plugin's
+// backends (runtime::register_backend): the program that can load the plugin (the hwnas CLI,
+// apps/hwnas/trainer_service.cc; its `trial-worker` too) registers a function at start-up, and
+// the train metric (train_metric.h) trains through it.
+//
+//   eval::register_trainer(&train_with_plugin);     // once, at start-up
+//   eval::TrainOutcome r = eval::train_candidate({.graph = g, .dataset = "fashion-mnist:/data",
+//                                                 .options = {{"epochs", 5}}, .out = "runs/x/trials/12"});
+//   r.val_top1;   // percent
+//
+// The options are the trainer's own (epochs, batch_size, lr, optimizer, ...: `hwnas train`'s flags
+// with underscores), passed through as JSON so that eval need not know them; the trainer checks them
+// and names a bad one.
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "hwnas/ir/graph.h"
+
+namespace hwnas::eval {
+
+struct TrainJob {
+  ir::Graph graph;
+  std::string dataset;        // "<kind>:<path>" (data/open_dataset.h)
+  nlohmann::json options;     // the trainer's options; {} for its defaults
+  int epochs = 0;             // overrides options.epochs when > 0 (a rung of a multi-fidelity search)
+  std::filesystem::path out;  // where the trained model folder goes (`hwnas train --out`); empty: none
+};
+
+struct TrainOutcome {
+  double top1 = 0;      // test split, percent (0 when the dataset has none)
+  double val_top1 = 0;  // validation split (or held-out train), percent
+  int epochs = 0;       // epochs run (early stopping may stop sooner)
+  double seconds = 0;
+  std::string trainer;  // what trained it, for sources: "libtorch 1.13 (hwnas trainer, SGD, 2 threads)"
+};
+
+using TrainerFn = TrainOutcome (*)(const TrainJob& job);
+
+// Registering again replaces the function; register at start-up.
+void register_trainer(TrainerFn trainer);
+// Error saying that training needs the interop plugin (run through the hwnas CLI) when nothing
+// registered a trainer.
+TrainOutcome train_candidate(const TrainJob& job);
+
+}  // namespace hwnas::eval

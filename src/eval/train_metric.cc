@@ -1,0 +1,56 @@
+#include "hwnas/eval/train_metric.h"
+
+#include <fmt/format.h>
+
+#include "hwnas/eval/trainer_service.h"
+
+namespace hwnas::eval {
+namespace {
+
+// FNV-1a, 64 bits: a short folder name for an arch string, stable across runs and machines
+// (std::hash is neither).
+uint64_t fnv1a(const std::string& s) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+}  // namespace
+
+TrainMetric::TrainMetric(std::string name, CostClass cost, std::string dataset, nlohmann::json options,
+                         TrainValue value, std::shared_ptr<const space::SearchSpace> space,
+                         std::filesystem::path models)
+    : Metric(std::move(name), cost),
+      dataset_(std::move(dataset)),
+      options_(std::move(options)),
+      value_(value),
+      space_(std::move(space)),
+      models_(std::move(models)) {}
+
+std::string TrainMetric::source() const {
+  const std::string epochs = options_.contains("epochs") ? options_["epochs"].dump() : "the trainer's default";
+  return fmt::format("trained (hwnas trainer, libtorch; {} epochs on {}; {} top-1)", epochs, dataset_,
+                     value_ == TrainValue::Top1 ? "test" : "validation");
+}
+
+std::string TrainMetric::fingerprint() const {
+  return fmt::format("train {} {} value {}", dataset_, options_.dump(),
+                     value_ == TrainValue::Top1 ? "top1" : "val_top1");
+}
+
+std::filesystem::path TrainMetric::model_folder(const std::string& arch_str, int epochs) const {
+  return models_ / fmt::format("{:016x}-e{}", fnv1a(arch_str), epochs);
+}
+
+double TrainMetric::evaluate(const space::Arch& arch, const std::string& arch_str) const {
+  return evaluate_at(arch, arch_str, 0);
+}
+
+double TrainMetric::evaluate_at(const space::Arch& arch, const std::string& arch_str, int epochs) const {
+  TrainJob job{.graph = space_->decode(arch), .dataset = dataset_, .options = options_, .epochs = epochs};
+  if (!models_.empty()) job.out = model_folder(arch_str, epochs > 0 ? epochs : options_.value("epochs", 0));
+  const TrainOutcome r = train_candidate(job);
+  return value_ == TrainValue::Top1 ? r.top1 : r.val_top1;
+}
+
+}  // namespace hwnas::eval
