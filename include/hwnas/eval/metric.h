@@ -60,6 +60,7 @@ struct MetricContext {
 //   {model: few_shot, predictor: model.json}           a few-shot prior model (eval/few_shot_metric.h), cheap
 //   {memory: peak_sram_kib|flash_kib, device: D, dtype: int8|f32}   memory (eval/memory_metric.h), cheap
 //   {stat: macs|params}                                millions, from the graph (eval/stat_metric.h), cheap
+//   {proxy: synflow|naswot|...|ensemble, dataset: K:P} a zero-cost proxy (eval/proxy_metric.h), cheap
 // Each takes `cost: cheap|expensive` to override its default. D is a built-in device name or a
 // profile file (relative to the experiment file). dtype defaults to the device's.
 std::unique_ptr<Metric> make_metric(const std::string& name, const YAML::Node& node, const std::string& path,
