@@ -251,8 +251,14 @@ torch::Tensor GraphModule::run(int id, const std::vector<torch::Tensor>& values)
     case OpKind::Resize:
       if (a.mode == ir::ResizeMode::Nearest) return x.index_select(2, st.index_h).index_select(3, st.index_w);
       return torch::upsample_bilinear2d(x, {a.out_h, a.out_w}, a.align_corners);
-    case OpKind::Zero:  // NB201's "none": no gradient flows through it, as in the published cells
-      return torch::zeros_like(x);
+    case OpKind::Zero: {  // NB201's "none": no gradient flows through it, as in the published cells
+      if (x.defined()) return torch::zeros_like(x);
+      // Its input is dead (ir::Graph::live(): a Zero reads only its input's shape), so never
+      // computed: zeros of the node's own shape, with the batch and dtype of the graph's input.
+      const torch::Tensor& input = values[g_.inputs().at(0)];
+      const std::vector<int64_t> dims = n.shape.rank() == 4 ? dims_of(interop::to_nchw(n.shape)) : dims_of(n.shape);
+      return torch::zeros(with_batch(dims, input.size(0)), input.options());
+    }
     case OpKind::Input:
       break;
   }

@@ -80,7 +80,10 @@ InputPass input_pass(const ProxyNet& net, const torch::Tensor& x, bool want_grad
   torch::Tensor out = net.forward(xi, &r.activations);
   if (want_grad) {
     out.sum().backward();
-    r.input_grad = xi.grad().detach().to(torch::kFloat64);
+    // No gradient at all when the outputs do not depend on the input (an NB201 cell cut off by
+    // 'none' edges): a zero Jacobian.
+    r.input_grad =
+        xi.grad().defined() ? xi.grad().detach().to(torch::kFloat64) : torch::zeros_like(xi, torch::kFloat64);
     zero_grads(*net.module);
   }
   for (torch::Tensor& a : r.activations) a = a.detach();

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include "hwnas/ir/builder.h"
+#include "hwnas/space/nb201_space.h"
+#include "hwnas/train/graph_module.h"
 #include "testing.h"
 
 namespace hwnas::train {
@@ -144,6 +146,21 @@ TEST(ScoreProxies, SameAsTheSingleFunctionsInTheAskedOrder) {
   EXPECT_DOUBLE_EQ(v[3], jacob_cov(net_of(m), b.x));
   EXPECT_DOUBLE_EQ(v[4], snip(net_of(m), b));
   EXPECT_HWNAS_ERROR(score_proxies(net_of(m), g, {"synflow", "zen"}, b), "use one of synflow, naswot");
+}
+
+// An NB201 cell whose every path from its input passes a 'none' edge: node 1 = none(0), and
+// nodes 2 and 3 read only node 1 (through convs) and 'none' edges. The network's output does not
+// depend on its input, so every example has the same ReLU codes (K_H = N_A * ones, singular:
+// naswot = -inf) and a zero input-Jacobian (jacob_cov = -inf).
+TEST(GraphProxies, Nb201CellCutOffByNoneEdges) {
+  space::Nb201Space nb201;
+  const ir::Graph g =
+      nb201.decode(nb201.parse("|none~0|+|none~0|nor_conv_1x1~1|+|none~0|nor_conv_1x1~1|nor_conv_3x3~2|"));
+  GraphModule m(g, 1);
+  const ProxyBatch b{torch::rand({4, 32, 32, 3}), torch::tensor({0, 1, 2, 3}, torch::kInt64)};
+  const std::vector<double> v = score_proxies(proxy_net(m), g, {"naswot", "jacob_cov"}, b);
+  EXPECT_EQ(v[0], -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(v[1], -std::numeric_limits<double>::infinity());
 }
 
 }  // namespace
