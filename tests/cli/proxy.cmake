@@ -20,3 +20,7 @@ hwnas_cli_test(proxy_archs_or_sample EXIT 2 EXPECT "give either --archs FILE or 
                ARGS proxy synflow --space nb201 --csv ${HWNAS_CLI_OUT}/proxy_bad.csv)
 hwnas_cli_test(proxy_empty_name EXIT 2 EXPECT "has an empty name"
                ARGS proxy synflow,,naswot --space nb201 --sample 2 --csv ${HWNAS_CLI_OUT}/proxy_bad.csv)
+# The proxy metric in an experiment (the example file, synflow so that no reference set is scored).
+hwnas_cli_test(proxy_search EXPECT "score +zero-cost proxy synflow, computed \\(train/proxies.h on libtorch"
+               ARGS search ${CMAKE_SOURCE_DIR}/examples/nb201-proxy.yaml --set metrics.score.proxy=synflow
+                    --set budget.trials=3 --set output=${HWNAS_CLI_OUT}/proxy-search)
