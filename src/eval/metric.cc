@@ -12,6 +12,7 @@
 #include "hwnas/eval/few_shot_metric.h"
 #include "hwnas/eval/memory_metric.h"
 #include "hwnas/eval/model_metric.h"
+#include "hwnas/eval/proxy_metric.h"
 #include "hwnas/eval/stat_metric.h"
 #include "hwnas/eval/table_metric.h"
 #include "hwnas/eval/train_metric.h"
@@ -234,9 +235,11 @@ std::unique_ptr<Metric> make_metric(const std::string& name, const YAML::Node& n
   if (node["memory"]) return make_memory_metric(name, node, path, ctx);
   if (node["stat"]) return make_stat_metric(name, node, path, ctx);
   if (node["train"]) return make_train_metric(name, node, path, ctx);
+  if (node["proxy"]) return make_proxy_metric(name, node, path, ctx);
   src.fail(node, path,
            "a metric needs one of 'table:' (CSV lookup), 'model:' (latency cost model), 'memory:' (peak SRAM or "
-           "flash), 'stat:' (MACs or params) or 'train:' (accuracy after training on a dataset)");
+           "flash), 'stat:' (MACs or params), 'train:' (accuracy after training on a dataset) or 'proxy:' (a zero-cost "
+           "proxy)");
 }
 
 }  // namespace hwnas::eval

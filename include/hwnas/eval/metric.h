@@ -74,6 +74,7 @@ struct MetricContext {
 //   {stat: macs|params}                                millions, from the graph (eval/stat_metric.h), cheap
 //   {train: {dataset: kind:path, epochs: N, ...}, value: val_top1|top1}
 //                                                      accuracy after training (eval/train_metric.h), expensive
+//   {proxy: synflow|naswot|...|ensemble, dataset: K:P} a zero-cost proxy (eval/proxy_metric.h), cheap
 // Each takes `cost: cheap|expensive` to override its default. D is a built-in device name or a
 // profile file (relative to the experiment file). dtype defaults to the device's.
 std::unique_ptr<Metric> make_metric(const std::string& name, const YAML::Node& node, const std::string& path,

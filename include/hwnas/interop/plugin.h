@@ -13,13 +13,37 @@
 // The plugin holds its own copies of the hwnas modules it is built from; only the types of
 // this table cross between it and the program, built from the same headers by the same
 // compiler, and hwnas::Error thrown inside it is caught outside (type_info compares by name).
+#include <array>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "hwnas/interop/onnx_export.h"
 #include "hwnas/runtime/backend.h"
 
 namespace hwnas::interop {
+
+// One batch for the zero-cost proxies (train/proxies.h), as plain arrays: this header sees no
+// module above runtime. x is NHWC (shape[0]*...*shape[3] floats), y one label per example;
+// both may be null (and shape zero) when only data-free proxies are asked for.
+struct ProxyBatch {
+  std::array<int, 4> shape{};
+  const float* x = nullptr;
+  const int* y = nullptr;
+};
+
+// The zero-cost proxies, kept in their own table so that other additions to PluginApi merge apart.
+struct ProxyApi {
+  // Names of the proxies the plugin computes (train::proxy_table()), and whether each reads data.
+  std::vector<std::string> (*names)();
+  bool (*needs_data)(const std::string& name);
+  // Proxies `names` of `g` initialised with `seed` (train::GraphModule), on `batch`, with libtorch
+  // set to `threads` intra-op threads. hwnas::Error on an unknown name or a batch that does not fit.
+  std::vector<double> (*score)(const ir::Graph& g, const std::vector<std::string>& names, const ProxyBatch& batch,
+                               uint64_t seed, int threads);
+};
 
 struct PluginApi {
   int version;  // kPluginApiVersion of the plugin's build: a stale plugin is refused
@@ -27,10 +51,11 @@ struct PluginApi {
   std::unique_ptr<runtime::Backend> (*make_torch)();
   OnnxModel (*export_onnx)(const ir::Graph& g, const runtime::Weights& w, const OnnxOptions& options);
   void (*write_onnx)(const std::filesystem::path& path, const OnnxModel& model);
+  ProxyApi proxies;
 };
 
-// Bumped whenever PluginApi or a type it passes changes.
-inline constexpr int kPluginApiVersion = 1;
+// Bumped whenever PluginApi or a type it passes changes (2: proxies).
+inline constexpr int kPluginApiVersion = 2;
 
 }  // namespace hwnas::interop
 
