@@ -3,11 +3,15 @@
 #include <fmt/format.h>
 
 #include "hwnas/core/error.h"
+#include "hwnas/models/registry.h"
 
 namespace hwnas::target {
 namespace fs = std::filesystem;
 
 bool is_model_dir(std::string_view ref) {
+  // A built-in name stays the built-in model even beside a folder of that name (what
+  // `hwnas train efficientnet-b0 --out efficientnet-b0` leaves); ./efficientnet-b0 is the folder.
+  if (models::is_builtin_model(ref)) return false;
   std::error_code ec;
   return !ref.empty() && fs::is_directory(fs::path(ref), ec);
 }

@@ -56,6 +56,21 @@ TEST(ModelWeights, ReferencesWithoutTheirOwnWeightsHaveNone) {
   EXPECT_EQ(weights_source("dscnn-mlperf", false, 4), "untrained: random initialisation from seed 4");
 }
 
+TEST(ModelWeights, ABuiltInNameStaysBuiltInBesideAFolderOfThatName) {
+  const fs::path dir = testing::temp_dir();
+  const ir::Graph g = tiny(10);
+  write_dir(dir / "dscnn-mlperf", g, runtime::init_weights(g));
+  const fs::path cwd = fs::current_path();
+  fs::current_path(dir);
+  const ir::Graph builtin = resolve_model("dscnn-mlperf");
+  const ir::Graph folder = resolve_model("./dscnn-mlperf");
+  const bool builtin_has_weights = model_weights("dscnn-mlperf", builtin).has_value();
+  fs::current_path(cwd);
+  EXPECT_EQ(builtin.name(), "dscnn-mlperf");
+  EXPECT_FALSE(builtin_has_weights);
+  EXPECT_EQ(folder.name(), "tiny");
+}
+
 TEST(ModelWeights, BadDirectoriesNameTheFileAndTheProblem) {
   const fs::path dir = testing::temp_dir();
   fs::create_directories(dir / "empty");

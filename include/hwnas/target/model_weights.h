@@ -27,7 +27,8 @@ namespace hwnas::target {
 inline constexpr std::string_view kModelFile = "model.json";
 inline constexpr std::string_view kWeightsFile = "weights.hwnasw";
 
-// True when `ref` names an existing directory (then it must be a trained model directory).
+// True when `ref` names an existing directory (then it must be a trained model directory) and
+// is not a built-in model name: those stay built-in; "./<name>" names such a folder.
 bool is_model_dir(std::string_view ref);
 
 // The graph file of a model directory; Error naming the directory when it has no model.json.
