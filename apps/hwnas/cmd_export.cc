@@ -9,6 +9,7 @@
 // (interop/onnx_export.h; docs/onnx.md). With the same --seed or --weights, `hwnas run` on an
 // NCHW .npy computes what an ONNX runtime computes on this file.
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include "command.h"
 #include "hwnas/interop/plugin_loader.h"
 #include "hwnas/runtime/weights.h"
+#include "hwnas/target/model_weights.h"
 #include "hwnas/target/resolver.h"
 #include "hwnas/target/restrict_space.h"
 #include "table.h"
@@ -41,7 +43,8 @@ void add_export(CLI::App& app) {
   auto a = std::make_shared<ExportArgs>();
   cmd->add_option(
          "model", a->model,
-         "a built-in model (efficientnet-b0, mobilenetv2-1.0, ...), <space>[@device]:<arch>, or a graph JSON file")
+         "a built-in model (efficientnet-b0, mobilenetv2-1.0, ...), <space>[@device]:<arch>, a graph JSON file, or a "
+         "trained model directory (its weights are exported)")
       ->required();
   cmd->add_option("--onnx", a->onnx, "the ONNX file to write")->required();
   cmd->add_option("--resolution", a->overrides.resolution, "input height and width (default: the model's own)")
@@ -56,8 +59,10 @@ void add_export(CLI::App& app) {
       "keep BatchNormalization nodes with their statistics (default: folded into the conv, as runtimes run it)");
   cmd->callback([a] {
     const ir::Graph g = target::resolve_model(a->model, a->overrides);
-    const runtime::Weights w =
-        a->weights.empty() ? runtime::init_weights(g, {.seed = a->seed}) : runtime::load_weights(a->weights, g);
+    // --weights, else the model's own (a trained model directory), else seeded initial weights.
+    const std::optional<runtime::Weights> own =
+        a->weights.empty() ? target::model_weights(a->model, g) : runtime::load_weights(a->weights, g);
+    const runtime::Weights w = own ? *own : runtime::init_weights(g, {.seed = a->seed});
     const interop::PluginApi& onnx = interop::plugin();
     const interop::OnnxModel m = onnx.export_onnx(g, w, {.fold_batchnorm = !a->keep_batchnorm});
     onnx.write_onnx(a->onnx, m);
@@ -66,7 +71,7 @@ void add_export(CLI::App& app) {
                a->keep_batchnorm ? "kept" : "folded");
     fmt::print("inputs: {} (float32, NCHW)\noutputs: {}\n", tensors(m.inputs), tensors(m.outputs));
     fmt::print("weights: {}; checked: onnx::checker and strict shape inference passed\n",
-               a->weights.empty() ? fmt::format("initialised from seed {}", a->seed) : a->weights);
+               a->weights.empty() ? target::weights_source(a->model, own.has_value(), a->seed) : a->weights);
   });
 }
 

@@ -10,7 +10,8 @@
 // 95% CI of the median is within +-1% or the budget is spent; noisy runs are flagged).
 // `run` runs one input given in the ONNX layout (NCHW float32 .npy) and writes the output
 // (NCHW for images) so hwnas and an ONNX runtime can be compared on the same weights.
-// Weights come from --seed (deterministic init) or --weights (an hwnas weight file).
+// Weights come from --weights (an hwnas weight file), else the model's own (a trained model
+// directory: target/model_weights.h), else --seed (deterministic init).
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@
 #include "hwnas/measure/measure_model.h"
 #include "hwnas/runtime/backend.h"
 #include "hwnas/runtime/npy.h"
+#include "hwnas/target/model_weights.h"
 #include "hwnas/target/resolver.h"
 #include "hwnas/target/restrict_space.h"
 
@@ -40,7 +42,8 @@ struct CommonArgs {
 void add_common(CLI::App& cmd, CommonArgs& a) {
   cmd.add_option(
          "model", a.model,
-         "a built-in model (efficientnet-b0, mobilenetv2-1.0, ...), <space>[@device]:<arch>, or a graph JSON file")
+         "a built-in model (efficientnet-b0, mobilenetv2-1.0, ...), <space>[@device]:<arch>, a graph JSON file, or a "
+         "trained model directory (its weights are used)")
       ->required();
   cmd.add_option("--resolution", a.overrides.resolution, "input height and width (default: the model's own)")
       ->check(CLI::Range(1, 100000));
@@ -57,9 +60,15 @@ void add_common(CLI::App& cmd, CommonArgs& a) {
   cmd.add_option("--weights", a.weights, "an hwnas weight file (.hwnasw) instead of seeded weights");
 }
 
+// --weights, else the model's own (a trained model directory), else none (init from --seed).
 std::optional<runtime::Weights> load_weights_arg(const CommonArgs& a, const ir::Graph& g) {
-  if (a.weights.empty()) return std::nullopt;
+  if (a.weights.empty()) return target::model_weights(a.model, g);
   return runtime::load_weights(a.weights, g);
+}
+
+std::string weights_text(const CommonArgs& a, bool have) {
+  if (!a.weights.empty()) return "weights " + a.weights;
+  return target::weights_source(a.model, have, a.seed);
 }
 
 void add_measure(CLI::App& app) {
@@ -126,7 +135,7 @@ void add_run(CLI::App& app) {
     if (y.shape.rank() == 4) y = runtime::nhwc_to_nchw(y);
     runtime::write_npy(*output, y);
     fmt::print("{}: wrote {} {} (computed by {}; {})\n", g.name(), *output, y.shape.str(), a->backend,
-               a->weights.empty() ? fmt::format("weights from seed {}", a->seed) : "weights " + a->weights);
+               weights_text(*a, loaded.has_value()));
   });
 }
 

@@ -22,6 +22,7 @@
 #include "hwnas/core/files.h"
 #include "hwnas/measure/profile.h"
 #include "hwnas/runtime/backend.h"
+#include "hwnas/target/model_weights.h"
 #include "hwnas/target/resolver.h"
 #include "table.h"
 
@@ -190,6 +191,7 @@ void add_profile(CLI::App& app) {
   cmd->callback([a] {
     const ir::Graph g = target::resolve_model(a->model, a->overrides);
     measure::ProfileOptions o = a->options;
+    o.weights = target::model_weights(a->model, g);  // a trained model directory's; else seeded
     o.dtype = *ir::dtype_from_name(a->dtype);
     o.pin = !a->no_pin;
     o.roofline = measure::choose_roofline(a->roofline, o.dtype);

@@ -9,6 +9,7 @@
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
 #include "hwnas/measure/profile_fusion.h"
+#include "hwnas/runtime/weights.h"
 #include "hwnas/runtime/xnnpack_backend.h"
 
 namespace hwnas::measure {
@@ -84,6 +85,17 @@ MeasureOptions measure_options(const ProfileOptions& o, double budget_s) {
   return m;
 }
 
+// The tensors of the nodes of `sub` (a piece extract()ed from the model, names kept). A tensor
+// the piece reads from outside becomes an input node of the producer's name, which takes none.
+std::optional<runtime::Weights> share_of(const std::optional<runtime::Weights>& w, const ir::Graph& sub) {
+  if (!w) return std::nullopt;
+  runtime::Weights out;
+  for (int id = 0; id < sub.size(); ++id)
+    if (auto it = w->nodes.find(sub.node(id).name); it != w->nodes.end() && !runtime::expected_weights(sub, id).empty())
+      out.nodes.insert(*it);
+  return out;
+}
+
 }  // namespace
 
 Profile profile_model(const ir::Graph& g, const ProfileOptions& o) {
@@ -104,7 +116,7 @@ Profile profile_model(const ir::Graph& g, const ProfileOptions& o) {
                    : measure_roofline({.backend = o.backend, .threads = o.threads, .dtype = o.dtype, .pin = o.pin});
   check_roofline(p.roofline);
 
-  p.whole = measure_model(g, measure_options(o, o.whole_budget_s));
+  p.whole = measure_model(g, measure_options(o, o.whole_budget_s), o.weights);
   const ir::Stats stats = ir::compute_stats(g);
   const std::vector<ir::Kernel> kernels = ir::split_kernels(g, rules);
   const MeasureOptions per_kernel = measure_options(o, o.kernel_budget_s);
@@ -114,7 +126,8 @@ Profile profile_model(const ir::Graph& g, const ProfileOptions& o) {
     for (int id : k.nodes) kp.nodes.push_back(g.node(id).name);
     Measurement m;
     try {
-      m = measure_model(ir::extract(g, k.nodes), per_kernel);
+      const ir::Graph piece = ir::extract(g, k.nodes);
+      m = measure_model(piece, per_kernel, share_of(o.weights, piece));
     } catch (const Error& e) {
       throw e.within(fmt::format("profile of '{}': kernel '{}' ({})", g.name(), k.name, k.type));
     }

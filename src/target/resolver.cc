@@ -1,8 +1,12 @@
 #include "hwnas/target/resolver.h"
 
+#include <fmt/format.h>
+
 #include "hwnas/core/error.h"
 #include "hwnas/hw/device.h"
+#include "hwnas/ir/serialize.h"
 #include "hwnas/space/model_ref.h"
+#include "hwnas/target/model_weights.h"
 #include "hwnas/target/restrict_space.h"
 
 namespace hwnas::target {
@@ -15,6 +19,12 @@ std::unique_ptr<space::SearchSpace> resolve_space(std::string_view ref) {
 }
 
 ir::Graph resolve_model(std::string_view ref, const models::ModelOverrides& overrides) {
+  if (is_model_dir(ref)) {
+    const std::string where = fmt::format("model '{}'", ref);
+    if (overrides.resolution || overrides.classes)
+      fail(where, "a trained model directory has fixed shapes; resolution and classes cannot be overridden");
+    return ir::load_graph(model_dir_graph(ref));
+  }
   // space::load_model reads built-in models, graph files and architectures of the spaces it
   // knows; it asks us only for the spaces restricted to a device, which it cannot know.
   return space::load_model(ref, overrides, [](std::string_view name, const models::ModelOverrides& o) {

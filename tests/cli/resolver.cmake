@@ -31,3 +31,20 @@ hwnas_resolver_test(predictor_fit "wrote .*fit.yaml"
 hwnas_resolver_test(predictor_eval "Spearman"
                     predictor eval --space mbconv@npu-generic --measurements @DIR@/m.csv --arch-column arch
                     --latency-column latency_ms --device npu-generic --dtype int8 --train 5 --repeats 2)
+
+# A trained model directory (the fixture's trained/: model.json + weights.hwnasw) is a model
+# reference for every command, and the commands that run the model use its weights.
+hwnas_resolver_test(dir_model_info "params:" model info @DIR@/trained)
+hwnas_resolver_test(dir_predict "latency: .* ms, predicted" predict @DIR@/trained --device npu-generic --dtype int8)
+hwnas_resolver_test(dir_memory "peak SRAM" memory @DIR@/trained --device cortex-m7 --no-timeline)
+hwnas_resolver_test(dir_measure "measured \\(xnnpack" measure @DIR@/trained --budget-s 0.3)
+hwnas_resolver_test(dir_profile "whole model:" profile @DIR@/trained --rows 2 --kernel-budget-s 0.02 --budget-s 0.3)
+hwnas_resolver_test(dir_export_onnx "weights: trained weights .*trained/weights.hwnasw" export @DIR@/trained --onnx @DIR@/t.onnx)
+hwnas_resolver_test(dir_device_audit "native on npu" device audit npu-generic --model @DIR@/trained)
+hwnas_resolver_test(dir_run "trained weights .*trained/weights.hwnasw"
+                    run @DIR@/trained --input @DIR@/x.npy --output @DIR@/y_dir.npy --seed 9)
+# The directory's weights, not --seed 9's: the same output as the run that saved them (seed 5).
+add_test(NAME cli.resolver_dir_run_same_weights
+         COMMAND ${CMAKE_COMMAND} -E compare_files ${HWNAS_RESOLVER_DIR}/y_dir.npy ${HWNAS_RESOLVER_DIR}/y_seed5.npy)
+set_tests_properties(cli.resolver_dir_run_same_weights PROPERTIES DEPENDS cli.resolver_dir_run
+                     FIXTURES_REQUIRED cli_resolver)

@@ -259,6 +259,18 @@ TEST(ProfileModel, CallersRulesAreUsedAndBadBudgetsRejected) {
   EXPECT_HWNAS_ERROR(profile_model(tiny(), o), "time budgets must be positive");
 }
 
+// A model's own weights (a trained directory) reach every kernel; a piece whose input is named
+// after a node with weights (relu6 reads "bn" once conv+bn is its own kernel) takes none of them.
+TEST(ProfileModel, GivenWeightsAreSharedAmongTheKernels) {
+  ProfileOptions o = quick("reference");
+  o.rules = ir::FusionRules::batchnorm_only();
+  o.weights = runtime::init_weights(tiny(), {.seed = 3, .random_bn_stats = true});
+  const Profile p = profile_model(tiny(), o);
+  EXPECT_EQ(p.kernels.size(), 4u);
+  o.weights->nodes.erase("fc");
+  EXPECT_HWNAS_ERROR(profile_model(tiny(), o), "fc");  // the whole model's check names the node
+}
+
 TEST(BackendFusion, XnnpackClampsIntoProducersThatHaveAnOutputClamp) {
   const BackendFusion x = backend_fusion("xnnpack");
   EXPECT_TRUE(x.rules.fuses(ir::OpKind::Conv2D, ir::OpKind::Relu6));

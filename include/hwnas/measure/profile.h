@@ -42,6 +42,9 @@ struct ProfileOptions {
   int threads = 1;
   ir::DType dtype = ir::DType::f32;
   uint64_t seed = 0;  // weights, input values, int8 calibration
+  // The model's own weights (a trained model directory: target/model_weights.h); none: seeded.
+  // Each kernel then runs on its nodes' share (extract() keeps node names).
+  std::optional<runtime::Weights> weights;
   bool pin = true;
   double kernel_budget_s = 0.1;                       // timing protocol budget per kernel
   double whole_budget_s = 2.0;                        // for the whole model

@@ -10,6 +10,8 @@
 //            <space>:<arch>                     an architecture of any space above, e.g.
 //                                               nb201:|nor_conv_3x3~0|+|...|, mbconv@npu-generic:<arch>
 //            model.json                         a graph file (ir/serialize.h)
+//            DIR/                               a trained model directory (hwnas train --out DIR):
+//                                               its model.json; its weights: model_weights.h
 //
 //   auto s = target::resolve_space("mbconv@npu-generic");
 //   ir::Graph g = target::resolve_model("mbconv@npu-generic:" + s->to_string(s->sample(rng)));
