@@ -1,10 +1,17 @@
 // The entry point of libhwnas_interop_plugin.so (include/hwnas/interop/plugin.h): the
-// interop module's backends and ONNX export behind one table.
+// interop module's backends and ONNX export behind one table, and the trainer (train/plugin_api.h).
 #include "hwnas/interop/opencv_backend.h"
 #include "hwnas/interop/plugin.h"
 #include "hwnas/interop/torch_backend.h"
+#include "hwnas/train/plugin_api.h"
 
 namespace {
+
+const hwnas::train::TrainApi kTrainApi = {
+    .version = hwnas::train::kTrainApiVersion,
+    .train = hwnas::train::train,
+    .evaluate = hwnas::train::evaluate,
+};
 
 using hwnas::interop::OpencvBackend;
 using hwnas::interop::TorchBackend;
@@ -15,6 +22,7 @@ const hwnas::interop::PluginApi kApi = {
     .make_torch = []() -> std::unique_ptr<hwnas::runtime::Backend> { return std::make_unique<TorchBackend>(); },
     .export_onnx = hwnas::interop::export_onnx,
     .write_onnx = hwnas::interop::write_onnx,
+    .train_api = []() -> const void* { return &kTrainApi; },
 };
 
 }  // namespace

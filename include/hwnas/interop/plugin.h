@@ -27,10 +27,13 @@ struct PluginApi {
   std::unique_ptr<runtime::Backend> (*make_torch)();
   OnnxModel (*export_onnx)(const ir::Graph& g, const runtime::Weights& w, const OnnxOptions& options);
   void (*write_onnx)(const std::filesystem::path& path, const OnnxModel& model);
+  // The trainer's table (train/plugin_api.h: train::TrainApi), typed void here because train/
+  // sits above this module; null when the plugin was built without it. train/train_loader.h casts it.
+  const void* (*train_api)();
 };
 
 // Bumped whenever PluginApi or a type it passes changes.
-inline constexpr int kPluginApiVersion = 1;
+inline constexpr int kPluginApiVersion = 2;
 
 }  // namespace hwnas::interop
 
