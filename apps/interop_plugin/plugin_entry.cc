@@ -1,11 +1,18 @@
 // The entry point of libhwnas_interop_plugin.so (include/hwnas/interop/plugin.h): the
-// interop module's backends and ONNX export behind one table.
+// interop module's backends and ONNX export behind one table, and the trainer (train/plugin_api.h).
 #include "hwnas/interop/opencv_backend.h"
 #include "hwnas/interop/plugin.h"
 #include "hwnas/interop/torch_backend.h"
 #include "hwnas/train/graph_proxies.h"
+#include "hwnas/train/plugin_api.h"
 
 namespace {
+
+const hwnas::train::TrainApi kTrainApi = {
+    .version = hwnas::train::kTrainApiVersion,
+    .train = hwnas::train::train,
+    .evaluate = hwnas::train::evaluate,
+};
 
 using hwnas::interop::OpencvBackend;
 using hwnas::interop::TorchBackend;
@@ -34,6 +41,7 @@ const hwnas::interop::PluginApi kApi = {
     .proxies = {.names = hwnas::train::proxy_names,
                 .needs_data = hwnas::train::proxy_needs_data,
                 .score = score_proxies},
+    .train_api = []() -> const void* { return &kTrainApi; },
 };
 
 }  // namespace

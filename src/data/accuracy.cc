@@ -26,6 +26,14 @@ void Accuracy::merge(const Accuracy& other) {
     for (int p = 0; p < num_classes(); ++p) confusion[t][p] += other.confusion[t][p];
 }
 
+Accuracy tally(std::span<const int> labels, std::span<const int> predicted, std::vector<std::string> class_names) {
+  if (labels.size() != predicted.size())
+    fail("accuracy", "{} labels but {} predictions; each example needs both", labels.size(), predicted.size());
+  Accuracy a(std::move(class_names));
+  for (size_t i = 0; i < labels.size(); ++i) a.add(labels[i], predicted[i]);
+  return a;
+}
+
 int64_t Accuracy::class_examples(int label) const {
   return std::accumulate(confusion.at(label).begin(), confusion.at(label).end(), int64_t{0});
 }

@@ -36,6 +36,10 @@ struct Accuracy {
   std::vector<double> per_class() const;    // percent per true class; NaN for a class without examples
 };
 
+// The tally of paired labels and predictions (Error when their lengths differ or one is out of
+// range), e.g. of a split evaluated in one go.
+Accuracy tally(std::span<const int> labels, std::span<const int> predicted, std::vector<std::string> class_names);
+
 // The index of the largest value, the first on ties (as torch.argmax); -1 for an empty span.
 // NaN never wins (all NaN: 0).
 int argmax(std::span<const float> scores);

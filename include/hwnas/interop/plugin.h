@@ -52,10 +52,13 @@ struct PluginApi {
   OnnxModel (*export_onnx)(const ir::Graph& g, const runtime::Weights& w, const OnnxOptions& options);
   void (*write_onnx)(const std::filesystem::path& path, const OnnxModel& model);
   ProxyApi proxies;
+  // The trainer's table (train/plugin_api.h: train::TrainApi), typed void here because train/
+  // sits above this module; null when the plugin was built without it. train/train_loader.h casts it.
+  const void* (*train_api)();
 };
 
-// Bumped whenever PluginApi or a type it passes changes (2: proxies).
-inline constexpr int kPluginApiVersion = 2;
+// Bumped whenever PluginApi or a type it passes changes (2: proxies; 3: the trainer).
+inline constexpr int kPluginApiVersion = 3;
 
 }  // namespace hwnas::interop
 

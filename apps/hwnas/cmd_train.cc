@@ -1,0 +1,172 @@
+// hwnas train: a model trained on a dataset with libtorch (the trainer lives in the interop
+// plugin: train/plugin_api.h), its graph, weights, log, metrics and curves written to a folder.
+//
+//   hwnas train dscnn-mlperf --dataset speech-commands:kws --epochs 30 --threads 2 --out runs/kws
+//   hwnas train 'dscnn:<arch>' --dataset fashion-mnist:/usr/share/datasets/fashion-mnist --out runs/f
+//
+// The model gets the dataset's number of classes (--classes is implied); its input must be the
+// dataset's example shape. Output folder: train/run_dir.h.
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "command.h"
+#include "hwnas/core/error.h"
+#include "hwnas/data/open_dataset.h"
+#include "hwnas/ir/stats.h"
+#include "hwnas/report/svg_plot.h"
+#include "hwnas/target/resolver.h"
+#include "hwnas/train/run_dir.h"
+#include "hwnas/train/train_loader.h"
+
+namespace hwnas::cli {
+namespace {
+
+struct TrainArgs {
+  std::string model, dataset, out, optimizer = "sgd";
+  models::ModelOverrides overrides;
+  train::TrainOptions o;
+  bool no_augment = false, constant_lr = false, overwrite = false;
+};
+
+// Loss and accuracy per epoch, two plots side by side in one SVG.
+std::string curves_svg(const train::TrainResult& r, const std::string& title) {
+  report::SvgPlot loss("epoch", "loss (cross entropy)"), acc("epoch", "accuracy (%)");
+  std::vector<report::PlotPoint> tl, vl, ta, va;
+  for (const train::EpochLog& e : r.log) {
+    tl.push_back({static_cast<double>(e.epoch), e.train_loss, fmt::format("train loss {:.4f}", e.train_loss)});
+    vl.push_back({static_cast<double>(e.epoch), e.val_loss, fmt::format("val loss {:.4f}", e.val_loss)});
+    ta.push_back({static_cast<double>(e.epoch), e.train_acc, fmt::format("train acc {:.2f}%", e.train_acc)});
+    va.push_back({static_cast<double>(e.epoch), e.val_acc, fmt::format("val acc {:.2f}%", e.val_acc)});
+  }
+  const report::Style train_style{.fill = "#00798c", .stroke = "#00798c", .stroke_width = 2};
+  const report::Style val_style{.fill = "#d1495b", .stroke = "#d1495b", .stroke_width = 2};
+  loss.scatter("train (augmented, train mode)", tl, train_style);
+  loss.scatter("validation", vl, val_style);
+  acc.scatter("train (augmented, train mode)", ta, train_style);
+  acc.scatter("validation", va, val_style);
+  if (r.test.examples())
+    acc.hline(fmt::format("test {:.2f}% (epoch {} weights)", r.test.top1(), r.best_epoch), r.test.top1(),
+              {.stroke = "#555", .dash = "6 4"});
+  return fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1140\" height=\"410\">\n<text x=\"10\" y=\"18\" "
+      "font-family=\"sans-serif\" font-size=\"14\">{}</text>\n<g transform=\"translate(0,28)\">{}</g>\n"
+      "<g transform=\"translate(570,28)\">{}</g>\n</svg>\n",
+      title, loss.svg(), acc.svg());
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) o += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
+  return o;
+}
+
+// One line redrawn in place on a terminal: epoch, batch bar, running loss, ETA of the epoch
+// and of the run (from the mean time per batch so far); elsewhere one line per epoch.
+class Bar {
+ public:
+  explicit Bar(bool terminal) : terminal_(terminal) {}
+  void update(const train::TrainProgress& p) {
+    const double done = (p.epoch - 1) + static_cast<double>(p.batch) / static_cast<double>(p.batches);
+    const double eta = done > 0 ? p.seconds / done * (p.epochs - done) : 0;
+    if (p.epoch_done) {
+      if (terminal_) std::fputs("\r\033[K", stderr);
+      const train::EpochLog& e = p.log;
+      std::fprintf(stderr,
+                   "epoch %d/%d  lr %.4g  train loss %.4f acc %.2f%%  val loss %.4f acc %.2f%%  %.1f s  (ETA %.0f s)\n",
+                   e.epoch, p.epochs, e.lr, e.train_loss, e.train_acc, e.val_loss, e.val_acc, e.seconds, eta);
+      return;
+    }
+    if (!terminal_ || (p.batch % 5 != 0 && p.batch != p.batches)) return;
+    const int width = 30, filled = static_cast<int>(width * p.batch / p.batches);
+    std::fprintf(stderr, "\r\033[Kepoch %d/%d [%s%s] %lld/%lld loss %.4f  ETA %.0f s", p.epoch, p.epochs,
+                 std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
+                 static_cast<long long>(p.batch), static_cast<long long>(p.batches), p.loss, eta);
+  }
+
+ private:
+  bool terminal_;
+};
+
+void add_train(CLI::App& app) {
+  auto* cmd = app.add_subcommand("train", "Train a model on a dataset (libtorch); write graph, weights, log, curves");
+  auto a = std::make_shared<TrainArgs>();
+  train::TrainOptions& o = a->o;
+  cmd->add_option("model", a->model,
+                  "a built-in model (dscnn-mlperf, ...), <space>[@device]:<arch>, or a graph JSON file")
+      ->required();
+  cmd->add_option("--dataset", a->dataset,
+                  "<kind>:<path>: speech-commands, fashion-mnist, cifar10, image-folder (docs/data.md)")
+      ->required();
+  cmd->add_option("--out", a->out, "the folder to write (model.json, weights.hwnasw, train_log.csv, ...)")->required();
+  cmd->add_option("--epochs", o.epochs, "training epochs")->capture_default_str()->check(CLI::Range(1, 100000));
+  cmd->add_option("--batch-size", o.batch_size, "examples per step")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("--optimizer", a->optimizer, "sgd (momentum, Nesterov), adam or adamw")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"sgd", "adam", "adamw"}));
+  cmd->add_option("--lr", o.lr, "peak learning rate")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--momentum", o.momentum, "SGD momentum")->capture_default_str()->check(CLI::Range(0.0, 0.9999));
+  cmd->add_option("--weight-decay", o.weight_decay, "on conv and FC kernels only")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--label-smoothing", o.label_smoothing, "targets (1-s) one-hot + s/K")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.999));
+  cmd->add_option("--warmup-epochs", o.warmup_epochs, "linear warm-up epochs")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--constant-lr", a->constant_lr, "no cosine decay after warm-up");
+  cmd->add_flag("--no-augment", a->no_augment, "turn the dataset's augmentation off");
+  cmd->add_option("--patience", o.patience, "stop after this many epochs without a better val accuracy (0: never)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--seed", o.seed, "seed of weights, data order and augmentation")->capture_default_str();
+  cmd->add_option("--threads", o.threads, "libtorch threads")->capture_default_str()->check(CLI::Range(1, 1024));
+  cmd->add_option("--max-examples", o.max_examples, "a seeded subset of at most this many examples per split (0: all)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--resolution", a->overrides.resolution, "input height and width (default: the model's own)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_flag("--overwrite", a->overwrite, "replace --out if it exists");
+  cmd->callback([a] {
+    train::TrainOptions o = a->o;
+    o.optimizer = train::parse_optimizer(a->optimizer);
+    o.augment = !a->no_augment;
+    o.cosine = !a->constant_lr;
+    train::check_options(o);
+    namespace fs = std::filesystem;
+    if (fs::exists(a->out) && !a->overwrite)
+      fail(a->out, "already exists; pass --overwrite to replace it, or choose another --out");
+    const auto ds = data::open_dataset(a->dataset);
+    models::ModelOverrides ov = a->overrides;
+    ov.classes = ds->num_classes();
+    const ir::Graph g = target::resolve_model(a->model, ov);
+    const int64_t params = ir::compute_stats(g).params;
+    fmt::print(stderr, "training {} ({} params) on {}: {} epochs, batch {}, {} lr {}, {} thread(s), seed {}\n",
+               g.name(), params, ds->reference(), o.epochs, o.batch_size, a->optimizer, o.lr, o.threads, o.seed);
+    Bar bar(isatty(fileno(stderr)));
+    const train::TrainResult r =
+        train::train_api().train(g, *ds, o, [&](const train::TrainProgress& p) { bar.update(p); });
+    const std::string title = xml_escape(fmt::format("{} on {}: test top-1 {:.2f}% (epoch {} of {})", a->model,
+                                                     ds->reference(), r.test.top1(), r.best_epoch, r.log.size()));
+    train::write_run_dir(a->out, g, r, {.model = a->model, .dataset = ds->reference(), .options = o, .params = params},
+                         curves_svg(r, title), a->overwrite);
+    fmt::print("{}: trained {} epoch(s){} in {:.1f} s on {} ({} train, {} validation from the {})\n", a->model,
+               r.log.size(), r.stopped_early ? " (stopped early)" : "", r.seconds, ds->reference(), r.train_examples,
+               r.val_examples, r.validation_from);
+    fmt::print("val top-1 {:.2f}% (best epoch {}); test top-1 {:.2f}% on {} examples (libtorch eval mode)\n",
+               r.val_top1, r.best_epoch, r.test.top1(), r.test.examples());
+    fmt::print("wrote {}: model.json, weights.hwnasw, train_log.csv, metrics.json, curves.svg\n", a->out);
+  });
+}
+
+CommandRegistration train_reg(55, add_train);
+
+}  // namespace
+}  // namespace hwnas::cli

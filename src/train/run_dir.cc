@@ -1,0 +1,101 @@
+#include "hwnas/train/run_dir.h"
+
+#include <unistd.h>
+
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "hwnas/core/csv.h"
+#include "hwnas/core/error.h"
+#include "hwnas/core/files.h"
+#include "hwnas/ir/serialize.h"
+
+namespace hwnas::train {
+namespace {
+
+nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+
+}  // namespace
+
+std::string train_log_csv(const TrainResult& r) {
+  std::string s = core::csv_line({"epoch", "lr", "train_loss", "train_acc", "val_loss", "val_acc", "seconds"});
+  for (const EpochLog& e : r.log)
+    s += core::csv_line({std::to_string(e.epoch), core::format_number(e.lr), core::format_number(e.train_loss),
+                         core::format_number(e.train_acc), core::format_number(e.val_loss),
+                         core::format_number(e.val_acc), core::format_number(e.seconds)});
+  return s;
+}
+
+std::string metrics_json(const TrainResult& r, const RunInfo& info) {
+  const TrainOptions& o = info.options;
+  nlohmann::json per_class = nlohmann::json::array();
+  for (double v : r.test.per_class()) per_class.push_back(number_or_null(v));
+  nlohmann::json j = {
+      {"top1", r.test.examples() ? nlohmann::json(r.test.top1()) : nlohmann::json()},
+      {"top1_source", "test split, libtorch eval mode, weights of the best validation epoch"},
+      {"test_examples", r.test_examples},
+      {"test_per_class", per_class},
+      {"test_confusion", r.test.confusion},
+      {"val_top1", r.val_top1},
+      {"validation", r.validation_from},
+      {"best_epoch", r.best_epoch},
+      {"epochs", static_cast<int>(r.log.size())},
+      {"stopped_early", r.stopped_early},
+      {"seconds", r.seconds},
+      {"model", info.model},
+      {"dataset", info.dataset},
+      {"params", info.params},
+      {"seed", o.seed},
+      {"threads", o.threads},
+      {"train_examples", r.train_examples},
+      {"val_examples", r.val_examples},
+      {"options",
+       {{"epochs", o.epochs},
+        {"batch_size", o.batch_size},
+        {"optimizer", std::string(optimizer_name(o.optimizer))},
+        {"lr", o.lr},
+        {"momentum", o.momentum},
+        {"nesterov", o.nesterov},
+        {"weight_decay", o.weight_decay},
+        {"warmup_epochs", o.warmup_epochs},
+        {"cosine", o.cosine},
+        {"label_smoothing", o.label_smoothing},
+        {"augment", o.augment},
+        {"patience", o.patience},
+        {"max_examples", o.max_examples}}},
+  };
+  return j.dump(2) + "\n";
+}
+
+void write_run_dir(const std::filesystem::path& dir, const ir::Graph& g, const TrainResult& r, const RunInfo& info,
+                   const std::string& curves_svg, bool overwrite) {
+  namespace fs = std::filesystem;
+  if (fs::exists(dir) && !overwrite)
+    fail(dir.string(), "already exists; pass --overwrite to replace it, or choose another --out");
+  const fs::path target = fs::absolute(dir).lexically_normal();
+  const fs::path parent = target.has_filename() ? target.parent_path() : target.parent_path().parent_path();
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec) fail(parent.string(), "cannot create the folder: {}", ec.message());
+  const fs::path tmp = parent / fmt::format(".{}.tmp-{}", target.filename().string(), getpid());
+  fs::remove_all(tmp, ec);
+  try {
+    fs::create_directory(tmp);
+    ir::save_graph(g, tmp / "model.json");
+    runtime::save_weights(tmp / "weights.hwnasw", g, r.weights);
+    write_file_atomic(tmp / "train_log.csv", train_log_csv(r));
+    write_file_atomic(tmp / "metrics.json", metrics_json(r, info));
+    write_file_atomic(tmp / "curves.svg", curves_svg);
+    if (fs::exists(target)) fs::remove_all(target);
+    fs::rename(tmp, target);
+  } catch (const fs::filesystem_error& e) {
+    fs::remove_all(tmp, ec);
+    fail(target.string(), "cannot write the training output: {}", e.what());
+  } catch (...) {
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+}
+
+}  // namespace hwnas::train

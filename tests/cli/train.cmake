@@ -1,0 +1,26 @@
+# hwnas train (apps/hwnas/cmd_train.cc; the trainer is in the interop plugin: train/plugin_api.h).
+hwnas_cli_test(train_help EXPECT "--dataset.*--out.*--epochs.*--optimizer.*--patience.*--max-examples" ARGS train --help)
+if(TARGET hwnas_interop_plugin)
+  # DS-CNN on the tiny generated keyword set of data.cmake, 2 epochs: the run and every output file.
+  hwnas_cli_test(train_kws_tiny
+                 EXPECT "trained 2 epoch\\(s\\).*val top-1 [0-9.]+% \\(best epoch [12]\\); test top-1 [0-9.]+% on 24 examples.*wrote .*train-kws: model.json, weights.hwnasw, train_log.csv, metrics.json, curves.svg"
+                 ARGS train dscnn-mlperf --dataset speech-commands:${HWNAS_CLI_OUT}/kws-tiny --epochs 2 --batch-size 32
+                      --threads 1 --seed 4 --out ${HWNAS_CLI_OUT}/train-kws --overwrite)
+  set_tests_properties(cli.train_kws_tiny PROPERTIES FIXTURES_REQUIRED cli_kws_tiny FIXTURES_SETUP cli_train_kws)
+  add_test(NAME cli.train_kws_metrics COMMAND ${CMAKE_COMMAND} -E cat ${HWNAS_CLI_OUT}/train-kws/metrics.json
+                                              ${HWNAS_CLI_OUT}/train-kws/train_log.csv)
+  set_tests_properties(cli.train_kws_metrics PROPERTIES FIXTURES_REQUIRED cli_train_kws PASS_REGULAR_EXPRESSION
+    "\"best_epoch\": [12],.*\"dataset\": \"speech-commands:.*\"epochs\": 2,.*\"params\": [0-9]+,.*\"top1\": [0-9.]+,.*epoch,lr,train_loss,train_acc,val_loss,val_acc,seconds\n1,[0-9.e-]+,.*\n2,")
+  # The folder is a graph the resolver reads back (model.json), with the weights beside it.
+  hwnas_cli_test(train_kws_model_json EXPECT "params: +[0-9,]+" ARGS model info ${HWNAS_CLI_OUT}/train-kws/model.json)
+  set_tests_properties(cli.train_kws_model_json PROPERTIES FIXTURES_REQUIRED cli_train_kws)
+  # An existing folder is kept unless --overwrite.
+  hwnas_cli_test(train_existing_out EXIT 2 EXPECT "error: .*train-kws: already exists; pass --overwrite"
+                 ARGS train dscnn-mlperf --dataset speech-commands:${HWNAS_CLI_OUT}/kws-tiny --out ${HWNAS_CLI_OUT}/train-kws)
+  set_tests_properties(cli.train_existing_out PROPERTIES FIXTURES_REQUIRED cli_train_kws)
+  # A model whose input is not the dataset's: the error says both shapes.
+  hwnas_cli_test(train_wrong_input EXIT 2 EXPECT "error: training .* on speech-commands:.*input is \\[1,32,32,3\\].*\\[N,49,10,1\\]"
+                 ARGS train mobilenetv2-0.35 --resolution 32 --dataset speech-commands:${HWNAS_CLI_OUT}/kws-tiny --out ${HWNAS_CLI_OUT}/train-bad)
+  set_tests_properties(cli.train_wrong_input PROPERTIES FIXTURES_REQUIRED cli_kws_tiny)
+endif()
+hwnas_cli_test(train_bad_optimizer EXIT 105 EXPECT "--optimizer: .*sgd" ARGS train dscnn-mlperf --dataset x:y --out z --optimizer rmsprop)
