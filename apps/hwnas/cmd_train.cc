@@ -18,10 +18,10 @@
 #include "hwnas/core/error.h"
 #include "hwnas/data/open_dataset.h"
 #include "hwnas/ir/stats.h"
-#include "hwnas/report/svg_plot.h"
 #include "hwnas/target/resolver.h"
 #include "hwnas/train/run_dir.h"
 #include "hwnas/train/train_loader.h"
+#include "train_curves.h"
 
 namespace hwnas::cli {
 namespace {
@@ -32,38 +32,6 @@ struct TrainArgs {
   train::TrainOptions o;
   bool no_augment = false, constant_lr = false, overwrite = false;
 };
-
-// Loss and accuracy per epoch, two plots side by side in one SVG.
-std::string curves_svg(const train::TrainResult& r, const std::string& title) {
-  report::SvgPlot loss("epoch", "loss (cross entropy)"), acc("epoch", "accuracy (%)");
-  std::vector<report::PlotPoint> tl, vl, ta, va;
-  for (const train::EpochLog& e : r.log) {
-    tl.push_back({static_cast<double>(e.epoch), e.train_loss, fmt::format("train loss {:.4f}", e.train_loss)});
-    vl.push_back({static_cast<double>(e.epoch), e.val_loss, fmt::format("val loss {:.4f}", e.val_loss)});
-    ta.push_back({static_cast<double>(e.epoch), e.train_acc, fmt::format("train acc {:.2f}%", e.train_acc)});
-    va.push_back({static_cast<double>(e.epoch), e.val_acc, fmt::format("val acc {:.2f}%", e.val_acc)});
-  }
-  const report::Style train_style{.fill = "#00798c", .stroke = "#00798c", .stroke_width = 2};
-  const report::Style val_style{.fill = "#d1495b", .stroke = "#d1495b", .stroke_width = 2};
-  loss.scatter("train (augmented, train mode)", tl, train_style);
-  loss.scatter("validation", vl, val_style);
-  acc.scatter("train (augmented, train mode)", ta, train_style);
-  acc.scatter("validation", va, val_style);
-  if (r.test.examples())
-    acc.hline(fmt::format("test {:.2f}% (epoch {} weights)", r.test.top1(), r.best_epoch), r.test.top1(),
-              {.stroke = "#555", .dash = "6 4"});
-  return fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1140\" height=\"410\">\n<text x=\"10\" y=\"18\" "
-      "font-family=\"sans-serif\" font-size=\"14\">{}</text>\n<g transform=\"translate(0,28)\">{}</g>\n"
-      "<g transform=\"translate(570,28)\">{}</g>\n</svg>\n",
-      title, loss.svg(), acc.svg());
-}
-
-std::string xml_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) o += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
-  return o;
-}
 
 // One line redrawn in place on a terminal: epoch, batch bar, running loss, ETA of the epoch
 // and of the run (from the mean time per batch so far); elsewhere one line per epoch.
@@ -153,8 +121,8 @@ void add_train(CLI::App& app) {
     Bar bar(isatty(fileno(stderr)));
     const train::TrainResult r =
         train::train_api().train(g, *ds, o, [&](const train::TrainProgress& p) { bar.update(p); });
-    const std::string title = xml_escape(fmt::format("{} on {}: test top-1 {:.2f}% (epoch {} of {})", a->model,
-                                                     ds->reference(), r.test.top1(), r.best_epoch, r.log.size()));
+    const std::string title = (fmt::format("{} on {}: test top-1 {:.2f}% (epoch {} of {})", a->model, ds->reference(),
+                                           r.test.top1(), r.best_epoch, r.log.size()));
     train::write_run_dir(a->out, g, r, {.model = a->model, .dataset = ds->reference(), .options = o, .params = params},
                          curves_svg(r, title), a->overwrite);
     fmt::print("{}: trained {} epoch(s){} in {:.1f} s on {} ({} train, {} validation from the {})\n", a->model,

@@ -16,6 +16,7 @@
 #include "hwnas/eval/stat_metric.h"
 #include "hwnas/eval/table_metric.h"
 #include "hwnas/eval/train_metric.h"
+#include "hwnas/eval/trainer_service.h"
 #include "hwnas/hw/device.h"
 
 namespace hwnas::eval {
@@ -209,6 +210,11 @@ std::unique_ptr<Metric> make_train_metric(const std::string& name, const YAML::N
     if (key == "dataset") continue;
     if (!kv.second.IsScalar()) src.fail(kv.second, tpath + "." + key, "must be a single value (a trainer option)");
     options[key] = scalar_json(kv.second);
+  }
+  try {
+    check_train_options(options);
+  } catch (const Error& e) {
+    throw e.within(src.where(train, tpath));
   }
   TrainValue value = TrainValue::ValTop1;
   if (node["value"]) {

@@ -8,10 +8,18 @@ namespace hwnas::eval {
 namespace {
 
 std::atomic<TrainerFn> registered{nullptr};
+std::atomic<TrainOptionsCheck> registered_check{nullptr};
 
 }  // namespace
 
-void register_trainer(TrainerFn trainer) { registered.store(trainer); }
+void register_trainer(TrainerFn trainer, TrainOptionsCheck check) {
+  registered.store(trainer);
+  registered_check.store(check);
+}
+
+void check_train_options(const nlohmann::json& options) {
+  if (const TrainOptionsCheck check = registered_check.load()) check(options);
+}
 
 TrainOutcome train_candidate(const TrainJob& job) {
   const TrainerFn trainer = registered.load();

@@ -18,6 +18,8 @@ std::string ProgressPrinter::line(const Progress& p) {
   const RunSummary s = summarize(*p.info, *p.trials, p.skipped);
   std::string text = fmt::format("{}/{} trials", done(p), p.budget);
   if (p.replayed) text += fmt::format(" ({} from the store)", p.replayed);
+  if (p.rungs_replayed)  // a resumed multi-fidelity search: evaluations (trainings) not done again
+    text += fmt::format(", {} rung evaluation{} from the store", p.rungs_replayed, p.rungs_replayed == 1 ? "" : "s");
   if (s.failed) text += fmt::format(", {} failed", s.failed);
   if (s.infeasible) text += fmt::format(", {} infeasible", s.infeasible);
   if (s.pruned) text += fmt::format(", {} pruned", s.pruned);

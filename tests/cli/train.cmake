@@ -24,3 +24,11 @@ if(TARGET hwnas_interop_plugin)
   set_tests_properties(cli.train_wrong_input PROPERTIES FIXTURES_REQUIRED cli_kws_tiny)
 endif()
 hwnas_cli_test(train_bad_optimizer EXIT 105 EXPECT "--optimizer: .*sgd" ARGS train dscnn-mlperf --dataset x:y --out z --optimizer rmsprop)
+if(TARGET hwnas_interop_plugin)
+  # A search whose accuracy is trained, killed mid-search and resumed without retraining
+  # (tests/cli/train_search.py; python's standard sqlite3 reads the store).
+  hwnas_python_test(train_search_resumes MODULE sqlite3
+                    ARGS ${CMAKE_CURRENT_LIST_DIR}/train_search.py $<TARGET_FILE:hwnas> ${HWNAS_CLI_OUT}/kws-tiny
+                         ${HWNAS_CLI_OUT}/train-search)
+  set_tests_properties(cli.train_search_resumes PROPERTIES FIXTURES_REQUIRED cli_kws_tiny TIMEOUT 1800)
+endif()

@@ -39,9 +39,14 @@ struct TrainOutcome {
 };
 
 using TrainerFn = TrainOutcome (*)(const TrainJob& job);
+// Throws hwnas::Error naming a bad option (unknown, mistyped, out of range): the train metric
+// checks its options when the experiment is built, not at its first trial.
+using TrainOptionsCheck = void (*)(const nlohmann::json& options);
 
-// Registering again replaces the function; register at start-up.
-void register_trainer(TrainerFn trainer);
+// Registering again replaces both; register at start-up. `check` may be null.
+void register_trainer(TrainerFn trainer, TrainOptionsCheck check = nullptr);
+// Checks `options` with the registered check; nothing when none is registered.
+void check_train_options(const nlohmann::json& options);
 // Error saying that training needs the interop plugin (run through the hwnas CLI) when nothing
 // registered a trainer.
 TrainOutcome train_candidate(const TrainJob& job);
