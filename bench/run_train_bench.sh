@@ -6,12 +6,12 @@
 #   (b) a small CNN (examples/models/fashion-cnn.json) on Fashion-MNIST: test top-1 in <= 10 epochs.
 #
 #   bench/run_train_bench.sh [build-dir] [work-dir]
-# Environment: THREADS (default 2), KWS_EPOCHS (default 20), FASHION_EPOCHS (default 5).
+# Environment: THREADS (default 2), KWS_EPOCHS (default 12), FASHION_EPOCHS (default 5).
 set -euo pipefail
 BUILD=${1:-build}
 WORK=${2:-$BUILD/train-bench}
 THREADS=${THREADS:-2}
-KWS_EPOCHS=${KWS_EPOCHS:-20}
+KWS_EPOCHS=${KWS_EPOCHS:-12}
 FASHION_EPOCHS=${FASHION_EPOCHS:-5}
 FASHION=${FASHION:-/usr/share/datasets/fashion-mnist}
 mkdir -p "$WORK"
