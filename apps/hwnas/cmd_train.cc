@@ -112,8 +112,10 @@ void add_train(CLI::App& app) {
     if (fs::exists(a->out) && !a->overwrite)
       fail(a->out, "already exists; pass --overwrite to replace it, or choose another --out");
     const auto ds = data::open_dataset(a->dataset);
+    // Built-in and space models are built for the dataset's classes; a graph file has its own
+    // (the resolver refuses overrides there), checked against the dataset by the trainer.
     models::ModelOverrides ov = a->overrides;
-    ov.classes = ds->num_classes();
+    if (!fs::is_regular_file(a->model)) ov.classes = ds->num_classes();
     const ir::Graph g = target::resolve_model(a->model, ov);
     const int64_t params = ir::compute_stats(g).params;
     fmt::print(stderr, "training {} ({} params) on {}: {} epochs, batch {}, {} lr {}, {} thread(s), seed {}\n",
