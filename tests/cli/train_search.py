@@ -76,7 +76,7 @@ if not re.search(r"trials: 4 of budget 4 \(\d+ ok, 0 failed.*pruned", resumed.st
     sys.exit("the resumed search should finish the budget with ok and pruned trials and no failure")
 # Every trained network is kept as a model folder that the resolver reads.
 models = os.path.join(work, "out", "models")
-kept = sorted(os.listdir(models))
+kept = sorted(k for k in os.listdir(models) if re.fullmatch(r"[0-9a-f]{16}-e\d+", k))  # not a killed write's temp
 if len(kept) < len(after) or not all(os.path.exists(os.path.join(models, k, "weights.hwnasw")) for k in kept):
     sys.exit(f"expected a model folder with weights per rung evaluation ({len(after)}), found {kept}")
 info = subprocess.run([hwnas, "model", "info", os.path.join(models, kept[0])], capture_output=True, text=True)
