@@ -111,12 +111,20 @@ void add_train(CLI::App& app) {
     namespace fs = std::filesystem;
     if (fs::exists(a->out) && !a->overwrite)
       fail(a->out, "already exists; pass --overwrite to replace it, or choose another --out");
-    const auto ds = data::open_dataset(a->dataset);
+    auto ds = data::open_dataset(a->dataset);
     // Built-in and space models are built for the dataset's classes; a graph file has its own
     // (the resolver refuses overrides there), checked against the dataset by the trainer.
     models::ModelOverrides ov = a->overrides;
     if (!fs::is_regular_file(a->model)) ov.classes = ds->num_classes();
     const ir::Graph g = target::resolve_model(a->model, ov);
+    // Features computed for the model's input (MFCC coefficients of a dscnn arch with mfcc=13).
+    if (const std::vector<int> in = g.inputs(); in.size() == 1 && g.node(in[0]).shape.rank() == 4) {
+      const ir::Shape& s = g.node(in[0]).shape;
+      const data::OpenOptions fitted =
+          data::fit_front_end(a->dataset, {static_cast<int>(s.h()), static_cast<int>(s.w()), static_cast<int>(s.c())});
+      if (fitted.speech.mfcc.coefficients != data::OpenOptions{}.speech.mfcc.coefficients)
+        ds = data::open_dataset(a->dataset, fitted);
+    }
     const int64_t params = ir::compute_stats(g).params;
     fmt::print(stderr, "training {} ({} params) on {}: {} epochs, batch {}, {} lr {}, {} thread(s), seed {}\n",
                g.name(), params, ds->reference(), o.epochs, o.batch_size, a->optimizer, o.lr, o.threads, o.seed);

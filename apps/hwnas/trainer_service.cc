@@ -64,20 +64,27 @@ train::TrainOptions train_options(const nlohmann::json& j) {
   return o;
 }
 
-// Datasets are opened once per process: a search trains many networks on the same one.
-std::shared_ptr<const data::Dataset> dataset(const std::string& ref) {
+// Datasets are opened once per process (a search trains many networks on the same one), with
+// the front end fitted to each network's input (a DS-CNN space varies the MFCC coefficients).
+std::shared_ptr<const data::Dataset> dataset(const std::string& ref, const ir::Graph& g) {
+  std::array<int, 3> hwc{};
+  if (const std::vector<int> in = g.inputs(); in.size() == 1 && g.node(in[0]).shape.rank() == 4) {
+    const ir::Shape& s = g.node(in[0]).shape;
+    hwc = {static_cast<int>(s.h()), static_cast<int>(s.w()), static_cast<int>(s.c())};
+  }
+  const data::OpenOptions options = data::fit_front_end(ref, hwc);
   static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const data::Dataset>> open;
+  static std::map<std::pair<std::string, int>, std::shared_ptr<const data::Dataset>> open;
   std::lock_guard lock(mutex);
-  auto& ds = open[ref];
-  if (!ds) ds = data::open_dataset(ref);
+  auto& ds = open[{ref, options.speech.mfcc.coefficients}];
+  if (!ds) ds = data::open_dataset(ref, options);
   return ds;
 }
 
 eval::TrainOutcome train_with_plugin(const eval::TrainJob& job) {
   train::TrainOptions o = train_options(job.options);
   if (job.epochs > 0) o.epochs = job.epochs;
-  const auto ds = dataset(job.dataset);
+  const auto ds = dataset(job.dataset, job.graph);
   const train::TrainResult r = train::train_api().train(job.graph, *ds, o, {});
   if (!job.out.empty()) {
     const std::string title = fmt::format("{} on {}: val top-1 {:.2f}% (epoch {} of {})", job.graph.name(),

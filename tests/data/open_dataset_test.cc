@@ -36,5 +36,16 @@ TEST(OpenDataset, SplitNames) {
   EXPECT_HWNAS_ERROR(parse_split("dev"), "no such split; the splits are train, validation, test");
 }
 
+TEST(FitFrontEnd, SpeechCommandsComputeAsManyMfccCoefficientsAsTheModelTakes) {
+  // dscnn's mfcc=13 arch takes 49 x 13 x 1: 13 coefficients per frame.
+  EXPECT_EQ(fit_front_end("speech-commands:/kws", {49, 13, 1}).speech.mfcc.coefficients, 13);
+  EXPECT_EQ(fit_front_end("speech-commands:/kws", {49, 20, 1}).speech.mfcc.coefficients, 20);
+  // Stored examples keep their shape; an unknown input leaves the defaults.
+  EXPECT_EQ(fit_front_end("fashion-mnist:/f", {28, 13, 1}).speech.mfcc.coefficients, 10);
+  EXPECT_EQ(fit_front_end("speech-commands:/kws", {0, 0, 0}).speech.mfcc.coefficients, 10);
+  EXPECT_EQ(fit_front_end("speech-commands:/kws", {32, 32, 3}).speech.mfcc.coefficients, 10);  // an image model
+  EXPECT_EQ(fit_front_end("speech-commands:/kws", {49, 64, 1}).speech.mfcc.coefficients, 10);  // > 40 mel bands
+}
+
 }  // namespace
 }  // namespace hwnas::data

@@ -113,6 +113,10 @@ TEST(Examples, EveryExampleFileBuilds) {
     if (entry.path().extension() != ".yaml") continue;
     SCOPED_TRACE(entry.path().string());
     const ExperimentConfig plain = load_config(entry.path());
+    // A proxy metric needs the plugin's scorer, which only the CLI registers: those files are
+    // built by the CLI tests (tests/cli/proxy.cmake runs examples/nb201-proxy.yaml).
+    if (std::any_of(plain.metrics.begin(), plain.metrics.end(), [](const auto& m) { return bool(m.node["proxy"]); }))
+      continue;
     std::vector<std::string> sets;
     for (const auto& m : plain.metrics)
       if (m.node["table"])
