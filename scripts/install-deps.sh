@@ -13,6 +13,7 @@ packages=(
   libfftw3-dev zlib1g-dev  # data/: the MFCC front end (FFTW), gzipped IDX files (zlib)
   espeak-ng  # data/: the keyword-spotting generator speaks its words (resampled to 16 kHz in C++)
   dataset-fashion-mnist python3-numpy  # data/: Fashion-MNIST IDX files; the MFCC test's numpy reference
+  procps  # pgrep: the training-search CLI test checks that no trial worker outlives a killed search
 )
 missing=()
 for p in "${packages[@]}"; do
