@@ -2,7 +2,13 @@
 // hwnas_train and the CLI's hwnas_train_loader, which checks options before loading the plugin.
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numbers>
+#include <string>
+#include <type_traits>
+
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include "hwnas/core/error.h"
 #include "hwnas/core/rng.h"
@@ -45,6 +51,68 @@ void check_options(const TrainOptions& o) {
   need(o.patience >= 0, "patience", fmt::format("must be >= 0 (0: no early stopping), got {}", o.patience));
   need(o.threads >= 1, "threads", fmt::format("must be at least 1, got {}", o.threads));
   need(o.max_examples >= 0, "max_examples", fmt::format("must be >= 0 (0: all), got {}", o.max_examples));
+}
+
+namespace {
+
+// Sets `field` from `v`; a value of another type is an Error naming the option.
+template <typename T>
+void read(const nlohmann::json& v, const std::string& key, T& field) {
+  try {
+    field = v.get<T>();
+  } catch (const nlohmann::json::exception&) {
+    fail("train option '" + key + "'", "{} is not a {}", v.dump(),
+         std::is_same_v<T, bool>          ? "true/false"
+         : std::is_same_v<T, std::string> ? "name"
+                                          : "number");
+  }
+}
+
+using Reader = void (*)(TrainOptions&, const nlohmann::json&);
+#define HWNAS_OPTION(name)                                                           \
+  {                                                                                  \
+#name, [](TrainOptions & o, const nlohmann::json& v) { read(v, #name, o.name); } \
+  }
+const std::map<std::string, Reader> kReaders = {
+    HWNAS_OPTION(epochs),
+    HWNAS_OPTION(batch_size),
+    HWNAS_OPTION(lr),
+    HWNAS_OPTION(momentum),
+    HWNAS_OPTION(nesterov),
+    HWNAS_OPTION(weight_decay),
+    HWNAS_OPTION(warmup_epochs),
+    HWNAS_OPTION(cosine),
+    HWNAS_OPTION(label_smoothing),
+    HWNAS_OPTION(augment),
+    HWNAS_OPTION(patience),
+    HWNAS_OPTION(seed),
+    HWNAS_OPTION(threads),
+    HWNAS_OPTION(max_examples),
+    HWNAS_OPTION(eval_batch_size),
+    {"optimizer",
+     [](TrainOptions& o, const nlohmann::json& v) {
+       std::string name;
+       read(v, "optimizer", name);
+       o.optimizer = parse_optimizer(name);
+     }},
+};
+#undef HWNAS_OPTION
+
+}  // namespace
+
+TrainOptions options_from_json(const nlohmann::json& j) {
+  TrainOptions o;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const auto reader = kReaders.find(it.key());
+    if (reader == kReaders.end()) {
+      std::vector<std::string> names;
+      for (const auto& [name, r] : kReaders) names.push_back(name);
+      fail("train option '" + it.key() + "'", "unknown; the trainer's options are {}", fmt::join(names, ", "));
+    }
+    reader->second(o, it.value());
+  }
+  check_options(o);
+  return o;
 }
 
 double learning_rate(const TrainOptions& o, int64_t step, int64_t steps_per_epoch) {

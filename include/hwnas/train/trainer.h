@@ -27,6 +27,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "hwnas/data/accuracy.h"
 #include "hwnas/data/dataset.h"
 #include "hwnas/ir/graph.h"
@@ -59,6 +61,9 @@ struct TrainOptions {
 
 // Throws hwnas::Error naming the option and the fix when a value is out of range.
 void check_options(const TrainOptions& o);
+// Options from JSON with the field names above (a train metric's YAML, passed through eval), the
+// rest at their defaults; an unknown key or a value of the wrong type is an Error naming it. Checked.
+TrainOptions options_from_json(const nlohmann::json& j);
 
 // The learning rate of global step `step` (0-based, one per batch) of `steps_per_epoch`:
 // warm-up: lr * (step+1) / W while step < W = warmup_epochs * steps_per_epoch; then
