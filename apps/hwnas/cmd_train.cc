@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -30,7 +31,7 @@ struct TrainArgs {
   std::string model, dataset, out, optimizer = "sgd";
   models::ModelOverrides overrides;
   train::TrainOptions o;
-  bool no_augment = false, constant_lr = false, overwrite = false;
+  bool no_augment = false, constant_lr = false, overwrite = false, resume = false;
 };
 
 // One line redrawn in place on a terminal: epoch, batch bar, running loss, ETA of the epoch
@@ -90,6 +91,13 @@ void add_train(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--constant-lr", a->constant_lr, "no cosine decay after warm-up");
+  cmd->add_option("--schedule-epochs", o.schedule_epochs,
+                  "the schedule's horizon in epochs (0: --epochs); a run to be continued later sets its final epochs")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--continue", a->resume,
+                "the model is a run folder (hwnas train --out) to go on training from, up to --epochs; give the "
+                "first run's flags again");
   cmd->add_flag("--no-augment", a->no_augment, "turn the dataset's augmentation off");
   cmd->add_option("--patience", o.patience, "stop after this many epochs without a better val accuracy (0: never)")
       ->capture_default_str()
@@ -125,12 +133,15 @@ void add_train(CLI::App& app) {
       if (fitted.speech.mfcc.coefficients != data::OpenOptions{}.speech.mfcc.coefficients)
         ds = data::open_dataset(a->dataset, fitted);
     }
+    std::optional<train::TrainResult> earlier;
+    if (a->resume) earlier = train::read_run_dir(a->model, g);
     const int64_t params = ir::compute_stats(g).params;
     fmt::print(stderr, "training {} ({} params) on {}: {} epochs, batch {}, {} lr {}, {} thread(s), seed {}\n",
                g.name(), params, ds->reference(), o.epochs, o.batch_size, a->optimizer, o.lr, o.threads, o.seed);
     Bar bar(isatty(fileno(stderr)));
     const train::TrainResult r =
-        train::train_api().train(g, *ds, o, [&](const train::TrainProgress& p) { bar.update(p); });
+        train::train_api().train(g, *ds, o, [&](const train::TrainProgress& p) { bar.update(p); },
+                                 earlier ? &*earlier : nullptr);
     const std::string title = (fmt::format("{} on {}: test top-1 {:.2f}% (epoch {} of {})", a->model, ds->reference(),
                                            r.test.top1(), r.best_epoch, r.log.size()));
     train::write_run_dir(a->out, g, r, {.model = a->model, .dataset = ds->reference(), .options = o, .params = params},

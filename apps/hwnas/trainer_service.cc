@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -39,8 +40,12 @@ std::shared_ptr<const data::Dataset> dataset(const std::string& ref, const ir::G
 eval::TrainOutcome train_with_plugin(const eval::TrainJob& job) {
   train::TrainOptions o = train::options_from_json(job.options);
   if (job.epochs > 0) o.epochs = job.epochs;
+  if (job.schedule_epochs > 0) o.schedule_epochs = job.schedule_epochs;
   const auto ds = dataset(job.dataset, job.graph);
-  const train::TrainResult r = train::train_api().train(job.graph, *ds, o, {});
+  std::optional<train::TrainResult> earlier;
+  if (!job.resume_from.empty() && train::has_checkpoint(job.resume_from))
+    earlier = train::read_run_dir(job.resume_from, job.graph);
+  const train::TrainResult r = train::train_api().train(job.graph, *ds, o, {}, earlier ? &*earlier : nullptr);
   if (!job.out.empty()) {
     const std::string title = fmt::format("{} on {}: val top-1 {:.2f}% (epoch {} of {})", job.graph.name(),
                                           ds->reference(), r.val_top1, r.best_epoch, r.log.size());

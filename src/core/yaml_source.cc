@@ -192,4 +192,9 @@ int YamlSource::get_int(const YAML::Node& node, std::string_view path) const {
   fail(node, path, fmt::format("expected a whole number, got {}", type_name(node)));
 }
 
+bool YamlSource::get_bool(const YAML::Node& node, std::string_view path) const {
+  if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) return node.Scalar() == "true";
+  fail(node, path, fmt::format("expected true or false, got {}", type_name(node)));
+}
+
 }  // namespace hwnas

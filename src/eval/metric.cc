@@ -225,7 +225,7 @@ std::unique_ptr<Metric> make_train_metric(const std::string& name, const YAML::N
                fmt::format("'{}': use val_top1 (validation accuracy, the default) or top1 (test accuracy)", v));
   }
   return std::make_unique<TrainMetric>(name, parse_cost_class(node, path, src, CostClass::Expensive), dataset,
-                                       std::move(options), value, ctx.space, ctx.models);
+                                       std::move(options), value, ctx.space, ctx.models, ctx.continued_rungs);
 }
 
 }  // namespace

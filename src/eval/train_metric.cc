@@ -19,13 +19,14 @@ uint64_t fnv1a(const std::string& s) {
 
 TrainMetric::TrainMetric(std::string name, CostClass cost, std::string dataset, nlohmann::json options,
                          TrainValue value, std::shared_ptr<const space::SearchSpace> space,
-                         std::filesystem::path models)
+                         std::filesystem::path models, std::vector<int> continued_rungs)
     : Metric(std::move(name), cost),
       dataset_(std::move(dataset)),
       options_(std::move(options)),
       value_(value),
       space_(std::move(space)),
-      models_(std::move(models)) {}
+      models_(std::move(models)),
+      rungs_(std::move(continued_rungs)) {}
 
 std::string TrainMetric::source() const {
   const std::string epochs = options_.contains("epochs") ? options_["epochs"].dump() : "the trainer's default";
@@ -49,6 +50,13 @@ double TrainMetric::evaluate(const space::Arch& arch, const std::string& arch_st
 double TrainMetric::evaluate_at(const space::Arch& arch, const std::string& arch_str, int epochs) const {
   TrainJob job{.graph = space_->decode(arch), .dataset = dataset_, .options = options_, .epochs = epochs};
   if (!models_.empty()) job.out = model_folder(arch_str, epochs > 0 ? epochs : options_.value("epochs", 0));
+  if (epochs > 0 && !rungs_.empty() && !models_.empty()) {
+    // A rung of a search that continues training: the schedule spans the last rung, and the
+    // candidate goes on from the highest rung below this one that it was trained at.
+    job.schedule_epochs = rungs_.back();
+    for (const int r : rungs_)
+      if (r < epochs && std::filesystem::exists(model_folder(arch_str, r))) job.resume_from = model_folder(arch_str, r);
+  }
   const TrainOutcome r = train_candidate(job);
   return value_ == TrainValue::Top1 ? r.top1 : r.val_top1;
 }

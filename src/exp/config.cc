@@ -158,11 +158,11 @@ void parse_executor(ExperimentConfig& c, const YAML::Node& root) {
   }
 }
 
-// fidelity: {epochs: [12, 200], eta: 3, metric: accuracy, bracket: 9}
+// fidelity: {epochs: [12, 200], eta: 3, metric: accuracy, bracket: 9, continue: true}
 void parse_fidelity(ExperimentConfig& c, const YAML::Node& node) {
   const YamlSource& src = c.source;
   src.require_map(node, "fidelity");
-  src.check_keys(node, "fidelity", {"epochs", "eta", "metric", "bracket"});
+  src.check_keys(node, "fidelity", {"epochs", "eta", "metric", "bracket", "continue"});
   FidelityConfig f;
   if (!node["epochs"]) src.fail(node, "fidelity", "needs 'epochs:', the rungs, e.g. [4, 12, 36]");
   src.require_list(node["epochs"], "fidelity.epochs");
@@ -190,6 +190,7 @@ void parse_fidelity(ExperimentConfig& c, const YAML::Node& node) {
     f.bracket = src.get_int(node["bracket"], "fidelity.bracket");
     if (f.bracket < 1) src.fail(node["bracket"], "fidelity.bracket", "must be at least 1 candidate per round");
   }
+  if (node["continue"]) f.continue_training = src.get_bool(node["continue"], "fidelity.continue");
   c.fidelity = std::move(f);
 }
 

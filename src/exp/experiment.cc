@@ -22,7 +22,8 @@ Experiment build_experiment(ExperimentConfig config) {
   } catch (const Error& err) {
     throw err.within(src.where(src.root()["space"], "space"));
   }
-  const eval::MetricContext ctx{&src, e.space, config.output / "models"};
+  eval::MetricContext ctx{&src, e.space, config.output / "models"};
+  if (config.fidelity && config.fidelity->continue_training) ctx.continued_rungs = config.fidelity->epochs;
   for (const auto& spec : config.metrics) e.metrics.push_back(eval::make_metric(spec.name, spec.node, spec.path, ctx));
   if (config.fidelity) {
     // The rungs are ranked by a metric that changes with training: anything else would rank

@@ -38,8 +38,9 @@ std::vector<std::pair<std::string, std::string>> search_settings(const Experimen
   for (const auto& m : e.metrics)
     s.emplace_back("metrics." + m->name(), fmt::format("{} ({})", m->fingerprint(), eval::cost_class_name(m->cost())));
   if (c.fidelity)  // absent in single-fidelity runs, so stores written before fidelities resume
-    s.emplace_back("fidelity", fmt::format("epochs {} eta {} metric {} bracket {}", fmt::join(c.fidelity->epochs, ","),
-                                           c.fidelity->eta, c.fidelity->metric, c.fidelity->bracket));
+    s.emplace_back("fidelity", fmt::format("epochs {} eta {} metric {} bracket {}{}", fmt::join(c.fidelity->epochs, ","),
+                                           c.fidelity->eta, c.fidelity->metric, c.fidelity->bracket,
+                                           c.fidelity->continue_training ? "" : " restart"));
   return s;
 }
 

@@ -44,8 +44,11 @@ void check_options(const TrainOptions& o) {
   need(o.lr > 0 && std::isfinite(o.lr), "lr", fmt::format("must be a positive number, got {}", o.lr));
   need(o.momentum >= 0 && o.momentum < 1, "momentum", fmt::format("must be in [0, 1), got {}", o.momentum));
   need(o.weight_decay >= 0, "weight_decay", fmt::format("must be >= 0, got {}", o.weight_decay));
-  need(o.warmup_epochs >= 0 && o.warmup_epochs < o.epochs, "warmup_epochs",
-       fmt::format("must be in [0, epochs={}), got {}", o.epochs, o.warmup_epochs));
+  need(o.schedule_epochs >= 0, "schedule_epochs",
+       fmt::format("must be >= 0 (0: the schedule spans `epochs`), got {}", o.schedule_epochs));
+  const int horizon = o.schedule_epochs > 0 ? o.schedule_epochs : o.epochs;
+  need(o.warmup_epochs >= 0 && o.warmup_epochs < horizon, "warmup_epochs",
+       fmt::format("must be in [0, {}), got {}", horizon, o.warmup_epochs));
   need(o.label_smoothing >= 0 && o.label_smoothing < 1, "label_smoothing",
        fmt::format("must be in [0, 1), got {}", o.label_smoothing));
   need(o.patience >= 0, "patience", fmt::format("must be >= 0 (0: no early stopping), got {}", o.patience));
@@ -82,6 +85,7 @@ const std::map<std::string, Reader> kReaders = {
     HWNAS_OPTION(weight_decay),
     HWNAS_OPTION(warmup_epochs),
     HWNAS_OPTION(cosine),
+    HWNAS_OPTION(schedule_epochs),
     HWNAS_OPTION(label_smoothing),
     HWNAS_OPTION(augment),
     HWNAS_OPTION(patience),
@@ -117,7 +121,8 @@ TrainOptions options_from_json(const nlohmann::json& j) {
 
 double learning_rate(const TrainOptions& o, int64_t step, int64_t steps_per_epoch) {
   const double warm = o.warmup_epochs * static_cast<double>(steps_per_epoch);
-  const double total = static_cast<double>(o.epochs) * static_cast<double>(steps_per_epoch);
+  const int horizon = o.schedule_epochs > 0 ? o.schedule_epochs : o.epochs;
+  const double total = static_cast<double>(horizon) * static_cast<double>(steps_per_epoch);
   const double s = static_cast<double>(step);
   if (s < warm) return o.lr * (s + 1) / warm;
   if (!o.cosine || total <= warm) return o.lr;

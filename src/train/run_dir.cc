@@ -87,6 +87,11 @@ void write_run_dir(const std::filesystem::path& dir, const ir::Graph& g, const T
     write_file_atomic(tmp / "train_log.csv", train_log_csv(r));
     write_file_atomic(tmp / "metrics.json", metrics_json(r, info));
     write_file_atomic(tmp / "curves.svg", curves_svg);
+    if (!r.optimizer_state.empty()) {
+      fs::create_directory(tmp / "checkpoint");
+      runtime::save_weights(tmp / "checkpoint" / "last.hwnasw", g, r.last_weights);
+      write_file_atomic(tmp / "checkpoint" / "optimizer.pt", r.optimizer_state);
+    }
     if (fs::exists(target)) fs::remove_all(target);
     fs::rename(tmp, target);
   } catch (const fs::filesystem_error& e) {
@@ -96,6 +101,44 @@ void write_run_dir(const std::filesystem::path& dir, const ir::Graph& g, const T
     fs::remove_all(tmp, ec);
     throw;
   }
+}
+
+bool has_checkpoint(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  return fs::is_regular_file(dir / "checkpoint" / "optimizer.pt") && fs::is_regular_file(dir / "metrics.json");
+}
+
+TrainResult read_run_dir(const std::filesystem::path& dir, const ir::Graph& g) {
+  if (!has_checkpoint(dir))
+    fail(dir.string(), "is not a training run with a checkpoint (checkpoint/optimizer.pt and metrics.json); "
+                       "train it again with `hwnas train --out`");
+  TrainResult r;
+  const std::filesystem::path metrics = dir / "metrics.json";
+  try {
+    const nlohmann::json j = nlohmann::json::parse(read_file(metrics));
+    r.val_top1 = j.at("val_top1").get<double>();
+    r.best_epoch = j.at("best_epoch").get<int>();
+    r.stopped_early = j.at("stopped_early").get<bool>();
+    r.seconds = j.at("seconds").get<double>();
+    r.validation_from = j.at("validation").get<std::string>();
+  } catch (const nlohmann::json::exception& e) {
+    fail(metrics.string(), "unreadable training metrics ({}); train the model again", e.what());
+  }
+  const core::CsvTable log = core::read_csv(dir / "train_log.csv");
+  for (size_t i = 0; i < log.rows.size(); ++i) {
+    auto num = [&](const char* column) { return log.number(i, log.column(column)); };
+    r.log.push_back({.epoch = static_cast<int>(num("epoch")),
+                     .lr = num("lr"),
+                     .train_loss = num("train_loss"),
+                     .train_acc = num("train_acc"),
+                     .val_loss = num("val_loss"),
+                     .val_acc = num("val_acc"),
+                     .seconds = num("seconds")});
+  }
+  r.weights = runtime::load_weights(dir / "weights.hwnasw", g);
+  r.last_weights = runtime::load_weights(dir / "checkpoint" / "last.hwnasw", g);
+  r.optimizer_state = read_file(dir / "checkpoint" / "optimizer.pt");
+  return r;
 }
 
 }  // namespace hwnas::train

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <future>
 #include <numbers>
+#include <sstream>
 
 #include "hwnas/core/error.h"
 #include "hwnas/core/rng.h"
@@ -138,9 +139,18 @@ torch::Tensor smoothed_cross_entropy(const torch::Tensor& logits, const torch::T
   return ((1 - smoothing) * nll - smoothing * logp.mean(1)).mean();
 }
 
-TrainResult train(const ir::Graph& g, const data::Dataset& ds, const TrainOptions& o, const ProgressFn& progress) {
+TrainResult train(const ir::Graph& g, const data::Dataset& ds, const TrainOptions& o, const ProgressFn& progress,
+                  const TrainResult* resume) {
   check_options(o);
   check_fit(g, ds);
+  const int done = resume ? static_cast<int>(resume->log.size()) : 0;
+  if (resume) {
+    const std::string where = "continuing the training of '" + g.name() + "'";
+    if (done > o.epochs) fail(where, "the earlier run has {} epochs, more than the {} asked for", done, o.epochs);
+    if (done > 0 && (resume->last_weights.nodes.empty() || resume->optimizer_state.empty()))
+      fail(where, "the earlier run kept no state to go on from (its last weights and optimizer state)");
+    if (resume->stopped_early) return *resume;  // early stopping ended it: more epochs would not run
+  }
   const Clock::time_point t0 = Clock::now();
   torch::set_num_threads(o.threads);
   torch::manual_seed(o.seed);
@@ -177,14 +187,26 @@ TrainResult train(const ir::Graph& g, const data::Dataset& ds, const TrainOption
   r.test_examples = static_cast<int64_t>(te.idx.size());
   const Cached val = cache(ds, va, o.eval_batch_size);
 
-  GraphModule m(g, o.seed);
+  GraphModule m = done > 0 ? GraphModule(g, resume->last_weights) : GraphModule(g, o.seed);
   std::unique_ptr<torch::optim::Optimizer> opt = make_optimizer(m, o);
   const int64_t n = r.train_examples;
   const int64_t batches = (n + o.batch_size - 1) / o.batch_size;  // the last batch may be smaller
   double best = -1;
   int since_best = 0;
   int64_t step = 0;
-  for (int epoch = 1; epoch <= o.epochs; ++epoch) {
+  if (done > 0) {
+    torch::serialize::InputArchive archive;
+    std::istringstream state(resume->optimizer_state);
+    archive.load_from(state);
+    opt->load(archive);
+    r.log = resume->log;
+    r.best_epoch = resume->best_epoch;
+    r.weights = resume->weights;
+    best = resume->val_top1;
+    since_best = done - resume->best_epoch;
+    step = static_cast<int64_t>(done) * batches;
+  }
+  for (int epoch = done + 1; epoch <= o.epochs; ++epoch) {
     const Clock::time_point te0 = Clock::now();
     std::vector<int64_t> order = tr.idx;
     Rng(o.seed).fork(static_cast<uint64_t>(epoch)).shuffle(order);
@@ -253,12 +275,20 @@ TrainResult train(const ir::Graph& g, const data::Dataset& ds, const TrainOption
     }
   }
   r.val_top1 = best;
+  r.last_weights = m.weights();
+  {
+    torch::serialize::OutputArchive archive;
+    opt->save(archive);
+    std::ostringstream state;
+    archive.save_to(state);
+    r.optimizer_state = state.str();
+  }
   m.load(r.weights);
   if (!te.idx.empty()) {
     const Scores ts = score(m, cache(ds, te, o.eval_batch_size));
     r.test = data::tally(ts.labels, ts.predicted, ds.class_names());
   }
-  r.seconds = since(t0);
+  r.seconds = since(t0) + (resume ? resume->seconds : 0.0);
   return r;
 }
 

@@ -83,3 +83,18 @@ info = subprocess.run([hwnas, "model", "info", os.path.join(models, kept[0])], c
 if info.returncode != 0 or "params" not in info.stdout:
     sys.exit(f"hwnas model info cannot read a kept model: {info.stdout}{info.stderr}")
 print(f"resumed: {len(after)} rung evaluations in all, {len(before)} from the store; {len(kept)} models kept")
+# A promotion went on from its rung-1 checkpoint (fidelity.continue, the default): the rung-2 log
+# starts with the rung-1 run's epoch, identical, instead of a new first epoch.
+promoted = [k[:-3] for k in kept if k.endswith("-e2")]
+if not promoted:
+    sys.exit(f"no model reached the second rung: {kept}")
+for arch in promoted:
+    if not os.path.exists(os.path.join(models, arch + "-e1", "checkpoint", "optimizer.pt")):
+        sys.exit(f"{arch}-e1 has no checkpoint/ to continue from")
+    with open(os.path.join(models, arch + "-e1", "train_log.csv")) as f:
+        first = f.read().splitlines()
+    with open(os.path.join(models, arch + "-e2", "train_log.csv")) as f:
+        second = f.read().splitlines()
+    if len(second) != 3 or second[:2] != first[:2]:
+        sys.exit(f"{arch}: the rung-2 training did not continue the rung-1 run:\n{first}\n{second}")
+print(f"{len(promoted)} promotion(s) continued from their rung-1 checkpoint")

@@ -210,6 +210,8 @@ TEST(Fidelity, BadFidelitySettingsAreLocatedErrors) {
   EXPECT_THAT(error_of(fidelity_yaml(9, "{epochs: [12, 200], metric: acuracy}")),
               ::testing::HasSubstr("accuracy"));  // did you mean
   EXPECT_THAT(error_of(fidelity_yaml(9, "{epochs: [12, 200], rungs: 3}")), ::testing::HasSubstr("rungs"));
+  EXPECT_THAT(error_of(fidelity_yaml(9, "{epochs: [12, 200], continue: maybe}")),
+              ::testing::HasSubstr("fidelity.continue: expected true or false"));
   // A one-column table does not change with epochs: ranking rungs by it would waste them.
   std::string one_column = fidelity_yaml(9);
   one_column.replace(one_column.find("columns: {12: valid_acc_12ep, 200: test_acc_200ep}"),

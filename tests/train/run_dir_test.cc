@@ -71,5 +71,30 @@ TEST(RunDir, WritesEveryFileAndKeepsAnExistingFolderUnlessOverwrite) {
   EXPECT_EQ(entries, 0u);  // no temporary folder left behind
 }
 
+TEST(RunDir, ReadBackIsTheResultToContinueFrom) {
+  const ir::Graph g = tiny();
+  TrainResult r = two_epochs(g);
+  r.last_weights = r.weights;
+  r.last_weights.nodes.begin()->second.begin()->second.data[0] += 1.0f;  // differs from the kept weights
+  r.optimizer_state = std::string("opaque\0state", 12);
+  r.val_top1 = 100.0 / 3;  // not a short decimal: read back exactly
+  const std::filesystem::path dir = testing::temp_dir() / "run-checkpoint";
+  write_run_dir(dir, g, r, {.model = "m"}, "<svg/>", true);
+  ASSERT_TRUE(has_checkpoint(dir));
+  const TrainResult back = read_run_dir(dir, g);
+  EXPECT_EQ(back.weights, r.weights);
+  EXPECT_EQ(back.last_weights, r.last_weights);
+  EXPECT_EQ(back.optimizer_state, r.optimizer_state);
+  EXPECT_EQ(back.val_top1, r.val_top1);
+  EXPECT_EQ(back.best_epoch, r.best_epoch);
+  ASSERT_EQ(back.log.size(), r.log.size());
+  EXPECT_EQ(back.log[1].val_acc, r.log[1].val_acc);
+  EXPECT_EQ(back.log[1].lr, r.log[1].lr);
+  // A folder without a checkpoint (an older run) is not one to continue, and says so.
+  std::filesystem::remove_all(dir / "checkpoint");
+  EXPECT_FALSE(has_checkpoint(dir));
+  EXPECT_THROW(read_run_dir(dir, g), Error);
+}
+
 }  // namespace
 }  // namespace hwnas::train

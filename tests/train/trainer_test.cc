@@ -86,6 +86,35 @@ TEST(Trainer, LearningRateScheduleByHand) {
   EXPECT_DOUBLE_EQ(learning_rate(flat, 35, 10), 0.1);
 }
 
+// Epochs 1-2 then 3-5 from the checkpoint equal one run of 5 epochs, bit for bit: the momentum
+// buffers, the schedule's step and each epoch's data order all carry over. The 2-epoch run's own
+// schedule spans 5 epochs (schedule_epochs), so its learning rates are those of the long run.
+TEST(Trainer, ContinuingFromACheckpointEqualsOneLongRun) {
+  const Bands ds;
+  const TrainOptions full{.epochs = 5, .batch_size = 32, .lr = 0.1, .warmup_epochs = 1, .seed = 4, .threads = 1};
+  TrainOptions first = full;
+  first.epochs = 2;
+  first.schedule_epochs = 5;
+  const TrainResult straight = train(band_net(), ds, full);
+  const TrainResult part = train(band_net(), ds, first);
+  EXPECT_EQ(part.log[1].lr, straight.log[1].lr);
+  const TrainResult continued = train(band_net(), ds, full, {}, &part);
+  ASSERT_EQ(continued.log.size(), 5u);
+  EXPECT_EQ(continued.last_weights, straight.last_weights);
+  EXPECT_EQ(continued.weights, straight.weights);
+  EXPECT_EQ(continued.best_epoch, straight.best_epoch);
+  EXPECT_EQ(continued.log[4].train_loss, straight.log[4].train_loss);
+  EXPECT_EQ(continued.log[0].train_loss, part.log[0].train_loss);  // the first run's rows are kept
+  // Without the optimizer state (momentum restarted) the result differs: the state matters.
+  TrainResult no_momentum = part;
+  TrainOptions fresh = first;
+  fresh.epochs = 1;
+  no_momentum.optimizer_state = train(band_net(), ds, fresh).optimizer_state;
+  EXPECT_NE(train(band_net(), ds, full, {}, &no_momentum).last_weights, straight.last_weights);
+  // A checkpoint of more epochs than asked for is an error.
+  EXPECT_THROW(train(band_net(), ds, first, {}, &straight), Error);
+}
+
 // logits (2, 0, 0), label 0, smoothing 0.3: log-softmax is 2 - L and -L with L = ln(e^2 + 2) =
 // 2.2395448; loss = 0.7 * 0.2395448 + 0.3 * (0.2395448 + 2 * 2.2395448) / 3 = 0.6395448.
 TEST(Trainer, LabelSmoothingLossByHandAndAsPyTorchDefinesIt) {

@@ -60,6 +60,7 @@ class YamlSource {
   // `unit`, when given, is named in the error: "expected a number (MACs per cycle), got 'fast'".
   double get_double(const YAML::Node& node, std::string_view path, std::string_view unit = {}) const;
   int get_int(const YAML::Node& node, std::string_view path) const;  // rejects 2.5 and "abc"
+  bool get_bool(const YAML::Node& node, std::string_view path) const;  // true or false, nothing else
 
  private:
   YamlSource(YAML::Node root, std::string file) : root_(std::move(root)), file_(std::move(file)) {}

@@ -61,6 +61,8 @@ struct MetricContext {
   const YamlSource* source = nullptr;  // for located errors
   std::shared_ptr<const space::SearchSpace> space;
   std::filesystem::path models;  // where training metrics keep trained models (empty: nowhere)
+  // The rungs of a multi-fidelity search whose promotions continue training (empty: none).
+  std::vector<int> continued_rungs;
 };
 
 // Builds the metric that `node` (at key path `path`) describes. The kind is told by its key:

@@ -8,6 +8,10 @@
 //     accuracy: {train: {dataset: speech-commands:data/kws, epochs: 10, batch_size: 64, lr: 0.05}}
 //     # value: val_top1 (default: select on validation, never on test) | top1 (test split)
 //
+// In a multi-fidelity search that continues training (fidelity.continue, the default), rung r
+// trains with a schedule spanning the last rung and a promoted candidate goes on from its model
+// folder of the rung below (its checkpoint/), so epochs 1..r are never trained twice.
+//
 // Each trained model is kept as a model folder (`hwnas train --out`'s layout: graph, weights,
 // training log, curves, metrics.json) in <output>/models/<arch hash>-e<epochs>, so the winner of a
 // search is a model reference as it stands (`hwnas eval runs/x/models/...`).
@@ -29,7 +33,8 @@ class TrainMetric : public Metric {
   // `options`: the trainer's options without the dataset; `models`: where trained models are
   // kept (empty: nowhere, e.g. an in-memory run).
   TrainMetric(std::string name, CostClass cost, std::string dataset, nlohmann::json options, TrainValue value,
-              std::shared_ptr<const space::SearchSpace> space, std::filesystem::path models);
+              std::shared_ptr<const space::SearchSpace> space, std::filesystem::path models,
+              std::vector<int> continued_rungs = {});
 
   std::string source() const override;
   std::string fingerprint() const override;
@@ -46,6 +51,7 @@ class TrainMetric : public Metric {
   TrainValue value_;
   std::shared_ptr<const space::SearchSpace> space_;  // shared: a timed-out trial may outlive the run
   std::filesystem::path models_;
+  std::vector<int> rungs_;  // continued rungs, increasing (empty: every evaluation trains from scratch)
 };
 
 }  // namespace hwnas::eval

@@ -27,7 +27,11 @@ struct TrainJob {
   std::string dataset;        // "<kind>:<path>" (data/open_dataset.h)
   nlohmann::json options;     // the trainer's options; {} for its defaults
   int epochs = 0;             // overrides options.epochs when > 0 (a rung of a multi-fidelity search)
+  int schedule_epochs = 0;    // overrides options.schedule_epochs when > 0 (the last rung's epochs)
   std::filesystem::path out;  // where the trained model folder goes (`hwnas train --out`); empty: none
+  // A model folder of the same graph trained for fewer epochs (a promotion): continued from its
+  // checkpoint when it has one (train/run_dir.h), else training starts again. Empty: none.
+  std::filesystem::path resume_from;
 };
 
 struct TrainOutcome {

@@ -49,6 +49,9 @@ struct FidelityConfig {
   int eta = 3;              // keep the best 1/eta of a rung (at least one)
   std::string metric;       // ranks each rung: an objective (default: the first)
   int bracket = 0;          // candidates per round (0: eta^(rungs-1), at least kRoundSize)
+  // A promoted candidate goes on training from its lower rung's checkpoint (its learning-rate
+  // schedule spans the last rung) instead of starting again: no epoch is trained twice.
+  bool continue_training = true;
 };
 
 struct ExperimentConfig {

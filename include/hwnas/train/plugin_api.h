@@ -11,12 +11,12 @@ namespace hwnas::train {
 struct TrainApi {
   int version;  // kTrainApiVersion of the plugin's build
   TrainResult (*train)(const ir::Graph& g, const data::Dataset& ds, const TrainOptions& options,
-                       const ProgressFn& progress);
+                       const ProgressFn& progress, const TrainResult* resume);
   data::Accuracy (*evaluate)(const ir::Graph& g, const runtime::Weights& w, const data::Dataset& ds, data::Split split,
                              int threads, int64_t max_examples, int batch_size);
 };
 
 // Bumped whenever TrainApi or a type it passes (TrainOptions, TrainResult, ...) changes.
-inline constexpr int kTrainApiVersion = 1;
+inline constexpr int kTrainApiVersion = 2;
 
 }  // namespace hwnas::train

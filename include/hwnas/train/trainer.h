@@ -50,6 +50,8 @@ struct TrainOptions {
   double weight_decay = 5e-4;  // conv and FC kernels only
   double warmup_epochs = 0;    // linear warm-up from lr/steps to lr over this many epochs
   bool cosine = true;          // cosine decay to 0 at the end of the last epoch; false: constant
+  int schedule_epochs = 0;     // the schedule's horizon (warm-up and cosine) in epochs; 0: `epochs`. A run
+                               // that a multi-fidelity search will continue decays over its last rung
   double label_smoothing = 0;  // targets (1-s) one-hot + s/K, as PyTorch's CrossEntropyLoss
   bool augment = true;         // the dataset's augmentation on the train split
   int patience = 0;            // stop after this many epochs without a better val accuracy; 0: never
@@ -67,7 +69,8 @@ TrainOptions options_from_json(const nlohmann::json& j);
 
 // The learning rate of global step `step` (0-based, one per batch) of `steps_per_epoch`:
 // warm-up: lr * (step+1) / W while step < W = warmup_epochs * steps_per_epoch; then
-// lr * (1 + cos(pi * (step - W) / (T - W))) / 2 with T = epochs * steps_per_epoch (cosine), or lr.
+// lr * (1 + cos(pi * (step - W) / (T - W))) / 2 with T = horizon * steps_per_epoch (cosine), or lr;
+// the horizon is schedule_epochs, or epochs when that is 0.
 double learning_rate(const TrainOptions& o, int64_t step, int64_t steps_per_epoch);
 
 struct EpochLog {
@@ -88,6 +91,10 @@ struct TrainResult {
   double seconds = 0;   // wall clock of the whole run
   int64_t train_examples = 0, val_examples = 0, test_examples = 0;
   std::string validation_from;  // "validation split" or "10% of train held out"
+  // Where training stopped, for train(..., resume) to go on from: the weights after the last epoch
+  // (not the best) and libtorch's serialized optimizer state (momentum, Adam's moments).
+  runtime::Weights last_weights;
+  std::string optimizer_state;
 };
 
 // Reported after each batch (epoch_done false) and after each epoch's validation (epoch_done
@@ -104,8 +111,15 @@ using ProgressFn = std::function<void(const TrainProgress&)>;
 
 // Error (naming the graph and the dataset) when the graph's input is not [1,H,W,C] of the
 // dataset's input shape or its output is not [1,classes].
+//
+// With `resume` (the result of an earlier run of the same graph, dataset and options but fewer
+// epochs), training goes on from its last epoch instead of starting again: its log, best epoch and
+// kept weights carry over, and epochs log.size()+1 .. options.epochs run from its last weights and
+// optimizer state. Give both runs the same schedule_epochs and the result equals one run of
+// options.epochs, bit for bit at the same thread count (each epoch's data order and augmentation
+// are seeded by its number). Error when `resume` ran more epochs or has no state to go on from.
 TrainResult train(const ir::Graph& g, const data::Dataset& ds, const TrainOptions& options,
-                  const ProgressFn& progress = {});
+                  const ProgressFn& progress = {}, const TrainResult* resume = nullptr);
 
 // Top-1, per-class accuracy and confusion of `w` on a split, libtorch eval mode (max_examples:
 // the same seeded subset train() uses, seed 0).
