@@ -1,5 +1,6 @@
 #include "hwnas/mcu/elf.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <elf.h>

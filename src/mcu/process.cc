@@ -1,5 +1,6 @@
 #include "hwnas/mcu/process.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>

@@ -139,6 +139,23 @@ TEST(Run, InstructionCounterMatchesHandCountedLoops) {
   }
 }
 
+// The 32-bit counter wraps every 1.34e9 instructions; hwnas_mcu_icount() extends it to 64
+// bits. programs/icount_wrap.c sets the counter just short of 2^32 and measures across the wrap.
+TEST(Run, InstructionCounterSurvivesTheCounterWrap) {
+  HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
+  const auto dir = hwnas::testing::temp_dir();
+  const RunResult r = run(tc, build_program(tc, "icount_wrap.c", dir), dir, 60);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::istringstream fields(r.output);
+  uint64_t plain = 0, wrapped = 0;
+  ASSERT_TRUE(fields >> plain >> wrapped) << r.output;
+  EXPECT_GE(plain, 40000u);
+  EXPECT_LE(plain, 40000u + 40);  // 4 x 10000 plus the calls
+  // Exactly equal: the wrap is seen by the second call, whose extra branch instructions come
+  // after its counter read.
+  EXPECT_EQ(wrapped, plain);
+}
+
 TEST(Run, QemuCommandLine) {
   const Toolchain tc{.gcc = "arm-none-eabi-gcc", .qemu = "/usr/bin/qemu-system-arm", .target_dir = "t"};
   const auto cmd = qemu_command(tc, "/x/a.elf");
