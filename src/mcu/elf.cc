@@ -94,6 +94,8 @@ std::vector<ElfSymbol> elf_symbols(const std::filesystem::path& elf) {
   for (const auto& table : sections) {
     if (table.sh_type != SHT_SYMTAB) continue;
     f.check_contents(table, "symbol table");
+    if (table.sh_entsize != sizeof(Elf32_Sym))
+      fail(f.where(), "symbol table entries of {} bytes, expected {}", table.sh_entsize, sizeof(Elf32_Sym));
     if (table.sh_link >= sections.size()) fail(f.where(), "the symbol table names no string table");
     const auto& names = sections[table.sh_link];
     f.check_contents(names, "symbol name table");

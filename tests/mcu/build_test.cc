@@ -13,7 +13,7 @@ namespace {
 using testing::build_program;
 using testing::program;
 
-TEST(BuildElf, LinksAnArmElfWithTheStartupAndLinkerScript) {
+TEST(McuBuildElf, LinksAnArmElfWithTheStartupAndLinkerScript) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const auto dir = hwnas::testing::temp_dir();
   const auto elf = build_program(tc, "matmul_crc.c", dir);
@@ -26,7 +26,7 @@ TEST(BuildElf, LinksAnArmElfWithTheStartupAndLinkerScript) {
     EXPECT_EQ(entry.path().extension(), ".elf") << entry.path();
 }
 
-TEST(BuildElf, CompilerErrorCarriesTheDiagnosticAndLeavesNoElf) {
+TEST(McuBuildElf, CompilerErrorCarriesTheDiagnosticAndLeavesNoElf) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const auto dir = hwnas::testing::temp_dir();
   const auto elf = dir / "bad.elf";
@@ -36,7 +36,7 @@ TEST(BuildElf, CompilerErrorCarriesTheDiagnosticAndLeavesNoElf) {
   EXPECT_TRUE(std::filesystem::is_empty(dir));  // neither the ELF nor a temporary
 }
 
-TEST(BuildElf, FailedBuildLeavesAnEarlierElfWhole) {
+TEST(McuBuildElf, FailedBuildLeavesAnEarlierElfWhole) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const auto dir = hwnas::testing::temp_dir();
   const auto elf = build_program(tc, "forever.c", dir);
@@ -45,7 +45,7 @@ TEST(BuildElf, FailedBuildLeavesAnEarlierElfWhole) {
   EXPECT_EQ(read_file(elf), before);
 }
 
-TEST(BuildElf, LinkErrorIsReported) {
+TEST(McuBuildElf, LinkErrorIsReported) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const auto dir = hwnas::testing::temp_dir();
   write_file_atomic(dir / "calls.c", "void not_defined_anywhere(void);\nint main(void) { not_defined_anywhere(); return 0; }\n");
@@ -54,7 +54,7 @@ TEST(BuildElf, LinkErrorIsReported) {
   EXPECT_FALSE(std::filesystem::exists(dir / "calls.elf"));
 }
 
-TEST(BuildElf, MissingInputsNameTheFile) {
+TEST(McuBuildElf, MissingInputsNameTheFile) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const auto dir = hwnas::testing::temp_dir();
   EXPECT_HWNAS_ERROR(build_elf(tc, {.sources = {dir / "nope.c"}, .output = dir / "x.elf"}), "nope.c: no such source file");
@@ -65,7 +65,7 @@ TEST(BuildElf, MissingInputsNameTheFile) {
   EXPECT_HWNAS_ERROR(build_elf(tc, {.output = dir / "x.elf"}), "no sources");
 }
 
-TEST(BuildElf, SeesNoCLibraryHeaders) {
+TEST(McuBuildElf, SeesNoCLibraryHeaders) {
   // Builds must not depend on newlib (installed or not): <string.h> is not there, the
   // compiler's own <stdint.h> and <arm_acle.h> are.
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
@@ -79,7 +79,7 @@ TEST(BuildElf, SeesNoCLibraryHeaders) {
   EXPECT_TRUE(std::filesystem::exists(dir / "acle.elf"));
 }
 
-TEST(BuildElf, StackSizeIsTheLinkersStackSection) {
+TEST(McuBuildElf, StackSizeIsTheLinkersStackSection) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const auto dir = hwnas::testing::temp_dir();
   build_elf(tc, {.sources = {program("forever.c")}, .output = dir / "s.elf", .stack_bytes = 3000});

@@ -38,7 +38,7 @@ std::filesystem::path memory_program(const Toolchain& tc, const std::filesystem:
   return elf;
 }
 
-TEST(ElfMemory, SectionSizesEqualArmNoneEabiSize) {
+TEST(McuElfMemory, SectionSizesEqualArmNoneEabiSize) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const auto dir = hwnas::testing::temp_dir();
   for (const auto& elf : {memory_program(tc, dir), build_program(tc, "matmul_crc.c", dir)}) {
@@ -76,7 +76,7 @@ TEST(ElfMemory, SectionSizesEqualArmNoneEabiSize) {
   }
 }
 
-TEST(ElfMemory, PartsOfAKnownProgram) {
+TEST(McuElfMemory, PartsOfAKnownProgram) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const ElfMemory m = elf_memory(memory_program(tc, hwnas::testing::temp_dir()));
   EXPECT_EQ(m.vectors, 48u * 4);  // 16 system exceptions + 32 IRQs, 4 bytes each
@@ -93,7 +93,7 @@ TEST(ElfMemory, PartsOfAKnownProgram) {
   EXPECT_HWNAS_ERROR(m.symbol_size("no_such_symbol"), "no_such_symbol: no symbol of that name");
 }
 
-TEST(ElfSymbols, EqualArmNoneEabiNm) {
+TEST(McuElfSymbols, EqualArmNoneEabiNm) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const auto dir = hwnas::testing::temp_dir();
   const auto elf = memory_program(tc, dir);
@@ -121,7 +121,7 @@ TEST(ElfSymbols, EqualArmNoneEabiNm) {
   (void)helper_is_local_function;  // GCC may inline it away at -O2
 }
 
-TEST(ElfMemory, BadFilesAreClearErrors) {
+TEST(McuElfMemory, BadFilesAreClearErrors) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const auto dir = hwnas::testing::temp_dir();
   const std::string good = read_file(build_program(tc, "forever.c", dir));

@@ -36,7 +36,7 @@ std::string matmul_input(uint32_t seed, std::vector<int8_t>& a, std::vector<int8
   return bytes;
 }
 
-TEST(Run, MatmulOnTheM7EqualsTheHostBuildByteForByte) {
+TEST(McuRun, MatmulOnTheM7EqualsTheHostBuildByteForByte) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const auto dir = hwnas::testing::temp_dir();
   std::vector<int8_t> a, b;
@@ -82,7 +82,7 @@ TEST(Run, MatmulOnTheM7EqualsTheHostBuildByteForByte) {
     }
 }
 
-TEST(Run, ExitCodeIsMainsReturnValue) {
+TEST(McuRun, ExitCodeIsMainsReturnValue) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const auto dir = hwnas::testing::temp_dir();
   // The matmul program returns 2 when its input is missing: main's value reaches QEMU's status.
@@ -100,14 +100,14 @@ TEST(Run, ExitCodeIsMainsReturnValue) {
   EXPECT_EQ(run(tc, dir / "fault.elf", dir, 60).exit_code, kFaultExitCode);
 }
 
-TEST(Run, ProgramThatNeverExitsIsKilledAtTheTimeout) {
+TEST(McuRun, ProgramThatNeverExitsIsKilledAtTheTimeout) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const auto dir = hwnas::testing::temp_dir();
   const auto elf = build_program(tc, "forever.c", dir);
   EXPECT_HWNAS_ERROR(run(tc, elf, dir, 1.0), "forever.elf: did not exit within 1 s in QEMU, which was killed");
 }
 
-TEST(Run, NonElfAndMissingFilesAreClearErrors) {
+TEST(McuRun, NonElfAndMissingFilesAreClearErrors) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const auto dir = hwnas::testing::temp_dir();
   write_file_atomic(dir / "text.elf", "this is not an ELF file\n");
@@ -118,7 +118,7 @@ TEST(Run, NonElfAndMissingFilesAreClearErrors) {
 // The instruction counter against loops counted by hand (programs/icount_loop.c): k
 // instructions per iteration, n iterations. Differences between two n are exactly k * dn;
 // each count is k*n plus the same few instructions of the call for every n.
-TEST(Run, InstructionCounterMatchesHandCountedLoops) {
+TEST(McuRun, InstructionCounterMatchesHandCountedLoops) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const auto dir = hwnas::testing::temp_dir();
   const RunResult r = run(tc, build_program(tc, "icount_loop.c", dir), dir, 120);
@@ -141,7 +141,7 @@ TEST(Run, InstructionCounterMatchesHandCountedLoops) {
 
 // The 32-bit counter wraps every 1.34e9 instructions; hwnas_mcu_icount() extends it to 64
 // bits. programs/icount_wrap.c sets the counter just short of 2^32 and measures across the wrap.
-TEST(Run, InstructionCounterSurvivesTheCounterWrap) {
+TEST(McuRun, InstructionCounterSurvivesTheCounterWrap) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const auto dir = hwnas::testing::temp_dir();
   const RunResult r = run(tc, build_program(tc, "icount_wrap.c", dir), dir, 60);
@@ -156,7 +156,7 @@ TEST(Run, InstructionCounterSurvivesTheCounterWrap) {
   EXPECT_EQ(wrapped, plain);
 }
 
-TEST(Run, QemuCommandLine) {
+TEST(McuRun, QemuCommandLine) {
   const Toolchain tc{.gcc = "arm-none-eabi-gcc", .qemu = "/usr/bin/qemu-system-arm", .target_dir = "t"};
   const auto cmd = qemu_command(tc, "/x/a.elf");
   const std::string joined = fmt::format("{}", fmt::join(cmd, " "));

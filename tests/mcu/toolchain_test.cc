@@ -24,7 +24,7 @@ class ScopedEnv {
   std::optional<std::string> old_;
 };
 
-TEST(Toolchain, FindsCompilerQemuAndTargetFiles) {
+TEST(McuToolchain, FindsCompilerQemuAndTargetFiles) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   EXPECT_EQ(tc.gcc.filename(), "arm-none-eabi-gcc");
   EXPECT_EQ(tc.qemu.filename(), "qemu-system-arm");
@@ -32,20 +32,20 @@ TEST(Toolchain, FindsCompilerQemuAndTargetFiles) {
   EXPECT_EQ(Toolchain::find().gcc, tc.gcc);
 }
 
-TEST(Toolchain, MissingProgramNamesItsDebianPackage) {
+TEST(McuToolchain, MissingProgramNamesItsDebianPackage) {
   const ScopedEnv path("PATH", hwnas::testing::temp_dir().string());  // nothing on PATH
   EXPECT_HWNAS_ERROR(Toolchain::find(), "arm-none-eabi-gcc is not on PATH; install the Debian package gcc-arm-none-eabi");
   EXPECT_FALSE(Toolchain::find_if_present());
 }
 
-TEST(Toolchain, WrongTargetFolderSaysWhatIsMissing) {
+TEST(McuToolchain, WrongTargetFolderSaysWhatIsMissing) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);  // the programs must be there to get to the folder check
   (void)tc;
   const ScopedEnv dir("HWNAS_MCU_DIR", hwnas::testing::temp_dir().string());
   EXPECT_HWNAS_ERROR(Toolchain::find(), "missing an500.ld (set HWNAS_MCU_DIR");
 }
 
-TEST(Toolchain, TargetFolderFollowsTheEnvironment) {
+TEST(McuToolchain, TargetFolderFollowsTheEnvironment) {
   const ScopedEnv dir("HWNAS_MCU_DIR", "/opt/hwnas/mcu");
   EXPECT_EQ(mcu_dir(), "/opt/hwnas/mcu");
 }
