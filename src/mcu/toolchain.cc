@@ -38,11 +38,8 @@ std::filesystem::path mcu_dir() {
 }
 
 std::optional<Toolchain> Toolchain::find_if_present() {
-  Toolchain tc{.gcc = find_on_path(kCompiler.name), .qemu = find_on_path(kQemu.name)};
-  std::string error;
-  tc.target_dir = target_dir_or_error(&error);
-  if (tc.gcc.empty() || tc.qemu.empty() || tc.target_dir.empty()) return std::nullopt;
-  return tc;
+  if (find_on_path(kCompiler.name).empty() || find_on_path(kQemu.name).empty()) return std::nullopt;
+  return find();  // a missing target folder is a broken checkout or install: still an error
 }
 
 Toolchain Toolchain::find() {

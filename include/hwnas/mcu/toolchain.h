@@ -22,7 +22,8 @@ struct Toolchain {
   // Finds both programs on PATH and the target folder; throws hwnas::Error naming what is
   // missing and the Debian package that provides it (gcc-arm-none-eabi, qemu-system-arm).
   static Toolchain find();
-  // The same, or nothing when a program or the folder is missing (for callers that can skip).
+  // The same, or nothing when a program is missing (for callers that can do without, such as
+  // tests that skip); a missing target folder still throws.
   static std::optional<Toolchain> find_if_present();
 };
 
