@@ -26,7 +26,8 @@ void conv(const Shape& xs, const int8_t* x, const ir::Node& n, const QuantNode& 
   const ir::Attrs& a = n.attrs;
   const Shape& ys = n.shape;
   const ir::Pads pad = ir::resolve_pads(a, xs.h(), xs.w());
-  const bool depthwise = n.op == OpKind::DepthwiseConv2D;
+  // A standalone batch_norm is a 1x1 depthwise conv (quantize_model.cc); its attrs are the defaults.
+  const bool depthwise = n.op == OpKind::DepthwiseConv2D || n.op == OpKind::BatchNorm;
   const int64_t groups = depthwise ? xs.c() : a.groups;
   const int64_t cin_g = depthwise ? 1 : xs.c() / groups, cout_g = ys.c() / groups;
   for (int64_t b = 0; b < ys.n(); ++b)
@@ -196,6 +197,7 @@ void int8_node(const QuantizedModel& m, int id, std::span<const int8_t* const> i
   switch (n.op) {
     case OpKind::Conv2D:
     case OpKind::DepthwiseConv2D:
+    case OpKind::BatchNorm:
       return conv(xs, x, n, q, zp_in, y);
     case OpKind::FullyConnected:
       return fully_connected(xs, x, n, q, zp_in, y);
@@ -245,7 +247,6 @@ void int8_node(const QuantizedModel& m, int id, std::span<const int8_t* const> i
       std::fill_n(y, count, static_cast<int8_t>(q.out.zero_point));
       return;
     case OpKind::Input:
-    case OpKind::BatchNorm:
     case OpKind::Softmax:
     case OpKind::Resize:
       break;

@@ -18,9 +18,9 @@ std::string unsupported_reason(const ir::Graph& g, int id, const runtime::Infere
   const ir::Node& n = g.node(id);
   switch (n.op) {
     case OpKind::BatchNorm:
-      if (params.nodes[id].alias_of >= 0) return "";
-      return "a batch_norm that is not folded into a conv/depthwise/FC (its producer has other readers or is "
-             "a graph output); int8 has no standalone batch_norm";
+      if (params.nodes[id].alias_of >= 0 || n.shape.rank() == 4) return "";
+      return "a batch_norm on a rank-" + std::to_string(n.shape.rank()) +
+             " tensor that does not fold into its producer (int8 runs a standalone one as a 1x1 depthwise conv, NHWC only)";
     case OpKind::Softmax:
       return "softmax (quant/ has no int8 softmax; end the int8 graph at the logits and apply softmax in fp32)";
     case OpKind::Resize:
@@ -178,6 +178,17 @@ QuantizedModel quantize_model(const ir::Graph& g, const runtime::InferenceParams
       case OpKind::Input:
         q.out = qparams_of_range(id);
         break;
+      case OpKind::BatchNorm: {
+        // A batch_norm that could not fold (its producer has other readers, or is an add) runs
+        // as a 1x1 depthwise conv: the per-channel scale as int8 weights, the shift as int32 bias.
+        const runtime::NodeParams& p = params.nodes[id];
+        q.weights = runtime::quantize_weights(p.scale, static_cast<int>(p.scale.size()), true, q.weight_scales);
+        q.bias = runtime::quantize_bias(p.shift, in.scale, q.weight_scales);
+        q.out = qparams_of_range(id);
+        for (float ws : q.weight_scales)
+          q.out_multipliers.push_back(quantize_multiplier(double{in.scale} * ws / double{q.out.scale}));
+        break;
+      }
       case OpKind::Conv2D:
       case OpKind::DepthwiseConv2D:
       case OpKind::FullyConnected: {
@@ -248,7 +259,6 @@ QuantizedModel quantize_model(const ir::Graph& g, const runtime::InferenceParams
           q.lut[v + 128] = quantize_value(lut_function(n.op, in.scale * static_cast<float>(v - in.zero_point)), q.out);
         break;
       }
-      case OpKind::BatchNorm:
       case OpKind::Softmax:
       case OpKind::Resize:
         fail(g.describe(id), "not supported in int8: {}", ir::op_name(n.op));  // check_quantizable says why

@@ -37,7 +37,8 @@ struct QuantNode {
   int32_t act_min = -128, act_max = 127;  // the output clamp (a fused activation narrows it)
   FusedActivation fused = FusedActivation::None;
   int fused_node = -1;  // the relu/relu6 fused into this layer, or -1
-  // conv2d, depthwise_conv2d, fully_connected (layouts of runtime/weights.h):
+  // conv2d, depthwise_conv2d, fully_connected (layouts of runtime/weights.h); a standalone
+  // batch_norm as a 1x1 depthwise ([1, 1, 1, C]):
   std::vector<int8_t> weights;
   std::vector<float> weight_scales;  // per output channel (one: per tensor)
   std::vector<int32_t> bias;         // per output channel; zeros when the layer has none
@@ -75,8 +76,9 @@ struct QuantizeOptions {
 void check_quantizable(const ir::Graph& g, const runtime::InferenceParams& params);
 
 // `ranges[id]` is [min, max] of node id's fp32 output (calibration.h). The graph must have
-// been folded (params from inference_params(..., true)): a batch_norm that stayed a separate
-// op is not quantizable.
+// been folded (params from inference_params(..., true)); a batch_norm that cannot fold (its
+// producer is an add, or has other readers) runs as a 1x1 depthwise conv with per-channel
+// int8 weights (its scale) and int32 bias (its shift).
 QuantizedModel quantize_model(const ir::Graph& g, const runtime::InferenceParams& params,
                               const std::vector<std::pair<float, float>>& ranges, const QuantizeOptions& options = {});
 

@@ -2,7 +2,8 @@
 // The int8 reference kernels: plain loops over NHWC tensors with exactly TFLite's integer
 // arithmetic (reference/integer_ops/*.h), so that they define the int8 result bit for bit
 // (the C code generator must reproduce them). Per op:
-//   conv / depthwise / FC  acc = bias[c] + sum w * (x - zp_in) in int32; padding contributes 0;
+//   conv / depthwise / FC  (and a batch_norm that did not fold: a 1x1 depthwise)
+//                          acc = bias[c] + sum w * (x - zp_in) in int32; padding contributes 0;
 //                          y = clamp(mbqm(acc, M[c]) + zp_out, act_min, act_max)
 //   add                    x_k' = mbqm((x_k - zp_k) << 20, M_k); y = clamp(mbqm(sum x_k', M) + zp_out)
 //   mul                    y = clamp(mbqm((x1 - zp1) * (x2 - zp2), M) + zp_out)
