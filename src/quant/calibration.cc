@@ -4,12 +4,16 @@
 #include <cmath>
 
 #include "hwnas/core/error.h"
+#include "hwnas/core/rng.h"
 #include "hwnas/runtime/reference_kernels.h"
 
 namespace hwnas::quant {
 namespace {
 
 constexpr size_t kMinValuesForPercentile = 1024;
+// Percentile: values kept per tensor over all samples (each sample adds its share, drawn at
+// random positions: a stride would keep only some channels of an NHWC tensor).
+constexpr size_t kPooledValues = size_t{1} << 16;
 
 // The value at quantile `p` (in [0, 1]) of `v`, by selection (v is reordered).
 float quantile(std::vector<float>& v, double p) {
@@ -79,8 +83,9 @@ std::vector<std::pair<float, float>> calibrate(const ir::Graph& g, const runtime
   if (options.momentum < 0 || options.momentum >= 1)
     fail("calibration", "momentum {} outside [0, 1)", options.momentum);
   std::vector<std::pair<float, float>> ranges(g.size(), {0.0f, 0.0f});
-  std::vector<std::pair<double, double>> sums(g.size(), {0.0, 0.0});
-  std::vector<float> scratch;
+  std::vector<std::vector<float>> pooled(g.size());
+  const size_t share = std::max<size_t>(1, kPooledValues / samples.size());
+  Rng rng(1);
   for (size_t s = 0; s < samples.size(); ++s) {
     std::vector<std::vector<float>> values;
     try {
@@ -92,14 +97,13 @@ std::vector<std::pair<float, float>> calibrate(const ir::Graph& g, const runtime
       const auto& v = values[id];
       if (v.empty()) continue;
       const auto [mn, mx] = std::minmax_element(v.begin(), v.end());
-      float lo = *mn, hi = *mx;
-      if (options.policy == RangePolicy::Percentile && v.size() >= kMinValuesForPercentile) {
-        scratch = v;
-        lo = quantile(scratch, 1.0 - options.percentile / 100.0);
-        hi = quantile(scratch, options.percentile / 100.0);
-      }
+      const float lo = *mn, hi = *mx;
       auto& r = ranges[id];
       switch (options.policy) {
+        case RangePolicy::Percentile:
+          if (v.size() >= kMinValuesForPercentile)
+            for (size_t k = 0; k < share; ++k) pooled[id].push_back(v[static_cast<size_t>(rng.uniform() * v.size())]);
+          [[fallthrough]];  // min/max too: the range of the tensors too small for a quantile
         case RangePolicy::MinMax:
           r = s == 0 ? std::pair{lo, hi} : std::pair{std::min(r.first, lo), std::max(r.second, hi)};
           break;
@@ -108,15 +112,15 @@ std::vector<std::pair<float, float>> calibrate(const ir::Graph& g, const runtime
           r = s == 0 ? std::pair{lo, hi} : std::pair{mom * r.first + (1 - mom) * lo, mom * r.second + (1 - mom) * hi};
           break;
         }
-        case RangePolicy::Percentile:
-          sums[id].first += lo;
-          sums[id].second += hi;
-          r = {static_cast<float>(sums[id].first / static_cast<double>(s + 1)),
-               static_cast<float>(sums[id].second / static_cast<double>(s + 1))};
-          break;
       }
     }
   }
+  for (int id = 0; id < g.size(); ++id)
+    if (!pooled[id].empty()) {
+      const float lo = quantile(pooled[id], 1.0 - options.percentile / 100.0);
+      const float hi = quantile(pooled[id], options.percentile / 100.0);
+      ranges[id] = {lo, hi};
+    }
   return ranges;
 }
 

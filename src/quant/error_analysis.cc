@@ -27,6 +27,7 @@ struct Tally {
 std::string diagnose(const QuantizedModel& m, const LayerError& e, double inherited_db) {
   const QuantNode& q = m.nodes[e.node];
   const OpKind op = m.graph.node(e.node).op;
+  if (e.isolated_sqnr_db >= 60) return "negligible loss";
   if (e.clipped > 1e-3)
     return fmt::format("{:.2f}% of values fall outside the calibrated range [{:.3g}, {:.3g}]: calibrate on more "
                        "samples or with minmax",
@@ -42,7 +43,8 @@ std::string diagnose(const QuantizedModel& m, const LayerError& e, double inheri
                        "channel ranges (cross-layer equalization)",
                        e.channel_spread);
   if (q.fused == FusedActivation::Relu && e.hi > 6)
-    return fmt::format("relu without a 6 clamp: range [0, {:.3g}] (step {:.3g}); relu6 would bound it", e.hi,
+    return fmt::format("relu without a 6 clamp: range [0, {:.3g}] (step {:.3g}); training with relu6 would bound it",
+                       e.hi,
                        q.out.scale);
   if ((op == OpKind::Conv2D || op == OpKind::DepthwiseConv2D || op == OpKind::FullyConnected) &&
       q.fused == FusedActivation::None && e.hi - e.lo > 12)

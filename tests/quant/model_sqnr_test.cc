@@ -64,8 +64,8 @@ INSTANTIATE_TEST_SUITE_P(Families, FamilySqnr,
                          ::testing::Values(Family{"dscnn-mlperf", 0, 34}, Family{"dscnn-m", 0, 34},
                                            Family{"mobilenetv2-0.35", 64, 15}, Family{"mobilenetv2-1.0", 64, 15},
                                            Family{"efficientnet-b0", 64, 30}),
-                         [](const auto& info) {
-                           std::string s = info.param.model;
+                         [](const auto& param_info) {
+                           std::string s = param_info.param.model;
                            for (char& c : s)
                              if (!isalnum(static_cast<unsigned char>(c))) c = '_';
                            return s;

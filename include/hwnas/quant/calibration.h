@@ -11,9 +11,10 @@
 //                   outlier stretches the scale for all values.
 //   MovingAverage   min and max of each sample averaged with momentum (TensorFlow's QAT
 //                   observers): forgets single extreme samples.
-//   Percentile      per sample the `percentile` and 100 - `percentile` quantiles, averaged over
-//                   samples; outliers beyond saturate. Tensors of fewer than 1024 values per
-//                   sample (logits, pooled features) keep min/max: there a quantile is an outlier.
+//   Percentile      the `percentile` and 100 - `percentile` quantiles of the tensor's values over
+//                   all samples (up to 65,536 of them, drawn at random positions with a fixed
+//                   seed); outliers beyond saturate. Tensors of fewer than 1024 values per sample
+//                   (logits, pooled features) keep min/max: there a quantile is an outlier.
 #include <utility>
 #include <vector>
 
