@@ -97,11 +97,17 @@ void save_quantized_model(const fs::path& dir, const QuantizedModel& m) {
   if (ec) fail(dir.string(), "cannot create the folder: {}", ec.message());
   std::string blob;
   json nodes = json::array();
+  const auto live = g.live();
   for (int id = 0; id < g.size(); ++id) {
     const QuantNode& q = m.nodes[id];
     json n = {{"name", g.node(id).name}, {"op", ir::op_name(g.node(id).op)}};
     if (q.alias_of >= 0) {
       n["alias_of"] = g.node(q.alias_of).name;
+      nodes.push_back(std::move(n));
+      continue;
+    }
+    if (!live[id]) {  // no output depends on it: never computed, nothing quantized
+      n["unused"] = true;
       nodes.push_back(std::move(n));
       continue;
     }
@@ -158,6 +164,7 @@ QuantizedModel load_quantized_model(const fs::path& dir) {
   if (!nodes.is_array() || nodes.size() != static_cast<size_t>(g.size()))
     top.bad("nodes", fmt::format("expected {} nodes (model.json), got {}", g.size(), nodes.is_array() ? nodes.size() : 0));
   m.nodes.resize(g.size());
+  const auto live = g.live();
   auto node_id = [&](const Reader& r, const json& n, const std::string& key) {
     const json& v = r.at(n, key);
     const auto id = v.is_string() ? g.find(v.get<std::string>()) : std::nullopt;
@@ -175,6 +182,7 @@ QuantizedModel load_quantized_model(const fs::path& dir) {
       if (q.alias_of >= id) r.bad("alias_of", "must name an earlier node");
       continue;
     }
+    if (!live[id]) continue;  // never computed (written as "unused")
     q.out.scale = r.number<float>(n, "scale");
     if (!(q.out.scale > 0) || !std::isfinite(q.out.scale)) r.bad("scale", "must be a positive finite number");
     q.out.zero_point = r.number<int32_t>(n, "zero_point");

@@ -2,11 +2,12 @@
 // A quantized model on disk, a folder of three files, each written atomically (temp + rename):
 //   model.json        the graph (ir/serialize.h's format)
 //   quant.json        {"format": "hwnas.quant", "version": 1, "graph": name, "data_bytes": n,
-//                      "nodes": [{"name", "op", "alias_of"?, "scale", "zero_point", "act": [min, max],
+//                      "nodes": [{"name", "op", "alias_of"? | "unused"?, "scale", "zero_point", "act": [min, max],
 //                                 "fused"?: "relu"|"relu6", "fused_node"?, "weight_scales"?,
 //                                 "multipliers"?: [[m, shift], ...], "in_multipliers"?, "left_shift"?,
 //                                 "weights"?|"bias"?|"lut"?: {"offset": bytes, "count": n}}, ...]}
 //   weights_int8.bin  int8 weights and tables, int32 biases (little-endian), back to back
+// ("unused": a node no output depends on, which is never computed.)
 // quant.json is written last, and records the size of weights_int8.bin, so a folder whose
 // write was cut short does not load. Loading checks every field against the graph and says
 // which file and field is wrong:
