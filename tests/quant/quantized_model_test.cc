@@ -114,6 +114,27 @@ TEST(QuantizeModel, ActivationRangesByHand) {
   EXPECT_EQ(activation_range(FusedActivation::None, {0.05f, 3}), std::make_pair(-128, 127));
 }
 
+TEST(QuantizeModel, SigmoidTableByHand) {
+  ir::Graph g("sig");
+  ir::Attrs in;
+  in.shape = {1, 4};
+  const int x = g.add(ir::OpKind::Input, {}, in, "x");
+  const int y = g.add(ir::OpKind::Sigmoid, {x}, {}, "sig");
+  g.set_outputs({y});
+  const auto p = runtime::inference_params(g, runtime::init_weights(g), true);
+  // Input [-12.8, 12.7]: scale 0.1, zero point 0. Output fixed at 1/256, -128 (TFLite's spec).
+  const QuantizedModel m = quantize_model(g, p, {{-12.8f, 12.7f}, {0.0f, 1.0f}});
+  EXPECT_EQ(m.nodes[y].out, (QParams{1.0f / 256, -128}));
+  const auto& lut = m.nodes[y].lut;
+  ASSERT_EQ(lut.size(), 256u);
+  // Entry q + 128: sigmoid(0.1 q) * 256 rounded, - 128.
+  EXPECT_EQ(lut[0 + 128], 0);     // sigmoid(0) = 0.5 -> 128 - 128
+  EXPECT_EQ(lut[10 + 128], 59);   // sigmoid(1) = 0.73106 -> 187.15 -> 187 - 128
+  EXPECT_EQ(lut[-10 + 128], -59); // sigmoid(-1) = 0.26894 -> 68.85 -> 69 - 128
+  EXPECT_EQ(lut[0], -128);        // sigmoid(-12.8) ~ 3e-6 -> 0 - 128
+  EXPECT_EQ(lut[255], 127);       // sigmoid(12.7) ~ 1 -> 256 - 128 = 128, saturates at 127
+}
+
 TEST(QuantizeModel, QuantizeRoundsHalfAwayFromZeroAndSaturates) {
   const QParams q{0.5f, 1};
   // 0.25 / 0.5 = 0.5 -> 1, + 1 = 2;  -0.25 -> -0.5 -> -1, + 1 = 0;  1e6 -> 127;  -inf -> -128

@@ -11,7 +11,7 @@
 // quant.json is written last, and records the size of weights_int8.bin, so a folder whose
 // write was cut short does not load. Loading checks every field against the graph and says
 // which file and field is wrong:
-//   out/quant.json: nodes[4] 'conv1.conv': multipliers: expected 64 entries, got 63
+//   out/quant.json: nodes[1] 'conv1.conv': multipliers: expected 64 entries, got 63
 //
 //   quant::save_quantized_model("runs/kws-int8", model);
 //   quant::QuantizedModel back = quant::load_quantized_model("runs/kws-int8");
