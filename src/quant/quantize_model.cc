@@ -200,10 +200,8 @@ QuantizedModel quantize_model(const ir::Graph& g, const runtime::InferenceParams
         const std::vector<float> bias = p.bias.empty() ? std::vector<float>(cout, 0.0f) : p.bias;
         q.bias = runtime::quantize_bias(bias, in.scale, q.weight_scales);
         q.out = qparams_of_range(q.fused_node >= 0 ? q.fused_node : id);
-        for (int c = 0; c < cout; ++c) {
-          const double ws = q.weight_scales[q.weight_scales.size() == 1 ? 0 : c];
+        for (float ws : q.weight_scales)  // one per channel, or one for a per-tensor FC
           q.out_multipliers.push_back(quantize_multiplier(double{in.scale} * ws / double{q.out.scale}));
-        }
         std::tie(q.act_min, q.act_max) = activation_range(q.fused, q.out);
         break;
       }

@@ -53,6 +53,18 @@ TEST(ModelFolder, Nb201CellWithUnusedNodesRoundTrips) {
   EXPECT_TRUE(load_quantized_model(dir) == m);
 }
 
+TEST(ModelFolder, PerTensorFcRoundTrips) {
+  // One weight scale and one multiplier for the classifier (a per-channel count is expected
+  // otherwise).
+  const ir::Graph g = models::builtin_model("dscnn-mlperf");
+  const auto p = runtime::inference_params(g, runtime::init_weights(g, {.seed = 2}), true);
+  const QuantizedModel m =
+      quantize_model(g, p, calibrate(g, p, testing::random_samples(g, 1, 4)), {.per_channel_fc = false});
+  const fs::path dir = hwnas::testing::temp_dir() / "q";
+  save_quantized_model(dir, m);
+  EXPECT_TRUE(load_quantized_model(dir) == m);
+}
+
 // Saves the model, edits quant.json with `edit`, and returns the load error's text.
 template <typename F>
 std::string load_error_after(F edit) {

@@ -101,6 +101,7 @@ TEST(QuantizeModel, ParametersByHand) {
   const QuantizedModel t = quantize_model(n.g, p, r, {.per_channel_fc = false});
   EXPECT_THAT(t.nodes[n.fc].weights, ElementsAre(127, -64));
   EXPECT_EQ(t.nodes[n.fc].weight_scales.size(), 1u);
+  EXPECT_EQ(t.nodes[n.fc].out_multipliers.size(), 1u);
   // Without fusion the relu6 is its own op with its own parameters.
   const QuantizedModel u = quantize_model(n.g, p, r, {.fuse_activations = false});
   EXPECT_EQ(u.nodes[n.act].alias_of, -1);
