@@ -32,7 +32,8 @@ struct Family {
 // random He-initialised networks amplify them (no training has made them robust), so the
 // output threshold is per family, ~4 dB under what was measured at these seeds:
 //   dscnn-mlperf 37.9 dB, dscnn-m 38.0, mobilenetv2-0.35 (64 px) 19.1, mobilenetv2-1.0 18.6,
-//   efficientnet-b0 34.1 (its swish/sigmoid run as 256-entry tables).
+//   efficientnet-b0 34.1 (its swish/sigmoid run as 256-entry tables), ssdlite-mobilenetv2
+//   (128 px, first output: box regressions) 14.0, on its MobileNetV2 backbone's 19 dB.
 // MobileNetV2 loses ~1 dB per block steadily (no single layer; see the per-layer table with
 // HWNAS_QUANT_VERBOSE=1), as its 17 blocks of linear bottlenecks accumulate rounding.
 constexpr double kMinIsolatedLayerSqnrDb = 24;
@@ -63,7 +64,7 @@ TEST_P(FamilySqnr, Int8OutputCloseToFp32) {
 INSTANTIATE_TEST_SUITE_P(Families, FamilySqnr,
                          ::testing::Values(Family{"dscnn-mlperf", 0, 34}, Family{"dscnn-m", 0, 34},
                                            Family{"mobilenetv2-0.35", 64, 15}, Family{"mobilenetv2-1.0", 64, 15},
-                                           Family{"efficientnet-b0", 64, 30}),
+                                           Family{"efficientnet-b0", 64, 30}, Family{"ssdlite-mobilenetv2", 128, 10}),
                          [](const auto& param_info) {
                            std::string s = param_info.param.model;
                            for (char& c : s)
