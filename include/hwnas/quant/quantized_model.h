@@ -72,7 +72,7 @@ struct QuantizeOptions {
 };
 
 // Throws hwnas::Error naming the first node whose op has no int8 kernel here:
-//   "node 'head.softmax' (softmax): not supported in int8: softmax (quant/ has no int8 kernel ...)"
+//   "node 'head.softmax' (softmax): not supported in int8: softmax (quant/ has no int8 softmax; ...)"
 void check_quantizable(const ir::Graph& g, const runtime::InferenceParams& params);
 
 // `ranges[id]` is [min, max] of node id's fp32 output (calibration.h). The graph must have
