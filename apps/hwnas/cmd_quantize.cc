@@ -1,0 +1,201 @@
+// hwnas quantize: int8 post-training quantization of a model on a dataset (docs/quant.md).
+//
+//   hwnas quantize runs/kws --dataset speech-commands:kws --calibration-samples 200 --out runs/kws-int8
+//   hwnas quantize runs/c10 --dataset cifar10:/data/c10 --max-examples 1000 --json
+//
+// Calibrates every tensor's range on examples of the train split (the validation split, then
+// the evaluated split, when the dataset has none), quantizes as TFLite's int8 spec does, then
+// measures top-1 on the evaluated split in fp32 (reference kernels) and int8 (quant's kernels),
+// and ranks the layers by the SQNR they lose. --out writes the quantized model folder.
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "command.h"
+#include "hwnas/core/error.h"
+#include "hwnas/data/open_dataset.h"
+#include "hwnas/exp/task_progress.h"
+#include "hwnas/quant/calibration.h"
+#include "hwnas/quant/dataset_eval.h"
+#include "hwnas/quant/error_analysis.h"
+#include "hwnas/quant/model_folder.h"
+#include "hwnas/target/model_weights.h"
+#include "hwnas/target/resolver.h"
+#include "table.h"
+
+namespace hwnas::cli {
+namespace {
+
+struct QuantizeArgs {
+  std::string model, dataset, split = "test", policy = "minmax", out;
+  int64_t calibration_samples = 200, max_examples = 0, analysis_samples = 32;
+  double percentile = 99.99;
+  bool per_tensor_fc = false, json = false;
+  int rows = 10;
+  models::ModelOverrides overrides;
+  data::OpenOptions open;
+  uint64_t seed = 0;
+};
+
+std::string db(double v) { return std::isinf(v) ? (v > 0 ? "exact" : "-inf") : fmt::format("{:.1f}", v); }
+
+nlohmann::json db_json(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+// The split calibration reads: train, else validation, else the evaluated one (said so).
+data::Split calibration_split(const data::Dataset& ds, data::Split evaluated) {
+  for (data::Split s : {data::Split::train, data::Split::validation})
+    if (ds.size(s) > 0) return s;
+  return evaluated;
+}
+
+void add_quantize(CLI::App& app) {
+  auto* cmd = app.add_subcommand("quantize", "int8 post-training quantization: calibrate, compare with fp32, save");
+  auto a = std::make_shared<QuantizeArgs>();
+  cmd->add_option("model", a->model,
+                  "a trained model directory (hwnas train --out), a built-in model, <space>[@device]:<arch>, or a "
+                  "graph JSON file")
+      ->required();
+  cmd->add_option("--dataset", a->dataset,
+                  "<kind>:<path>, kind one of speech-commands, fashion-mnist, cifar10, image-folder")
+      ->required();
+  cmd->add_option("--split", a->split, "the split evaluated: train, validation or test")->capture_default_str();
+  cmd->add_option("--calibration-samples", a->calibration_samples,
+                  "examples of the train split (evenly spaced) that set the ranges")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30))
+      ->capture_default_str();
+  cmd->add_option("--calibration", a->policy, "range policy: minmax, moving_average or percentile")
+      ->check(CLI::IsMember({"minmax", "moving_average", "percentile"}))
+      ->capture_default_str();
+  cmd->add_option("--percentile", a->percentile, "--calibration percentile: the upper quantile kept, in percent")
+      ->check(CLI::Range(50.0001, 100.0))
+      ->capture_default_str();
+  cmd->add_flag("--per-tensor-fc", a->per_tensor_fc, "one weight scale per FC layer (default: per output channel)");
+  cmd->add_option("--max-examples", a->max_examples,
+                  "evaluate this many examples, evenly spaced over the split (default: all)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  cmd->add_option("--analysis-samples", a->analysis_samples, "examples of the split for the per-layer SQNR")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20))
+      ->capture_default_str();
+  cmd->add_option("--rows", a->rows, "layers in the SQNR table, worst first (0: all)")
+      ->check(CLI::Range(0, 1 << 20))
+      ->capture_default_str();
+  cmd->add_option("--out", a->out, "write the quantized model folder (model.json, quant.json, weights_int8.bin)");
+  cmd->add_option("--resolution", a->overrides.resolution, "built-in models: input height and width")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--classes", a->overrides.classes, "built-in models: number of output classes")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--seed", a->seed, "seed of the random weights of a model without its own")->capture_default_str();
+  auto& m = a->open.speech.mfcc;
+  cmd->add_option("--window-ms", m.window_ms, "speech-commands: MFCC window")->capture_default_str();
+  cmd->add_option("--stride-ms", m.stride_ms, "speech-commands: MFCC stride")->capture_default_str();
+  cmd->add_option("--mel-bands", m.mel_bands, "speech-commands: mel bands")->capture_default_str();
+  cmd->add_option("--coefficients", m.coefficients, "speech-commands: MFCC coefficients kept")->capture_default_str();
+  auto& im = a->open.image;
+  cmd->add_option("--resize", im.resize, "image-folder: resize (the shorter side when --crop is given)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--crop", im.crop, "image-folder: centre crop to this size")->check(CLI::Range(1, 100000));
+  cmd->add_option("--mean", im.mean, "image datasets: per-channel mean of [0,1] pixels")->delimiter(',');
+  cmd->add_option("--std", im.std, "image datasets: per-channel std")->delimiter(',');
+  cmd->add_flag("--json", a->json, "print JSON: fp32 and int8 top1, agreement, output SQNR, layers, sources");
+  cmd->callback([a] {
+    const data::Split split = data::parse_split(a->split);
+    const auto ds = data::open_dataset(a->dataset, a->open);
+    if (ds->size(split) == 0) fail(ds->reference(), "has no {} split", data::split_name(split));
+    const ir::Graph g = target::resolve_model(a->model, a->overrides);
+    const std::optional<runtime::Weights> own = target::model_weights(a->model, g);
+    const runtime::Weights w = own ? *own : runtime::init_weights(g, {.seed = a->seed});
+    const std::string weights = target::weights_source(a->model, own.has_value(), a->seed);
+    if (!own)
+      fmt::print(stderr,
+                 "WARNING: '{}' has no trained weights: quantizing UNTRAINED RANDOM INITIALISATION (seed {}); "
+                 "expect chance-level accuracy. Give a trained model directory (hwnas train --out DIR).\n",
+                 a->model, a->seed);
+    const runtime::InferenceParams params = runtime::inference_params(g, w, /*fold=*/true);
+    quant::check_quantizable(g, params);  // before the long calibration
+
+    const data::Split cal_split = calibration_split(*ds, split);
+    const auto cal_idx = quant::spaced_indices(ds->size(cal_split), a->calibration_samples);
+    const quant::CalibrationOptions cal{.policy = quant::range_policy_from_name(a->policy), .percentile = a->percentile};
+    const auto ranges = quant::calibrate(g, params, quant::dataset_samples(g, *ds, cal_split, cal_idx), cal);
+    const std::string cal_source = fmt::format(
+        "{} ranges over {} {} examples of {}{}", a->policy, cal_idx.size(), data::split_name(cal_split),
+        ds->reference(),
+        cal_split == split ? fmt::format(" (the dataset has no train or validation split: calibrated on the "
+                                         "evaluated {} split itself)",
+                                         data::split_name(split))
+                           : "");
+    const quant::QuantizedModel qm = quant::quantize_model(g, params, ranges, {.per_channel_fc = !a->per_tensor_fc});
+
+    const auto idx = quant::spaced_indices(ds->size(split), a->max_examples);
+    std::unique_ptr<exp::TaskProgress> bar;
+    if (::isatty(STDERR_FILENO) || idx.size() > 2000)
+      bar = std::make_unique<exp::TaskProgress>(stderr, ::isatty(STDERR_FILENO), "evaluating fp32 and int8", "examples");
+    const quant::DatasetComparison cmp = quant::compare_on_dataset(
+        qm, params, *ds, split, idx, [&](int64_t done, int64_t total) { if (bar) bar->update(done, total); });
+    bar.reset();
+    const auto ana_idx = quant::spaced_indices(ds->size(split), a->analysis_samples);
+    const quant::ErrorReport rep = quant::analyze_errors(qm, params, quant::dataset_samples(g, *ds, split, ana_idx));
+    if (!a->out.empty()) quant::save_quantized_model(a->out, qm);
+
+    const std::string on = fmt::format("on {} {} examples of {}", group_digits(cmp.fp32.examples()),
+                                       data::split_name(split), ds->reference());
+    const std::string fp32_source = "measured (reference kernels f32, BatchNorm folded, " + on + ")";
+    const std::string int8_source = "measured (quant int8 reference kernels, TFLite arithmetic, " + on + ")";
+    const std::string sqnr_source = fmt::format("int8 dequantized vs fp32 reference on {} {} examples", ana_idx.size(),
+                                                data::split_name(split));
+    const double agree = 100.0 * static_cast<double>(cmp.agree) / static_cast<double>(std::max<int64_t>(1, cmp.fp32.examples()));
+    const size_t rows = a->rows == 0 ? rep.ranked.size() : std::min<size_t>(a->rows, rep.ranked.size());
+    if (a->json) {
+      nlohmann::json layers = nlohmann::json::array();
+      for (int i : rep.ranked) {
+        const quant::LayerError& e = rep.layers[i];
+        layers.push_back({{"name", e.name}, {"op", e.op}, {"sqnr_db", db_json(e.sqnr_db)},
+                          {"isolated_sqnr_db", db_json(e.isolated_sqnr_db)}, {"range", {e.lo, e.hi}},
+                          {"clipped", e.clipped}, {"reason", e.reason}});
+      }
+      nlohmann::json j = {{"model", a->model}, {"weights", weights}, {"trained", own.has_value()},
+                          {"dataset", ds->reference()}, {"split", data::split_name(split)},
+                          {"examples", cmp.fp32.examples()},
+                          {"fp32", {{"top1", cmp.fp32.top1()}, {"source", fp32_source}}},
+                          {"int8", {{"top1", cmp.int8.top1()}, {"source", int8_source}}},
+                          {"agreement", agree},
+                          {"calibration", {{"policy", a->policy}, {"samples", cal_idx.size()},
+                                           {"split", data::split_name(cal_split)}, {"source", cal_source}}},
+                          {"output_sqnr_db", db_json(rep.output_sqnr_db)}, {"sqnr_source", sqnr_source},
+                          {"layers", layers}};
+      if (!a->out.empty()) j["out"] = a->out;
+      fmt::print("{}\n", j.dump(2));
+      return;
+    }
+    fmt::print("model: {} ({})\n", a->model, g.name());
+    fmt::print("weights: {}\n",
+               own ? weights : "UNTRAINED -- " + weights + "; these figures say nothing about the architecture");
+    fmt::print("calibration: {}\n", cal_source);
+    fmt::print("fp32 top-1: {:.2f}% ({} of {}) -- {}\n", cmp.fp32.top1(), group_digits(cmp.fp32.correct()),
+               group_digits(cmp.fp32.examples()), fp32_source);
+    fmt::print("int8 top-1: {:.2f}% ({} of {}) -- {}\n", cmp.int8.top1(), group_digits(cmp.int8.correct()),
+               group_digits(cmp.int8.examples()), int8_source);
+    fmt::print("same prediction: {:.2f}% of examples (fp32 vs int8)\n", agree);
+    fmt::print("output SQNR: {} dB -- {}\n", db(rep.output_sqnr_db), sqnr_source);
+    TextTable t({{"layer"}, {"op"}, {"SQNR dB", Align::Right}, {"alone dB", Align::Right}, {"why / what to try"}});
+    for (size_t r = 0; r < rows; ++r) {
+      const quant::LayerError& e = rep.layers[rep.ranked[r]];
+      t.add_row({e.name, e.op, db(e.sqnr_db), db(e.isolated_sqnr_db), e.reason});
+    }
+    fmt::print("\nlayers losing most (alone: the layer's int8 kernel on exactly quantized inputs; {} of {}):\n{}",
+               rows, rep.layers.size(), t.str());
+    if (!a->out.empty()) fmt::print("\nwrote {} (model.json, quant.json, weights_int8.bin)\n", a->out);
+  });
+}
+
+// After eval (48): quantization evaluates both models.
+CommandRegistration quantize_reg(49, add_quantize);
+
+}  // namespace
+}  // namespace hwnas::cli
