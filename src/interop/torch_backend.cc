@@ -7,6 +7,7 @@
 
 #include "hwnas/core/error.h"
 #include "hwnas/interop/nchw.h"
+#include "hwnas/interop/torch_ops.h"
 #include "hwnas/ir/shape_inference.h"
 #include "hwnas/runtime/fold.h"
 
@@ -182,17 +183,12 @@ class TorchModel : public runtime::PreparedModel {
       case OpKind::BatchNorm:
         return x * st.weight + st.bias;
       case OpKind::Relu:
-        return torch::relu(x);
       case OpKind::Relu6:
-        return torch::hardtanh(x, 0.0, 6.0);
       case OpKind::HardSwish:
-        return torch::hardswish(x);
       case OpKind::HardSigmoid:
-        return torch::hardsigmoid(x);
       case OpKind::Sigmoid:
-        return torch::sigmoid(x);
       case OpKind::Swish:
-        return torch::silu(x);
+        return torch_activation(n.op, x);
       case OpKind::Add: {
         torch::Tensor y = x + in(st, 1);
         for (size_t k = 2; k < n.inputs.size(); ++k) y.add_(in(st, static_cast<int>(k)));

@@ -8,6 +8,7 @@
 
 #include "hwnas/core/error.h"
 #include "hwnas/interop/nchw.h"
+#include "hwnas/interop/torch_ops.h"
 #include "hwnas/ir/shape_inference.h"
 
 namespace hwnas::train {
@@ -208,17 +209,12 @@ torch::Tensor GraphModule::run(int id, const std::vector<torch::Tensor>& values)
       return torch::batch_norm(x, st.gamma, st.beta, st.mean, st.var, is_training(), /*momentum=*/0.1, a.epsilon,
                                /*cudnn_enabled=*/false);
     case OpKind::Relu:
-      return torch::relu(x);
     case OpKind::Relu6:
-      return torch::hardtanh(x, 0.0, 6.0);
     case OpKind::HardSwish:
-      return torch::hardswish(x);
     case OpKind::HardSigmoid:
-      return torch::hardsigmoid(x);
     case OpKind::Sigmoid:
-      return torch::sigmoid(x);
     case OpKind::Swish:
-      return torch::silu(x);
+      return interop::torch_activation(n.op, x);
     case OpKind::Add: {
       torch::Tensor y = x + in(1);
       for (size_t k = 2; k < n.inputs.size(); ++k) y = y + in(k);
