@@ -8,6 +8,7 @@
 // Prints top-1 with where it comes from, per-class accuracy and the confusion matrix; --json
 // prints them as one object (top1 in percent). A model without weights of its own (a built-in
 // name, an architecture, a graph file) runs on random initial weights, and the output says so.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -93,10 +94,15 @@ void add_eval(CLI::App& app) {
       ->check(CLI::Range(1, 1000000));
   cmd->add_option("--seed", a->seed, "seed of the random weights of a model without its own")->capture_default_str();
   auto& m = a->open.speech.mfcc;
-  cmd->add_option("--window-ms", m.window_ms, "speech-commands: MFCC window")->capture_default_str();
-  cmd->add_option("--stride-ms", m.stride_ms, "speech-commands: MFCC stride")->capture_default_str();
-  cmd->add_option("--mel-bands", m.mel_bands, "speech-commands: mel bands")->capture_default_str();
-  cmd->add_option("--coefficients", m.coefficients, "speech-commands: MFCC coefficients kept")->capture_default_str();
+  const std::vector<CLI::Option*> front_end = {
+      cmd->add_option("--window-ms", m.window_ms, "speech-commands: MFCC window (default: fitted to the model's input)")
+          ->capture_default_str(),
+      cmd->add_option("--stride-ms", m.stride_ms, "speech-commands: MFCC stride (default: fitted to the model's input)")
+          ->capture_default_str(),
+      cmd->add_option("--mel-bands", m.mel_bands, "speech-commands: mel bands")->capture_default_str(),
+      cmd->add_option("--coefficients", m.coefficients,
+                      "speech-commands: MFCC coefficients kept (default: the model's input width)")
+          ->capture_default_str()};
   auto& im = a->open.image;
   cmd->add_option("--resize", im.resize, "image-folder: resize (the shorter side when --crop is given)")
       ->check(CLI::Range(1, 100000));
@@ -105,10 +111,20 @@ void add_eval(CLI::App& app) {
       ->delimiter(',');
   cmd->add_option("--std", im.std, "image datasets: per-channel std, e.g. 0.229,0.224,0.225")->delimiter(',');
   cmd->add_flag("--json", a->json, "print JSON: top1 (percent), per_class, confusion, examples, split, dataset, ...");
-  cmd->callback([a] {
+  cmd->callback([a, front_end] {
     a->options.split = data::parse_split(a->split);
-    const auto ds = data::open_dataset(a->dataset, a->open);
     const ir::Graph g = target::resolve_model(a->model, a->overrides);
+    // Without MFCC flags, the features the model was trained on: its input's frames and
+    // coefficients (a dscnn arch with frames=25 takes 40 ms windows every 40 ms), as hwnas train did.
+    const bool mfcc_flags =
+        std::any_of(front_end.begin(), front_end.end(), [](CLI::Option* o) { return o->count() > 0; });
+    if (const std::vector<int> in = g.inputs(); !mfcc_flags && in.size() == 1 && g.node(in[0]).shape.rank() == 4) {
+      const ir::Shape& s = g.node(in[0]).shape;
+      a->open =
+          data::fit_front_end(a->dataset, {static_cast<int>(s.h()), static_cast<int>(s.w()), static_cast<int>(s.c())},
+                              a->open);
+    }
+    const auto ds = data::open_dataset(a->dataset, a->open);
     const std::optional<runtime::Weights> own = target::model_weights(a->model, g);
     const runtime::Weights w = own ? *own : runtime::init_weights(g, {.seed = a->seed});
     const std::string weights = target::weights_source(a->model, own.has_value(), a->seed);

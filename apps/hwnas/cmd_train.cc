@@ -125,13 +125,13 @@ void add_train(CLI::App& app) {
     models::ModelOverrides ov = a->overrides;
     if (!fs::is_regular_file(a->model)) ov.classes = ds->num_classes();
     const ir::Graph g = target::resolve_model(a->model, ov);
-    // Features computed for the model's input (MFCC coefficients of a dscnn arch with mfcc=13).
+    // Features computed for the model's input (MFCC frames and coefficients of a dscnn arch with
+    // frames=25, mfcc=13: 40 ms strides, 13 coefficients).
     if (const std::vector<int> in = g.inputs(); in.size() == 1 && g.node(in[0]).shape.rank() == 4) {
       const ir::Shape& s = g.node(in[0]).shape;
       const data::OpenOptions fitted =
           data::fit_front_end(a->dataset, {static_cast<int>(s.h()), static_cast<int>(s.w()), static_cast<int>(s.c())});
-      if (fitted.speech.mfcc.coefficients != data::OpenOptions{}.speech.mfcc.coefficients)
-        ds = data::open_dataset(a->dataset, fitted);
+      if (fitted.speech.mfcc != data::OpenOptions{}.speech.mfcc) ds = data::open_dataset(a->dataset, fitted);
     }
     std::optional<train::TrainResult> earlier;
     if (a->resume) earlier = train::read_run_dir(a->model, g);

@@ -1,8 +1,12 @@
 // Wires eval's proxy seam (eval/proxy_scorer.h) to the interop plugin, which holds libtorch and
 // train/proxies.h: eval sits below the plugin loader and cannot load it itself. The scorer draws
-// one batch of the training split with the seed (the same for every network), fits it to each
-// network's input (data/fit_batch.h) and hands it to the plugin.
+// one batch of the training split with the seed (the same examples for every network), fits it to
+// each network's input and hands it to the plugin. Features computed from raw data are computed
+// again for the input (the MFCC frames and coefficients of a dscnn arch, data::fit_front_end), as
+// the network's training sees them; stored examples are padded or resized (data/fit_batch.h).
 #include <map>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -31,7 +35,8 @@ class PluginProxyScorer : public eval::ProxyScorer {
     rng.shuffle(idx);
     idx.resize(static_cast<size_t>(std::min<int64_t>(o.batch, size)));
     batch_ = ds->batch(data::Split::train, idx);
-    dataset_ = fmt::format("{} train, {} examples drawn with seed {}", ds->reference(), idx.size(), o.seed);
+    idx_ = std::move(idx);
+    dataset_ = fmt::format("{} train, {} examples drawn with seed {}", ds->reference(), idx_.size(), o.seed);
   }
 
   std::vector<std::string> names() const override { return api_.names(); }
@@ -51,8 +56,15 @@ class PluginProxyScorer : public eval::ProxyScorer {
       const std::array<int, 3> hwc = {static_cast<int>(s.h()), static_cast<int>(s.w()), static_cast<int>(s.c())};
       auto it = fitted_.find(hwc);
       if (it == fitted_.end()) {
-        fit_ = data::describe_fit(batch_, hwc);
-        it = fitted_.emplace(hwc, data::fit_batch(batch_, hwc)).first;
+        const data::OpenOptions front_end = data::fit_front_end(options_.dataset, hwc);
+        if (front_end.speech.mfcc != data::OpenOptions{}.speech.mfcc) {
+          fit_ = fmt::format("MFCC computed for {}x{} inputs", hwc[0], hwc[1]);
+          it = fitted_.emplace(hwc, data::open_dataset(options_.dataset, front_end)->batch(data::Split::train, idx_))
+                   .first;
+        } else {
+          fit_ = data::describe_fit(batch_, hwc);
+          it = fitted_.emplace(hwc, data::fit_batch(batch_, hwc)).first;
+        }
       }
       in = {it->second.shape, it->second.x.data(), it->second.y.data()};
     }
@@ -68,7 +80,8 @@ class PluginProxyScorer : public eval::ProxyScorer {
  private:
   eval::ProxyOptions options_;
   const interop::ProxyApi& api_;
-  data::Batch batch_;
+  data::Batch batch_;         // drawn with the dataset's default front end
+  std::vector<int64_t> idx_;  // which training examples batch_ holds
   std::string dataset_, fit_;
   std::map<std::array<int, 3>, data::Batch> fitted_;
 };

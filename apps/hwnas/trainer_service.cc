@@ -20,8 +20,10 @@
 namespace hwnas::cli {
 namespace {
 
-// Datasets are opened once per process (a search trains many networks on the same one), with
-// the front end fitted to each network's input (a DS-CNN space varies the MFCC coefficients).
+// Datasets are opened once per process and front end (a search trains many networks on the same
+// one), with the front end fitted to each network's input (a DS-CNN space varies the MFCC frames
+// and coefficients); the key is the whole fitted MFCC front end, so two networks share features
+// only when every setting of them agrees.
 std::shared_ptr<const data::Dataset> dataset(const std::string& ref, const ir::Graph& g) {
   std::array<int, 3> hwc{};
   if (const std::vector<int> in = g.inputs(); in.size() == 1 && g.node(in[0]).shape.rank() == 4) {
@@ -30,9 +32,9 @@ std::shared_ptr<const data::Dataset> dataset(const std::string& ref, const ir::G
   }
   const data::OpenOptions options = data::fit_front_end(ref, hwc);
   static std::mutex mutex;
-  static std::map<std::pair<std::string, int>, std::shared_ptr<const data::Dataset>> open;
+  static std::map<std::pair<std::string, data::MfccOptions>, std::shared_ptr<const data::Dataset>> open;
   std::lock_guard lock(mutex);
-  auto& ds = open[{ref, options.speech.mfcc.coefficients}];
+  auto& ds = open[{ref, options.speech.mfcc}];
   if (!ds) ds = data::open_dataset(ref, options);
   return ds;
 }

@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include <fftw3.h>
+#include <fmt/format.h>
 
 #include "hwnas/core/error.h"
 
@@ -27,6 +28,43 @@ int to_samples(double ms, int rate) { return static_cast<int>(rate * ms / 1000.0
 
 double hz_to_mel(double hz) { return 1127.0 * std::log1p(hz / 700.0); }
 
+int mfcc_frames(const MfccOptions& o) {
+  const int clip = to_samples(o.clip_ms, o.sample_rate), window = to_samples(o.window_ms, o.sample_rate),
+            stride = to_samples(o.stride_ms, o.sample_rate);
+  if (stride < 1 || window < 1 || clip < window) return 0;
+  return 1 + (clip - window) / stride;
+}
+
+MfccOptions fit_frames(MfccOptions o, int frames) {
+  const std::string where = fmt::format("mfcc front end for {} frames", frames);
+  if (frames < 1) fail(where, "a network's input needs at least one frame");
+  const double window_ms = o.window_ms;
+  const auto with_stride = [&](int ms) {
+    MfccOptions t = o;
+    t.stride_ms = ms;
+    t.window_ms = std::max(window_ms, static_cast<double>(ms));  // no audio between frames
+    return t;
+  };
+  const int most = mfcc_frames(with_stride(1));
+  if (frames > most)
+    fail(where, "a {} ms clip gives at most {} frames (1 ms stride, {} ms window); give the network at most {} frames",
+         o.clip_ms, most, window_ms, most);
+  // Frames only grow as the stride shrinks: walk down from a stride as long as the clip, and the
+  // first stride that gives `frames` is the longest; one that overshoots means none does.
+  int longer = 0;  // frames of the stride 1 ms longer
+  for (int ms = std::max(1, static_cast<int>(std::ceil(o.clip_ms))); ms >= 1; --ms) {
+    const int f = mfcc_frames(with_stride(ms));
+    if (f == frames) return with_stride(ms);
+    if (f > frames)
+      fail(where,
+           "no whole-millisecond stride gives {} frames of a {} ms clip ({} ms gives {}, {} ms gives {}); give the "
+           "network {} or {} frames",
+           frames, o.clip_ms, ms + 1, longer, ms, f, longer, f);
+    longer = f;
+  }
+  fail(where, "no stride gives {} frames", frames);  // unreachable: a 1 ms stride gives `most` >= frames
+}
+
 Mfcc::Mfcc(const MfccOptions& o) : options_(o) {
   const std::string where = "mfcc options";
   if (o.sample_rate <= 0) fail(where, "sample_rate must be positive, got {}", o.sample_rate);
@@ -41,7 +79,7 @@ Mfcc::Mfcc(const MfccOptions& o) : options_(o) {
     fail(where, "coefficients must be in 1..mel_bands ({}), got {}", o.mel_bands, o.coefficients);
   if (!(o.lower_hz >= 0 && o.lower_hz < o.upper_hz && o.upper_hz <= o.sample_rate / 2.0))
     fail(where, "need 0 <= lower_hz < upper_hz <= rate/2, got {} and {} Hz", o.lower_hz, o.upper_hz);
-  frames_ = 1 + (clip_samples_ - window_) / stride_;
+  frames_ = mfcc_frames(o);
   fft_ = 1;
   while (fft_ < window_) fft_ *= 2;
 

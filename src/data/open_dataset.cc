@@ -17,8 +17,11 @@ const std::vector<std::string>& dataset_kinds() {
 OpenOptions fit_front_end(std::string_view reference, std::array<int, 3> input_hwc, OpenOptions options) {
   // Only a one-channel input of at most one coefficient per mel band reads MFCC features; other
   // models keep the defaults, and the trainer's shape check names both shapes.
-  const bool mfcc_like = input_hwc[2] == 1 && input_hwc[1] > 0 && input_hwc[1] <= options.speech.mfcc.mel_bands;
-  if (reference.starts_with("speech-commands:") && mfcc_like) options.speech.mfcc.coefficients = input_hwc[1];
+  const bool mfcc_like =
+      input_hwc[2] == 1 && input_hwc[0] > 0 && input_hwc[1] > 0 && input_hwc[1] <= options.speech.mfcc.mel_bands;
+  if (!reference.starts_with("speech-commands:") || !mfcc_like) return options;
+  options.speech.mfcc = fit_frames(options.speech.mfcc, input_hwc[0]);
+  options.speech.mfcc.coefficients = input_hwc[1];
   return options;
 }
 

@@ -283,7 +283,8 @@ class Run {
     if (stored.arch_str != cand.arch_str)
       fail(store_->file().string(),
            "trial {}: the strategy now proposes {} but the stored run has {}; the configuration no longer "
-           "reproduces the stored search (a changed table or metric?). Use a new output folder (--set output=...).",
+           "reproduces the stored search (a changed table, metric or search space?). Use a new output folder "
+           "(--set output=...).",
            id, cand.arch_str, stored.arch_str);
   }
 

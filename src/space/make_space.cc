@@ -36,7 +36,7 @@ std::unique_ptr<SearchSpace> make_builtin_space(std::string_view name, const mod
     return std::make_unique<MbConvSpace>(m);
   }
   if (name == "dscnn") {
-    no_resolution_override(name, o, "the input is 49 frames by the 'mfcc' decision");
+    no_resolution_override(name, o, "the input is the 'frames' decision by the 'mfcc' decision");
     DsCnnSpaceOptions d;
     if (o.classes) d.classes = o.classes;
     return std::make_unique<DsCnnSpace>(d);

@@ -32,6 +32,14 @@ set_tests_properties(cli.eval_trained cli.eval_trained_reference_json cli.eval_m
 hwnas_cli_test(eval_untrained EXPECT "weights: UNTRAINED.*top-1: .*on 24 test examples of speech-commands:.*WARNING: 'dscnn-mlperf' has no trained weights: evaluating UNTRAINED RANDOM INITIALISATION"
                ARGS eval dscnn-mlperf --dataset speech-commands:${HWNAS_CLI_OUT}/kws-tiny)
 set_tests_properties(cli.eval_untrained PROPERTIES FIXTURES_REQUIRED cli_kws_tiny)
+# A dscnn arch of 25 frames x 13 coefficients gets its own MFCC (40 ms windows every 40 ms)
+# unless MFCC flags are given, which then win (and here do not fit).
+set(kws25 "dscnn:mfcc=13,frames=25,first.kernel=3x3,first.stride=2x2,first.channels=8,depth=1,block1.channels=8,block1.kernel=3")
+hwnas_cli_test(eval_fits_front_end EXPECT "top-1: .*on 24 test examples of speech-commands:"
+               ARGS eval ${kws25} --dataset speech-commands:${HWNAS_CLI_OUT}/kws-tiny)
+hwnas_cli_test(eval_front_end_flags_win EXIT 2 EXPECT "takes input \\[1,25,13,1\\] but dataset speech-commands:.* gives examples of 49x13x1"
+               ARGS eval ${kws25} --dataset speech-commands:${HWNAS_CLI_OUT}/kws-tiny --coefficients 13)
+set_tests_properties(cli.eval_fits_front_end cli.eval_front_end_flags_win PROPERTIES FIXTURES_REQUIRED cli_kws_tiny)
 
 # Bad input: "error: <where>: <what>", exit 2.
 hwnas_cli_test(eval_unknown_kind EXIT 2 EXPECT "error: coco:/x: unknown dataset kind 'coco'" ARGS eval ${trained} --dataset coco:/x)

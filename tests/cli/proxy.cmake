@@ -12,6 +12,16 @@ if(EXISTS /usr/share/datasets/fashion-mnist)
                  ARGS proxy synflow,ensemble --space nb201 --sample 4 --seed 2 --batch 8
                       --dataset fashion-mnist:/usr/share/datasets/fashion-mnist --csv ${HWNAS_CLI_OUT}/proxy_ens.csv)
 endif()
+# A dscnn arch of 25 frames x 13 coefficients reads MFCC computed for that input, not the default
+# 49x10 batch padded or cut to its shape (data::fit_front_end); the keyword set is data.cmake's.
+if(TARGET hwnas_interop_plugin)
+  file(WRITE ${HWNAS_CLI_OUT}/proxy_kws25.txt
+       "mfcc=13,frames=25,first.kernel=3x3,first.stride=2x2,first.channels=8,depth=1,block1.channels=8,block1.kernel=3\n")
+  hwnas_cli_test(proxy_kws_front_end EXPECT "wrote .*proxy_kws25.csv \\(1 archs of dscnn.*data: speech-commands:.*kws-tiny train, 8 examples drawn with seed 0, MFCC computed for 25x13 inputs"
+                 ARGS proxy naswot --space dscnn --archs ${HWNAS_CLI_OUT}/proxy_kws25.txt --batch 8
+                      --dataset speech-commands:${HWNAS_CLI_OUT}/kws-tiny --csv ${HWNAS_CLI_OUT}/proxy_kws25.csv)
+  set_tests_properties(cli.proxy_kws_front_end PROPERTIES FIXTURES_REQUIRED cli_kws_tiny)
+endif()
 hwnas_cli_test(proxy_unknown EXIT 2 EXPECT "proxy 'zen': is not a zero-cost proxy hwnas knows; use one of synflow"
                ARGS proxy synflow,zen --space nb201 --sample 2 --csv ${HWNAS_CLI_OUT}/proxy_bad.csv)
 hwnas_cli_test(proxy_needs_data EXIT 2 EXPECT "proxy naswot: naswot reads a batch of data: give --dataset"

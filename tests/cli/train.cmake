@@ -22,6 +22,19 @@ if(TARGET hwnas_interop_plugin)
   hwnas_cli_test(train_wrong_input EXIT 2 EXPECT "error: training .* on speech-commands:.*input is \\[1,32,32,3\\].*\\[N,49,10,1\\]"
                  ARGS train mobilenetv2-0.35 --resolution 32 --dataset speech-commands:${HWNAS_CLI_OUT}/kws-tiny --out ${HWNAS_CLI_OUT}/train-bad)
   set_tests_properties(cli.train_wrong_input PROPERTIES FIXTURES_REQUIRED cli_kws_tiny)
+  # A dscnn arch with 25 frames of 13 coefficients trains on 25 x 13 MFCC (40 ms windows every
+  # 40 ms, data::fit_front_end; the trainer refuses examples of another shape), and hwnas eval of
+  # the folder computes the same features without flags.
+  set(kws25 "dscnn:mfcc=13,frames=25,first.kernel=3x3,first.stride=2x2,first.channels=8,depth=1,block1.channels=16,block1.kernel=3")
+  hwnas_cli_test(train_kws_front_end
+                 EXPECT "trained 1 epoch\\(s\\).*test top-1 [0-9.]+% on 24 examples"
+                 ARGS train ${kws25} --dataset speech-commands:${HWNAS_CLI_OUT}/kws-tiny --epochs 1 --batch-size 32
+                      --threads 1 --seed 4 --out ${HWNAS_CLI_OUT}/train-kws25 --overwrite)
+  set_tests_properties(cli.train_kws_front_end PROPERTIES FIXTURES_REQUIRED cli_kws_tiny FIXTURES_SETUP cli_train_kws25)
+  hwnas_cli_test(train_kws_front_end_eval EXPECT "weights: trained.*top-1: [0-9.]+% .*on 24 test examples"
+                 REJECT "WARNING"
+                 ARGS eval ${HWNAS_CLI_OUT}/train-kws25 --dataset speech-commands:${HWNAS_CLI_OUT}/kws-tiny)
+  set_tests_properties(cli.train_kws_front_end_eval PROPERTIES FIXTURES_REQUIRED cli_train_kws25)
 endif()
 hwnas_cli_test(train_bad_optimizer EXIT 105 EXPECT "--optimizer: .*sgd" ARGS train dscnn-mlperf --dataset x:y --out z --optimizer rmsprop)
 if(TARGET hwnas_interop_plugin)

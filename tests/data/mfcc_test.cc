@@ -1,5 +1,6 @@
 #include "hwnas/data/mfcc.h"
 
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -30,6 +31,40 @@ TEST(Mfcc, FrameCountAndFftLength) {
   Mfcc d({.clip_ms = 500, .window_ms = 25, .stride_ms = 10});
   EXPECT_EQ(d.frames(), 48);  // 1 + (8000 - 400) / 160 = 48
   EXPECT_EQ(d.fft_length(), 512);
+}
+
+// fit_frames: the longest whole-ms stride giving the frames, the window stretched to the stride
+// when the stride is longer. By hand over 16,000 samples (16 per ms):
+//   49: stride 20 ms = 320, window 30 ms = 480: 1 + 15520 / 320 = 1 + 48 = 49; at 21 ms
+//       1 + 15520 / 336 = 47, so 20 is the longest (the MLPerf front end, unchanged).
+//   25: stride 40 = 640, window 40 = 640: 1 + 15360 / 640 = 25; at 41 ms 1 + 15344 / 656 = 24.
+//   13: stride 76 = 1216, window 1216: 1 + 14784 / 1216 = 13 (12.2); at 77 ms 1 + 14768 / 1232 = 12.
+//   98: stride 10 = 160, window 480: 1 + 15520 / 160 = 98; 99 lies between 10 ms (98) and 9 ms
+//       (1 + 15520 / 144 = 108).
+TEST(Mfcc, FitFramesChoosesTheLongestWholeMillisecondStride) {
+  const auto fitted = [](int frames) {
+    const MfccOptions o = fit_frames({}, frames);
+    return std::array<double, 3>{o.stride_ms, o.window_ms, static_cast<double>(Mfcc(o).frames())};
+  };
+  EXPECT_EQ(fitted(49), (std::array<double, 3>{20, 30, 49}));
+  EXPECT_EQ(fit_frames({}, 49), MfccOptions{});  // the defaults, untouched
+  EXPECT_EQ(fitted(25), (std::array<double, 3>{40, 40, 25}));
+  EXPECT_EQ(fitted(13), (std::array<double, 3>{76, 76, 13}));
+  EXPECT_EQ(fitted(98), (std::array<double, 3>{10, 30, 98}));
+  EXPECT_EQ(fitted(1), (std::array<double, 3>{1000, 1000, 1}));
+  EXPECT_EQ(mfcc_frames(fit_frames({}, 25)), 25);
+  // Every count a 1 ms stride reaches either fits exactly or is an error naming its neighbours.
+  EXPECT_HWNAS_ERROR(fit_frames({}, 99),
+                     "no whole-millisecond stride gives 99 frames of a 1000 ms clip (10 ms gives 98, 9 ms gives 108); "
+                     "give the network 98 or 108 frames");
+  EXPECT_EQ(fitted(971), (std::array<double, 3>{1, 30, 971}));
+  EXPECT_HWNAS_ERROR(fit_frames({}, 972), "a 1000 ms clip gives at most 971 frames (1 ms stride, 30 ms window)");
+  EXPECT_HWNAS_ERROR(fit_frames({}, 0), "mfcc front end for 0 frames: a network's input needs at least one frame");
+  // Other settings are kept: the coefficients, bands, clip.
+  const MfccOptions half = fit_frames({.clip_ms = 500, .coefficients = 13}, 24);  // 1 + 470 / 20 = 24
+  EXPECT_EQ(half.stride_ms, 20);
+  EXPECT_EQ(half.coefficients, 13);
+  EXPECT_EQ(half.clip_ms, 500);
 }
 
 TEST(Mfcc, SilenceIsTheLogOffsetThroughTheDct) {

@@ -18,6 +18,7 @@
 //   std::vector<float> f = mfcc.compute(samples);     // samples in [-1, 1]; 49 x 10, row-major
 //
 // compute() is const and safe to call from several threads at once.
+#include <compare>
 #include <span>
 #include <vector>
 
@@ -33,7 +34,27 @@ struct MfccOptions {
   double lower_hz = 20;
   double upper_hz = 4000;
   double log_offset = 1e-6;
+
+  auto operator<=>(const MfccOptions&) const = default;  // a front end is a cache key (trainer)
 };
+
+// The number of frames `o` gives a clip: 1 + (clip - window) / stride in whole samples, as Mfcc
+// computes it; 0 when the window is longer than the clip or the stride is under one sample.
+int mfcc_frames(const MfccOptions& o);
+
+// `o` with the stride, and where needed the window, chosen so that a clip gives `frames` frames:
+// a network's input height (a search space varies it) becomes the front end it trains on.
+// The rule: the longest stride in whole milliseconds that gives `frames`, with the window kept at
+// o.window_ms unless the stride is longer, in which case the window is the stride (frames then
+// touch and no audio falls between them). Whole milliseconds because the published front ends
+// are written so; the longest such stride spreads the frames over the whole clip. Over a 1 s
+// clip with the 30 ms default window:
+//   49 frames: stride 20 ms, window 30 ms (the MLPerf Tiny front end, unchanged)
+//   25 frames: stride 40 ms, window 40 ms (Hello Edge's 40/40 front end)
+//   13 frames: stride 76 ms, window 76 ms
+// An Error when `frames` is below 1, more than a 1 ms stride gives, or falls between two whole-ms
+// strides (99 frames: 9 ms gives 108, 10 ms gives 98); it names the nearest frame counts.
+MfccOptions fit_frames(MfccOptions o, int frames);
 
 class Mfcc {
  public:

@@ -29,10 +29,14 @@ const std::vector<std::string>& dataset_kinds();
 std::unique_ptr<Dataset> open_dataset(std::string_view reference, const OpenOptions& options = {});
 
 // `options` with the front end fitted to a model whose input is H x W x C, where the dataset's
-// features are computed (not stored): for speech-commands, W MFCC coefficients per frame, since
-// keyword-spotting spaces search the coefficient count (dscnn's mfcc = 10, 13, 20), for a one-channel
-// input no wider than the mel bands. Other kinds
-// are returned unchanged (their examples have the shape they have).
+// features are computed (not stored). For speech-commands and a one-channel input no wider than
+// the mel bands: H frames and W MFCC coefficients per frame, because keyword-spotting spaces
+// search both (dscnn's frames = 25, 49 and mfcc = 10, 13, 20). The frames set the stride, and a
+// stride longer than the window the window too, by fit_frames() (mfcc.h): 49 frames keep the
+// MLPerf Tiny 30 ms window and 20 ms stride, 25 frames take 40 ms windows every 40 ms. A frame
+// count that no whole-millisecond stride gives is an Error naming the nearest counts. Other kinds
+// are returned unchanged (their examples have the shape they have); the fitted options are the
+// whole front end, so a cache of opened datasets keys on options.speech.mfcc.
 OpenOptions fit_front_end(std::string_view reference, std::array<int, 3> input_hwc, OpenOptions options = {});
 
 }  // namespace hwnas::data
