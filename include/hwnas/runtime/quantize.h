@@ -22,6 +22,7 @@ namespace hwnas::runtime {
 struct QParams {
   float scale = 1.0f;
   int32_t zero_point = 0;
+  bool operator==(const QParams&) const = default;
 };
 
 // Asymmetric int8 parameters covering [min(lo, 0), max(hi, 0)].
