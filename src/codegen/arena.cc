@@ -7,8 +7,48 @@
 #include "hwnas/ir/shape_inference.h"
 #include "hwnas/plan/execution_order.h"
 #include "hwnas/plan/memory_planner.h"
+#include "emit.h"
 
 namespace hwnas::codegen {
+
+namespace detail {
+
+bool is_pointwise(const ir::Node& n, const ir::Shape& in) {
+  const ir::Attrs& a = n.attrs;
+  const ir::Pads pad = ir::resolve_pads(a, in.h(), in.w());
+  return n.op == ir::OpKind::Conv2D && a.kernel_h == 1 && a.kernel_w == 1 && a.stride_h == 1 && a.stride_w == 1 &&
+         a.groups == 1 && pad.top == 0 && pad.left == 0 && n.shape.h() == in.h() && n.shape.w() == in.w();
+}
+
+Padded padded_extent(const ir::Node& n, const ir::Shape& in) {
+  (void)in;
+  const ir::Attrs& a = n.attrs;
+  // Rows read: oh * SH + kh * DH for every output row and tap, from -PT.
+  return {(n.shape.h() - 1) * a.stride_h + int64_t{a.kernel_h - 1} * a.dilation_h + 1,
+          (n.shape.w() - 1) * a.stride_w + int64_t{a.kernel_w - 1} * a.dilation_w + 1};
+}
+
+int64_t kernel_scratch_bytes(const ir::Graph& g, int id) {
+  const ir::Node& n = g.node(id);
+  if (n.inputs.empty()) return 0;
+  const ir::Shape& in = g.node(n.inputs[0]).shape;
+  switch (n.op) {
+    case ir::OpKind::Conv2D:  // two pixels' int16 receptive fields (pointwise: the two pixels)
+      return 4 * (in.c() / n.attrs.groups) * n.attrs.kernel_h * n.attrs.kernel_w;
+    case ir::OpKind::FullyConnected:  // int16 row
+      return 2 * (in.numel() / in[0]);
+    case ir::OpKind::DepthwiseConv2D:
+    case ir::OpKind::BatchNorm: {  // one padded int8 channel
+      const Padded p = padded_extent(n, in);
+      return p.h * p.w;
+    }
+    default:
+      return 0;
+  }
+}
+
+}  // namespace detail
+
 namespace {
 
 struct InPlace {
@@ -22,9 +62,8 @@ bool same_shape_depthwise(const ir::Graph& g, const ir::Node& n) {
 
 // A 1x1 stride-1 ungrouped conv with as many output as input channels: one pixel at a time.
 bool same_shape_pointwise(const ir::Graph& g, const ir::Node& n) {
-  const ir::Attrs& a = n.attrs;
-  return n.op == ir::OpKind::Conv2D && a.kernel_h == 1 && a.kernel_w == 1 && a.stride_h == 1 && a.stride_w == 1 &&
-         a.groups == 1 && g.node(n.inputs[0]).shape == n.shape;
+  return n.op == ir::OpKind::Conv2D && detail::is_pointwise(n, g.node(n.inputs[0]).shape) &&
+         g.node(n.inputs[0]).shape == n.shape;
 }
 
 // plan::tensor_graph with quant's aliases (a fused activation shares its layer's output) and
@@ -89,14 +128,10 @@ ArenaLayout plan_arena(const quant::QuantizedModel& m, const ArenaOptions& o) {
     a.offset_of[id] = p.offsets[b];
     a.alias[id] = tg.nodes[id].alias;
     if (tg.nodes[id].alias || n.inputs.empty()) continue;
+    a.scratch_bytes = std::max(a.scratch_bytes, detail::kernel_scratch_bytes(g, id));
     // In place when it shares a buffer with an input (the planner only reuses a dying one).
     for (int in : n.inputs)
       if (a.lifetimes.buffer_of[in] == b) a.in_place[id] = 1;
-    if (!a.in_place[id]) continue;
-    if (same_shape_depthwise(g, n) && n.attrs.kernel_h * n.attrs.kernel_w > 1)
-      a.scratch_bytes = std::max(a.scratch_bytes, n.shape.h() * n.shape.w());
-    else if (same_shape_pointwise(g, n))
-      a.scratch_bytes = std::max(a.scratch_bytes, n.shape.c());
   }
   a.scratch_bytes = round_up(a.scratch_bytes, o.alignment);
   return a;

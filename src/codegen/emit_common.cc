@@ -15,7 +15,11 @@ std::string c_list(std::span<const int64_t> v, int per_line) {
 }
 
 std::string Op::signature() const {
-  std::string s = fmt::format("/* {} '{}' */\nstatic void {}(", ir::op_name(node().op), node().name, fn);
+  // noinline: each operator compiled on its own, with its constants, is what the per-operator
+  // instruction counts measure; inlined into invoke, GCC's register allocation over eleven
+  // loop nests was worse.
+  std::string s = fmt::format("/* {} '{}' */\nstatic __attribute__((noinline)) void {}(", ir::op_name(node().op),
+                              node().name, fn);
   for (size_t k = 0; k < node().inputs.size(); ++k) s += fmt::format("const int8_t* x{}, ", k);
   return s + "int8_t* y) {\n";
 }

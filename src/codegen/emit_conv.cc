@@ -1,7 +1,21 @@
 // conv2d, depthwise_conv2d (and an unfolded batch_norm, a 1x1 depthwise), fully_connected:
 // quant's ConvPerChannel / DepthwiseConvPerChannel / FullyConnected (int8_kernels.cc) with
-// every dimension a literal. The accumulator starts at the bias instead of adding it last:
-// int32 addition without overflow (hwnas_dot's bound) is exact in any order.
+// every dimension a literal, arranged as CMSIS-NN and TinyEngine arrange them:
+//  - conv2d and fully_connected widen each output pixel's inputs (its receptive field, or the
+//    FC row) once to int16 x - zp in the scratch buffer (0 for padding, which adds nothing, as
+//    in the reference), then compute every output channel from it, two at a time
+//    (hwnas_channels). The pointwise conv's widening copies the pixel before its outputs
+//    overwrite it, which is what makes it safe in place.
+//  - depthwise_conv2d works one channel at a time: the channel's input is copied into the
+//    scratch buffer with its padding filled with the input zero point, so the taps need no
+//    bounds checks, and zp is folded into the bias at generation time:
+//    bias - zp * sum(w) + sum(w * x) = bias + sum over in-image taps of w * (x - zp), since a
+//    padded tap contributes w * (zp - zp) = 0 either way. Copying the channel first is also
+//    what makes it safe in place (TinyEngine).
+// All of this is integer arithmetic without overflow (hwnas_dot2's bound), so the order of the
+// additions does not change a bit of the result.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "emit.h"
@@ -11,8 +25,9 @@
 namespace hwnas::codegen::detail {
 namespace {
 
-// hwnas_dot's int32 accumulator holds at most 66311 products of |127 * 255| (prelude.cc).
-constexpr int64_t kMaxDotTerms = 66311;
+// hwnas_dot2's int32 accumulator holds fewer than 66311 products of |127 * 255| (prelude.cc),
+// with the bias (|bias| < 2^31 - 66311 * 32385 is not guaranteed, so leave room for it: 2^16).
+constexpr int64_t kMaxDotTerms = 65536;
 
 std::vector<quant::Multiplier> per_channel(const Op& op, int64_t channels) {
   const auto& ms = op.q().out_multipliers;
@@ -26,16 +41,56 @@ std::vector<quant::Multiplier> per_channel(const Op& op, int64_t channels) {
 void check_terms(const Op& op, int64_t terms) {
   if (terms >= kMaxDotTerms)
     fail(op.m.graph.describe(op.id),
-         "sums {} int8 products per output, over the {} that an int32 accumulator holds without overflow", terms,
-         kMaxDotTerms);
+         "sums {} int8 products per output, more than the {} an int32 accumulator holds without overflow; split the "
+         "layer",
+         terms, kMaxDotTerms);
 }
 
-// The requantization of `acc` for channel `c` and its store to `dst`.
-std::string store(const Op& op, const std::string& mult, const std::string& shift, std::string_view c,
-                  std::string_view dst) {
+// Weights [rows][k] for hwnas_dot2: as they are for portable C, each row's groups of four
+// permuted w0 w2 w1 w3 for the DSP loop (prelude.cc); the source holds both under #ifdef.
+std::string dot_weights(Op& op, const std::vector<int8_t>& w, int64_t k) {
+  std::vector<int8_t> dsp = w;
+  for (size_t row = 0; row + k <= w.size(); row += static_cast<size_t>(k))
+    for (int64_t j = 0; j + 4 <= k; j += 4) {
+      dsp[row + j + 1] = w[row + j + 2];
+      dsp[row + j + 2] = w[row + j + 1];
+    }
+  op.consts += "#ifdef HWNAS_DSP\n";
+  const std::string name = op.array("w", "int8_t", dsp);
+  op.consts += "#else\n";
+  op.array("w", "int8_t", w);
+  op.consts += "#endif\n";
+  op.const_bytes -= static_cast<int64_t>(w.size());  // one of the two is compiled
+  return name;
+}
+
+struct Arrays {
+  std::string w, bias, mult, shift;
+  bool right_only = false;  // every shift <= 0: hwnas_mbqm_right (prelude.cc)
+};
+
+bool right_only(std::span<const quant::Multiplier> ms) {
+  return std::all_of(ms.begin(), ms.end(), [](const quant::Multiplier& m) { return m.shift <= 0 && m.value >= 0; });
+}
+
+std::string channels_call(const Op& op, const Arrays& a, std::string_view x, std::string_view k, std::string_view oc,
+                          std::string_view channel0, std::string_view y) {
   const quant::QuantNode& q = op.q();
-  return fmt::format("{} = hwnas_clamp(hwnas_mbqm(acc, {}[{}], {}[{}]) + ({}), {}, {});\n", dst, mult, c, shift, c,
-                     q.out.zero_point, q.act_min, q.act_max);
+  return fmt::format(
+      "hwnas_channels({}, {} + ({}) * ({}), {} + ({}), {} + ({}), {} + ({}), {}, {}, {}, {}, {}, {}, {});\n", x,
+      a.w, channel0, k, a.bias, channel0, a.mult, channel0, a.shift, channel0, a.right_only ? 1 : 0, k, oc,
+      q.out.zero_point, q.act_min, q.act_max, y);
+}
+
+// Two pixels: inputs xa, xb to outputs ya, yb.
+std::string channels2_call(const Op& op, const Arrays& a, std::string_view xa, std::string_view xb,
+                           std::string_view k, std::string_view oc, std::string_view channel0, std::string_view ya,
+                           std::string_view yb) {
+  const quant::QuantNode& q = op.q();
+  return fmt::format(
+      "hwnas_channels2({}, {}, {} + ({}) * ({}), {} + ({}), {} + ({}), {} + ({}), {}, {}, {}, {}, {}, {}, {}, {});\n",
+      xa, xb, a.w, channel0, k, a.bias, channel0, a.mult, channel0, a.shift, channel0, a.right_only ? 1 : 0, k, oc,
+      q.out.zero_point, q.act_min, q.act_max, ya, yb);
 }
 
 std::string dims(const Op& op) {
@@ -50,103 +105,116 @@ std::string dims(const Op& op) {
       a.dilation_h, a.dilation_w, pad.top, pad.left, op.in_zero_point());
 }
 
-void pointwise(Op& op, const std::string& w, const std::string& bias, const std::string& mult,
-               const std::string& shift) {
-  const ir::Shape& xs = op.in_shape();
-  check_terms(op, xs.c());
+// Two pixels at a time (their 2 x IC inputs are contiguous), then the odd last one.
+void pointwise(Op& op, const Arrays& a) {
   std::string& s = op.code;
-  s += op.signature() + dims(op);
-  s += "  for (int p = 0; p < N * OH * OW; ++p) {\n    const int8_t* xp = x0 + p * IC;\n";
-  if (op.in_place)  // the pixel's outputs overwrite its inputs: read them from a copy
-    s += fmt::format("    for (int k = 0; k < IC; ++k) {}[k] = xp[k];\n    xp = {};\n", op.scratch, op.scratch);
-  s += "    int8_t* yp = y + p * OC;\n    for (int co = 0; co < OC; ++co) {\n";
-  s += fmt::format("      const int32_t acc = hwnas_dot(xp, {} + co * IC, IC, ZP, {}[co]);\n      ", w, bias);
-  s += store(op, mult, shift, "co", "yp[co]");
-  s += "    }\n  }\n}\n\n";
+  s += op.signature() + dims(op) + "  enum { PIXELS = N * OH * OW };\n";
+  s += fmt::format("  int16_t* const ta = (int16_t*){};\n  int16_t* const tb = ta + IC;\n  int p = 0;\n", op.scratch);
+  s += "  for (; p + 2 <= PIXELS; p += 2) {\n    const int8_t* xp = x0 + p * IC;\n";
+  s += "    for (int k = 0; k < 2 * IC; ++k) ta[k] = (int16_t)(xp[k] - ZP);\n    ";
+  s += channels2_call(op, a, "ta", "tb", "IC", "OC", "0", "y + p * OC", "y + (p + 1) * OC");
+  s += "  }\n  if (p < PIXELS) {\n    const int8_t* xp = x0 + p * IC;\n";
+  s += "    for (int k = 0; k < IC; ++k) ta[k] = (int16_t)(xp[k] - ZP);\n    ";
+  s += channels_call(op, a, "ta", "IC", "OC", "0", "y + p * OC");
+  s += "  }\n}\n\n";
 }
 
-void conv2d(Op& op, const std::string& w, const std::string& bias, const std::string& mult, const std::string& shift) {
+// Two output pixels at a time: each one's receptive field (of group g) gathered by <fn>_gather.
+void conv2d(Op& op, const Arrays& a) {
   const ir::Node& n = op.node();
   const int64_t cin_g = op.in_shape().c() / n.attrs.groups, cout_g = n.shape.c() / n.attrs.groups;
-  check_terms(op, cin_g * n.attrs.kernel_h * n.attrs.kernel_w);
+  const std::string enums = dims(op) + fmt::format("  enum {{ G = {}, CIG = {}, COG = {}, K = KH * KW * CIG }};\n",
+                                                   n.attrs.groups, cin_g, cout_g);
   std::string& s = op.code;
-  s += op.signature() + dims(op) + fmt::format("  enum {{ CIG = {}, COG = {} }};\n", cin_g, cout_g);
-  s += R"(  for (int b = 0; b < N; ++b)
-    for (int oh = 0; oh < OH; ++oh)
-      for (int ow = 0; ow < OW; ++ow) {
-        int8_t* yp = y + ((b * OH + oh) * OW + ow) * OC;
-        for (int co = 0; co < OC; ++co) {
-          const int ci0 = (co / COG) * CIG;
-)";
-  s += fmt::format("          int32_t acc = {}[co];\n", bias);
-  s += R"(          for (int kh = 0; kh < KH; ++kh) {
-            const int ih = oh * SH - PT + kh * DH;
-            if (ih < 0 || ih >= IH) continue; /* padding is the zero point: adds 0 */
-            for (int kw = 0; kw < KW; ++kw) {
-              const int iw = ow * SW - PL + kw * DW;
-              if (iw < 0 || iw >= IW) continue;
-)";
-  s += fmt::format(
-      "              acc = hwnas_dot(x0 + ((b * IH + ih) * IW + iw) * IC + ci0, {} + ((co * KH + kh) * KW + kw) * CIG, "
-      "CIG, ZP, acc);\n            }}\n          }}\n          ",
-      w);
-  s += store(op, mult, shift, "co", "yp[co]");
-  s += "        }\n      }\n}\n\n";
+  s += fmt::format("/* the receptive field of output pixel p, group g: [KH][KW][CIG] as x - zp (padding 0) */\n"
+                   "static inline void {}_gather(const int8_t* x0, int p, int g, int16_t* q) {{\n",
+                   op.fn);
+  s += enums;
+  s += R"(  const int ow = p % OW, oh = (p / OW) % OH, b = p / (OW * OH);
+  for (int kh = 0; kh < KH; ++kh) {
+    const int ih = oh * SH - PT + kh * DH;
+    for (int kw = 0; kw < KW; ++kw) {
+      const int iw = ow * SW - PL + kw * DW;
+      if (ih < 0 || ih >= IH || iw < 0 || iw >= IW) { /* padding is the zero point: adds 0 */
+        for (int ci = 0; ci < CIG; ++ci) *q++ = 0;
+        continue;
+      }
+      const int8_t* xp = x0 + ((b * IH + ih) * IW + iw) * IC + g * CIG;
+      for (int ci = 0; ci < CIG; ++ci) *q++ = (int16_t)(xp[ci] - ZP);
+    }
+  }
 }
 
-// Weights [KH, KW, OC]; output channel co reads input channel co / M.
-void depthwise(Op& op, const std::string& w, const std::string& bias, const std::string& mult,
-               const std::string& shift) {
+)";
+  s += op.signature() + enums + "  enum { PIXELS = N * OH * OW };\n";
+  s += fmt::format("  int16_t* const ta = (int16_t*){};\n  int16_t* const tb = ta + K;\n  int p = 0;\n", op.scratch);
+  s += "  for (; p + 2 <= PIXELS; p += 2)\n    for (int g = 0; g < G; ++g) {\n";
+  s += fmt::format("      {0}_gather(x0, p, g, ta);\n      {0}_gather(x0, p + 1, g, tb);\n      ", op.fn);
+  s += channels2_call(op, a, "ta", "tb", "K", "COG", "g * COG", "y + p * OC + g * COG", "y + (p + 1) * OC + g * COG");
+  s += "    }\n  if (p < PIXELS)\n    for (int g = 0; g < G; ++g) {\n";
+  s += fmt::format("      {}_gather(x0, p, g, ta);\n      ", op.fn);
+  s += channels_call(op, a, "ta", "K", "COG", "g * COG", "y + p * OC + g * COG");
+  s += "    }\n}\n\n";
+}
+
+// Weights transposed at generation time to [OC][KH][KW] (the model's are [KH][KW][OC]) so that
+// one channel's taps are contiguous and stay in registers.
+void depthwise(Op& op) {
   const ir::Node& n = op.node();
-  const bool one_by_one = n.attrs.kernel_h == 1 && n.attrs.kernel_w == 1;
-  std::string& s = op.code;
-  s += op.signature() + dims(op) + "  enum { M = OC / IC };\n";
-  if (!op.in_place || one_by_one) {
-    // Not in place, or 1x1 (each output reads only its own input byte, read before written).
-    s += R"(  for (int b = 0; b < N; ++b)
-    for (int oh = 0; oh < OH; ++oh)
-      for (int ow = 0; ow < OW; ++ow)
-        for (int co = 0; co < OC; ++co) {
-)";
-    s += fmt::format("          int32_t acc = {}[co];\n", bias);
-    s += R"(          for (int kh = 0; kh < KH; ++kh) {
-            const int ih = oh * SH - PT + kh * DH;
-            if (ih < 0 || ih >= IH) continue;
-            for (int kw = 0; kw < KW; ++kw) {
-              const int iw = ow * SW - PL + kw * DW;
-              if (iw < 0 || iw >= IW) continue;
-)";
-    s += fmt::format(
-        "              acc += (int32_t){}[(kh * KW + kw) * OC + co] * ((int32_t)x0[((b * IH + ih) * IW + iw) * IC + co / M] "
-        "- ZP);\n            }}\n          }}\n          ",
-        w);
-    s += store(op, mult, shift, "co", "y[((b * OH + oh) * OW + ow) * OC + co]");
-    s += "        }\n}\n\n";
-    return;
+  const quant::QuantNode& q = op.q();
+  const ir::Shape& xs = op.in_shape();
+  const ir::Attrs& at = n.attrs;
+  const int64_t oc = n.shape.c(), taps = int64_t{at.kernel_h} * at.kernel_w;
+  const int32_t zp = op.in_zero_point();
+  std::vector<int8_t> w(q.weights.size());
+  std::vector<int32_t> bias(oc);
+  for (int64_t c = 0; c < oc; ++c) {
+    int64_t sum = 0;
+    for (int64_t t = 0; t < taps; ++t) {
+      w[c * taps + t] = q.weights[t * oc + c];
+      sum += q.weights[t * oc + c];
+    }
+    bias[c] = static_cast<int32_t>(q.bias[c] - int64_t{zp} * sum);
   }
-  // In place (TinyEngine): one channel at a time, its input copied to the scratch buffer first;
-  // the channel's outputs then overwrite exactly the bytes that were copied.
-  s += fmt::format(R"(  int8_t* const t = {};
-  for (int b = 0; b < N; ++b)
-    for (int c = 0; c < OC; ++c) {{
-      for (int i = 0; i < IH * IW; ++i) t[i] = x0[(b * IH * IW + i) * IC + c];
-      for (int oh = 0; oh < OH; ++oh)
-        for (int ow = 0; ow < OW; ++ow) {{
-          int32_t acc = {}[c];
-)",
-                   op.scratch, bias);
-  s += R"(          for (int kh = 0; kh < KH; ++kh) {
-            const int ih = oh * SH - PT + kh * DH;
-            if (ih < 0 || ih >= IH) continue;
-            for (int kw = 0; kw < KW; ++kw) {
-              const int iw = ow * SW - PL + kw * DW;
-              if (iw < 0 || iw >= IW) continue;
+  const std::string wn = op.array("w", "int8_t", w), bn = op.array("bias", "int32_t", bias);
+  const auto ms = per_channel(op, oc);
+  const auto [mult, shift] = op.multipliers(ms);
+  const bool right = right_only(ms);
+  const detail::Padded p = padded_extent(n, xs);
+  std::string& s = op.code;
+  s += op.signature() + dims(op) + fmt::format("  enum {{ M = OC / IC, HP = {}, WP = {} }};\n", p.h, p.w);
+  // Taps unrolled with their offsets in the padded channel as literals, and the channel's
+  // weights in locals (registers): GCC -O2 does not unroll the tap loops itself.
+  std::string weights, sum;
+  for (int kh = 0; kh < at.kernel_h; ++kh)
+    for (int kw = 0; kw < at.kernel_w; ++kw) {
+      const int64_t tap = int64_t{kh} * at.kernel_w + kw;
+      weights += fmt::format("      const int32_t w{} = wc[{}];\n", tap, tap);
+      sum += fmt::format(" + w{} * tp[{}]", tap, int64_t{kh} * at.dilation_h * p.w + int64_t{kw} * at.dilation_w);
+    }
+  s += fmt::format("  enum {{ IH_END = {}, IW_END = {} }}; /* input rows and columns inside the padded extent */\n",
+                   std::min(xs.h(), p.h - ir::resolve_pads(at, xs.h(), xs.w()).top),
+                   std::min(xs.w(), p.w - ir::resolve_pads(at, xs.h(), xs.w()).left));
+  s += fmt::format("  int8_t* const t = (int8_t*){};\n", op.scratch);
+  s += R"(  for (int b = 0; b < N; ++b)
+    for (int co = 0; co < OC; ++co) {
+      if (co % M == 0) { /* input channel co / M, its padding the zero point */
+        for (int i = 0; i < HP * WP; ++i) t[i] = ZP;
+        for (int ih = 0; ih < IH_END; ++ih)
+          for (int iw = 0; iw < IW_END; ++iw) t[(ih + PT) * WP + iw + PL] = x0[((b * IH + ih) * IW + iw) * IC + co / M];
+      }
 )";
+  s += fmt::format("      const int8_t* const wc = {} + co * KH * KW;\n", wn) + weights;
+  s += fmt::format("      const int32_t bias = {}[co], mult = {}[co], shift = {}[co];\n", bn, mult, shift);
+  // The layer's shifts, known now: requantize with hwnas_mbqm_right when all are <= 0.
+  s += R"(      for (int oh = 0; oh < OH; ++oh)
+        for (int ow = 0; ow < OW; ++ow) {
+          const int8_t* const tp = t + oh * SH * WP + ow * SW;
+)";
+  s += "          const int32_t acc = bias" + sum + ";\n";
   s += fmt::format(
-      "              acc += (int32_t){}[(kh * KW + kw) * OC + c] * ((int32_t)t[ih * IW + iw] - ZP);\n"
-      "            }}\n          }}\n          ",
-      w);
-  s += store(op, mult, shift, "c", "y[((b * OH + oh) * OW + ow) * OC + c]");
+      "          y[((b * OH + oh) * OW + ow) * OC + co] = hwnas_clamp(hwnas_requant(acc, mult, shift, {}) + ({}), {}, {});\n",
+      right ? 1 : 0, q.out.zero_point, q.act_min, q.act_max);
   s += "        }\n    }\n}\n\n";
 }
 
@@ -158,17 +226,18 @@ void emit_conv(Op& op) {
   const int64_t oc = n.shape.c();
   if (static_cast<int64_t>(q.bias.size()) != oc)
     fail(op.m.graph.describe(op.id), "has {} int32 biases for {} output channels", q.bias.size(), oc);
-  const std::string w = op.array("w", "int8_t", q.weights);
-  const std::string bias = op.array("bias", "int32_t", q.bias);
-  const auto [mult, shift] = op.multipliers(per_channel(op, oc));
-  const ir::Attrs& a = n.attrs;
-  if (n.op == ir::OpKind::DepthwiseConv2D || n.op == ir::OpKind::BatchNorm) return depthwise(op, w, bias, mult, shift);
-  const ir::Pads pad = ir::resolve_pads(a, op.in_shape().h(), op.in_shape().w());
-  if (a.kernel_h == 1 && a.kernel_w == 1 && a.stride_h == 1 && a.stride_w == 1 && a.groups == 1 && pad.top == 0 &&
-      pad.left == 0 && n.shape.h() == op.in_shape().h() && n.shape.w() == op.in_shape().w())
-    return pointwise(op, w, bias, mult, shift);
+  if (n.op == ir::OpKind::DepthwiseConv2D || n.op == ir::OpKind::BatchNorm) return depthwise(op);
+  const int64_t k = op.in_shape().c() / n.attrs.groups * n.attrs.kernel_h * n.attrs.kernel_w;
+  check_terms(op, k);
+  Arrays a;
+  a.w = dot_weights(op, q.weights, k);
+  a.bias = op.array("bias", "int32_t", q.bias);
+  const auto ms = per_channel(op, oc);
+  std::tie(a.mult, a.shift) = op.multipliers(ms);
+  a.right_only = right_only(ms);
+  if (is_pointwise(n, op.in_shape())) return pointwise(op, a);
   if (op.in_place) fail(op.m.graph.describe(op.id), "the arena plan runs it in place, which only 1x1 convs can");
-  conv2d(op, w, bias, mult, shift);
+  conv2d(op, a);
 }
 
 void emit_fully_connected(Op& op) {
@@ -177,19 +246,19 @@ void emit_fully_connected(Op& op) {
   const ir::Shape& xs = op.in_shape();
   const int64_t batch = xs[0], in = xs.numel() / batch, units = n.shape[1];
   check_terms(op, in);
-  const std::string w = op.array("w", "int8_t", q.weights);
-  const std::string bias = op.array("bias", "int32_t", q.bias);
-  const auto [mult, shift] = op.multipliers(per_channel(op, units));
+  Arrays a;
+  a.w = dot_weights(op, q.weights, in);
+  a.bias = op.array("bias", "int32_t", q.bias);
+  const auto ms = per_channel(op, units);
+  std::tie(a.mult, a.shift) = op.multipliers(ms);
+  a.right_only = right_only(ms);
   std::string& s = op.code;
   s += op.signature() +
        fmt::format("  enum {{ B = {}, IN = {}, UNITS = {}, ZP = {} }};\n", batch, in, units, op.in_zero_point());
-  s += fmt::format(R"(  for (int b = 0; b < B; ++b)
-    for (int u = 0; u < UNITS; ++u) {{
-      const int32_t acc = hwnas_dot(x0 + b * IN, {} + u * IN, IN, ZP, {}[u]);
-      )",
-                   w, bias);
-  s += store(op, mult, shift, "u", "y[b * UNITS + u]");
-  s += "    }\n}\n\n";
+  s += fmt::format("  int16_t* const t = (int16_t*){};\n", op.scratch);
+  s += "  for (int b = 0; b < B; ++b) {\n    for (int k = 0; k < IN; ++k) t[k] = (int16_t)(x0[b * IN + k] - ZP);\n    ";
+  s += channels_call(op, a, "t", "IN", "UNITS", "0", "y + b * UNITS");
+  s += "  }\n}\n\n";
 }
 
 }  // namespace hwnas::codegen::detail

@@ -160,8 +160,10 @@ extern uint64_t {0}_icounts[{2}_NUM_OPS + 1];
   s += fmt::format("static int8_t {}_arena[{}] __attribute__((aligned(16))) HWNAS_ARENA_SECTION;\n", o.prefix,
                    std::max<int64_t>(a.arena_bytes, 1));
   if (a.scratch_bytes > 0)
-    s += fmt::format("static int8_t {}[{}] __attribute__((aligned(16))) HWNAS_ARENA_SECTION;\n", scratch,
-                     a.scratch_bytes);
+    // int32 words: the kernels use it as int8 or int16 through a cast, which C allows only
+    // from an object of a wider type.
+    s += fmt::format("static int32_t {}[{}] __attribute__((aligned(16))) HWNAS_ARENA_SECTION;\n", scratch,
+                     (a.scratch_bytes + 3) / 4);
   s += "\n";
   s += "#ifdef HWNAS_PROFILE\nuint64_t hwnas_mcu_icount(void);\n";
   s += fmt::format("uint64_t {0}_icounts[{1}_NUM_OPS + 1];\n#define HWNAS_MARK(k) ({0}_icounts[k] = hwnas_mcu_icount())\n",

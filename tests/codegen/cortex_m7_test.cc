@@ -40,6 +40,8 @@ TEST_F(CodegenCortexM7, DscnnMlperfEqualsHostAndRunInt8) {
   std::map<std::string, uint64_t> dsp_by_op, portable_by_op, macs_by_op;
   for (size_t k = 0; k < dsp.ops.size(); ++k) {
     EXPECT_GT(dsp.ops[k].instructions, 0u) << dsp.ops[k].op.name;
+    std::cout << dsp.ops[k].op.name << " (" << dsp.ops[k].op.op << (dsp.ops[k].op.in_place ? ", in place" : "")
+              << "): " << dsp.ops[k].instructions << " instructions, " << dsp.ops[k].op.macs << " MACs\n";
     dsp_by_op[dsp.ops[k].op.op] += dsp.ops[k].instructions;
     portable_by_op[portable.ops[k].op.op] += portable.ops[k].instructions;
     macs_by_op[dsp.ops[k].op.op] += static_cast<uint64_t>(dsp.ops[k].op.macs);

@@ -11,10 +11,12 @@
 // Buffers follow quant's aliases (a folded batch_norm or a fused relu/relu6 shares its layer's
 // output) and plan's (reshape, flatten). In place, as TinyEngine schedules memory:
 //  - element-wise ops (standalone activations, add, mul, an unfolded batch_norm), as TFLM can;
-//  - a depthwise conv with equal input and output sizes, one channel at a time through a
-//    scratch buffer of H*W bytes (the channel's input, copied out before it is overwritten);
-//  - a pointwise conv (1x1, stride 1, no groups) with as many output as input channels, one
-//    pixel at a time through a scratch buffer of C bytes.
+//  - a depthwise conv with equal input and output sizes (stride 1, multiplier 1): the kernel
+//    works one channel at a time and copies the channel's input to the scratch buffer first;
+//  - a pointwise conv (1x1, stride 1, ungrouped) with as many output as input channels: the
+//    kernel works one pixel at a time and widens the pixel's input into the scratch buffer first.
+// The scratch buffer is one for all kernels, sized for the largest need: a conv's receptive
+// field or an FC's input row as int16, a depthwise's padded input channel as int8.
 // The order is plan::best_order's (least peak of live bytes); buffers are placed by the
 // greedy planner (plan/greedy_planner.h), every buffer rounded up to 16 bytes as TFLM does.
 #include <cstdint>
@@ -40,7 +42,7 @@ struct ArenaLayout {
   std::vector<char> in_place;         // per node: its output overwrites its (first) input
   std::vector<char> alias;            // per node: no code, its output is another node's bytes
   int64_t arena_bytes = 0;            // the planner's high-water mark
-  int64_t scratch_bytes = 0;          // the in-place kernels' scratch buffer
+  int64_t scratch_bytes = 0;          // the kernels' scratch buffer (also in .arena)
   int64_t peak_live_bytes = 0;        // lower bound for this order (plan::peak_live_bytes)
   plan::Lifetimes lifetimes;
 };
