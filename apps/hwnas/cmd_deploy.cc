@@ -11,7 +11,7 @@
 // byte with quant::run_int8, and prints flash and RAM off the ELF, the arena against a
 // TFLite-Micro-style plan, and the instructions of every operator. DIR gets the sources,
 // main.c, the ELF, input.bin / output.bin and report.json, written in a temporary folder that is
-// renamed to DIR at the end (DIR must not exist).
+// renamed to DIR at the end (DIR must not exist, unless --force).
 #include <algorithm>
 #include <filesystem>
 #include <memory>
@@ -43,6 +43,7 @@ struct DeployArgs {
   int64_t calibration_samples = 100;
   int inputs = 100;
   uint64_t seed = 0;
+  bool force = false;
   models::ModelOverrides overrides;
   data::OpenOptions open;
 };
@@ -92,12 +93,14 @@ void add_deploy(CLI::App& app) {
   cmd->add_option("--prefix", a->prefix, "C identifier naming the files, <prefix>_invoke() and the constants")
       ->capture_default_str();
   cmd->add_option("--seed", a->seed, "seed of random weights, calibration and inputs")->capture_default_str();
+  cmd->add_flag("--force", a->force, "replace --out if it exists (once the new one is complete)");
   cmd->add_option("--resolution", a->overrides.resolution, "built-in models: input height and width")
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--classes", a->overrides.classes, "built-in models: number of output classes")
       ->check(CLI::Range(1, 1000000));
   cmd->callback([a] {
-    if (fs::exists(a->out)) fail(a->out, "already exists; remove it or choose another --out");
+    if (fs::exists(a->out) && !a->force)
+      fail(a->out, "already exists; remove it, choose another --out or give --force");
     std::unique_ptr<data::Dataset> ds;
     if (!a->dataset.empty()) ds = data::open_dataset(a->dataset, a->open);
     const mcu::Toolchain tc = mcu::Toolchain::find();  // before the long part
@@ -190,6 +193,7 @@ void add_deploy(CLI::App& app) {
       j["ops"].push_back({{"node", op.op.name}, {"op", op.op.op}, {"macs", op.op.macs},
                           {"in_place", op.op.in_place}, {"instructions", op.instructions}});
     write_file_atomic(tmp / "report.json", j.dump(2) + "\n");
+    if (a->force) fs::remove_all(out);
     fs::rename(tmp, out);
 
     fmt::print("model: {} ({}), int8 {}\n", a->model, m.graph.name(), source);
