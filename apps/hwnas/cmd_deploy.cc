@@ -7,7 +7,7 @@
 //
 // Quantizes when the model is not already int8 (calibrating on evenly spaced examples of the
 // dataset's train split, or on random inputs with a warning), generates the C, builds the ELF,
-// runs it in QEMU on --inputs inputs (dataset examples or random int8), compares every output
+// runs it in QEMU on --inputs inputs (test-split examples or random int8), compares every output
 // byte with quant::run_int8, and prints flash and RAM off the ELF, the arena against a
 // TFLite-Micro-style plan, and the instructions of every operator. DIR gets the sources,
 // main.c, the ELF, input.bin / output.bin and report.json, written in a temporary folder that is
@@ -68,9 +68,17 @@ std::vector<runtime::Tensor> dataset_examples(const ir::Graph& g, const data::Da
   return out;
 }
 
+// Calibration reads the first split that has examples (train), the inputs run in QEMU the
+// last (test).
 data::Split first_split(const data::Dataset& ds) {
   for (data::Split s : data::kSplits)
     if (ds.size(s) > 0) return s;
+  fail(ds.reference(), "has no examples");
+}
+
+data::Split last_split(const data::Dataset& ds) {
+  for (auto it = data::kSplits.rbegin(); it != data::kSplits.rend(); ++it)
+    if (ds.size(*it) > 0) return *it;
   fail(ds.reference(), "has no examples");
 }
 
@@ -143,7 +151,7 @@ void add_deploy(CLI::App& app) {
     // Inputs: dataset examples (quantized with the input's parameters) or random int8.
     std::vector<std::vector<int8_t>> inputs;
     if (ds) {
-      for (auto& t : dataset_examples(m.graph, *ds, first_split(*ds), a->inputs))
+      for (auto& t : dataset_examples(m.graph, *ds, last_split(*ds), a->inputs))
         inputs.push_back(quant::quantize_inputs(m, {t})[0]);
     } else {
       Rng rng(a->seed + 1);
