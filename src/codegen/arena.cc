@@ -38,9 +38,9 @@ int64_t kernel_scratch_bytes(const ir::Graph& g, int id) {
     case ir::OpKind::FullyConnected:  // int16 row
       return 2 * (in.numel() / in[0]);
     case ir::OpKind::DepthwiseConv2D:
-    case ir::OpKind::BatchNorm: {  // one padded int8 channel
+    case ir::OpKind::BatchNorm: {  // one padded channel as int16
       const Padded p = padded_extent(n, in);
-      return p.h * p.w;
+      return 2 * p.h * p.w;
     }
     default:
       return 0;

@@ -7,7 +7,7 @@
 //    (hwnas_channels). The pointwise conv's widening copies the pixel before its outputs
 //    overwrite it, which is what makes it safe in place.
 //  - depthwise_conv2d works one channel at a time: the channel's input is copied into the
-//    scratch buffer with its padding filled with the input zero point, so the taps need no
+//    scratch buffer (as int16) with its padding filled with the input zero point, so the taps need no
 //    bounds checks, and zp is folded into the bias at generation time:
 //    bias - zp * sum(w) + sum(w * x) = bias + sum over in-image taps of w * (x - zp), since a
 //    padded tap contributes w * (zp - zp) = 0 either way. Copying the channel first is also
@@ -184,18 +184,52 @@ void depthwise(Op& op) {
   std::string& s = op.code;
   s += op.signature() + dims(op) + fmt::format("  enum {{ M = OC / IC, HP = {}, WP = {} }};\n", p.h, p.w);
   // Taps unrolled with their offsets in the padded channel as literals, and the channel's
-  // weights in locals (registers): GCC -O2 does not unroll the tap loops itself.
-  std::string weights, sum;
+  // weights in locals (registers): GCC -O2 does not unroll the tap loops itself. With the DSP
+  // extension two horizontally adjacent taps (dilation 1) are one SMLAD: the channel is
+  // stored as int16, so the two taps are one word, and their weights are packed into one int32
+  // at generation time (<fn>_wp, [OC][pairs]).
+  std::string singles, portable_sum, dsp_sum, pairs_decl;
+  std::vector<int32_t> packed;  // per channel, the pairs in order
+  int pairs = 0;
   for (int kh = 0; kh < at.kernel_h; ++kh)
     for (int kw = 0; kw < at.kernel_w; ++kw) {
       const int64_t tap = int64_t{kh} * at.kernel_w + kw;
-      weights += fmt::format("      const int32_t w{} = wc[{}];\n", tap, tap);
-      sum += fmt::format(" + w{} * tp[{}]", tap, int64_t{kh} * at.dilation_h * p.w + int64_t{kw} * at.dilation_w);
+      const int64_t off = int64_t{kh} * at.dilation_h * p.w + int64_t{kw} * at.dilation_w;
+      if (at.dilation_w == 1 && kw + 1 < at.kernel_w) {  // taps kw, kw + 1: a pair
+        dsp_sum += fmt::format("          acc = __smlad(wp{}, hwnas_load_pair(tp + {}), acc);\n", pairs, off);
+        pairs_decl += fmt::format("      const int32_t wp{} = wpc[{}];\n", pairs, pairs);
+        ++pairs;
+        ++kw;
+        continue;
+      }
+      singles += fmt::format("      const int32_t w{} = wc[{}];\n", tap, tap);
+      dsp_sum += fmt::format("          acc += w{} * tp[{}];\n", tap, off);
     }
+  std::string all_weights;
+  for (int kh = 0; kh < at.kernel_h; ++kh)
+    for (int kw = 0; kw < at.kernel_w; ++kw) {
+      const int64_t tap = int64_t{kh} * at.kernel_w + kw;
+      all_weights += fmt::format("      const int32_t w{} = wc[{}];\n", tap, tap);
+      portable_sum += fmt::format(" + w{} * tp[{}]", tap,
+                                  int64_t{kh} * at.dilation_h * p.w + int64_t{kw} * at.dilation_w);
+    }
+  for (int64_t c = 0; c < oc; ++c)
+    for (int kh = 0; kh < at.kernel_h; ++kh)
+      for (int kw = 0; at.dilation_w == 1 && kw + 1 < at.kernel_w; kw += 2) {
+        const auto lo = static_cast<uint16_t>(int16_t{w[c * taps + kh * at.kernel_w + kw]});
+        const auto hi = static_cast<uint16_t>(int16_t{w[c * taps + kh * at.kernel_w + kw + 1]});
+        packed.push_back(static_cast<int32_t>(static_cast<uint32_t>(lo) | (static_cast<uint32_t>(hi) << 16)));
+      }
+  std::string wp;
+  if (pairs > 0) {
+    op.consts += "#ifdef HWNAS_DSP\n";
+    wp = op.array("wp", "int32_t", packed);
+    op.consts += "#endif\n";
+  }
   s += fmt::format("  enum {{ IH_END = {}, IW_END = {} }}; /* input rows and columns inside the padded extent */\n",
                    std::min(xs.h(), p.h - ir::resolve_pads(at, xs.h(), xs.w()).top),
                    std::min(xs.w(), p.w - ir::resolve_pads(at, xs.h(), xs.w()).left));
-  s += fmt::format("  int8_t* const t = (int8_t*){};\n", op.scratch);
+  s += fmt::format("  int16_t* const t = (int16_t*){};\n", op.scratch);
   s += R"(  for (int b = 0; b < N; ++b)
     for (int co = 0; co < OC; ++co) {
       if (co % M == 0) { /* input channel co / M, its padding the zero point */
@@ -204,14 +238,23 @@ void depthwise(Op& op) {
           for (int iw = 0; iw < IW_END; ++iw) t[(ih + PT) * WP + iw + PL] = x0[((b * IH + ih) * IW + iw) * IC + co / M];
       }
 )";
-  s += fmt::format("      const int8_t* const wc = {} + co * KH * KW;\n", wn) + weights;
+  s += fmt::format("      const int8_t* const wc = {} + co * KH * KW;\n", wn);
+  if (pairs > 0)
+    s += fmt::format("#ifdef HWNAS_DSP\n      const int32_t* const wpc = {} + co * {};\n", wp, pairs) + pairs_decl +
+         singles + "#else\n" + all_weights + "#endif\n";
+  else
+    s += all_weights;
   s += fmt::format("      const int32_t bias = {}[co], mult = {}[co], shift = {}[co];\n", bn, mult, shift);
-  // The layer's shifts, known now: requantize with hwnas_mbqm_right when all are <= 0.
   s += R"(      for (int oh = 0; oh < OH; ++oh)
         for (int ow = 0; ow < OW; ++ow) {
-          const int8_t* const tp = t + oh * SH * WP + ow * SW;
+          const int16_t* const tp = t + oh * SH * WP + ow * SW;
 )";
-  s += "          const int32_t acc = bias" + sum + ";\n";
+  if (pairs > 0)
+    s += "#ifdef HWNAS_DSP\n          int32_t acc = bias;\n" + dsp_sum + "#else\n          const int32_t acc = bias" +
+         portable_sum + ";\n#endif\n";
+  else
+    s += "          const int32_t acc = bias" + portable_sum + ";\n";
+  // The layer's shifts, known now: requantize with hwnas_mbqm_right when all are <= 0.
   s += fmt::format(
       "          y[((b * OH + oh) * OW + ow) * OC + co] = hwnas_clamp(hwnas_requant(acc, mult, shift, {}) + ({}), {}, {});\n",
       right ? 1 : 0, q.out.zero_point, q.act_min, q.act_max);

@@ -19,6 +19,12 @@ static inline int32_t hwnas_sxtb16_ror8(uint32_t x) {
   __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
   return r;
 }
+/* Two adjacent int16 values as one word (the M7 loads it unaligned). */
+static inline int32_t hwnas_load_pair(const int16_t* p) {
+  int32_t v;
+  __builtin_memcpy(&v, p, 4);
+  return v;
+}
 #endif
 
 static inline int32_t hwnas_srdhm(int32_t a, int32_t b) {

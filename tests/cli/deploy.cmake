@@ -1,6 +1,6 @@
 # hwnas deploy (docs/codegen.md): dscnn-mlperf's int8 C built for the Cortex-M7 and run in QEMU
 # on 100 inputs equals the int8 reference bit for bit; flash and RAM come from the ELF; the
-# arena is at least 1.3x below the TFLite-Micro-style plan (1.83x measured: 8.5 vs 15.6 KiB).
+# arena is at least 1.3x below the TFLite-Micro-style plan (1.80x measured: 8,880 vs 16,000 bytes).
 hwnas_cli_test(deploy_dscnn
                EXPECT "on 100 inputs: bit-exact.*flash: .*from the ELF.*arena: .*plan \\(greedy, no in-place\\): 1\\.[3-9][0-9]x lower.*block4\\.pw\\.conv.*wrote .*report.json"
                ARGS deploy dscnn-mlperf --out ${HWNAS_CLI_OUT}/deploy_dscnn --force --inputs 100 --calibration-samples 8)

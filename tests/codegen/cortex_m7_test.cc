@@ -57,6 +57,8 @@ TEST_F(CodegenCortexM7, DscnnMlperfEqualsHostAndRunInt8) {
   EXPECT_GE(dsp_by_op["conv2d"], macs_by_op["conv2d"] / 2);
   EXPECT_LT(dsp_by_op["conv2d"], portable_by_op["conv2d"]);
   EXPECT_GE(portable_by_op["conv2d"], macs_by_op["conv2d"]);
+  // The depthwise pairs adjacent taps in one SMLAD too.
+  EXPECT_LT(dsp_by_op["depthwise_conv2d"], portable_by_op["depthwise_conv2d"]);
 
   // Flash and RAM from the ELF: the arena section is the plan (+ scratch); flash holds at
   // least the constant arrays.

@@ -13,7 +13,7 @@
 // The source holds
 //  - weights, biases and the fixed-point multipliers and shifts as `static const` arrays (flash);
 //  - one `static int8_t kws_arena[N]`, 16-byte aligned, in section ".arena", laid out by
-//    plan_arena() (arena.h), and a scratch buffer for the in-place kernels beside it;
+//    plan_arena() (arena.h), and the kernels' scratch buffer beside it;
 //  - one function per operator with every shape, stride, pad, zero point, clamp and multiplier
 //    a compile-time constant (the emitters: src/codegen/emit_*.cc), called in order by invoke;
 //  - the fixed-point helpers as static inline C equal to quant/fixed_point.h's.
@@ -53,7 +53,7 @@ struct GeneratedModel {
   int64_t input_bytes = 0, output_bytes = 0;
   int input_node = -1, output_node = -1;
   ArenaLayout arena;
-  int64_t weight_bytes = 0;  // of the const arrays (weights, biases, multipliers, tables)
+  int64_t weight_bytes = 0;  // of the const arrays (weights, biases, multipliers, tables) of a DSP build
 };
 
 GeneratedModel generate_c(const quant::QuantizedModel& m, const GenerateOptions& options = {});

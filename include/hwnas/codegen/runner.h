@@ -39,8 +39,8 @@ struct Cortexm7Run {
   double wall_s = 0;  // QEMU's host time
 };
 
-// dsp = false builds with -mcpu=cortex-m7 but hides the DSP extension from the generated code
-// (-U__ARM_FEATURE_DSP is not possible; the source checks HWNAS_NO_DSP), to compare the two loops.
+// dsp = false builds the same source with -DHWNAS_NO_DSP: the portable loops instead of the
+// SMLAD ones (the compiler still targets the M7), to compare the two.
 Cortexm7Run run_on_cortex_m7(const mcu::Toolchain& tc, const GeneratedModel& g,
                              const std::vector<std::vector<int8_t>>& inputs, const std::filesystem::path& work_dir,
                              bool dsp = true, double timeout_s = 120);
