@@ -193,6 +193,8 @@ std::filesystem::path write_sources(const GeneratedModel& g, const std::filesyst
   return dir / (g.prefix + ".c");
 }
 
+std::string c_prelude() { return detail::prelude(); }
+
 std::string main_c(const GeneratedModel& g) {
   return fmt::format(R"(/* Test driver for the generated model '{0}': input.bin -> invoke -> output.bin, one input
  * after another; with HWNAS_PROFILE, the icount overhead then every invoke's marks to profile.bin. */

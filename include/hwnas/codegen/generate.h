@@ -61,6 +61,10 @@ GeneratedModel generate_c(const quant::QuantizedModel& m, const GenerateOptions&
 // Writes <dir>/<prefix>.h and <dir>/<prefix>.c (creating dir); returns the .c file's path.
 std::filesystem::path write_sources(const GeneratedModel& g, const std::filesystem::path& dir);
 
+// The C helpers every generated file starts with (fixed-point arithmetic, dot products), for
+// tests that compile them on their own.
+std::string c_prelude();
+
 // A main.c for the generated model: reads every input (input_bytes each) from "input.bin",
 // invokes, writes the outputs to "output.bin", and with HWNAS_PROFILE the per-operator
 // instruction counts to "profile.bin" (runner.h reads them). Exit code 0, or 1..3 on I/O errors.
