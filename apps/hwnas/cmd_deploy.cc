@@ -212,8 +212,11 @@ void add_deploy(CLI::App& app) {
                kib(static_cast<int64_t>(run.memory.rodata)), kib(static_cast<int64_t>(run.memory.ram)),
                kib(gen.arena.arena_bytes), kib(gen.arena.scratch_bytes), kib(static_cast<int64_t>(run.memory.stack)),
                kib(static_cast<int64_t>(run.memory.bss + run.memory.data)));
-    fmt::print("arena: {} vs {} for a TFLite-Micro-style plan (greedy, no in-place): {:.2f}x lower\n", kib(arena),
-               kib(tflm), static_cast<double>(tflm) / static_cast<double>(arena));
+    const double ratio = static_cast<double>(tflm) / static_cast<double>(arena);
+    fmt::print("arena: {} vs {} for a TFLite-Micro-style plan (greedy, no in-place): {:.2f}x {}\n", kib(arena),
+               kib(tflm), ratio >= 1 ? ratio : 1 / ratio,
+               ratio >= 1 ? "lower"
+                          : "HIGHER (no in-place rule reaches this model's peak, and the scratch buffer adds to it)");
     TextTable t({{"op"}, {"node"}, {"MACs", Align::Right}, {"instructions", Align::Right}, {"per MAC", Align::Right}});
     for (const auto& op : run.ops)
       t.add_row({op.op.op + (op.op.in_place ? " (in place)" : ""), op.op.name, group_digits(op.op.macs),
