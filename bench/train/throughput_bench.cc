@@ -1,6 +1,6 @@
 // Training throughput of hwnas's trainer (train::train: GraphModule, optimizer, schedule, batching
 // and prefetch, per-epoch validation) on examples held in memory, so that only training is timed,
-// not a dataset's decoding. bench/run_trainer_vs_torch.sh runs it beside bench/train/torch_throughput.py,
+// not a dataset's decoding. bench/run_torch_bench.sh runs it beside bench/train/torch_throughput.py,
 // which trains the same graph (read from the JSON this writes) with plain PyTorch the way a
 // PyTorch user would: nn.Module, DataLoader over a TensorDataset, the same optimizer and batch.
 //

@@ -2,7 +2,7 @@
 """Training throughput of plain PyTorch on a graph that hwnas wrote (hwnas.graph JSON), the way a
 PyTorch user trains: an nn.Module in NCHW, a DataLoader over a TensorDataset held in memory,
 SGD with Nesterov momentum and weight decay, cross-entropy, one validation batch per epoch.
-bench/run_trainer_vs_torch.sh runs it beside hwnas_train_throughput (same graph, batch, threads,
+bench/run_torch_bench.sh runs it beside hwnas_train_throughput (same graph, batch, threads,
 epochs, examples) and prints the ratio.
 
     torch_throughput.py g.json --batch 100 --threads 2 --epochs 3 --examples 3000

@@ -5,7 +5,7 @@
 # examples. Runs alternate (hwnas, torch, hwnas, torch, ...) so that machine noise hits both;
 # the ratio is of the medians.
 #
-#   bench/run_trainer_vs_torch.sh [build-dir] [model]      # default: build, dscnn-mlperf
+#   bench/run_torch_bench.sh [build-dir] [model]      # default: build, dscnn-mlperf
 # Environment: THREADS (2), BATCH (100), EPOCHS (4), EXAMPLES (3000), REPEATS (3).
 set -euo pipefail
 BUILD=${1:-build}
