@@ -7,6 +7,7 @@
 #include "hwnas/core/error.h"
 #include "hwnas/ir/shape_inference.h"
 #include "hwnas/quant/run_int8.h"
+#include "hwnas/runtime/broadcast.h"
 
 namespace hwnas::quant {
 namespace {
@@ -117,32 +118,15 @@ void global_avg_pool(const Shape& xs, const int8_t* x, const QuantNode& q, int32
     }
 }
 
-// Element-wise over inputs of equal rank, each dimension either the output's or 1; `f` gets
-// the int8 value of every input at one output position.
+// Element-wise over broadcast inputs (runtime/broadcast.h); `f` gets the int8 value of every
+// input at one output position.
 template <typename F>
 void broadcast(const ir::Graph& g, const ir::Node& n, std::span<const int8_t* const> in, int8_t* y, F f) {
-  const Shape& ys = n.shape;
-  const int r = ys.rank();
-  std::vector<std::array<int64_t, Shape::kMaxRank>> strides(in.size());
-  for (size_t k = 0; k < in.size(); ++k) {
-    const Shape& s = g.node(n.inputs[k]).shape;
-    int64_t st = 1;
-    for (int d = r - 1; d >= 0; --d) {
-      strides[k][d] = s[d] == 1 ? 0 : st;
-      st *= s[d];
-    }
-  }
-  std::array<int64_t, Shape::kMaxRank> idx{};
   std::vector<int32_t> v(in.size());
-  for (int64_t i = 0; i < ys.numel(); ++i) {
-    for (size_t k = 0; k < in.size(); ++k) {
-      int64_t off = 0;
-      for (int d = 0; d < r; ++d) off += idx[d] * strides[k][d];
-      v[k] = in[k][off];
-    }
+  runtime::for_each_broadcast(g, n, [&](int64_t i, std::span<const int64_t> at) {
+    for (size_t k = 0; k < in.size(); ++k) v[k] = in[k][at[k]];
     y[i] = f(v);
-    for (int d = r - 1; d >= 0 && ++idx[d] == ys[d]; --d) idx[d] = 0;
-  }
+  });
 }
 
 void concat(const QuantizedModel& m, const ir::Node& n, const QuantNode& q, std::span<const int8_t* const> in,

@@ -8,6 +8,7 @@
 
 #include "hwnas/core/error.h"
 #include "hwnas/ir/shape_inference.h"
+#include "hwnas/runtime/broadcast.h"
 
 namespace hwnas::runtime {
 namespace {
@@ -109,31 +110,14 @@ void pool(const Shape& xs, const float* x, const ir::Node& n, float* y) {
         }
 }
 
-// Element-wise op over inputs of equal rank, each dimension either the output's or 1.
+// Element-wise op over broadcast inputs (broadcast.h).
 template <typename F>
 void broadcast(const ir::Graph& g, const ir::Node& n, std::span<const float* const> in, float* y, F combine) {
-  const Shape& ys = n.shape;
-  const int r = ys.rank();
-  std::vector<std::array<int64_t, Shape::kMaxRank>> strides(in.size());
-  for (size_t k = 0; k < in.size(); ++k) {
-    const Shape& s = g.node(n.inputs[k]).shape;
-    int64_t st = 1;
-    for (int d = r - 1; d >= 0; --d) {
-      strides[k][d] = s[d] == 1 ? 0 : st;
-      st *= s[d];
-    }
-  }
-  std::array<int64_t, Shape::kMaxRank> idx{};
-  for (int64_t i = 0; i < ys.numel(); ++i) {
-    float acc = 0.0f;
-    for (size_t k = 0; k < in.size(); ++k) {
-      int64_t off = 0;
-      for (int d = 0; d < r; ++d) off += idx[d] * strides[k][d];
-      acc = k == 0 ? in[k][off] : combine(acc, in[k][off]);
-    }
+  for_each_broadcast(g, n, [&](int64_t i, std::span<const int64_t> at) {
+    float acc = in[0][at[0]];
+    for (size_t k = 1; k < in.size(); ++k) acc = combine(acc, in[k][at[k]]);
     y[i] = acc;
-    for (int d = r - 1; d >= 0 && ++idx[d] == ys[d]; --d) idx[d] = 0;
-  }
+  });
 }
 
 // Splits a shape around `axis` into outer x axis x inner element counts.
