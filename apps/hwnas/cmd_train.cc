@@ -120,10 +120,10 @@ void add_train(CLI::App& app) {
     if (fs::exists(a->out) && !a->overwrite)
       fail(a->out, "already exists; pass --overwrite to replace it, or choose another --out");
     auto ds = data::open_dataset(a->dataset);
-    // Built-in and space models are built for the dataset's classes; a graph file has its own
-    // (the resolver refuses overrides there), checked against the dataset by the trainer.
+    // Built-in and space models are built for the dataset's classes; a graph file or a trained
+    // folder has its own (the resolver refuses overrides there), checked by the trainer.
     models::ModelOverrides ov = a->overrides;
-    if (!fs::is_regular_file(a->model)) ov.classes = ds->num_classes();
+    if (!fs::exists(a->model)) ov.classes = ds->num_classes();
     const ir::Graph g = target::resolve_model(a->model, ov);
     // Features computed for the model's input (MFCC frames and coefficients of a dscnn arch with
     // frames=25, mfcc=13: 40 ms strides, 13 coefficients).

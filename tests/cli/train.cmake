@@ -14,6 +14,22 @@ if(TARGET hwnas_interop_plugin)
   # The folder is a graph the resolver reads back (model.json), with the weights beside it.
   hwnas_cli_test(train_kws_model_json EXPECT "params: +[0-9,]+" ARGS model info ${HWNAS_CLI_OUT}/train-kws/model.json)
   set_tests_properties(cli.train_kws_model_json PROPERTIES FIXTURES_REQUIRED cli_train_kws)
+  # A run folder goes on training from its checkpoint (--continue): epoch 3 is added to the
+  # two epochs of train-kws, whose rows the new log keeps.
+  hwnas_cli_test(train_kws_continue
+                 EXPECT "trained 3 epoch\\(s\\).*wrote .*train-kws3: model.json"
+                 ARGS train ${HWNAS_CLI_OUT}/train-kws --continue --dataset speech-commands:${HWNAS_CLI_OUT}/kws-tiny
+                      --epochs 3 --batch-size 32 --threads 1 --seed 4 --out ${HWNAS_CLI_OUT}/train-kws3 --overwrite)
+  set_tests_properties(cli.train_kws_continue PROPERTIES FIXTURES_REQUIRED cli_train_kws FIXTURES_SETUP cli_train_kws3)
+  add_test(NAME cli.train_kws_continue_log COMMAND ${CMAKE_COMMAND} -E cat ${HWNAS_CLI_OUT}/train-kws3/train_log.csv
+                                                   ${HWNAS_CLI_OUT}/train-kws3/checkpoint/optimizer.pt)
+  set_tests_properties(cli.train_kws_continue_log PROPERTIES FIXTURES_REQUIRED cli_train_kws3 PASS_REGULAR_EXPRESSION
+    "epoch,lr,train_loss,train_acc,val_loss,val_acc,seconds\n1,[^\n]*\n2,[^\n]*\n3,")
+  # A folder without a checkpoint cannot be continued: the error says what to do.
+  hwnas_cli_test(train_continue_not_a_run EXIT 2 EXPECT "error: .*is not a training run with a checkpoint"
+                 ARGS train ${HWNAS_CLI_OUT}/train-kws/model.json --continue
+                      --dataset speech-commands:${HWNAS_CLI_OUT}/kws-tiny --epochs 3 --out ${HWNAS_CLI_OUT}/train-bad2)
+  set_tests_properties(cli.train_continue_not_a_run PROPERTIES FIXTURES_REQUIRED cli_train_kws)
   # An existing folder is kept unless --overwrite.
   hwnas_cli_test(train_existing_out EXIT 2 EXPECT "error: .*train-kws: already exists; pass --overwrite"
                  ARGS train dscnn-mlperf --dataset speech-commands:${HWNAS_CLI_OUT}/kws-tiny --out ${HWNAS_CLI_OUT}/train-kws)
