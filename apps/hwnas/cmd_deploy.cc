@@ -12,27 +12,21 @@
 // TFLite-Micro-style plan, and the instructions of every operator. DIR gets the sources,
 // main.c, the ELF, input.bin / output.bin and report.json, written in a temporary folder that is
 // renamed to DIR at the end (DIR must not exist, unless --force).
-#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "command.h"
-#include "hwnas/codegen/generate.h"
-#include "hwnas/codegen/runner.h"
 #include "hwnas/core/error.h"
-#include "hwnas/core/files.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/data/open_dataset.h"
 #include "hwnas/quant/calibration.h"
 #include "hwnas/quant/model_folder.h"
-#include "hwnas/quant/run_int8.h"
 #include "hwnas/target/model_weights.h"
 #include "hwnas/target/resolver.h"
-#include "table.h"
+#include "deploy_step.h"
 
 namespace hwnas::cli {
 namespace {
@@ -47,40 +41,6 @@ struct DeployArgs {
   models::ModelOverrides overrides;
   data::OpenOptions open;
 };
-
-// Examples `count` evenly spaced over the split, as fp32 tensors shaped like the graph input.
-std::vector<runtime::Tensor> dataset_examples(const ir::Graph& g, const data::Dataset& ds, data::Split split,
-                                              int64_t count) {
-  const ir::Shape& shape = g.node(g.inputs().at(0)).shape;
-  const auto hwc = ds.input_shape();
-  if (int64_t{hwc[0]} * hwc[1] * hwc[2] != shape.numel())
-    fail(ds.reference(), "examples are {}x{}x{}, the model's input is {}: give the model for this dataset", hwc[0],
-         hwc[1], hwc[2], shape.str());
-  const int64_t n = ds.size(split), take = std::min(count, n);
-  std::vector<int64_t> indices;
-  for (int64_t i = 0; i < take; ++i) indices.push_back(i * n / take);
-  const data::Batch b = ds.batch(split, indices);
-  std::vector<runtime::Tensor> out;
-  for (int64_t i = 0; i < take; ++i) {
-    out.emplace_back(shape);
-    std::copy_n(b.x.begin() + i * shape.numel(), shape.numel(), out.back().data.begin());
-  }
-  return out;
-}
-
-// Calibration reads the first split that has examples (train), the inputs run in QEMU the
-// last (test).
-data::Split first_split(const data::Dataset& ds) {
-  for (data::Split s : data::kSplits)
-    if (ds.size(s) > 0) return s;
-  fail(ds.reference(), "has no examples");
-}
-
-data::Split last_split(const data::Dataset& ds) {
-  for (auto it = data::kSplits.rbegin(); it != data::kSplits.rend(); ++it)
-    if (ds.size(*it) > 0) return *it;
-  fail(ds.reference(), "has no examples");
-}
 
 void add_deploy(CLI::App& app) {
   auto* cmd = app.add_subcommand("deploy", "int8 model -> C for a Cortex-M7, built, run in QEMU, checked bit for bit");
@@ -151,8 +111,7 @@ void add_deploy(CLI::App& app) {
     // Inputs: dataset examples (quantized with the input's parameters) or random int8.
     std::vector<std::vector<int8_t>> inputs;
     if (ds) {
-      for (auto& t : dataset_examples(m.graph, *ds, last_split(*ds), a->inputs))
-        inputs.push_back(quant::quantize_inputs(m, {t})[0]);
+      inputs = dataset_int8_inputs(m, *ds, a->inputs);
     } else {
       Rng rng(a->seed + 1);
       const int64_t n = m.graph.node(m.graph.inputs().at(0)).shape.numel();
@@ -163,69 +122,13 @@ void add_deploy(CLI::App& app) {
       }
     }
 
-    const codegen::GeneratedModel gen = codegen::generate_c(m, {.prefix = a->prefix});
-    const fs::path out = fs::absolute(a->out);
-    const fs::path tmp = out.parent_path() / ("." + out.filename().string() + ".tmp");
-    fs::remove_all(tmp);
-    const codegen::Cortexm7Run run = codegen::run_on_cortex_m7(tc, gen, inputs, tmp);
-    std::vector<int8_t> expected;
-    const int out_id = m.graph.outputs()[0];
-    for (const auto& x : inputs) {
-      const auto v = quant::run_int8(m, {x});
-      expected.insert(expected.end(), v[out_id].begin(), v[out_id].end());
-    }
-    int64_t mismatches = 0;
-    for (size_t i = 0; i < expected.size(); ++i) mismatches += expected[i] != run.outputs[i];
-    const int64_t tflm = codegen::tflm_arena_bytes(m);
-    const int64_t arena = gen.arena.arena_bytes + gen.arena.scratch_bytes;
-
-    nlohmann::json j;
-    j["model"] = a->model;
-    j["graph"] = m.graph.name();
-    j["int8"] = source;
-    j["target"] = a->target;
-    j["inputs"] = inputs.size();
-    j["bit_exact"] = mismatches == 0;
-    j["mismatched_bytes"] = mismatches;
-    j["flash_bytes"] = run.memory.flash;
-    j["ram_bytes"] = run.memory.ram;
-    j["memory"] = {{"text", run.memory.text},   {"rodata", run.memory.rodata}, {"data", run.memory.data},
-                   {"bss", run.memory.bss},     {"arena", run.memory.arena},   {"stack", run.memory.stack},
-                   {"weights", gen.weight_bytes}};
-    j["arena_bytes"] = gen.arena.arena_bytes;
-    j["scratch_bytes"] = gen.arena.scratch_bytes;
-    j["tflm_arena_bytes"] = tflm;
-    j["instructions"] = run.total_instructions;
-    j["instructions_source"] = "measured: QEMU mps2-an500 -icount, mean over the inputs";
-    for (const auto& op : run.ops)
-      j["ops"].push_back({{"node", op.op.name}, {"op", op.op.op}, {"macs", op.op.macs},
-                          {"in_place", op.op.in_place}, {"instructions", op.instructions}});
-    write_file_atomic(tmp / "report.json", j.dump(2) + "\n");
-    if (a->force) fs::remove_all(out);
-    fs::rename(tmp, out);
-
+    const Deployment d = deploy_cortex_m7(tc, m, inputs, a->out, {.prefix = a->prefix, .replace = a->force},
+                                          {{"model", a->model}, {"int8", source}, {"target", a->target}});
     fmt::print("model: {} ({}), int8 {}\n", a->model, m.graph.name(), source);
-    fmt::print("QEMU (Cortex-M7, mps2-an500) vs int8 reference on {} inputs: {}\n", inputs.size(),
-               mismatches == 0 ? "bit-exact" : fmt::format("{} BYTES DIFFER", mismatches));
-    fmt::print("flash: {} (code {}, constants {}); RAM: {} (arena {} + scratch {}, stack {}, bss+data {}) -- from the ELF\n",
-               kib(static_cast<int64_t>(run.memory.flash)), kib(static_cast<int64_t>(run.memory.text)),
-               kib(static_cast<int64_t>(run.memory.rodata)), kib(static_cast<int64_t>(run.memory.ram)),
-               kib(gen.arena.arena_bytes), kib(gen.arena.scratch_bytes), kib(static_cast<int64_t>(run.memory.stack)),
-               kib(static_cast<int64_t>(run.memory.bss + run.memory.data)));
-    const double ratio = static_cast<double>(tflm) / static_cast<double>(arena);
-    fmt::print("arena: {} vs {} for a TFLite-Micro-style plan (greedy, no in-place): {:.2f}x {}\n", kib(arena),
-               kib(tflm), ratio >= 1 ? ratio : 1 / ratio,
-               ratio >= 1 ? "lower"
-                          : "HIGHER (no in-place rule reaches this model's peak, and the scratch buffer adds to it)");
-    TextTable t({{"op"}, {"node"}, {"MACs", Align::Right}, {"instructions", Align::Right}, {"per MAC", Align::Right}});
-    for (const auto& op : run.ops)
-      t.add_row({op.op.op + (op.op.in_place ? " (in place)" : ""), op.op.name, group_digits(op.op.macs),
-                 group_digits(static_cast<int64_t>(op.instructions)),
-                 op.op.macs > 0 ? fmt::format("{:.2f}", static_cast<double>(op.instructions) / op.op.macs) : "-"});
-    fmt::print("\ninstructions per inference (measured: QEMU icount, mean of {} inputs): {}\n{}", inputs.size(),
-               group_digits(static_cast<int64_t>(run.total_instructions)), t.str());
+    print_deployment(d, inputs.size());
     fmt::print("\nwrote {}: {}.c, {}.h, main.c, {}.elf, report.json\n", a->out, a->prefix, a->prefix, a->prefix);
-    if (mismatches != 0) fail(a->out, "the Cortex-M7 output differs from the int8 reference in {} bytes", mismatches);
+    if (!d.bit_exact())
+      fail(a->out, "the Cortex-M7 output differs from the int8 reference in {} bytes", d.mismatches);
   });
 }
 

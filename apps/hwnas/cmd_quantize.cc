@@ -12,21 +12,18 @@
 #include <memory>
 #include <string>
 
-#include <unistd.h>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "command.h"
 #include "hwnas/core/error.h"
 #include "hwnas/data/open_dataset.h"
-#include "hwnas/exp/task_progress.h"
-#include "hwnas/quant/calibration.h"
 #include "hwnas/quant/dataset_eval.h"
 #include "hwnas/quant/error_analysis.h"
 #include "hwnas/quant/model_folder.h"
 #include "hwnas/target/model_weights.h"
 #include "hwnas/target/resolver.h"
+#include "quantize_step.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -46,13 +43,6 @@ struct QuantizeArgs {
 std::string db(double v) { return std::isinf(v) ? (v > 0 ? "exact" : "-inf") : fmt::format("{:.1f}", v); }
 
 nlohmann::json db_json(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
-
-// The split calibration reads: train, else validation, else the evaluated one (said so).
-data::Split calibration_split(const data::Dataset& ds, data::Split evaluated) {
-  for (data::Split s : {data::Split::train, data::Split::validation})
-    if (ds.size(s) > 0) return s;
-  return evaluated;
-}
 
 void add_quantize(CLI::App& app) {
   auto* cmd = app.add_subcommand("quantize", "int8 post-training quantization: calibrate, compare with fp32, save");
@@ -117,39 +107,22 @@ void add_quantize(CLI::App& app) {
                  "expect chance-level accuracy. Give a trained model directory (hwnas train --out DIR).\n",
                  a->model, a->seed);
     const runtime::InferenceParams params = runtime::inference_params(g, w, /*fold=*/true);
-    quant::check_quantizable(g, params);  // before the long calibration
-
-    const data::Split cal_split = calibration_split(*ds, split);
-    const auto cal_idx = quant::spaced_indices(ds->size(cal_split), a->calibration_samples);
-    const quant::CalibrationOptions cal{.policy = quant::range_policy_from_name(a->policy), .percentile = a->percentile};
-    const auto ranges = quant::calibrate(g, params, quant::dataset_samples(g, *ds, cal_split, cal_idx), cal);
-    const std::string cal_source = fmt::format(
-        "{} ranges over {} {} examples of {}{}", a->policy, cal_idx.size(), data::split_name(cal_split),
-        ds->reference(),
-        cal_split == split ? fmt::format(" (the dataset has no train or validation split: calibrated on the "
-                                         "evaluated {} split itself)",
-                                         data::split_name(split))
-                           : "");
-    const quant::QuantizedModel qm = quant::quantize_model(g, params, ranges, {.per_channel_fc = !a->per_tensor_fc});
-
-    const auto idx = quant::spaced_indices(ds->size(split), a->max_examples);
-    std::unique_ptr<exp::TaskProgress> bar;
-    if (::isatty(STDERR_FILENO) || idx.size() > 2000)
-      bar = std::make_unique<exp::TaskProgress>(stderr, ::isatty(STDERR_FILENO), "evaluating fp32 and int8", "examples");
-    const quant::DatasetComparison cmp = quant::compare_on_dataset(
-        qm, params, *ds, split, idx, [&](int64_t done, int64_t total) { if (bar) bar->update(done, total); });
-    bar.reset();
+    const Quantized q = quantize_on_dataset(
+        g, params, *ds, split,
+        {.calibration_samples = a->calibration_samples, .policy = a->policy, .percentile = a->percentile,
+         .per_tensor_fc = a->per_tensor_fc, .max_examples = a->max_examples});
+    const quant::QuantizedModel& qm = q.model;
+    const quant::DatasetComparison& cmp = q.cmp;
     const auto ana_idx = quant::spaced_indices(ds->size(split), a->analysis_samples);
     const quant::ErrorReport rep = quant::analyze_errors(qm, params, quant::dataset_samples(g, *ds, split, ana_idx));
     if (!a->out.empty()) quant::save_quantized_model(a->out, qm);
 
-    const std::string on = fmt::format("on {} {} examples of {}", group_digits(cmp.fp32.examples()),
-                                       data::split_name(split), ds->reference());
-    const std::string fp32_source = "measured (reference kernels f32, BatchNorm folded, " + on + ")";
-    const std::string int8_source = "measured (quant int8 reference kernels, TFLite arithmetic, " + on + ")";
+    const std::string& cal_source = q.calibration_source;
+    const std::string& fp32_source = q.fp32_source;
+    const std::string& int8_source = q.int8_source;
     const std::string sqnr_source = fmt::format("int8 dequantized vs fp32 reference on {} {} examples", ana_idx.size(),
                                                 data::split_name(split));
-    const double agree = 100.0 * static_cast<double>(cmp.agree) / static_cast<double>(std::max<int64_t>(1, cmp.fp32.examples()));
+    const double agree = q.agreement();
     const size_t rows = a->rows == 0 ? rep.ranked.size() : std::min<size_t>(a->rows, rep.ranked.size());
     if (a->json) {
       nlohmann::json layers = nlohmann::json::array();
@@ -165,8 +138,8 @@ void add_quantize(CLI::App& app) {
                           {"fp32", {{"top1", cmp.fp32.top1()}, {"source", fp32_source}}},
                           {"int8", {{"top1", cmp.int8.top1()}, {"source", int8_source}}},
                           {"agreement", agree},
-                          {"calibration", {{"policy", a->policy}, {"samples", cal_idx.size()},
-                                           {"split", data::split_name(cal_split)}, {"source", cal_source}}},
+                          {"calibration", {{"policy", a->policy}, {"samples", q.calibration_examples},
+                                           {"split", data::split_name(q.calibration_split)}, {"source", cal_source}}},
                           {"output_sqnr_db", db_json(rep.output_sqnr_db)}, {"sqnr_source", sqnr_source},
                           {"layers", layers}};
       if (!a->out.empty()) j["out"] = a->out;

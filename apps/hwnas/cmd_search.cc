@@ -6,7 +6,8 @@
 //
 // `search` resumes when the output folder already holds a run with the same settings (a
 // finished run returns at once), shows a progress bar on a terminal (plain lines every 25
-// trials otherwise, or with --plain), and ends by printing the status and the output files.
+// trials otherwise, or with --plain), and ends by printing the status and the output files; an
+// experiment with a deploy: section then deploys its best trial (search_deploy.h).
 // `status` reads the trial store read-only, so it works while a search is running.
 #include <filesystem>
 #include <memory>
@@ -25,6 +26,7 @@
 #include "hwnas/exp/runner.h"
 #include "hwnas/exp/status.h"
 #include "hwnas/report/html_report.h"
+#include "search_deploy.h"
 
 namespace hwnas::cli {
 namespace {
@@ -67,6 +69,7 @@ void run_search(const SearchArgs& a) {
       "results in {}: trials.csv, pareto.csv, best.json, experiment.yaml, trials.db\n"
       "report: {} (open it in a browser; `hwnas status {}` during a run)\n",
       c.output.string(), page.string(), c.output.string());
+  if (c.deploy) deploy_best_trial(e);
 }
 
 CommandRegistration search_command(50, [](CLI::App& app) {

@@ -40,7 +40,7 @@ std::string TrainMetric::fingerprint() const {
 }
 
 std::filesystem::path TrainMetric::model_folder(const std::string& arch_str, int epochs) const {
-  return models_ / fmt::format("{:016x}-e{}", fnv1a(arch_str), epochs);
+  return models_ / fmt::format("{:016x}-e{}", fnv1a(arch_str), epochs > 0 ? epochs : options_.value("epochs", 0));
 }
 
 double TrainMetric::evaluate(const space::Arch& arch, const std::string& arch_str) const {
@@ -49,7 +49,7 @@ double TrainMetric::evaluate(const space::Arch& arch, const std::string& arch_st
 
 double TrainMetric::evaluate_at(const space::Arch& arch, const std::string& arch_str, int epochs) const {
   TrainJob job{.graph = space_->decode(arch), .dataset = dataset_, .options = options_, .epochs = epochs};
-  if (!models_.empty()) job.out = model_folder(arch_str, epochs > 0 ? epochs : options_.value("epochs", 0));
+  if (!models_.empty()) job.out = model_folder(arch_str, epochs);
   if (epochs > 0 && !rungs_.empty() && !models_.empty()) {
     // A rung of a search that continues training: the schedule spans the last rung, and the
     // candidate goes on from the highest rung below this one that it was trained at.

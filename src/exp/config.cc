@@ -14,7 +14,7 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"name",        "space",    "metrics", "objectives",
                                            "constraints", "strategy", "budget",  "executor",
-                                           "fidelity",    "output",   "workers", "trial_timeout_s"};
+                                           "fidelity",    "deploy",   "output",  "workers", "trial_timeout_s"};
 
 std::vector<std::string> metric_names(const ExperimentConfig& c) {
   std::vector<std::string> names;
@@ -223,6 +223,7 @@ ExperimentConfig parse_config(std::string_view text, const std::filesystem::path
   if (root["budget"]) parse_budget(c, root["budget"]);
   parse_executor(c, root);
   if (root["fidelity"]) parse_fidelity(c, root["fidelity"]);
+  if (root["deploy"]) c.deploy = parse_deploy(src, root["deploy"]);
   c.output = src.resolve_path(root["output"] ? src.get_string(root["output"], "output") : "runs/" + c.name, "output");
   return c;
 }
@@ -238,6 +239,7 @@ std::string ExperimentConfig::effective_yaml() const {
   for (const auto& m : metrics)
     if (m.node.IsMap() && m.node["table"] && m.node["table"].IsScalar())
       root["metrics"][m.name]["table"] = source.resolve_path(m.node["table"].Scalar(), m.path + ".table").string();
+  if (deploy) root["deploy"]["dataset"] = deploy->dataset;
   root["output"] = output.string();
   YAML::Emitter out;
   out << root;

@@ -61,3 +61,11 @@ if(TARGET hwnas_interop_plugin)
                          ${HWNAS_CLI_OUT}/train-search)
   set_tests_properties(cli.train_search_resumes PROPERTIES FIXTURES_REQUIRED cli_kws_tiny TIMEOUT 1800)
 endif()
+if(TARGET hwnas_interop_plugin)
+  # A search with a deploy: section: the best trained DS-CNN quantized, built for the Cortex-M7, run
+  # in QEMU and checked bit for bit; a second run keeps it (tests/cli/search_deploy.py).
+  hwnas_python_test(search_deploy MODULE json
+                    ARGS ${CMAKE_CURRENT_LIST_DIR}/search_deploy.py $<TARGET_FILE:hwnas> ${HWNAS_CLI_OUT}/kws-tiny
+                         ${HWNAS_CLI_OUT}/search-deploy)
+  set_tests_properties(cli.search_deploy PROPERTIES FIXTURES_REQUIRED cli_kws_tiny TIMEOUT 300)
+endif()

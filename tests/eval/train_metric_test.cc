@@ -70,6 +70,8 @@ TEST(TrainMetric, HandsTheTrainerTheDecodedGraphTheResolvedDatasetAndTheOptions)
   const auto& tm = dynamic_cast<const TrainMetric&>(m);
   EXPECT_EQ(jobs[0].out, tm.model_folder(kBestArch, 4));
   EXPECT_EQ(jobs[1].out, tm.model_folder(kBestArch, 12));
+  EXPECT_EQ(tm.model_folder(kBestArch, 0), tm.model_folder(kBestArch, 4));  // 0: the configured epochs
+  EXPECT_EQ(jobs[0].out.filename().string().substr(16), "-e4");
   EXPECT_EQ(jobs[0].out.parent_path(), e.config.output / "models");
   EXPECT_NE(tm.model_folder(kBestArch, 4), tm.model_folder("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", 4));
 }

@@ -42,7 +42,8 @@ class TrainMetric : public Metric {
   double evaluate_at(const space::Arch& arch, const std::string& arch_str, int epochs) const override;
   bool has_fidelity() const override { return true; }
 
-  // The folder a trained model of `arch_str` at `epochs` is kept in (under `models`).
+  // The folder a trained model of `arch_str` at `epochs` (0: the configured epochs) is kept in
+  // (under `models`); `hwnas search`'s deploy: section takes the best trial's from here.
   std::filesystem::path model_folder(const std::string& arch_str, int epochs) const;
 
  private:

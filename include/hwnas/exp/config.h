@@ -12,6 +12,7 @@
 //   budget: {trials: 300}                                # seconds: optional wall-time limit
 //   executor: {kind: thread, workers: 2, trial_timeout_s: 60}   # kind: thread|process; 0 = no timeout
 //   fidelity: {epochs: [12, 200], eta: 3}   # optional: successive halving over training epochs
+//   deploy: {target: cortex-m7, dataset: speech-commands:data/kws, inputs: 100}   # optional (exp/deploy_config.h)
 //   output: runs/nb201-raspi4
 //
 // `workers:` and `trial_timeout_s:` at the top level (the keys before executors) still work.
@@ -28,6 +29,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "hwnas/exp/constraints.h"
+#include "hwnas/exp/deploy_config.h"
 #include "hwnas/exp/executor.h"
 #include "hwnas/exp/yaml_source.h"
 #include "hwnas/search/factory.h"
@@ -66,6 +68,7 @@ struct ExperimentConfig {
   std::optional<double> budget_seconds;
   ExecutorConfig executor;  // where trials run; does not change which trials
   std::optional<FidelityConfig> fidelity;
+  std::optional<DeployConfig> deploy;  // after the search: the best trial as int8 C on the target
   std::filesystem::path output;  // resolved
 
   // The configuration as run (after --set, with paths made absolute), as YAML text.

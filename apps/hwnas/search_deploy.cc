@@ -1,0 +1,118 @@
+#include "search_deploy.h"
+
+#include <filesystem>
+#include <optional>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "deploy_step.h"
+#include "hwnas/core/error.h"
+#include "hwnas/core/files.h"
+#include "hwnas/data/open_dataset.h"
+#include "hwnas/eval/train_metric.h"
+#include "hwnas/exp/status.h"
+#include "hwnas/quant/model_folder.h"
+#include "hwnas/target/model_weights.h"
+#include "hwnas/target/resolver.h"
+#include "quantize_step.h"
+
+namespace hwnas::cli {
+namespace {
+namespace fs = std::filesystem;
+
+// The train metric whose model folders hold the best trial's network: the first objective's if it
+// trains, else the first metric that does.
+const eval::TrainMetric* train_metric(const exp::Experiment& e) {
+  if (const auto* t = dynamic_cast<const eval::TrainMetric*>(&e.metric(e.config.objectives.front().metric))) return t;
+  for (const auto& m : e.metrics)
+    if (const auto* t = dynamic_cast<const eval::TrainMetric*>(m.get())) return t;
+  return nullptr;
+}
+
+// report.json of an earlier deploy of the same architecture, bit-exact; nullopt otherwise.
+std::optional<nlohmann::json> up_to_date(const fs::path& report, const std::string& arch) {
+  if (!fs::exists(report)) return std::nullopt;
+  try {
+    const auto j = nlohmann::json::parse(read_file(report));
+    if (j.value("arch", "") == arch && j.value("bit_exact", false)) return j;
+  } catch (const std::exception&) {  // unreadable: deploy again
+  }
+  return std::nullopt;
+}
+
+void warn(const std::string& why) { fmt::print(stderr, "WARNING: deploy skipped: {}\n", why); }
+
+}  // namespace
+
+void deploy_best_trial(const exp::Experiment& e) {
+  const exp::ExperimentConfig& c = e.config;
+  const exp::DeployConfig& dc = *c.deploy;
+  const exp::RunStatus st = exp::read_status(c.output);
+  const auto& best = st.summary.best.front();
+  const std::string objective = c.objectives.front().metric;
+  if (!best) return warn(fmt::format("the search has no successful trial to deploy (best {})", objective));
+  const search::Trial& t = st.summary.trials[*best];
+  const eval::TrainMetric* tm = train_metric(e);
+  if (!tm)
+    return warn(
+        "deploy needs a trained model and no metric of this experiment trains one (add a {train: ...} "
+        "metric; or deploy an architecture yourself: hwnas deploy <model> --out DIR)");
+  const fs::path folder = tm->model_folder(t.arch_str, t.epochs);
+  if (!fs::exists(folder / "weights.hwnasw"))
+    return warn(fmt::format("the best trial #{} has no trained model folder ({} is missing)", t.id, folder.string()));
+
+  const fs::path out = c.output / "deploy";
+  const std::string model = fmt::format("{}:{}", st.info.space_ref, t.arch_str);
+  if (const auto j = up_to_date(out / "report.json", t.arch_str)) {
+    fmt::print(
+        "deploy: up to date ({}: best {} #{}, fp32 {:.2f}%, int8 {:.2f}%, bit-exact on {} inputs, flash {} B, "
+        "RAM {} B)\n",
+        out.string(), objective, t.id, j->value("/accuracy/fp32/top1"_json_pointer, 0.0),
+        j->value("/accuracy/int8/top1"_json_pointer, 0.0), j->value("inputs", 0), j->value("flash_bytes", 0),
+        j->value("ram_bytes", 0));
+    return;
+  }
+  fmt::print("deploy: best {} #{} ({}) from {} to {} on {}\n", objective, t.id, model, folder.string(), dc.target,
+             dc.dataset);
+  const ir::Graph g = target::resolve_model(folder.string());
+  const std::optional<runtime::Weights> w = target::model_weights(folder.string(), g);
+  if (!w) fail(folder.string(), "holds no weights");
+  // The features the model was trained on: its input's MFCC frames and coefficients.
+  const ir::Shape& s = g.node(g.inputs().at(0)).shape;
+  const auto ds =
+      data::open_dataset(dc.dataset, data::fit_front_end(dc.dataset, {static_cast<int>(s.h()), static_cast<int>(s.w()),
+                                                                      static_cast<int>(s.c())}));
+  const mcu::Toolchain tc = mcu::Toolchain::find();  // before the long part
+
+  const data::Split split = last_split(*ds);
+  const Quantized q = quantize_on_dataset(g, runtime::inference_params(g, *w, /*fold=*/true), *ds, split,
+                                          {.calibration_samples = dc.calibration_samples});
+  const auto inputs = dataset_int8_inputs(q.model, *ds, dc.inputs);
+  const nlohmann::json report = {{"experiment", c.name},
+                                 {"trial", t.id},
+                                 {"arch", t.arch_str},
+                                 {"model", model},
+                                 {"trained_folder", folder.string()},
+                                 {"target", dc.target},
+                                 {"dataset", ds->reference()},
+                                 {"int8", "quantized folder int8/ (" + q.calibration_source + ")"},
+                                 {"accuracy",
+                                  {{"split", data::split_name(split)},
+                                   {"fp32", {{"top1", q.cmp.fp32.top1()}, {"source", q.fp32_source}}},
+                                   {"int8", {{"top1", q.cmp.int8.top1()}, {"source", q.int8_source}}}}}};
+  const Deployment d =
+      deploy_cortex_m7(tc, q.model, inputs, out,
+                       {.replace = true,
+                        .before_report =
+                            [&](const fs::path& dir) { quant::save_quantized_model(dir / "int8", q.model); }},
+                       report);
+  fmt::print("fp32 top-1: {:.2f}% -- {}\nint8 top-1: {:.2f}% -- {}\n", q.cmp.fp32.top1(), q.fp32_source,
+             q.cmp.int8.top1(), q.int8_source);
+  print_deployment(d, inputs.size(), /*ops=*/false);
+  fmt::print("deploy: wrote {}: int8/, model.c, model.h, main.c, model.elf, report.json\n", out.string());
+  if (!d.bit_exact())
+    fail(out.string(), "the Cortex-M7 output differs from the int8 reference in {} bytes", d.mismatches);
+}
+
+}  // namespace hwnas::cli

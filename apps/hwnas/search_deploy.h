@@ -1,0 +1,20 @@
+#pragma once
+// The deploy: section of an experiment (exp/deploy_config.h), run by `hwnas search` after the
+// search: the best trial by the first objective, as trained by the experiment's train metric
+// (its model folder in <output>/models/), quantized to int8 on the section's dataset (fp32 and
+// int8 top-1 measured), generated as C, built for the target, run in QEMU and checked bit for bit
+// against the int8 reference: quantize_step.h and deploy_step.h, as `hwnas quantize` and
+// `hwnas deploy` do. Everything goes to <output>/deploy/ (int8/, the C sources, the ELF,
+// report.json), written in a temporary folder renamed at the end.
+//
+// A best trial without a trained model (no train metric, or its folder is gone) is skipped with
+// a warning: a deployment of random weights would only measure costs, which the search already
+// predicts. A deploy/report.json of the same best architecture, bit-exact, is kept ("deploy: up
+// to date"); a new best replaces it.
+#include "hwnas/exp/experiment.h"
+
+namespace hwnas::cli {
+
+void deploy_best_trial(const exp::Experiment& e);
+
+}  // namespace hwnas::cli

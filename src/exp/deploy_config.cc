@@ -1,0 +1,39 @@
+#include "hwnas/exp/deploy_config.h"
+
+#include <fmt/format.h>
+
+namespace hwnas::exp {
+
+DeployConfig parse_deploy(const YamlSource& src, const YAML::Node& node) {
+  src.require_map(node, "deploy");
+  src.check_keys(node, "deploy", {"target", "dataset", "inputs", "calibration_samples"});
+  DeployConfig d;
+  if (node["target"]) {
+    d.target = src.get_string(node["target"], "deploy.target");
+    if (d.target != "cortex-m7")
+      src.fail(node["target"], "deploy.target",
+               fmt::format("unknown target '{}'; the targets are: cortex-m7", d.target));
+  }
+  if (!node["dataset"])
+    src.fail(node, "deploy",
+             "needs 'dataset: <kind>:<path>': it calibrates the int8 ranges, measures the int8 accuracy and gives "
+             "the inputs run on the target");
+  const std::string ref = src.get_string(node["dataset"], "deploy.dataset");
+  const size_t colon = ref.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == ref.size())
+    src.fail(node["dataset"], "deploy.dataset",
+             fmt::format("'{}' is not <kind>:<path>, e.g. speech-commands:data/kws", ref));
+  d.dataset = ref.substr(0, colon + 1) + src.resolve_path(ref.substr(colon + 1), "deploy.dataset").string();
+  if (node["inputs"]) {
+    d.inputs = src.get_int(node["inputs"], "deploy.inputs");
+    if (d.inputs < 1 || d.inputs > 100000) src.fail(node["inputs"], "deploy.inputs", "must be between 1 and 100000");
+  }
+  if (node["calibration_samples"]) {
+    d.calibration_samples = src.get_int(node["calibration_samples"], "deploy.calibration_samples");
+    if (d.calibration_samples < 1)
+      src.fail(node["calibration_samples"], "deploy.calibration_samples", "must be at least 1");
+  }
+  return d;
+}
+
+}  // namespace hwnas::exp

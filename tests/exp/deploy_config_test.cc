@@ -1,0 +1,58 @@
+#include "hwnas/exp/deploy_config.h"
+
+#include <gtest/gtest.h>
+
+#include "exp_testing.h"
+#include "hwnas/exp/config.h"
+
+namespace hwnas::exp {
+namespace {
+
+using testing::nb201_yaml;
+
+ExperimentConfig parse(const std::string& text, const std::vector<std::string>& sets = {}) {
+  return parse_config(text, "/tmp/exp/e.yaml", sets);
+}
+
+TEST(DeployConfig, AbsentByDefault) { EXPECT_FALSE(parse(nb201_yaml()).deploy); }
+
+TEST(DeployConfig, ParsesTheSectionWithTheDatasetRelativeToTheFile) {
+  const auto c = parse(nb201_yaml("random", 5,
+                                  "deploy: {target: cortex-m7, dataset: speech-commands:../data/kws, inputs: 7, "
+                                  "calibration_samples: 50}\n"));
+  ASSERT_TRUE(c.deploy);
+  EXPECT_EQ(c.deploy->target, "cortex-m7");
+  EXPECT_EQ(c.deploy->dataset, "speech-commands:/tmp/data/kws");
+  EXPECT_EQ(c.deploy->inputs, 7);
+  EXPECT_EQ(c.deploy->calibration_samples, 50);
+  // The effective configuration keeps the resolved path, so a resumed run reads the same data.
+  EXPECT_NE(c.effective_yaml().find("speech-commands:/tmp/data/kws"), std::string::npos);
+}
+
+TEST(DeployConfig, DefaultsAndSetPathsRelativeToTheCurrentDir) {
+  const auto c = parse(nb201_yaml(), {"deploy.dataset=speech-commands:/abs/kws"});
+  ASSERT_TRUE(c.deploy);
+  EXPECT_EQ(c.deploy->target, "cortex-m7");
+  EXPECT_EQ(c.deploy->dataset, "speech-commands:/abs/kws");
+  EXPECT_EQ(c.deploy->inputs, 100);
+  EXPECT_EQ(c.deploy->calibration_samples, 200);
+}
+
+TEST(DeployConfig, LocatedErrors) {
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml("random", 5, "deploy: {target: cortex-m4, dataset: speech-commands:k}\n")),
+                     "/tmp/exp/e.yaml:12: deploy.target: unknown target 'cortex-m4'; the targets are: cortex-m7");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml("random", 5, "deploy: {inputs: 3}\n")),
+                     "/tmp/exp/e.yaml:12: deploy: needs 'dataset: <kind>:<path>'");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml("random", 5, "deploy: {dataset: kws}\n")),
+                     "deploy.dataset: 'kws' is not <kind>:<path>");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"deploy.dataset=speech-commands:k", "deploy.inputs=0"}),
+                     "--set deploy.inputs: must be between 1 and 100000");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"deploy.dataset=speech-commands:k", "deploy.calibration_samples=x"}),
+                     "deploy.calibration_samples: expected a whole number");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml("random", 5, "deploy: {dataset: a:b, input: 3}\n")),
+                     "deploy.input: unknown key (did you mean 'inputs'?)");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml("random", 5, "deploy: cortex-m7\n")), "deploy: expected a map");
+}
+
+}  // namespace
+}  // namespace hwnas::exp
