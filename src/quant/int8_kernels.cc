@@ -8,6 +8,7 @@
 #include "hwnas/ir/shape_inference.h"
 #include "hwnas/quant/run_int8.h"
 #include "hwnas/runtime/broadcast.h"
+#include "hwnas/runtime/pool_window.h"
 
 namespace hwnas::quant {
 namespace {
@@ -82,17 +83,11 @@ void pool(const Shape& xs, const int8_t* x, const ir::Node& n, const QuantNode& 
       for (int64_t ow = 0; ow < ys.w(); ++ow)
         for (int64_t c = 0; c < ys.c(); ++c) {
           int32_t acc = is_max ? -128 : 0, count = 0;
-          for (int kh = 0; kh < a.kernel_h; ++kh) {
-            const int64_t ih = oh * a.stride_h - pad.top + kh;
-            if (ih < 0 || ih >= xs.h()) continue;
-            for (int kw = 0; kw < a.kernel_w; ++kw) {
-              const int64_t iw = ow * a.stride_w - pad.left + kw;
-              if (iw < 0 || iw >= xs.w()) continue;
-              const int32_t v = x[((b * xs.h() + ih) * xs.w() + iw) * xs.c() + c];
-              acc = is_max ? std::max(acc, v) : acc + v;
-              ++count;
-            }
-          }
+          runtime::for_each_in_window(xs, a, pad, b, oh, ow, c, [&](int64_t i) {
+            const int32_t v = x[i];
+            acc = is_max ? std::max(acc, v) : acc + v;
+            ++count;
+          });
           if (!is_max) {
             // TFLite divides by the in-image pixels; count_include_pad=true counts the padded
             // pixels too, each worth the zero point (real 0), and divides by kh*kw.

@@ -9,6 +9,7 @@
 #include "hwnas/core/error.h"
 #include "hwnas/ir/shape_inference.h"
 #include "hwnas/runtime/broadcast.h"
+#include "hwnas/runtime/pool_window.h"
 
 namespace hwnas::runtime {
 namespace {
@@ -94,17 +95,11 @@ void pool(const Shape& xs, const float* x, const ir::Node& n, float* y) {
         for (int64_t c = 0; c < ys.c(); ++c) {
           float acc = is_max ? -std::numeric_limits<float>::infinity() : 0.0f;
           int count = 0;
-          for (int kh = 0; kh < a.kernel_h; ++kh) {
-            const int64_t ih = oh * a.stride_h - pad.top + kh;
-            if (ih < 0 || ih >= xs.h()) continue;
-            for (int kw = 0; kw < a.kernel_w; ++kw) {
-              const int64_t iw = ow * a.stride_w - pad.left + kw;
-              if (iw < 0 || iw >= xs.w()) continue;
-              const float v = x[((b * xs.h() + ih) * xs.w() + iw) * xs.c() + c];
-              acc = is_max ? std::max(acc, v) : acc + v;
-              ++count;
-            }
-          }
+          for_each_in_window(xs, a, pad, b, oh, ow, c, [&](int64_t i) {
+            const float v = x[i];
+            acc = is_max ? std::max(acc, v) : acc + v;
+            ++count;
+          });
           if (!is_max) acc /= static_cast<float>(a.count_include_pad ? a.kernel_h * a.kernel_w : std::max(count, 1));
           y[((b * ys.h() + oh) * ys.w() + ow) * ys.c() + c] = acc;
         }
