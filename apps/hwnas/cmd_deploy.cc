@@ -9,7 +9,8 @@
 // dataset's train split, or on random inputs with a warning), generates the C, builds the ELF,
 // runs it in QEMU on --inputs inputs (test-split examples or random int8), compares every output
 // byte with quant::run_int8, and prints flash and RAM off the ELF, the arena against a
-// TFLite-Micro-style plan, and the instructions of every operator. DIR gets the sources,
+// TFLite-Micro-style plan, the instructions of every operator and its Cortex-M7 cycles
+// (estimated: docs/mcu.md), in ms at the --device profile's clock (default cortex-m7-f746). DIR gets the sources,
 // main.c, the ELF, input.bin / output.bin and report.json, written in a temporary folder that is
 // renamed to DIR at the end (DIR must not exist, unless --force).
 #include <filesystem>
@@ -33,7 +34,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct DeployArgs {
-  std::string model, target = "cortex-m7", out, dataset, prefix = "model";
+  std::string model, target = "cortex-m7", device = "cortex-m7-f746", out, dataset, prefix = "model";
   int64_t calibration_samples = 100;
   int inputs = 100;
   uint64_t seed = 0;
@@ -50,6 +51,8 @@ void add_deploy(CLI::App& app) {
                   "<space>:<arch> or a graph JSON file")
       ->required();
   cmd->add_option("--target", a->target, "the microcontroller")->check(CLI::IsMember({"cortex-m7"}))->capture_default_str();
+  cmd->add_option("--device", a->device, "microcontroller profile whose clock turns the estimated cycles into ms")
+      ->capture_default_str();
   cmd->add_option("--out", a->out, "folder to create with the sources, the ELF and report.json")->required();
   cmd->add_option("--dataset", a->dataset, "<kind>:<path>: calibration examples and the inputs run in QEMU");
   cmd->add_option("--calibration-samples", a->calibration_samples, "examples (evenly spaced) that set the int8 ranges")
@@ -72,6 +75,7 @@ void add_deploy(CLI::App& app) {
     std::unique_ptr<data::Dataset> ds;
     if (!a->dataset.empty()) ds = data::open_dataset(a->dataset, a->open);
     const mcu::Toolchain tc = mcu::Toolchain::find();  // before the long part
+    const hw::Device device = mcu_device(a->device);
 
     // The int8 model: a quantized folder as it is, anything else quantized here.
     quant::QuantizedModel m;
@@ -122,7 +126,7 @@ void add_deploy(CLI::App& app) {
       }
     }
 
-    const Deployment d = deploy_cortex_m7(tc, m, inputs, a->out, {.prefix = a->prefix, .replace = a->force},
+    const Deployment d = deploy_cortex_m7(tc, m, inputs, a->out, {.prefix = a->prefix, .device = device, .replace = a->force},
                                           {{"model", a->model}, {"int8", source}, {"target", a->target}});
     fmt::print("model: {} ({}), int8 {}\n", a->model, m.graph.name(), source);
     print_deployment(d, inputs.size());

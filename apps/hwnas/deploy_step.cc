@@ -52,6 +52,18 @@ std::vector<std::vector<int8_t>> dataset_int8_inputs(const quant::QuantizedModel
   return inputs;
 }
 
+hw::Device mcu_device(const std::string& name) {
+  hw::Device d = hw::load_device(name);
+  if (d.kind != "mcu")
+    fail(d.source, "is a '{}' device; deploying generated C needs a microcontroller profile (kind: mcu), e.g. "
+         "cortex-m7-f746", d.kind);
+  return d;
+}
+
+double Deployment::latency_ms() const {
+  return run.total_cycles / device.processors.at(static_cast<size_t>(device.primary)).clock_hz * 1e3;
+}
+
 Deployment deploy_cortex_m7(const mcu::Toolchain& tc, const quant::QuantizedModel& m,
                             const std::vector<std::vector<int8_t>>& inputs, const fs::path& out_dir,
                             const DeployOptions& options, nlohmann::json j) {
@@ -72,6 +84,7 @@ Deployment deploy_cortex_m7(const mcu::Toolchain& tc, const quant::QuantizedMode
          expected.size());
   for (size_t i = 0; i < expected.size(); ++i) d.mismatches += expected[i] != d.run.outputs[i];
   d.tflm_arena = codegen::tflm_arena_bytes(m);
+  d.device = options.device;
 
   const auto& mem = d.run.memory;
   j["graph"] = m.graph.name();
@@ -88,12 +101,21 @@ Deployment deploy_cortex_m7(const mcu::Toolchain& tc, const quant::QuantizedMode
   j["tflm_arena_bytes"] = d.tflm_arena;
   j["instructions"] = d.run.total_instructions;
   j["instructions_source"] = "measured: QEMU mps2-an500 -icount, mean over the inputs";
+  j["cycles"] = d.run.total_cycles;
+  j["cycles_source"] = codegen::kCyclesSource;
+  j["device"] = d.device.name;
+  j["latency_ms"] = d.latency_ms();
+  j["latency_source"] = fmt::format("estimated: the cycles at {:g} MHz ({})",
+                                    d.device.processors.at(static_cast<size_t>(d.device.primary)).clock_hz / 1e6,
+                                    d.device.source);
   for (const auto& op : d.run.ops)
     j["ops"].push_back({{"node", op.op.name},
                         {"op", op.op.op},
                         {"macs", op.op.macs},
                         {"in_place", op.op.in_place},
-                        {"instructions", op.instructions}});
+                        {"instructions", op.instructions},
+                        {"cycles", op.cycles.cycles},
+                        {"mispredict_cycles", op.cycles.mispredict_cycles}});
   if (options.before_report) options.before_report(tmp);
   write_file_atomic(tmp / "report.json", j.dump(2) + "\n");
   if (options.replace) fs::remove_all(out);
@@ -117,18 +139,20 @@ void print_deployment(const Deployment& d, size_t inputs, bool ops) {
              kib(d.tflm_arena), ratio >= 1 ? ratio : 1 / ratio,
              ratio >= 1 ? "lower"
                         : "HIGHER (no in-place rule reaches this model's peak, and the scratch buffer adds to it)");
-  if (!ops) {
-    fmt::print("instructions per inference (measured: QEMU icount, mean of {} inputs): {}\n", inputs,
-               group_digits(static_cast<int64_t>(d.run.total_instructions)));
-    return;
-  }
-  TextTable t({{"op"}, {"node"}, {"MACs", Align::Right}, {"instructions", Align::Right}, {"per MAC", Align::Right}});
+  fmt::print("instructions per inference (measured: QEMU icount, mean of {} inputs): {}\n", inputs,
+             group_digits(static_cast<int64_t>(d.run.total_instructions)));
+  fmt::print("cycles per inference ({}): {} = {:.2f} ms at {:g} MHz on {}\n", codegen::kCyclesSource,
+             group_digits(static_cast<int64_t>(d.run.total_cycles)), d.latency_ms(),
+             d.device.processors.at(static_cast<size_t>(d.device.primary)).clock_hz / 1e6, d.device.name);
+  if (!ops) return;
+  TextTable t({{"op"}, {"node"}, {"MACs", Align::Right}, {"instructions", Align::Right}, {"est. cycles", Align::Right},
+               {"MACs/cycle", Align::Right}, {"share", Align::Right}});
   for (const auto& op : d.run.ops)
     t.add_row({op.op.op + (op.op.in_place ? " (in place)" : ""), op.op.name, group_digits(op.op.macs),
-               group_digits(static_cast<int64_t>(op.instructions)),
-               op.op.macs > 0 ? fmt::format("{:.2f}", static_cast<double>(op.instructions) / op.op.macs) : "-"});
-  fmt::print("\ninstructions per inference (measured: QEMU icount, mean of {} inputs): {}\n{}", inputs,
-             group_digits(static_cast<int64_t>(d.run.total_instructions)), t.str());
+               group_digits(static_cast<int64_t>(op.instructions)), group_digits(static_cast<int64_t>(op.cycles.cycles)),
+               op.op.macs > 0 && op.cycles.cycles > 0 ? fmt::format("{:.2f}", op.op.macs / op.cycles.cycles) : "-",
+               d.run.total_cycles > 0 ? fmt::format("{:.1f}%", 100 * op.cycles.cycles / d.run.total_cycles) : "-"});
+  fmt::print("\n{}", t.str());
 }
 
 }  // namespace hwnas::cli

@@ -67,10 +67,10 @@ void deploy_best_trial(const exp::Experiment& e) {
   if (const auto j = up_to_date(out / "report.json", t.arch_str)) {
     fmt::print(
         "deploy: up to date ({}: best {} #{}, fp32 {:.2f}%, int8 {:.2f}%, bit-exact on {} inputs, flash {} B, "
-        "RAM {} B)\n",
+        "RAM {} B, {:.2f} ms estimated)\n",
         out.string(), objective, t.id, j->value("/accuracy/fp32/top1"_json_pointer, 0.0),
         j->value("/accuracy/int8/top1"_json_pointer, 0.0), j->value("inputs", 0), j->value("flash_bytes", 0),
-        j->value("ram_bytes", 0));
+        j->value("ram_bytes", 0), j->value("latency_ms", 0.0));
     return;
   }
   fmt::print("deploy: best {} #{} ({}) from {} to {} on {}\n", objective, t.id, model, folder.string(), dc.target,
@@ -84,6 +84,7 @@ void deploy_best_trial(const exp::Experiment& e) {
       data::open_dataset(dc.dataset, data::fit_front_end(dc.dataset, {static_cast<int>(s.h()), static_cast<int>(s.w()),
                                                                       static_cast<int>(s.c())}));
   const mcu::Toolchain tc = mcu::Toolchain::find();  // before the long part
+  const hw::Device device = mcu_device(dc.device);
 
   const data::Split split = last_split(*ds);
   const Quantized q = quantize_on_dataset(g, runtime::inference_params(g, *w, /*fold=*/true), *ds, split,
@@ -103,7 +104,8 @@ void deploy_best_trial(const exp::Experiment& e) {
                                    {"int8", {{"top1", q.cmp.int8.top1()}, {"source", q.int8_source}}}}}};
   const Deployment d =
       deploy_cortex_m7(tc, q.model, inputs, out,
-                       {.replace = true,
+                       {.device = device,
+                        .replace = true,
                         .before_report =
                             [&](const fs::path& dir) { quant::save_quantized_model(dir / "int8", q.model); }},
                        report);

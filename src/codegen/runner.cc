@@ -38,6 +38,25 @@ std::vector<int8_t> read_outputs(const GeneratedModel& g, size_t count, const fs
   return {bytes.begin(), bytes.end()};
 }
 
+// Runs the ELF once more on `input` with QEMU's trace on and puts every operator's estimated
+// cycles into r.ops. main.c's marks: two in hwnas_mcu_icount_overhead(), then NUM_OPS + 1 around
+// the operators of the one invoke; so operator k is segment 3 + k.
+void estimate_cycles(const mcu::Toolchain& tc, const GeneratedModel& g, const std::vector<int8_t>& input,
+                     const fs::path& dir, const Cortexm7Options& options, Cortexm7Run& r) {
+  fs::create_directories(dir);
+  write_file_atomic(dir / "input.bin", std::string(input.begin(), input.end()));
+  const mcu::ExecutionTrace t = mcu::trace(tc, r.elf, dir, options.timeout_s, "hwnas_mcu_icount");
+  fs::remove_all(dir);
+  const size_t first = 3;
+  if (t.segments.size() != first + g.ops.size() + 1)
+    fail(r.elf.string(), "its trace has {} segments between icount marks, expected {} for {} operators",
+         t.segments.size(), first + g.ops.size() + 1, g.ops.size());
+  for (size_t k = 0; k < g.ops.size(); ++k) {
+    r.ops[k].cycles = mcu::segment_cycles(t, t.segments[first + k], options.timing);
+    r.total_cycles += r.ops[k].cycles.cycles;
+  }
+}
+
 }  // namespace
 
 std::vector<int8_t> run_on_host(const GeneratedModel& g, const std::vector<std::vector<int8_t>>& inputs,
@@ -69,8 +88,8 @@ std::vector<int8_t> run_on_host(const GeneratedModel& g, const std::vector<std::
 }
 
 Cortexm7Run run_on_cortex_m7(const mcu::Toolchain& tc, const GeneratedModel& g,
-                             const std::vector<std::vector<int8_t>>& inputs, const fs::path& work_dir, bool dsp,
-                             double timeout_s) {
+                             const std::vector<std::vector<int8_t>>& inputs, const fs::path& work_dir,
+                             const Cortexm7Options& options) {
   const fs::path dir = fs::absolute(work_dir);
   const auto sources = prepare(g, inputs, dir);
   fs::remove(dir / "profile.bin");
@@ -79,9 +98,9 @@ Cortexm7Run run_on_cortex_m7(const mcu::Toolchain& tc, const GeneratedModel& g,
   mcu::BuildOptions b{.sources = sources, .include_dirs = {dir}, .flags = {"-DHWNAS_PROFILE", "-Wall", "-Werror",
                                                                             "-Wno-unused-function"},
                       .output = r.elf};
-  if (!dsp) b.flags.push_back("-DHWNAS_NO_DSP");
+  if (!options.dsp) b.flags.push_back("-DHWNAS_NO_DSP");
   mcu::build_elf(tc, b);
-  const mcu::RunResult run = mcu::run(tc, r.elf, dir, timeout_s);
+  const mcu::RunResult run = mcu::run(tc, r.elf, dir, options.timeout_s);
   r.wall_s = run.wall_s;
   if (run.exit_code != 0)
     fail(r.elf.string(), "exited with code {} in QEMU{}: {}", run.exit_code,
@@ -107,9 +126,10 @@ Cortexm7Run run_on_cortex_m7(const mcu::Toolchain& tc, const GeneratedModel& g,
     }
   for (size_t k = 0; k < g.ops.size(); ++k) {
     const uint64_t n = inputs.empty() ? 0 : (sums[k] + inputs.size() / 2) / inputs.size();
-    r.ops.push_back({g.ops[k], n});
+    r.ops.push_back({g.ops[k], n, {}});
     r.total_instructions += n;
   }
+  if (options.estimate_cycles && !inputs.empty()) estimate_cycles(tc, g, inputs[0], dir / "trace", options, r);
   return r;
 }
 

@@ -6,7 +6,7 @@ namespace hwnas::exp {
 
 DeployConfig parse_deploy(const YamlSource& src, const YAML::Node& node) {
   src.require_map(node, "deploy");
-  src.check_keys(node, "deploy", {"target", "dataset", "inputs", "calibration_samples"});
+  src.check_keys(node, "deploy", {"target", "device", "dataset", "inputs", "calibration_samples"});
   DeployConfig d;
   if (node["target"]) {
     d.target = src.get_string(node["target"], "deploy.target");
@@ -14,6 +14,7 @@ DeployConfig parse_deploy(const YamlSource& src, const YAML::Node& node) {
       src.fail(node["target"], "deploy.target",
                fmt::format("unknown target '{}'; the targets are: cortex-m7", d.target));
   }
+  if (node["device"]) d.device = src.get_string(node["device"], "deploy.device");
   if (!node["dataset"])
     src.fail(node, "deploy",
              "needs 'dataset: <kind>:<path>': it calibrates the int8 ranges, measures the int8 accuracy and gives "

@@ -30,7 +30,7 @@ TEST_F(CodegenCortexM7, DscnnMlperfEqualsHostAndRunInt8) {
   const auto dir = hwnas::testing::temp_dir();
   const auto host = run_on_host(gen, inputs, dir / "host");
   const Cortexm7Run dsp = run_on_cortex_m7(*tc_, gen, inputs, dir / "dsp");
-  const Cortexm7Run portable = run_on_cortex_m7(*tc_, gen, inputs, dir / "portable", /*dsp=*/false);
+  const Cortexm7Run portable = run_on_cortex_m7(*tc_, gen, inputs, dir / "portable", {.dsp = false});
   EXPECT_EQ(host, expected);
   EXPECT_EQ(dsp.outputs, expected);
   EXPECT_EQ(portable.outputs, expected);
@@ -71,6 +71,29 @@ TEST_F(CodegenCortexM7, DscnnMlperfEqualsHostAndRunInt8) {
   std::cout << "flash " << mem.flash << " (text " << mem.text << ", rodata " << mem.rodata << "), ram " << mem.ram
             << " (arena " << mem.arena << ", stack " << mem.stack << ", bss " << mem.bss << ", data " << mem.data
             << ")\n";
+}
+
+// The cycle estimate's trace (mcu::trace, QEMU's block log) and the instruction counter
+// (icount marks read by the program) are two independent counts of the same run: on one input
+// they agree per operator to the few instructions of the marks' calls. The estimate respects
+// the M7's two bounds: two instructions per cycle, and one SMLAD/MUL per cycle.
+TEST_F(CodegenCortexM7, CycleEstimateTracesWhatTheCounterCounts) {
+  const quant::QuantizedModel m = testing::quantized(models::builtin_model("dscnn-mlperf"), 7);
+  const GeneratedModel gen = generate_c(m, {.prefix = "kws"});
+  const auto dir = hwnas::testing::temp_dir();
+  const Cortexm7Run r = run_on_cortex_m7(*tc_, gen, testing::random_int8_inputs(m, 1, 5), dir);
+  ASSERT_EQ(r.ops.size(), 11u);
+  double total = 0;
+  for (const auto& op : r.ops) {
+    const auto traced = static_cast<int64_t>(op.cycles.instructions);
+    EXPECT_NEAR(traced, static_cast<int64_t>(op.instructions), 8) << op.op.name;
+    EXPECT_GE(op.cycles.cycles, static_cast<double>(op.cycles.instructions) / 2) << op.op.name;
+    // SMLAD: two MACs per MAC-pipeline cycle at best.
+    EXPECT_GE(op.cycles.cycles, static_cast<double>(op.op.macs) / 2) << op.op.name;
+    total += op.cycles.cycles;
+  }
+  EXPECT_DOUBLE_EQ(r.total_cycles, total);
+  EXPECT_FALSE(std::filesystem::exists(dir / "trace")) << "the trace log is removed";
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ namespace hwnas::exp {
 
 struct DeployConfig {
   std::string target = "cortex-m7";  // the only target so far
+  std::string device = "cortex-m7-f746";  // microcontroller profile whose clock gives the ms
   std::string dataset;               // <kind>:<resolved path>
   int inputs = 100;                  // inputs run in QEMU and compared with the int8 reference
   int calibration_samples = 200;     // evenly spaced train examples that set the int8 ranges
