@@ -80,6 +80,9 @@ json device_json(const hw::Device& d) {
     json rates = json::object();
     for (const auto& [key, v] : p.per_cycle)
       rates[std::string(hw::op_class_name(key.first))][std::string(ir::dtype_name(key.second))] = v;
+    json per_output = json::object();
+    for (const auto& [key, v] : p.cycles_per_output)
+      per_output[std::string(hw::op_class_name(key.first))][std::string(ir::dtype_name(key.second))] = v;
     json ops = nullptr;  // null: every operator
     if (p.ops) {
       ops = json::array();
@@ -100,6 +103,7 @@ json device_json(const hw::Device& d) {
     procs.push_back({{"name", p.name},
                      {"clock_hz", p.clock_hz},
                      {"per_cycle", rates},
+                     {"cycles_per_output", per_output},
                      {"bandwidth_bytes_per_s", p.bandwidth_bytes_per_s},
                      {"op_overhead_s", p.op_overhead_s},
                      {"invoke_overhead_s", p.invoke_overhead_s},
@@ -112,6 +116,7 @@ json device_json(const hw::Device& d) {
             {"kind", d.kind},
             {"source", d.source},
             {"calibration", d.calibration},
+            {"engine", d.engine},
             {"default_dtype", ir::dtype_name(d.default_dtype)},
             {"primary", d.processors[d.primary].name},
             {"processors", procs},
@@ -136,8 +141,8 @@ std::string limit(const std::vector<int>& v, bool applies) {
 }
 
 void print_device(const hw::Device& d) {
-  fmt::print("device: {} ({})\n{}\nsource: {}\nfigures: {}\n\n", d.name, d.kind, d.description, d.source,
-             d.calibration);
+  fmt::print("device: {} ({})\n{}\nsource: {}\nfigures: {}\n{}\n", d.name, d.kind, d.description, d.source,
+             d.calibration, d.engine.empty() ? "" : fmt::format("engine: {}\n", d.engine));
   for (size_t i = 0; i < d.processors.size(); ++i) {
     const hw::Processor& p = d.processors[i];
     const bool primary = static_cast<int>(i) == d.primary;
@@ -145,12 +150,16 @@ void print_device(const hw::Device& d) {
                p.name, primary ? " (primary)" : (static_cast<int>(i) == d.fallback.processor ? " (fallback)" : ""),
                p.clock_hz / 1e6, p.bandwidth_bytes_per_s / 1e9, p.op_overhead_s * 1e6, p.invoke_overhead_s * 1e6,
                p.active_power_mw);
-    TextTable t({{"class"}, {"dtype"}, {"per cycle", Align::Right}, {"peak", Align::Right}});
+    TextTable t({{"class"}, {"dtype"}, {"per cycle", Align::Right}, {"peak", Align::Right},
+                 {"cycles per output", Align::Right}});
     for (hw::OpClass c : kClasses)
       for (const auto& [key, v] : p.per_cycle)
-        if (key.first == c)
+        if (key.first == c) {
+          const double per_output = p.output_cycles(c, key.second);
           t.add_row({std::string(hw::op_class_name(c)), std::string(ir::dtype_name(key.second)), fmt::format("{:g}", v),
-                     fmt::format("{}{}/s", si(v * p.clock_hz), counts_macs(c) ? "MAC" : "elem")});
+                     fmt::format("{}{}/s", si(v * p.clock_hz), counts_macs(c) ? "MAC" : "elem"),
+                     per_output > 0 ? fmt::format("{:g}", per_output) : "-"});
+        }
     fmt::print("{}", t.str());
     if (p.ops) {
       TextTable o({{"operator"}, {"kernels"}, {"strides"}, {"dtypes"}, {"channels"}, {"fuses"}});

@@ -18,25 +18,6 @@ uint64_t fnv1a(std::string_view s) {
   return h;
 }
 
-// Work of a kernel's anchor in the unit of its op class's rate: MACs or elements.
-double anchor_work(const ir::Graph& g, const ir::Stats& stats, int anchor, hw::OpClass c) {
-  const ir::Node& n = g.node(anchor);
-  switch (c) {
-    case hw::OpClass::Conv:
-    case hw::OpClass::Depthwise:
-    case hw::OpClass::FullyConnected:
-      return static_cast<double>(stats.nodes[anchor].macs);
-    case hw::OpClass::Elementwise:
-      return static_cast<double>(n.shape.numel());
-    case hw::OpClass::Pool:
-      if (n.op == ir::OpKind::GlobalAvgPool) return static_cast<double>(g.node(n.inputs[0]).shape.numel());
-      return static_cast<double>(n.shape.numel()) * n.attrs.kernel_h * n.attrs.kernel_w;
-    case hw::OpClass::Data:
-      return 0;
-  }
-  return 0;
-}
-
 // The node lists of ir::split_kernels, each cut where a node runs on another processor than
 // the node before it (an NPU cannot fuse an activation it falls back on).
 std::vector<std::vector<int>> placed_kernels(const ir::Graph& g, const std::vector<hw::Placement>& placement) {
@@ -142,8 +123,10 @@ LatencyPrediction RooflineModel::predict(const ir::Graph& g, ir::DType dtype) co
     c.fallback = proc != device_.primary;
 
     const hw::OpClass cls = hw::op_class(g.node(anchor).op);
-    const double work = anchor_work(g, stats, anchor, cls);
-    const double compute_s = work > 0 ? work / (p.clock_hz * p.rate(cls, dtype)) : 0.0;
+    const double work = hw::op_work(g, stats, anchor);
+    // Inner loops at the class's rate, plus what the kernel spends per value it writes.
+    const double per_output = p.output_cycles(cls, dtype) * static_cast<double>(g.node(nodes.back()).shape.numel());
+    const double compute_s = (work > 0 ? work / (p.clock_hz * p.rate(cls, dtype)) : 0.0) + per_output / p.clock_hz;
 
     double transfer = 0;
     inputs.clear();

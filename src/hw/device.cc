@@ -134,8 +134,8 @@ class Reader {
 
   Processor processor(const std::string& name, const YAML::Node& n, const std::string& path) const {
     src_.check_keys(n, path,
-                    {"clock_mhz", "per_cycle", "bandwidth_gb_s", "op_overhead_us", "invoke_overhead_us",
-                     "active_power_mw", "ops"});
+                    {"clock_mhz", "per_cycle", "cycles_per_output", "bandwidth_gb_s", "op_overhead_us",
+                     "invoke_overhead_us", "active_power_mw", "ops"});
     Processor p;
     p.name = name;
     p.clock_hz = required(n, path, "clock_mhz", "MHz", kMHz);
@@ -162,6 +162,21 @@ class Reader {
         p.per_cycle[{c, ir::DType::f32}] = number(v, vp, unit_of(c), true);
       }
     }
+    if (const YAML::Node cpo = n["cycles_per_output"]) {
+      const std::string cp = join_path(path, "cycles_per_output");
+      src_.require_map(cpo, cp);
+      src_.check_keys(cpo, cp, op_class_names());
+      for (OpClass c : kClasses) {
+        const std::string key(op_class_name(c));
+        if (!cpo[key]) continue;
+        const std::string vp = join_path(cp, key);
+        src_.require_map(cpo[key], vp);
+        for (const auto& dv : cpo[key]) {
+          const std::string dp = join_path(vp, dv.first.Scalar());
+          p.cycles_per_output[{c, dtype(dv.first, dp)}] = number(dv.second, dp, "cycles per output element", false);
+        }
+      }
+    }
     if (const YAML::Node ops = n["ops"]) {
       const std::string op_path = join_path(path, "ops");
       src_.require_list(ops, op_path);
@@ -184,12 +199,13 @@ class Reader {
   Device device() const {
     const YAML::Node& r = src_.root();
     src_.check_keys(r, "",
-                    {"name", "description", "kind", "default_dtype", "calibration", "folded_ops_factor", "primary",
-                     "processors", "memory", "fallback", "power"});
+                    {"name", "description", "kind", "default_dtype", "calibration", "engine", "folded_ops_factor",
+                     "primary", "processors", "memory", "fallback", "power"});
     Device d;
     d.name = r["name"] ? src_.get_string(r["name"], "name") : std::filesystem::path(src_.file()).stem().string();
     if (r["description"]) d.description = src_.get_string(r["description"], "description");
     if (r["calibration"]) d.calibration = src_.get_string(r["calibration"], "calibration");
+    if (r["engine"]) d.engine = src_.get_string(r["engine"], "engine");
     d.folded_ops_factor = optional(r, "", "folded_ops_factor", "(a share of their time)", 1.0);
     if (r["kind"]) {
       d.kind = src_.get_string(r["kind"], "kind");
@@ -252,6 +268,24 @@ std::string list(const std::vector<T>& v, F&& name) {
 
 }  // namespace
 
+double op_work(const ir::Graph& g, const ir::Stats& stats, int id) {
+  const ir::Node& n = g.node(id);
+  switch (op_class(n.op)) {
+    case OpClass::Conv:
+    case OpClass::Depthwise:
+    case OpClass::FullyConnected:
+      return static_cast<double>(stats.nodes[id].macs);
+    case OpClass::Elementwise:
+      return static_cast<double>(n.shape.numel());
+    case OpClass::Pool:
+      if (n.op == ir::OpKind::GlobalAvgPool) return static_cast<double>(g.node(n.inputs[0]).shape.numel());
+      return static_cast<double>(n.shape.numel()) * n.attrs.kernel_h * n.attrs.kernel_w;
+    case OpClass::Data:
+      return 0;
+  }
+  return 0;
+}
+
 OpClass op_class(ir::OpKind op) {
   const ir::OpTraits& t = ir::traits(op);
   switch (t.macs) {
@@ -293,6 +327,11 @@ std::string_view op_class_name(OpClass c) {
       return "data";
   }
   return "?";
+}
+
+double Processor::output_cycles(OpClass c, ir::DType t) const {
+  const auto it = cycles_per_output.find({c, t});
+  return it == cycles_per_output.end() ? 0 : it->second;
 }
 
 double Processor::rate(OpClass c, ir::DType t) const {
@@ -352,6 +391,7 @@ std::string to_yaml(const Device& d) {
   if (!d.kind.empty()) line(0, "kind: " + d.kind);
   line(0, fmt::format("default_dtype: {}", ir::dtype_name(d.default_dtype)));
   if (!d.calibration.empty()) line(0, "calibration: " + text(d.calibration));
+  if (!d.engine.empty()) line(0, "engine: " + text(d.engine));
   if (d.folded_ops_factor != 0) line(0, "folded_ops_factor: " + num(d.folded_ops_factor));
   line(0, "primary: " + text(d.processors.at(d.primary).name));
   line(0, "processors:");
@@ -364,6 +404,15 @@ std::string to_yaml(const Device& d) {
       for (const auto& [key, v] : p.per_cycle)
         if (key.first == c) rates.push_back(fmt::format("{}: {}", ir::dtype_name(key.second), num(v)));
       if (!rates.empty()) line(6, fmt::format("{}: {{{}}}", op_class_name(c), fmt::join(rates, ", ")));
+    }
+    if (!p.cycles_per_output.empty()) {
+      line(4, "cycles_per_output:");
+      for (OpClass c : kClasses) {
+        std::vector<std::string> v;
+        for (const auto& [key, cycles] : p.cycles_per_output)
+          if (key.first == c) v.push_back(fmt::format("{}: {}", ir::dtype_name(key.second), num(cycles)));
+        if (!v.empty()) line(6, fmt::format("{}: {{{}}}", op_class_name(c), fmt::join(v, ", ")));
+      }
     }
     line(4, "bandwidth_gb_s: " + num(p.bandwidth_bytes_per_s / kGBps));
     line(4, "op_overhead_us: " + num(p.op_overhead_s / kUs));

@@ -90,6 +90,7 @@ ExecutionTrace read_qemu_trace(const fs::path& log, uint32_t marker_begin, uint3
   Block pending;                                // the last IN: block, until its first execution
   bool in_block = false, have_pending = false;
   int last = -1;                                // the block executed last (in segs.back())
+  bool in_marker = false;                       // the marker function runs
   std::string line;
   for (int line_no = 1; std::getline(in, line); ++line_no) {
     const std::string_view l(line);
@@ -122,10 +123,14 @@ ExecutionTrace read_qemu_trace(const fs::path& log, uint32_t marker_begin, uint3
       if (it == block_of.end())
         fail(where(), "executes the block at 0x{:x} whose code was never logged: run QEMU with -d in_asm,exec,nochain", pc);
       if (is_marker(pc)) {
-        if (pc == marker_begin) segs.emplace_back();
+        // Its entry may be logged twice in one call (QEMU leaves and re-enters a block when the
+        // instruction budget of -icount runs out); a call starts when the program enters it.
+        if (pc == marker_begin && !in_marker) segs.emplace_back();
+        in_marker = true;
         last = -1;
         continue;
       }
+      in_marker = false;
       const int b = it->second;
       SegmentCounts& s = segs.back();
       s.grow(t.blocks.size());

@@ -131,6 +131,22 @@ TEST(ParseDevice, RateWithoutF32FallbackIsAnError) {
   EXPECT_HWNAS_ERROR(d.processors[0].rate(OpClass::Depthwise, DType::f32), "has no f32 rate");
 }
 
+// cycles_per_output: optional, per class and dtype, non-negative; the roofline adds it per value
+// a kernel writes.
+TEST(ParseDevice, CyclesPerOutput) {
+  const std::string with = replace(kMinimal, "    bandwidth_gb_s: 0.4", "    cycles_per_output: {conv: {int8: 24}}\n    bandwidth_gb_s: 0.4");
+  const Device d = parse_device(with, "x.yaml");
+  EXPECT_DOUBLE_EQ(d.processors[0].output_cycles(OpClass::Conv, DType::i8), 24);
+  EXPECT_DOUBLE_EQ(d.processors[0].output_cycles(OpClass::Conv, DType::f32), 0);
+  EXPECT_DOUBLE_EQ(d.processors[0].output_cycles(OpClass::Pool, DType::i8), 0);
+  EXPECT_HWNAS_ERROR(parse_device(replace(with, "int8: 24", "int8: -1"), "x.yaml"),
+                     "processors.cpu.cycles_per_output.conv.int8: expected a non-negative number");
+  EXPECT_HWNAS_ERROR(parse_device(replace(with, "{conv: {int8: 24}}", "{cnv: {int8: 24}}"), "x.yaml"),
+                     "cycles_per_output.cnv: unknown key (did you mean 'conv'?)");
+  EXPECT_HWNAS_ERROR(parse_device(replace(with, "{conv: {int8: 24}}", "{conv: 24}"), "x.yaml"),
+                     "cycles_per_output.conv");
+}
+
 TEST(ToYaml, RoundTripsEveryBuiltin) {
   for (const auto& name : builtin_device_names()) {
     SCOPED_TRACE(name);
@@ -146,6 +162,8 @@ TEST(ToYaml, RoundTripsEveryBuiltin) {
     for (size_t i = 0; i < d.processors.size(); ++i) {
       EXPECT_DOUBLE_EQ(back.processors[i].clock_hz, d.processors[i].clock_hz);
       EXPECT_EQ(back.processors[i].per_cycle, d.processors[i].per_cycle);
+      EXPECT_EQ(back.processors[i].cycles_per_output, d.processors[i].cycles_per_output);
+      EXPECT_EQ(back.engine, d.engine);
       EXPECT_EQ(back.processors[i].ops.has_value(), d.processors[i].ops.has_value());
     }
   }

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "hwnas/ir/graph.h"
+#include "hwnas/ir/stats.h"
 
 namespace hwnas::hw {
 
@@ -31,6 +32,8 @@ namespace hwnas::hw {
 enum class OpClass : uint8_t { Conv, Depthwise, FullyConnected, Elementwise, Pool, Data };
 OpClass op_class(ir::OpKind op);
 std::string_view op_class_name(OpClass c);  // "conv", "depthwise", "fc", "elementwise", "pool", "data"
+// Work of node `id` in the unit of its class's rate: MACs, or elements (a pool's window reads).
+double op_work(const ir::Graph& g, const ir::Stats& stats, int id);
 
 // One entry of a processor's supported-operator set. Empty lists mean "any".
 struct OpSupport {
@@ -49,6 +52,10 @@ struct Processor {
   // MACs (Conv, Depthwise, FullyConnected) or elements (Elementwise, Pool, Data) per cycle,
   // per op class and dtype. A missing (class, dtype) pair falls back to the class's f32 rate.
   std::map<std::pair<OpClass, ir::DType>, double> per_cycle;
+  // Cycles per output element on top of the rate, per op class and dtype (YAML key
+  // cycles_per_output, optional): what a kernel spends outside its inner loop for every value it
+  // writes (requantization, clamping, the store, loop set-up). Missing pairs: 0.
+  std::map<std::pair<OpClass, ir::DType>, double> cycles_per_output;
   double bandwidth_bytes_per_s = 0;  // to the memory activations live in
   double op_overhead_s = 0;          // fixed cost of launching one kernel
   double invoke_overhead_s = 0;      // fixed cost of one inference (runtime dispatch, sync); YAML key
@@ -59,6 +66,7 @@ struct Processor {
 
   // Rate per cycle for the class and dtype (see per_cycle). Error if the class has none.
   double rate(OpClass c, ir::DType t) const;
+  double output_cycles(OpClass c, ir::DType t) const;  // cycles_per_output, 0 when absent
 };
 
 struct Memory {
@@ -92,6 +100,7 @@ struct Device {
   Memory memory;
   Power power;
   std::string calibration;  // how the figures were obtained ("datasheet", "fitted to 10 ...")
+  std::string engine;       // the inference engine the figures describe ("hwnas codegen", "TFLite")
   // Share of their own time that the kernels a deployment converter would fold or remove
   // (cost::executed_nodes) still take: 0 for converters (TFLite, TensorRT), about 1 for eager
   // frameworks that run every op. Fitted by cost/calibrated.h; YAML key folded_ops_factor.
