@@ -18,10 +18,11 @@ TEST(DeployConfig, AbsentByDefault) { EXPECT_FALSE(parse(nb201_yaml()).deploy); 
 
 TEST(DeployConfig, ParsesTheSectionWithTheDatasetRelativeToTheFile) {
   const auto c = parse(nb201_yaml("random", 5,
-                                  "deploy: {target: cortex-m7, dataset: speech-commands:../data/kws, inputs: 7, "
-                                  "calibration_samples: 50}\n"));
+                                  "deploy: {target: cortex-m7, device: cortex-m7-h7a3, dataset: "
+                                  "speech-commands:../data/kws, inputs: 7, calibration_samples: 50}\n"));
   ASSERT_TRUE(c.deploy);
   EXPECT_EQ(c.deploy->target, "cortex-m7");
+  EXPECT_EQ(c.deploy->device, "cortex-m7-h7a3");
   EXPECT_EQ(c.deploy->dataset, "speech-commands:/tmp/data/kws");
   EXPECT_EQ(c.deploy->inputs, 7);
   EXPECT_EQ(c.deploy->calibration_samples, 50);
@@ -34,6 +35,7 @@ TEST(DeployConfig, DefaultsAndSetPathsRelativeToTheCurrentDir) {
   ASSERT_TRUE(c.deploy);
   EXPECT_EQ(c.deploy->target, "cortex-m7");
   EXPECT_EQ(c.deploy->dataset, "speech-commands:/abs/kws");
+  EXPECT_EQ(c.deploy->device, "cortex-m7-f746");
   EXPECT_EQ(c.deploy->inputs, 100);
   EXPECT_EQ(c.deploy->calibration_samples, 200);
 }
