@@ -10,6 +10,7 @@
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
 #include "hwnas/data/open_dataset.h"
+#include "hwnas/eval/model_metric.h"
 #include "hwnas/eval/train_metric.h"
 #include "hwnas/exp/status.h"
 #include "hwnas/quant/model_folder.h"
@@ -42,6 +43,21 @@ std::optional<nlohmann::json> up_to_date(const fs::path& report, const std::stri
 }
 
 void warn(const std::string& why) { fmt::print(stderr, "WARNING: deploy skipped: {}\n", why); }
+
+// The hard latency limit the search held the deployed device to: a constraint on a latency metric
+// predicted on that device. The deploy then checks the generated code's estimate against it.
+struct LatencyLimit {
+  std::string metric;
+  double max_ms = 0;
+};
+std::optional<LatencyLimit> latency_limit(const exp::Experiment& e, const std::string& device) {
+  for (const exp::Constraint& c : e.config.constraints) {
+    const auto* m = dynamic_cast<const eval::ModelMetric*>(&e.metric(c.metric));
+    if (c.hard() && c.is_max && m && m->value() == eval::ModelValue::LatencyMs && m->device().name == device)
+      return LatencyLimit{c.metric, c.limit};
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -102,16 +118,29 @@ void deploy_best_trial(const exp::Experiment& e) {
                                   {{"split", data::split_name(split)},
                                    {"fp32", {{"top1", q.cmp.fp32.top1()}, {"source", q.fp32_source}}},
                                    {"int8", {{"top1", q.cmp.int8.top1()}, {"source", q.int8_source}}}}}};
+  nlohmann::json report_with_limit = report;
+  const auto limit = latency_limit(e, dc.device);
+  if (limit)
+    report_with_limit["latency_limit"] = {{"metric", limit->metric},
+                                          {"max_ms", limit->max_ms},
+                                          {"predicted_ms", t.metrics.count(limit->metric) ? t.metrics.at(limit->metric) : 0.0}};
   const Deployment d =
       deploy_cortex_m7(tc, q.model, inputs, out,
                        {.device = device,
                         .replace = true,
                         .before_report =
                             [&](const fs::path& dir) { quant::save_quantized_model(dir / "int8", q.model); }},
-                       report);
+                       report_with_limit);
   fmt::print("fp32 top-1: {:.2f}% -- {}\nint8 top-1: {:.2f}% -- {}\n", q.cmp.fp32.top1(), q.fp32_source,
              q.cmp.int8.top1(), q.int8_source);
   print_deployment(d, inputs.size(), /*ops=*/false);
+  if (limit) {
+    const double predicted = report_with_limit["latency_limit"]["predicted_ms"];
+    const bool within = d.latency_ms() <= limit->max_ms;
+    fmt::print(within ? stdout : stderr, "{}the generated code's estimated {:.2f} ms is {} the limit {} <= {:g} "
+               "(the search predicted {:.2f} ms)\n", within ? "" : "WARNING: ", d.latency_ms(),
+               within ? "within" : "OVER", limit->metric, limit->max_ms, predicted);
+  }
   fmt::print("deploy: wrote {}: int8/, model.c, model.h, main.c, model.elf, report.json\n", out.string());
   if (!d.bit_exact())
     fail(out.string(), "the Cortex-M7 output differs from the int8 reference in {} bytes", d.mismatches);

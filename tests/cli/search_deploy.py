@@ -62,6 +62,14 @@ if not 0 < report.get("flash_bytes", 0) < 200 * 1024 or not 0 < report.get("ram_
     sys.exit("flash and RAM read off the ELF should be positive and under the 200 KiB limits")
 if report.get("instructions", 0) <= 0:
     sys.exit("report.json should have the instructions per inference")
+# The estimated cycles at the F746's clock, and the search's latency limit beside them.
+if abs(report.get("latency_ms", 0) - report.get("cycles", 0) / 216e3) > 1e-6 or report["latency_ms"] <= 0:
+    sys.exit(f"latency_ms should be the estimated cycles at 216 MHz: {report.get('latency_ms')}, {report.get('cycles')}")
+limit = report.get("latency_limit", {})
+if limit.get("metric") != "latency_ms" or limit.get("max_ms") != 5.0 or not 0 < limit.get("predicted_ms", 0) <= 5.0:
+    sys.exit(f"report.json should name the latency limit and the search's prediction: {limit}")
+if "the generated code's estimated" not in first:
+    sys.exit("the search should compare the estimate with the latency limit")
 # The deployed architecture is the best by the first objective, trained at the last rung.
 best_arch = json.dumps(best).find(report["arch"])
 if best_arch < 0 or not report["trained_folder"].endswith("-e2"):

@@ -41,6 +41,8 @@ class ModelMetric : public Metric {
   std::string source() const override;
   std::string fingerprint() const override;
   double evaluate(const space::Arch& arch, const std::string& arch_str) const override;
+  const hw::Device& device() const { return device_; }
+  ModelValue value() const { return value_; }
 
  private:
   hw::Device device_;
