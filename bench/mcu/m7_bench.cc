@@ -14,11 +14,8 @@
 #include "hwnas/codegen/generate.h"
 #include "hwnas/codegen/runner.h"
 #include "hwnas/core/csv.h"
-#include "hwnas/core/rng.h"
-#include "hwnas/quant/calibration.h"
-#include "hwnas/quant/quantized_model.h"
-#include "hwnas/runtime/weights.h"
 #include "hwnas/target/resolver.h"
+#include "random_int8.h"
 
 namespace fs = std::filesystem;
 using namespace hwnas;
@@ -33,20 +30,9 @@ int main(int argc, char** argv) {
   try {
     const mcu::Toolchain tc = mcu::Toolchain::find();
     const ir::Graph g = target::resolve_model(model);
-    const runtime::Weights w = runtime::init_weights(g, {.seed = 1, .random_bn_stats = true});
-    const runtime::InferenceParams p = runtime::inference_params(g, w, true);
-    std::vector<std::vector<runtime::Tensor>> calib;
-    Rng rng(1);
-    for (int s = 0; s < 4; ++s) {
-      runtime::Tensor t(g.node(g.inputs().at(0)).shape);
-      for (float& v : t.data) v = static_cast<float>(2 * rng.uniform() - 1);
-      calib.push_back({t});
-    }
-    const quant::QuantizedModel m = quant::quantize_model(g, p, quant::calibrate(g, p, calib));
+    const quant::QuantizedModel m = bench::random_int8(g, 1);
     const codegen::GeneratedModel gen = codegen::generate_c(m, {});
-    std::vector<int8_t> input(static_cast<size_t>(gen.input_bytes));
-    for (int8_t& v : input) v = static_cast<int8_t>(rng.uniform_int(-128, 127));
-    const codegen::Cortexm7Run r = codegen::run_on_cortex_m7(tc, gen, {input}, work);
+    const codegen::Cortexm7Run r = codegen::run_on_cortex_m7(tc, gen, {bench::random_input(gen.input_bytes, 2)}, work);
     fs::remove_all(work);
 
     fmt::print("{}: {:.0f} cycles ({}), {} instructions (QEMU icount)\n", model, r.total_cycles,

@@ -26,11 +26,9 @@
 #include "hwnas/hw/device.h"
 #include "hwnas/ir/stats.h"
 #include "hwnas/learn/nnls.h"
-#include "hwnas/quant/calibration.h"
-#include "hwnas/quant/quantized_model.h"
-#include "hwnas/runtime/weights.h"
 #include "hwnas/space/sample_distinct.h"
 #include "hwnas/target/resolver.h"
+#include "random_int8.h"
 
 namespace fs = std::filesystem;
 using namespace hwnas;
@@ -54,29 +52,12 @@ int class_index(hw::OpClass c) {
   return -1;
 }
 
-// Random weights, calibrated on random inputs: the code (and so the cycles) depends on the
-// shapes and the quantization, not on what the network has learnt.
-quant::QuantizedModel random_int8(const ir::Graph& g, uint64_t seed) {
-  const runtime::Weights w = runtime::init_weights(g, {.seed = seed, .random_bn_stats = true});
-  const runtime::InferenceParams p = runtime::inference_params(g, w, true);
-  std::vector<std::vector<runtime::Tensor>> calib;
-  Rng rng(seed);
-  for (int s = 0; s < 4; ++s) {
-    runtime::Tensor t(g.node(g.inputs().at(0)).shape);
-    for (float& v : t.data) v = static_cast<float>(2 * rng.uniform() - 1);
-    calib.push_back({t});
-  }
-  return quant::quantize_model(g, p, quant::calibrate(g, p, calib));
-}
-
 std::vector<OpRow> measure(const mcu::Toolchain& tc, const std::string& name, const ir::Graph& g, uint64_t seed,
                            const fs::path& work) {
-  const quant::QuantizedModel m = random_int8(g, seed);
+  const quant::QuantizedModel m = bench::random_int8(g, seed);
   const codegen::GeneratedModel gen = codegen::generate_c(m, {.prefix = "model"});
-  std::vector<int8_t> input(static_cast<size_t>(gen.input_bytes));
-  Rng rng(seed + 1);
-  for (int8_t& v : input) v = static_cast<int8_t>(rng.uniform_int(-128, 127));
-  const codegen::Cortexm7Run r = codegen::run_on_cortex_m7(tc, gen, {input}, work);
+  const codegen::Cortexm7Run r =
+      codegen::run_on_cortex_m7(tc, gen, {bench::random_input(gen.input_bytes, seed + 1)}, work);
   fs::remove_all(work);
   const ir::Stats stats = ir::compute_stats(m.graph);
   std::vector<OpRow> rows;

@@ -398,22 +398,19 @@ std::string to_yaml(const Device& d) {
   for (const Processor& p : d.processors) {
     line(2, text(p.name) + ":");
     line(4, "clock_mhz: " + num(p.clock_hz / kMHz));
-    line(4, "per_cycle:");
-    for (OpClass c : kClasses) {
-      std::vector<std::string> rates;
-      for (const auto& [key, v] : p.per_cycle)
-        if (key.first == c) rates.push_back(fmt::format("{}: {}", ir::dtype_name(key.second), num(v)));
-      if (!rates.empty()) line(6, fmt::format("{}: {{{}}}", op_class_name(c), fmt::join(rates, ", ")));
-    }
-    if (!p.cycles_per_output.empty()) {
-      line(4, "cycles_per_output:");
+    // A map of (class, dtype) figures as "class: {dtype: value, ...}" lines.
+    const auto per_class = [&](const char* key, const std::map<std::pair<OpClass, ir::DType>, double>& figures) {
+      if (figures.empty()) return;
+      line(4, std::string(key) + ":");
       for (OpClass c : kClasses) {
         std::vector<std::string> v;
-        for (const auto& [key, cycles] : p.cycles_per_output)
-          if (key.first == c) v.push_back(fmt::format("{}: {}", ir::dtype_name(key.second), num(cycles)));
+        for (const auto& [k, value] : figures)
+          if (k.first == c) v.push_back(fmt::format("{}: {}", ir::dtype_name(k.second), num(value)));
         if (!v.empty()) line(6, fmt::format("{}: {{{}}}", op_class_name(c), fmt::join(v, ", ")));
       }
-    }
+    };
+    per_class("per_cycle", p.per_cycle);
+    per_class("cycles_per_output", p.cycles_per_output);
     line(4, "bandwidth_gb_s: " + num(p.bandwidth_bytes_per_s / kGBps));
     line(4, "op_overhead_us: " + num(p.op_overhead_s / kUs));
     line(4, "invoke_overhead_us: " + num(p.invoke_overhead_s / kUs));

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "icount.h"
+#include "put_u64.h"
 #include "semihost.h"
 
 __attribute__((naked, noinline)) static void loop4(uint32_t n) {
@@ -27,13 +28,6 @@ __attribute__((naked, noinline)) static void loop7(uint32_t n) {
       "   bx lr\n");
 }
 
-static void put_u64(uint64_t v) {
-  char buf[24], *p = buf + sizeof buf;
-  *--p = 0;
-  do *--p = (char)('0' + v % 10);
-  while (v /= 10);
-  hwnas_sh_puts(p);
-}
 
 static void report(int k, uint32_t n, uint64_t count) {
   put_u64((uint64_t)k);

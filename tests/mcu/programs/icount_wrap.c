@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "icount.h"
+#include "put_u64.h"
 #include "semihost.h"
 
 #define FPGAIO_COUNTER (*(volatile uint32_t*)0x40028018u)
@@ -24,14 +25,6 @@ __attribute__((noinline)) static uint64_t measure(uint32_t n) {
   const uint64_t t0 = hwnas_mcu_icount();
   loop4(n);
   return hwnas_mcu_icount() - t0;
-}
-
-static void put_u64(uint64_t v) {
-  char buf[24], *p = buf + sizeof buf;
-  *--p = 0;
-  do *--p = (char)('0' + v % 10);
-  while (v /= 10);
-  hwnas_sh_puts(p);
 }
 
 int main(void) {

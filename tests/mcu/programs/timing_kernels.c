@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "icount.h"
+#include "put_u64.h"
 #include "semihost.h"
 
 /* 8 independent adds in 4 registers, then subs/bne: 10 instructions, pairs -> 5 cycles. */
@@ -45,13 +46,6 @@ __attribute__((naked, noinline)) static void load_use(uint32_t n) {
       "   subs r0, r0, #1\n   bne 1b\n   bx lr\n");
 }
 
-static void put_u64(uint64_t v) {
-  char buf[24], *p = buf + sizeof buf;
-  *--p = 0;
-  do *--p = (char)('0' + v % 10);
-  while (v /= 10);
-  hwnas_sh_puts(p);
-}
 
 typedef void (*kernel)(uint32_t);
 
