@@ -85,8 +85,7 @@ Mnemonic parse_mnemonic(std::string_view m) {
   }
   if (m.size() > 1 && m.back() == 's')
     if (const C* c = lookup(m.substr(0, m.size() - 1))) return {*c, m.substr(0, m.size() - 1), false};
-  if (m.starts_with("dmb") || m.starts_with("dsb") || m.starts_with("isb")) return {C::other, m, false};
-  return {C::other, m, false};
+  return {C::other, m, false};  // barriers, BKPT, SVC, MRS/MSR, CPS and anything unknown: alone
 }
 
 // Register number of a token, or -1: r0-r15 (sb, sl, fp, ip, sp, lr, pc), s0-s31 -> 16-47,
