@@ -7,7 +7,7 @@
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
 #include "hwnas/mcu/build.h"
-#include "hwnas/mcu/process.h"
+#include "hwnas/core/subprocess.h"
 #include "hwnas/mcu/qemu.h"
 
 namespace hwnas::codegen {
@@ -80,9 +80,9 @@ std::vector<int8_t> run_on_host(const GeneratedModel& g, const std::vector<std::
                                    (mcu / "host" / "semihost_host.c").string(),
                                    "-o",
                                    (dir / "model_host").string()};
-  const auto built = mcu::run_process(argv, dir, 300);
+  const auto built = run_process(argv, dir, 300);
   if (!built.exited_ok()) fail(sources[0].string(), "the host compiler {}:\n{}{}", built.describe(), built.out, built.err);
-  const auto ran = mcu::run_process({(dir / "model_host").string()}, dir, 300);
+  const auto ran = run_process({(dir / "model_host").string()}, dir, 300);
   if (!ran.exited_ok()) fail((dir / "model_host").string(), "{}: {}{}", ran.describe(), ran.out, ran.err);
   return read_outputs(g, inputs.size(), dir, (dir / "model_host").string());
 }

@@ -164,14 +164,4 @@ int ChildProcess::reap(double grace_s) {
   return status;
 }
 
-std::string describe_wait_status(int status) {
-  if (WIFEXITED(status)) return fmt::format("exited with code {}", WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) {
-    const int sig = WTERMSIG(status);
-    const char* abbrev = sigabbrev_np(sig);
-    return fmt::format("was killed by signal {} (SIG{}: {})", sig, abbrev ? abbrev : "?", strsignal(sig));
-  }
-  return fmt::format("ended with wait status {}", status);
-}
-
 }  // namespace hwnas::exp

@@ -45,7 +45,5 @@ class ChildProcess {
   bool reaped_ = false;
 };
 
-// "exited with code 3", "was killed by signal 11 (SIGSEGV: Segmentation fault)".
-std::string describe_wait_status(int status);
 
 }  // namespace hwnas::exp

@@ -15,6 +15,7 @@
 
 #include "child_process.h"
 #include "hwnas/core/error.h"
+#include "hwnas/core/subprocess.h"
 
 namespace hwnas::exp {
 namespace {

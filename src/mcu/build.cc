@@ -6,7 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "hwnas/core/error.h"
-#include "hwnas/mcu/process.h"
+#include "hwnas/core/subprocess.h"
 
 namespace hwnas::mcu {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "hwnas/core/error.h"
 #include "hwnas/mcu/elf.h"
-#include "hwnas/mcu/process.h"
+#include "hwnas/core/subprocess.h"
 
 namespace hwnas::mcu {
 namespace {

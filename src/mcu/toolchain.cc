@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "hwnas/core/error.h"
-#include "hwnas/mcu/process.h"
+#include "hwnas/core/subprocess.h"
 
 namespace hwnas::mcu {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "hwnas/core/error.h"
 #include "hwnas/mcu/elf.h"
-#include "hwnas/mcu/process.h"
+#include "hwnas/core/subprocess.h"
 #include "hwnas/mcu/qemu.h"
 
 namespace hwnas::mcu {

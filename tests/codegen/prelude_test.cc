@@ -11,7 +11,7 @@
 #include "hwnas/codegen/generate.h"
 #include "hwnas/core/files.h"
 #include "hwnas/core/rng.h"
-#include "hwnas/mcu/process.h"
+#include "hwnas/core/subprocess.h"
 #include "hwnas/quant/fixed_point.h"
 #include "testing.h"
 
@@ -67,11 +67,11 @@ TEST(CodegenPrelude, FixedPointHelpersEqualQuant) {
   write_file_atomic(dir / "helpers.c", "#include <stdint.h>\n" + c_prelude() + kHarness);
   write_file_atomic(dir / "cases.bin",
                     std::string_view(reinterpret_cast<const char*>(cases.data()), cases.size() * sizeof(Case)));
-  const auto built = mcu::run_process({"cc", "-O2", "-std=c11", "-Wall", "-Werror", "-Wno-unused-function",
+  const auto built = run_process({"cc", "-O2", "-std=c11", "-Wall", "-Werror", "-Wno-unused-function",
                                        "helpers.c", "-o", "helpers"},
                                       dir, 120);
   ASSERT_TRUE(built.exited_ok()) << built.err;
-  const auto ran = mcu::run_process({(dir / "helpers").string()}, dir, 120);
+  const auto ran = run_process({(dir / "helpers").string()}, dir, 120);
   ASSERT_TRUE(ran.exited_ok()) << ran.describe();
   const std::string bytes = read_file(dir / "results.bin");
   ASSERT_EQ(bytes.size(), cases.size() * 5 * sizeof(int32_t));

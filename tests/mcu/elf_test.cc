@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "hwnas/core/files.h"
-#include "hwnas/mcu/process.h"
+#include "hwnas/core/subprocess.h"
 #include "mcu_testing.h"
 #include "testing.h"
 

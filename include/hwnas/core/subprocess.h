@@ -1,16 +1,16 @@
 #pragma once
-// mcu::run_process: runs a program to completion with fork+exec, in a working directory of
+// run_process: runs a program to completion with fork+exec, in a working directory of
 // its choosing, its stdout and stderr captured, and a deadline after which it is killed
 // (with its whole process group, so nothing it started outlives it). The compiler and QEMU
-// runs of this module go through it.
+// runs of mcu/ and codegen/ go through it.
 //
-//   auto r = mcu::run_process({"arm-none-eabi-gcc", "--version"}, {}, 10);
+//   auto r = run_process({"arm-none-eabi-gcc", "--version"}, {}, 10);
 //   if (!r.exited_ok()) ... r.describe() ... r.err ...
 #include <filesystem>
 #include <string>
 #include <vector>
 
-namespace hwnas::mcu {
+namespace hwnas {
 
 struct ProcessResult {
   int status = 0;          // waitpid() status
@@ -26,6 +26,9 @@ struct ProcessResult {
   std::string describe() const;
 };
 
+// A waitpid() status in words: "exited with code 3", "was killed by signal 11 (SIGSEGV: ...)".
+std::string describe_wait_status(int status);
+
 // Runs argv[0] (looked up on PATH when it has no '/') with the given arguments, stdin from
 // /dev/null, in `cwd` (the current directory when empty). Throws hwnas::Error when it cannot
 // be started (the error names the program); a program that fails is a result, not an error.
@@ -35,4 +38,4 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
 // The full path of `name` found on PATH, or an empty path.
 std::filesystem::path find_on_path(const std::string& name);
 
-}  // namespace hwnas::mcu
+}  // namespace hwnas

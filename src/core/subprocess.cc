@@ -1,4 +1,4 @@
-#include "hwnas/mcu/process.h"
+#include "hwnas/core/subprocess.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -17,7 +17,7 @@
 
 #include "hwnas/core/error.h"
 
-namespace hwnas::mcu {
+namespace hwnas {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -67,6 +67,10 @@ int ProcessResult::exit_code() const { return exited() ? WEXITSTATUS(status) : -
 
 std::string ProcessResult::describe() const {
   if (timed_out) return fmt::format("did not finish within {:.3g} s and was killed", wall_s);
+  return describe_wait_status(status);
+}
+
+std::string describe_wait_status(int status) {
   if (WIFEXITED(status)) return fmt::format("exited with code {}", WEXITSTATUS(status));
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
@@ -176,4 +180,4 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
   return result;
 }
 
-}  // namespace hwnas::mcu
+}  // namespace hwnas
