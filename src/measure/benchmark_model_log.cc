@@ -228,7 +228,7 @@ struct StatsLine {
   std::map<std::string, double, std::less<>> kv;
 };
 
-// What is known of the run being read.
+// Reads a log line by line, splitting it into runs (see the header for where a run starts).
 class RunReader {
  public:
   explicit RunReader(const std::string& source) : source_(source) {}
@@ -236,29 +236,29 @@ class RunReader {
   void line(std::string_view raw, int n) {
     n_ = n;
     const std::string_view s = message(raw);
-    if (table_ == Table::Header || table_ == Table::Rows) return table_line(s);
+    if (st_.table == Table::Header || st_.table == Table::Rows) return table_line(s);
     if (s.empty()) return;
     if (s == "STARTING!") {
-      if (started_ || has_timing()) flush();
-      started_ = any_ = true;
-      if (!start_) start_ = n;
+      if (st_.started || has_timing()) flush();
+      st_.started = st_.any = true;
+      if (!st_.start) st_.start = n;
       return;
     }
     if (command_line(s)) {
-      if (any_) flush();
+      if (st_.any) flush();
       return flags(s);
     }
     if (s.starts_with("--")) return flags(s);
     if (const auto p = parameter(s)) return param(p->first, p->second);
     if (s.starts_with("Loaded model ")) {
-      if (run_.graph.empty()) set_graph(trim(s.substr(13)));
+      if (st_.run.graph.empty()) set_graph(trim(s.substr(13)));
       return;
     }
     if (s.starts_with("Initialized session in ")) {
       std::string_view ms = trim(s.substr(23));
       if (ms.ends_with('.')) ms.remove_suffix(1);
       if (ms.ends_with("ms")) ms.remove_suffix(2);
-      session_init_us_ = number(ms) ? std::optional<double>(*number(ms) * 1000) : std::nullopt;
+      st_.session_init_us = number(ms) ? std::optional<double>(*number(ms) * 1000) : std::nullopt;
       return;
     }
     if (s.starts_with("Created TensorFlow Lite") && s.find("delegate") != std::string_view::npos) {
@@ -271,18 +271,18 @@ class RunReader {
     if (s.starts_with("Replacing ") && s.find(" node(s) with delegate") != std::string_view::npos) {
       std::string_view rest = s.substr(10);
       const std::string_view done = token(rest), out = token(rest), of = token(rest), total = token(rest);
-      if (!run_.delegated_nodes && all_digits(done) && out == "out" && of == "of" && all_digits(total))
-        run_.delegated_nodes = fmt::format("{}/{}", done, total);
+      if (!st_.run.delegated_nodes && all_digits(done) && out == "out" && of == "of" && all_digits(total))
+        st_.run.delegated_nodes = fmt::format("{}/{}", done, total);
       return;
     }
     if (s.starts_with("Running benchmark for")) {
-      ++phases_;
+      ++st_.phases;
       return;
     }
     if (s.starts_with("count=")) {
-      stats_.push_back({n, key_values(s, where())});
-      any_ = true;
-      if (!start_) start_ = n;
+      st_.stats.push_back({n, key_values(s, where())});
+      st_.any = true;
+      if (!st_.start) st_.start = n;
       return;
     }
     if (s.starts_with("Inference timings in us:")) return timings(s.substr(24), false);
@@ -294,38 +294,35 @@ class RunReader {
         s.starts_with(peak)) {
       const std::string_view v = trim(s.substr(peak.size()));
       if (!number(v)) fail(where(), "expected 'Overall peak memory footprint (MB) via periodic monitoring: <MB>', got '{}'", s);
-      run_.peak_memory_mb = number(v);
+      st_.run.peak_memory_mb = number(v);
       return;
     }
     if (s.starts_with("Profiling Info for Benchmark Initialization")) {
-      section_ = Section::Init;
+      st_.section = Section::Init;
       return;
     }
     if (s.starts_with("Operator-wise Profiling Info for Regular Benchmark Runs")) {
-      section_ = Section::Regular;
+      st_.section = Section::Regular;
       return;
     }
     if (s.starts_with("=====") && s.find("Summary by node type") != std::string_view::npos) {
-      table_ = Table::Header;
-      table_start_ = n;
-      keep_table_ = section_ != Section::Init;
+      st_.table = Table::Header;
+      st_.table_start = n;
+      st_.keep_table = st_.section != Section::Init;
       return;
     }
-    if (s.starts_with("Timings (microseconds):")) trailer_pending_ = false;
+    if (s.starts_with("Timings (microseconds):")) st_.trailer_pending = false;
   }
 
   // Completes the run being read (at a run boundary or the end of the log).
   void flush() {
-    if (table_ != Table::None || trailer_pending_)
-      fail(fmt::format("{}:{}", source_, table_start_),
+    if (st_.table != Table::None || st_.trailer_pending)
+      fail(fmt::format("{}:{}", source_, st_.table_start),
            "the 'Summary by node type' table is cut off: expected its rows ({}), a blank line and "
            "'Timings (microseconds): count=...' before {}",
            kTableForm, n_ ? fmt::format("line {}", n_) : std::string("the end of the log"));
-    if (any_) runs_.push_back(build());
-    const int n = n_, last = last_line_;
-    *this = RunReader(source_, std::move(runs_));
-    n_ = n;  // the line being read belongs to the next run
-    last_line_ = last;
+    if (st_.any) runs_.push_back(build());
+    st_ = State{};  // the line being read, if any, belongs to the next run
   }
 
   std::vector<BenchmarkRun> take(int last_line) {
@@ -341,21 +338,19 @@ class RunReader {
   enum class Table { None, Header, Rows };
   enum class Section { Unknown, Init, Regular };
 
-  RunReader(const std::string& source, std::vector<BenchmarkRun> runs) : source_(source), runs_(std::move(runs)) {}
-
   std::string where() const { return fmt::format("{}:{}", source_, n_); }
-  bool has_timing() const { return timings_.has_value() || !stats_.empty(); }
+  bool has_timing() const { return st_.timings.has_value() || !st_.stats.empty(); }
 
   void set_graph(std::string_view g) {
     if (has_timing()) flush();  // "Graph: [...]" after a finished run: the next run, without "STARTING!"
-    run_.graph = std::string(g);
-    any_ = true;
-    if (!start_) start_ = n_;
+    st_.run.graph = std::string(g);
+    st_.any = true;
+    if (!st_.start) st_.start = n_;
   }
 
   void add_delegate(const std::string& d) {
-    if (std::find(run_.delegates.begin(), run_.delegates.end(), d) == run_.delegates.end())
-      run_.delegates.push_back(d);
+    if (std::find(st_.run.delegates.begin(), st_.run.delegates.end(), d) == st_.run.delegates.end())
+      st_.run.delegates.push_back(d);
   }
 
   void param(std::string_view raw_label, std::string_view value) {
@@ -363,9 +358,9 @@ class RunReader {
     std::string label(trim(raw_label));
     std::transform(label.begin(), label.end(), label.begin(), [](unsigned char c) { return std::tolower(c); });
     if (label == "graph") return set_graph(value);
-    if (label == "#threads used for cpu inference" || (label == "num threads" && !cpu_threads_)) {
-      if (const auto t = integer(value)) run_.threads = *t;
-      cpu_threads_ = cpu_threads_ || label.starts_with('#');
+    if (label == "#threads used for cpu inference" || (label == "num threads" && !st_.cpu_threads)) {
+      if (const auto t = integer(value)) st_.run.threads = *t;
+      st_.cpu_threads = st_.cpu_threads || label.starts_with('#');
     } else if (label.starts_with("use ") && truthy(value)) {
       for (std::string_view d : {"gpu", "nnapi", "xnnpack", "hexagon"})
         if (label == fmt::format("use {}", d)) add_delegate(std::string(d));
@@ -381,21 +376,21 @@ class RunReader {
       if (!t.starts_with("--") || eq == std::string_view::npos) continue;
       const std::string_view flag = t.substr(2, eq - 2), value = t.substr(eq + 1);
       if (flag == "graph") set_graph(value);
-      else if (flag == "num_threads" && integer(value) && !cpu_threads_) run_.threads = integer(value);
+      else if (flag == "num_threads" && integer(value) && !st_.cpu_threads) st_.run.threads = integer(value);
       else if (flag == "use_gpu" && truthy(value)) add_delegate("gpu");
       else if (flag == "use_nnapi" && truthy(value)) add_delegate("nnapi");
       else if (flag == "use_xnnpack" && truthy(value)) add_delegate("xnnpack");
       else if (flag == "use_hexagon" && truthy(value)) add_delegate("hexagon");
     }
-    any_ = true;
-    if (!start_) start_ = n_;
+    st_.any = true;
+    if (!st_.start) st_.start = n_;
   }
 
   void timings(std::string_view body, bool legacy) {
-    if (timings_) flush();  // a second summary line: the next run, its header cut away
-    timings_ = parse_timings(body, legacy, n_, where());
-    any_ = true;
-    if (!start_) start_ = n_;
+    if (st_.timings) flush();  // a second summary line: the next run, its header cut away
+    st_.timings = parse_timings(body, legacy, n_, where());
+    st_.any = true;
+    if (!st_.start) st_.start = n_;
   }
 
   void memory(std::string_view body) {
@@ -403,43 +398,43 @@ class RunReader {
     if (!get(kv, "init") || !get(kv, "overall"))
       fail(where(), "expected 'Memory footprint delta from the start of the tool (MB): init=<MB> overall=<MB>', got '{}'",
            trim(body));
-    run_.init_memory_mb = get(kv, "init");
-    run_.overall_memory_mb = get(kv, "overall");
+    st_.run.init_memory_mb = get(kv, "init");
+    st_.run.overall_memory_mb = get(kv, "overall");
   }
 
   void table_line(std::string_view s) {
-    if (table_ == Table::Header) {
+    if (st_.table == Table::Header) {
       if (!s.starts_with("[Node type]"))
         fail(where(), "expected the header of 'Summary by node type' ({}), got '{}'", kTableForm, s);
-      table_ = Table::Rows;
+      st_.table = Table::Rows;
       return;
     }
     if (s.empty() || s.starts_with("Timings (microseconds):")) {
-      if (keep_table_ && run_.op_summary.empty())
-        fail(where(), "the 'Summary by node type' table of line {} has no rows", table_start_);
-      table_ = Table::None;
-      trailer_pending_ = !s.starts_with("Timings");
+      if (st_.keep_table && st_.run.op_summary.empty())
+        fail(where(), "the 'Summary by node type' table of line {} has no rows", st_.table_start);
+      st_.table = Table::None;
+      st_.trailer_pending = !s.starts_with("Timings");
       return;
     }
     const OpTypeSummary row = parse_op_row(s, where());
-    if (keep_table_) run_.op_summary.push_back(row);
+    if (st_.keep_table) st_.run.op_summary.push_back(row);
   }
 
   BenchmarkRun build() {
-    BenchmarkRun r = std::move(run_);
+    BenchmarkRun r = std::move(st_.run);
     r.source = source_;
     // The regular runs' statistics: the last count= line; the one before it is the warm-up's.
     // With "Running benchmark for ..." lines, a lone count= line after the first is the warm-up's.
     const StatsLine* regular = nullptr;
     const StatsLine* warmup = nullptr;
-    if (!stats_.empty() && !(phases_ == 1 && stats_.size() == 1)) {
-      regular = &stats_.back();
-      if (stats_.size() >= 2) warmup = &stats_[stats_.size() - 2];
-    } else if (!stats_.empty()) {
-      warmup = &stats_.back();
+    if (!st_.stats.empty() && !(st_.phases == 1 && st_.stats.size() == 1)) {
+      regular = &st_.stats.back();
+      if (st_.stats.size() >= 2) warmup = &st_.stats[st_.stats.size() - 2];
+    } else if (!st_.stats.empty()) {
+      warmup = &st_.stats.back();
     }
-    if (!timings_ && !regular)
-      fail(fmt::format("{}:{}", source_, start_),
+    if (!st_.timings && !regular)
+      fail(fmt::format("{}:{}", source_, st_.start),
            "the run{} has no timing: expected {} or the regular runs' {} before {}",
            r.graph.empty() ? "" : fmt::format(" of {}", r.graph), kTimingsForm, kStatsForm,
            n_ ? fmt::format("line {}", n_) : fmt::format("the end of the log (line {})", last_line_));
@@ -457,34 +452,40 @@ class RunReader {
       r.avg_us = *get(kv, "avg");
       r.line = regular->line;
     }
-    if (timings_) {
-      r.avg_us = timings_->avg_us;
-      r.init_us = timings_->init_us;
-      r.first_us = timings_->first_us;
-      r.warmup_avg_us = timings_->warmup_us;
-      r.line = timings_->line;
+    if (st_.timings) {
+      r.avg_us = st_.timings->avg_us;
+      r.init_us = st_.timings->init_us;
+      r.first_us = st_.timings->first_us;
+      r.warmup_avg_us = st_.timings->warmup_us;
+      r.line = st_.timings->line;
     } else {
-      r.init_us = session_init_us_;
+      r.init_us = st_.session_init_us;
       if (warmup) {
         r.first_us = get(warmup->kv, "first") ? get(warmup->kv, "first") : get(warmup->kv, "curr");
         r.warmup_avg_us = get(warmup->kv, "avg") ? get(warmup->kv, "avg") : get(warmup->kv, "curr");
       }
     }
-    if (!r.init_us) r.init_us = session_init_us_;
+    if (!r.init_us) r.init_us = st_.session_init_us;
     return r;
   }
 
+  // What is known of the run being read; reset at each run boundary.
+  struct State {
+    BenchmarkRun run;
+    int start = 0, phases = 0, table_start = 0;  // lines; "Running benchmark for ..." lines seen
+    bool started = false, any = false, cpu_threads = false;
+    std::optional<Timings> timings;
+    std::vector<StatsLine> stats;  // top-level count= lines, in order
+    std::optional<double> session_init_us;
+    Table table = Table::None;
+    Section section = Section::Unknown;
+    bool keep_table = false, trailer_pending = false;
+  };
+
   std::string source_;
   std::vector<BenchmarkRun> runs_;
-  BenchmarkRun run_;
-  int n_ = 0, start_ = 0, phases_ = 0, table_start_ = 0, last_line_ = 0;
-  bool started_ = false, any_ = false, cpu_threads_ = false;
-  std::optional<Timings> timings_;
-  std::vector<StatsLine> stats_;
-  std::optional<double> session_init_us_;
-  Table table_ = Table::None;
-  Section section_ = Section::Unknown;
-  bool keep_table_ = false, trailer_pending_ = false;
+  int n_ = 0, last_line_ = 0;
+  State st_;
 };
 
 }  // namespace

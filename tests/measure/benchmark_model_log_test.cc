@@ -155,6 +155,23 @@ TEST(BenchmarkModelLog, GraphAfterFinishedRunStartsTheNext) {
   EXPECT_EQ(runs[1].line, 4);
 }
 
+TEST(BenchmarkModelLog, OldParameterLabelsAndFlagsOnContinuationLines) {
+  // 1.x-2.2 label their delegate parameters "Use nnapi : [1]"; "Num threads: [-1]" is "unset".
+  const auto runs = parse_benchmark_model_log(
+      "adb shell /data/local/tmp/benchmark_model \\\n  --graph=/sdcard/a.tflite \\\n  --use_gpu=true\n"
+      "STARTING!\nNum threads: [-1]\nUse nnapi : [1]\nUse gpu : [0]\n"
+      "Running benchmark for 1 iterations\ncount=1 curr=9\n\n"
+      "Running benchmark for 50 iterations\ncount=50 first=1 curr=2 min=1 max=3 avg=2 std=1\n",
+      "old.txt");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].graph, "/sdcard/a.tflite");
+  EXPECT_FALSE(runs[0].threads);
+  EXPECT_EQ(runs[0].delegates, (std::vector<std::string>{"gpu", "nnapi"}));  // the flag, then the parameter
+  EXPECT_EQ(runs[0].avg_us, 2);
+  EXPECT_EQ(runs[0].first_us, 9);  // the warm-up's single run
+  EXPECT_EQ(runs[0].count, 50);
+}
+
 TEST(BenchmarkModelLog, NoGraphNamedTakesTheLogsName) {
   const auto runs = parse_benchmark_model_log(
       "INFO: Inference timings in us: Init: 1, First inference: 2, Warmup (avg): 3, Inference (avg): 4\n", "logs/pixel7.txt");
