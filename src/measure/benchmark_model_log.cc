@@ -314,17 +314,6 @@ class RunReader {
     if (s.starts_with("Timings (microseconds):")) st_.trailer_pending = false;
   }
 
-  // Completes the run being read (at a run boundary or the end of the log).
-  void flush() {
-    if (st_.table != Table::None || st_.trailer_pending)
-      fail(fmt::format("{}:{}", source_, st_.table_start),
-           "the 'Summary by node type' table is cut off: expected its rows ({}), a blank line and "
-           "'Timings (microseconds): count=...' before {}",
-           kTableForm, n_ ? fmt::format("line {}", n_) : std::string("the end of the log"));
-    if (st_.any) runs_.push_back(build());
-    st_ = State{};  // the line being read, if any, belongs to the next run
-  }
-
   std::vector<BenchmarkRun> take(int last_line) {
     n_ = 0;
     last_line_ = last_line;
@@ -337,6 +326,17 @@ class RunReader {
  private:
   enum class Table { None, Header, Rows };
   enum class Section { Unknown, Init, Regular };
+
+  // Completes the run being read (at a run boundary or the end of the log).
+  void flush() {
+    if (st_.table != Table::None || st_.trailer_pending)
+      fail(fmt::format("{}:{}", source_, st_.table_start),
+           "the 'Summary by node type' table is cut off: expected its rows ({}), a blank line and "
+           "'Timings (microseconds): count=...' before {}",
+           kTableForm, n_ ? fmt::format("line {}", n_) : std::string("the end of the log"));
+    if (st_.any) runs_.push_back(build());
+    st_ = State{};  // the line being read, if any, belongs to the next run
+  }
 
   std::string where() const { return fmt::format("{}:{}", source_, n_); }
   bool has_timing() const { return st_.timings.has_value() || !st_.stats.empty(); }
