@@ -17,7 +17,7 @@ src=$PWD
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(graph_json experiment_yaml space_yaml device_yaml csv npy predictor_file few_shot)
+[ ${#targets[@]} -gt 0 ] || targets=(graph_json experiment_yaml space_yaml device_yaml csv npy predictor_file few_shot benchmark_model_log)
 build=${HWNAS_FUZZ_BUILD:-build-fuzz}
 
 launcher=()
@@ -33,6 +33,7 @@ seeds_of() {
     experiment_yaml) ls examples/*.yaml ;;
     space_yaml) ls examples/spaces/*.yaml ;;
     device_yaml) ls devices/*.yaml ;;
+    benchmark_model_log) ls tests/measure/benchmark_model_logs/*.txt ;;
   esac
   [ -d "fuzz/corpus/$1" ] && find "fuzz/corpus/$1" -type f
   return 0
