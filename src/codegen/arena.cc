@@ -12,8 +12,6 @@ namespace hwnas::codegen {
 
 namespace {
 
-int64_t round_up(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
-
 // Whether quant fused the model's activations: then plan's rule (ir::fusable_activation, the
 // one quant applies) gives the same aliases; a model quantized without fusion has none.
 bool fuses_activations(const quant::QuantizedModel& m) {
@@ -61,12 +59,11 @@ ArenaLayout plan_arena(const quant::QuantizedModel& m, const ArenaOptions& o) {
     a.offset_of[id] = p.offsets[b];
     a.alias[id] = tg.nodes[id].alias;
     if (tg.nodes[id].alias || n.inputs.empty()) continue;
-    a.scratch_bytes = std::max(a.scratch_bytes, plan::kernel_scratch_bytes(g, id));
     // In place when it shares a buffer with an input (the planner only reuses a dying one).
     for (int in : n.inputs)
       if (a.lifetimes.buffer_of[in] == b) a.in_place[id] = 1;
   }
-  a.scratch_bytes = round_up(a.scratch_bytes, o.alignment);
+  a.scratch_bytes = plan::generated_scratch_bytes(g, tg, o.alignment);
   return a;
 }
 

@@ -1,5 +1,7 @@
 #include "hwnas/plan/codegen_kernels.h"
 
+#include <algorithm>
+
 #include "hwnas/ir/shape_inference.h"
 
 namespace hwnas::plan {
@@ -67,6 +69,21 @@ int64_t kernel_constant_bytes(const ir::Graph& g, int id) {
     default:
       return 0;
   }
+}
+
+int64_t generated_scratch_bytes(const ir::Graph& g, const TensorGraph& tg, int64_t alignment) {
+  int64_t bytes = 0;
+  for (int id = 0; id < g.size(); ++id)
+    if (!tg.nodes[id].alias) bytes = std::max(bytes, kernel_scratch_bytes(g, id));
+  return (bytes + alignment - 1) / alignment * alignment;
+}
+
+int64_t generated_constant_bytes(const ir::Graph& g, const TensorGraph& tg) {
+  const auto live = g.live();
+  int64_t bytes = 0;
+  for (int id = 0; id < g.size(); ++id)
+    if (live[id] && !tg.nodes[id].alias) bytes += kernel_constant_bytes(g, id);
+  return bytes;
 }
 
 }  // namespace hwnas::plan

@@ -7,9 +7,11 @@
 //
 //   plan::kernel_scratch_bytes(g, id);     // bytes of scratch node id's kernel needs (0: none)
 //   plan::kernel_constant_bytes(g, id);    // bytes of node id's const arrays, DSP build
+//   plan::generated_scratch_bytes(g, tg, 16); plan::generated_constant_bytes(g, tg);  // whole model
 #include <cstdint>
 
 #include "hwnas/ir/graph.h"
+#include "hwnas/plan/lifetimes.h"
 
 namespace hwnas::plan {
 
@@ -36,5 +38,11 @@ int64_t kernel_scratch_bytes(const ir::Graph& g, int id);
 // as int32 (`_wp`, dilation 1 only); a sigmoid / swish / hard_swish / hard_sigmoid its 256-entry
 // int8 table; 0 for the rest (their constants are literals in the code).
 int64_t kernel_constant_bytes(const ir::Graph& g, int id);
+
+// The generated code's one scratch buffer: the largest kernel_scratch_bytes of the nodes that
+// are not aliases in `tg`, rounded up to `alignment`.
+int64_t generated_scratch_bytes(const ir::Graph& g, const TensorGraph& tg, int64_t alignment);
+// Its constant arrays: kernel_constant_bytes of every node it emits (live, not an alias in `tg`).
+int64_t generated_constant_bytes(const ir::Graph& g, const TensorGraph& tg);
 
 }  // namespace hwnas::plan
