@@ -78,7 +78,7 @@ MemoryOptions default_memory_options(const hw::Device& device, ir::DType dtype) 
   return {.dtype = dtype};
 }
 
-std::string memory_source(const MemoryOptions& o) {
+std::string memory_plan_description(const MemoryOptions& o) {
   const InPlaceRules& r = o.in_place;
   std::string in_place;  // the rules beyond TFLM's element-wise ones
   if (r.depthwise || r.pointwise)
@@ -88,10 +88,12 @@ std::string memory_source(const MemoryOptions& o) {
   if (!r.elementwise) in_place += ", no in-place element-wise ops";
   if (r.fuse_activations) in_place += ", fused activations";
   if (o.engine == Engine::HwnasCodegen)
-    return fmt::format("predicted (hwnas codegen arena plan: {}, {} order{}, kernel scratch)", o.planner,
+    return fmt::format("hwnas codegen arena plan: {}, {} order{}, kernel scratch", o.planner,
                        order_policy_name(o.order), in_place);
-  return fmt::format("predicted ({} arena planner, {} order{})", o.planner, order_policy_name(o.order), in_place);
+  return fmt::format("{} arena planner, {} order{}", o.planner, order_policy_name(o.order), in_place);
 }
+
+std::string memory_source(const MemoryOptions& o) { return "predicted (" + memory_plan_description(o) + ")"; }
 
 std::string MemoryEstimate::source() const {
   return memory_source({.dtype = dtype, .engine = engine, .planner = planner, .order = order_policy, .in_place = in_place});

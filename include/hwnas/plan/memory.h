@@ -63,6 +63,8 @@ MemoryOptions default_memory_options(const hw::Device& device, ir::DType dtype);
 // element-wise ones; for HwnasCodegen "predicted (hwnas codegen arena plan: greedy, best order,
 // in-place depthwise and pointwise, fused activations, kernel scratch)".
 std::string memory_source(const MemoryOptions& o);
+// What is inside memory_source()'s parentheses: "greedy arena planner, graph order".
+std::string memory_plan_description(const MemoryOptions& o);
 
 struct MemoryEstimate {
   std::string model, device, planner;
