@@ -40,9 +40,8 @@ plan::TensorGraph tensor_graph(const quant::QuantizedModel& m, plan::InPlaceRule
 ArenaLayout plan_arena(const quant::QuantizedModel& m, const ArenaOptions& o) {
   const ir::Graph& g = m.graph;
   if (o.alignment <= 0) fail("arena plan", "alignment must be > 0, got {}", o.alignment);
-  const plan::TensorGraph tg = tensor_graph(m, {.elementwise = true,
-                                                .depthwise = o.in_place_depthwise,
-                                                .pointwise = o.in_place_pointwise});
+  const plan::TensorGraph tg =
+      tensor_graph(m, {.elementwise = true, .depthwise = o.in_place_depthwise, .pointwise = o.in_place_pointwise});
   ArenaLayout a;
   a.order = o.best_order ? plan::best_order(tg).order : plan::graph_order(g);
   a.lifetimes = plan::tensor_lifetimes(g, tg, a.order);

@@ -83,8 +83,8 @@ std::string memory_plan_description(const MemoryOptions& o) {
   std::string in_place;  // the rules beyond TFLM's element-wise ones
   if (r.depthwise || r.pointwise)
     in_place = fmt::format(", in-place {}", r.depthwise && r.pointwise ? "depthwise and pointwise"
-                                            : r.depthwise             ? "depthwise"
-                                                                      : "pointwise");
+                                            : r.depthwise              ? "depthwise"
+                                                                       : "pointwise");
   if (!r.elementwise) in_place += ", no in-place element-wise ops";
   if (r.fuse_activations) in_place += ", fused activations";
   if (o.engine == Engine::HwnasCodegen)
@@ -96,7 +96,8 @@ std::string memory_plan_description(const MemoryOptions& o) {
 std::string memory_source(const MemoryOptions& o) { return "predicted (" + memory_plan_description(o) + ")"; }
 
 std::string MemoryEstimate::source() const {
-  return memory_source({.dtype = dtype, .engine = engine, .planner = planner, .order = order_policy, .in_place = in_place});
+  return memory_source(
+      {.dtype = dtype, .engine = engine, .planner = planner, .order = order_policy, .in_place = in_place});
 }
 
 MemoryEstimate estimate_memory(const ir::Graph& g, const hw::Device& device, const MemoryOptions& o) {

@@ -31,8 +31,9 @@ void expect_exact_prediction(const ir::Graph& g, const std::string& name, bool c
   const plan::MemoryFootprint f = plan::memory_footprint(g, {}, plan::hwnas_codegen_options());
   EXPECT_EQ(f.peak_sram_bytes, a.arena_bytes + a.scratch_bytes) << name;
   EXPECT_EQ(f.flash_bytes, e.weight_bytes) << name;
-  std::cout << name << ": arena " << e.arena_bytes() << " + scratch " << e.scratch_bytes << " (greedy, TFLM's rules: "
-            << plan::estimate_memory(g, hw::Device{}).arena_bytes() << "), constants " << e.weight_bytes << "\n";
+  std::cout << name << ": arena " << e.arena_bytes() << " + scratch " << e.scratch_bytes
+            << " (greedy, TFLM's rules: " << plan::estimate_memory(g, hw::Device{}).arena_bytes() << "), constants "
+            << e.weight_bytes << "\n";
   if (!constants) return;
   if (g.inputs().size() != 1 || g.outputs().size() != 1) return;  // generate_c takes one of each
   EXPECT_EQ(e.weight_bytes, generate_c(m).weight_bytes) << name;
@@ -61,9 +62,10 @@ TEST(CodegenMemoryPrediction, EveryBuiltinModel) {
 
 TEST(CodegenMemoryPrediction, Nb201NetworkWithEveryEdgeOp) {
   // Branchy cells: the best order matters, adds run in place, zero and pooling edges.
-  const ir::Graph g = models::nb201(
-      models::parse_nb201("|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|"),
-      {.classes = 5, .resolution = 16, .channels = 8, .cells_per_stage = 1});
+  const ir::Graph g =
+      models::nb201(models::parse_nb201(
+                        "|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|"),
+                    {.classes = 5, .resolution = 16, .channels = 8, .cells_per_stage = 1});
   expect_exact_prediction(g, "nb201", true);
 }
 

@@ -76,8 +76,8 @@ TEST(MemoryMetric, OnAnMcuItPredictsTheGeneratedCode) {
                                   plan::Engine::HwnasCodegen),
                      "int8 only");
   // A CPU keeps the TFLM plan.
-  const MemoryMetric cpu("s", CostClass::Cheap, hw::load_device("pixel3-cpu"), MemoryValue::PeakSramKib,
-                         ir::DType::i8, space);
+  const MemoryMetric cpu("s", CostClass::Cheap, hw::load_device("pixel3-cpu"), MemoryValue::PeakSramKib, ir::DType::i8,
+                         space);
   EXPECT_EQ(cpu.source(), "predicted (greedy arena planner, graph order, int8, on pixel3-cpu)");
 }
 

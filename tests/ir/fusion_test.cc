@@ -29,9 +29,9 @@ TEST(Fusion, NothingFusesIntoALayerWithTwoReadersOrAGraphOutput) {
   const int x = b.input({1, 4, 4, 8});
   const int c1 = b.conv(x, 8, 1, 1);
   const int r1 = b.relu(c1);
-  const int s = b.add({c1, r1});             // c1 has two readers
-  const int c2 = b.depthwise(s, 3, 1);       // a graph output itself
-  const int c3 = b.fc(b.flatten(s), 4);      // read by a sigmoid, which never fuses
+  const int s = b.add({c1, r1});         // c1 has two readers
+  const int c2 = b.depthwise(s, 3, 1);   // a graph output itself
+  const int c3 = b.fc(b.flatten(s), 4);  // read by a sigmoid, which never fuses
   const Graph g = b.finish({c2, b.relu(c2), b.sigmoid(c3)});
   const auto consumers = g.consumers();
   EXPECT_EQ(fusable_activation(g, consumers, c1), -1);

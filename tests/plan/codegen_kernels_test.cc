@@ -12,7 +12,7 @@ namespace {
 TEST(CodegenKernels, ScratchAndConstantsByHand) {
   ir::GraphBuilder b("k");
   const int x = b.input({1, 10, 10, 8});
-  const int conv = b.conv(x, 16, 3, 1);  // padded: 10x10x16
+  const int conv = b.conv(x, 16, 3, 1);    // padded: 10x10x16
   const int dw = b.depthwise(conv, 5, 1);  // 10x10x16
   const int pw = b.conv(dw, 16, 1, 1);
   const int sig = b.sigmoid(pw);
@@ -35,8 +35,8 @@ TEST(CodegenKernels, ScratchAndConstantsByHand) {
   EXPECT_EQ(kernel_constant_bytes(g, fc), 10 * 1600 + 10 * 9);
   const TensorGraph tg = tensor_graph(g, ir::DType::i8, InPlaceRules::hwnas_codegen());
   EXPECT_EQ(generated_scratch_bytes(g, tg, 16), 3200);
-  EXPECT_EQ(generated_constant_bytes(g, tg), 72 * 16 + 16 * 9 + 16 * (25 + 9 + 40) + 16 * 16 + 16 * 9 + 256 +
-                                                 10 * 1600 + 10 * 9);
+  EXPECT_EQ(generated_constant_bytes(g, tg),
+            72 * 16 + 16 * 9 + 16 * (25 + 9 + 40) + 16 * 16 + 16 * 9 + 256 + 10 * 1600 + 10 * 9);
 }
 
 }  // namespace

@@ -78,9 +78,9 @@ struct MemoryEstimate {
   ArenaPlan arena;
   int64_t lower_bound_bytes = 0;              // peak live bytes of the order used (no planner beats it)
   int64_t graph_order_lower_bound_bytes = 0;  // the same for the graph's own order
-  int64_t scratch_bytes = 0;  // HwnasCodegen: the kernels' scratch buffer (aligned), beside the arena
-  int64_t weight_bytes = 0;   // ir::Stats::weight_bytes(dtype); HwnasCodegen: codegen's constant arrays
-  hw::Memory device_memory;   // limits (0: none) and the runtime's fixed costs
+  int64_t scratch_bytes = 0;                  // HwnasCodegen: the kernels' scratch (aligned)
+  int64_t weight_bytes = 0;                   // ir::Stats::weight_bytes; HwnasCodegen: its constant arrays
+  hw::Memory device_memory;                   // limits (0: none) and the runtime's fixed costs
 
   int64_t arena_bytes() const { return arena.arena_bytes; }
   int64_t sram_bytes() const { return arena.arena_bytes + scratch_bytes + device_memory.runtime_sram_bytes; }
