@@ -1,7 +1,8 @@
 // hwnas memory: a model's peak SRAM and flash on a device, predicted by an arena planner,
 // with the timeline of live tensors; optionally what a host backend really holds.
 //
-//   hwnas memory dscnn-mlperf --device cortex-m7
+//   hwnas memory dscnn-mlperf --device cortex-m7                 # an mcu: the generated C's plan
+//   hwnas memory dscnn-mlperf --device cortex-m7 --engine tflm   # as TFLite Micro would plan it
 //   hwnas memory mobilenetv2-0.35 --device cortex-m7-f746 --resolution 96 --order best
 //   hwnas memory ssdlite-mobilenetv2 --device cortex-m7 --planner linear --json
 //   hwnas memory dscnn-mlperf --device cortex-m7 --measure --backend xnnpack
@@ -26,7 +27,7 @@ namespace hwnas::cli {
 namespace {
 
 struct MemoryArgs {
-  std::string model, device, dtype = "int8", planner = "greedy", order = "graph", backend = "xnnpack";
+  std::string model, device, dtype = "int8", engine = "auto", planner = "greedy", order, backend = "xnnpack";
   models::ModelOverrides overrides;
   bool json = false, no_timeline = false, inplace_depthwise = false, measure = false;
   int bar_width = 40;
@@ -61,9 +62,11 @@ void print_timeline(const plan::MemoryEstimate& m, const ir::Graph& g, int width
 void print_text(const plan::MemoryEstimate& m, const ir::Graph& g, const MemoryArgs& a) {
   const hw::Memory& dm = m.device_memory;
   fmt::print("{} on {}, {}: {}\n", m.model, m.device, ir::dtype_name(m.dtype), m.source());
-  fmt::print("  peak SRAM  {} = arena {} + runtime {}  {}\n", kib(m.sram_bytes()), kib(m.arena_bytes()),
+  const std::string scratch = m.scratch_bytes > 0 ? fmt::format(" + kernel scratch {}", kib(m.scratch_bytes)) : "";
+  fmt::print("  peak SRAM  {} = arena {}{} + runtime {}  {}\n", kib(m.sram_bytes()), kib(m.arena_bytes()), scratch,
              kib(dm.runtime_sram_bytes), limit(m.sram_bytes(), dm.sram_bytes));
-  fmt::print("  flash      {} = weights {} + runtime {}  {}\n", kib(m.flash_bytes()), kib(m.weight_bytes),
+  fmt::print("  flash      {} = {} {} + runtime {}  {}\n", kib(m.flash_bytes()),
+             m.engine == plan::Engine::HwnasCodegen ? "constant arrays" : "weights", kib(m.weight_bytes),
              kib(dm.runtime_flash_bytes), limit(m.flash_bytes(), dm.flash_bytes));
   fmt::print("  arena lower bound {} (live bytes at the worst step; no planner needs less for this order)\n",
              kib(m.lower_bound_bytes));
@@ -111,12 +114,19 @@ void add_memory(CLI::App& app) {
   cmd->add_option("--dtype", a->dtype, "int8 | f32: the bytes of every tensor and weight")
       ->check(CLI::IsMember({"int8", "f32"}))
       ->capture_default_str();
+  cmd->add_option("--engine", a->engine,
+                  "what runs the model: hwnas-codegen (the C hwnas deploy generates: its arena plan, kernel scratch "
+                  "and constant arrays) | tflm (an interpreter planning like TFLite Micro) | auto (hwnas-codegen on "
+                  "an int8 mcu, else tflm)")
+      ->check(CLI::IsMember({"auto", "tflm", "hwnas-codegen"}))
+      ->capture_default_str();
   cmd->add_option("--planner", a->planner, "greedy (TFLM greedy by size) | linear (no reuse)")
       ->check(CLI::IsMember(plan::memory_planner_names()))
       ->capture_default_str();
-  cmd->add_option("--order", a->order, "graph (the model's node order) | best (least peak of live tensors)")
-      ->check(CLI::IsMember({"graph", "best"}))
-      ->capture_default_str();
+  cmd->add_option("--order", a->order,
+                  "graph (the model's node order) | best (least peak of live tensors); default: the engine's "
+                  "(tflm graph, hwnas-codegen best)")
+      ->check(CLI::IsMember({"graph", "best"}));
   cmd->add_flag("--inplace-depthwise", a->inplace_depthwise,
                 "depthwise convs with equal input and output sizes write over their input (TinyEngine)");
   cmd->add_flag("--no-timeline", a->no_timeline, "print only the totals");
@@ -128,11 +138,14 @@ void add_memory(CLI::App& app) {
   cmd->callback([a] {
     const ir::Graph g = target::resolve_model(a->model, a->overrides);
     const hw::Device device = hw::load_device(a->device);
-    plan::MemoryOptions o;
-    o.dtype = *ir::dtype_from_name(a->dtype);
+    const ir::DType dtype = *ir::dtype_from_name(a->dtype);
+    plan::MemoryOptions o = a->engine == "auto"            ? plan::default_memory_options(device, dtype)
+                            : a->engine == "hwnas-codegen" ? plan::hwnas_codegen_options()
+                                                           : plan::MemoryOptions{};
+    o.dtype = dtype;  // hwnas-codegen in f32: estimate_memory's error says it is int8 only
     o.planner = a->planner;
-    o.order = a->order == "best" ? plan::OrderPolicy::Best : plan::OrderPolicy::Graph;
-    o.in_place.depthwise = a->inplace_depthwise;
+    if (!a->order.empty()) o.order = a->order == "best" ? plan::OrderPolicy::Best : plan::OrderPolicy::Graph;
+    if (a->inplace_depthwise) o.in_place.depthwise = true;
     const plan::MemoryEstimate m = plan::estimate_memory(g, device, o);
     std::optional<measure::MemoryUsage> measured;
     if (a->measure)

@@ -46,18 +46,6 @@ void emit_pool(Op& op);             // avg_pool, max_pool, global_avg_pool
 void emit_elementwise(Op& op);      // relu, relu6, table activations, add, mul
 void emit_data(Op& op);             // concat, pad, zero, reshape/flatten copies
 
-// The generated kernels' layout decisions, shared with the arena plan (arena.cc), which sizes
-// the scratch buffer from them:
-// a conv2d that is a pointwise (1x1, stride 1, no padding, ungrouped) runs pixel by pixel;
-bool is_pointwise(const ir::Node& n, const ir::Shape& in);
-// a depthwise copies one input channel at a time with its padding: the extent copied;
-struct Padded {
-  int64_t h = 0, w = 0;
-};
-Padded padded_extent(const ir::Node& n, const ir::Shape& in);
-// the scratch bytes node `id`'s kernel needs (0 for most ops).
-int64_t kernel_scratch_bytes(const ir::Graph& g, int id);
-
 // "{a, b, c}" with line breaks every `per_line` values.
 std::string c_list(std::span<const int64_t> v, int per_line = 16);
 

@@ -21,6 +21,7 @@
 #include "emit.h"
 #include "hwnas/core/error.h"
 #include "hwnas/ir/shape_inference.h"
+#include "hwnas/plan/codegen_kernels.h"
 
 namespace hwnas::codegen::detail {
 namespace {
@@ -180,7 +181,7 @@ void depthwise(Op& op) {
   const auto ms = per_channel(op, oc);
   const auto [mult, shift] = op.multipliers(ms);
   const bool right = right_only(ms);
-  const detail::Padded p = padded_extent(n, xs);
+  const plan::Padded p = plan::padded_extent(n, xs);
   std::string& s = op.code;
   s += op.signature() + dims(op) + fmt::format("  enum {{ M = OC / IC, HP = {}, WP = {} }};\n", p.h, p.w);
   // Taps unrolled with their offsets in the padded channel as literals, and the channel's
@@ -278,7 +279,7 @@ void emit_conv(Op& op) {
   const auto ms = per_channel(op, oc);
   std::tie(a.mult, a.shift) = op.multipliers(ms);
   a.right_only = right_only(ms);
-  if (is_pointwise(n, op.in_shape())) return pointwise(op, a);
+  if (plan::is_pointwise(n, op.in_shape())) return pointwise(op, a);
   if (op.in_place) fail(op.m.graph.describe(op.id), "the arena plan runs it in place, which only 1x1 convs can");
   conv2d(op, a);
 }

@@ -158,12 +158,21 @@ std::unique_ptr<Metric> make_model_metric(const std::string& name, const YAML::N
 std::unique_ptr<Metric> make_memory_metric(const std::string& name, const YAML::Node& node, const std::string& path,
                                            const MetricContext& ctx) {
   const YamlSource& src = *ctx.source;
-  src.check_keys(node, path, {"memory", "device", "dtype", "cost"});
+  src.check_keys(node, path, {"memory", "device", "dtype", "engine", "cost"});
   const auto value = static_cast<MemoryValue>(pick(node, "memory", path, src, memory_value_names(), "memory figure"));
   hw::Device device = metric_device(node, path, src);
   const ir::DType dtype = metric_dtype(node, path, src, device.default_dtype);
+  std::optional<plan::Engine> engine;  // none: the device's default (plan::default_memory_options)
+  if (node["engine"]) {
+    const std::vector<std::string> engines = {"tflm", "hwnas-codegen"};
+    engine = plan::parse_engine(engines[pick(node, "engine", path, src, engines, "memory engine")]);
+  }
   const CostClass cost = parse_cost_class(node, path, src, CostClass::Cheap);
-  return std::make_unique<MemoryMetric>(name, cost, std::move(device), value, dtype, ctx.space);
+  try {
+    return std::make_unique<MemoryMetric>(name, cost, std::move(device), value, dtype, ctx.space, engine);
+  } catch (const Error& e) {
+    throw e.within(src.where(node["engine"], path + ".engine"));
+  }
 }
 
 std::unique_ptr<Metric> make_stat_metric(const std::string& name, const YAML::Node& node, const std::string& path,

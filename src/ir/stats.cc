@@ -10,6 +10,9 @@ int fold_target(const Graph& g, const std::vector<std::vector<int>>& consumers, 
   const Node& n = g.node(bn);
   if (!traits(n.op).folds_into_producer) return -1;
   const int producer = n.inputs[0];
+  // A layer that is itself a graph output must keep its unnormalised result.
+  const auto& outputs = g.outputs();
+  if (std::find(outputs.begin(), outputs.end(), producer) != outputs.end()) return -1;
   return is_linear(g.node(producer).op) && consumers[producer].size() == 1 ? producer : -1;
 }
 

@@ -4,30 +4,8 @@
 #include <numeric>
 
 #include "hwnas/core/error.h"
-#include "hwnas/ir/op_traits.h"
-#include "hwnas/ir/stats.h"
 
 namespace hwnas::plan {
-namespace {
-
-// A view of its input (reshape, flatten), or a batch_norm folded into its producer.
-bool is_alias(const ir::Graph& g, const std::vector<std::vector<int>>& consumers, int id) {
-  return ir::traits(g.node(id).op).alias || ir::fold_target(g, consumers, id) >= 0;
-}
-
-bool may_run_in_place(const ir::Node& n, const InPlaceRules& rules) {
-  switch (ir::traits(n.op).in_place) {
-    case ir::InPlace::No:
-      return false;
-    case ir::InPlace::Elementwise:
-      return rules.elementwise;
-    case ir::InPlace::Depthwise:
-      return rules.depthwise && n.attrs.multiplier == 1;
-  }
-  return false;
-}
-
-}  // namespace
 
 TensorGraph tensor_graph(const ir::Graph& g, ir::DType dtype, const InPlaceRules& rules) {
   const int n = g.size();
@@ -41,7 +19,7 @@ TensorGraph tensor_graph(const ir::Graph& g, ir::DType dtype, const InPlaceRules
     const ir::Node& node = g.node(id);
     TensorNode& t = tg.nodes[id];
     t.bytes = node.shape.numel() * ir::dtype_bytes(dtype);
-    if (is_alias(g, consumers, id)) {  // nodes come after their inputs: the source is resolved
+    if (is_alias(g, consumers, id, rules)) {  // nodes come after their inputs: the source is resolved
       t.alias = true;
       t.root = tg.nodes[node.inputs[0]].root;
       t.bytes = tg.nodes[t.root].bytes;
@@ -49,7 +27,7 @@ TensorGraph tensor_graph(const ir::Graph& g, ir::DType dtype, const InPlaceRules
       continue;
     }
     t.root = id;
-    t.in_place = may_run_in_place(node, rules);
+    t.in_place = may_run_in_place(g, id, rules);
     for (int in : node.inputs) {
       const int r = tg.nodes[in].root;
       if (std::find(t.reads.begin(), t.reads.end(), r) == t.reads.end()) {

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "hwnas/core/error.h"
+#include "hwnas/ir/fusion.h"
 #include "hwnas/quant/quantized_model.h"
 
 namespace hwnas::quant {
@@ -33,10 +34,6 @@ std::string unsupported_reason(const ir::Graph& g, int id, const runtime::Infere
   }
 }
 
-bool is_layer(OpKind op) {
-  return op == OpKind::Conv2D || op == OpKind::DepthwiseConv2D || op == OpKind::FullyConnected;
-}
-
 float lut_function(OpKind op, float x) {
   const auto relu6 = [](float v) { return std::min(std::max(v, 0.0f), 6.0f); };
   switch (op) {
@@ -51,21 +48,6 @@ float lut_function(OpKind op, float x) {
     default:
       return x;
   }
-}
-
-// The relu/relu6 that can be fused into layer `id`'s clamp: the only reader of the layer's
-// output (through a folded batch_norm), neither being a graph output. -1 if none.
-int fusable_activation(const ir::Graph& g, const runtime::InferenceParams& params,
-                       const std::vector<std::vector<int>>& consumers, int id) {
-  if (!is_layer(g.node(id).op)) return -1;
-  const auto& outputs = g.outputs();
-  auto is_output = [&](int x) { return std::find(outputs.begin(), outputs.end(), x) != outputs.end(); };
-  int tail = id;
-  if (consumers[tail].size() == 1 && params.nodes[consumers[tail][0]].alias_of == id) tail = consumers[tail][0];
-  if (is_output(id) || is_output(tail) || consumers[tail].size() != 1) return -1;
-  const int act = consumers[tail][0];
-  const OpKind op = g.node(act).op;
-  return op == OpKind::Relu || op == OpKind::Relu6 ? act : -1;
 }
 
 }  // namespace
@@ -153,7 +135,10 @@ QuantizedModel quantize_model(const ir::Graph& g, const runtime::InferenceParams
   std::vector<int> fused_into(g.size(), -1);
   if (options.fuse_activations)
     for (int id = 0; id < g.size(); ++id) {
-      const int act = fusable_activation(g, params, consumers, id);
+      // The structural rule plan's memory estimate shares (ir/fusion.h). Folding applies to every
+      // batch_norm that can fold or to none, so params.folded > 0 says which (none folding
+      // when none can, either answer is the same).
+      const int act = ir::fusable_activation(g, consumers, id, params.folded > 0);
       if (act < 0) continue;
       m.nodes[id].fused_node = act;
       m.nodes[id].fused = g.node(act).op == OpKind::Relu ? FusedActivation::Relu : FusedActivation::Relu6;

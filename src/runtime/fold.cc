@@ -35,12 +35,10 @@ InferenceParams inference_params(const ir::Graph& g, const Weights& w, bool fold
   if (!fold) return p;
 
   const auto consumers = g.consumers();
-  const auto& outputs = g.outputs();
   for (int id = 0; id < g.size(); ++id) {
     if (g.node(id).op != ir::OpKind::BatchNorm) continue;
     const int target = ir::fold_target(g, consumers, id);
-    // A layer that is itself a graph output must keep its unnormalised result.
-    if (target < 0 || std::find(outputs.begin(), outputs.end(), target) != outputs.end()) continue;
+    if (target < 0) continue;
     NodeParams& bn = p.nodes[id];
     NodeParams& layer = p.nodes[target];
     const size_t c = bn.scale.size();

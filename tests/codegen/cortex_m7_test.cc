@@ -8,6 +8,7 @@
 #include "codegen_testing.h"
 #include "hwnas/codegen/runner.h"
 #include "hwnas/models/registry.h"
+#include "hwnas/plan/memory.h"
 #include "testing.h"
 
 namespace hwnas::codegen {
@@ -67,6 +68,15 @@ TEST_F(CodegenCortexM7, DscnnMlperfEqualsHostAndRunInt8) {
   EXPECT_EQ(mem.symbol_size("kws_scratch"), static_cast<uint32_t>(gen.arena.scratch_bytes));
   EXPECT_EQ(mem.arena, static_cast<uint64_t>(gen.arena.arena_bytes + gen.arena.scratch_bytes));
   EXPECT_GE(mem.rodata, static_cast<uint64_t>(gen.weight_bytes));
+  // The model's constant arrays (kws_op<k>_w, _bias, _mult, _shift, _wp) in the ELF are the
+  // bytes generate_c counts and plan predicts from the fp32 graph (plan/codegen_kernels.h).
+  uint64_t arrays = 0;
+  for (const auto& [name, size] : mem.symbol_sizes)
+    if (name.rfind("kws_op", 0) == 0 && name.find('_', 6) != std::string::npos) arrays += size;
+  EXPECT_EQ(arrays, static_cast<uint64_t>(gen.weight_bytes));
+  EXPECT_EQ(arrays, static_cast<uint64_t>(plan::estimate_memory(models::builtin_model("dscnn-mlperf"), hw::Device{},
+                                                                plan::hwnas_codegen_options())
+                                              .weight_bytes));
   EXPECT_EQ(mem.ram, mem.data + mem.bss + mem.arena + mem.stack);
   std::cout << "flash " << mem.flash << " (text " << mem.text << ", rodata " << mem.rodata << "), ram " << mem.ram
             << " (arena " << mem.arena << ", stack " << mem.stack << ", bss " << mem.bss << ", data " << mem.data

@@ -62,12 +62,17 @@ TEST(Metric, AnArchThatDoesNotParseNamesTheCsvLineAndTheExperimentKey) {
 TEST(Metric, BuildsCostModelMemoryAndStatMetricsCheapByDefault) {
   const Experiment e = build(nb201_yaml(), {"metrics.lat={model: roofline, device: raspi4}",
                                             "metrics.sram={memory: peak_sram_kib, device: cortex-m7, dtype: int8}",
+                                            "metrics.tflm={memory: peak_sram_kib, device: cortex-m7, engine: tflm}",
                                             "metrics.params={stat: params}",
                                             "metrics.energy={model: roofline, device: raspi4, value: energy_mj, "
                                             "cost: expensive}"});
   EXPECT_EQ(e.metric("lat").source(), "predicted (roofline on raspi4, f32)");
   EXPECT_EQ(e.metric("lat").cost(), CostClass::Cheap);
-  EXPECT_EQ(e.metric("sram").source(), "predicted (greedy arena planner, graph order, int8, on cortex-m7)");
+  // An mcu in int8: the generated code's plan by default (eval/memory_metric.h).
+  EXPECT_EQ(e.metric("sram").source(),
+            "predicted (hwnas codegen arena plan: greedy, best order, in-place depthwise and pointwise, fused "
+            "activations, kernel scratch, int8, on cortex-m7)");
+  EXPECT_EQ(e.metric("tflm").source(), "predicted (greedy arena planner, graph order, int8, on cortex-m7)");
   EXPECT_EQ(e.metric("sram").cost(), CostClass::Cheap);
   EXPECT_EQ(e.metric("params").source(), "computed (parameters of the graph, millions)");
   EXPECT_EQ(e.metric("energy").cost(), CostClass::Expensive);
@@ -94,6 +99,10 @@ TEST(Metric, CostModelAndMemoryErrorsNameTheKeyAndTheFix) {
       "--set metrics.m.memory: 'peak_ram_kib' is not a memory figure; "
       "did you mean 'peak_sram_kib'?");
   err("{memory: flash_kib}", "--set metrics.m: needs 'device:'");
+  err("{memory: flash_kib, device: cortex-m7, engine: tflmm}",
+      "--set metrics.m.engine: 'tflmm' is not a memory engine; did you mean 'tflm'?");
+  err("{memory: flash_kib, device: cortex-m7, dtype: f32, engine: hwnas-codegen}",
+      "--set metrics.m.engine: memory metric: engine hwnas-codegen emits int8 only");
   err("{stat: flops}", "--set metrics.m.stat: 'flops' is not a graph statistic");
   err("{column: x}", "a metric needs one of 'table:'");
 }

@@ -113,6 +113,28 @@ TEST(Memory, FootprintAgreesWithTheFullEstimate) {
   EXPECT_EQ(f.flash_bytes, m.flash_bytes());
 }
 
+// The generated code's plan (figures checked against codegen in tests/codegen): chosen for an
+// int8 mcu, said in the source, int8 only.
+TEST(Memory, HwnasCodegenEngine) {
+  hw::Device d = mcu(0, 0);
+  d.kind = "mcu";
+  EXPECT_EQ(default_memory_options(d, ir::DType::i8).engine, Engine::HwnasCodegen);
+  EXPECT_EQ(default_memory_options(d, ir::DType::f32).engine, Engine::Tflm);
+  d.kind = "cpu";
+  EXPECT_EQ(default_memory_options(d, ir::DType::i8).engine, Engine::Tflm);
+  const ir::Graph g = models::builtin_model("dscnn-mlperf");
+  const MemoryEstimate m = estimate_memory(g, mcu(0, 0), hwnas_codegen_options());
+  EXPECT_EQ(m.source(),
+            "predicted (hwnas codegen arena plan: greedy, best order, in-place depthwise and pointwise, fused "
+            "activations, kernel scratch)");
+  EXPECT_EQ(m.sram_bytes(), 8496 + 384 + 4096);
+  EXPECT_EQ(parse_engine("hwnas-codegen"), Engine::HwnasCodegen);
+  EXPECT_HWNAS_ERROR(parse_engine("tflite"), "known: tflm, hwnas-codegen");
+  MemoryOptions f32 = hwnas_codegen_options();
+  f32.dtype = ir::DType::f32;
+  EXPECT_HWNAS_ERROR(estimate_memory(g, mcu(0, 0), f32), "int8 only");
+}
+
 TEST(Memory, UnknownPlannerIsAnError) {
   EXPECT_HWNAS_ERROR(estimate_memory(models::builtin_model("dscnn-s"), hw::Device{}, {.planner = "tetris"}),
                      "unknown memory planner");

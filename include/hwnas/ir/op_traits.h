@@ -37,7 +37,7 @@ enum class Elementwise : uint8_t {
 enum class InPlace : uint8_t {
   No,
   Elementwise,  // under InPlaceRules::elementwise
-  Depthwise,    // under InPlaceRules::depthwise, when the multiplier is 1
+  Depthwise,    // under InPlaceRules::depthwise, when the output has the input's shape
 };
 
 // Which formula infer_shape applies.

@@ -43,7 +43,7 @@ struct Stats {
 Stats compute_stats(const Graph& g);
 
 // For a batch_norm node: the conv2d / depthwise / fully_connected it folds into (its only
-// input, read by nothing else), or -1 when it cannot be folded.
+// input, read by nothing else and not a graph output), or -1 when it cannot be folded.
 int fold_target(const Graph& g, const std::vector<std::vector<int>>& consumers, int bn);
 
 }  // namespace hwnas::ir

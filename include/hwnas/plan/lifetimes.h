@@ -16,26 +16,21 @@
 //  - Sizes are element counts times the dtype's bytes (int8: 1, f32: 4), for every tensor.
 //  - Aliases never get a buffer of their own: reshape and flatten (the same bytes seen with
 //    another shape) and a batch_norm folded into its conv / depthwise / FC (ir::fold_target:
-//    the folded network has no such tensor). Their readers read the source's buffer.
-//  - In place: an element-wise activation (relu, relu6, hardswish, hardsigmoid, sigmoid,
-//    swish), an unfolded batch_norm, and add / mul write their output into the buffer of an
-//    input when that op is the input's last reader in the order, the input is not a graph
-//    output, and the two have the same number of bytes (an add with broadcasting reuses its
-//    full-size input). Optionally (TinyEngine) a depthwise conv with equal input and output
-//    sizes (stride 1, multiplier 1) does too. Concat, pad and the rest always get a new buffer.
+//    the folded network has no such tensor); with InPlaceRules::fuse_activations also a relu /
+//    relu6 fused into its layer. Their readers read the source's buffer.
+//  - In place (in_place.h says which ops may): the op writes its output into the buffer of an
+//    input when it is the input's last reader in the order, the input is not a graph output,
+//    and the two have the same number of bytes (an add with broadcasting reuses its full-size
+//    input). Concat, pad and the rest always get a new buffer.
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "hwnas/ir/graph.h"
+#include "hwnas/plan/in_place.h"
 
 namespace hwnas::plan {
-
-struct InPlaceRules {
-  bool elementwise = true;  // activations, unfolded batch_norm, add, mul (TFLM kernels can)
-  bool depthwise = false;   // TinyEngine's in-place depthwise (equal sizes only, see above)
-};
 
 // Order-independent facts per node.
 struct TensorNode {
