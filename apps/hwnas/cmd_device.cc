@@ -150,7 +150,10 @@ void print_device(const hw::Device& d) {
                p.name, primary ? " (primary)" : (static_cast<int>(i) == d.fallback.processor ? " (fallback)" : ""),
                p.clock_hz / 1e6, p.bandwidth_bytes_per_s / 1e9, p.op_overhead_s * 1e6, p.invoke_overhead_s * 1e6,
                p.active_power_mw);
-    TextTable t({{"class"}, {"dtype"}, {"per cycle", Align::Right}, {"peak", Align::Right},
+    TextTable t({{"class"},
+                 {"dtype"},
+                 {"per cycle", Align::Right},
+                 {"peak", Align::Right},
                  {"cycles per output", Align::Right}});
     for (hw::OpClass c : kClasses)
       for (const auto& [key, v] : p.per_cycle)

@@ -55,8 +55,10 @@ std::vector<std::vector<int8_t>> dataset_int8_inputs(const quant::QuantizedModel
 hw::Device mcu_device(const std::string& name) {
   hw::Device d = hw::load_device(name);
   if (d.kind != "mcu")
-    fail(d.source, "is a '{}' device; deploying generated C needs a microcontroller profile (kind: mcu), e.g. "
-         "cortex-m7-f746", d.kind);
+    fail(d.source,
+         "is a '{}' device; deploying generated C needs a microcontroller profile (kind: mcu), e.g. "
+         "cortex-m7-f746",
+         d.kind);
   return d;
 }
 
@@ -105,9 +107,9 @@ Deployment deploy_cortex_m7(const mcu::Toolchain& tc, const quant::QuantizedMode
   j["cycles_source"] = codegen::kCyclesSource;
   j["device"] = d.device.name;
   j["latency_ms"] = d.latency_ms();
-  j["latency_source"] = fmt::format("estimated: the cycles at {:g} MHz ({})",
-                                    d.device.processors.at(static_cast<size_t>(d.device.primary)).clock_hz / 1e6,
-                                    d.device.source);
+  j["latency_source"] =
+      fmt::format("estimated: the cycles at {:g} MHz ({})",
+                  d.device.processors.at(static_cast<size_t>(d.device.primary)).clock_hz / 1e6, d.device.source);
   for (const auto& op : d.run.ops)
     j["ops"].push_back({{"node", op.op.name},
                         {"op", op.op.op},
@@ -145,11 +147,17 @@ void print_deployment(const Deployment& d, size_t inputs, bool ops) {
              group_digits(static_cast<int64_t>(d.run.total_cycles)), d.latency_ms(),
              d.device.processors.at(static_cast<size_t>(d.device.primary)).clock_hz / 1e6, d.device.name);
   if (!ops) return;
-  TextTable t({{"op"}, {"node"}, {"MACs", Align::Right}, {"instructions", Align::Right}, {"est. cycles", Align::Right},
-               {"MACs/cycle", Align::Right}, {"share", Align::Right}});
+  TextTable t({{"op"},
+               {"node"},
+               {"MACs", Align::Right},
+               {"instructions", Align::Right},
+               {"est. cycles", Align::Right},
+               {"MACs/cycle", Align::Right},
+               {"share", Align::Right}});
   for (const auto& op : d.run.ops)
     t.add_row({op.op.op + (op.op.in_place ? " (in place)" : ""), op.op.name, group_digits(op.op.macs),
-               group_digits(static_cast<int64_t>(op.instructions)), group_digits(static_cast<int64_t>(op.cycles.cycles)),
+               group_digits(static_cast<int64_t>(op.instructions)),
+               group_digits(static_cast<int64_t>(op.cycles.cycles)),
                op.op.macs > 0 && op.cycles.cycles > 0 ? fmt::format("{:.2f}", op.op.macs / op.cycles.cycles) : "-",
                d.run.total_cycles > 0 ? fmt::format("{:.1f}%", 100 * op.cycles.cycles / d.run.total_cycles) : "-"});
   fmt::print("\n{}", t.str());

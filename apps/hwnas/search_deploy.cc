@@ -123,7 +123,8 @@ void deploy_best_trial(const exp::Experiment& e) {
   if (limit)
     report_with_limit["latency_limit"] = {{"metric", limit->metric},
                                           {"max_ms", limit->max_ms},
-                                          {"predicted_ms", t.metrics.count(limit->metric) ? t.metrics.at(limit->metric) : 0.0}};
+                                          {"predicted_ms",
+                                           t.metrics.count(limit->metric) ? t.metrics.at(limit->metric) : 0.0}};
   const Deployment d =
       deploy_cortex_m7(tc, q.model, inputs, out,
                        {.device = device,
@@ -137,9 +138,11 @@ void deploy_best_trial(const exp::Experiment& e) {
   if (limit) {
     const double predicted = report_with_limit["latency_limit"]["predicted_ms"];
     const bool within = d.latency_ms() <= limit->max_ms;
-    fmt::print(within ? stdout : stderr, "{}the generated code's estimated {:.2f} ms is {} the limit {} <= {:g} "
-               "(the search predicted {:.2f} ms)\n", within ? "" : "WARNING: ", d.latency_ms(),
-               within ? "within" : "OVER", limit->metric, limit->max_ms, predicted);
+    fmt::print(within ? stdout : stderr,
+               "{}the generated code's estimated {:.2f} ms is {} the limit {} <= {:g} "
+               "(the search predicted {:.2f} ms)\n",
+               within ? "" : "WARNING: ", d.latency_ms(), within ? "within" : "OVER", limit->metric, limit->max_ms,
+               predicted);
   }
   fmt::print("deploy: wrote {}: int8/, model.c, model.h, main.c, model.elf, report.json\n", out.string());
   if (!d.bit_exact())

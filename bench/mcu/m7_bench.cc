@@ -7,8 +7,8 @@
 //   build/bin/hwnas_m7_bench --model dscnn:<arch>
 #include <filesystem>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "hwnas/codegen/arena.h"
 #include "hwnas/codegen/generate.h"
@@ -22,7 +22,8 @@ using namespace hwnas;
 
 int main(int argc, char** argv) {
   CLI::App app{"hwnas's generated Cortex-M7 code beside the published figures"};
-  std::string model = "dscnn-mlperf", work = "m7-bench-work", published = HWNAS_SOURCE_DIR "/devices/published/mlperf_tiny_kws.csv";
+  std::string model = "dscnn-mlperf", work = "m7-bench-work",
+              published = HWNAS_SOURCE_DIR "/devices/published/mlperf_tiny_kws.csv";
   app.add_option("--model", model, "any model reference")->capture_default_str();
   app.add_option("--published", published, "MLPerf Tiny KWS results (only for dscnn-mlperf)")->capture_default_str();
   app.add_option("--work", work, "scratch folder")->capture_default_str();
@@ -35,8 +36,8 @@ int main(int argc, char** argv) {
     const codegen::Cortexm7Run r = codegen::run_on_cortex_m7(tc, gen, {bench::random_input(gen.input_bytes, 2)}, work);
     fs::remove_all(work);
 
-    fmt::print("{}: {:.0f} cycles ({}), {} instructions (QEMU icount)\n", model, r.total_cycles,
-               codegen::kCyclesSource, r.total_instructions);
+    fmt::print("{}: {:.0f} cycles ({}), {} instructions (QEMU icount)\n", model, r.total_cycles, codegen::kCyclesSource,
+               r.total_instructions);
     if (model == "dscnn-mlperf") {
       const core::CsvTable t = core::read_csv(published);
       const int core = t.column("core"), engine = t.column("engine"), board = t.column("board"),
@@ -54,9 +55,10 @@ int main(int argc, char** argv) {
     }
 
     const int64_t arena = gen.arena.arena_bytes + gen.arena.scratch_bytes, tflm = codegen::tflm_arena_bytes(m);
-    fmt::print("\npeak RAM for activations: {} B generated (arena {} + scratch {}) vs {} B TFLite-Micro-style "
-               "(greedy, graph order, no in-place): {:.2f}x lower\n",
-               arena, gen.arena.arena_bytes, gen.arena.scratch_bytes, tflm, static_cast<double>(tflm) / arena);
+    fmt::print(
+        "\npeak RAM for activations: {} B generated (arena {} + scratch {}) vs {} B TFLite-Micro-style "
+        "(greedy, graph order, no in-place): {:.2f}x lower\n",
+        arena, gen.arena.arena_bytes, gen.arena.scratch_bytes, tflm, static_cast<double>(tflm) / arena);
     fmt::print("flash (from the ELF): {} B = code {} + constants {} (weights {}) + vectors/data {}\n", r.memory.flash,
                r.memory.text, r.memory.rodata, gen.weight_bytes, r.memory.flash - r.memory.text - r.memory.rodata);
     fmt::print("RAM (from the ELF): {} B = arena {} + stack {} + bss/data {}\n", r.memory.ram, r.memory.arena,

@@ -14,8 +14,8 @@
 #include <filesystem>
 #include <map>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "hwnas/codegen/generate.h"
 #include "hwnas/codegen/runner.h"
@@ -131,7 +131,8 @@ int main(int argc, char** argv) {
   uint64_t seed = 1;
   std::vector<std::string> holdout = {"dscnn-mlperf"};
   app.add_option("--space", space_ref, "space to sample")->capture_default_str();
-  app.add_option("--samples", samples, "sampled networks (half fit, half test)")->check(CLI::Range(2, 10000))
+  app.add_option("--samples", samples, "sampled networks (half fit, half test)")
+      ->check(CLI::Range(2, 10000))
       ->capture_default_str();
   app.add_option("--seed", seed, "sampling and weights seed")->capture_default_str();
   app.add_option("--holdout", holdout, "built-in models measured and predicted, never fitted")->capture_default_str();
@@ -168,8 +169,7 @@ int main(int argc, char** argv) {
     fmt::print("\nfit on all {} sampled networks ({} operators):\n", samples, all.size());
     fmt::print("    per_cycle (int8):\n");
     for (int k = 0; k < kN; ++k)
-      if (final_coef[k] > 0)
-        fmt::print("      {}: {:.3f}\n", hw::op_class_name(kClasses[k]), 1.0 / final_coef[k]);
+      if (final_coef[k] > 0) fmt::print("      {}: {:.3f}\n", hw::op_class_name(kClasses[k]), 1.0 / final_coef[k]);
     fmt::print("    cycles_per_output:\n");
     for (int k = 0; k < kN; ++k)
       fmt::print("      {}: {{int8: {:.2f}}}\n", hw::op_class_name(kClasses[k]), final_coef[kN + k]);

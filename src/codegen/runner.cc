@@ -6,8 +6,8 @@
 
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
-#include "hwnas/mcu/build.h"
 #include "hwnas/core/subprocess.h"
+#include "hwnas/mcu/build.h"
 #include "hwnas/mcu/qemu.h"
 
 namespace hwnas::codegen {
@@ -81,7 +81,8 @@ std::vector<int8_t> run_on_host(const GeneratedModel& g, const std::vector<std::
                                    "-o",
                                    (dir / "model_host").string()};
   const auto built = run_process(argv, dir, 300);
-  if (!built.exited_ok()) fail(sources[0].string(), "the host compiler {}:\n{}{}", built.describe(), built.out, built.err);
+  if (!built.exited_ok())
+    fail(sources[0].string(), "the host compiler {}:\n{}{}", built.describe(), built.out, built.err);
   const auto ran = run_process({(dir / "model_host").string()}, dir, 300);
   if (!ran.exited_ok()) fail((dir / "model_host").string(), "{}: {}{}", ran.describe(), ran.out, ran.err);
   return read_outputs(g, inputs.size(), dir, (dir / "model_host").string());
@@ -95,8 +96,9 @@ Cortexm7Run run_on_cortex_m7(const mcu::Toolchain& tc, const GeneratedModel& g,
   fs::remove(dir / "profile.bin");
   Cortexm7Run r;
   r.elf = dir / (g.prefix + ".elf");
-  mcu::BuildOptions b{.sources = sources, .include_dirs = {dir}, .flags = {"-DHWNAS_PROFILE", "-Wall", "-Werror",
-                                                                            "-Wno-unused-function"},
+  mcu::BuildOptions b{.sources = sources,
+                      .include_dirs = {dir},
+                      .flags = {"-DHWNAS_PROFILE", "-Wall", "-Werror", "-Wno-unused-function"},
                       .output = r.elf};
   if (!options.dsp) b.flags.push_back("-DHWNAS_NO_DSP");
   mcu::build_elf(tc, b);

@@ -23,8 +23,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Between fork and exec only async-signal-safe calls: no allocation, no exceptions.
-[[noreturn]] void exec_child(char* const* argv, const char* cwd, int out_fd, int err_fd, int report_fd,
-                             pid_t parent) {
+[[noreturn]] void exec_child(char* const* argv, const char* cwd, int out_fd, int err_fd, int report_fd, pid_t parent) {
   ::setpgid(0, 0);                     // a group of its own, killed as one at the deadline
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // and with us, should we die first
   if (::getppid() != parent) ::_exit(127);

@@ -17,34 +17,37 @@ using Regs = std::bitset<64>;  // r0-r15 then s0-s31 (a d register stands for it
 const std::unordered_map<std::string_view, C>& base_classes() {
   static const std::unordered_map<std::string_view, C> m = [] {
     std::unordered_map<std::string_view, C> t;
-    for (auto s : {"mov", "mvn", "add", "adc", "sub", "sbc", "rsb", "and", "orr", "orn", "eor", "bic", "cmp", "cmn",
-                   "tst", "teq", "movw", "movt", "adr", "clz", "nop", "addw", "subw", "neg"})
+    for (auto s : {"mov", "mvn", "add", "adc", "sub",  "sbc",  "rsb", "and", "orr", "orn",  "eor",  "bic",
+                   "cmp", "cmn", "tst", "teq", "movw", "movt", "adr", "clz", "nop", "addw", "subw", "neg"})
       t[s] = C::alu;
     for (auto s : {"lsl", "lsr", "asr", "ror", "rrx", "sxtb", "sxth", "uxtb", "uxth", "ubfx", "sbfx", "bfi", "bfc"})
       t[s] = C::shifted;
-    for (auto s : {"sxtb16", "uxtb16", "sxtab16", "uxtab16", "sxtab", "sxtah", "uxtab", "uxtah", "ssat", "usat",
-                   "ssat16", "usat16", "qadd", "qsub", "qdadd", "qdsub", "qadd8", "qadd16", "qsub8", "qsub16", "sadd8",
-                   "sadd16", "ssub8", "ssub16", "uadd8", "uadd16", "usub8", "usub16", "shadd8", "shadd16", "uhadd8",
-                   "uhadd16", "uqadd8", "uqadd16", "uqsub8", "uqsub16", "sasx", "ssax", "qasx", "qsax", "sel", "pkhbt",
-                   "pkhtb", "rev", "rev16", "revsh", "rbit", "usad8", "usada8"})
+    for (auto s :
+         {"sxtb16", "uxtb16",  "sxtab16", "uxtab16", "sxtab",  "sxtah",   "uxtab", "uxtah",  "ssat",   "usat",
+          "ssat16", "usat16",  "qadd",    "qsub",    "qdadd",  "qdsub",   "qadd8", "qadd16", "qsub8",  "qsub16",
+          "sadd8",  "sadd16",  "ssub8",   "ssub16",  "uadd8",  "uadd16",  "usub8", "usub16", "shadd8", "shadd16",
+          "uhadd8", "uhadd16", "uqadd8",  "uqadd16", "uqsub8", "uqsub16", "sasx",  "ssax",   "qasx",   "qsax",
+          "sel",    "pkhbt",   "pkhtb",   "rev",     "rev16",  "revsh",   "rbit",  "usad8",  "usada8"})
       t[s] = C::dsp;
     for (auto s : {"mul", "mla", "mls", "umull", "smull", "umlal", "smlal", "umaal"}) t[s] = C::mac;
-    for (auto s : {"smlad", "smladx", "smlsd", "smlsdx", "smuad", "smuadx", "smusd", "smusdx", "smlald", "smlaldx",
-                   "smlsld", "smlsldx", "smlabb", "smlabt", "smlatb", "smlatt", "smlawb", "smlawt", "smulbb", "smulbt",
-                   "smultb", "smultt", "smulwb", "smulwt", "smlalbb", "smlalbt", "smlaltb", "smlaltt", "smmul", "smmulr",
-                   "smmla", "smmlar", "smmls", "smmlsr"})
+    for (auto s : {"smlad",   "smladx", "smlsd",   "smlsdx", "smuad",  "smuadx", "smusd",   "smusdx",  "smlald",
+                   "smlaldx", "smlsld", "smlsldx", "smlabb", "smlabt", "smlatb", "smlatt",  "smlawb",  "smlawt",
+                   "smulbb",  "smulbt", "smultb",  "smultt", "smulwb", "smulwt", "smlalbb", "smlalbt", "smlaltb",
+                   "smlaltt", "smmul",  "smmulr",  "smmla",  "smmlar", "smmls",  "smmlsr"})
       t[s] = C::dsp_mac;
     for (auto s : {"ldr", "ldrb", "ldrh", "ldrsb", "ldrsh", "ldrd", "ldrex", "ldrexb", "ldrexh", "ldrt", "vldr"})
       t[s] = C::load;
     for (auto s : {"str", "strb", "strh", "strd", "strex", "strexb", "strexh", "strt", "vstr"}) t[s] = C::store;
-    for (auto s : {"ldm", "ldmia", "ldmfd", "ldmdb", "pop", "vldmia", "vldmdb", "vldm", "vpop"}) t[s] = C::load_multiple;
+    for (auto s : {"ldm", "ldmia", "ldmfd", "ldmdb", "pop", "vldmia", "vldmdb", "vldm", "vpop"})
+      t[s] = C::load_multiple;
     for (auto s : {"stm", "stmia", "stmea", "stmdb", "stmfd", "push", "vstmia", "vstmdb", "vstm", "vpush"})
       t[s] = C::store_multiple;
     for (auto s : {"b", "bl", "bx", "blx", "cbz", "cbnz", "tbb", "tbh"}) t[s] = C::branch;
     for (auto s : {"sdiv", "udiv"}) t[s] = C::divide;
-    for (auto s : {"vadd", "vsub", "vmul", "vnmul", "vmla", "vmls", "vnmla", "vnmls", "vfma", "vfms", "vfnma", "vfnms",
-                   "vmov", "vcvt", "vcvtr", "vcmp", "vcmpe", "vabs", "vneg", "vmrs", "vmsr", "vsel", "vmaxnm",
-                   "vminnm", "vrinta", "vrintn", "vrintp", "vrintm", "vrintr", "vrintz", "vrintx"})
+    for (auto s :
+         {"vadd",   "vsub",   "vmul",   "vnmul",  "vmla",   "vmls",   "vnmla",  "vnmls",  "vfma",  "vfms", "vfnma",
+          "vfnms",  "vmov",   "vcvt",   "vcvtr",  "vcmp",   "vcmpe",  "vabs",   "vneg",   "vmrs",  "vmsr", "vsel",
+          "vmaxnm", "vminnm", "vrinta", "vrintn", "vrintp", "vrintm", "vrintr", "vrintz", "vrintx"})
       t[s] = C::fp;
     for (auto s : {"vdiv", "vsqrt"}) t[s] = C::fp_long;
     return t;
@@ -54,7 +57,7 @@ const std::unordered_map<std::string_view, C>& base_classes() {
 
 bool is_condition(std::string_view s) {
   static constexpr std::array<std::string_view, 17> conds = {"eq", "ne", "cs", "hs", "cc", "lo", "mi", "pl", "vs",
-                                                              "vc", "hi", "ls", "ge", "lt", "gt", "le", "al"};
+                                                             "vc", "hi", "ls", "ge", "lt", "gt", "le", "al"};
   return std::find(conds.begin(), conds.end(), s) != conds.end();
 }
 
@@ -92,7 +95,7 @@ Mnemonic parse_mnemonic(std::string_view m) {
 // d0-d15 -> both halves.
 int register_of(std::string_view t, int& second) {
   second = -1;
-  static const std::unordered_map<std::string_view, int> named = {{"sb", 9}, {"sl", 10}, {"fp", 11}, {"ip", 12},
+  static const std::unordered_map<std::string_view, int> named = {{"sb", 9},  {"sl", 10}, {"fp", 11}, {"ip", 12},
                                                                   {"sp", 13}, {"lr", 14}, {"pc", 15}};
   if (const auto it = named.find(t); it != named.end()) return it->second;
   if (t.size() < 2 || t.size() > 3 || !std::all_of(t.begin() + 1, t.end(), [](char c) { return std::isdigit(c); }))
@@ -105,11 +108,11 @@ int register_of(std::string_view t, int& second) {
 }
 
 struct Operands {
-  std::vector<int> regs;  // in order of appearance, ranges in lists expanded
-  Regs list;              // registers inside { }
-  bool writeback = false; // "!" or a post-indexed address ("[r0], #4")
-  int base = -1;          // the register inside [ ] or before "!"
-  bool shifted = false;   // a shifted register operand
+  std::vector<int> regs;   // in order of appearance, ranges in lists expanded
+  Regs list;               // registers inside { }
+  bool writeback = false;  // "!" or a post-indexed address ("[r0], #4")
+  int base = -1;           // the register inside [ ] or before "!"
+  bool shifted = false;    // a shifted register operand
 };
 
 Operands parse_operands(std::string_view s) {
@@ -163,12 +166,12 @@ Operands parse_operands(std::string_view s) {
 
 struct Decoded {
   C cls = C::other;
-  bool shifted = false;      // uses the one shifter per cycle
-  bool older_only = false;   // DSP/SIMD: only in the older slot
-  bool alone = false;        // issues by itself
+  bool shifted = false;     // uses the one shifter per cycle
+  bool older_only = false;  // DSP/SIMD: only in the older slot
+  bool alone = false;       // issues by itself
   bool conditional_branch = false;
-  double cycles = 1;         // when alone
-  Regs src, dst, acc;        // acc: read as a MAC's accumulator
+  double cycles = 1;   // when alone
+  Regs src, dst, acc;  // acc: read as a MAC's accumulator
 };
 
 bool is_memory(C c) { return c == C::load || c == C::store || c == C::load_multiple || c == C::store_multiple; }
@@ -179,8 +182,9 @@ Decoded decode(const Instruction& ins, const M7Timing& timing) {
   const Operands o = parse_operands(ins.operands);
   Decoded d;
   d.cls = m.cls;
-  d.shifted = m.cls == C::shifted || o.shifted ||
-              (m.cls == C::dsp && (m.base.starts_with("sxt") || m.base.starts_with("uxt") || m.base.starts_with("pkh")));
+  d.shifted =
+      m.cls == C::shifted || o.shifted ||
+      (m.cls == C::dsp && (m.base.starts_with("sxt") || m.base.starts_with("uxt") || m.base.starts_with("pkh")));
   d.older_only = m.cls == C::dsp || m.cls == C::dsp_mac;
   const auto all = [&] {
     Regs r;
@@ -260,8 +264,7 @@ Decoded decode(const Instruction& ins, const M7Timing& timing) {
 bool can_pair(const Decoded& older, const Decoded& younger) {
   if (older.cls == C::branch || older.alone || younger.alone || younger.older_only) return false;
   // Two single loads may share a cycle (two load pipelines); a store pairs with no memory access.
-  if (is_memory(older.cls) && is_memory(younger.cls) && !(older.cls == C::load && younger.cls == C::load))
-    return false;
+  if (is_memory(older.cls) && is_memory(younger.cls) && !(older.cls == C::load && younger.cls == C::load)) return false;
   if (is_mac_pipe(older.cls) && is_mac_pipe(younger.cls)) return false;
   if (older.shifted && younger.shifted) return false;
   if (((younger.src | younger.acc) & older.dst).any() || (younger.dst & older.dst).any()) return false;
@@ -274,20 +277,34 @@ InstructionClass classify(const Instruction& ins) { return decode(ins, {}).cls; 
 
 const char* class_name(InstructionClass c) {
   switch (c) {
-    case C::alu: return "alu";
-    case C::shifted: return "shifted";
-    case C::dsp: return "dsp";
-    case C::mac: return "mac";
-    case C::dsp_mac: return "dsp_mac";
-    case C::load: return "load";
-    case C::store: return "store";
-    case C::load_multiple: return "load_multiple";
-    case C::store_multiple: return "store_multiple";
-    case C::branch: return "branch";
-    case C::divide: return "divide";
-    case C::fp: return "fp";
-    case C::fp_long: return "fp_long";
-    case C::other: return "other";
+    case C::alu:
+      return "alu";
+    case C::shifted:
+      return "shifted";
+    case C::dsp:
+      return "dsp";
+    case C::mac:
+      return "mac";
+    case C::dsp_mac:
+      return "dsp_mac";
+    case C::load:
+      return "load";
+    case C::store:
+      return "store";
+    case C::load_multiple:
+      return "load_multiple";
+    case C::store_multiple:
+      return "store_multiple";
+    case C::branch:
+      return "branch";
+    case C::divide:
+      return "divide";
+    case C::fp:
+      return "fp";
+    case C::fp_long:
+      return "fp_long";
+    case C::other:
+      return "other";
   }
   return "?";
 }

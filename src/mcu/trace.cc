@@ -8,8 +8,8 @@
 #include <unordered_map>
 
 #include "hwnas/core/error.h"
-#include "hwnas/mcu/elf.h"
 #include "hwnas/core/subprocess.h"
+#include "hwnas/mcu/elf.h"
 #include "hwnas/mcu/qemu.h"
 
 namespace hwnas::mcu {
@@ -85,12 +85,12 @@ ExecutionTrace read_qemu_trace(const fs::path& log, uint32_t marker_begin, uint3
   const auto is_marker = [&](uint64_t pc) { return pc >= marker_begin && pc < marker_end; };
 
   ExecutionTrace t;
-  std::unordered_map<uint64_t, int> block_of;   // (pc, cflags) -> block
+  std::unordered_map<uint64_t, int> block_of;  // (pc, cflags) -> block
   std::vector<SegmentCounts> segs(1);
-  Block pending;                                // the last IN: block, until its first execution
+  Block pending;  // the last IN: block, until its first execution
   bool in_block = false, have_pending = false;
-  int last = -1;                                // the block executed last (in segs.back())
-  bool in_marker = false;                       // the marker function runs
+  int last = -1;           // the block executed last (in segs.back())
+  bool in_marker = false;  // the marker function runs
   std::string line;
   for (int line_no = 1; std::getline(in, line); ++line_no) {
     const std::string_view l(line);
@@ -111,17 +111,20 @@ ExecutionTrace read_qemu_trace(const fs::path& log, uint32_t marker_begin, uint3
     in_block = false;
     if (l.starts_with("Trace ")) {
       uint64_t pc = 0, cflags = 0;
-      if (!parse_exec(l, pc, cflags)) fail(where(), "not an exec line of QEMU's log ('Trace n: host [cs_base/pc/flags/cflags]')");
+      if (!parse_exec(l, pc, cflags))
+        fail(where(), "not an exec line of QEMU's log ('Trace n: host [cs_base/pc/flags/cflags]')");
       const uint64_t key = pc << 32 | (cflags & 0xffffffffu);
       auto it = block_of.find(key);
       if (have_pending && pending.pc == pc && !pending.code.empty()) {
         // A fresh translation of this (pc, cflags): the code printed just before is its code.
-        if (it == block_of.end()) it = block_of.emplace(key, static_cast<int>(t.blocks.size())).first, t.blocks.push_back({});
+        if (it == block_of.end())
+          it = block_of.emplace(key, static_cast<int>(t.blocks.size())).first, t.blocks.push_back({});
         t.blocks[it->second] = std::move(pending);
         have_pending = false;
       }
       if (it == block_of.end())
-        fail(where(), "executes the block at 0x{:x} whose code was never logged: run QEMU with -d in_asm,exec,nochain", pc);
+        fail(where(), "executes the block at 0x{:x} whose code was never logged: run QEMU with -d in_asm,exec,nochain",
+             pc);
       if (is_marker(pc)) {
         // Its entry may be logged twice in one call (QEMU leaves and re-enters a block when the
         // instruction budget of -icount runs out); a call starts when the program enters it.

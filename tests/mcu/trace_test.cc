@@ -18,8 +18,8 @@ namespace {
 using testing::build_program;
 
 struct KernelRun {
-  uint64_t counted = 0;    // instructions by the program's own icount marks
-  TraceSegment segment;    // the same call in the trace
+  uint64_t counted = 0;  // instructions by the program's own icount marks
+  TraceSegment segment;  // the same call in the trace
 };
 
 // name -> n -> the call of timing_kernels.c. Marks: two in hwnas_mcu_icount_overhead(), then a
@@ -64,8 +64,10 @@ TEST(M7Timing, LoopsTakeTheCyclesTheRulesGiveByHand) {
   HWNAS_MCU_TOOLCHAIN_OR_SKIP(tc);
   const TimingRun t = run_timing_kernels(tc);
   // Cycles per iteration, scheduled by hand in timing_kernels.c's comments.
-  const std::map<std::string, double> expected = {
-      {"alu_pairs", 5}, {"alu_chain", 9}, {"smlad_stream", 9}, {"load_use", 10}};
+  const std::map<std::string, double> expected = {{"alu_pairs", 5},
+                                                  {"alu_chain", 9},
+                                                  {"smlad_stream", 9},
+                                                  {"load_use", 10}};
   for (const auto& [name, per_iteration] : expected) {
     const auto& by_n = t.calls.at(name);
     const SegmentCycles c100 = segment_cycles(t.trace, by_n.at(100).segment);

@@ -34,26 +34,26 @@
 namespace hwnas::mcu {
 
 struct M7Timing {
-  double mispredict_cycles = 5;   // a refill of the pipeline before execute (assumption, see docs)
-  double divide_cycles = 7;       // SDIV/UDIV take 2 to 12 cycles by operand size: the middle
-  double fp_long_cycles = 14;     // VDIV.F32 and VSQRT.F32
+  double mispredict_cycles = 5;  // a refill of the pipeline before execute (assumption, see docs)
+  double divide_cycles = 7;      // SDIV/UDIV take 2 to 12 cycles by operand size: the middle
+  double fp_long_cycles = 14;    // VDIV.F32 and VSQRT.F32
 };
 
 enum class InstructionClass {
-  alu,             // MOV, ADD, CMP, AND, IT, NOP, ... (either slot)
-  shifted,         // ALU with a shifted operand, shifts, extends, bitfields: one per cycle
-  dsp,             // SIMD/saturating: older slot only (SXTB16 also counts as shifted)
-  mac,             // MUL, MLA, MLS, UMULL, SMULL, SMLAL, UMLAL: one per cycle
-  dsp_mac,         // SMLAD, SMLABB, SMUAD, SMMUL, ...: MAC pipeline, older slot only
+  alu,      // MOV, ADD, CMP, AND, IT, NOP, ... (either slot)
+  shifted,  // ALU with a shifted operand, shifts, extends, bitfields: one per cycle
+  dsp,      // SIMD/saturating: older slot only (SXTB16 also counts as shifted)
+  mac,      // MUL, MLA, MLS, UMULL, SMULL, SMLAL, UMLAL: one per cycle
+  dsp_mac,  // SMLAD, SMLABB, SMUAD, SMMUL, ...: MAC pipeline, older slot only
   load,
   store,
   load_multiple,   // LDM, POP, VLDM, VPOP, LDRD counts as load
   store_multiple,  // STM, PUSH, VSTM, VPUSH
   branch,          // B, BL, BX, CBZ, TBB, ...; also POP {.., pc}, LDR pc
   divide,
-  fp,              // VADD, VMUL, VFMA, VMOV, VCVT, ... single precision
-  fp_long,         // VDIV, VSQRT
-  other,           // barriers, BKPT, SVC, MRS/MSR, CPS: alone
+  fp,       // VADD, VMUL, VFMA, VMOV, VCVT, ... single precision
+  fp_long,  // VDIV, VSQRT
+  other,    // barriers, BKPT, SVC, MRS/MSR, CPS: alone
 };
 
 InstructionClass classify(const Instruction& ins);
@@ -64,9 +64,9 @@ double block_issue_cycles(const Block& block, const M7Timing& timing = {});
 
 struct SegmentCycles {
   uint64_t instructions = 0;
-  double issue_cycles = 0;        // sum over blocks of executions x block_issue_cycles
+  double issue_cycles = 0;  // sum over blocks of executions x block_issue_cycles
   double mispredict_cycles = 0;
-  double cycles = 0;              // issue + mispredictions
+  double cycles = 0;  // issue + mispredictions
   double ipc() const { return cycles > 0 ? static_cast<double>(instructions) / cycles : 0; }
 };
 

@@ -23,32 +23,32 @@ namespace hwnas::mcu {
 
 struct Instruction {
   uint32_t address = 0;
-  uint32_t size = 0;      // 2 or 4 bytes (Thumb)
-  std::string mnemonic;   // as QEMU's disassembler prints it: "ldr.w", "smlad", "addgt", "bne"
-  std::string operands;   // "r6, lr, r5, r6"
+  uint32_t size = 0;     // 2 or 4 bytes (Thumb)
+  std::string mnemonic;  // as QEMU's disassembler prints it: "ldr.w", "smlad", "addgt", "bne"
+  std::string operands;  // "r6, lr, r5, r6"
 };
 
 struct Block {
   uint32_t pc = 0;
   std::vector<Instruction> code;
-  uint32_t end() const;   // the address after its last instruction
+  uint32_t end() const;  // the address after its last instruction
 };
 
 struct BlockCount {
-  int block = 0;               // index into ExecutionTrace::blocks
+  int block = 0;  // index into ExecutionTrace::blocks
   uint64_t executions = 0;
-  uint64_t fell_through = 0;   // executions after which the next block began at end(): not taken
+  uint64_t fell_through = 0;  // executions after which the next block began at end(): not taken
 };
 
 struct TraceSegment {
   std::vector<BlockCount> counts;
-  uint64_t instructions = 0;   // executed in the segment
+  uint64_t instructions = 0;  // executed in the segment
 };
 
 struct ExecutionTrace {
   std::vector<Block> blocks;
-  std::vector<TraceSegment> segments;   // marks + 1
-  uint64_t instructions = 0;            // in all segments
+  std::vector<TraceSegment> segments;  // marks + 1
+  uint64_t instructions = 0;           // in all segments
 };
 
 // Reads a log written with -d in_asm,exec,nochain. Blocks in [marker_begin, marker_end) are
