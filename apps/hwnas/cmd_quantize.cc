@@ -7,8 +7,11 @@
 // the evaluated split, when the dataset has none), quantizes as TFLite's int8 spec does, then
 // measures top-1 on the evaluated split in fp32 (reference kernels) and int8 (quant's kernels),
 // and ranks the layers by the SQNR they lose. --out writes the quantized model folder.
+// --qat (default auto) fine-tunes the model with int8 simulated when int8 loses more than a point
+// on the validation split (qat_step.h); --out then also gets qat.json, what was decided and run.
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -17,12 +20,14 @@
 
 #include "command.h"
 #include "hwnas/core/error.h"
+#include "hwnas/core/files.h"
 #include "hwnas/data/open_dataset.h"
 #include "hwnas/quant/dataset_eval.h"
 #include "hwnas/quant/error_analysis.h"
 #include "hwnas/quant/model_folder.h"
 #include "hwnas/target/model_weights.h"
 #include "hwnas/target/resolver.h"
+#include "qat_step.h"
 #include "quantize_step.h"
 #include "table.h"
 
@@ -38,6 +43,8 @@ struct QuantizeArgs {
   models::ModelOverrides overrides;
   data::OpenOptions open;
   uint64_t seed = 0;
+  std::string qat = "auto";
+  QatSettings qat_settings;
 };
 
 std::string db(double v) { return std::isinf(v) ? (v > 0 ? "exact" : "-inf") : fmt::format("{:.1f}", v); }
@@ -92,11 +99,23 @@ void add_quantize(CLI::App& app) {
   cmd->add_option("--crop", im.crop, "image-folder: centre crop to this size")->check(CLI::Range(1, 100000));
   cmd->add_option("--mean", im.mean, "image datasets: per-channel mean of [0,1] pixels")->delimiter(',');
   cmd->add_option("--std", im.std, "image datasets: per-channel std")->delimiter(',');
+  cmd->add_option("--qat", a->qat,
+                  "quantization-aware fine-tuning: auto (when int8 loses more than 1 point of top-1 on the "
+                  "validation split), on or off")
+      ->capture_default_str();
+  QatSettings& qs = a->qat_settings;
+  cmd->add_option("--qat-epochs", qs.epochs, "epochs of quantization-aware fine-tuning")->capture_default_str();
+  cmd->add_option("--qat-lr", qs.lr, "its peak learning rate (cosine to 0; default: 1/10 of the training run's)");
+  cmd->add_option("--qat-check-examples", qs.check_examples,
+                  "validation examples, evenly spaced, that the auto decision measures (default: all)");
+  cmd->add_option("--threads", qs.threads, "libtorch threads of the fine-tuning")->capture_default_str();
   cmd->add_flag("--json", a->json, "print JSON: fp32 and int8 top1, agreement, output SQNR, layers, sources");
   cmd->callback([a] {
     const data::Split split = data::parse_split(a->split);
+    a->qat_settings.mode = train::parse_qat_mode(a->qat);
     const auto ds = data::open_dataset(a->dataset, a->open);
     if (ds->size(split) == 0) fail(ds->reference(), "has no {} split", data::split_name(split));
+    check_qat_settings(a->qat_settings, *ds);  // before the long part
     const ir::Graph g = target::resolve_model(a->model, a->overrides);
     const std::optional<runtime::Weights> own = target::model_weights(a->model, g);
     const runtime::Weights w = own ? *own : runtime::init_weights(g, {.seed = a->seed});
@@ -107,15 +126,27 @@ void add_quantize(CLI::App& app) {
                  "expect chance-level accuracy. Give a trained model directory (hwnas train --out DIR).\n",
                  a->model, a->seed);
     const runtime::InferenceParams params = runtime::inference_params(g, w, /*fold=*/true);
-    const Quantized q = quantize_on_dataset(
-        g, params, *ds, split,
-        {.calibration_samples = a->calibration_samples, .policy = a->policy, .percentile = a->percentile,
-         .per_tensor_fc = a->per_tensor_fc, .max_examples = a->max_examples});
-    const quant::QuantizedModel& qm = q.model;
+    const QuantizeSettings settings{.calibration_samples = a->calibration_samples,
+                                    .policy = a->policy,
+                                    .percentile = a->percentile,
+                                    .per_tensor_fc = a->per_tensor_fc,
+                                    .max_examples = a->max_examples};
+    const Quantized q = quantize_on_dataset(g, params, *ds, split, settings);
+    const QatOutcome qat =
+        quantization_aware(a->model, g, w, *ds, split, q, settings, a->qat_settings, own.has_value());
+    // The model kept (QAT's when it ran and beat PTQ on held-out data) is the one analysed and written.
+    const quant::QuantizedModel& qm = qat.model(q);
+    const runtime::InferenceParams& kept_params = qat.kept ? qat.qat_params : params;
     const quant::DatasetComparison& cmp = q.cmp;
     const auto ana_idx = quant::spaced_indices(ds->size(split), a->analysis_samples);
-    const quant::ErrorReport rep = quant::analyze_errors(qm, params, quant::dataset_samples(g, *ds, split, ana_idx));
-    if (!a->out.empty()) quant::save_quantized_model(a->out, qm);
+    const quant::ErrorReport rep =
+        quant::analyze_errors(qm, kept_params, quant::dataset_samples(g, *ds, split, ana_idx));
+    if (!a->out.empty()) {
+      quant::save_quantized_model(a->out, qm);
+      write_file_atomic(std::filesystem::path(a->out) / "qat.json", qat.record().dump(2) + "\n");
+      if (qat.kept)
+        runtime::save_weights(std::filesystem::path(a->out) / "qat_weights.hwnasw", g, qat.qat->fine_tune.weights);
+    }
 
     const std::string& cal_source = q.calibration_source;
     const std::string& fp32_source = q.fp32_source;
@@ -132,16 +163,25 @@ void add_quantize(CLI::App& app) {
                           {"isolated_sqnr_db", db_json(e.isolated_sqnr_db)}, {"range", {e.lo, e.hi}},
                           {"clipped", e.clipped}, {"reason", e.reason}});
       }
-      nlohmann::json j = {{"model", a->model}, {"weights", weights}, {"trained", own.has_value()},
-                          {"dataset", ds->reference()}, {"split", data::split_name(split)},
+      nlohmann::json j = {{"model", a->model},
+                          {"weights", weights},
+                          {"trained", own.has_value()},
+                          {"dataset", ds->reference()},
+                          {"split", data::split_name(split)},
                           {"examples", cmp.fp32.examples()},
                           {"fp32", {{"top1", cmp.fp32.top1()}, {"source", fp32_source}}},
                           {"int8", {{"top1", cmp.int8.top1()}, {"source", int8_source}}},
                           {"agreement", agree},
-                          {"calibration", {{"policy", a->policy}, {"samples", q.calibration_examples},
-                                           {"split", data::split_name(q.calibration_split)}, {"source", cal_source}}},
-                          {"output_sqnr_db", db_json(rep.output_sqnr_db)}, {"sqnr_source", sqnr_source},
-                          {"layers", layers}};
+                          {"calibration",
+                           {{"policy", a->policy},
+                            {"samples", q.calibration_examples},
+                            {"split", data::split_name(q.calibration_split)},
+                            {"source", cal_source}}},
+                          {"output_sqnr_db", db_json(rep.output_sqnr_db)},
+                          {"sqnr_source", sqnr_source},
+                          {"layers", layers},
+                          {"qat", qat.record()}};
+      if (qat.qat) j["int8_qat"] = {{"top1", qat.qat_eval.int8.top1()}, {"source", qat.qat_source}};
       if (!a->out.empty()) j["out"] = a->out;
       fmt::print("{}\n", j.dump(2));
       return;
@@ -155,6 +195,7 @@ void add_quantize(CLI::App& app) {
     fmt::print("int8 top-1: {:.2f}% ({} of {}) -- {}\n", cmp.int8.top1(), group_digits(cmp.int8.correct()),
                group_digits(cmp.int8.examples()), int8_source);
     fmt::print("same prediction: {:.2f}% of examples (fp32 vs int8)\n", agree);
+    fmt::print("{}", qat_summary(qat));
     fmt::print("output SQNR: {} dB -- {}\n", db(rep.output_sqnr_db), sqnr_source);
     TextTable t({{"layer"}, {"op"}, {"SQNR dB", Align::Right}, {"alone dB", Align::Right}, {"why / what to try"}});
     for (size_t r = 0; r < rows; ++r) {
@@ -163,7 +204,9 @@ void add_quantize(CLI::App& app) {
     }
     fmt::print("\nlayers losing most (alone: the layer's int8 kernel on exactly quantized inputs; {} of {}):\n{}",
                rows, rep.layers.size(), t.str());
-    if (!a->out.empty()) fmt::print("\nwrote {} (model.json, quant.json, weights_int8.bin)\n", a->out);
+    if (!a->out.empty())
+      fmt::print("\nwrote {} (model.json, quant.json, weights_int8.bin, qat.json{}; the {} model)\n", a->out,
+                 qat.kept ? ", qat_weights.hwnasw" : "", qat.kept ? "QAT" : "post-training");
   });
 }
 

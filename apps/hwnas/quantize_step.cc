@@ -32,7 +32,7 @@ Quantized quantize_on_dataset(const ir::Graph& g, const runtime::InferenceParams
   const auto cal_idx = quant::spaced_indices(ds.size(q.calibration_split), s.calibration_samples);
   q.calibration_examples = cal_idx.size();
   const quant::CalibrationOptions cal{.policy = quant::range_policy_from_name(s.policy), .percentile = s.percentile};
-  const auto ranges = quant::calibrate(g, params, quant::dataset_samples(g, ds, q.calibration_split, cal_idx), cal);
+  q.ranges = quant::calibrate(g, params, quant::dataset_samples(g, ds, q.calibration_split, cal_idx), cal);
   q.calibration_source =
       fmt::format("{} ranges over {} {} examples of {}{}", s.policy, cal_idx.size(),
                   data::split_name(q.calibration_split), ds.reference(),
@@ -41,7 +41,7 @@ Quantized quantize_on_dataset(const ir::Graph& g, const runtime::InferenceParams
                                     "evaluated {} split itself)",
                                     data::split_name(split))
                       : "");
-  q.model = quant::quantize_model(g, params, ranges, {.per_channel_fc = !s.per_tensor_fc});
+  q.model = quant::quantize_model(g, params, q.ranges, {.per_channel_fc = !s.per_tensor_fc});
 
   const auto idx = quant::spaced_indices(ds.size(split), s.max_examples);
   std::unique_ptr<exp::TaskProgress> bar;

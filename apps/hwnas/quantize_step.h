@@ -7,6 +7,8 @@
 //   q.model;  q.cmp.fp32.top1();  q.cmp.int8.top1();  q.int8_source;
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "hwnas/data/dataset.h"
 #include "hwnas/quant/dataset_eval.h"
@@ -25,6 +27,7 @@ struct QuantizeSettings {
 
 struct Quantized {
   quant::QuantizedModel model;
+  std::vector<std::pair<float, float>> ranges;  // the calibrated range of every node (QAT keeps them)
   quant::DatasetComparison cmp;  // fp32 and int8 top-1 on the evaluated split
   data::Split calibration_split = data::Split::train;
   size_t calibration_examples = 0;

@@ -16,6 +16,7 @@
 #include "hwnas/quant/model_folder.h"
 #include "hwnas/target/model_weights.h"
 #include "hwnas/target/resolver.h"
+#include "qat_step.h"
 #include "quantize_step.h"
 
 namespace hwnas::cli {
@@ -31,12 +32,15 @@ const eval::TrainMetric* train_metric(const exp::Experiment& e) {
   return nullptr;
 }
 
-// report.json of an earlier deploy of the same architecture, bit-exact; nullopt otherwise.
-std::optional<nlohmann::json> up_to_date(const fs::path& report, const std::string& arch) {
+// report.json of an earlier deploy of the same architecture with the same QAT setting, bit-exact;
+// nullopt otherwise.
+std::optional<nlohmann::json> up_to_date(const fs::path& report, const std::string& arch, const exp::DeployConfig& dc) {
   if (!fs::exists(report)) return std::nullopt;
   try {
     const auto j = nlohmann::json::parse(read_file(report));
-    if (j.value("arch", "") == arch && j.value("bit_exact", false)) return j;
+    const bool same_qat = j.value("/qat/mode"_json_pointer, std::string()) == dc.qat &&
+                          (dc.qat == "off" || j.value("/qat/epochs"_json_pointer, 0) == dc.qat_epochs);
+    if (j.value("arch", "") == arch && j.value("bit_exact", false) && same_qat) return j;
   } catch (const std::exception&) {  // unreadable: deploy again
   }
   return std::nullopt;
@@ -80,7 +84,7 @@ void deploy_best_trial(const exp::Experiment& e) {
 
   const fs::path out = c.output / "deploy";
   const std::string model = fmt::format("{}:{}", st.info.space_ref, t.arch_str);
-  if (const auto j = up_to_date(out / "report.json", t.arch_str)) {
+  if (const auto j = up_to_date(out / "report.json", t.arch_str, dc)) {
     fmt::print(
         "deploy: up to date ({}: best {} #{}, fp32 {:.2f}%, int8 {:.2f}%, bit-exact on {} inputs, flash {} B, "
         "RAM {} B, {:.2f} ms estimated)\n",
@@ -103,9 +107,18 @@ void deploy_best_trial(const exp::Experiment& e) {
   const hw::Device device = mcu_device(dc.device);
 
   const data::Split split = last_split(*ds);
-  const Quantized q = quantize_on_dataset(g, runtime::inference_params(g, *w, /*fold=*/true), *ds, split,
-                                          {.calibration_samples = dc.calibration_samples});
-  const auto inputs = dataset_int8_inputs(q.model, *ds, dc.inputs);
+  const QatSettings qs{.mode = train::parse_qat_mode(dc.qat, "deploy.qat"), .epochs = dc.qat_epochs};
+  check_qat_settings(qs, *ds);
+  const QuantizeSettings settings{.calibration_samples = dc.calibration_samples};
+  const Quantized q = quantize_on_dataset(g, runtime::inference_params(g, *w, /*fold=*/true), *ds, split, settings);
+  const QatOutcome qat = quantization_aware(folder.string(), g, *w, *ds, split, q, settings, qs);
+  fmt::print("{}", qat_summary(qat));
+  const quant::QuantizedModel& qm = qat.model(q);
+  // The int8 accuracy of the model deployed: QAT's when it was kept.
+  const double int8_top1 = qat.kept ? qat.qat_eval.int8.top1() : q.cmp.int8.top1();
+  const std::string& int8_source = qat.kept ? qat.qat_source : q.int8_source;
+  const nlohmann::json qat_record = qat.record();
+  const auto inputs = dataset_int8_inputs(qm, *ds, dc.inputs);
   const nlohmann::json report = {{"experiment", c.name},
                                  {"trial", t.id},
                                  {"arch", t.arch_str},
@@ -117,7 +130,8 @@ void deploy_best_trial(const exp::Experiment& e) {
                                  {"accuracy",
                                   {{"split", data::split_name(split)},
                                    {"fp32", {{"top1", q.cmp.fp32.top1()}, {"source", q.fp32_source}}},
-                                   {"int8", {{"top1", q.cmp.int8.top1()}, {"source", q.int8_source}}}}}};
+                                   {"int8", {{"top1", int8_top1}, {"source", int8_source}}}}},
+                                 {"qat", qat_record}};
   nlohmann::json report_with_limit = report;
   const auto limit = latency_limit(e, dc.device);
   if (limit)
@@ -125,15 +139,17 @@ void deploy_best_trial(const exp::Experiment& e) {
                                           {"max_ms", limit->max_ms},
                                           {"predicted_ms",
                                            t.metrics.count(limit->metric) ? t.metrics.at(limit->metric) : 0.0}};
-  const Deployment d =
-      deploy_cortex_m7(tc, q.model, inputs, out,
-                       {.device = device,
-                        .replace = true,
-                        .before_report =
-                            [&](const fs::path& dir) { quant::save_quantized_model(dir / "int8", q.model); }},
-                       report_with_limit);
-  fmt::print("fp32 top-1: {:.2f}% -- {}\nint8 top-1: {:.2f}% -- {}\n", q.cmp.fp32.top1(), q.fp32_source,
-             q.cmp.int8.top1(), q.int8_source);
+  const Deployment d = deploy_cortex_m7(tc, qm, inputs, out,
+                                        {.device = device,
+                                         .replace = true,
+                                         .before_report =
+                                             [&](const fs::path& dir) {
+                                               quant::save_quantized_model(dir / "int8", qm);
+                                               write_file_atomic(dir / "int8" / "qat.json", qat_record.dump(2) + "\n");
+                                             }},
+                                        report_with_limit);
+  fmt::print("fp32 top-1: {:.2f}% -- {}\nint8 top-1: {:.2f}% -- {}\n", q.cmp.fp32.top1(), q.fp32_source, int8_top1,
+             int8_source);
   print_deployment(d, inputs.size(), /*ops=*/false);
   if (limit) {
     const double predicted = report_with_limit["latency_limit"]["predicted_ms"];

@@ -12,6 +12,7 @@ const hwnas::train::TrainApi kTrainApi = {
     .version = hwnas::train::kTrainApiVersion,
     .train = hwnas::train::train,
     .evaluate = hwnas::train::evaluate,
+    .fine_tune_quantized = hwnas::train::fine_tune_quantized,
 };
 
 using hwnas::interop::OpencvBackend;

@@ -6,7 +6,8 @@ namespace hwnas::exp {
 
 DeployConfig parse_deploy(const YamlSource& src, const YAML::Node& node) {
   src.require_map(node, "deploy");
-  src.check_keys(node, "deploy", {"target", "device", "dataset", "inputs", "calibration_samples"});
+  src.check_keys(node, "deploy",
+                 {"target", "device", "dataset", "inputs", "calibration_samples", "qat", "qat_epochs"});
   DeployConfig d;
   if (node["target"]) {
     d.target = src.get_string(node["target"], "deploy.target");
@@ -33,6 +34,16 @@ DeployConfig parse_deploy(const YamlSource& src, const YAML::Node& node) {
     d.calibration_samples = src.get_int(node["calibration_samples"], "deploy.calibration_samples");
     if (d.calibration_samples < 1)
       src.fail(node["calibration_samples"], "deploy.calibration_samples", "must be at least 1");
+  }
+  if (node["qat"]) {
+    d.qat = src.get_string(node["qat"], "deploy.qat");
+    if (d.qat != "auto" && d.qat != "on" && d.qat != "off")
+      src.fail(node["qat"], "deploy.qat",
+               fmt::format("'{}' is not one of auto (fine-tune when int8 loses more than a point), on, off", d.qat));
+  }
+  if (node["qat_epochs"]) {
+    d.qat_epochs = src.get_int(node["qat_epochs"], "deploy.qat_epochs");
+    if (d.qat_epochs < 1) src.fail(node["qat_epochs"], "deploy.qat_epochs", "must be at least 1 (or qat: off)");
   }
   return d;
 }

@@ -157,10 +157,15 @@ std::vector<torch::Tensor> GraphModule::forward_all(const torch::Tensor& x_nhwc,
   std::vector<torch::Tensor> values(g_.size());
   values[in_ids[0]] = s.rank() == 4 ? x_nhwc.permute({0, 3, 1, 2}) : x_nhwc;
   try {
+    if (hook_) {
+      hook_->begin();
+      values[in_ids[0]] = hook_->output(in_ids[0], values[in_ids[0]]);
+    }
     for (int id = 0; id < g_.size(); ++id) {
       const ir::Node& n = g_.node(id);
       if (n.op == OpKind::Input || !live_[id]) continue;
       values[id] = run(id, values);
+      if (hook_) values[id] = hook_->output(id, values[id]);
       if (activations && ir::is_activation(n.op))
         activations->push_back(n.shape.rank() == 4 ? values[id].permute({0, 2, 3, 1}) : values[id]);
     }
@@ -185,12 +190,27 @@ torch::Tensor GraphModule::reshape(int id, const torch::Tensor& input) const {
   return x.reshape(with_batch(dims_of(n.shape), batch)).permute({0, 3, 1, 2});
 }
 
-torch::Tensor GraphModule::run(int id, const std::vector<torch::Tensor>& values) const {
+torch::Tensor GraphModule::run(int id, const std::vector<torch::Tensor>& values) {
   const ir::Node& n = g_.node(id);
   const ir::Attrs& a = n.attrs;
-  const NodeState& st = state_[id];
   auto in = [&](size_t k) -> const torch::Tensor& { return values[n.inputs.at(k)]; };
   const torch::Tensor& x = in(0);
+  NodeState hooked;  // the node's tensors with the hook's replacements
+  if (hook_ && ir::has_weights(n.op)) {
+    const ForwardHook::Layer l = hook_->layer(id);
+    if (l.identity) return x;
+    if (l.kernel.defined()) {
+      if (n.op == OpKind::BatchNorm) {  // the inference form y = x * scale[c] + shift[c]
+        const std::vector<int64_t> per_channel =
+            x.dim() == 4 ? std::vector<int64_t>{1, -1, 1, 1} : std::vector<int64_t>{1, -1};
+        return x * l.kernel.reshape(per_channel) + l.bias.reshape(per_channel);
+      }
+      hooked = state_[id];
+      hooked.kernel = l.kernel;
+      hooked.bias = l.bias;
+    }
+  }
+  const NodeState& st = hooked.kernel.defined() ? hooked : state_[id];
   auto padded = [&](double value) { return st.pad.empty() ? x : torch::constant_pad_nd(x, st.pad, value); };
   switch (n.op) {
     case OpKind::Conv2D:  // [Cout,kh,kw,Cin/g] -> OIHW
@@ -278,6 +298,12 @@ void GraphModule::load(const runtime::Weights& w) {
   runtime::check_weights(g_, w);
   torch::NoGradGuard no_grad;
   for (Slot& s : slots_) s.t.copy_(to_torch(w.at(g_.node(s.node).name, s.role)));
+}
+
+torch::Tensor GraphModule::tensor(int node, std::string_view role) const {
+  for (const Slot& s : slots_)
+    if (s.node == node && s.role == role) return s.t;
+  return {};
 }
 
 int64_t GraphModule::num_parameters() const {

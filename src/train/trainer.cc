@@ -16,6 +16,7 @@
 #include "hwnas/core/rng.h"
 #include "hwnas/train/graph_module.h"
 #include "hwnas/train/loss.h"
+#include "hwnas/train/training_loop.h"
 
 namespace hwnas::train {
 namespace {
@@ -158,6 +159,11 @@ torch::Tensor smoothed_cross_entropy(const torch::Tensor& logits, const torch::T
 
 TrainResult train(const ir::Graph& g, const data::Dataset& ds, const TrainOptions& o, const ProgressFn& progress,
                   const TrainResult* resume) {
+  return run_training(g, ds, o, progress, resume, {});
+}
+
+TrainResult run_training(const ir::Graph& g, const data::Dataset& ds, const TrainOptions& o, const ProgressFn& progress,
+                         const TrainResult* resume, const LoopSetup& setup) {
   check_options(o);
   check_fit(g, ds);
   const int done = resume ? static_cast<int>(resume->log.size()) : 0;
@@ -205,7 +211,11 @@ TrainResult train(const ir::Graph& g, const data::Dataset& ds, const TrainOption
   r.test_examples = static_cast<int64_t>(te.idx.size());
   const Cached val = cache(ds, va, o.eval_batch_size);
 
-  GraphModule m = done > 0 ? GraphModule(g, resume->last_weights) : GraphModule(g, o.seed);
+  GraphModule m = done > 0      ? GraphModule(g, resume->last_weights)
+                  : setup.start ? GraphModule(g, *setup.start)
+                                : GraphModule(g, o.seed);
+  const std::unique_ptr<ForwardHook> hook = setup.hook ? setup.hook(m) : nullptr;
+  m.set_hook(hook.get());
   std::unique_ptr<torch::optim::Optimizer> opt = make_optimizer(m, o);
   const int64_t n = r.train_examples;
   const int64_t batches = (n + o.batch_size - 1) / o.batch_size;  // the last batch may be smaller

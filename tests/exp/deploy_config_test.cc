@@ -19,13 +19,16 @@ TEST(DeployConfig, AbsentByDefault) { EXPECT_FALSE(parse(nb201_yaml()).deploy); 
 TEST(DeployConfig, ParsesTheSectionWithTheDatasetRelativeToTheFile) {
   const auto c = parse(nb201_yaml("random", 5,
                                   "deploy: {target: cortex-m7, device: cortex-m7-h7a3, dataset: "
-                                  "speech-commands:../data/kws, inputs: 7, calibration_samples: 50}\n"));
+                                  "speech-commands:../data/kws, inputs: 7, calibration_samples: 50, qat: on, "
+                                  "qat_epochs: 3}\n"));
   ASSERT_TRUE(c.deploy);
   EXPECT_EQ(c.deploy->target, "cortex-m7");
   EXPECT_EQ(c.deploy->device, "cortex-m7-h7a3");
   EXPECT_EQ(c.deploy->dataset, "speech-commands:/tmp/data/kws");
   EXPECT_EQ(c.deploy->inputs, 7);
   EXPECT_EQ(c.deploy->calibration_samples, 50);
+  EXPECT_EQ(c.deploy->qat, "on");
+  EXPECT_EQ(c.deploy->qat_epochs, 3);
   // The effective configuration keeps the resolved path, so a resumed run reads the same data.
   EXPECT_NE(c.effective_yaml().find("speech-commands:/tmp/data/kws"), std::string::npos);
 }
@@ -38,6 +41,8 @@ TEST(DeployConfig, DefaultsAndSetPathsRelativeToTheCurrentDir) {
   EXPECT_EQ(c.deploy->device, "cortex-m7-f746");
   EXPECT_EQ(c.deploy->inputs, 100);
   EXPECT_EQ(c.deploy->calibration_samples, 200);
+  EXPECT_EQ(c.deploy->qat, "auto");
+  EXPECT_EQ(c.deploy->qat_epochs, 2);
 }
 
 TEST(DeployConfig, LocatedErrors) {
@@ -54,6 +59,10 @@ TEST(DeployConfig, LocatedErrors) {
   EXPECT_HWNAS_ERROR(parse(nb201_yaml("random", 5, "deploy: {dataset: a:b, input: 3}\n")),
                      "deploy.input: unknown key (did you mean 'inputs'?)");
   EXPECT_HWNAS_ERROR(parse(nb201_yaml("random", 5, "deploy: cortex-m7\n")), "deploy: expected a map");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"deploy.dataset=speech-commands:k", "deploy.qat=yes"}),
+                     "deploy.qat: 'yes' is not one of auto (fine-tune when int8 loses more than a point), on, off");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"deploy.dataset=speech-commands:k", "deploy.qat_epochs=-1"}),
+                     "deploy.qat_epochs: must be at least 1 (or qat: off)");
 }
 
 }  // namespace

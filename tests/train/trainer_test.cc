@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "bands_dataset.h"
 #include "hwnas/core/error.h"
 #include "hwnas/ir/builder.h"
 #include "hwnas/runtime/backend.h"
@@ -15,33 +16,6 @@
 
 namespace hwnas::train {
 namespace {
-
-// 3 classes of 6x6x1 images: rows 2k and 2k+1 are bright for class k, plus N(0, 0.5) noise fixed by
-// (split, index); augmentation adds N(0, 0.2) more from the example's own generator.
-class Bands : public data::Dataset {
- public:
-  std::string kind() const override { return "bands"; }
-  const std::string& path() const override { return path_; }
-  const std::vector<std::string>& class_names() const override { return names_; }
-  std::array<int, 3> input_shape() const override { return {6, 6, 1}; }
-  int64_t size(data::Split s) const override { return s == data::Split::train ? 240 : 60; }
-  int label(data::Split s, int64_t i) const override { return static_cast<int>((i + static_cast<int>(s)) % 3); }
-
- protected:
-  void example(data::Split s, int64_t i, bool augment, Rng& rng, float* out) const override {
-    Rng noise(static_cast<uint64_t>(i) * 7 + static_cast<uint64_t>(s) * 100003);
-    const int k = label(s, i);
-    for (int p = 0; p < 36; ++p) {
-      const int row = p / 6;
-      out[p] =
-          static_cast<float>((row / 2 == k ? 1.0 : 0.0) + 0.5 * noise.normal() + (augment ? 0.2 * rng.normal() : 0));
-    }
-  }
-
- private:
-  std::string path_ = "memory";
-  std::vector<std::string> names_ = {"top", "middle", "bottom"};
-};
 
 ir::Graph band_net(bool batch_norm = true) {
   ir::GraphBuilder b("bandnet");

@@ -21,6 +21,7 @@
 // compiles for most of a minute); trainer.h is the torch-free interface for everything else.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <torch/torch.h>
@@ -29,6 +30,25 @@
 #include "hwnas/runtime/weights.h"
 
 namespace hwnas::train {
+
+// A change to GraphModule's forward pass, node by node, without a second copy of the graph walk:
+// train/fake_quant.h simulates int8 inference with it (BatchNorm folded into the layer's weights,
+// weights and activations fake-quantized). The default changes nothing.
+class ForwardHook {
+ public:
+  virtual ~ForwardHook() = default;
+  // Called once at the start of each forward, before any node runs (e.g. to fold and quantize weights).
+  virtual void begin() {}
+  // What a node with weights computes with instead of its own tensors.
+  struct Layer {
+    bool identity = false;       // output = input (a batch_norm folded into its producer)
+    torch::Tensor kernel, bias;  // conv/depthwise/FC: this kernel (hwnas layout) and bias (may be undefined);
+                                 // batch_norm: y = x * kernel[c] + bias[c] (its inference form)
+  };
+  virtual Layer layer(int /*node*/) { return {}; }
+  // Node `node`'s output (NCHW when rank 4), the graph input included, as the rest of the graph reads it.
+  virtual torch::Tensor output(int /*node*/, const torch::Tensor& y) { return y; }
+};
 
 class GraphModule : public torch::nn::Module {
  public:
@@ -44,6 +64,12 @@ class GraphModule : public torch::nn::Module {
   // Every output of the graph, in graph order (SSDLite has two).
   std::vector<torch::Tensor> forward_all(const torch::Tensor& x_nhwc,
                                          std::vector<torch::Tensor>* activations = nullptr);
+  // Forwards go through `hook` (not owned; null: none) until it is changed.
+  void set_hook(ForwardHook* hook) { hook_ = hook; }
+
+  // The torch tensor of IR weight `role` of node `node` (a parameter, or a BatchNorm buffer);
+  // undefined when the node has none.
+  torch::Tensor tensor(int node, std::string_view role) const;
 
   runtime::Weights weights() const;      // training form, hwnas layouts: save_weights() takes it
   void load(const runtime::Weights& w);  // check_weights() first; copies values in place
@@ -71,7 +97,7 @@ class GraphModule : public torch::nn::Module {
 
   void build(const runtime::Weights& w);
   torch::nn::Module& owner_of(const std::string& node_name);  // nested submodules along the dots
-  torch::Tensor run(int id, const std::vector<torch::Tensor>& values) const;
+  torch::Tensor run(int id, const std::vector<torch::Tensor>& values);
   torch::Tensor reshape(int id, const torch::Tensor& x) const;
 
   ir::Graph g_;
@@ -79,6 +105,7 @@ class GraphModule : public torch::nn::Module {
   std::vector<NodeState> state_;
   std::vector<Slot> slots_;
   std::vector<std::shared_ptr<torch::nn::Module>> owners_;  // keeps the nested containers alive
+  ForwardHook* hook_ = nullptr;
 };
 
 }  // namespace hwnas::train

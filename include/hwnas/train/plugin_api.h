@@ -4,6 +4,8 @@
 //
 //   const train::TrainApi& api = train::train_api();   // loads the plugin; Error if it cannot
 //   train::TrainResult r = api.train(graph, *dataset, options, progress);
+//   train::QatResult q = api.fine_tune_quantized(graph, weights, *dataset, ranges, qat_options, progress);
+#include "hwnas/train/qat.h"
 #include "hwnas/train/trainer.h"
 
 namespace hwnas::train {
@@ -14,9 +16,12 @@ struct TrainApi {
                        const ProgressFn& progress, const TrainResult* resume);
   data::Accuracy (*evaluate)(const ir::Graph& g, const runtime::Weights& w, const data::Dataset& ds, data::Split split,
                              int threads, int64_t max_examples, int batch_size);
+  QatResult (*fine_tune_quantized)(const ir::Graph& g, const runtime::Weights& w, const data::Dataset& ds,
+                                   const std::vector<std::pair<float, float>>& ranges, const QatOptions& options,
+                                   const ProgressFn& progress);
 };
 
 // Bumped whenever TrainApi or a type it passes (TrainOptions, TrainResult, ...) changes.
-inline constexpr int kTrainApiVersion = 2;
+inline constexpr int kTrainApiVersion = 3;  // 3: fine_tune_quantized
 
 }  // namespace hwnas::train
