@@ -263,7 +263,8 @@ Decoded decode(const Instruction& ins, const M7Timing& timing) {
 
 bool can_pair(const Decoded& older, const Decoded& younger) {
   if (older.cls == C::branch || older.alone || younger.alone || younger.older_only) return false;
-  // Two single loads may share a cycle (two load pipelines); a store pairs with no memory access.
+  // Two single loads may share a cycle (an assumption: the data path is 64 bits wide); a store
+  // pairs with no memory access.
   if (is_memory(older.cls) && is_memory(younger.cls) && !(older.cls == C::load && younger.cls == C::load)) return false;
   if (is_mac_pipe(older.cls) && is_mac_pipe(younger.cls)) return false;
   if (older.shifted && younger.shifted) return false;
