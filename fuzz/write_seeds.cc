@@ -12,11 +12,11 @@
 
 #include "hwnas/core/files.h"
 #include "hwnas/core/rng.h"
-#include "hwnas/cost/boosted_residual.h"
 #include "hwnas/cost/few_shot_prior.h"
 #include "hwnas/cost/kernel_features.h"
 #include "hwnas/cost/predictor_file.h"
 #include "hwnas/ir/serialize.h"
+#include "hwnas/learn/boosted_residual.h"
 #include "hwnas/models/registry.h"
 #include "hwnas/runtime/npy.h"
 #include "hwnas/space/search_space.h"
@@ -98,11 +98,11 @@ void few_shots(const fs::path& dir) {
     y.push_back(row[0] > 0.5f ? 0.2 : -0.2);
     x.push_back(std::move(row));
   }
-  cost::ResidualOptions o;
+  learn::ResidualOptions o;
   o.depths = {2};
   o.learning_rates = {0.3};
   o.max_rounds = o.round_step = 5;
-  m.residual = cost::BoostedResidual::fit(x, y, o, m.residual_cv);
+  m.residual = learn::BoostedResidual::fit(x, y, o, m.residual_cv);
   if (!m.residual) std::fprintf(stderr, "write_seeds: the synthetic residual was not kept; few_shot has no v2 seed\n");
   else cost::save_few_shot(m, dir / "v2-residual.json");
 }
