@@ -119,26 +119,23 @@ void deploy_best_trial(const exp::Experiment& e) {
   const std::string& int8_source = qat.kept ? qat.qat_source : q.int8_source;
   const nlohmann::json qat_record = qat.record();
   const auto inputs = dataset_int8_inputs(qm, *ds, dc.inputs);
-  const nlohmann::json report = {{"experiment", c.name},
-                                 {"trial", t.id},
-                                 {"arch", t.arch_str},
-                                 {"model", model},
-                                 {"trained_folder", folder.string()},
-                                 {"target", dc.target},
-                                 {"dataset", ds->reference()},
-                                 {"int8", "quantized folder int8/ (" + q.calibration_source + ")"},
-                                 {"accuracy",
-                                  {{"split", data::split_name(split)},
-                                   {"fp32", {{"top1", q.cmp.fp32.top1()}, {"source", q.fp32_source}}},
-                                   {"int8", {{"top1", int8_top1}, {"source", int8_source}}}}},
-                                 {"qat", qat_record}};
-  nlohmann::json report_with_limit = report;
+  nlohmann::json report = {{"experiment", c.name},
+                           {"trial", t.id},
+                           {"arch", t.arch_str},
+                           {"model", model},
+                           {"trained_folder", folder.string()},
+                           {"target", dc.target},
+                           {"dataset", ds->reference()},
+                           {"int8", "quantized folder int8/ (" + q.calibration_source + ")"},
+                           {"accuracy",
+                            {{"split", data::split_name(split)},
+                             {"fp32", {{"top1", q.cmp.fp32.top1()}, {"source", q.fp32_source}}},
+                             {"int8", {{"top1", int8_top1}, {"source", int8_source}}}}},
+                           {"qat", qat_record}};
   const auto limit = latency_limit(e, dc.device);
+  const double predicted = limit && t.metrics.count(limit->metric) ? t.metrics.at(limit->metric) : 0.0;
   if (limit)
-    report_with_limit["latency_limit"] = {{"metric", limit->metric},
-                                          {"max_ms", limit->max_ms},
-                                          {"predicted_ms",
-                                           t.metrics.count(limit->metric) ? t.metrics.at(limit->metric) : 0.0}};
+    report["latency_limit"] = {{"metric", limit->metric}, {"max_ms", limit->max_ms}, {"predicted_ms", predicted}};
   const Deployment d = deploy_cortex_m7(tc, qm, inputs, out,
                                         {.device = device,
                                          .replace = true,
@@ -147,12 +144,11 @@ void deploy_best_trial(const exp::Experiment& e) {
                                                quant::save_quantized_model(dir / "int8", qm);
                                                write_file_atomic(dir / "int8" / "qat.json", qat_record.dump(2) + "\n");
                                              }},
-                                        report_with_limit);
+                                        report);
   fmt::print("fp32 top-1: {:.2f}% -- {}\nint8 top-1: {:.2f}% -- {}\n", q.cmp.fp32.top1(), q.fp32_source, int8_top1,
              int8_source);
   print_deployment(d, inputs.size(), /*ops=*/false);
   if (limit) {
-    const double predicted = report_with_limit["latency_limit"]["predicted_ms"];
     const bool within = d.latency_ms() <= limit->max_ms;
     fmt::print(within ? stdout : stderr,
                "{}the generated code's estimated {:.2f} ms is {} the limit {} <= {:g} "
