@@ -10,6 +10,7 @@ packages=(
   libonnx-dev libprotobuf-dev libopencv-dev libtorch-dev  # protobuf: the ONNX export writes ModelProto
   libopenblas0-openmp  # libtorch's BLAS (OpenMP, so torch::set_num_threads holds); netlib's is ~7x slower
   python3-pandas
+  python3-torch python3-torchvision  # interop/: the ONNX import tests export torchvision's models with PyTorch's own exporter
   libfftw3-dev zlib1g-dev  # data/: the MFCC front end (FFTW), gzipped IDX files (zlib)
   espeak-ng  # data/: the keyword-spotting generator speaks its words (resampled to 16 kHz in C++)
   dataset-fashion-mnist python3-numpy  # data/: Fashion-MNIST IDX files; the MFCC test's numpy reference

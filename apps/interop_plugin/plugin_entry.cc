@@ -43,6 +43,7 @@ const hwnas::interop::PluginApi kApi = {
                 .needs_data = hwnas::train::proxy_needs_data,
                 .score = score_proxies},
     .train_api = []() -> const void* { return &kTrainApi; },
+    .import_onnx = hwnas::interop::import_onnx,
 };
 
 }  // namespace

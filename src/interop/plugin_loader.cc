@@ -5,9 +5,13 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 
+#include <fmt/format.h>
+
 #include "hwnas/core/error.h"
+#include "hwnas/runtime/model_files.h"
 
 namespace hwnas::interop {
 namespace {
@@ -42,8 +46,35 @@ const PluginApi& load() {
 // The backends are listed from the start (--backend offers them) and load the plugin when made.
 std::unique_ptr<runtime::Backend> make_opencv() { return plugin().make_opencv(); }
 std::unique_ptr<runtime::Backend> make_torch() { return plugin().make_torch(); }
+
+// ONNX files are model references (runtime/model_files.h). The resolver asks for the graph and
+// then the weights: the last file read is kept, keyed by its path, size and time.
+std::shared_ptr<const runtime::ModelFile> read_onnx(const std::filesystem::path& path) {
+  static std::mutex mutex;
+  static std::string last_key;
+  static std::shared_ptr<const runtime::ModelFile> last;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  const auto time = std::filesystem::last_write_time(path, ec);
+  if (ec) fail(path.string(), "cannot be read: {}", ec.message());
+  const std::string key =
+      fmt::format("{}|{}|{}", std::filesystem::absolute(path).string(), size, time.time_since_epoch().count());
+  std::lock_guard lock(mutex);
+  if (key == last_key && last) return last;
+  ImportedOnnx m = plugin().import_onnx(path);
+  auto file = std::make_shared<runtime::ModelFile>();
+  file->graph = std::move(m.graph);
+  file->weights = std::move(m.weights);
+  file->format = fmt::format("ONNX opset {}{}", m.opset, m.producer.empty() ? "" : ", " + m.producer);
+  file->notes = std::move(m.notes);
+  last_key = key;
+  last = file;
+  return last;
+}
+
 const bool kRegistered =
-    (runtime::register_backend("opencv", make_opencv), runtime::register_backend("torch", make_torch), true);
+    (runtime::register_backend("opencv", make_opencv), runtime::register_backend("torch", make_torch),
+     runtime::register_model_file_reader(".onnx", read_onnx), true);
 
 }  // namespace
 

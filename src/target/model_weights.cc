@@ -26,7 +26,28 @@ fs::path model_dir_graph(std::string_view dir) {
   return graph;
 }
 
+std::shared_ptr<const runtime::ModelFile> model_file(std::string_view ref) {
+  const fs::path path(ref);
+  const runtime::ModelFileReader* read = runtime::model_file_reader(path);
+  if (!read) {
+    if (path.extension() == ".onnx")
+      fail(std::string(ref), "ONNX files are read by the hwnas CLI's interop plugin, which this program does not link");
+    return nullptr;
+  }
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) fail(std::string(ref), "no such model file");
+  return (*read)(path);
+}
+
 std::optional<runtime::Weights> model_weights(std::string_view ref, const ir::Graph& g) {
+  if (const auto file = model_file(ref)) {
+    try {
+      runtime::check_weights(g, file->weights);
+    } catch (const Error& e) {
+      throw e.within(fmt::format("{} (its weights against the graph used)", ref));
+    }
+    return file->weights;
+  }
   if (!is_model_dir(ref)) return std::nullopt;
   const fs::path file = fs::path(ref) / kWeightsFile;
   std::error_code ec;
@@ -41,6 +62,7 @@ std::optional<runtime::Weights> model_weights(std::string_view ref, const ir::Gr
 }
 
 std::string weights_source(std::string_view ref, bool own_weights, uint64_t seed) {
+  if (own_weights && !is_model_dir(ref)) return fmt::format("the weights of {}", ref);
   if (own_weights) return fmt::format("trained weights {}", (fs::path(ref) / kWeightsFile).string());
   return fmt::format("untrained: random initialisation from seed {}", seed);
 }

@@ -25,6 +25,12 @@ ir::Graph resolve_model(std::string_view ref, const models::ModelOverrides& over
       fail(where, "a trained model directory has fixed shapes; resolution and classes cannot be overridden");
     return ir::load_graph(model_dir_graph(ref));
   }
+  if (const auto file = model_file(ref)) {
+    if (overrides.resolution || overrides.classes)
+      fail(std::string(ref),
+           "a model file has fixed shapes; resolution and classes cannot be overridden (re-export it)");
+    return file->graph;
+  }
   // space::load_model reads built-in models, graph files and architectures of the spaces it
   // knows; it asks us only for the spaces restricted to a device, which it cannot know.
   return space::load_model(ref, overrides, [](std::string_view name, const models::ModelOverrides& o) {

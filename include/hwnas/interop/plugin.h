@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "hwnas/interop/onnx_export.h"
+#include "hwnas/interop/onnx_import.h"
 #include "hwnas/runtime/backend.h"
 
 namespace hwnas::interop {
@@ -55,10 +56,11 @@ struct PluginApi {
   // The trainer's table (train/plugin_api.h: train::TrainApi), typed void here because train/
   // sits above this module; null when the plugin was built without it. train/train_loader.h casts it.
   const void* (*train_api)();
+  ImportedOnnx (*import_onnx)(const std::filesystem::path& path);
 };
 
-// Bumped whenever PluginApi or a type it passes changes (2: proxies; 3: the trainer).
-inline constexpr int kPluginApiVersion = 3;
+// Bumped whenever PluginApi or a type it passes changes (2: proxies; 3: the trainer; 4: ONNX import).
+inline constexpr int kPluginApiVersion = 4;
 
 }  // namespace hwnas::interop
 

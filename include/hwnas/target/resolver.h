@@ -10,6 +10,8 @@
 //            <space>:<arch>                     an architecture of any space above, e.g.
 //                                               nb201:|nor_conv_3x3~0|+|...|, mbconv@npu-generic:<arch>
 //            model.json                         a graph file (ir/serialize.h)
+//            model.onnx                         an ONNX file with its weights (interop/onnx_import.h),
+//                                               or any model file with a reader (runtime/model_files.h)
 //            DIR/                               a trained model directory (hwnas train --out DIR):
 //                                               its model.json; its weights: model_weights.h
 //

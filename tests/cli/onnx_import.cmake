@@ -1,0 +1,22 @@
+# ONNX import against PyTorch's exporter (tests/cli/onnx_import.py): torchvision models with
+# random weights, and a small module with the operators they do not use, exported at test time; params and MACs equal torch's counts (and the
+# built-in family's), `hwnas run` equals torch's output. Each model is its own test so that
+# they run in parallel.
+foreach(spec "efficientnet_b0;224;efficientnet-b0;--commands" "efficientnet_b1;240;efficientnet-b1"
+             "efficientnet_b2;260;efficientnet-b2" "efficientnet_b3;300;efficientnet-b3"
+             "mobilenet_v2;224;mobilenetv2-1.0" "resnet18;224" "mobilenet_v3_small;224"
+             "efficientnet_b0;224;--fused" "operators;32")
+  list(GET spec 0 model)
+  set(name ${model})
+  if(spec MATCHES "--fused")
+    set(name ${model}_fused)
+  endif()
+  hwnas_python_test(onnx_import_${name} MODULE torchvision
+                    ARGS ${CMAKE_CURRENT_LIST_DIR}/onnx_import.py $<TARGET_FILE:hwnas> ${HWNAS_CLI_OUT}/onnx_import/${name}
+                         ${spec})
+endforeach()
+
+# Errors name the file and the place: a file that is not ONNX, a node hwnas does not import.
+file(WRITE ${HWNAS_CLI_OUT}/not_onnx.onnx "this is not a protobuf")
+hwnas_cli_test(onnx_import_not_onnx EXIT 2 EXPECT "not_onnx.onnx: .*not an ONNX model" ARGS model info ${HWNAS_CLI_OUT}/not_onnx.onnx)
+hwnas_cli_test(onnx_import_missing EXIT 2 EXPECT "absent.onnx: no such model file" ARGS model info ${HWNAS_CLI_OUT}/absent.onnx)

@@ -1,0 +1,150 @@
+// ONNX import: every operator form and family that the exporter writes reads back as the same
+// graph (stats) computing the same outputs; hand-built files for the errors. Files that hwnas
+// did not write (PyTorch's exporter on torchvision models) are tested in tests/cli/onnx_import.py.
+#include "hwnas/interop/onnx_import.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "hwnas/interop/onnx_export.h"
+#include "hwnas/ir/stats.h"
+#include "interop_testing.h"
+#include "testing.h"
+
+namespace hwnas::interop {
+namespace {
+
+using ::testing::HasSubstr;
+
+class RoundTrip : public ::testing::TestWithParam<testing::Case> {};
+
+TEST_P(RoundTrip, ExportThenImportComputesTheSame) {
+  const auto& [name, g] = GetParam();
+  const runtime::Weights w = runtime::init_weights(g, {.seed = 3, .random_bn_stats = true});
+  const OnnxModel file = export_onnx(g, w, {.fold_batchnorm = false});
+  const ImportedOnnx m = import_onnx_bytes(file.bytes, name + ".onnx");
+  const ir::Stats a = ir::compute_stats(g), b = ir::compute_stats(m.graph);
+  EXPECT_EQ(b.macs, a.macs);
+  EXPECT_EQ(b.params, a.params);
+  std::vector<runtime::Tensor> in;
+  for (int id : g.inputs()) in.push_back(runtime::testing::random_tensor(g.node(id).shape, 5 + id, -4.0f, 4.0f));
+  const auto want = runtime::testing::run_on("reference", g, w, in, {.fold_batchnorm = false});
+  const auto got = runtime::testing::run_on("reference", m.graph, m.weights, in, {.fold_batchnorm = false});
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].shape, want[i].shape);
+    EXPECT_LE(runtime::max_relative_error(got[i].data, want[i].data), 1e-5) << "output " << i;
+  }
+}
+
+std::vector<testing::Case> all_cases() {
+  auto cases = testing::operator_cases();
+  for (auto& c : testing::family_cases()) cases.push_back(std::move(c));
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(Forms, RoundTrip, ::testing::ValuesIn(all_cases()),
+                         [](const auto& info) { return testing::test_name(info.param.name); });
+
+// A one-node model around `node`, with a [1,4,8,8] float input "x".
+onnx::ModelProto model_with(const onnx::NodeProto& node, int opset = 13) {
+  onnx::ModelProto m;
+  m.set_ir_version(7);
+  m.add_opset_import()->set_version(opset);
+  auto* g = m.mutable_graph();
+  *g->add_node() = node;
+  auto* in = g->add_input();
+  in->set_name("x");
+  auto* t = in->mutable_type()->mutable_tensor_type();
+  t->set_elem_type(onnx::TensorProto::FLOAT);
+  for (int d : {1, 4, 8, 8}) t->mutable_shape()->add_dim()->set_dim_value(d);
+  g->add_output()->set_name(node.output(0));
+  return m;
+}
+
+onnx::NodeProto node(const std::string& op, std::vector<std::string> inputs, const std::string& name = "n1") {
+  onnx::NodeProto n;
+  n.set_op_type(op);
+  n.set_name(name);
+  for (auto& i : inputs) n.add_input(i);
+  n.add_output("y");
+  return n;
+}
+
+std::string import_error(const onnx::ModelProto& m) {
+  try {
+    import_onnx_bytes(m.SerializeAsString(), "m.onnx");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(OnnxImport, UnsupportedOperatorNamesNodeOpOpsetAndTheSupportedList) {
+  const std::string e = import_error(model_with(node("LSTM", {"x"}, "rnn"), 17));
+  EXPECT_THAT(e, HasSubstr("m.onnx: node 'rnn' (LSTM, opset 17): operator LSTM is not supported"));
+  EXPECT_THAT(e, HasSubstr("Conv, Gemm"));
+}
+
+TEST(OnnxImport, ClipOtherThanReluRangesIsRefused) {
+  onnx::NodeProto n = node("Clip", {"x"});
+  auto* lo = n.add_attribute();
+  lo->set_name("min");
+  lo->set_f(-1.0f);
+  lo->set_type(onnx::AttributeProto::FLOAT);
+  EXPECT_THAT(import_error(model_with(n, 10)), HasSubstr("clips to [-1, inf]"));
+}
+
+TEST(OnnxImport, ChannelShuffleReshapeIsRefusedByName) {
+  onnx::ModelProto m = model_with(node("Reshape", {"x", "shape"}));
+  auto* s = m.mutable_graph()->add_initializer();
+  s->set_name("shape");
+  s->set_data_type(onnx::TensorProto::INT64);
+  s->add_dims(5);
+  for (int64_t d : {1, 2, 2, 8, 8}) s->add_int64_data(d);
+  EXPECT_THAT(import_error(m), HasSubstr("channel shuffle"));
+}
+
+TEST(OnnxImport, ExternalDataIsRefusedWithTheFix) {
+  onnx::NodeProto n = node("Conv", {"x", "w"});
+  onnx::ModelProto m = model_with(n);
+  auto* w = m.mutable_graph()->add_initializer();
+  w->set_name("w");
+  w->set_data_type(onnx::TensorProto::FLOAT);
+  for (int d : {4, 4, 1, 1}) w->add_dims(d);
+  w->set_data_location(onnx::TensorProto::EXTERNAL);
+  EXPECT_THAT(import_error(m), HasSubstr("initializer 'w': keeps its data in an external file"));
+}
+
+TEST(OnnxImport, SymbolicBatchBecomesOneAndOtherSymbolicDimsAreRefused) {
+  onnx::ModelProto m = model_with(node("Relu", {"x"}));
+  auto* dims = m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape();
+  dims->mutable_dim(0)->set_dim_param("batch");
+  const ImportedOnnx ok = import_onnx_bytes(m.SerializeAsString(), "m.onnx");
+  EXPECT_EQ(ok.graph.node(0).shape, (ir::Shape{1, 8, 8, 4}));
+  EXPECT_THAT(ok.notes.at(0), HasSubstr("symbolic batch dimension set to 1"));
+  dims->mutable_dim(2)->set_dim_param("height");
+  EXPECT_THAT(import_error(m), HasSubstr("dimension 2 is 'height'; export the model with a fixed input size"));
+}
+
+TEST(OnnxImport, DamagedFilesNameTheFile) {
+  const onnx::ModelProto m = model_with(node("Relu", {"x"}));
+  const std::string bytes = m.SerializeAsString();
+  for (size_t cut : {size_t{0}, size_t{3}, bytes.size() / 2, bytes.size() - 1}) {
+    try {
+      import_onnx_bytes(bytes.substr(0, cut), "m.onnx");
+      ADD_FAILURE() << "a file cut at " << cut << " of " << bytes.size() << " bytes imported";
+    } catch (const Error& e) {
+      EXPECT_THAT(e.what(), HasSubstr("m.onnx")) << "cut at " << cut;
+    }
+  }
+}
+
+TEST(OnnxImport, UndefinedInputsAreNamed) {
+  EXPECT_THAT(import_error(model_with(node("Add", {"x", "ghost"}))), HasSubstr("reads 'ghost', which no earlier node"));
+}
+
+}  // namespace
+}  // namespace hwnas::interop
