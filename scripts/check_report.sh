@@ -2,7 +2,7 @@
 # Checks an HTML report the way people see it: headless Chromium renders the page, and the
 # check fails (exit 1, saying what is missing) unless
 #   - the screenshot exists, has the window's size and is not blank (enough pixels differ from
-#     the background colour, in many colours: text and plots, not an empty or error page);
+#     the background colour: not an empty page, nor one that failed to paint);
 #   - the rendered DOM has at least N <svg> plots, each with a non-zero size (width and height
 #     attributes or a viewBox) and a non-zero box after layout, whose part of the screenshot
 #     is drawn too;
@@ -55,8 +55,10 @@ chromium="${CHROMIUM:-}"
 if [ -z "$chromium" ]; then
   chromium="$(command -v chromium || command -v chromium-browser || true)"
 fi
-[ -n "$chromium" ] && command -v "$chromium" >/dev/null ||
-  { echo "check_report: chromium not found (Debian package chromium; scripts/install-deps.sh)" >&2; exit 2; }
+if [ -z "$chromium" ] || ! command -v "$chromium" >/dev/null; then
+  echo "check_report: chromium not found (Debian package chromium; scripts/install-deps.sh)" >&2
+  exit 2
+fi
 # Debian's PIL is installed for /usr/bin/python3, which need not be the first python3 on PATH.
 python=/usr/bin/python3
 [ -x "$python" ] || python="$(command -v python3)"
