@@ -125,7 +125,7 @@ std::string summary_cards(const ExperimentOutput& run) {
   const int ok = run.count(TrialStatus::Ok), failed = run.count(TrialStatus::Failed),
             infeasible = run.count(TrialStatus::Infeasible), pruned = run.count(TrialStatus::Pruned);
   std::string budget = run.budget_trials ? fmt::format(" of {}", *run.budget_trials) : "";
-  std::string s = R"(<section class="cards">)"
+  std::string s = R"(<section id="summary" class="cards">)"
                   "\n";
   s += card("Trials", fmt::format("{}{}", run.trials.size(), budget),
             escape(fmt::format("{} ok · {} infeasible · {} failed{}{}", ok, infeasible, failed,
@@ -157,7 +157,7 @@ std::string summary_cards(const ExperimentOutput& run) {
 }
 
 std::string setup_section(const ExperimentOutput& run) {
-  std::string s = "<section><h2>Objectives and constraints</h2><ul class=\"plain\">\n";
+  std::string s = "<section id=\"objectives\"><h2>Objectives and constraints</h2><ul class=\"plain\">\n";
   for (const auto& o : run.objectives)
     s += fmt::format("<li>{} <b>{}</b> — {}</li>\n", o.maximize ? "maximise" : "minimise",
                      escape(metric_label(o.metric)), escape(source_of(run, o.metric)));
@@ -169,7 +169,7 @@ std::string setup_section(const ExperimentOutput& run) {
 }
 
 std::string plots_section(const ExperimentOutput& run, const std::vector<PlotAxes>& axes) {
-  std::string s = "<section><h2>Pareto plots</h2>\n";
+  std::string s = "<section id=\"pareto\"><h2>Pareto plots</h2>\n";
   if (axes.empty()) return s + "<p>Only one metric in this run: nothing to plot against.</p></section>\n";
   const bool single = axes.size() == 1;
   s += "<div class=\"figs\">\n";
@@ -196,7 +196,7 @@ std::string failed_section(const ExperimentOutput& run) {
     rows += fmt::format("<tr><td class=\"n\">{}</td><td class=\"arch\">{}</td><td class=\"err\">{}</td></tr>\n", t.id,
                         escape(t.arch_str), escape(t.error.empty() ? "(no error recorded)" : t.error));
   }
-  std::string s = fmt::format("<section><h2>Failed trials ({})</h2>\n", n);
+  std::string s = fmt::format("<section id=\"failed\"><h2>Failed trials ({})</h2>\n", n);
   if (n == 0) return s + "<p>None: every trial was evaluated.</p></section>\n";
   return s + "<table><thead><tr><th class=\"n\">id</th><th>architecture</th><th>error</th></tr></thead><tbody>\n" +
          rows + "</tbody></table></section>\n";
@@ -209,7 +209,7 @@ std::string trials_section(const ExperimentOutput& run) {
     if (!front.count(i)) order.push_back(i);
 
   std::string s = fmt::format(
-      "<section><h2>All trials ({})</h2>\n<p class=\"sub\">The Pareto front first, then every other trial by id. Click "
+      "<section id=\"trials\"><h2>All trials ({})</h2>\n<p class=\"sub\">The Pareto front first, then every other trial by id. Click "
       "a column to sort; hover a metric's name for its source.</p>\n<div class=\"scroll\"><table class=\"sortable\">"
       "<thead><tr><th class=\"n\">id</th><th>front</th><th>architecture</th>",
       run.trials.size());
@@ -234,7 +234,7 @@ std::string trials_section(const ExperimentOutput& run) {
 
 std::string sources_section(const ExperimentOutput& run) {
   std::string s =
-      "<section><h2>Where the figures come from</h2>\n<table><thead><tr><th>metric</th><th>source</th><th>cost "
+      "<section id=\"sources\"><h2>Where the figures come from</h2>\n<table><thead><tr><th>metric</th><th>source</th><th>cost "
       "class</th></tr></thead><tbody>\n";
   for (const auto& m : run.metrics) {
     const auto cost = run.cost.find(m);

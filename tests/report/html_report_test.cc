@@ -32,6 +32,18 @@ TEST(HtmlReport, RendersAWellFormedSelfContainedPage) {
   EXPECT_NE(html.find("evolution (seed: 1, population: 50)"), std::string::npos);
 }
 
+// The main sections keep their ids: links (report.html#pareto) and scripts/check_report.sh,
+// which checks the page as Chromium renders it, name them.
+TEST(HtmlReport, MainSectionsHaveStableIds) {
+  const auto run = write_nb201_run(temp_dir());
+  const auto xml = check_xml(render_report(load_experiment_output(run.dir)));
+  ASSERT_EQ(xml.error, "");
+  std::vector<std::string> ids;
+  for (const auto* s : xml.all("section"))
+    if (s->attrs.count("id")) ids.push_back(s->attrs.at("id"));
+  EXPECT_EQ(ids, (std::vector<std::string>{"summary", "objectives", "pareto", "failed", "trials", "sources"}));
+}
+
 TEST(HtmlReport, PlotsEveryEvaluatedTrialWithTheFrontHighlighted) {
   const auto run = write_nb201_run(temp_dir());
   const auto xml = check_xml(render_report(load_experiment_output(run.dir)));

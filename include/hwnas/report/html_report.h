@@ -3,7 +3,9 @@
 // JavaScript to sort the trial table; nothing fetched from the network) with the experiment
 // summary, the best trial per objective, a Pareto plot per pair of objectives, the failed
 // trials, every trial (front first) and where each figure came from. The page is well-formed
-// XML as well as HTML, so tools and tests can parse it.
+// XML as well as HTML, so tools and tests can parse it. The main sections have stable ids
+// (summary, objectives, pareto, failed, trials, sources) for links and for
+// scripts/check_report.sh, which checks the page as headless Chromium renders it.
 //
 //   // at the end of a search, or from `hwnas report <dir>`:
 //   std::filesystem::path page = report::write_report("runs/nb201-raspi4");   // .../report.html
