@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -103,6 +104,8 @@ class Sshd {
     ::kill(pid_, SIGTERM);
     int status;
     ::waitpid(pid_, &status, 0);
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
   }
 
  private:
@@ -133,6 +136,7 @@ class Sshd {
     const std::string log = (dir_ / "sshd.log").string();
     pid_ = ::fork();
     if (pid_ == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a test that crashes leaves no sshd behind
       const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(fd, STDERR_FILENO);
       ::execl("/usr/sbin/sshd", "/usr/sbin/sshd", "-D", "-e", "-f", config.c_str(), static_cast<char*>(nullptr));
