@@ -239,9 +239,10 @@ std::string remote_measure_script(const std::string& hwnas, const std::vector<st
 void check_ssh_result(const ProcessResult& r, const RemoteOptions& o, const std::string& step) {
   const SshTarget& t = o.target;
   if (r.timed_out)
-    fail(t.url,
-         "{} did not finish within {:.3g} s and ssh was killed; is the board overloaded, or raise --remote-timeout",
-         step, r.wall_s);
+    fail(
+        t.url,
+        "{} did not finish within {:.3g} s and ssh was killed here: raise --remote-timeout (or is the board overloaded?)",
+        step, r.wall_s);
   if (r.exited_ok()) return;
   const std::string err = stderr_text(r.err);
   if (r.exit_code() != 255) fail(t.url, "{}: ssh {}: {}", step, r.describe(), err);

@@ -370,6 +370,18 @@ TEST(RemoteCommand, BatchModeComesFirstSoNoOptionOverridesIt) {
   EXPECT_HWNAS_ERROR(ssh_argv({.ssh_options = {"no-equals"}}, "true"), "expected KEY=VALUE");
 }
 
+// A board without `timeout` is stopped from here: run_process kills ssh at the deadline, and
+// the error says so (a real process killed, not a made-up result).
+TEST(RemoteCommand, KilledAtTheDeadlineIsATimeout) {
+  RemoteOptions o;
+  o.target = parse_ssh_url("ssh://pi@board");
+  const ProcessResult r = run_process({"sleep", "30"}, {}, 0.2);
+  ASSERT_TRUE(r.timed_out);
+  EXPECT_HWNAS_ERROR(check_ssh_result(r, o, "running hwnas measure"),
+                     "ssh://pi@board: running hwnas measure did not finish within");
+  EXPECT_HWNAS_ERROR(check_ssh_result(r, o, "running hwnas measure"), "raise --remote-timeout");
+}
+
 TEST(RemoteCommand, MeasurementSurvivesTheJsonRoundTrip) {
   Measurement m;
   m.model = "net";
