@@ -83,9 +83,9 @@ struct RemoteArgs {
 void add_remote(CLI::App& cmd, RemoteArgs& r) {
   cmd.add_option("--remote", r.url,
                  "measure on a Linux board over SSH, ssh://[user@]host[:port]; it needs hwnas installed (README)");
-  cmd.add_option("--ssh-key", r.options.ssh_key, "the private key to log in with (ssh -i)");
+  cmd.add_option("--ssh-key", r.options.ssh.key, "the private key to log in with (ssh -i)");
   // One value per --ssh-option, so that the model after it is not read as a second one.
-  cmd.add_option("--ssh-option", r.options.ssh_options, "an ssh_config option KEY=VALUE (ssh -o); repeatable")
+  cmd.add_option("--ssh-option", r.options.ssh.options, "an ssh_config option KEY=VALUE (ssh -o); repeatable")
       ->allow_extra_args(false);
   cmd.add_option("--remote-hwnas", r.options.hwnas, "the hwnas program on the board")->capture_default_str();
   cmd.add_option("--remote-timeout", r.options.timeout_s, "seconds the remote measurement (and each copy) may take")
@@ -128,7 +128,7 @@ void add_measure(CLI::App& app) {
   add_remote(*cmd, *remote);
   cmd->callback([a, budget, json, no_pin, dtype, remote] {
     if (!remote->url.empty()) {
-      remote->options.target = measure::parse_ssh_url(remote->url);
+      remote->options.ssh.target = measure::parse_ssh_url(remote->url);
       const auto r = measure::measure_remote({.model = a->model,
                                               .args = forwarded_args(*a, *budget, *no_pin, *dtype),
                                               .weights = a->weights},

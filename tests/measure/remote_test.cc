@@ -91,9 +91,9 @@ class Sshd {
   RemoteOptions options(const std::string& key = "user_key") const {
     RemoteOptions o;
     const passwd* pw = ::getpwuid(::getuid());
-    o.target = parse_ssh_url(fmt::format("ssh://{}@127.0.0.1:{}", pw ? pw->pw_name : "root", port_));
-    o.ssh_key = (dir_ / key).string();
-    o.ssh_options = {"UserKnownHostsFile=" + (dir_ / "known_hosts").string(), "StrictHostKeyChecking=accept-new"};
+    o.ssh.target = parse_ssh_url(fmt::format("ssh://{}@127.0.0.1:{}", pw ? pw->pw_name : "root", port_));
+    o.ssh.key = (dir_ / key).string();
+    o.ssh.options = {"UserKnownHostsFile=" + (dir_ / "known_hosts").string(), "StrictHostKeyChecking=accept-new"};
     o.hwnas = HWNAS_CLI;
     o.timeout_s = 120;
     return o;
@@ -218,9 +218,9 @@ TEST(RemoteMeasure, BuiltinModelThroughTheCli) {
   REQUIRE_SSHD();
   const RemoteOptions o = Sshd::get().options();
   const std::vector<std::string> model = {"mobilenetv2-0.35", "--resolution", "96"};
-  std::vector<std::string> argv = {HWNAS_CLI,   "measure", "--json",         "--remote", o.target.url,
-                                   "--ssh-key", o.ssh_key, "--remote-hwnas", o.hwnas};
-  for (const auto& kv : o.ssh_options) argv.insert(argv.end(), {"--ssh-option", kv});
+  std::vector<std::string> argv = {HWNAS_CLI,   "measure", "--json",         "--remote", o.ssh.target.url,
+                                   "--ssh-key", o.ssh.key, "--remote-hwnas", o.hwnas};
+  for (const auto& kv : o.ssh.options) argv.insert(argv.end(), {"--ssh-option", kv});
   argv.insert(argv.end(), model.begin(), model.end());
   argv.insert(argv.end(), kArgs.begin(), kArgs.end());
   nlohmann::json last;
@@ -234,7 +234,7 @@ TEST(RemoteMeasure, BuiltinModelThroughTheCli) {
   expect_within_noise(remote, [&] { return measure_here(here); });
   EXPECT_EQ(last["model"], "mobilenetv2-0.35");
   EXPECT_EQ(last["remote"]["host"], this_host());
-  EXPECT_EQ(last["remote"]["url"], o.target.url);
+  EXPECT_EQ(last["remote"]["url"], o.ssh.target.url);
   EXPECT_EQ(last["remote"]["hwnas"], HWNAS_CLI);
   EXPECT_GT(last["runs"].get<int>(), 5);
 }
@@ -259,7 +259,7 @@ TEST(RemoteMeasure, GraphFileIsCopiedAndCleanedUp) {
   EXPECT_FALSE(r->machine.arch.empty());
   const std::string text = to_text(*r);
   EXPECT_NE(text.find("measured on " + this_host()), std::string::npos) << text;
-  EXPECT_NE(text.find(Sshd::get().options().target.url), std::string::npos) << text;
+  EXPECT_NE(text.find(Sshd::get().options().ssh.target.url), std::string::npos) << text;
   EXPECT_NE(text.find(" runs, CV "), std::string::npos) << text;
   std::printf("%s\n", text.c_str());
   // The remote temp dir (mktemp -d: /tmp/tmp.XXXXXXXXXX) held "0/my graph.json"; none is left.
@@ -270,11 +270,11 @@ TEST(RemoteMeasure, GraphFileIsCopiedAndCleanedUp) {
 TEST(RemoteMeasure, UnreachableHostIsNamedQuickly) {
   REQUIRE_SSHD();
   RemoteOptions o = Sshd::get().options();
-  o.target = parse_ssh_url(fmt::format("ssh://nobody@127.0.0.1:{}", free_port()));  // nothing listens there
+  o.ssh.target = parse_ssh_url(fmt::format("ssh://nobody@127.0.0.1:{}", free_port()));  // nothing listens there
   const auto start = Clock::now();
   EXPECT_HWNAS_ERROR(measure_remote({.model = "dscnn-mlperf"}, o), "connection refused");
   EXPECT_HWNAS_ERROR(measure_remote({.model = "dscnn-mlperf"}, o),
-                     o.target.url + ": connecting: cannot reach 127.0.0.1 port");
+                     o.ssh.target.url + ": connecting: cannot reach 127.0.0.1 port");
   EXPECT_LT(seconds_since(start), 30);
 }
 
@@ -328,59 +328,6 @@ TEST(RemoteMeasure, TimeoutStopsEverything) {
 }
 
 // No sshd needed below.
-
-TEST(RemoteUrl, ParsesUserHostPort) {
-  const SshTarget t = parse_ssh_url("ssh://pi@raspberrypi.local:2222");
-  EXPECT_EQ(t.user, "pi");
-  EXPECT_EQ(t.host, "raspberrypi.local");
-  EXPECT_EQ(t.port, 2222);
-  EXPECT_EQ(t.destination(), "pi@raspberrypi.local");
-  EXPECT_EQ(parse_ssh_url("ssh://10.0.0.7").port, 0);
-  EXPECT_EQ(parse_ssh_url("ssh://pi@[fe80::1]:22").host, "fe80::1");
-}
-
-TEST(RemoteUrl, RejectsWhatIsNotAnSshUrl) {
-  EXPECT_HWNAS_ERROR(parse_ssh_url("http://x"), "http://x: not an ssh URL: expected ssh://[user@]host[:port]");
-  EXPECT_HWNAS_ERROR(parse_ssh_url("ssh://"), "no host");
-  EXPECT_HWNAS_ERROR(parse_ssh_url("ssh://pi@"), "no host");
-  EXPECT_HWNAS_ERROR(parse_ssh_url("ssh://pi@host:0"), "bad port '0'");
-  EXPECT_HWNAS_ERROR(parse_ssh_url("ssh://pi@host:99999"), "bad port '99999'");
-  EXPECT_HWNAS_ERROR(parse_ssh_url("ssh://pi@host:ab"), "bad port 'ab'");
-  EXPECT_HWNAS_ERROR(parse_ssh_url("ssh://-oProxyCommand=x"), "bad host");  // would be an ssh option
-  EXPECT_HWNAS_ERROR(parse_ssh_url("ssh://host/path"), "bad host");
-}
-
-TEST(RemoteCommand, QuotesEveryWordForTheRemoteShell) {
-  EXPECT_EQ(shell_quote("a b"), "'a b'");
-  EXPECT_EQ(shell_quote("it's $(rm -rf /)"), "'it'\\''s $(rm -rf /)'");
-  // Run the quoted words through a real sh: they come back as they were.
-  const std::string nasty = "x'; echo pwned; '$HOME`id`\"";
-  const ProcessResult r = run_process({"sh", "-c", "printf %s " + shell_quote(nasty)}, {}, 10);
-  EXPECT_EQ(r.out, nasty);
-}
-
-TEST(RemoteCommand, BatchModeComesFirstSoNoOptionOverridesIt) {
-  RemoteOptions o;
-  o.target = parse_ssh_url("ssh://pi@board:2200");
-  o.ssh_options = {"BatchMode=no", "ConnectTimeout=3"};
-  const auto argv = ssh_argv(o, "true");
-  const std::vector<std::string> head = {"ssh", "-p", "2200", "-o", "BatchMode=yes", "-o", "BatchMode=no"};
-  EXPECT_EQ(std::vector<std::string>(argv.begin(), argv.begin() + 7), head);
-  EXPECT_EQ(std::vector<std::string>(argv.end() - 3, argv.end()), (std::vector<std::string>{"--", "pi@board", "true"}));
-  EXPECT_HWNAS_ERROR(ssh_argv({.ssh_options = {"no-equals"}}, "true"), "expected KEY=VALUE");
-}
-
-// A board without `timeout` is stopped from here: run_process kills ssh at the deadline, and
-// the error says so (a real process killed, not a made-up result).
-TEST(RemoteCommand, KilledAtTheDeadlineIsATimeout) {
-  RemoteOptions o;
-  o.target = parse_ssh_url("ssh://pi@board");
-  const ProcessResult r = run_process({"sleep", "30"}, {}, 0.2);
-  ASSERT_TRUE(r.timed_out);
-  EXPECT_HWNAS_ERROR(check_ssh_result(r, o, "running hwnas measure"),
-                     "ssh://pi@board: running hwnas measure did not finish within");
-  EXPECT_HWNAS_ERROR(check_ssh_result(r, o, "running hwnas measure"), "raise --remote-timeout");
-}
 
 TEST(RemoteCommand, MeasurementSurvivesTheJsonRoundTrip) {
   Measurement m;

@@ -8,42 +8,28 @@
 // and its failures become hwnas::Errors that name the host and the fix.
 //
 //   measure::RemoteOptions o;
-//   o.target = measure::parse_ssh_url("ssh://pi@raspberrypi.local");
-//   o.ssh_key = "~/.ssh/id_ed25519";
+//   o.ssh.target = measure::parse_ssh_url("ssh://pi@raspberrypi.local");
+//   o.ssh.key = "/home/me/.ssh/id_ed25519";
 //   auto r = measure::measure_remote({.model = "mobilenetv2-1.0", .args = {"--threads", "4"}}, o);
 //   fmt::print("{}\n", measure::to_text(r));   // the local figures' line + "measured on raspberrypi ..."
 //
 // The remote command line is one string that the remote shell parses, so every word of it is
-// single-quoted (shell_quote); nothing the user typed reaches a shell unquoted.
+// single-quoted (shell_quote); nothing the user typed reaches a shell unquoted. The transport
+// (URL, argv, failures in words) is measure/ssh.h.
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "hwnas/core/subprocess.h"
 #include "hwnas/measure/measure_model.h"
+#include "hwnas/measure/ssh.h"
 
 namespace hwnas::measure {
 
-// ssh://[user@]host[:port], host a name, an IPv4 address or a bracketed IPv6 one.
-struct SshTarget {
-  std::string user;  // empty: ssh's default (the local user, or ~/.ssh/config's)
-  std::string host;
-  int port = 0;  // 0: ssh's default (22, or ~/.ssh/config's)
-  std::string url;
-  std::string destination() const;  // "user@host" or "host" (IPv6 without brackets)
-};
-
-// Throws hwnas::Error (where: the URL) for anything else, saying the expected form.
-SshTarget parse_ssh_url(const std::string& url);
-
 struct RemoteOptions {
-  SshTarget target;
-  std::string ssh_key;                   // -i FILE (and IdentitiesOnly=yes); empty: ssh's own choice
-  std::vector<std::string> ssh_options;  // K=V, each passed as -o K=V
-  std::string hwnas = "hwnas";           // the hwnas program on the remote machine
-  double timeout_s = 600;                // the remote command's limit (each copy's too)
-  int connect_timeout_s = 15;            // ssh's ConnectTimeout
+  SshOptions ssh;
+  std::string hwnas = "hwnas";  // the hwnas program on the remote machine
+  double timeout_s = 600;       // the remote command's limit (each copy's too)
 };
 
 // What to measure: the model reference as the user gave it, and `hwnas measure` options
@@ -77,23 +63,11 @@ std::string to_text(const RemoteMeasurement& r);
 
 // The pieces, public for their tests.
 
-// 'word' for a POSIX shell: single quotes, each ' as '\''.
-std::string shell_quote(const std::string& word);
-// ssh [-p port] [-i key -o IdentitiesOnly=yes] -o BatchMode=yes -o ConnectTimeout=N [-o K=V]... -- dest command
-std::vector<std::string> ssh_argv(const RemoteOptions& o, const std::string& command);
-// scp -q -r [-P port] [-i key ...] ... -- local dest:remote_dir/
-std::vector<std::string> scp_argv(const RemoteOptions& o, const std::string& local, const std::string& remote_dir);
 // The `sh -c` script that runs `hwnas measure --json` in `dir` (empty: the login directory)
 // under `timeout` when the machine has it, then removes `dir`; exits with hwnas's code
 // (124 when timeout stopped it).
 std::string remote_measure_script(const std::string& hwnas, const std::vector<std::string>& measure_args,
                                   const std::string& dir, double timeout_s);
-// Throws the hwnas::Error that a failed ssh or scp `step` ("connecting", "copying x", ...)
-// deserves: killed at the deadline, unreachable host, refused key, unknown host key, other
-// ssh failures (exit 255), or the remote command's failure. Returns when `r` succeeded.
-// (measure_remote() reads the exit codes of the hwnas step itself first: 124 timeout,
-// 126/127 no hwnas there.)
-void check_ssh_result(const ProcessResult& r, const RemoteOptions& o, const std::string& step);
 // Measurement from to_json()'s object; throws when a figure is missing.
 Measurement measurement_from_json(const nlohmann::json& j);
 
