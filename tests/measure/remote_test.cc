@@ -288,6 +288,18 @@ TEST(RemoteMeasure, RefusedKeySaysHowToInstallIt) {
   EXPECT_LT(seconds_since(start), 60);
 }
 
+// A host not yet in known_hosts: BatchMode cannot ask, so ssh fails, and the error says how
+// to accept the key.
+TEST(RemoteMeasure, UnknownHostKeySaysHowToAcceptIt) {
+  REQUIRE_SSHD();
+  RemoteOptions o = Sshd::get().options();
+  o.ssh.options = {"UserKnownHostsFile=" + (testing::temp_dir() / "empty_known_hosts").string()};
+  const auto start = Clock::now();
+  EXPECT_HWNAS_ERROR(measure_remote({.model = "dscnn-mlperf"}, o), "the host key of 127.0.0.1 is not known");
+  EXPECT_HWNAS_ERROR(measure_remote({.model = "dscnn-mlperf"}, o), "--ssh-option StrictHostKeyChecking=accept-new");
+  EXPECT_LT(seconds_since(start), 60);
+}
+
 TEST(RemoteMeasure, MissingRemoteHwnasSaysHowToInstallIt) {
   REQUIRE_SSHD();
   RemoteOptions o = Sshd::get().options();
