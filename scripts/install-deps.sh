@@ -15,6 +15,7 @@ packages=(
   espeak-ng  # data/: the keyword-spotting generator speaks its words (resampled to 16 kHz in C++)
   dataset-fashion-mnist python3-numpy  # data/: Fashion-MNIST IDX files; the MFCC test's numpy reference
   procps  # pgrep: the training-search CLI test checks that no trial worker outlives a killed search
+  openssh-client openssh-server  # measure/: hwnas measure --remote ssh://...; its tests run a throwaway sshd
   gcc-arm-none-eabi qemu-system-arm  # mcu/: C for the Cortex-M7 built freestanding (no newlib), run in QEMU mps2-an500
   chromium python3-pil fonts-liberation  # scripts/check_report.sh: the HTML report rendered headless, its PNG read;
                                          # fonts-liberation is only a Recommends of chromium: text in Arial's metrics

@@ -3,11 +3,14 @@
 //   hwnas measure efficientnet-b0 --backend xnnpack --threads 2
 //   hwnas measure mobilenetv2-1.0 --json --budget-s 5
 //   hwnas measure mobilenetv2-1.0 --dtype int8
+//   hwnas measure runs/kws --remote ssh://pi@raspberrypi.local --ssh-key ~/.ssh/id_ed25519
 //   hwnas run mobilenetv2-1.0 --input in.npy --output out.npy --seed 1 --save-weights w.hwnasw
 //   hwnas run mobilenetv2-1.0 --input in.npy --output out2.npy --weights w.hwnasw --backend xnnpack
 //
 // `measure` times a model under the protocol of measure/timing.h (warm-up, repeat until the
 // 95% CI of the median is within +-1% or the budget is spent; noisy runs are flagged).
+// With --remote the same measurement runs on a Linux board over SSH (measure/remote.h): the
+// options below are passed on as they are, a model file or directory is copied there.
 // `run` runs one input given in the ONNX layout (NCHW float32 .npy) and writes the output
 // (NCHW for images) so hwnas and an ONNX runtime can be compared on the same weights.
 // Weights come from --weights (an hwnas weight file), else the model's own (a trained model
@@ -21,6 +24,7 @@
 #include "command.h"
 #include "hwnas/core/error.h"
 #include "hwnas/measure/measure_model.h"
+#include "hwnas/measure/remote.h"
 #include "hwnas/runtime/backend.h"
 #include "hwnas/runtime/npy.h"
 #include "hwnas/target/model_weights.h"
@@ -71,13 +75,48 @@ std::string weights_text(const CommonArgs& a, bool have) {
   return target::weights_source(a.model, have, a.seed);
 }
 
+struct RemoteArgs {
+  std::string url;  // empty: measure here
+  measure::RemoteOptions options;
+};
+
+void add_remote(CLI::App& cmd, RemoteArgs& r) {
+  cmd.add_option("--remote", r.url,
+                 "measure on a Linux board over SSH, ssh://[user@]host[:port]; it needs hwnas installed (README)");
+  cmd.add_option("--ssh-key", r.options.ssh.key, "the private key to log in with (ssh -i)");
+  // One value per --ssh-option, so that the model after it is not read as a second one.
+  cmd.add_option("--ssh-option", r.options.ssh.options, "an ssh_config option KEY=VALUE (ssh -o); repeatable")
+      ->allow_extra_args(false);
+  cmd.add_option("--remote-hwnas", r.options.hwnas, "the hwnas program on the board")->capture_default_str();
+  cmd.add_option("--remote-timeout", r.options.timeout_s, "seconds the remote measurement (and each copy) may take")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+}
+
+// The measurement options as `hwnas measure` on the board takes them; the model and --weights
+// go separately (they may be local files to copy).
+std::vector<std::string> forwarded_args(const CommonArgs& a, double budget, bool no_pin, const std::string& dtype) {
+  std::vector<std::string> v = {"--backend",  a.backend,
+                                "--threads",  std::to_string(a.threads),
+                                "--seed",     std::to_string(a.seed),
+                                "--dtype",    dtype,
+                                "--budget-s", fmt::format("{:g}", budget)};
+  if (no_pin) v.push_back("--no-pin");
+  if (a.overrides.resolution > 0) v.insert(v.end(), {"--resolution", std::to_string(a.overrides.resolution)});
+  if (a.overrides.classes > 0) v.insert(v.end(), {"--classes", std::to_string(a.overrides.classes)});
+  return v;
+}
+
 void add_measure(CLI::App& app) {
-  auto* cmd = app.add_subcommand("measure", "Measure a model's latency on this host (timing protocol, noise flagged)");
+  auto* cmd = app.add_subcommand(
+      "measure",
+      "Measure a model's latency on this host or, with --remote, a board over SSH (timing protocol, noise flagged)");
   auto a = std::make_shared<CommonArgs>();
   auto budget = std::make_shared<double>(10.0);
   auto json = std::make_shared<bool>(false);
   auto no_pin = std::make_shared<bool>(false);
   auto dtype = std::make_shared<std::string>("f32");
+  auto remote = std::make_shared<RemoteArgs>();
   add_common(*cmd, *a);
   cmd->add_option("--dtype", *dtype, "f32 | int8 (xnnpack: int8 where this XNNPACK quantizes an op, f32 elsewhere)")
       ->check(CLI::IsMember({"f32", "int8"}))
@@ -86,7 +125,18 @@ void add_measure(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", *json, "print JSON: median_ms, p10_ms, p90_ms, cv, runs, backend, threads, noisy, ...");
   cmd->add_flag("--no-pin", *no_pin, "do not pin to CPUs (sched_setaffinity)");
-  cmd->callback([a, budget, json, no_pin, dtype] {
+  add_remote(*cmd, *remote);
+  cmd->callback([a, budget, json, no_pin, dtype, remote] {
+    if (!remote->url.empty()) {
+      remote->options.ssh.target = measure::parse_ssh_url(remote->url);
+      const auto r = measure::measure_remote({.model = a->model,
+                                              .args = forwarded_args(*a, *budget, *no_pin, *dtype),
+                                              .weights = a->weights},
+                                             remote->options);
+      if (*json) fmt::print("{}\n", r.json.dump(2));
+      else fmt::print("{}\n", measure::to_text(r));
+      return;
+    }
     const ir::Graph g = target::resolve_model(a->model, a->overrides);
     measure::MeasureOptions o;
     o.backend = a->backend;
