@@ -37,3 +37,10 @@ hwnas_cli_test(compare_unknown_model EXIT 2 EXPECT "efficientnet-b9"
                ARGS compare dscnn-s efficientnet-b9 --device pixel3-cpu --out ${HWNAS_CLI_OUT}/compare_unknown)
 hwnas_python_test(compare_csv_loads_with_pandas MODULE pandas
                   ARGS ${HWNAS_CMP}/load_csv.py $<TARGET_FILE:hwnas> ${HWNAS_CMP}/acc.csv ${HWNAS_CLI_OUT}/compare_pandas)
+# Any model reference works in the list: here a graph JSON file, matched in the table by its stem.
+hwnas_cli_test(compare_setup_json EXPECT "wrote" ARGS model export-json dscnn-s -o ${HWNAS_CLI_OUT}/dscnn-s.json)
+set_tests_properties(cli.compare_setup_json PROPERTIES FIXTURES_SETUP cli_compare_json)
+hwnas_cli_test(compare_graph_json EXPECT "cli-tests/dscnn-s.json +94.4 .*made-up figure for the CLI test, row 2 \\(acc.csv:2\\)"
+               ARGS compare ${HWNAS_CLI_OUT}/dscnn-s.json dscnn-m --device pixel3-cpu
+                    --accuracy ${HWNAS_CMP}/acc.csv --out ${HWNAS_CLI_OUT}/compare_json)
+set_tests_properties(cli.compare_graph_json PROPERTIES FIXTURES_REQUIRED cli_compare_json)
