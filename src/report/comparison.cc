@@ -43,7 +43,9 @@ Comparison compare_trials(const exp::Experiment& e, const std::vector<search::Tr
 
   for (const search::Trial& t : trials) {
     ComparisonRow row;
-    row.model = t.arch_str;
+    // As best.json names it: the reference itself for a list of models, else <space>:<arch>, which
+    // every other command reads (hwnas predict|measure|export <model>).
+    row.model = e.config.models.empty() && !e.config.space.empty() ? e.config.space + ":" + t.arch_str : t.arch_str;
     row.status = std::string(search::trial_status_name(t.status));
     row.error = t.error;
     for (const auto& m : e.metrics)

@@ -106,6 +106,23 @@ TEST(Comparison, FilesLoadAndTheReportHasTheSection) {
   EXPECT_EQ(best["best"]["accuracy"]["model"], "dscnn-l");
 }
 
+TEST(Comparison, AResumedRunKeepsTheSourcesItsFirstRunKnew) {
+  const auto dir = hwnas::testing::temp_dir();
+  const exp::Experiment e = run(dir);
+  Comparison now = compare_trials(e, trials_of(e), std::nullopt);
+  Comparison before = now;
+  before.rows[0].figures["phone_ms"].source = "measured (the first run's runs and spread)";
+  before.rows[1].figures["phone_ms"].source = "measured (another value)";
+  before.rows[1].figures["phone_ms"].value += 1;
+  // phone_ms's per-model source differs from its general one, so nothing is replaced...
+  EXPECT_EQ(keep_known_sources(now, before, e), 0u);
+  // ...but a figure whose source is the metric's general one takes the earlier run's, same value only.
+  for (auto& row : now.rows) row.figures["phone_ms"].source = e.metric("phone_ms").source();
+  EXPECT_EQ(keep_known_sources(now, before, e), 2u);  // rows 0 and 2; row 1's value differs
+  EXPECT_EQ(now.rows[0].figures["phone_ms"].source, "measured (the first run's runs and spread)");
+  EXPECT_EQ(now.rows[1].figures["phone_ms"].source, e.metric("phone_ms").source());
+}
+
 TEST(Comparison, SectionSaysWhenNoModelFits) {
   Comparison c;
   c.accuracy_metric = "accuracy";
