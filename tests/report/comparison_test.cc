@@ -101,6 +101,7 @@ TEST(Comparison, FilesLoadAndTheReportHasTheSection) {
   EXPECT_NE(html.find("<section id=\"recommendation\">"), std::string::npos);
   EXPECT_NE(html.find("looked up: Paper B (acc.csv:4)"), std::string::npos);
   EXPECT_NE(html.find("dscnn-m &#8594; dscnn-l"), std::string::npos);
+  EXPECT_NE(html.find(">dscnn-m</text>"), std::string::npos);  // the plot names the models
   // best.json names each trial as the model itself.
   const nlohmann::json best = nlohmann::json::parse(read_file(e.config.output / "best.json"));
   EXPECT_EQ(best["best"]["accuracy"]["model"], "dscnn-l");
