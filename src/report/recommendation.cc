@@ -93,8 +93,8 @@ std::string describe(const Recommendation& r, const std::vector<Candidate>& c, c
             : "Knee: none (the front does not bend: no model lies above the line from the fastest to the most accurate).\n";
   }
   for (const Step& x : r.steps)
-    s += fmt::format("  {} -> {}: +{} ms for +{} points = {} ms per point\n", c[x.from].model, c[x.to].model,
-                     fmt_g(x.ms), fmt_g(x.points), fmt_g(x.ms_per_point));
+    s += fmt::format("  {} -> {}: +{} ms for +{} point{} = {} ms per point\n", c[x.from].model, c[x.to].model,
+                     fmt_g(x.ms), fmt_g(x.points), x.points == 1 ? "" : "s", fmt_g(x.ms_per_point));
   return s;
 }
 

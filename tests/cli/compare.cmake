@@ -44,3 +44,8 @@ hwnas_cli_test(compare_graph_json EXPECT "cli-tests/dscnn-s.json +94.4 .*made-up
                ARGS compare ${HWNAS_CLI_OUT}/dscnn-s.json dscnn-m --device pixel3-cpu
                     --accuracy ${HWNAS_CMP}/acc.csv --out ${HWNAS_CLI_OUT}/compare_json)
 set_tests_properties(cli.compare_graph_json PROPERTIES FIXTURES_REQUIRED cli_compare_json)
+# The phone job's example runs as documented (docs/compare.md), with fewer host runs.
+hwnas_cli_test(compare_example_efficientnet_phone
+               EXPECT "efficientnet-b3 .*Tan & Le 2019.*Table 2.*measured \\(xnnpack on this host.*Recommended: efficientnet-b[0-3] .*within the 70 ms budget.*ms per point.*recommendation.json"
+               ARGS search ${CMAKE_SOURCE_DIR}/examples/efficientnet-phone.yaml --plain --set metrics.host_ms.runs=3
+                    --set output=${HWNAS_CLI_OUT}/efficientnet-phone)
