@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "command.h"
+#include "comparison_print.h"
 #include "hwnas/core/error.h"
 #include "hwnas/exp/config.h"
 #include "hwnas/exp/experiment.h"
@@ -64,11 +65,12 @@ void run_search(const SearchArgs& a) {
   exp::run_experiment(e, {.on_progress = [&](const exp::Progress& p) { printer.update(p); },
                           .worker_command = processes ? worker_command(a) : std::vector<std::string>{}});
   fmt::print("{}", exp::format_status(exp::read_status(c.output), 10));
+  if (c.compare) compare_run(e, std::nullopt);  // a list of models, or compare: asked for
   const auto page = report::write_report(c.output);
   fmt::print(
-      "results in {}: trials.csv, pareto.csv, best.json, experiment.yaml, trials.db\n"
+      "results in {}: trials.csv, pareto.csv, best.json, experiment.yaml, trials.db{}\n"
       "report: {} (open it in a browser; `hwnas status {}` during a run)\n",
-      c.output.string(), page.string(), c.output.string());
+      c.output.string(), c.compare ? ", comparison.csv, recommendation.json" : "", page.string(), c.output.string());
   if (c.deploy) deploy_best_trial(e);
 }
 

@@ -10,8 +10,10 @@
 #include "hwnas/core/suggest.h"
 #include "hwnas/cost/latency_model.h"
 #include "hwnas/eval/few_shot_metric.h"
+#include "hwnas/eval/measured_metric.h"
 #include "hwnas/eval/memory_metric.h"
 #include "hwnas/eval/model_metric.h"
+#include "hwnas/eval/model_table_metric.h"
 #include "hwnas/eval/proxy_metric.h"
 #include "hwnas/eval/stat_metric.h"
 #include "hwnas/eval/table_metric.h"
@@ -237,6 +239,60 @@ std::unique_ptr<Metric> make_train_metric(const std::string& name, const YAML::N
                                        std::move(options), value, ctx.space, ctx.models, ctx.continued_rungs);
 }
 
+// {published: f.csv, key: model, column: top1, source: source} and
+// {measurements: f.csv, key: arch, column: latency_ms, source: source}, each with an optional
+// `fallback:` metric for models the table does not have.
+std::unique_ptr<Metric> make_model_table_metric(const std::string& name, const YAML::Node& node,
+                                                const std::string& path, const MetricContext& ctx) {
+  const YamlSource& src = *ctx.source;
+  const bool published = static_cast<bool>(node["published"]);
+  const std::string kind = published ? "published" : "measurements";
+  src.check_keys(node, path, {kind, "key", "column", "source", "fallback", "cost"});
+  ModelTableOptions o;
+  if (!published) o = {.key_column = "arch", .value_column = "latency_ms", .how = "measured"};
+  const std::string file = src.get_string(node[kind], path + "." + kind);
+  o.file = published && file == "builtin" ? builtin_published_accuracy() : src.resolve_path(file, path + "." + kind);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(o.file, ec))
+    src.fail(node[kind], path + "." + kind, fmt::format("no such file: {}", o.file.string()));
+  if (node["key"]) o.key_column = src.get_string(node["key"], path + ".key");
+  if (node["column"]) o.value_column = src.get_string(node["column"], path + ".column");
+  if (node["source"]) o.source_column = src.get_string(node["source"], path + ".source");
+  std::unique_ptr<Metric> fallback;
+  if (node["fallback"]) fallback = make_metric(name, node["fallback"], path + ".fallback", ctx);
+  const CostClass cost = parse_cost_class(node, path, src, CostClass::Expensive);
+  try {
+    return std::make_unique<ModelTableMetric>(name, cost, o, std::move(fallback));
+  } catch (const Error& e) {
+    throw e.within(src.where(node[kind], path + "." + kind));
+  }
+}
+
+// {measure: latency_ms, backend: xnnpack, threads: 1, dtype: f32, runs: 20, budget_s: 5, seed: 0}
+std::unique_ptr<Metric> make_measured_metric(const std::string& name, const YAML::Node& node, const std::string& path,
+                                             const MetricContext& ctx) {
+  const YamlSource& src = *ctx.source;
+  src.check_keys(node, path, {"measure", "backend", "threads", "dtype", "runs", "budget_s", "seed", "cost"});
+  const std::string what = src.get_string(node["measure"], path + ".measure");
+  if (what != "latency_ms")
+    src.fail(node["measure"], path + ".measure", fmt::format("'{}' cannot be measured; use latency_ms", what));
+  measure::MeasureOptions o;
+  if (node["backend"]) o.backend = src.get_string(node["backend"], path + ".backend");
+  if (node["threads"]) o.threads = src.get_int(node["threads"], path + ".threads");
+  if (o.threads < 1) src.fail(node["threads"], path + ".threads", "must be at least 1");
+  o.dtype = metric_dtype(node, path, src, ir::DType::f32);
+  int runs = 20;
+  if (node["runs"]) runs = src.get_int(node["runs"], path + ".runs");
+  if (runs < 1) src.fail(node["runs"], path + ".runs", "must be at least 1");
+  o.timing.max_runs = runs;
+  o.timing.min_runs = std::min(runs, o.timing.min_runs);
+  o.timing.budget_s = 5;
+  if (node["budget_s"]) o.timing.budget_s = src.get_double(node["budget_s"], path + ".budget_s", "s");
+  if (!(o.timing.budget_s > 0)) src.fail(node["budget_s"], path + ".budget_s", "must be > 0 s");
+  if (node["seed"]) o.seed = static_cast<uint64_t>(src.get_int(node["seed"], path + ".seed"));
+  return std::make_unique<MeasuredMetric>(name, parse_cost_class(node, path, src, CostClass::Expensive), o, ctx.space);
+}
+
 }  // namespace
 
 std::unique_ptr<Metric> make_metric(const std::string& name, const YAML::Node& node, const std::string& path,
@@ -251,10 +307,13 @@ std::unique_ptr<Metric> make_metric(const std::string& name, const YAML::Node& n
   if (node["stat"]) return make_stat_metric(name, node, path, ctx);
   if (node["train"]) return make_train_metric(name, node, path, ctx);
   if (node["proxy"]) return make_proxy_metric(name, node, path, ctx);
+  if (node["published"] || node["measurements"]) return make_model_table_metric(name, node, path, ctx);
+  if (node["measure"]) return make_measured_metric(name, node, path, ctx);
   src.fail(node, path,
            "a metric needs one of 'table:' (CSV lookup), 'model:' (latency cost model), 'memory:' (peak SRAM or "
-           "flash), 'stat:' (MACs or params), 'train:' (accuracy after training on a dataset) or 'proxy:' (a zero-cost "
-           "proxy)");
+           "flash), 'stat:' (MACs or params), 'train:' (accuracy after training on a dataset), 'proxy:' (a zero-cost "
+           "proxy), 'published:' (a published figure per model), 'measurements:' (latencies measured elsewhere, per "
+           "model) or 'measure:' (latency measured on this host)");
 }
 
 }  // namespace hwnas::eval

@@ -12,9 +12,9 @@
 namespace hwnas::exp {
 namespace {
 
-const std::vector<std::string> kTopKeys = {"name",        "space",    "metrics", "objectives",
-                                           "constraints", "strategy", "budget",  "executor",
-                                           "fidelity",    "deploy",   "output",  "workers", "trial_timeout_s"};
+const std::vector<std::string> kTopKeys = {"name",     "space",   "metrics",         "objectives", "constraints",
+                                           "strategy", "budget",  "executor",        "fidelity",   "deploy",
+                                           "output",   "workers", "trial_timeout_s", "compare"};
 
 std::vector<std::string> metric_names(const ExperimentConfig& c) {
   std::vector<std::string> names;
@@ -194,7 +194,44 @@ void parse_fidelity(ExperimentConfig& c, const YAML::Node& node) {
   c.fidelity = std::move(f);
 }
 
+// `space: {models: [ref, ...]}`. A reference naming a file or folder next to the experiment file
+// (a graph JSON, a trained model directory) is made absolute like every path in the file; the
+// others (built-in names, <space>:<arch>) are kept as written. Checked when the space is built.
+void parse_models(ExperimentConfig& c, const YAML::Node& node) {
+  const YamlSource& src = c.source;
+  src.check_keys(node, "space", {"models"});
+  if (!node["models"]) src.fail(node, "space", "a space given as a map needs 'models:' (a list of model references)");
+  src.require_list(node["models"], "space.models");
+  if (node["models"].size() == 0) src.fail(node["models"], "space.models", "name at least one model");
+  for (size_t i = 0; i < node["models"].size(); ++i) {
+    const std::string path = fmt::format("space.models[{}]", i);
+    std::string ref = src.get_string(node["models"][i], path);
+    std::error_code ec;
+    if (ref.find(':') == std::string::npos) {
+      const auto file = src.resolve_path(ref, path);
+      if (std::filesystem::exists(file, ec)) ref = file.string();
+    }
+    c.models.push_back(std::move(ref));
+  }
+  if (!src.root()["budget"] || !src.root()["budget"]["trials"])
+    c.budget_trials = static_cast<int>(c.models.size());  // every model once
+}
+
+void parse_compare(ExperimentConfig& c, const YAML::Node& node) {
+  const YamlSource& src = c.source;
+  src.check_keys(node, "compare", {"accuracy", "latency", "budget_ms"});
+  CompareConfig cc;
+  if (node["accuracy"]) cc.accuracy = metric_ref(c, node["accuracy"], "compare.accuracy");
+  if (node["latency"]) cc.latency = metric_ref(c, node["latency"], "compare.latency");
+  if (node["budget_ms"]) {
+    cc.budget_ms = src.get_double(node["budget_ms"], "compare.budget_ms", "ms");
+    if (!(*cc.budget_ms > 0)) src.fail(node["budget_ms"], "compare.budget_ms", "must be > 0 ms");
+  }
+  c.compare = cc;
+}
+
 void parse_space(ExperimentConfig& c, const YAML::Node& node) {
+  if (node.IsMap()) return parse_models(c, node);
   c.space = c.source.get_string(node, "space");
   const auto builtins = space::builtin_space_names();
   // "mbconv@npu-generic": a built-in space restricted to a built-in device (target::resolve_space).
@@ -224,6 +261,8 @@ ExperimentConfig parse_config(std::string_view text, const std::filesystem::path
   parse_executor(c, root);
   if (root["fidelity"]) parse_fidelity(c, root["fidelity"]);
   if (root["deploy"]) c.deploy = parse_deploy(src, root["deploy"]);
+  if (root["compare"]) parse_compare(c, root["compare"]);
+  else if (!c.models.empty()) c.compare = CompareConfig{};
   c.output = src.resolve_path(root["output"] ? src.get_string(root["output"], "output") : "runs/" + c.name, "output");
   return c;
 }
@@ -235,7 +274,9 @@ ExperimentConfig load_config(const std::filesystem::path& file, const std::vecto
 std::string ExperimentConfig::effective_yaml() const {
   YAML::Node root = YAML::Clone(source.root());
   root["name"] = name;
-  root["space"] = space;
+  if (models.empty()) root["space"] = space;
+  else
+    for (size_t i = 0; i < models.size(); ++i) root["space"]["models"][i] = models[i];
   for (const auto& m : metrics)
     if (m.node.IsMap() && m.node["table"] && m.node["table"].IsScalar())
       root["metrics"][m.name]["table"] = source.resolve_path(m.node["table"].Scalar(), m.path + ".table").string();

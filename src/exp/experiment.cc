@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include "hwnas/core/error.h"
+#include "hwnas/eval/model_table_metric.h"
+#include "hwnas/target/model_list_space.h"
 #include "hwnas/target/restrict_space.h"
 
 namespace hwnas::exp {
@@ -18,13 +20,25 @@ Experiment build_experiment(ExperimentConfig config) {
   Experiment e;
   const YamlSource& src = config.source;
   try {
-    e.space = target::resolve_space(config.space);  // "mbconv@npu-generic": restricted to a device
+    if (!config.models.empty()) e.space = std::make_shared<target::ModelListSpace>(config.models);
+    else e.space = target::resolve_space(config.space);  // "mbconv@npu-generic": restricted to a device
   } catch (const Error& err) {
     throw err.within(src.where(src.root()["space"], "space"));
   }
   eval::MetricContext ctx{&src, e.space, config.output / "models"};
   if (config.fidelity && config.fidelity->continue_training) ctx.continued_rungs = config.fidelity->epochs;
-  for (const auto& spec : config.metrics) e.metrics.push_back(eval::make_metric(spec.name, spec.node, spec.path, ctx));
+  for (const auto& spec : config.metrics) {
+    e.metrics.push_back(eval::make_metric(spec.name, spec.node, spec.path, ctx));
+    // A list of models is known in full: a model missing from a table fails here, before any
+    // measurement, instead of as one failed trial in the comparison.
+    if (const auto* t = dynamic_cast<const eval::ModelTableMetric*>(e.metrics.back().get()))
+      try {
+        t->check_models(config.models);
+      } catch (const Error& err) {
+        const YAML::Node at = spec.node["published"] ? spec.node["published"] : spec.node["measurements"];
+        throw err.within(src.where(at, spec.path + (spec.node["published"] ? ".published" : ".measurements")));
+      }
+  }
   if (config.fidelity) {
     // The rungs are ranked by a metric that changes with training: anything else would rank
     // every rung the same and make the lower fidelities a waste.

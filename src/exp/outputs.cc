@@ -43,7 +43,8 @@ nlohmann::json trial_json(const RunInfo& info, const search::Trial& t) {
     metrics[name] = {{"value", value}, {"source", src == info.sources.end() ? "unknown" : src->second}};
   }
   nlohmann::json j = {{"id", t.id}, {"arch", t.arch_str}, {"penalty", t.penalty}, {"metrics", metrics}};
-  if (!info.space_ref.empty()) j["model"] = info.space_ref + ":" + t.arch_str;
+  if (info.arch_is_model) j["model"] = t.arch_str;
+  else if (!info.space_ref.empty()) j["model"] = info.space_ref + ":" + t.arch_str;
   return j;
 }
 

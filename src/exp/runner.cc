@@ -117,6 +117,7 @@ RunInfo run_info(const Experiment& e) {
   info.name = e.config.name;
   info.space = e.space->name();
   info.space_ref = e.config.space;
+  info.arch_is_model = !e.config.models.empty();
   for (const auto& m : e.metrics) {
     info.metrics.push_back(m->name());
     info.sources[m->name()] = m->source();

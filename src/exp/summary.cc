@@ -14,6 +14,7 @@ nlohmann::json RunInfo::to_json() const {
   j["name"] = name;
   j["space"] = space;
   if (!space_ref.empty()) j["space_ref"] = space_ref;
+  if (arch_is_model) j["arch_is_model"] = true;
   j["metrics"] = metrics;
   j["sources"] = sources;
   j["cost"] = cost;
@@ -36,6 +37,7 @@ RunInfo RunInfo::from_json(const nlohmann::json& j) {
     r.name = j.at("name").get<std::string>();
     r.space = j.at("space").get<std::string>();
     r.space_ref = j.value("space_ref", "");  // absent in runs of hwnas before 0.1.0's best.json "model"
+    r.arch_is_model = j.value("arch_is_model", false);
     r.metrics = j.at("metrics").get<std::vector<std::string>>();
     r.sources = j.at("sources").get<std::map<std::string, std::string>>();
     r.cost = j.at("cost").get<std::map<std::string, std::string>>();

@@ -5,6 +5,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
@@ -63,7 +64,13 @@ void read_config(const fs::path& path, ExperimentOutput& out, std::map<std::stri
   }
   if (!root.IsMap()) fail(r.file, "expected a mapping with name, space, metrics, objectives, ...");
   out.name = root["name"] ? r.get<std::string>(root["name"], "name", "a string") : out.dir.filename().string();
-  if (root["space"]) out.space = r.get<std::string>(root["space"], "space", "a space name or file");
+  if (root["space"] && root["space"].IsMap() && root["space"]["models"] && root["space"]["models"].IsSequence()) {
+    std::vector<std::string> models;  // a list of models (target/model_list_space.h)
+    for (const auto& m : root["space"]["models"]) models.push_back(r.get<std::string>(m, "space.models", "a model"));
+    out.space = fmt::format("models[{}]", fmt::join(models, ", "));
+  } else if (root["space"]) {
+    out.space = r.get<std::string>(root["space"], "space", "a space name or file");
+  }
 
   const YAML::Node strategy = root["strategy"];
   if (strategy && strategy.IsMap()) {
@@ -243,6 +250,17 @@ ExperimentOutput load_experiment_output(const fs::path& dir) {
   if (fs::exists(dir / "pareto.csv")) read_front(dir / "pareto.csv", out);
   else out.front = search::pareto_trials(out.trials, out.objectives);
   if (fs::exists(dir / "best.json")) read_best(dir / "best.json", out);
+  if (fs::exists(dir / "recommendation.json")) {
+    const std::string file = (dir / "recommendation.json").string();
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(read_file(file));
+    } catch (const nlohmann::json::parse_error& e) {
+      fail(file, "not valid JSON: {}", e.what());
+    }
+    out.comparison = comparison_from_json(j, file);
+    out.files_read.push_back("recommendation.json");
+  }
   for (const auto& [metric, text] : definitions) out.sources.emplace(metric, text);  // best.json's wins
   out.files_read.push_back("experiment.yaml");
   return out;

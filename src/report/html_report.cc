@@ -11,6 +11,7 @@
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
 #include "hwnas/core/version.h"
+#include "hwnas/report/comparison_section.h"
 #include "hwnas/report/markup.h"
 #include "hwnas/report/metric_label.h"
 #include "hwnas/report/pareto_plot.h"
@@ -268,8 +269,9 @@ std::string render_report(const ExperimentOutput& run, const ReportOptions& opti
                    escape(run.space.empty() ? "not recorded" : run.space), escape(run.strategy),
                    run.budget_seconds ? escape(fmt::format(" · time budget {} s", show(*run.budget_seconds))) : "",
                    escape(run.dir.string()));
-  h += summary_cards(run) + setup_section(run) + plots_section(run, axes) + failed_section(run) + trials_section(run) +
-       sources_section(run);
+  h += summary_cards(run);
+  if (run.comparison) h += comparison_section(*run.comparison);
+  h += setup_section(run) + plots_section(run, axes) + failed_section(run) + trials_section(run) + sources_section(run);
   h += "<footer>Written by <code>hwnas report</code> (hwnas " + std::string(version()) +
        ") from the run's output files only; a self-contained "
        "page that needs no network.</footer>\n</main>\n<script>" +

@@ -94,6 +94,8 @@ ParetoPlot pareto_plot(const ExperimentOutput& out, const PlotAxes& axes, int wi
     }
     const bool on_front = front.count(i) > 0;
     PlotPoint p{t.metrics.at(axes.x), t.metrics.at(axes.y), tooltip(t, axes, on_front)};
+    // Models compared: a few points, each named (more would only overwrite one another).
+    if (out.comparison && out.trials.size() <= 20) p.label = t.arch_str;
     if (on_front) front_points.push_back(p), front_members.push_back(i);
     else if (t.status == search::TrialStatus::Infeasible) infeasible.push_back(p);
     else ok.push_back(p);

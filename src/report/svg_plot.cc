@@ -219,6 +219,15 @@ std::string SvgPlot::svg() const {
         s += "</circle>";
       }
       s += "</g>\n";
+      for (const auto& p : it.points) {
+        if (p.label.empty()) continue;
+        // Right of the marker in the left half, left of it in the right half: inside the plot.
+        const bool right_half = px(p.x) > (left + right) / 2;
+        s += fmt::format(R"(<text x="{}" y="{}" font-size="11" fill="#1f2933" text-anchor="{}">{}</text>)"
+                         "\n",
+                         num(px(p.x) + (right_half ? -6 : 6)), num(py(p.y) - 6), right_half ? "end" : "start",
+                         escape(p.label));
+      }
     }
   }
 

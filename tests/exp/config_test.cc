@@ -164,3 +164,52 @@ TEST(Config, MissingFile) {
 
 }  // namespace
 }  // namespace hwnas::exp
+
+namespace hwnas::exp {
+namespace {
+
+const char* kModels =
+    "space: {models: [dscnn-s, mobilenetv2-0.35]}\n"
+    "metrics:\n"
+    "  accuracy: {published: acc.csv}\n"
+    "  latency_ms: {model: roofline, device: pixel3-cpu}\n"
+    "objectives: [{metric: accuracy, goal: max}, {metric: latency_ms, goal: min}]\n";
+
+TEST(Config, AListOfModelsIsASpaceComparedOncePerModel) {
+  const auto c = parse_config(kModels, "/tmp/exp/e.yaml");
+  EXPECT_EQ(c.models, (std::vector<std::string>{"dscnn-s", "mobilenetv2-0.35"}));
+  EXPECT_TRUE(c.space.empty());
+  EXPECT_EQ(c.budget_trials, 2);  // every model once
+  ASSERT_TRUE(c.compare);         // implied by the list
+  EXPECT_FALSE(c.compare->budget_ms);
+  EXPECT_NE(c.effective_yaml().find("models:"), std::string::npos);
+  EXPECT_EQ(parse_config(std::string(kModels) + "budget: {trials: 9}\n", "/tmp/exp/e.yaml").budget_trials, 9);
+}
+
+TEST(Config, ModelFilesNextToTheExperimentAreMadeAbsolute) {
+  const auto dir = hwnas::testing::temp_dir();
+  write_file_atomic(dir / "m.json", "{}");
+  const auto c = parse_config(
+      "space: {models: [m.json, dscnn-s]}\nmetrics: {a: {stat: macs}}\nobjectives: [{metric: a, goal: min}]\n",
+      (dir / "e.yaml").string());
+  EXPECT_EQ(c.models[0], (dir / "m.json").string());
+  EXPECT_EQ(c.models[1], "dscnn-s");
+}
+
+TEST(Config, TheCompareSection) {
+  const auto c =
+      parse_config(std::string(kModels) + "compare: {latency: latency_ms, budget_ms: 25}\n", "/tmp/exp/e.yaml");
+  EXPECT_EQ(c.compare->latency, "latency_ms");
+  EXPECT_EQ(c.compare->budget_ms, 25.0);
+  EXPECT_HWNAS_ERROR(parse_config(std::string(kModels) + "compare: {budget_ms: 0}\n", "/tmp/exp/e.yaml"),
+                     "compare.budget_ms: must be > 0 ms");
+  EXPECT_HWNAS_ERROR(parse_config(std::string(kModels) + "compare: {latency: lat}\n", "/tmp/exp/e.yaml"),
+                     "'lat' is not a metric defined under metrics:");
+  EXPECT_HWNAS_ERROR(
+      parse_config("space: {model: [a]}\nmetrics: {a: {stat: macs}}\nobjectives: [{metric: a, goal: min}]\n",
+                   "/tmp/exp/e.yaml"),
+      "space");
+}
+
+}  // namespace
+}  // namespace hwnas::exp

@@ -37,6 +37,13 @@ class Metric {
   // Where the figure comes from, as printed next to it: "looked up (table f.csv:col)",
   // "predicted (roofline on raspi4)", "measured (xnnpack, 50 runs)".
   virtual std::string source() const = 0;
+  // Where the figure of one architecture comes from, when that differs per architecture: a
+  // published table's citation of that row, a measurement's runs and spread. Call it after
+  // evaluate() on the same arch (a measurement knows its runs only then). Default: source().
+  virtual std::string source_for(const std::string& arch_str) const {
+    (void)arch_str;
+    return source();
+  }
   // A stable description for resume checks: changes when the figures could change.
   virtual std::string fingerprint() const = 0;
   // The value for `arch` (whose canonical string is `arch_str`). Thread-safe: worker threads
@@ -77,6 +84,12 @@ struct MetricContext {
 //   {train: {dataset: kind:path, epochs: N, ...}, value: val_top1|top1}
 //                                                      accuracy after training (eval/train_metric.h), expensive
 //   {proxy: synflow|naswot|...|ensemble, dataset: K:P} a zero-cost proxy (eval/proxy_metric.h), cheap
+//   {published: f.csv}                                 a published figure per model (model,top1,source;
+//                                                      eval/model_table_metric.h), expensive
+//   {measurements: phone.csv, fallback: {model: ...}}  a latency measured elsewhere, per model (the CSV of
+//                                                      `hwnas measurements import`), expensive
+//   {measure: latency_ms, backend: xnnpack, runs: N}   latency measured on this host (eval/measured_metric.h),
+//                                                      expensive
 // Each takes `cost: cheap|expensive` to override its default. D is a built-in device name or a
 // profile file (relative to the experiment file). dtype defaults to the device's.
 std::unique_ptr<Metric> make_metric(const std::string& name, const YAML::Node& node, const std::string& path,

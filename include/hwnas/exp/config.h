@@ -2,7 +2,8 @@
 // exp::ExperimentConfig: the experiment file, a PUBLIC schema (documented in the README):
 //
 //   name: nb201-raspi4
-//   space: nb201                      # a built-in space or a YAML space file
+//   space: nb201                      # a built-in space or a YAML space file, or a list of models:
+//                                     # {models: [efficientnet-b0, efficientnet-b1]} (target/model_list_space.h)
 //   metrics:                          # name: definition (eval/metric.h)
 //     accuracy:   {table: nb201_cifar10.csv, key: arch_str, column: test_acc_200ep}
 //     latency_ms: {table: nb201_latency.csv, key: arch_str, column: raspi4_latency_ms, cost: cheap}
@@ -13,6 +14,8 @@
 //   executor: {kind: thread, workers: 2, trial_timeout_s: 60}   # kind: thread|process; 0 = no timeout
 //   fidelity: {epochs: [12, 200], eta: 3}   # optional: successive halving over training epochs
 //   deploy: {target: cortex-m7, dataset: speech-commands:data/kws, inputs: 100}   # optional (exp/deploy_config.h)
+//   compare: {accuracy: accuracy, latency: latency_ms, budget_ms: 30}   # optional: the comparison and
+//                                     # recommendation (report/comparison.h); on by default for a list of models
 //   output: runs/nb201-raspi4
 //
 // `workers:` and `trial_timeout_s:` at the top level (the keys before executors) still work.
@@ -56,10 +59,19 @@ struct FidelityConfig {
   bool continue_training = true;
 };
 
+// The comparison of the trials as models (report/comparison.h): which metric is the accuracy and
+// which the latency (default: the first maximised and the first minimised objective) and the
+// latency budget of the recommendation (default: a max constraint on the latency metric).
+struct CompareConfig {
+  std::string accuracy, latency;  // metric names; empty: from the objectives
+  std::optional<double> budget_ms;
+};
+
 struct ExperimentConfig {
   YamlSource source;  // the parsed file after --set, for located errors
   std::string name;
-  std::string space;                // built-in name, or a resolved path to a space file
+  std::string space;                // built-in name, or a resolved path to a space file; empty with models
+  std::vector<std::string> models;  // `space: {models: [...]}`: model references (files made absolute)
   std::vector<MetricSpec> metrics;  // in file order: the column order of trials.csv
   std::vector<search::Objective> objectives;
   std::vector<Constraint> constraints;
@@ -68,6 +80,7 @@ struct ExperimentConfig {
   std::optional<double> budget_seconds;
   ExecutorConfig executor;  // where trials run; does not change which trials
   std::optional<FidelityConfig> fidelity;
+  std::optional<CompareConfig> compare;  // given, or implied by a list of models
   std::optional<DeployConfig> deploy;  // after the search: the best trial as int8 C on the target
   std::filesystem::path output;  // resolved
 

@@ -28,6 +28,7 @@ struct RunInfo {
   // Names the space for target::resolve_model: "nb201", "mbconv@npu-generic", or a YAML space file's
   // path. best.json gives each trial as a model, "<space_ref>:<arch>", that every command reads.
   std::string space_ref;
+  bool arch_is_model = false;  // a list of models (target/model_list_space.h): the arch string is the model
   std::vector<std::string> metrics;            // in config order
   std::map<std::string, std::string> sources;  // metric -> "looked up (table f.csv:col)"
   std::map<std::string, std::string> cost;     // metric -> "cheap" | "expensive"

@@ -7,6 +7,7 @@
 //   trials.csv       one row per trial: id,arch,<metrics...>,status,penalty,seconds,error (required)
 //   pareto.csv       the feasible non-dominated trials (optional: else computed from trials.csv)
 //   best.json        best per objective and where each figure came from (optional)
+//   recommendation.json  the comparison of models (report/comparison.h; optional)
 //
 //   report::ExperimentOutput out = report::load_experiment_output("runs/nb201-raspi4");
 //   for (size_t i : out.front) out.trials[i].arch_str ...;
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "hwnas/exp/constraints.h"
+#include "hwnas/report/comparison.h"
 #include "hwnas/search/strategy.h"
 
 namespace hwnas::report {
@@ -42,6 +44,7 @@ struct ExperimentOutput {
   // best.json is missing, then best_index() falls back to search::best_under.
   std::map<std::string, size_t> best;
   std::optional<int64_t> skipped;       // candidates rejected on cheap metrics (best.json)
+  std::optional<Comparison> comparison;  // recommendation.json, when the run compared models
   std::vector<std::string> files_read;  // "trials.csv (300 rows)", for the report's sources
 
   int count(search::TrialStatus status) const;

@@ -3,7 +3,8 @@
 // trials filled, infeasible ones hollow), the run's Pareto front highlighted, the part of the
 // front that is non-dominated in this pair joined as a step line, and each constraint on either
 // axis drawn as a dashed line with its infeasible side shaded. Axis labels carry the units
-// from the metric names (latency_ms -> "latency (ms)"); hovering a point shows its trial.
+// from the metric names (latency_ms -> "latency (ms)"); hovering a point shows its trial. A run
+// that compared models (recommendation.json) of at most 20 trials names each point.
 //
 //   report::ExperimentOutput out = report::load_experiment_output("runs/nb201-raspi4");
 //   for (const auto& axes : report::default_plot_axes(out)) {

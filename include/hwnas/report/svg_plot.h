@@ -48,6 +48,7 @@ struct Style {
 struct PlotPoint {
   double x = 0, y = 0;
   std::string tooltip = "";  // shown on hover; "" for none
+  std::string label = "";    // written beside the marker (a few named points: models compared); "" for none
 };
 
 // Which side of a reference line to shade: below/above in data units, i.e. for a vertical
