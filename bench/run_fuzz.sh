@@ -17,7 +17,7 @@ src=$PWD
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(graph_json experiment_yaml space_yaml device_yaml csv npy predictor_file few_shot benchmark_model_log)
+[ ${#targets[@]} -gt 0 ] || targets=(graph_json experiment_yaml space_yaml device_yaml csv npy predictor_file few_shot benchmark_model_log onnx_import)
 build=${HWNAS_FUZZ_BUILD:-build-fuzz}
 
 launcher=()

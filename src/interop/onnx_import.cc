@@ -372,6 +372,7 @@ class Importer {
     const int x = tensor(n, 0);
     const Constant& w = constant(n, 1);
     const Constant* b = optional_constant(n, 2);
+    if (w.is_int) fail(at(n), "has integer weights; hwnas imports float models (quantize them with `hwnas quantize`)");
     if (shape(x).rank() != 4 || w.dims.size() != 4)
       fail(at(n), "is not a 2-D convolution (input rank {}); hwnas imports Conv2d", shape(x).rank());
     const int64_t cout = w.dims[0], cin_g = w.dims[1], kh = w.dims[2], kw = w.dims[3];
@@ -408,7 +409,6 @@ class Importer {
                 w.f[static_cast<size_t>((o * cin_g + c) * kh * kw + i)];
       nw["kernel"] = std::move(k);
     }
-    if (w.is_int) fail(at(n), "has integer weights; hwnas imports float models (quantize them with `hwnas quantize`)");
     if (b) nw["bias"] = vector_tensor(n, *b, cout, "bias");
     const int id = add(n, depthwise ? OpKind::DepthwiseConv2D : OpKind::Conv2D, {x}, a);
     out_.weights.nodes[out_.graph.node(id).name] = std::move(nw);
