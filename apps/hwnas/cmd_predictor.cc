@@ -4,6 +4,7 @@
 //   hwnas predictor build --kind lut --space nb201 --out nb201-lut.json
 //   hwnas predictor fit --space nb201 --measurements m.csv --arch-column arch_str
 //                       --latency-column raspi4_latency_ms --device pixel3-cpu --out raspi4-fit.yaml
+//   hwnas predictor fit --measurements phone.csv --device pixel3-cpu --out phone.yaml   # models of any kind
 //   hwnas predictor eval --device host --predictor host-xnnpack.json [--per-space 10]
 //   hwnas predictor eval --measurements m.csv --space nb201 --train 10 --repeats 20
 //                        --arch-column arch_str --latency-column raspi4_latency_ms
@@ -187,11 +188,17 @@ cost::DevicePrior load_prior(const PriorArgs& p, const TableArgs& t, cost::ArchF
   return cost::fit_prior(table, features, p.arch_column.empty() ? t.arch_column : p.arch_column, columns);
 }
 
-void add_table_options(CLI::App* cmd, TableArgs& t, bool required) {
-  auto* s = cmd->add_option("--space", t.space, "the space of the architectures (nb201, mbconv, ... or a YAML space)");
+// required: --measurements must be given; space_required: --space too (else the arch column
+// holds model references of any kind).
+void add_table_options(CLI::App* cmd, TableArgs& t, bool required, bool space_required = true) {
+  auto* s = cmd->add_option("--space", t.space,
+                            space_required ? "the space of the architectures (nb201, mbconv, ... or a YAML space)"
+                                           : "the space of the architectures (nb201, mbconv, ... or a YAML space); "
+                                             "without it the arch column names models of any kind (built-in "
+                                             "names, .onnx files, <space>:<arch>, ...)");
   auto* m = cmd->add_option("--measurements", t.measurements, "a CSV with an architecture and a latency column");
   if (required) {
-    s->required();
+    if (space_required) s->required();
     m->required();
   }
   cmd->add_option("--arch-column", t.arch_column, "column of the arch strings")->capture_default_str();
@@ -239,22 +246,32 @@ void add_fit(CLI::App& parent) {
   auto out = std::make_shared<std::string>();
   auto name = std::make_shared<std::string>();
   auto prior = std::make_shared<PriorArgs>();
-  add_table_options(cmd, *t, true);
+  add_table_options(cmd, *t, true, false);
   add_prior_options(cmd, *prior);
   cmd->add_option("--out", *out, "the fitted device profile (YAML); with --prior the few-shot model (JSON)")
       ->required();
   cmd->add_option("--name", *name, "the fitted device's name (default: <base>-fitted)");
   cmd->callback([t, out, name, prior] {
-    if (!prior->file.empty()) return fit_prior_model(*t, *prior, *out);
+    if (!prior->file.empty()) {
+      if (t->space.empty()) fail("--prior", "the few-shot prior model learns from a space's archs: give --space too");
+      return fit_prior_model(*t, *prior, *out);
+    }
     const hw::Device base = hw::load_device(t->device);
-    const auto sp = target::resolve_space(t->space);
-    const cost::DeviceFit f = cost::fit_device(base, *sp,
-                                               {.measurements = t->measurements,
-                                                .arch_column = t->arch_column,
-                                                .latency_column = t->latency_column,
-                                                .dtype = dtype_arg(t->dtype),
-                                                .name = *name,
-                                                .out = *out});
+    const cost::DeviceFitOptions o{.measurements = t->measurements,
+                                   .arch_column = t->arch_column,
+                                   .latency_column = t->latency_column,
+                                   .dtype = dtype_arg(t->dtype),
+                                   .name = *name,
+                                   .out = *out};
+    // Without --space the rows name models of any kind, as the resolver knows them.
+    const cost::DeviceFit f =
+        t->space.empty()
+            ? cost::fit_device(base,
+                               cost::load_calibration_data(
+                                   o.measurements, [](const std::string& ref) { return target::resolve_model(ref); },
+                                   o.arch_column, o.latency_column, base, o.dtype),
+                               "models", o)
+            : cost::fit_device(base, *target::resolve_space(t->space), o);
     TextTable table({{"term", Align::Left}, {"factor", Align::Right}, {"profile's", Align::Right}});
     for (size_t j = 0; j < f.fit.factors.size(); ++j)
       table.add_row({cost::calibration_term_names()[j], fmt::format("{:.4g}", f.fit.factors[j]),

@@ -123,9 +123,11 @@ namespace {
 
 // The rows of a measured table with a latency, each checked (file:line errors) and decoded:
 // row(arch string, arch, graph, ms). Returns the rows without a latency.
-int for_each_measured_row(const std::filesystem::path& csv, const space::SearchSpace& space,
+// Calls `row` with each measured row's text in `arch_column`, its graph (from `decode`, whose
+// errors get the file, line and column) and its latency; returns the rows without a latency.
+int for_each_measured_row(const std::filesystem::path& csv, const std::function<ir::Graph(const std::string&)>& decode,
                           const std::string& arch_column, const std::string& latency_column,
-                          const std::function<void(const std::string&, space::Arch, const ir::Graph&, double)>& row) {
+                          const std::function<void(const std::string&, const ir::Graph&, double)>& row) {
   const core::CsvTable t = core::read_csv(csv);
   const int arch = t.column(arch_column), latency = t.column(latency_column);
   int skipped = 0, rows = 0;
@@ -137,15 +139,13 @@ int for_each_measured_row(const std::filesystem::path& csv, const space::SearchS
     }
     const std::string where = fmt::format("{}:{}: column '{}'", t.source, t.line_of(r), latency_column);
     if (!(*ms > 0)) fail(where, "latency {} ms is not positive", *ms);
-    space::Arch a;
     ir::Graph g;
     try {
-      a = space.parse(t.rows[r][arch]);
-      g = space.decode(a);
+      g = decode(t.rows[r][arch]);
     } catch (const Error& e) {
       throw e.within(fmt::format("{}:{}: column '{}'", t.source, t.line_of(r), arch_column));
     }
-    row(t.rows[r][arch], std::move(a), g, *ms);
+    row(t.rows[r][arch], g, *ms);
     ++rows;
   }
   if (rows == 0) fail(csv.string(), "column '{}' has no latencies", latency_column);
@@ -157,29 +157,38 @@ int for_each_measured_row(const std::filesystem::path& csv, const space::SearchS
 MeasuredArchs load_measured_archs(const std::filesystem::path& csv, const space::SearchSpace& space,
                                   const std::string& arch_column, const std::string& latency_column) {
   MeasuredArchs m;
-  m.skipped = for_each_measured_row(csv, space, arch_column, latency_column,
-                                    [&](const std::string& text, space::Arch a, const ir::Graph& g, double ms) {
+  auto decode = [&](const std::string& text) { return space.decode(space.parse(text)); };
+  m.skipped = for_each_measured_row(csv, decode, arch_column, latency_column,
+                                    [&](const std::string& text, const ir::Graph& g, double ms) {
                                       m.texts.push_back(text);
-                                      m.archs.push_back(std::move(a));
+                                      m.archs.push_back(space.parse(text));
                                       m.measured_ms.push_back(ms);
                                       m.macs.push_back(static_cast<double>(ir::compute_stats(g).macs));
                                     });
   return m;
 }
 
-CalibrationData load_calibration_data(const std::filesystem::path& csv, const space::SearchSpace& space,
-                                      const std::string& arch_column, const std::string& latency_column,
+CalibrationData load_calibration_data(const std::filesystem::path& csv, const ModelDecoder& decode,
+                                      const std::string& model_column, const std::string& latency_column,
                                       const hw::Device& base, ir::DType dtype) {
   const RooflineModel roofline(base);
   CalibrationData d;
-  d.skipped = for_each_measured_row(csv, space, arch_column, latency_column,
-                                    [&](const std::string& text, space::Arch, const ir::Graph& g, double ms) {
+  d.skipped = for_each_measured_row(csv, decode, model_column, latency_column,
+                                    [&](const std::string& text, const ir::Graph& g, double ms) {
                                       d.archs.push_back(text);
                                       d.terms.push_back(calibration_terms(roofline.predict(g, dtype), g));
                                       d.measured_ms.push_back(ms);
                                       d.macs.push_back(static_cast<double>(ir::compute_stats(g).macs));
                                     });
   return d;
+}
+
+CalibrationData load_calibration_data(const std::filesystem::path& csv, const space::SearchSpace& space,
+                                      const std::string& arch_column, const std::string& latency_column,
+                                      const hw::Device& base, ir::DType dtype) {
+  return load_calibration_data(
+      csv, [&](const std::string& text) { return space.decode(space.parse(text)); }, arch_column, latency_column, base,
+      dtype);
 }
 
 CalibratedModel::CalibratedModel(hw::Device device) : roofline_(std::move(device)) {}

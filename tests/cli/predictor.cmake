@@ -31,3 +31,17 @@ hwnas_cli_test(predictor_eval_table_needs_space EXIT 2 EXPECT "needs the space o
 hwnas_cli_test(predictor_fit_bad_column EXIT 2 EXPECT "latency"
                ARGS predictor fit --space nb201 --measurements ${HWNAS_CLI_OUT}/predictor_m.csv --latency-column ms
                     --out ${HWNAS_CLI_OUT}/never.yaml)
+
+# A device fitted to a handful of measured models of any kind (no --space: built-in names and a
+# <space>:<arch> in one table; tests/cli/fit/host_models.csv holds medians that `hwnas measure`
+# took on the development host, xnnpack, 1 thread, on 2026-12-07). The fit states its
+# uncertainty (leave-one-out error) and the fitted profile's predictions repeat it.
+hwnas_cli_test(predictor_fit_models EXPECT "fitted on 6 measurements \\(1 rows without a latency skipped\\).*leave-one-out"
+               ARGS predictor fit --measurements ${CMAKE_CURRENT_LIST_DIR}/fit/host_models.csv --device host
+                    --out ${HWNAS_CLI_OUT}/host-models-fit.yaml)
+hwnas_cli_test(predictor_fit_models_predict EXPECT "calibrated on host-fitted: calibrated model fitted to 6 measured models.*leave-one-out"
+               ARGS predict efficientnet-b1 --device ${HWNAS_CLI_OUT}/host-models-fit.yaml --model calibrated)
+set_tests_properties(cli.predictor_fit_models_predict PROPERTIES DEPENDS cli.predictor_fit_models)
+file(WRITE ${HWNAS_CLI_OUT}/unknown_model.csv "arch,latency_ms\nnot-a-model,3\n")
+hwnas_cli_test(predictor_fit_models_unknown EXIT 2 EXPECT "unknown_model.csv:2: column 'arch': model 'not-a-model'"
+               ARGS predictor fit --measurements ${HWNAS_CLI_OUT}/unknown_model.csv --device host --out ${HWNAS_CLI_OUT}/x.yaml)

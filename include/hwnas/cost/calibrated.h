@@ -22,6 +22,7 @@
 //   cost::CalibratedModel model(phone);
 //   model.predict_ms(graph, ir::DType::f32);
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,14 @@ struct CalibrationData {
 };
 CalibrationData load_calibration_data(const std::filesystem::path& csv, const space::SearchSpace& space,
                                       const std::string& arch_column, const std::string& latency_column,
+                                      const hw::Device& base, ir::DType dtype);
+// The same for a table of models of any kind: each value of `model_column` becomes a graph
+// through `decode` (the CLI passes the resolver, target/resolver.h: built-in names, .onnx
+// files, <space>:<arch>, ...), e.g. the CSV `hwnas measurements import` writes from a phone's
+// benchmark_model logs.
+using ModelDecoder = std::function<ir::Graph(const std::string&)>;
+CalibrationData load_calibration_data(const std::filesystem::path& csv, const ModelDecoder& decode,
+                                      const std::string& model_column, const std::string& latency_column,
                                       const hw::Device& base, ir::DType dtype);
 
 // The same table without a device: the architectures, their latencies and MACs (ir::Stats of

@@ -1,6 +1,7 @@
 #pragma once
 // `hwnas predictor fit` without --prior: a device profile fitted to a table of measured
-// whole-model latencies of a space's architectures. Loads the table with each row's
+// whole-model latencies of a space's architectures, or of models of any kind (a handful of
+// phone measurements of the user's own models). Loads the table with each row's
 // calibration terms on the base profile (load_calibration_data), fits the factors
 // (fit_factors, learn::ridge toward calibration_prior(base)), applies them to the base
 // (apply_calibration, whose `calibration` text says what it was fitted on), names the result
@@ -43,5 +44,9 @@ struct DeviceFit {
 };
 
 DeviceFit fit_device(const hw::Device& base, const space::SearchSpace& space, const DeviceFitOptions& o);
+// The same on a table already loaded (load_calibration_data over models of any kind); `what`
+// says what the rows are ("models", "nb201 archs") in the profile's calibration text.
+DeviceFit fit_device(const hw::Device& base, const CalibrationData& d, const std::string& what,
+                     const DeviceFitOptions& o);
 
 }  // namespace hwnas::cost
