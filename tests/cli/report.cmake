@@ -43,6 +43,16 @@ set_tests_properties(cli.report_renders_in_chromium PROPERTIES
                      ENVIRONMENT CHROMIUM=${HWNAS_CHROMIUM}
                      PASS_REGULAR_EXPRESSION "1 drawn plot.*ids present: summary.*check_report: ok")
 
+# The phone job's report (tests/cli/compare.cmake runs examples/efficientnet-phone.yaml): the
+# recommendation and the front as a browser shows them.
+add_test(NAME cli.report_phone_job_renders_in_chromium
+         COMMAND ${check_report} ${HWNAS_CLI_OUT}/efficientnet-phone/report.html --min-plots 1
+                 --expect-id recommendation --expect-id pareto --expect-id summary)
+set_tests_properties(cli.report_phone_job_renders_in_chromium PROPERTIES
+                     DEPENDS cli.compare_example_efficientnet_phone TIMEOUT 240
+                     ENVIRONMENT CHROMIUM=${HWNAS_CHROMIUM}
+                     PASS_REGULAR_EXPRESSION "1 drawn plot.*ids present: recommendation, pareto, summary.*check_report: ok")
+
 # Pages the check must reject: it exits 1 and its messages match each of EXPECT (a list).
 file(WRITE ${REPORT_DIR}/expect_failure.cmake [=[
 execute_process(COMMAND ${SCRIPT} ${PAGE} ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
