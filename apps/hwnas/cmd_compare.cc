@@ -36,7 +36,7 @@ namespace fs = std::filesystem;
 
 struct CompareArgs {
   std::vector<std::string> models;
-  std::string device, accuracy, latency, out = "runs/compare";
+  std::string device, model = "roofline", accuracy, latency, out = "runs/compare";
   bool fallback = false, measure_host = false;
   int runs = 20;
   std::optional<double> budget_ms;
@@ -55,10 +55,10 @@ std::string existing_file(const std::string& path, const char* option) {
   return fs::absolute(path).string();
 }
 
-YAML::Node predicted(const std::string& device) {
+YAML::Node predicted(const CompareArgs& a) {
   YAML::Node n;
-  n["model"] = "roofline";
-  n["device"] = device;
+  n["model"] = a.model;
+  n["device"] = absolute_if_exists(a.device);  // a profile file, e.g. one `hwnas predictor fit` wrote
   return n;
 }
 
@@ -72,10 +72,10 @@ std::string experiment_yaml(const CompareArgs& a) {
       a.accuracy.empty() ? std::string("builtin") : existing_file(a.accuracy, "--accuracy");
   if (!a.latency.empty()) {
     metrics["latency_ms"]["measurements"] = existing_file(a.latency, "--latency");
-    if (a.fallback) metrics["latency_ms"]["fallback"] = predicted(a.device);
-    metrics["predicted_ms"] = predicted(a.device);
+    if (a.fallback) metrics["latency_ms"]["fallback"] = predicted(a);
+    metrics["predicted_ms"] = predicted(a);
   } else {
-    metrics["latency_ms"] = predicted(a.device);
+    metrics["latency_ms"] = predicted(a);
   }
   if (a.measure_host) {
     metrics["host_ms"]["measure"] = "latency_ms";
@@ -119,9 +119,15 @@ void run_compare(const CompareArgs& a) {
 CommandRegistration compare_command(55, [](CLI::App& app) {
   auto* cmd = app.add_subcommand("compare", "Compare existing models on a device and recommend one");
   auto a = std::make_shared<CompareArgs>();
-  cmd->add_option("models", a->models, "model references: built-in names, <space>:<arch>, graph JSON, model folders")
+  cmd->add_option("models", a->models,
+                  "model references: built-in names, .onnx files, <space>:<arch>, graph JSON, model folders")
       ->required();
-  cmd->add_option("--device", a->device, "the device to predict latency for (hwnas device list)")->required();
+  cmd->add_option("--device", a->device, "the device to predict latency for (hwnas device list, or a profile file)")
+      ->required();
+  cmd->add_option("--model", a->model,
+                  "latency model: roofline, or calibrated for a profile `hwnas predictor fit` wrote")
+      ->check(CLI::IsMember({"roofline", "calibrated"}))
+      ->capture_default_str();
   cmd->add_option("--accuracy", a->accuracy,
                   "CSV of published accuracies: model,top1,source (default: the built-in table)");
   cmd->add_option("--latency", a->latency,

@@ -20,3 +20,20 @@ endforeach()
 file(WRITE ${HWNAS_CLI_OUT}/not_onnx.onnx "this is not a protobuf")
 hwnas_cli_test(onnx_import_not_onnx EXIT 2 EXPECT "not_onnx.onnx: .*not an ONNX model" ARGS model info ${HWNAS_CLI_OUT}/not_onnx.onnx)
 hwnas_cli_test(onnx_import_missing EXIT 2 EXPECT "absent.onnx: no such model file" ARGS model info ${HWNAS_CLI_OUT}/absent.onnx)
+
+# The phone job on a user's own file: the exported EfficientNet-B0 beside a built-in model, on
+# the device fitted to measured models (tests/cli/predictor.cmake), with the accuracy the user
+# gives (made-up figures for this test: the file's weights are random).
+get_test_property(cli.onnx_import_efficientnet_b0 DISABLED onnx_tests_disabled)
+if(NOT onnx_tests_disabled)
+  file(WRITE ${HWNAS_CLI_OUT}/onnx_import/accuracy.csv
+       "model,top1,source\nefficientnet_b0,77.7,made-up figure for the CLI test\nmobilenetv2-0.35,60.3,made-up figure for the CLI test\n")
+  hwnas_cli_test(compare_onnx_on_fitted_device
+                 EXPECT "efficientnet_b0.onnx.*calibrated on host-fitted.*leave-one-out.*Recommended: "
+                 ARGS compare ${HWNAS_CLI_OUT}/onnx_import/efficientnet_b0/efficientnet_b0.onnx mobilenetv2-0.35
+                      --device ${HWNAS_CLI_OUT}/host-models-fit.yaml --model calibrated
+                      --accuracy ${HWNAS_CLI_OUT}/onnx_import/accuracy.csv --budget-ms 50
+                      --out ${HWNAS_CLI_OUT}/compare_onnx)
+  set_tests_properties(cli.compare_onnx_on_fitted_device PROPERTIES
+                       DEPENDS "cli.onnx_import_efficientnet_b0;cli.predictor_fit_models")
+endif()
