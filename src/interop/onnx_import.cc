@@ -97,8 +97,8 @@ class Importer {
 
   std::string at(const std::string& what) const { return where_ + ": " + what; }
   std::string at(const onnx::NodeProto& n) const {
-    return at(
-        fmt::format("node '{}' ({}, opset {})", n.name().empty() ? n.output(0) : n.name(), n.op_type(), out_.opset));
+    const std::string label = !n.name().empty() ? n.name() : n.output_size() > 0 ? n.output(0) : "unnamed";
+    return at(fmt::format("node '{}' ({}, opset {})", label, n.op_type(), out_.opset));
   }
 
   const Value& value(const std::string& name, const std::string& where) const {
@@ -180,7 +180,6 @@ class Importer {
     }
   }
   void define(const onnx::NodeProto& n, int node) {
-    if (n.output_size() < 1) fail(at(n), "has no output");
     for (int k = 1; k < n.output_size(); ++k)
       if (!n.output(k).empty() && consumers_[n.output(k)] > 0)
         fail(at(n), "output {} ('{}') is used; hwnas reads only the first output of a {}", k, n.output(k), n.op_type());
@@ -245,7 +244,7 @@ class Importer {
           if (gated_.count(&n)) break;
         }
       }
-      if (n.op_type() == "Add" && n.input_size() == 2) {
+      if (n.op_type() == "Add" && n.input_size() == 2 && n.output_size() > 0) {
         for (int k = 0; k < 2; ++k) {
           const onnx::NodeProto* mm = made_by(n.input(k), "MatMul");
           const auto c = values_.find(n.input(1 - k));  // initializers are known already
@@ -267,6 +266,7 @@ class Importer {
 
   void convert(const onnx::NodeProto& n) {
     if (skip_.count(&n)) return;
+    if (n.output_size() < 1 || n.output(0).empty()) fail(at(n), "has no output");
     if (!n.domain().empty() && n.domain() != "ai.onnx")
       fail(at(n), "is in domain '{}'; hwnas reads the default ONNX domain: {}", n.domain(), kSupported);
     const std::string& op = n.op_type();
@@ -424,7 +424,7 @@ class Importer {
     const int x = tensor(n, 0);
     if (attr_int(n, "training_mode", 0) != 0)
       fail(at(n), "is in training mode; export the model in eval mode (model.eval())");
-    const ir::Shape& s = shape(x);
+    const ir::Shape s = shape(x);
     if (s.rank() != 4 && s.rank() != 2)
       fail(at(n), "normalises a rank-{} tensor; hwnas imports BatchNorm2d and BatchNorm1d on [N, C]", s.rank());
     const int64_t c = s[s.rank() - 1];
@@ -540,7 +540,7 @@ class Importer {
 
   void flatten(const onnx::NodeProto& n, int64_t axis) {
     const int x = tensor(n, 0, true);
-    const ir::Shape& s = shape(x);
+    const ir::Shape s = shape(x);
     if (axis != 1) fail(at(n), "flattens from axis {}; hwnas flattens [N, ...] to [N, features] (axis 1)", axis);
     const int id = add(n, OpKind::Flatten, {x});
     define(n, id);
@@ -572,7 +572,7 @@ class Importer {
 
   void reshape(const onnx::NodeProto& n) {
     const int x = tensor(n, 0, true);
-    const ir::Shape& s = shape(x);
+    const ir::Shape s = shape(x);
     const bool nhwc = input(n, 0).nhwc_view;  // the ONNX tensor is the ir tensor: its order is the ir's
     const std::vector<int64_t> from = nhwc ? dims_of(s) : onnx_dims(s);
     std::vector<int64_t> to = constant(n, 1).ints();
@@ -630,7 +630,7 @@ class Importer {
     if (attr_int(n, "ceil_mode", 0)) {
       // Ceil mode changes the output only where a last window starts inside the input but
       // runs past it; without that, it is floor mode.
-      const ir::Shape& s = shape(x);
+      const ir::Shape s = shape(x);
       auto differs = [](int64_t in, int64_t pad, int64_t k, int64_t stride) { return (in + pad - k) % stride != 0; };
       if (a.padding != ir::Padding::Explicit || differs(s.h(), a.pad_top + a.pad_bottom, a.kernel_h, a.stride_h) ||
           differs(s.w(), a.pad_left + a.pad_right, a.kernel_w, a.stride_w))
@@ -678,7 +678,7 @@ class Importer {
 
   void resize(const onnx::NodeProto& n) {
     const int x = tensor(n, 0);
-    const ir::Shape& s = shape(x);
+    const ir::Shape s = shape(x);
     if (s.rank() != 4) fail(at(n), "resizes a rank-{} tensor; hwnas resizes feature maps", s.rank());
     // Inputs: X, roi, scales, sizes (opset 11+); X, scales (Upsample and Resize-10).
     const bool v10 = n.op_type() == "Upsample" || n.input_size() == 2;

@@ -146,5 +146,21 @@ TEST(OnnxImport, UndefinedInputsAreNamed) {
   EXPECT_THAT(import_error(model_with(node("Add", {"x", "ghost"}))), HasSubstr("reads 'ghost', which no earlier node"));
 }
 
+// Inputs found by fuzz/onnx_import_fuzzer.cc: a node without outputs was named by its first
+// output (a null protobuf element: UBSan), and a flatten kept a reference to its input's shape
+// across the graph's growth (heap-use-after-free: ASan).
+TEST(OnnxImport, FuzzFindingsAreErrorsOrImports) {
+  onnx::NodeProto no_output = node("Relu", {"x"});
+  no_output.clear_name();
+  no_output.clear_output();
+  onnx::ModelProto m = model_with(node("Relu", {"x"}));
+  *m.mutable_graph()->add_node() = no_output;
+  EXPECT_THAT(import_error(m), HasSubstr("node 'unnamed' (Relu, opset 13): has no output"));
+
+  // [1,4,8,8] flattened: the NCHW and NHWC element orders differ, so as a graph output it is refused.
+  EXPECT_THAT(import_error(model_with(node("Flatten", {"x"}))),
+              HasSubstr("graph output 'y': flattens a feature map (NCHW order) that hwnas holds NHWC"));
+}
+
 }  // namespace
 }  // namespace hwnas::interop
