@@ -35,7 +35,8 @@ struct Value {
   std::optional<ir::Shape> flattened_from;
   // Set by Transpose(perm 0,2,3,1) of a feature map: ONNX sees [N,H,W,C], which is the ir
   // tensor as it is. Exporters write it before a reshape that must flatten in NHWC order
-  // (hwnas's own exporter, TensorFlow's); only Reshape and Flatten may read it.
+  // (hwnas's own exporter, TensorFlow's), and on a graph input that tf2onnx transposes to NCHW;
+  // only Reshape, Flatten and the Transpose back may read it.
   bool nhwc_view = false;
 };
 
@@ -63,9 +64,9 @@ class Importer {
 
     for (const auto& t : g.initializer())
       values_[t.name()].constant = onnx_import_detail::read_tensor(t, at("initializer '" + t.name() + "'"));
+    count_consumers();
     for (const auto& in : g.input())
       if (!values_.count(in.name())) add_input(in);
-    count_consumers();
     for (const auto& n : g.node()) convert(n);
 
     std::vector<int> outputs;
@@ -89,6 +90,7 @@ class Importer {
   std::unordered_map<std::string, Value> values_;
   std::unordered_map<std::string, const onnx::NodeProto*> producer_;
   std::unordered_map<std::string, int> consumers_;
+  std::unordered_map<std::string, std::vector<const onnx::NodeProto*>> readers_;
   std::set<const onnx::NodeProto*> skip_;                                   // folded into a later node
   std::map<const onnx::NodeProto*, std::pair<OpKind, std::string>> gated_;  // Mul(x, sigmoid-like(x)) -> (swish, x)
   std::map<const onnx::NodeProto*, std::string> bias_of_;                   // MatMul -> the constant its Add adds
@@ -209,11 +211,17 @@ class Importer {
              dims[k].has_dim_param() ? dims[k].dim_param() : std::to_string(d));
       nchw.push_back(d);
     }
+    // TensorFlow's exporter (tf2onnx) keeps the NHWC input and transposes it to NCHW first:
+    // then the input already is the ir's layout, and the Transpose turns it into NCHW meaning.
+    bool nhwc = nchw.rank() == 4 && !readers_[in.name()].empty();
+    for (const onnx::NodeProto* r : readers_[in.name()])
+      nhwc = nhwc && r->op_type() == "Transpose" && attr_ints(*r, "perm", {}) == std::vector<int64_t>{0, 3, 1, 2};
     ir::Attrs a;
-    a.shape = nchw.rank() == 4 ? ir::Shape{nchw[0], nchw[2], nchw[3], nchw[1]} : nchw;
+    a.shape = nchw.rank() == 4 && !nhwc ? ir::Shape{nchw[0], nchw[2], nchw[3], nchw[1]} : nchw;
     const int id = out_.graph.add(OpKind::Input, {}, a, in.name());
     names_.insert(in.name());
-    values_[in.name()] = Value{id, {}, std::nullopt};
+    values_[in.name()] = Value{id, {}, std::nullopt, nhwc};
+    if (nhwc) out_.notes.push_back(fmt::format("input '{}' is NHWC (transposed to NCHW in the file)", in.name()));
   }
 
   // Consumers per value, and the patterns that become one ir node: x * sigmoid(x) (swish),
@@ -222,7 +230,10 @@ class Importer {
     const auto& g = model_.graph();
     for (const auto& n : g.node()) {
       for (const auto& o : n.output()) producer_[o] = &n;
-      for (const auto& i : n.input()) ++consumers_[i];
+      for (const auto& i : n.input()) {
+        ++consumers_[i];
+        readers_[i].push_back(&n);
+      }
     }
     for (const auto& o : g.output()) ++consumers_[o.name()];
     auto made_by = [&](const std::string& v, const char* op) -> const onnx::NodeProto* {

@@ -146,6 +146,24 @@ TEST(OnnxImport, UndefinedInputsAreNamed) {
   EXPECT_THAT(import_error(model_with(node("Add", {"x", "ghost"}))), HasSubstr("reads 'ghost', which no earlier node"));
 }
 
+// tf2onnx keeps a Keras model's NHWC input and transposes it to NCHW before the first conv:
+// the input is then NHWC as the file says, and the graph computes what its NCHW twin does.
+TEST(OnnxImport, TensorflowStyleNhwcInputIsReadAsNhwc) {
+  onnx::ModelProto m = model_with(node("Transpose", {"x"}, "to_nchw"));  // x: [1,4,8,8] read as N,H,W,C
+  auto* perm = m.mutable_graph()->mutable_node(0)->add_attribute();
+  perm->set_name("perm");
+  perm->set_type(onnx::AttributeProto::INTS);
+  for (int p : {0, 3, 1, 2}) perm->add_ints(p);
+  m.mutable_graph()->mutable_node(0)->set_output(0, "t");
+  onnx::NodeProto relu = node("Relu", {"t"}, "relu");
+  *m.mutable_graph()->add_node() = relu;
+  m.mutable_graph()->mutable_output(0)->set_name("y");
+  const ImportedOnnx got = import_onnx_bytes(m.SerializeAsString(), "tf.onnx");
+  EXPECT_EQ(got.graph.node(got.graph.inputs()[0]).shape, (ir::Shape{1, 4, 8, 8}));  // N=1, H=4, W=8, C=8
+  EXPECT_EQ(got.graph.node(got.graph.outputs()[0]).op, ir::OpKind::Relu);
+  EXPECT_THAT(got.notes.at(0), HasSubstr("input 'x' is NHWC"));
+}
+
 // Inputs found by fuzz/onnx_import_fuzzer.cc: a node without outputs was named by its first
 // output (a null protobuf element: UBSan), and a flatten kept a reference to its input's shape
 // across the graph's growth (heap-use-after-free: ASan).
