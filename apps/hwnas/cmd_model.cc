@@ -5,8 +5,8 @@
 //   hwnas model info my_model.json --all
 //   hwnas model export-json mobilenetv2-1.0 --resolution 160 -o mnv2_160.json
 //
-// <model> is resolved by target::resolve_model (built-in name, <space>[@device]:<arch>, or graph JSON);
-// the figures come from ir::summarize. This file only formats them.
+// <model> is resolved by target::resolve_model (built-in name, <space>[@device]:<arch>, graph JSON
+// or an ONNX file); the figures come from ir::summarize. This file only formats them.
 #include <memory>
 #include <string>
 
@@ -15,6 +15,7 @@
 #include "command.h"
 #include "hwnas/ir/serialize.h"
 #include "hwnas/ir/summary.h"
+#include "hwnas/target/model_weights.h"
 #include "hwnas/target/resolver.h"
 #include "hwnas/target/restrict_space.h"
 #include "table.h"
@@ -72,8 +73,13 @@ void add_info(CLI::App& parent) {
   cmd->add_flag("--all", *all, "list every node, not only those with MACs or params");
   cmd->callback([a, json, all] {
     const ir::ModelSummary s = ir::summarize(target::resolve_model(a->ref, a->overrides), *all);
-    if (*json) fmt::print("{}\n", ir::summary_json(s).dump(2));
-    else print_text(s);
+    if (*json) return fmt::print("{}\n", ir::summary_json(s).dump(2));
+    // A model file says what it was and what the import mapped (an ONNX file's opset, producer).
+    if (const auto file = target::model_file(a->ref)) {
+      fmt::print("file: {} ({})\n", a->ref, file->format);
+      for (const std::string& note : file->notes) fmt::print("  note: {}\n", note);
+    }
+    print_text(s);
   });
 }
 

@@ -37,3 +37,9 @@ if(NOT onnx_tests_disabled)
   set_tests_properties(cli.compare_onnx_on_fitted_device PROPERTIES
                        DEPENDS "cli.onnx_import_efficientnet_b0;cli.predictor_fit_models")
 endif()
+
+# model info says what the file is and what the import mapped (the fuzz seed: a torch.onnx
+# export at opset 11 with a symbolic batch).
+hwnas_cli_test(onnx_import_model_info
+               EXPECT "file: .*tiny_opset11.onnx \\(ONNX opset 11, pytorch 1.13.0\\).*symbolic batch dimension set to 1.*MACs: +2,740"
+               ARGS model info ${CMAKE_SOURCE_DIR}/fuzz/corpus/onnx_import/tiny_opset11.onnx)
