@@ -1,5 +1,6 @@
 #include "onnx_constants.h"
 
+#include <climits>
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -58,9 +59,17 @@ Constant arithmetic(const std::string& op, const Constant& a, const Constant& b,
   for (size_t k = 0; k < n; ++k) {
     const double x = a.at(a.size() == 1 ? 0 : k), y = b.at(b.size() == 1 ? 0 : k);
     if (out.is_int) {
-      const int64_t p = static_cast<int64_t>(x), q = static_cast<int64_t>(y);
-      if (op == "Div" && q == 0) fail(where, "integer division by zero");
-      out.i.push_back(op == "Add" ? p + q : op == "Sub" ? p - q : op == "Mul" ? p * q : p / q);
+      const int64_t p = a.i[a.size() == 1 ? 0 : k], q = b.i[b.size() == 1 ? 0 : k];
+      int64_t r = 0;
+      bool overflow = false;
+      if (op == "Add") overflow = __builtin_add_overflow(p, q, &r);
+      else if (op == "Sub") overflow = __builtin_sub_overflow(p, q, &r);
+      else if (op == "Mul") overflow = __builtin_mul_overflow(p, q, &r);
+      else if (q == 0) fail(where, "integer division by zero");
+      else if (p == INT64_MIN && q == -1) overflow = true;
+      else r = p / q;
+      if (overflow) fail(where, "{} of {} and {} overflows 64-bit integers", op, p, q);
+      out.i.push_back(r);
     } else {
       out.f.push_back(static_cast<float>(op == "Add" ? x + y : op == "Sub" ? x - y : op == "Mul" ? x * y : x / y));
     }
@@ -201,7 +210,7 @@ Constant redim(const onnx::NodeProto& n, const std::vector<const Constant*>& in,
     for (size_t k = 0; k < dims.size(); ++k) {
       if (dims[k] == 0 && k < out.dims.size()) dims[k] = out.dims[k];
       if (dims[k] == -1) infer = static_cast<int64_t>(k);
-      else known *= dims[k];
+      else known = checked_mul(known, dims[k], where);
     }
     if (infer >= 0 && known > 0) dims[static_cast<size_t>(infer)] = static_cast<int64_t>(out.size()) / known;
     out.dims = dims;
@@ -251,12 +260,26 @@ Constant cast(const onnx::NodeProto& n, const std::vector<const Constant*>& in, 
 
 }  // namespace
 
-int64_t Constant::numel() const { return std::accumulate(dims.begin(), dims.end(), int64_t{1}, std::multiplies<>()); }
+int64_t checked_mul(int64_t a, int64_t b, const std::string& where) {
+  int64_t r = 0;
+  if (__builtin_mul_overflow(a, b, &r)) fail(where, "dimensions {} x {} overflow 64-bit integers", a, b);
+  return r;
+}
+
+int64_t Constant::numel() const {
+  int64_t n = 1;
+  for (const int64_t d : dims) n = checked_mul(n, d, "a constant's dims");
+  return n;
+}
 
 std::vector<int64_t> Constant::ints() const {
   if (is_int) return i;
   std::vector<int64_t> out;
-  for (const float v : f) out.push_back(static_cast<int64_t>(v));
+  for (const float v : f) {
+    // Beyond +-2^62 (or NaN) a float is no shape or index; converting it would be undefined.
+    if (!(std::fabs(v) < 4.6e18f)) fail("a float constant", "value {} does not fit a 64-bit integer", v);
+    out.push_back(static_cast<int64_t>(v));
+  }
   return out;
 }
 

@@ -27,6 +27,9 @@ struct Constant {
   std::vector<float> floats() const;
 };
 
+// a * b for dimensions and shape arithmetic; Error at `where` when it overflows.
+int64_t checked_mul(int64_t a, int64_t b, const std::string& where);
+
 // An initializer or a Constant node's tensor. Error at `where` for external data, a data type
 // other than float/double/int32/int64/bool, or data that does not match its dims.
 Constant read_tensor(const onnx::TensorProto& t, const std::string& where);

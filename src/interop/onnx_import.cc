@@ -592,16 +592,18 @@ class Importer {
     for (size_t k = 0; k < to.size(); ++k) {
       if (to[k] == 0 && k < from.size() && !attr_int(n, "allowzero", 0)) to[k] = from[k];
       if (to[k] == -1) infer = static_cast<int>(k);
-      else known *= to[k];
+      else known = onnx_import_detail::checked_mul(known, to[k], at(n));
     }
     if (infer >= 0 && known > 0) to[static_cast<size_t>(infer)] = s.numel() / known;
     int64_t numel = 1;
-    for (const int64_t d : to) numel *= d;
+    for (const int64_t d : to) numel = onnx_import_detail::checked_mul(numel, d, at(n));
     if (to.size() > 4)
       fail(at(n),
            "reshapes to rank {} ([{}]), as a channel shuffle does; hwnas imports reshapes to [N, features] and "
            "between [N, C] and [N, C, 1, 1]",
            to.size(), fmt::join(to, ","));
+    for (const int64_t d : to)
+      if (d <= 0) fail(at(n), "reshapes to [{}]: every dimension must be positive", fmt::join(to, ","));
     if (numel != s.numel() || to.empty())
       fail(at(n), "cannot reshape {} elements to [{}]", s.numel(), fmt::join(to, ","));
     if (to.size() == 2 && to[0] == s[0]) return flatten(n, 1);  // [N, C, H, W] -> [N, C*H*W]
@@ -701,8 +703,13 @@ class Importer {
       a.out_h = to_int(n, d[2], "size");
       a.out_w = to_int(n, d[3], "size");
     } else if (scales && scales->size() == 4) {
-      a.out_h = to_int(n, static_cast<int64_t>(std::floor(s.h() * scales->at(2))), "size");
-      a.out_w = to_int(n, static_cast<int64_t>(std::floor(s.w() * scales->at(3))), "size");
+      auto scaled = [&](int64_t size, double scale) {
+        const double v = std::floor(static_cast<double>(size) * scale);  // NaN and huge scales fail here
+        if (!(v >= 1 && v <= (1 << 24))) fail(at(n), "scale {} gives an output size of {}", scale, v);
+        return static_cast<int>(v);
+      };
+      a.out_h = scaled(s.h(), scales->at(2));
+      a.out_w = scaled(s.w(), scales->at(3));
     } else {
       fail(at(n), "needs 4 scales or 4 sizes");
     }

@@ -165,8 +165,9 @@ TEST(OnnxImport, TensorflowStyleNhwcInputIsReadAsNhwc) {
 }
 
 // Inputs found by fuzz/onnx_import_fuzzer.cc: a node without outputs was named by its first
-// output (a null protobuf element: UBSan), and a flatten kept a reference to its input's shape
-// across the graph's growth (heap-use-after-free: ASan).
+// output (a null protobuf element: UBSan), a flatten kept a reference to its input's shape
+// across the graph's growth (heap-use-after-free: ASan), and folded shape arithmetic
+// overflowed (UBSan).
 TEST(OnnxImport, FuzzFindingsAreErrorsOrImports) {
   onnx::NodeProto no_output = node("Relu", {"x"});
   no_output.clear_name();
@@ -174,6 +175,24 @@ TEST(OnnxImport, FuzzFindingsAreErrorsOrImports) {
   onnx::ModelProto m = model_with(node("Relu", {"x"}));
   *m.mutable_graph()->add_node() = no_output;
   EXPECT_THAT(import_error(m), HasSubstr("node 'unnamed' (Relu, opset 13): has no output"));
+
+  // Shape arithmetic whose dimensions overflow 64 bits (signed overflow: UBSan).
+  onnx::ModelProto big = model_with(node("Relu", {"x"}));
+  auto* c = big.mutable_graph()->add_initializer();
+  c->set_name("c");
+  c->set_data_type(onnx::TensorProto::INT64);
+  c->add_dims(2);
+  c->add_int64_data(1);
+  c->add_int64_data(2);
+  auto* shape = big.mutable_graph()->add_initializer();
+  shape->set_name("shape");
+  shape->set_data_type(onnx::TensorProto::INT64);
+  shape->add_dims(3);
+  for (int64_t d : {int64_t{7020063984489332735}, int64_t{2}, int64_t{-1}}) shape->add_int64_data(d);
+  onnx::NodeProto reshape = node("Reshape", {"c", "shape"}, "r");
+  reshape.set_output(0, "r_out");
+  *big.mutable_graph()->add_node() = reshape;
+  EXPECT_THAT(import_error(big), HasSubstr("overflow 64-bit integers"));
 
   // [1,4,8,8] flattened: the NCHW and NHWC element orders differ, so as a graph output it is refused.
   EXPECT_THAT(import_error(model_with(node("Flatten", {"x"}))),
