@@ -64,14 +64,14 @@ class Importer {
 
     for (const auto& t : g.initializer())
       values_[t.name()].constant = onnx_import_detail::read_tensor(t, at("initializer '" + t.name() + "'"));
-    count_consumers();
+    scan_graph();
     for (const auto& in : g.input())
       if (!values_.count(in.name())) add_input(in);
     for (const auto& n : g.node()) convert(n);
 
     std::vector<int> outputs;
     for (const auto& o : g.output()) {
-      const Value& v = value(o.name(), "graph output '" + o.name() + "'");
+      const Value& v = value(o.name(), at("graph output '" + o.name() + "'"));
       if (v.node < 0) fail(at("graph output '" + o.name() + "'"), "is a constant; hwnas graphs compute their outputs");
       if (v.flattened_from)
         fail(at("graph output '" + o.name() + "'"),
@@ -93,7 +93,8 @@ class Importer {
   std::unordered_map<std::string, std::vector<const onnx::NodeProto*>> readers_;
   std::set<const onnx::NodeProto*> skip_;                                   // folded into a later node
   std::map<const onnx::NodeProto*, std::pair<OpKind, std::string>> gated_;  // Mul(x, sigmoid-like(x)) -> (swish, x)
-  std::map<const onnx::NodeProto*, std::string> bias_of_;                   // MatMul -> the constant its Add adds
+  // MatMul -> (the constant its Add adds, the Add's output, which the FC defines)
+  std::map<const onnx::NodeProto*, std::pair<std::string, std::string>> matmul_bias_;
   std::set<std::string> names_;
   bool noted_batch_ = false;
 
@@ -224,9 +225,9 @@ class Importer {
     if (nhwc) out_.notes.push_back(fmt::format("input '{}' is NHWC (transposed to NCHW in the file)", in.name()));
   }
 
-  // Consumers per value, and the patterns that become one ir node: x * sigmoid(x) (swish),
+  // Producers, consumers and readers per value, and the patterns that become one ir node: x * sigmoid(x) (swish),
   // x * hardsigmoid(x) (hardswish), MatMul followed by Add of a constant (a biased FC).
-  void count_consumers() {
+  void scan_graph() {
     const auto& g = model_.graph();
     for (const auto& n : g.node()) {
       for (const auto& o : n.output()) producer_[o] = &n;
@@ -258,17 +259,15 @@ class Importer {
       if (n.op_type() == "Add" && n.input_size() == 2 && n.output_size() > 0) {
         for (int k = 0; k < 2; ++k) {
           const onnx::NodeProto* mm = made_by(n.input(k), "MatMul");
-          const auto c = values_.find(n.input(1 - k));  // initializers are known already
+          const auto c = values_.find(n.input(1 - k));  // initializers are read already
           if (!mm || consumers_[n.input(k)] != 1 || c == values_.end() || c->second.node >= 0) continue;
-          bias_of_[mm] = n.input(1 - k);
+          matmul_bias_[mm] = {n.input(1 - k), n.output(0)};
           skip_.insert(&n);
-          alias_of_skipped_add_[mm] = n.output(0);
           break;
         }
       }
     }
   }
-  std::map<const onnx::NodeProto*, std::string> alias_of_skipped_add_;  // MatMul -> the Add output it defines
 
   static bool is_torch_hardsigmoid(const onnx::NodeProto& n) {
     return std::abs(attr_float(n, "alpha", 0.2f) - 1.0f / 6.0f) < 1e-6f &&
@@ -449,7 +448,7 @@ class Importer {
     define(n, id);
   }
 
-  // Gemm(A, B, C) with alpha/beta/transB, or MatMul(A, B) (+ the Add of count_consumers()).
+  // Gemm(A, B, C) with alpha/beta/transB, or MatMul(A, B) (+ the Add of scan_graph()).
   void fully_connected(const onnx::NodeProto& n) {
     const bool gemm = n.op_type() == "Gemm";
     const Value& in = input(n, 0);
@@ -476,7 +475,8 @@ class Importer {
     runtime::NodeWeights nw;
     nw["kernel"] = std::move(k);
     const Constant* c = gemm ? optional_constant(n, 2) : nullptr;
-    if (const auto it = bias_of_.find(&n); it != bias_of_.end()) c = &values_.at(it->second).constant;
+    const auto biased = matmul_bias_.find(&n);
+    if (biased != matmul_bias_.end()) c = &values_.at(biased->second.first).constant;
     if (c) {
       std::vector<float> bias = c->floats();
       if (bias.size() == 1) bias.assign(static_cast<size_t>(units), bias[0]);
@@ -487,8 +487,7 @@ class Importer {
     const int id = add(n, OpKind::FullyConnected, {x}, a);
     out_.weights.nodes[out_.graph.node(id).name] = std::move(nw);
     define(n, id);
-    if (const auto it = alias_of_skipped_add_.find(&n); it != alias_of_skipped_add_.end())
-      values_[it->second] = values_[n.output(0)];
+    if (biased != matmul_bias_.end()) values_[biased->second.second] = values_[n.output(0)];
   }
 
   // Column f of an ONNX weight over `in` (NCHW flattening) -> its column in NHWC flattening.
