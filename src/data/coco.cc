@@ -51,7 +51,9 @@ CocoExample load_coco_example(const CocoImage& image, int height, int width) {
   if (height <= 0 || width <= 0) fail(image.file.string(), "cannot resize to {} x {}", height, width);
   if (!fs::is_regular_file(image.file))
     fail(image.file.string(), "no such image (listed in the annotations as image id {})", image.id);
-  cv::Mat bgr = cv::imread(image.file.string(), cv::IMREAD_COLOR);
+  // Pixels as stored, without EXIF rotation: COCO's boxes (and PIL, which torchvision and
+  // pycocotools' users read with) refer to the stored orientation.
+  cv::Mat bgr = cv::imread(image.file.string(), cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
   if (bgr.empty())
     fail(image.file.string(), "cannot read this image (not a JPEG/PNG/BMP OpenCV can decode, or truncated)");
   if (bgr.cols != image.width || bgr.rows != image.height)
