@@ -3,10 +3,12 @@
 //   hwnas data kws-synth --out kws [--voices 200] [--per-word 5] [--seed 1] [--jobs 2]
 //   hwnas data info speech-commands:kws [--window-ms 30 --stride-ms 20 --mel-bands 40 --coefficients 10]
 //   hwnas data info fashion-mnist:/usr/share/datasets/fashion-mnist [--json]
+//   hwnas data info coco:/data/coco [--json]
 //
 // kws-synth speaks the keyword set with espeak-ng into the Speech Commands layout and prints
 // the clips per class and split as the loader reads them back; info prints any dataset's
-// classes, examples per split and input shape.
+// classes, examples per split and input shape; for COCO detection data (not a classification
+// Dataset) the objects per class and split and the images per split.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -19,6 +21,7 @@
 
 #include "command.h"
 #include "hwnas/core/error.h"
+#include "hwnas/data/coco.h"
 #include "hwnas/data/kws_synth.h"
 #include "hwnas/data/open_dataset.h"
 #include "hwnas/data/speech_commands.h"
@@ -38,6 +41,54 @@ std::string counts_table(const data::Dataset& ds) {
   t.add_row({"total", group_digits(ds.size(data::Split::train)), group_digits(ds.size(data::Split::validation)),
              group_digits(ds.size(data::Split::test))});
   return t.str();
+}
+
+// COCO detection data: boxes per class and split (crowd boxes included), then images.
+void print_coco(const std::string& path, bool json) {
+  const data::Coco coco = data::read_coco(path);
+  std::vector<int64_t> objects[3], crowd(3, 0);
+  for (data::Split s : data::kSplits) {
+    const int si = static_cast<int>(s);
+    objects[si].assign(coco.class_names.size(), 0);
+    for (const auto& img : coco.split(s).images)
+      for (const auto& o : img.objects) {
+        ++objects[si][static_cast<size_t>(o.label)];
+        crowd[si] += o.crowd ? 1 : 0;
+      }
+  }
+  if (json) {
+    nlohmann::json j;
+    j["dataset"] = "coco:" + coco.path;
+    j["classes"] = coco.class_names;
+    j["category_ids"] = coco.category_ids;
+    for (data::Split s : data::kSplits) {
+      const int si = static_cast<int>(s);
+      auto& o = j["splits"][std::string(data::split_name(s))];
+      o["annotations"] = coco.split(s).annotations.string();
+      o["images"] = coco.split(s).images.size();
+      o["boxes_per_class"] = objects[si];
+      o["crowd"] = crowd[si];
+    }
+    fmt::print("{}\n", j.dump(2));
+    return;
+  }
+  fmt::print("coco:{}: {} classes (object detection; boxes per class, crowd boxes included)\n", coco.path,
+             coco.class_names.size());
+  TextTable t({{"class"}, {"train", Align::Right}, {"validation", Align::Right}, {"test", Align::Right}});
+  for (size_t c = 0; c < coco.class_names.size(); ++c)
+    t.add_row(
+        {coco.class_names[c], group_digits(objects[0][c]), group_digits(objects[1][c]), group_digits(objects[2][c])});
+  const auto split_row = [&](const std::string& name, auto value) {
+    t.add_row({name, group_digits(value(data::Split::train)), group_digits(value(data::Split::validation)),
+               group_digits(value(data::Split::test))});
+  };
+  split_row("boxes", [&](data::Split s) { return coco.split(s).objects(); });
+  split_row("crowd boxes", [&](data::Split s) { return crowd[static_cast<int>(s)]; });
+  split_row("images", [&](data::Split s) { return static_cast<int64_t>(coco.split(s).images.size()); });
+  fmt::print("{}", t.str());
+  for (data::Split s : data::kSplits)
+    if (!coco.split(s).annotations.empty())
+      fmt::print("{}: {}\n", data::split_name(s), coco.split(s).annotations.string());
 }
 
 std::string shape_line(const data::Dataset& ds, const data::OpenOptions& o) {
@@ -108,7 +159,8 @@ void add_info(CLI::App& parent) {
   auto ref = std::make_shared<std::string>();
   auto opts = std::make_shared<data::OpenOptions>();
   auto json = std::make_shared<bool>(false);
-  cmd->add_option("dataset", *ref, "<kind>:<path>, kind one of speech-commands, fashion-mnist, cifar10, image-folder")
+  cmd->add_option("dataset", *ref,
+                  "<kind>:<path>, kind one of speech-commands, fashion-mnist, cifar10, image-folder, coco")
       ->required();
   auto& m = opts->speech.mfcc;
   cmd->add_option("--window-ms", m.window_ms, "speech-commands: MFCC window")->capture_default_str();
@@ -119,6 +171,8 @@ void add_info(CLI::App& parent) {
   cmd->add_option("--crop", opts->image.crop, "image-folder: centre crop size");
   cmd->add_flag("--json", *json, "Print JSON");
   cmd->callback([ref, opts, json] {
+    // COCO is detection data, read as plain structs rather than a classification Dataset.
+    if (ref->rfind("coco:", 0) == 0) return print_coco(ref->substr(5), *json);
     const auto ds = data::open_dataset(*ref, *opts);
     const auto s = ds->input_shape();
     if (*json) {

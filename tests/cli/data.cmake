@@ -22,10 +22,27 @@ if(EXISTS /usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz)
 endif()
 
 # Bad input: "error: <where>: <what>", exit 2.
-hwnas_cli_test(data_info_unknown_kind EXIT 2 EXPECT "error: coco:/x: unknown dataset kind 'coco'; the kinds are speech-commands, fashion-mnist, cifar10, image-folder"
-               ARGS data info coco:/x)
+hwnas_cli_test(data_info_unknown_kind EXIT 2 EXPECT "error: voc:/x: unknown dataset kind 'voc'; the kinds are speech-commands, fashion-mnist, cifar10, image-folder"
+               ARGS data info voc:/x)
 file(MAKE_DIRECTORY ${HWNAS_CLI_OUT}/sc-no-lists/yes)
 hwnas_cli_test(data_info_missing_list EXIT 2 EXPECT "error: .*sc-no-lists/validation_list.txt: no such file"
                ARGS data info speech-commands:${HWNAS_CLI_OUT}/sc-no-lists)
 hwnas_cli_test(data_kws_synth_bad_voices EXIT 105 EXPECT "--voices: Value 2 not in range 3 to 1000"
                ARGS data kws-synth --out ${HWNAS_CLI_OUT}/kws-bad --voices 2)
+
+# COCO detection data (data/coco.h): objects per class and split from a small instances file.
+file(WRITE ${HWNAS_CLI_OUT}/coco-tiny/annotations/instances_val2017.json [=[
+{"images": [{"id": 1, "file_name": "a.jpg", "width": 64, "height": 48}, {"id": 2, "file_name": "b.jpg", "width": 32, "height": 32}],
+ "annotations": [{"id": 1, "image_id": 1, "category_id": 18, "bbox": [1, 2, 10, 12], "iscrowd": 0},
+                 {"id": 2, "image_id": 2, "category_id": 18, "bbox": [0, 0, 30, 30], "iscrowd": 1},
+                 {"id": 3, "image_id": 2, "category_id": 3, "bbox": [4, 4, 8, 8], "iscrowd": 0}],
+ "categories": [{"id": 3, "name": "car"}, {"id": 18, "name": "dog"}]}
+]=])
+hwnas_cli_test(data_info_coco EXPECT "coco:.*coco-tiny: 2 classes.*car +0 +1 +0\n.*dog +0 +2 +0\n.*crowd boxes +0 +1 +0\n.*images +0 +2 +0\n.*validation: .*instances_val2017.json"
+               ARGS data info coco:${HWNAS_CLI_OUT}/coco-tiny)
+file(WRITE ${HWNAS_CLI_OUT}/coco-bad/annotations/instances_train.json [=[
+{"images": [{"id": 1, "file_name": "a.jpg", "width": 64, "height": 48}],
+ "annotations": [{"id": 1, "image_id": 1, "category_id": 3, "bbox": [1, 2, 10, -12]}], "categories": [{"id": 3, "name": "car"}]}
+]=])
+hwnas_cli_test(data_info_coco_bad_box EXIT 2 EXPECT "error: .*instances_train.json: annotations\\[0\\].bbox: negative size"
+               ARGS data info coco:${HWNAS_CLI_OUT}/coco-bad)
