@@ -13,14 +13,15 @@ float uniform(Rng& rng, double lo, double hi) { return static_cast<float>(lo + (
 
 // Lines and shapes are drawn anti-aliased into an 8-bit mask (OpenCV anti-aliases only
 // 8-bit images), then become the defect's opacity.
-Layer from_mask(const cv::Mat1b& mask, float strength, cv::Mat3f color) {
+Layer from_mask(const cv::Mat1b& mask, float strength, cv::Mat3f color, cv::Vec3f solid = {}) {
   Layer l;
   mask.convertTo(l.alpha, CV_32F, strength / 255.0);
   l.color = std::move(color);
+  l.solid = solid;
   return l;
 }
 
-cv::Mat3f solid(cv::Size size, cv::Vec3f c) { return cv::Mat3f(size, c); }
+Layer solid(const cv::Mat1b& mask, float strength, cv::Vec3f c) { return from_mask(mask, strength, {}, c); }
 
 // Mean brightness of the canvas around `c`: a defect must stand out from what it is on (a
 // dark stain on a black board is no defect anyone can see, nor label).
@@ -55,13 +56,13 @@ Layer scratch(const cv::Mat3f& canvas, cv::Point2f c, double scale, Rng& rng) {
   const float under = brightness(canvas, c);
   const bool bright = under < 0.35f ? true : under > 0.7f ? false : rng.bernoulli(0.5);
   const float v = bright ? uniform(rng, 0.85, 1.0) : uniform(rng, 0.03, 0.2);
-  return from_mask(mask, uniform(rng, 0.7, 1.0), solid(canvas.size(), {v, v, v}));
+  return solid(mask, uniform(rng, 0.7, 1.0), {v, v, v});
 }
 
 // A shallow ellipse pressed in: lit on one side, shadowed on the other.
 Layer dent(const cv::Mat3f& canvas, cv::Point2f c, double scale, Rng& rng) {
   const float a = uniform(rng, 4, 12) * static_cast<float>(scale), b = a * uniform(rng, 0.5, 1.0);
-  const float angle = uniform(rng, 0, 180), light = uniform(rng, 0, 6.2832), depth = uniform(rng, 0.35, 0.6);
+  const float angle = uniform(rng, 0, 180), light = uniform(rng, 0, 6.2832), depth = uniform(rng, 0.4, 0.65);
   cv::Mat1b mask(canvas.size(), uchar(0));
   cv::ellipse(mask, cv::RotatedRect(c, cv::Size2f(2 * a, 2 * b), angle), cv::Scalar(255), cv::FILLED, cv::LINE_AA);
   cv::GaussianBlur(mask, mask, cv::Size(3, 3), 1.0);  // a soft rim
@@ -99,7 +100,7 @@ Layer spot(const cv::Mat3f& canvas, cv::Point2f c, double scale, Rng& rng) {
   cv::Vec3f colour = kColours[rng.uniform_int(4)];
   if (brightness(canvas, c) < 0.3f) colour = {0.80f, 0.78f, 0.72f};  // dust or dried residue on a dark surface
   if (rng.bernoulli(0.2)) colour = {uniform(rng, 0.1, 0.9), uniform(rng, 0.1, 0.9), uniform(rng, 0.1, 0.9)};  // paint
-  return from_mask(mask, uniform(rng, 0.7, 1.0), solid(canvas.size(), colour));
+  return solid(mask, uniform(rng, 0.7, 1.0), colour);
 }
 
 // A jagged dark line that forks.
@@ -121,7 +122,7 @@ Layer crack(const cv::Mat3f& canvas, cv::Point2f c, double scale, Rng& rng) {
   }
   // Dark where the crack is a shadow; light on a dark surface, where it bares the material below.
   const float v = brightness(canvas, c) > 0.3f ? uniform(rng, 0.02, 0.12) : uniform(rng, 0.6, 0.8);
-  return from_mask(mask, uniform(rng, 0.85, 1.0), solid(canvas.size(), {v, v, v}));
+  return solid(mask, uniform(rng, 0.85, 1.0), {v, v, v});
 }
 
 // A part gone: the board as it is without it (solder mask, traces), a pixel beyond its edge

@@ -31,7 +31,8 @@ Surface render_surface(InspectionSurface kind, int side, Rng& rng);
 // One defect on the canvas: where it is (alpha in [0, 1]) and what is seen there.
 struct Layer {
   cv::Mat1f alpha;
-  cv::Mat3f color;
+  cv::Mat3f color;  // empty: `solid` everywhere (no canvas-sized copy for a one-colour defect)
+  cv::Vec3f solid;
 };
 
 // The defect of this kind around `center` (canvas pixels); `scale` is the image size over
