@@ -152,7 +152,7 @@ InspectionSample render_inspection_sample(uint64_t seed, int64_t index, const In
     if (box.width < kMinBox || box.height < kMinBox || !o.defects) continue;
     // What this defect covers of the earlier ones is no longer seen (a part gone with the
     // dent on it, a spot over a scratch).
-    for (auto& [k, a] : shown) a = a.mul(1.0f - seen);
+    for (auto& earlier : shown) earlier.second = earlier.second.mul(1.0f - seen);
     shown.emplace_back(kind, seen);
     const bool one_colour = layer.color.empty();
     for (int y = 0; y < side; ++y) {
