@@ -1,14 +1,16 @@
-// hwnas data kws-synth | info: datasets (docs/data.md).
+// hwnas data kws-synth | inspection-synth | info: datasets (docs/data.md).
 //
 //   hwnas data kws-synth --out kws [--voices 200] [--per-word 5] [--seed 1] [--jobs 2]
+//   hwnas data inspection-synth --out inspect [--images 1000] [--size 160] [--seed 1] [--jobs 2]
 //   hwnas data info speech-commands:kws [--window-ms 30 --stride-ms 20 --mel-bands 40 --coefficients 10]
 //   hwnas data info fashion-mnist:/usr/share/datasets/fashion-mnist [--json]
 //   hwnas data info coco:/data/coco [--json]
 //
 // kws-synth speaks the keyword set with espeak-ng into the Speech Commands layout and prints
-// the clips per class and split as the loader reads them back; info prints any dataset's
-// classes, examples per split and input shape; for COCO detection data (not a classification
-// Dataset) the objects per class and split and the images per split.
+// the clips per class and split as the loader reads them back; inspection-synth draws a
+// defect-detection set in the COCO layout and prints its boxes per class and split; info prints
+// any dataset's classes, examples per split and input shape; for COCO detection data (not a
+// classification Dataset) the objects per class and split and the images per split.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -22,6 +24,7 @@
 #include "command.h"
 #include "hwnas/core/error.h"
 #include "hwnas/data/coco.h"
+#include "hwnas/data/inspection_synth.h"
 #include "hwnas/data/kws_synth.h"
 #include "hwnas/data/open_dataset.h"
 #include "hwnas/data/speech_commands.h"
@@ -154,6 +157,44 @@ void add_kws_synth(CLI::App& parent) {
   });
 }
 
+void add_inspection_synth(CLI::App& parent) {
+  auto* cmd = parent.add_subcommand(
+      "inspection-synth",
+      "Write a defect-detection set of textured surfaces (COCO layout: scratch, dent, spot, crack, missing)");
+  auto o = std::make_shared<data::InspectionSynthOptions>();
+  auto out = std::make_shared<std::string>();
+  cmd->add_option("--out", *out, "Folder to write (new, empty, or a previous output of this command)")->required();
+  cmd->add_option("--images", o->images, "Number of images (80% train, 10% val, 10% test)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000000));
+  cmd->add_option("--size", o->size, "Image width and height in pixels")
+      ->capture_default_str()
+      ->check(CLI::Range(32, 2048));
+  cmd->add_option("--seed", o->seed, "Seed: the same seed writes the same files")->capture_default_str();
+  cmd->add_option("--jobs", o->jobs, "Rendering threads")->capture_default_str()->check(CLI::Range(1, 64));
+  cmd->callback([o, out] {
+    o->out = *out;
+    fmt::print("hwnas data inspection-synth: {} images of {}x{}, seed {}, {} jobs -> {}\n", o->images, o->size, o->size,
+               o->seed, o->jobs, *out);
+    std::fflush(stdout);
+    const data::InspectionSynthReport r = data::synthesize_inspection(*o);
+    TextTable t({{"boxes"}, {"train", Align::Right}, {"val", Align::Right}, {"test", Align::Right}});
+    int64_t total[3] = {0, 0, 0};
+    for (int c = 0; c < data::kInspectionDefects; ++c) {
+      t.add_row({data::inspection_defect_names()[c], group_digits(r.boxes[0][c]), group_digits(r.boxes[1][c]),
+                 group_digits(r.boxes[2][c])});
+      for (int s = 0; s < 3; ++s) total[s] += r.boxes[s][c];
+    }
+    t.add_row({"total", group_digits(total[0]), group_digits(total[1]), group_digits(total[2])});
+    fmt::print("images: {} train, {} val, {} test ({}, {}, {} without defects)\n", group_digits(r.images[0]),
+               group_digits(r.images[1]), group_digits(r.images[2]), group_digits(r.defect_free[0]),
+               group_digits(r.defect_free[1]), group_digits(r.defect_free[2]));
+    fmt::print("{}", t.str());
+    fmt::print("wrote {} (COCO: annotations/instances_{{train,val,test}}.json) in {:.1f} s\n", r.out.string(),
+               r.seconds);
+  });
+}
+
 void add_info(CLI::App& parent) {
   auto* cmd = parent.add_subcommand("info", "Classes, examples per split and input shape of a dataset");
   auto ref = std::make_shared<std::string>();
@@ -192,9 +233,11 @@ void add_info(CLI::App& parent) {
 
 // After the cost commands, before search: data feeds training and evaluation, which feed the search.
 const CommandRegistration reg(47, [](CLI::App& app) {
-  auto* cmd = app.add_subcommand("data", "Datasets: generate a keyword-spotting set, inspect a dataset");
+  auto* cmd =
+      app.add_subcommand("data", "Datasets: generate a keyword-spotting or an inspection set, inspect a dataset");
   cmd->require_subcommand(1);
   add_kws_synth(*cmd);
+  add_inspection_synth(*cmd);
   add_info(*cmd);
 });
 

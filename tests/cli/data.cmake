@@ -1,5 +1,5 @@
-# hwnas data: kws-synth and info (apps/hwnas/cmd_data.cc, docs/data.md).
-hwnas_cli_test(data_help EXPECT "kws-synth.*info" ARGS data --help)
+# hwnas data: kws-synth, inspection-synth and info (apps/hwnas/cmd_data.cc, docs/data.md).
+hwnas_cli_test(data_help EXPECT "kws-synth.*inspection-synth.*info" ARGS data --help)
 
 # A tiny generated set: 3 voices (one per split), one clip per keyword, two other words per
 # voice, 6 noise files of 20 s (16 train chunks each, 2 validation, 2 test).
@@ -14,6 +14,20 @@ hwnas_cli_test(data_info_kws_options EXPECT "input shape: 98 x 13 x 1" REPEAT
 hwnas_cli_test(data_info_kws_json EXPECT "\"input_shape\": \\[\n +49,\n +10,\n +1\n +\\]"
                ARGS data info speech-commands:${HWNAS_CLI_OUT}/kws-tiny --json)
 set_tests_properties(cli.data_info_kws cli.data_info_kws_options cli.data_info_kws_json PROPERTIES FIXTURES_REQUIRED cli_kws_tiny)
+
+# A small inspection set: 20 images, 80/10/10 by index; a row of boxes per class and split.
+# (The counts themselves are the unit tests' business: they follow OpenCV's drawing.)
+hwnas_cli_test(data_inspection_synth
+               EXPECT "images: 16 train, 2 val, 2 test \\([0-9]+, [0-9]+, [0-9]+ without defects\\)\nboxes +train +val +test\n.*\nscratch +[0-9]+ +[0-9]+ +[0-9]+\ndent +[0-9]+ +[0-9]+ +[0-9]+\nspot +[0-9]+ +[0-9]+ +[0-9]+\ncrack +[0-9]+ +[0-9]+ +[0-9]+\nmissing +[0-9]+ +[0-9]+ +[0-9]+\ntotal +[0-9]+ +[0-9]+ +[0-9]+\nwrote .*inspect-tiny \\(COCO: annotations/instances_{train,val,test}.json\\) in"
+               ARGS data inspection-synth --out ${HWNAS_CLI_OUT}/inspect-tiny --images 20 --size 96 --seed 3)
+hwnas_cli_test(data_inspection_synth_bad_images EXIT 105 EXPECT "--images: Value 0 not in range 1 to 10000000"
+               ARGS data inspection-synth --out ${HWNAS_CLI_OUT}/inspect-bad --images 0)
+# Someone's folder in the way is left alone.
+file(MAKE_DIRECTORY ${HWNAS_CLI_OUT}/inspect-not-ours)
+file(WRITE ${HWNAS_CLI_OUT}/inspect-not-ours/keep.txt "x")
+hwnas_cli_test(data_inspection_synth_not_ours EXIT 2
+               EXPECT "error: .*inspect-not-ours: exists, is not empty and is not an output of hwnas data inspection-synth"
+               ARGS data inspection-synth --out ${HWNAS_CLI_OUT}/inspect-not-ours --images 2)
 
 # Fashion-MNIST from Debian's dataset-fashion-mnist (scripts/install-deps.sh).
 if(EXISTS /usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz)
