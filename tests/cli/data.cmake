@@ -60,3 +60,10 @@ file(WRITE ${HWNAS_CLI_OUT}/coco-bad/annotations/instances_train.json [=[
 ]=])
 hwnas_cli_test(data_info_coco_bad_box EXIT 2 EXPECT "error: .*instances_train.json: annotations\\[0\\].bbox: negative size"
                ARGS data info coco:${HWNAS_CLI_OUT}/coco-bad)
+
+# The COCO loader reads what inspection-synth wrote (two independent pieces: writer and reader
+# agree on the layout, the classes and every box's split).
+hwnas_cli_test(data_info_reads_inspection_synth
+               EXPECT "scratch .*dent .*spot .*crack .*missing .*images +16 +2 +2"
+               ARGS data info coco:${HWNAS_CLI_OUT}/inspect-tiny)
+set_tests_properties(cli.data_info_reads_inspection_synth PROPERTIES DEPENDS cli.data_inspection_synth)
