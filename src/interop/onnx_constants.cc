@@ -1,8 +1,10 @@
 #include "onnx_constants.h"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <numeric>
 #include <set>
 
@@ -182,7 +184,7 @@ Constant transpose(const onnx::NodeProto& n, const std::vector<const Constant*>&
   return out;
 }
 
-Constant concat(const onnx::NodeProto& n, const std::vector<const Constant*>& in, const std::string& where) {
+Constant concat(const std::vector<const Constant*>& in, const std::string& where) {
   Constant out;
   if (in.empty()) fail(where, "has no inputs");
   out.is_int = need(in, 0, where).is_int;
@@ -190,12 +192,10 @@ Constant concat(const onnx::NodeProto& n, const std::vector<const Constant*>& in
     const Constant& c = need(in, k, where);
     if (c.dims.size() > 1)
       fail(where, "only rank-1 constants concatenate when folded; input {} has rank {}", k, c.dims.size());
-    for (size_t j = 0; j < c.size(); ++j) {
-      if (out.is_int) out.i.push_back(static_cast<int64_t>(c.at(j)));
-      else out.f.push_back(static_cast<float>(c.at(j)));
-    }
+    // ints() range-checks floats: a mixed concat must not convert an out-of-range value.
+    if (out.is_int) std::ranges::copy(c.ints(), std::back_inserter(out.i));
+    else std::ranges::copy(c.floats(), std::back_inserter(out.f));
   }
-  (void)n;
   out.dims = {static_cast<int64_t>(out.size())};
   return out;
 }
@@ -365,7 +365,7 @@ Constant fold(const onnx::NodeProto& node, const std::vector<const Constant*>& i
   if (op == "Gather") return gather(node, inputs, where);
   if (op == "Slice") return slice(node, inputs, where);
   if (op == "Transpose") return transpose(node, inputs, where);
-  if (op == "Concat") return concat(node, inputs, where);
+  if (op == "Concat") return concat(inputs, where);
   if (op == "Cast") return cast(node, inputs, where);
   if (op == "Unsqueeze" || op == "Squeeze" || op == "Reshape") return redim(node, inputs, where);
   if (op == "Identity") return need(inputs, 0, where);

@@ -194,6 +194,23 @@ TEST(OnnxImport, FuzzFindingsAreErrorsOrImports) {
   *big.mutable_graph()->add_node() = reshape;
   EXPECT_THAT(import_error(big), HasSubstr("overflow 64-bit integers"));
 
+  // A float beyond 2^63 concatenated into integer shape values (float-cast-overflow: UBSan).
+  onnx::ModelProto mixed = model_with(node("Relu", {"x"}));
+  auto* ints = mixed.mutable_graph()->add_initializer();
+  ints->set_name("ints");
+  ints->set_data_type(onnx::TensorProto::INT64);
+  ints->add_dims(1);
+  ints->add_int64_data(3);
+  auto* huge = mixed.mutable_graph()->add_initializer();
+  huge->set_name("huge");
+  huge->set_data_type(onnx::TensorProto::FLOAT);
+  huge->add_dims(1);
+  huge->add_float_data(9.3e18f);
+  onnx::NodeProto cat = node("Concat", {"ints", "huge"}, "cat");
+  cat.set_output(0, "cat_out");
+  *mixed.mutable_graph()->add_node() = cat;
+  EXPECT_THAT(import_error(mixed), HasSubstr("does not fit a 64-bit integer"));
+
   // [1,4,8,8] flattened: the NCHW and NHWC element orders differ, so as a graph output it is refused.
   EXPECT_THAT(import_error(model_with(node("Flatten", {"x"}))),
               HasSubstr("graph output 'y': flattens a feature map (NCHW order) that hwnas holds NHWC"));
