@@ -48,4 +48,18 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   }
 }
 
+void publish_folder(const std::filesystem::path& tmp, const std::filesystem::path& out) {
+  namespace fs = std::filesystem;
+  if (fs::exists(out)) {
+    const fs::path old = out.string() + ".old";
+    fs::remove_all(old);
+    fs::rename(out, old);
+    fs::rename(tmp, out);
+    fs::remove_all(old);
+  } else {
+    if (out.has_parent_path()) fs::create_directories(out.parent_path());
+    fs::rename(tmp, out);
+  }
+}
+
 }  // namespace hwnas

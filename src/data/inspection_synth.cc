@@ -274,16 +274,7 @@ InspectionSynthReport synthesize_inspection(const InspectionSynthOptions& o) {
   sync_folder(tmp);
 
   // Publish: only now does <out> hold the new set, complete.
-  if (fs::exists(out)) {
-    const fs::path old = out.string() + ".old";
-    fs::remove_all(old);
-    fs::rename(out, old);
-    fs::rename(tmp, out);
-    fs::remove_all(old);
-  } else {
-    if (out.has_parent_path()) fs::create_directories(out.parent_path());
-    fs::rename(tmp, out);
-  }
+  publish_folder(tmp, out);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "hwnas/core/error.h"
+#include "hwnas/core/files.h"
 #include "hwnas/core/rng.h"
 #include "hwnas/data/espeak.h"
 #include "hwnas/data/noise.h"
@@ -275,16 +276,7 @@ KwsSynthReport synthesize_kws(const KwsSynthOptions& o) {
   write_bytes(tmp / "voices.txt", table);
 
   // Publish: only now does <out> appear, complete.
-  if (fs::exists(out)) {
-    const fs::path old = out.string() + ".old";
-    fs::remove_all(old);
-    fs::rename(out, old);
-    fs::rename(tmp, out);
-    fs::remove_all(old);
-  } else {
-    if (out.has_parent_path()) fs::create_directories(out.parent_path());
-    fs::rename(tmp, out);
-  }
+  publish_folder(tmp, out);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }
