@@ -3,7 +3,7 @@
 // that experiment (DIR/compare.yaml), runs it, prints the table, the front and the
 // recommendation and writes report.html, comparison.csv and recommendation.json.
 //
-//   hwnas compare efficientnet-b0 efficientnet-b1 efficientnet-b2 efficientnet-b3 --device pixel3-cpu \
+//   hwnas compare efficientnet-b0 efficientnet-b1 efficientnet-b2 efficientnet-b3 --device pixel3-cpu
 //       [--accuracy published.csv] [--latency phone.csv [--fallback]] [--measure-host] [--budget-ms 30] [--out DIR]
 //
 // Accuracy: published figures (default: data/published_accuracy.csv). Latency: a phone's
