@@ -1,0 +1,267 @@
+#include "hwnas/target/repair.h"
+
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "hwnas/core/error.h"
+#include "hwnas/hw/op_support.h"
+#include "hwnas/ir/op_traits.h"
+#include "hwnas/ir/rewrite.h"
+
+namespace hwnas::target {
+namespace {
+
+// One change to try: the edits, and what it says about itself.
+struct Candidate {
+  std::string change;
+  std::map<int, ir::NodeEdit> edits;
+  std::vector<int> nodes;
+  std::string fixes;
+};
+
+int count_fallbacks(const hw::Device& d, const ir::Graph& g, ir::DType dtype) {
+  const std::vector<hw::Placement> at = hw::place_all(d, g, dtype);
+  return static_cast<int>(std::count_if(at.begin(), at.end(), [](const hw::Placement& p) { return !p.native; }));
+}
+
+bool spatial(const ir::Shape& s) { return s.rank() == 4 && s[1] * s[2] > 1; }
+bool pointwise(const ir::Shape& s) { return s.rank() == 4 && s[1] == 1 && s[2] == 1; }
+
+// A squeeze-excite scale: mul(x, gate) where the gate is [1,1,1,C] and computed from a global
+// average pool of x. Its gate nodes (between the pool, included, and the mul) go to `gate`;
+// returns the input index of x, or -1 when `mul` is not one.
+int squeeze_excite(const ir::Graph& g, int mul, std::set<int>* gate) {
+  const ir::Node& m = g.node(mul);
+  if (m.op != ir::OpKind::Mul || m.inputs.size() != 2) return -1;
+  for (int xi = 0; xi < 2; ++xi) {
+    const int x = m.inputs[xi], s = m.inputs[1 - xi];
+    if (!spatial(g.node(x).shape) || !pointwise(g.node(s).shape)) continue;
+    std::set<int> seen;
+    std::vector<int> todo = {s};
+    bool pooled_x = false, other_source = false;
+    while (!todo.empty()) {
+      const int id = todo.back();
+      todo.pop_back();
+      if (!seen.insert(id).second) continue;
+      const ir::Node& n = g.node(id);
+      if (n.op == ir::OpKind::GlobalAvgPool && n.inputs[0] == x) {
+        pooled_x = true;
+        continue;
+      }
+      if (n.op == ir::OpKind::Input || !pointwise(n.shape)) {
+        other_source = true;
+        break;
+      }
+      todo.insert(todo.end(), n.inputs.begin(), n.inputs.end());
+    }
+    if (pooled_x && !other_source) {
+      if (gate) *gate = std::move(seen);
+      return xi;
+    }
+  }
+  return -1;
+}
+
+// The activation a device runs in place of `op`: relu6 (bounded, as hardswish and the gates
+// are), else relu; nullopt when it runs neither.
+std::optional<ir::OpKind> native_activation(const hw::Processor& p, ir::OpKind op) {
+  for (ir::OpKind r : {ir::OpKind::Relu6, ir::OpKind::Relu})
+    if (r != op && hw::runs_op(p, r)) return r;
+  return std::nullopt;
+}
+
+// Attrs of `n` with a k x k kernel, keeping the output shape: "same" stays same, explicit pads
+// that were (k-1)/2 x dilation on every side become the new kernel's; anything else: nullopt.
+std::optional<ir::Attrs> with_kernel(const ir::Node& n, int k) {
+  ir::Attrs a = n.attrs;
+  const int old = a.kernel_h;
+  if (a.kernel_w != old || old % 2 == 0 || a.dilation_h != a.dilation_w) return std::nullopt;
+  if (a.padding == ir::Padding::Explicit) {
+    const int pad = (old - 1) / 2 * a.dilation_h;
+    if (a.pad_top != pad || a.pad_bottom != pad || a.pad_left != pad || a.pad_right != pad) return std::nullopt;
+    a.pad_top = a.pad_bottom = a.pad_left = a.pad_right = (k - 1) / 2 * a.dilation_h;
+  } else if (a.padding != ir::Padding::Same) {
+    return std::nullopt;
+  }
+  a.kernel_h = a.kernel_w = k;
+  return a;
+}
+
+// The largest odd kernel below n's that the processor accepts for it, and its attrs.
+std::optional<std::pair<int, ir::Attrs>> smaller_kernel(const hw::Processor& p, const ir::Node& n, ir::DType t) {
+  for (int k = n.attrs.kernel_h - 2; k >= 1; k -= 2) {
+    const auto a = with_kernel(n, k);
+    if (!a) return std::nullopt;
+    ir::Node trial = n;
+    trial.attrs = *a;
+    if (hw::accepts(p, trial, t)) return std::pair{k, *a};
+  }
+  return std::nullopt;
+}
+
+// The channel alignment the processor's entries for `op` ask for (the smallest above 1), or 1.
+int alignment(const hw::Processor& p, ir::OpKind op) {
+  int best = 1;
+  if (p.ops)
+    for (const hw::OpSupport& s : *p.ops)
+      if (s.op == op && s.channel_alignment > 1 && (best == 1 || s.channel_alignment < best))
+        best = s.channel_alignment;
+  return best;
+}
+
+// The conv or FC whose output channels node `id` has (itself, or the producer a depthwise,
+// batch_norm or activation takes its channels from); -1 when there is none to change.
+int channel_owner(const ir::Graph& g, int id) {
+  for (;;) {
+    const ir::Node& n = g.node(id);
+    if ((n.op == ir::OpKind::Conv2D && n.attrs.groups == 1) || n.op == ir::OpKind::FullyConnected) return id;
+    const bool follows =
+        n.op == ir::OpKind::DepthwiseConv2D || ir::traits(n.op).folds_into_producer || ir::is_activation(n.op);
+    if (!follows || n.inputs.empty()) return -1;
+    if (n.op == ir::OpKind::DepthwiseConv2D && n.attrs.multiplier != 1) return -1;
+    id = n.inputs[0];
+  }
+}
+
+std::vector<Candidate> candidates(const hw::Device& d, const ir::Graph& g, ir::DType dtype,
+                                  const std::vector<int>& causes) {
+  const hw::Processor& primary = d.processors[d.primary];
+  const std::vector<hw::Placement> at = hw::place_all(d, g, dtype);
+  const auto reason = [&](int id) { return fmt::format("{}: {}", hw::op_key(g.node(id)), at[id].reason); };
+
+  // Squeeze-excite gates that hold a cause (or whose mul is one), in one step.
+  std::map<int, std::set<int>> gates;  // mul -> its gate nodes
+  for (int i = 0; i < g.size(); ++i) {
+    std::set<int> gate;
+    if (squeeze_excite(g, i, &gate) >= 0) gates[i] = std::move(gate);
+  }
+  Candidate se{.change = "squeeze-excite off"};
+  std::set<int> in_gate;
+  for (const auto& [mul, gate] : gates) {
+    const bool falls = std::any_of(causes.begin(), causes.end(), [&](int c) { return c == mul || gate.count(c); });
+    if (!falls) continue;
+    se.edits[mul].bypass = squeeze_excite(g, mul, nullptr);
+    se.nodes.push_back(mul);
+    in_gate.insert(gate.begin(), gate.end());
+    in_gate.insert(mul);
+  }
+
+  std::map<std::string, Candidate> grouped;  // by change, so one step covers every node alike
+  Candidate channels{.change = ""};
+  for (int c : causes) {
+    if (in_gate.count(c)) {
+      if (se.fixes.empty()) se.fixes = reason(c);
+      continue;
+    }
+    const ir::Node& n = g.node(c);
+    if (ir::is_activation(n.op)) {
+      if (const auto r = native_activation(primary, n.op)) {
+        Candidate& k = grouped[fmt::format("{} -> {}", ir::op_name(n.op), ir::op_name(*r))];
+        k.edits[c].op = *r;
+        k.nodes.push_back(c);
+        if (k.fixes.empty()) k.fixes = reason(c);
+      }
+      continue;
+    }
+    if (ir::attr_fields(n.op) & ir::kKernel) {
+      if (const auto small = smaller_kernel(primary, n, dtype)) {
+        Candidate& k = grouped[fmt::format("{} -> k{}", hw::op_key(n), small->first)];
+        k.edits[c].attrs = small->second;
+        k.nodes.push_back(c);
+        if (k.fixes.empty()) k.fixes = reason(c);
+        continue;
+      }
+    }
+    const int align = alignment(primary, n.op);
+    const int owner = channel_owner(g, c);
+    const int64_t ch = n.shape[n.shape.rank() - 1];
+    if (align > 1 && ch % align != 0 && owner >= 0 && !channels.edits.count(owner)) {
+      ir::Attrs a = g.node(owner).attrs;
+      a.out_channels = static_cast<int>((ch + align - 1) / align * align);
+      channels.edits[owner].attrs = a;
+      channels.nodes.push_back(owner);
+      if (channels.change.empty()) {
+        channels.change = fmt::format("channels -> multiples of {}", align);
+        channels.fixes = reason(c);
+      }
+    }
+  }
+
+  std::vector<Candidate> out;
+  if (!se.edits.empty()) out.push_back(std::move(se));
+  for (auto& [change, k] : grouped) {
+    k.change = change;
+    out.push_back(std::move(k));
+  }
+  if (!channels.edits.empty()) {
+    // All at once, then each alone: a layer inside a residual block cannot change its channels
+    // unless the whole block does, and rewrite() rejects the graph where only some do.
+    std::vector<Candidate> alone;
+    if (channels.edits.size() > 1)
+      for (const auto& [id, e] : channels.edits)
+        alone.push_back({fmt::format("{} ({})", channels.change, g.node(id).name), {{id, e}}, {id}, channels.fixes});
+    out.push_back(std::move(channels));
+    std::move(alone.begin(), alone.end(), std::back_inserter(out));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<int> fallback_causes(const hw::Device& d, const ir::Graph& g, ir::DType dtype) {
+  const std::vector<hw::Placement> at = hw::place_all(d, g, dtype);
+  const hw::Processor& primary = d.processors[d.primary];
+  std::vector<int> causes;
+  for (int i = 0; i < g.size(); ++i)
+    if (!at[i].native && at[i].follows < 0 && !hw::accepts(primary, g.node(i), dtype)) causes.push_back(i);
+  return causes;
+}
+
+Repair repair_for_device(const ir::Graph& g, const hw::Device& d, ir::DType dtype) {
+  Repair r{.graph = g};
+  int fallbacks = count_fallbacks(d, g, dtype);
+  r.fallbacks_before = fallbacks;
+  constexpr int kMaxSteps = 32;  // each kept step removes a fallback; a graph has few kinds of them
+  for (int step = 0; step < kMaxSteps && fallbacks > 0; ++step) {
+    const std::vector<int> causes = fallback_causes(d, r.graph, dtype);
+    bool kept = false;
+    for (Candidate& c : candidates(d, r.graph, dtype, causes)) {
+      ir::Graph next;
+      int after = 0;
+      try {
+        next = ir::rewrite(r.graph, c.edits);
+        after = count_fallbacks(d, next, dtype);
+      } catch (const Error&) {
+        continue;  // not shape-correct here (a residual add), or a node neither processor runs
+      }
+      if (after >= fallbacks) continue;
+      RepairStep s{
+          .change = c.change, .fixes = c.fixes, .fallbacks_before = fallbacks, .fallbacks_after = after, .graph = next};
+      for (int id : c.nodes) s.nodes.push_back(r.graph.node(id).name);
+      r.steps.push_back(std::move(s));
+      r.graph = std::move(next);
+      fallbacks = after;
+      kept = true;
+      break;
+    }
+    if (!kept) break;
+  }
+  r.fallbacks_after = fallbacks;
+
+  std::map<std::string, std::pair<std::string, int>> left;  // op key -> (reason, nodes)
+  const std::vector<hw::Placement> at = hw::place_all(d, r.graph, dtype);
+  for (int c : fallback_causes(d, r.graph, dtype)) {
+    auto& [why, n] = left[hw::op_key(r.graph.node(c))];
+    if (why.empty()) why = at[c].reason;
+    ++n;
+  }
+  for (const auto& [key, v] : left)
+    r.remaining.push_back(fmt::format("{}: {} ({} node{})", key, v.first, v.second, v.second == 1 ? "" : "s"));
+  return r;
+}
+
+}  // namespace hwnas::target
