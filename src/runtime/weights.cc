@@ -1,5 +1,6 @@
 #include "hwnas/runtime/weights.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -150,6 +151,24 @@ Weights init_weights(const ir::Graph& g, const InitOptions& o) {
       nw.emplace(role, std::move(t));
     }
   }
+  return w;
+}
+
+Weights carry_weights(const ir::Graph& to, const Weights& from, const InitOptions& options, int* carried) {
+  Weights w = init_weights(to, options);
+  int n = 0;
+  for (auto& [node, tensors] : w.nodes) {
+    const auto old = from.nodes.find(node);
+    if (old == from.nodes.end() || old->second.size() != tensors.size()) continue;
+    const bool same = std::all_of(tensors.begin(), tensors.end(), [&](const auto& role) {
+      const auto t = old->second.find(role.first);
+      return t != old->second.end() && t->second.shape == role.second.shape;
+    });
+    if (!same) continue;
+    tensors = old->second;
+    ++n;
+  }
+  if (carried) *carried = n;
   return w;
 }
 

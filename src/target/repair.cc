@@ -66,10 +66,20 @@ int squeeze_excite(const ir::Graph& g, int mul, std::set<int>* gate) {
   return -1;
 }
 
-// The activation a device runs in place of `op`: relu6 (bounded, as hardswish and the gates
-// are), else relu; nullopt when it runs neither.
-std::optional<ir::OpKind> native_activation(const hw::Processor& p, ir::OpKind op) {
-  for (ir::OpKind r : {ir::OpKind::Relu6, ir::OpKind::Relu})
+// The activation the device runs in place of activation node `id`: relu6 (bounded, as
+// hardswish is) or relu, preferring one that its producer's operator entry fuses (then it costs
+// nothing), else one the processor runs on its own; nullopt when it runs neither.
+std::optional<ir::OpKind> native_activation(const hw::Processor& p, const ir::Graph& g, int id, ir::DType t) {
+  constexpr ir::OpKind kChoices[] = {ir::OpKind::Relu6, ir::OpKind::Relu};
+  const ir::OpKind op = g.node(id).op;
+  int producer = g.node(id).inputs.at(0);
+  if (ir::traits(g.node(producer).op).folds_into_producer) producer = g.node(producer).inputs.at(0);
+  if (const hw::OpSupport* s = hw::find_support(p, g.node(producer), t, nullptr))
+    for (ir::OpKind r : kChoices)
+      if (r != op &&
+          std::find(s->fused_activations.begin(), s->fused_activations.end(), r) != s->fused_activations.end())
+        return r;
+  for (ir::OpKind r : kChoices)
     if (r != op && hw::runs_op(p, r)) return r;
   return std::nullopt;
 }
@@ -127,10 +137,69 @@ int channel_owner(const ir::Graph& g, int id) {
   }
 }
 
+// Whether the channels of `id` are read by a reshape (through batch_norms and activations):
+// there they are structure, not width (an SSD head's anchors x values), and rounding them up
+// would change what the reshape makes.
+bool reshaped(const ir::Graph& g, const std::vector<std::vector<int>>& consumers, int id) {
+  for (int c : consumers[id]) {
+    const ir::OpKind op = g.node(c).op;
+    if (op == ir::OpKind::Reshape) return true;
+    if ((ir::traits(op).folds_into_producer || ir::is_activation(op)) && reshaped(g, consumers, c)) return true;
+  }
+  return false;
+}
+
+// SSD-style prediction heads: conv -> reshape [1, -1, V] with anchors x V channels, grouped by
+// the feature map they read (walking back through the head's depthwise, batch_norm and
+// activation). A map's heads must keep one anchor count between them, so their channels
+// change together: "anchors per location".
+struct Head {
+  int conv = -1;
+  int64_t values = 0;  // V
+};
+std::map<int, std::vector<Head>> heads_by_map(const ir::Graph& g) {
+  std::map<int, std::vector<Head>> out;
+  for (int r = 0; r < g.size(); ++r) {
+    const ir::Node& n = g.node(r);
+    if (n.op != ir::OpKind::Reshape || n.shape.rank() != 3) continue;
+    const int conv = n.inputs[0];
+    const ir::Node& c = g.node(conv);
+    const int64_t v = n.shape[2];
+    if (c.op != ir::OpKind::Conv2D || c.attrs.groups != 1 || v <= 0 || c.attrs.out_channels % v != 0) continue;
+    int map = c.inputs[0];
+    while (g.node(map).op == ir::OpKind::DepthwiseConv2D || ir::traits(g.node(map).op).folds_into_producer ||
+           ir::is_activation(g.node(map).op))
+      map = g.node(map).inputs[0];
+    out[map].push_back({conv, v});
+  }
+  return out;
+}
+
+// The anchor count above `anchors` (up to 4x) at which the processor accepts every head's conv,
+// with the edits; nullopt when there is none.
+std::optional<std::pair<int64_t, std::map<int, ir::NodeEdit>>> aligned_anchors(const hw::Processor& p,
+                                                                               const ir::Graph& g,
+                                                                               const std::vector<Head>& heads,
+                                                                               int64_t anchors, ir::DType t) {
+  for (int64_t a = anchors + 1; a <= 4 * anchors; ++a) {
+    std::map<int, ir::NodeEdit> edits;
+    for (const Head& h : heads) {
+      ir::Node trial = g.node(h.conv);
+      trial.attrs.out_channels = static_cast<int>(a * h.values);
+      trial.shape[trial.shape.rank() - 1] = trial.attrs.out_channels;
+      if (!hw::accepts(p, trial, t)) break;
+      edits[h.conv].attrs = trial.attrs;
+    }
+    if (edits.size() == heads.size()) return std::pair{a, std::move(edits)};
+  }
+  return std::nullopt;
+}
+
 std::vector<Candidate> candidates(const hw::Device& d, const ir::Graph& g, ir::DType dtype,
                                   const std::vector<int>& causes) {
   const hw::Processor& primary = d.processors[d.primary];
   const std::vector<hw::Placement> at = hw::place_all(d, g, dtype);
+  const std::vector<std::vector<int>> consumers = g.consumers();
   const auto reason = [&](int id) { return fmt::format("{}: {}", hw::op_key(g.node(id)), at[id].reason); };
 
   // Squeeze-excite gates that hold a cause (or whose mul is one), in one step.
@@ -159,7 +228,7 @@ std::vector<Candidate> candidates(const hw::Device& d, const ir::Graph& g, ir::D
     }
     const ir::Node& n = g.node(c);
     if (ir::is_activation(n.op)) {
-      if (const auto r = native_activation(primary, n.op)) {
+      if (const auto r = native_activation(primary, g, c, dtype)) {
         Candidate& k = grouped[fmt::format("{} -> {}", ir::op_name(n.op), ir::op_name(*r))];
         k.edits[c].op = *r;
         k.nodes.push_back(c);
@@ -179,7 +248,7 @@ std::vector<Candidate> candidates(const hw::Device& d, const ir::Graph& g, ir::D
     const int align = alignment(primary, n.op);
     const int owner = channel_owner(g, c);
     const int64_t ch = n.shape[n.shape.rank() - 1];
-    if (align > 1 && ch % align != 0 && owner >= 0 && !channels.edits.count(owner)) {
+    if (align > 1 && ch % align != 0 && owner >= 0 && !channels.edits.count(owner) && !reshaped(g, consumers, owner)) {
       ir::Attrs a = g.node(owner).attrs;
       a.out_channels = static_cast<int>((ch + align - 1) / align * align);
       channels.edits[owner].attrs = a;
@@ -191,8 +260,30 @@ std::vector<Candidate> candidates(const hw::Device& d, const ir::Graph& g, ir::D
     }
   }
 
+  // Heads whose convs fall back over their channel count: a new anchor count for the map.
+  std::vector<Candidate> anchors;
+  for (const auto& [map, heads] : heads_by_map(g)) {
+    const auto cause = std::find_if(heads.begin(), heads.end(), [&](const Head& h) {
+      return std::find(causes.begin(), causes.end(), h.conv) != causes.end();
+    });
+    if (cause == heads.end()) continue;
+    const int64_t a = g.node(heads[0].conv).attrs.out_channels / heads[0].values;
+    const bool one_count = std::all_of(heads.begin(), heads.end(), [&](const Head& h) {
+      return g.node(h.conv).attrs.out_channels == a * h.values;
+    });
+    if (!one_count) continue;
+    if (auto next = aligned_anchors(primary, g, heads, a, dtype)) {
+      Candidate k{.change = fmt::format("anchors per location {} -> {} on '{}'", a, next->first, g.node(map).name),
+                  .edits = std::move(next->second),
+                  .fixes = reason(cause->conv)};
+      for (const Head& h : heads) k.nodes.push_back(h.conv);
+      anchors.push_back(std::move(k));
+    }
+  }
+
   std::vector<Candidate> out;
   if (!se.edits.empty()) out.push_back(std::move(se));
+  std::move(anchors.begin(), anchors.end(), std::back_inserter(out));
   for (auto& [change, k] : grouped) {
     k.change = change;
     out.push_back(std::move(k));

@@ -168,5 +168,42 @@ TEST(Weights, LoadErrorsNameTheFile) {
                      "good.hwnasw: node 'conv' (conv2d): 'kernel' tensor has shape [64,3,3,32]");
 }
 
+TEST(Weights, CarryKeepsTheNodesWhoseShapesStayAndInitialisesTheRest) {
+  // Before: conv a (8 -> 16, 3x3), conv b (16 -> 4) after it, conv "side" (8 -> 4) beside them.
+  // After: a has 24 channels, so a's and b's kernels change shape (b's bias does not: a node
+  // carries over whole or not at all), and a conv c is new. Only "side" keeps its tensors.
+  const auto two = [](int channels, bool extra) {
+    ir::Graph g("g");
+    ir::Attrs in;
+    in.shape = {1, 6, 6, 8};
+    const int x = g.add(ir::OpKind::Input, {}, in, "x");
+    ir::Attrs a;
+    a.out_channels = channels;
+    a.kernel_h = a.kernel_w = 3;
+    a.padding = ir::Padding::Same;
+    const int ca = g.add(ir::OpKind::Conv2D, {x}, a, "a");
+    ir::Attrs k1;
+    k1.out_channels = 4;
+    k1.bias = true;
+    int out = g.add(ir::OpKind::Conv2D, {ca}, k1, "b");
+    const int side = g.add(ir::OpKind::Conv2D, {x}, k1, "side");
+    if (extra) out = g.add(ir::OpKind::Conv2D, {out}, k1, "c");
+    g.set_outputs({out, side});
+    return g;
+  };
+  const ir::Graph before = two(16, false), after = two(24, true);
+  const Weights old = init_weights(before, {.seed = 1});
+  int carried = -1;
+  const Weights w = carry_weights(after, old, {.seed = 2}, &carried);
+  check_weights(after, w);
+  EXPECT_EQ(carried, 1);  // only "side" keeps its shapes
+  EXPECT_EQ(w.nodes.at("side"), old.nodes.at("side"));
+  EXPECT_EQ(w.nodes.at("a"), init_weights(after, {.seed = 2}).nodes.at("a"));
+  EXPECT_EQ(w.nodes.at("c"), init_weights(after, {.seed = 2}).nodes.at("c"));
+  // The same graph carries everything.
+  EXPECT_EQ(carry_weights(before, old, {.seed = 2}, &carried), old);
+  EXPECT_EQ(carried, 3);
+}
+
 }  // namespace
 }  // namespace hwnas::runtime

@@ -124,5 +124,23 @@ TEST(Repair, EfficientNetOnTheNpuKeepsItsShape) {
   EXPECT_GT(after.macs, before.macs * 0.99);  // the SE 1x1 convs act on 1x1 maps: tiny
 }
 
+TEST(Repair, SsdHeadsGetAnAnchorCountTheNpuAligns) {
+  // COCO's 91 score columns: 3 or 6 anchors give 273 or 546 channels, not multiples of
+  // npu-generic's 8, so the class predictors fall back. The smallest count that aligns both the
+  // box (a x 4) and the class (a x 91) convs is 8 (91 is odd: a itself must be a multiple of 8).
+  const ir::Graph g = resolve_model("ssdlite-mobilenetv2");
+  const Repair r = repair_for_device(g, hw::load_device("npu-generic"), DType::i8);
+  EXPECT_EQ(r.fallbacks_after, 0) << ::testing::PrintToString(r.remaining);
+  int anchor_steps = 0;
+  for (const RepairStep& s : r.steps) {
+    anchor_steps += s.change.starts_with("anchors per location");
+    EXPECT_EQ(s.change.find("channels ->"), std::string::npos) << s.change;  // no head rounded alone
+  }
+  EXPECT_EQ(anchor_steps, 6);  // one per feature map
+  // 8 anchors on every map of the 320 x 320 model: 20x20, 10x10, 5x5, 3x3, 2x2, 1x1 = 539 places.
+  EXPECT_EQ(r.graph.node(r.graph.outputs()[0]).shape, (ir::Shape{1, 539 * 8, 4}));
+  EXPECT_EQ(r.graph.node(r.graph.outputs()[1]).shape, (ir::Shape{1, 539 * 8, 91}));
+}
+
 }  // namespace
 }  // namespace hwnas::target

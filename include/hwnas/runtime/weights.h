@@ -64,6 +64,13 @@ struct InitOptions {
 
 Weights init_weights(const ir::Graph& g, const InitOptions& options = {});
 
+// Weights for graph `to` that keep what `from` (weights of another graph with the same node
+// names, e.g. before a repair or a mutation) has: a node whose tensors all have the shapes `to`
+// needs takes them; every other node is initialised as init_weights(to, options) would.
+// `carried` (optional) gets the number of nodes with weights taken over.
+Weights carry_weights(const ir::Graph& to, const Weights& from, const InitOptions& options = {},
+                      int* carried = nullptr);
+
 // File format (version 1), all little-endian:
 //   8 bytes  magic "HWNASWT\0"
 //   u32      format version (1)

@@ -1,0 +1,210 @@
+// hwnas diagnose: the bottleneck hunt of any model on any device, and the model repaired for it.
+//
+//   hwnas diagnose ssdlite-mobilenetv2 --device npu-generic --fps 30
+//   hwnas diagnose my_model.onnx --device ethos-u55 --out repaired/
+//   hwnas diagnose efficientnet-b0 --device pixel3-cpu --model calibrated --json
+//
+// Prints the slowest kernels (predicted, with what bounds each), what falls back to the device's
+// fallback processor (why, and its time and transfers), the layers that lose most under int8
+// (SQNR on random inputs, or skip with --no-int8), and the repair (target/repair.h): each step
+// with the latency, power and fallbacks predicted after it. --out DIR writes the repaired model
+// as a model folder (model.json, weights.hwnasw with the weights of unchanged layers carried
+// over, diagnosis.json), which every command takes and `hwnas train DIR` trains.
+// The figures come from diagnose::diagnose (diagnose/diagnosis.h); this file only formats them.
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "command.h"
+#include "hwnas/core/error.h"
+#include "hwnas/core/files.h"
+#include "hwnas/diagnose/diagnosis.h"
+#include "hwnas/diagnose/int8_losses.h"
+#include "hwnas/ir/serialize.h"
+#include "hwnas/target/model_weights.h"
+#include "hwnas/target/resolver.h"
+#include "table.h"
+
+namespace hwnas::cli {
+namespace {
+
+struct DiagnoseArgs {
+  std::string model, device, kind = "roofline", predictor, dtype, out;
+  models::ModelOverrides overrides;
+  double fps = 0;
+  int top = 10;
+  int int8_samples = 8;
+  bool no_int8 = false, json = false;
+  uint64_t seed = 0;
+};
+
+std::string ms(double v) { return fmt::format("{:.3f}", v); }
+std::string power(double mw) { return std::isnan(mw) ? "-" : fmt::format("{:.1f}", mw); }
+
+std::string figures_line(const diagnose::Figures& f, double fps) {
+  std::string s = fmt::format("{:.3f} ms ({:.1f} FPS max), {:.4f} mJ per frame", f.latency_ms, f.max_fps, f.energy_mj);
+  if (fps > 0)
+    s += std::isnan(f.power_mw) ? fmt::format(", {:g} FPS out of reach", fps)
+                                : fmt::format(", {:.1f} mW at {:g} FPS", f.power_mw, fps);
+  return s + fmt::format(", {} node{} on the fallback", f.fallbacks, f.fallbacks == 1 ? "" : "s");
+}
+
+void print(const diagnose::Diagnosis& d, const std::optional<diagnose::Int8Losses>& int8,
+           const std::string& int8_error) {
+  fmt::print("model: {}\ndevice: {}, {}\nfigures: {}; power {}\n\n", d.model, d.device, ir::dtype_name(d.dtype),
+             d.latency_source, d.power_source);
+  fmt::print("as given: {}\n\n", figures_line(d.before, d.fps));
+
+  fmt::print("slowest kernels (predicted)\n");
+  TextTable slow({{"#", Align::Right},
+                  {"kernel"},
+                  {"ops"},
+                  {"on"},
+                  {"ms", Align::Right},
+                  {"share", Align::Right},
+                  {"bound"},
+                  {"compute", Align::Right},
+                  {"memory", Align::Right},
+                  {"transfer", Align::Right}});
+  for (size_t i = 0; i < d.slowest.size(); ++i) {
+    const diagnose::KernelRow& k = d.slowest[i];
+    slow.add_row({std::to_string(i + 1), k.name, k.ops, k.processor + (k.fallback ? " (fallback)" : ""), ms(k.ms),
+                  fmt::format("{:.1f}%", 100 * k.share), std::string(cost::bound_name(k.bound)), ms(k.compute_ms),
+                  ms(k.memory_ms), ms(k.transfer_ms)});
+  }
+  fmt::print("{}\n", slow.str());
+
+  if (d.fallbacks.empty()) {
+    fmt::print("fallbacks: none, every operator runs on the {}\n\n", d.device);
+  } else {
+    fmt::print("fallbacks (what runs on the fallback processor, why, and its predicted time with transfers)\n");
+    TextTable fb(
+        {{"operator"}, {"nodes", Align::Right}, {"ms", Align::Right}, {"transfers ms", Align::Right}, {"why"}});
+    for (const diagnose::FallbackRow& f : d.fallbacks)
+      fb.add_row({f.audit.op, std::to_string(f.audit.fallback), ms(f.ms), ms(f.audit.transfer_ms), f.audit.reason});
+    fmt::print("{}\n", fb.str());
+  }
+
+  if (int8) {
+    fmt::print("int8: the layers that lose most (SQNR of each layer alone; {}; output {:.1f} dB)\n", int8->source,
+               int8->output_sqnr_db);
+    TextTable q({{"layer"}, {"op"}, {"alone dB", Align::Right}, {"end-to-end dB", Align::Right}, {"why"}});
+    for (const diagnose::Int8Loss& l : int8->worst)
+      q.add_row({l.layer, l.op, fmt::format("{:.1f}", l.isolated_sqnr_db), fmt::format("{:.1f}", l.sqnr_db), l.reason});
+    fmt::print("{}\n", q.str());
+  } else if (!int8_error.empty()) {
+    fmt::print("int8: not analysed ({})\n\n", int8_error);
+  }
+
+  if (d.repair.steps.empty()) {
+    fmt::print("repair: nothing to change{}\n", d.repair.remaining.empty() ? "" : "; no native alternative for:");
+  } else {
+    fmt::print("repair (each step re-predicted)\n");
+    TextTable r({{"step"},
+                 {"nodes", Align::Right},
+                 {"fallbacks", Align::Right},
+                 {"ms", Align::Right},
+                 {"mW", Align::Right},
+                 {"fixes"}});
+    r.add_row(
+        {"(as given)", "", std::to_string(d.before.fallbacks), ms(d.before.latency_ms), power(d.before.power_mw), ""});
+    for (size_t i = 0; i < d.repair.steps.size(); ++i) {
+      const target::RepairStep& s = d.repair.steps[i];
+      r.add_row({s.change, std::to_string(s.nodes.size()), std::to_string(d.steps[i].fallbacks),
+                 ms(d.steps[i].latency_ms), power(d.steps[i].power_mw), s.fixes});
+    }
+    fmt::print("{}\n", r.str());
+    fmt::print("repaired: {}\n", figures_line(d.after, d.fps));
+    if (!d.repair.remaining.empty()) fmt::print("still on the fallback, no native alternative:\n");
+  }
+  for (const std::string& s : d.repair.remaining) fmt::print("  {}\n", s);
+}
+
+void write_repaired(const DiagnoseArgs& a, const ir::Graph& g, const diagnose::Diagnosis& d, nlohmann::json report) {
+  const std::optional<runtime::Weights> own = target::model_weights(a.model, g);
+  const runtime::Weights start = own ? *own : runtime::init_weights(g, {.seed = a.seed});
+  int carried = 0;
+  const runtime::Weights w = runtime::carry_weights(d.repair.graph, start, {.seed = a.seed}, &carried);
+  int weighted = 0;
+  for (int id = 0; id < d.repair.graph.size(); ++id) weighted += !runtime::expected_weights(d.repair.graph, id).empty();
+  // Written complete in a temporary folder, then published: no half-written model folder.
+  const std::filesystem::path out = a.out, tmp = out.string() + ".partial";
+  std::filesystem::remove_all(tmp);
+  std::filesystem::create_directories(tmp);
+  ir::save_graph(d.repair.graph, tmp / target::kModelFile);
+  runtime::save_weights(tmp / target::kWeightsFile, d.repair.graph, w);
+  report["weights"] = {{"carried_layers", carried},
+                       {"layers", weighted},
+                       {"from", target::weights_source(a.model, own.has_value(), a.seed)},
+                       {"rest", fmt::format("initialised from seed {}", a.seed)}};
+  write_file_atomic(tmp / "diagnosis.json", report.dump(2) + "\n");
+  publish_folder(tmp, out);
+  if (!a.json)
+    fmt::print(
+        "\nwrote {}: model.json (the repaired graph), weights.hwnasw ({} of {} layers' weights carried over "
+        "from {}; the rest initialised from seed {}), diagnosis.json\n"
+        "fine-tune it: hwnas train {} --dataset <kind:path> --out <dir>\n",
+        a.out, carried, weighted, target::weights_source(a.model, own.has_value(), a.seed), a.seed, a.out);
+}
+
+const CommandRegistration reg(42, [](CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "diagnose", "Find a model's bottlenecks on a device (slowest kernels, fallbacks, int8 losses) and repair it");
+  auto a = std::make_shared<DiagnoseArgs>();
+  cmd->add_option("model", a->model, "any model reference: built-in, <space>:<arch>, model.json, model.onnx, DIR")
+      ->required();
+  cmd->add_option("--device", a->device, "a built-in device (hwnas device list) or a device YAML file")->required();
+  cmd->add_option("--model", a->kind, "latency model: roofline | calibrated | kernel | lut")->capture_default_str();
+  cmd->add_option("--predictor", a->predictor, "the predictor file of the kernel / lut models");
+  cmd->add_option("--dtype", a->dtype, "f32 | int8 (default: the device's)");
+  cmd->add_option("--fps", a->fps, "predict the average power at this frame rate")->check(CLI::PositiveNumber);
+  cmd->add_option("--top", a->top, "slowest kernels to list")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--int8-samples", a->int8_samples, "random inputs for the int8 analysis")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--no-int8", a->no_int8, "skip the int8 analysis");
+  cmd->add_option("--seed", a->seed, "seed of untrained weights and of the random inputs")->capture_default_str();
+  cmd->add_option("--out", a->out, "write the repaired model folder here (model.json, weights.hwnasw, diagnosis.json)");
+  cmd->add_flag("--json", a->json, "print diagnosis.json instead of the tables");
+  cmd->callback([a] {
+    const hw::Device d = hw::load_device(a->device);
+    ir::DType dtype = d.default_dtype;
+    if (!a->dtype.empty()) {
+      const auto t = ir::dtype_from_name(a->dtype);
+      if (!t || (*t != ir::DType::f32 && *t != ir::DType::i8))
+        fail("--dtype", "'{}' is not a dtype diagnose knows; use f32 or int8", a->dtype);
+      dtype = *t;
+    }
+    const auto model = cost::make_latency_model({.kind = a->kind, .path = a->predictor}, d);
+    const ir::Graph g = target::resolve_model(a->model, a->overrides);
+    const diagnose::Diagnosis diag = diagnose::diagnose(g, d, *model, dtype, {.top = a->top, .fps = a->fps});
+
+    std::optional<diagnose::Int8Losses> int8;
+    std::string int8_error;
+    if (!a->no_int8) {
+      const std::optional<runtime::Weights> own = target::model_weights(a->model, g);
+      const runtime::Weights w = own ? *own : runtime::init_weights(g, {.seed = a->seed});
+      const std::string source =
+          fmt::format("calibrated and measured on {} random inputs U(0, 1), seed {}; {}", a->int8_samples, a->seed,
+                      target::weights_source(a->model, own.has_value(), a->seed));
+      try {
+        int8 = diagnose::int8_losses(g, w, diagnose::random_inputs(g, a->int8_samples, a->seed), 5, source);
+      } catch (const Error& e) {
+        int8_error = e.what();  // an operator with no int8 kernel here: the rest of the diagnosis stands
+      }
+    }
+
+    nlohmann::json report = diagnose::to_json(diag);
+    report["int8"] = int8 ? diagnose::to_json(*int8) : nlohmann::json({{"error", int8_error}});
+    if (a->json) fmt::print("{}\n", report.dump(2));
+    else print(diag, int8, int8_error);
+    if (!a->out.empty()) write_repaired(*a, g, diag, std::move(report));
+  });
+});
+
+}  // namespace
+}  // namespace hwnas::cli
