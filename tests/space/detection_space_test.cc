@@ -7,7 +7,6 @@
 #include "hwnas/core/error.h"
 #include "hwnas/ir/stats.h"
 #include "hwnas/models/ssdlite.h"
-#include "hwnas/space/yaml_space.h"
 #include "properties.h"
 #include "testing.h"
 
@@ -168,29 +167,6 @@ TEST(DetectionSpace, SwapsActivationsAndSqueezeExciteForATarget) {
     EXPECT_NE(n.op, ir::OpKind::Mul) << n.name;
   }
   EXPECT_EQ(se.space->to_string(se.space->sample(rng)).substr(0, 1), "r");  // same decisions, same strings
-}
-
-TEST(DetectionSpace, YamlFileForTheInspectionSet) {
-  const auto s = load_yaml_space(hwnas::testing::source_dir() / "examples" / "spaces" / "inspection-ssdlite.yaml");
-  EXPECT_EQ(s->name(), "inspection-ssdlite");
-  Rng rng(11);
-  for (int i = 0; i < 5; ++i) {
-    const ir::Graph g = s->decode(s->sample(rng));
-    EXPECT_EQ(g.node(g.outputs()[1]).shape[2], 6);  // 5 classes + background
-    EXPECT_EQ(g.node(g.outputs()[0]).shape[1], g.node(g.outputs()[1]).shape[1]);
-  }
-  testing::check_space_properties(*s, 30, 2, 10);
-}
-
-TEST(DetectionSpace, YamlErrorsNameTheKey) {
-  EXPECT_HWNAS_ERROR(parse_yaml_space("name: d\ndetector: yolo\nclasses: 5\n", "d.yaml"),
-                     "d.yaml:2: detector: unknown detector 'yolo' (expected ssdlite)");
-  EXPECT_HWNAS_ERROR(parse_yaml_space("name: d\ndetector: ssdlite\nclasses: 5\nanchors: [3, 0]\n", "d.yaml"),
-                     "d.yaml:4: anchors[1]: expected a positive integer, got '0'");
-  EXPECT_HWNAS_ERROR(parse_yaml_space("name: d\ndetector: ssdlite\nclasses: 5\nanchor: [3]\n", "d.yaml"),
-                     "d.yaml:4: anchor: unknown key");
-  EXPECT_HWNAS_ERROR(parse_yaml_space("name: d\ndetector: ssdlite\nclasses: 5\nfirst_map_stride: [8, 32]\n", "d.yaml"),
-                     "d.yaml:4: first_map_stride: must be 8 or 16, got 32");
 }
 
 }  // namespace
