@@ -7,7 +7,9 @@
 //   hwnas predict --predictor edgegpu.json --space nb201 --archs archs.txt --csv out.csv
 //
 // One model: a table of its kernels (name, ops, processor, ms, share, bound), the total, the
-// energy per inference and the highest frame rate. A list: one arch string per line (empty
+// energy per inference and the highest frame rate. A detector (outputs "boxes" and "scores")
+// also gets its CPU pre/post-processing (cost/pre_post.h: resize of a --frame WxH camera frame,
+// box decoding, thresholding, NMS), and its energy, FPS and power are the whole frame's. A list: one arch string per line (empty
 // lines and lines starting with '#' are skipped; space/arch_list.h) to a CSV with columns
 // arch,latency_ms (and energy_mj with --energy), through cost::ArchLatency (the fast path)
 // when energy is not asked for. --json prints cost::to_json (cost/prediction_json.h). The
@@ -17,6 +19,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,7 @@
 #include "hwnas/cost/energy.h"
 #include "hwnas/cost/few_shot_prior.h"
 #include "hwnas/cost/latency_model.h"
+#include "hwnas/cost/pre_post.h"
 #include "hwnas/cost/prediction_json.h"
 #include "hwnas/hw/device.h"
 #include "hwnas/space/arch_list.h"
@@ -45,16 +49,48 @@ struct PredictArgs {
   std::string space, archs, csv;  // a list of archs
   std::string device, kind, predictor, dtype;
   std::optional<double> fps;
+  std::string frame = "640x480";  // the camera frame a detector's input is resized from
   bool json = false, energy = false;
 };
 
+cost::PipelineOptions pipeline_options(const std::string& frame) {
+  cost::PipelineOptions o;
+  const size_t x = frame.find('x');
+  try {
+    if (x == std::string::npos) throw std::invalid_argument(frame);
+    size_t end = 0;
+    o.frame_width = std::stoi(frame.substr(0, x), &end);
+    if (end != x) throw std::invalid_argument(frame);
+    o.frame_height = std::stoi(frame.substr(x + 1), &end);
+    if (end != frame.size() - x - 1) throw std::invalid_argument(frame);
+  } catch (const std::exception&) {
+    fail("--frame", "'{}' is not WIDTHxHEIGHT, e.g. 640x480", frame);
+  }
+  if (o.frame_width < 1 || o.frame_height < 1) fail("--frame", "'{}': width and height must be positive", frame);
+  return o;
+}
+
 void print_model(const PredictArgs& a, const hw::Device& d, ir::DType dtype, const ir::Graph& g,
                  const cost::LatencyPrediction& p) {
-  const cost::Energy e = cost::estimate_energy(d, p);
+  const cost::PrePost pp = cost::estimate_pre_post(d, g, dtype, pipeline_options(a.frame));
+  const cost::Energy network = cost::estimate_energy(d, p);
+  const cost::Energy e = cost::frame_energy(network, pp);  // the network's alone for a classifier
   std::optional<cost::AveragePower> power;
   if (a.fps) power = cost::AveragePower{*a.fps, cost::average_power_mw(d, e, *a.fps)};
   if (a.json) {
-    fmt::print("{}\n", cost::to_json(g, d, dtype, p, e, power).dump(2));
+    auto j = cost::to_json(g, d, dtype, p, e, power);
+    if (pp.detector) {
+      auto steps = decltype(j)::array();
+      for (const cost::CpuStep& s : pp.steps)
+        steps.push_back({{"name", s.name}, {"ms", s.ms}, {"energy_mj", s.energy_mj}, {"bytes", s.bytes}});
+      j["network_ms"] = p.total_ms;
+      j["pre_post"] = {{"processor", d.processors[pp.processor].name},
+                       {"ms", pp.ms},
+                       {"energy_mj", pp.energy_mj},
+                       {"steps", steps},
+                       {"source", pp.source}};
+    }
+    fmt::print("{}\n", j.dump(2));
     return;
   }
   fmt::print("model: {}\ndevice: {} ({}), {}\n\n", g.name(), d.name, d.description, ir::dtype_name(dtype));
@@ -66,10 +102,22 @@ void print_model(const PredictArgs& a, const hw::Device& d, ir::DType dtype, con
                std::string(cost::bound_name(k.bound))});
   fmt::print("{}\n", t.str());
   fmt::print("latency: {:.3f} ms, {}\n", p.total_ms, p.source);
-  fmt::print("energy:  {:.4f} mJ per inference (compute {:.4f}, memory {:.4f}), predicted from the profile's power\n",
-             e.energy_mj, e.compute_mj, e.memory_mj);
-  fmt::print("max FPS: {:.1f} (back to back, predicted)\n", e.max_fps);
-  if (power) fmt::print("average power at {:g} FPS: {:.1f} mW (predicted)\n", power->fps, power->mw);
+  if (pp.detector) {
+    fmt::print("\npre/post-processing: {}\n", pp.source);
+    TextTable s({{"step"}, {"ms", Align::Right}, {"mJ", Align::Right}});
+    for (const cost::CpuStep& step : pp.steps)
+      s.add_row({step.name, fmt::format("{:.4f}", step.ms), fmt::format("{:.5f}", step.energy_mj)});
+    fmt::print("{}\n", s.str());
+    fmt::print("frame:   {:.3f} ms = network {:.3f} + pre/post {:.3f} (one after another)\n", e.latency_ms, p.total_ms,
+               pp.ms);
+  }
+  const std::string per = pp.detector ? "frame (network + pre/post)" : "inference";
+  fmt::print("energy:  {:.4f} mJ per {} (compute {:.4f}, memory {:.4f}), {} from the profile's power\n", e.energy_mj,
+             per, e.compute_mj, e.memory_mj, pp.detector ? "predicted and estimated" : "predicted");
+  fmt::print("max FPS: {:.1f} (back to back, {})\n", e.max_fps, pp.detector ? "whole frames" : "predicted");
+  if (power)
+    fmt::print("average power at {:g} FPS: {:.1f} mW ({}, idle power between frames)\n", power->fps, power->mw,
+               pp.detector ? "network predicted, pre/post estimated" : "predicted");
 }
 
 void predict_archs(const PredictArgs& a, const hw::Device& d, ir::DType dtype, const cost::LatencyModel& model) {
@@ -134,6 +182,8 @@ const CommandRegistration reg(40, [](CLI::App& app) {
                   "the predictor file of the lut / kernel models, or a few-shot model (hwnas predictor fit --prior)");
   cmd->add_option("--dtype", a->dtype, "f32 | int8 (default: the device's)");
   cmd->add_option("--fps", a->fps, "also print the average power at this frame rate")->check(CLI::PositiveNumber);
+  cmd->add_option("--frame", a->frame,
+                  "a detector's camera frame, resized to its input on the CPU (WIDTHxHEIGHT, default 640x480)");
   cmd->add_flag("--json", a->json, "print JSON: latency_ms, energy_mj, max_fps, source, kernels [...]");
   auto* space = cmd->add_option("--space", a->space, "the space of the archs in --archs (nb201, mbconv, ... or YAML)");
   auto* archs = cmd->add_option("--archs", a->archs, "a file with one arch string per line");

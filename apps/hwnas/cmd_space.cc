@@ -26,7 +26,7 @@ namespace hwnas::cli {
 namespace {
 
 constexpr const char* kSpaceHelp =
-    "a built-in space (nb201, mbconv, dscnn, efficientnet), a space YAML file, or <space>@<device> (restricted to what the device runs)";
+    "a built-in space (nb201, mbconv, dscnn, efficientnet, ssdlite-mbconv), a space YAML file, or <space>@<device> (restricted to what the device runs)";
 
 void add_info(CLI::App& parent) {
   auto* cmd = parent.add_subcommand("info", "Decisions, their choices, and the number of architectures");

@@ -122,7 +122,7 @@ size_t pick(const YAML::Node& node, const std::string& key, const std::string& p
 std::unique_ptr<Metric> make_model_metric(const std::string& name, const YAML::Node& node, const std::string& path,
                                           const MetricContext& ctx) {
   const YamlSource& src = *ctx.source;
-  src.check_keys(node, path, {"model", "device", "dtype", "predictor", "value", "cost"});
+  src.check_keys(node, path, {"model", "device", "dtype", "predictor", "value", "cost", "fps", "pipeline", "frame"});
   cost::LatencyModelOptions options;
   std::vector<std::string> kinds = cost::latency_model_kinds();
   kinds.push_back("few_shot");  // dispatched by make_metric(); listed here for the did-you-mean
@@ -149,9 +149,28 @@ std::unique_ptr<Metric> make_model_metric(const std::string& name, const YAML::N
   const ModelValue value =
       node["value"] ? static_cast<ModelValue>(pick(node, "value", path, src, model_value_names(), "model value"))
                     : ModelValue::LatencyMs;
+  FrameOptions frame;
+  if (value == ModelValue::PowerMw) {
+    if (!node["fps"]) src.fail(node, path, "value: power_mw is the power at a frame rate; add 'fps:' (e.g. fps: 30)");
+    frame.fps = src.get_double(node["fps"], path + ".fps", "frames per second");
+    if (!(frame.fps > 0)) src.fail(node["fps"], path + ".fps", "must be a positive frame rate");
+  } else if (node["fps"]) {
+    src.fail(node["fps"], path + ".fps",
+             "applies to value: power_mw only (the power at that frame rate); for a frame-rate constraint use "
+             "value: fps with a constraint such as fps >= 30");
+  }
+  if (node["pipeline"]) frame.pipeline = src.get_bool(node["pipeline"], path + ".pipeline");
+  if (const YAML::Node f = node["frame"]) {
+    if (!f.IsSequence() || f.size() != 2)
+      src.fail(f, path + ".frame", "expected the camera frame's [width, height], e.g. [640, 480]");
+    frame.pre_post.frame_width = src.get_int(f[0], path + ".frame[0]");
+    frame.pre_post.frame_height = src.get_int(f[1], path + ".frame[1]");
+    if (frame.pre_post.frame_width < 1 || frame.pre_post.frame_height < 1)
+      src.fail(f, path + ".frame", "width and height must be positive");
+  }
   const CostClass cost = parse_cost_class(node, path, src, CostClass::Cheap);
   try {
-    return std::make_unique<ModelMetric>(name, cost, std::move(device), options, dtype, value, ctx.space);
+    return std::make_unique<ModelMetric>(name, cost, std::move(device), options, dtype, value, ctx.space, frame);
   } catch (const Error& e) {
     throw e.within(src.where(node[needs_file ? "predictor" : "model"], path + (needs_file ? ".predictor" : ".model")));
   }

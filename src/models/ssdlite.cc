@@ -28,13 +28,6 @@ void check(const SsdLiteOptions& o) {
     if (a < 1) fail(o.name, "anchors per location must be positive, got {}", a);
 }
 
-// SSDLite's extra feature layer: 1x1 to C/2, then a depthwise-separable stride-2 conv to C.
-int extra_layer(ir::GraphBuilder& b, int x, int channels) {
-  x = conv_bn_act(b, x, channels / 2, 1, 1, kRelu6, "reduce");
-  x = dw_bn_act(b, x, 3, 2, kRelu6, "dw");
-  return conv_bn_act(b, x, channels, 1, 1, kRelu6, "expand");
-}
-
 // One prediction head: depthwise 3x3 BN ReLU6, then a 1x1 conv with bias to anchors*values,
 // reshaped to [1, anchors on this map, values].
 int head(ir::GraphBuilder& b, int x, int anchors, int values, std::string_view name) {
@@ -46,6 +39,26 @@ int head(ir::GraphBuilder& b, int x, int anchors, int values, std::string_view n
 
 }  // namespace
 
+// SSDLite's extra feature layer: 1x1 to C/2, then a depthwise-separable stride-2 conv to C.
+int ssdlite_extra_layer(ir::GraphBuilder& b, int x, int channels) {
+  x = conv_bn_act(b, x, channels / 2, 1, 1, kRelu6, "reduce");
+  x = dw_bn_act(b, x, 3, 2, kRelu6, "dw");
+  return conv_bn_act(b, x, channels, 1, 1, kRelu6, "expand");
+}
+
+std::pair<int, int> ssdlite_predictors(ir::GraphBuilder& b, const std::vector<int>& maps,
+                                       const std::vector<int>& anchors, int scores) {
+  if (maps.size() != anchors.size())
+    fail("ssdlite heads", "{} feature maps but {} anchor counts; give one per map", maps.size(), anchors.size());
+  std::vector<int> boxes, classes;
+  for (size_t i = 0; i < maps.size(); ++i) {
+    auto scope = b.scope(fmt::format("head.{}", i));
+    boxes.push_back(head(b, maps[i], anchors[i], 4, "box"));
+    classes.push_back(head(b, maps[i], anchors[i], scores, "class"));
+  }
+  return {b.concat(boxes, 1, "boxes"), b.concat(classes, 1, "scores")};
+}
+
 ir::Graph ssdlite(const SsdLiteOptions& o) {
   check(o);
   ir::GraphBuilder b(o.name);
@@ -54,17 +67,10 @@ ir::Graph ssdlite(const SsdLiteOptions& o) {
   std::vector<int> maps = {f.expand_13, f.last};
   for (size_t i = 0; i < o.extra_channels.size(); ++i) {
     auto scope = b.scope(fmt::format("extra.{}", i));
-    maps.push_back(extra_layer(b, maps.back(), o.extra_channels[i]));
+    maps.push_back(ssdlite_extra_layer(b, maps.back(), o.extra_channels[i]));
   }
-  std::vector<int> boxes, scores;
-  for (size_t i = 0; i < maps.size(); ++i) {
-    auto scope = b.scope(fmt::format("head.{}", i));
-    boxes.push_back(head(b, maps[i], o.anchors[i], 4, "box"));
-    scores.push_back(head(b, maps[i], o.anchors[i], o.classes, "class"));
-  }
-  const int all_boxes = b.concat(boxes, 1, "boxes");
-  const int all_scores = b.concat(scores, 1, "scores");
-  return b.finish({all_boxes, all_scores});
+  const auto [boxes, scores] = ssdlite_predictors(b, maps, o.anchors, o.classes);
+  return b.finish({boxes, scores});
 }
 
 }  // namespace hwnas::models

@@ -3,6 +3,7 @@
 
 #include "builtin_spaces.h"
 #include "hwnas/core/error.h"
+#include "hwnas/space/detection_space.h"
 #include "hwnas/space/dscnn_space.h"
 #include "hwnas/space/efficientnet_space.h"
 #include "hwnas/space/mbconv_space.h"
@@ -20,7 +21,9 @@ void no_resolution_override(std::string_view space, const models::ModelOverrides
 
 }  // namespace
 
-std::vector<std::string> builtin_space_names() { return {"nb201", "mbconv", "dscnn", "efficientnet"}; }
+std::vector<std::string> builtin_space_names() {
+  return {"nb201", "mbconv", "dscnn", "efficientnet", "ssdlite-mbconv"};
+}
 
 std::unique_ptr<SearchSpace> make_builtin_space(std::string_view name, const models::ModelOverrides& o) {
   if (name == "nb201") {
@@ -44,6 +47,12 @@ std::unique_ptr<SearchSpace> make_builtin_space(std::string_view name, const mod
   if (name == "efficientnet") {
     no_resolution_override(name, o, "each variant has its published resolution; use efficientnet-b<k> with it");
     return std::make_unique<EfficientNetSpace>(o.classes ? o.classes : 1000);
+  }
+  if (name == "ssdlite-mbconv") {
+    no_resolution_override(name, o, "it is a decision of the space; write it in the arch (r192 ... r320)");
+    DetectionSpaceOptions d;  // COCO's 90 classes by default; --classes counts the dataset's, not the background
+    if (o.classes) d.classes = o.classes;
+    return std::make_unique<DetectionSpace>(d);
   }
   return nullptr;
 }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "detection_yaml.h"
 #include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
@@ -341,6 +342,7 @@ std::unique_ptr<SearchSpace> parse_yaml_space(std::string_view text, const std::
   } catch (const YAML::Exception& e) {
     fail(fmt::format("{}:{}", file, e.mark.line + 1), "is not valid YAML: {}", e.msg);
   }
+  if (root.IsMap() && root["detector"].IsDefined()) return read_detection_space(root, file);
   SpecReader reader(file);
   Spec spec = reader.read(root);
   auto space = std::make_unique<YamlSpace>(reader.name(), std::move(reader.decisions()), std::move(spec));

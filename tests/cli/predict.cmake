@@ -50,3 +50,14 @@ hwnas_cli_test(predict_predictor_with_roofline EXIT 2
                ARGS predict efficientnet-b0 --device host --model roofline --predictor host.json)
 hwnas_cli_test(predict_predictor_missing EXIT 2 EXPECT "absent-predictor.json"
                ARGS predict efficientnet-b0 --device host --predictor ${HWNAS_CLI_OUT}/absent-predictor.json)
+
+# A detector: its CPU pre/post-processing (estimated) after the network's kernels, the whole
+# frame's time, and the power at a frame rate of whole frames; a classifier shows none.
+hwnas_cli_test(predict_detector_pre_post
+               EXPECT "pre/post-processing: estimated \\(CPU pre/post-processing on cpu: .*resize .*handoff .*decode .*threshold .*nms .*frame: +[0-9.]+ ms = network [0-9.]+ \\+ pre/post [0-9.]+.*average power at 30 FPS: [0-9.]+ mW \\(network predicted, pre/post estimated"
+               ARGS predict ssdlite-mobilenetv2 --device npu-generic --fps 30)
+hwnas_cli_test(predict_detector_frame_json EXPECT "\"pre_post\": .*\"steps\": .*\"name\": \"resize\".*320x240 frame"
+               ARGS predict ssdlite-mobilenetv2 --device npu-generic --frame 320x240 --json)
+hwnas_cli_test(predict_classifier_no_pre_post REJECT "pre/post" EXPECT "latency: " ARGS predict mobilenetv2-1.0 --device npu-generic)
+hwnas_cli_test(predict_bad_frame EXIT 2 EXPECT "error: --frame: '640' is not WIDTHxHEIGHT"
+               ARGS predict ssdlite-mobilenetv2 --device npu-generic --frame 640)

@@ -91,6 +91,14 @@ TEST(Metric, CostModelAndMemoryErrorsNameTheKeyAndTheFix) {
   err("{model: roofline, device: raspi4, dtype: f16}", "--set metrics.m.dtype: 'f16' is not a dtype a network runs in");
   err("{model: roofline, device: raspi4, value: power}", "--set metrics.m.value: 'power' is not a model value");
   err("{model: roofline, device: raspi4, predictor: p.json}", "a roofline model reads no predictor file");
+  err("{model: roofline, device: raspi4, value: power_mw}",
+      "--set metrics.m: value: power_mw is the power at a frame rate; add 'fps:' (e.g. fps: 30)");
+  err("{model: roofline, device: raspi4, value: power_mw, fps: 0}",
+      "--set metrics.m.fps: must be a positive frame rate");
+  err("{model: roofline, device: raspi4, fps: 30}", "--set metrics.m.fps: applies to value: power_mw only");
+  err("{model: roofline, device: raspi4, frame: [640]}",
+      "--set metrics.m.frame: expected the camera frame's [width, height]");
+  err("{model: roofline, device: raspi4, pipeline: maybe}", "--set metrics.m.pipeline: ");
   err("{model: kernel, device: raspi4}", "--set metrics.m: a kernel model needs 'predictor:'");
   err("{model: lut, device: raspi4, predictor: /nonexistent.json}",
       "--set metrics.m.predictor: no such file: /nonexistent.json");

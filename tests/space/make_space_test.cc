@@ -9,7 +9,7 @@ namespace {
 
 TEST(MakeSpace, EveryBuiltinByName) {
   const std::vector<std::string> names = builtin_space_names();
-  EXPECT_EQ(names, (std::vector<std::string>{"nb201", "mbconv", "dscnn", "efficientnet"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"nb201", "mbconv", "dscnn", "efficientnet", "ssdlite-mbconv"}));
   for (const auto& n : names) {
     const auto s = make_space(n);
     EXPECT_EQ(s->name(), n);
@@ -26,7 +26,8 @@ TEST(MakeSpace, YamlFile) {
 
 TEST(MakeSpace, UnknownNameListsTheBuiltins) {
   EXPECT_HWNAS_ERROR(make_space("nb202"),
-                     "space 'nb202': unknown search space (built-in: nb201, mbconv, dscnn, efficientnet; or a "
+                     "space 'nb202': unknown search space (built-in: nb201, mbconv, dscnn, efficientnet, ssdlite-mbconv; "
+                     "or a "
                      ".yaml/.yml space file)");
 }
 

@@ -68,7 +68,7 @@ TEST(LoadModel, ErrorsSayWhichFormWasTried) {
   EXPECT_HWNAS_ERROR(load_model("nb202:x"), "(read as <space>:<arch>): space 'nb202': unknown search space");
   EXPECT_HWNAS_ERROR(load_model("mbconv:r160", {.resolution = 224}), "cannot override the resolution to 224");
   EXPECT_HWNAS_ERROR(load_model("resnet50"), "model 'resnet50': is not a built-in model (efficientnet-b0");
-  EXPECT_HWNAS_ERROR(load_model("resnet50"), "not <space>:<arch> (spaces: nb201, mbconv, dscnn, efficientnet)");
+  EXPECT_HWNAS_ERROR(load_model("resnet50"), "not <space>:<arch> (spaces: nb201, mbconv, dscnn, efficientnet, ssdlite-mbconv)");
 }
 
 }  // namespace

@@ -2,9 +2,11 @@
 #include "hwnas/target/resolver.h"
 
 #include <cmath>
+#include <map>
 
 #include <gtest/gtest.h>
 
+#include "hwnas/space/detection_space.h"
 #include "hwnas/space/mbconv_space.h"
 #include "hwnas/target/audit.h"
 #include "testing.h"
@@ -56,6 +58,44 @@ TEST(RestrictSpace, NpuOnMbconvKeepsOnlyNativeChoices) {
   }
   const Audit after = audit_space(npu, *r.space, DType::i8, 10);
   EXPECT_EQ(after.fallback_nodes(), 0);
+}
+
+TEST(RestrictSpace, NpuOnADetectionSpaceLeavesEveryNodeNative) {
+  // The inspection set's 5 classes on a backbone with hardswish and squeeze-excite: npu-generic
+  // runs neither, its depthwise kernels are 3 and 5, and its convs need output channels in
+  // multiples of 8: a head conv has anchors x 4 (box) and anchors x 6 (class) channels, which
+  // only 4 anchors per location makes 16 and 24 (3 gives 12 and 18; 6 gives 24 and 36).
+  const hw::Device npu = hw::load_device("npu-generic");
+  space::DetectionSpaceOptions o;
+  o.name = "inspection";
+  o.classes = 5;
+  o.stem_act = ir::OpKind::HardSwish;
+  for (auto& st : o.stages) st = {st.channels, st.stride, true, ir::OpKind::HardSwish};
+  const space::DetectionSpace det(o);
+  const RestrictedSpace r = restrict_space(det, npu, DType::i8);
+  ASSERT_TRUE(r.space);
+  EXPECT_EQ(r.space->name(), "inspection@npu-generic");
+  ASSERT_EQ(r.substitutions.size(), 2u);
+  const std::string subs = r.substitutions[0] + "\n" + r.substitutions[1];
+  EXPECT_NE(subs.find("hardswish -> relu6"), std::string::npos) << subs;
+  EXPECT_NE(subs.find("squeeze-excite"), std::string::npos) << subs;
+  std::map<std::string, std::vector<std::string>> removed;
+  for (const auto& rm : r.removed) removed[rm.decision] = rm.labels;
+  EXPECT_EQ(removed["anchors.first"], (std::vector<std::string>{"3", "6"}));
+  EXPECT_EQ(removed["anchors.rest"], (std::vector<std::string>{"3", "6"}));
+  EXPECT_EQ(removed["stage1.block1.kernel"], std::vector<std::string>{"7"});
+  EXPECT_TRUE(r.remaining.empty()) << r.remaining.front();
+
+  Rng rng(42);
+  for (int i = 0; i < 200; ++i) {
+    const space::Arch a = r.space->sample(rng);
+    const ir::Graph g = r.space->decode(a);
+    for (const hw::Placement& p : hw::place_all(npu, g, DType::i8)) ASSERT_TRUE(p.native) << p.reason;
+    EXPECT_FALSE(contains_op(g, ir::OpKind::HardSwish));
+    EXPECT_FALSE(contains_op(g, ir::OpKind::Sigmoid));
+    EXPECT_FALSE(contains_op(g, ir::OpKind::Mul));
+    EXPECT_EQ(r.space->parse(r.space->to_string(a)), a);
+  }
 }
 
 TEST(RestrictSpace, ByNameIsTheDefaultRestrictionOnTheDevicesDtype) {
