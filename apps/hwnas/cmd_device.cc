@@ -98,6 +98,7 @@ json device_json(const hw::Device& d) {
                        {"channel_alignment", s.channel_alignment},
                        {"max_channels", s.max_channels},
                        {"fused_activations", fused},
+                       {"square_kernels", s.square_kernels},
                        {"max_kernel", s.max_kernel},
                        {"max_kernel_height", s.max_kernel_height},
                        {"max_kernel_area", s.max_kernel_area},
@@ -154,6 +155,7 @@ std::string limit(const std::vector<int>& v, bool applies) {
 // The published range limits of an entry, and the rule they come from: "k<=64 kh<=64 ...".
 std::string limits_text(const hw::OpSupport& s) {
   std::vector<std::string> v;
+  if (s.square_kernels) v.push_back("square");
   if (s.max_kernel) v.push_back(fmt::format("k<={}", s.max_kernel));
   if (s.max_kernel_height) v.push_back(fmt::format("kh<={}", s.max_kernel_height));
   if (s.max_kernel_area) v.push_back(fmt::format("kh*kw<={}", s.max_kernel_area));

@@ -98,8 +98,8 @@ class Reader {
   OpSupport op_support(const YAML::Node& n, const std::string& path) const {
     src_.check_keys(n, path,
                     {"op", "kernels", "strides", "dtypes", "channel_alignment", "max_channels", "fused_activations",
-                     "max_kernel", "max_kernel_height", "max_kernel_area", "max_dim", "max_input_channels",
-                     "input_height", "input_width", "resize_scales", "rule"});
+                     "square_kernels", "max_kernel", "max_kernel_height", "max_kernel_area", "max_dim",
+                     "max_input_channels", "input_height", "input_width", "resize_scales", "rule"});
     if (!n["op"]) src_.fail(n, path, "missing 'op' (the operator name, e.g. conv2d)");
     OpSupport s;
     s.op = op(n["op"], join_path(path, "op"));
@@ -134,6 +134,8 @@ class Reader {
     const auto limit = [&](const char* key, int& field) {
       if (const YAML::Node v = n[key]) field = positive_int(v, join_path(path, key));
     };
+    if (const YAML::Node sq = n["square_kernels"])
+      s.square_kernels = src_.get_bool(sq, join_path(path, "square_kernels"));
     limit("max_kernel", s.max_kernel);
     limit("max_kernel_height", s.max_kernel_height);
     limit("max_kernel_area", s.max_kernel_area);
@@ -476,6 +478,7 @@ std::string to_yaml(const Device& d) {
       const auto limit = [&](const char* key, int v) {
         if (v != 0) line(8, fmt::format("{}: {}", key, v));
       };
+      if (s.square_kernels) line(8, "square_kernels: true");
       limit("max_kernel", s.max_kernel);
       limit("max_kernel_height", s.max_kernel_height);
       limit("max_kernel_area", s.max_kernel_area);

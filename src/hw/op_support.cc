@@ -21,6 +21,8 @@ std::string limit_mismatch(const OpSupport& s, const ir::Graph& g, const ir::Nod
     const int dh = (fields & ir::kDilation) ? a.dilation_h : 1, dw = (fields & ir::kDilation) ? a.dilation_w : 1;
     const int kh = (a.kernel_h - 1) * dh + 1, kw = (a.kernel_w - 1) * dw + 1;
     const char* dilated = dh > 1 || dw > 1 ? "dilated " : "";
+    if (s.square_kernels && a.kernel_h != a.kernel_w)
+      return fmt::format("kernel {}x{} is not square", a.kernel_h, a.kernel_w);
     if (s.max_kernel > 0 && (kh > s.max_kernel || kw > s.max_kernel))
       return fmt::format("{}kernel {} over {} (height and width must be in [1, {}])", dilated, size_text(kh, kw),
                          s.max_kernel, s.max_kernel);

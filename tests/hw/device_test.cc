@@ -165,17 +165,19 @@ TEST(ParseDevice, PartitionWeightsBandwidthAndLimits) {
   EXPECT_HWNAS_ERROR(parse_device(replace(wb, "0.05", "0"), "x.yaml"),
                      "processors.cpu.weights_bandwidth_gb_s: expected a positive number");
 
-  const std::string limits = replace(kMinimal, "    active_power_mw: 50\n",
-                                     "    active_power_mw: 50\n    ops:\n      - op: conv2d\n"
-                                     "        max_kernel_height: 64\n        max_kernel_area: 4096\n"
-                                     "        max_kernel: 8\n        max_dim: 65535\n        max_input_channels: 1024\n"
-                                     "        input_height: [4, 256]\n        input_width: [4, 512]\n"
-                                     "        rule: Vela CONV_2D\n      - op: resize\n        resize_scales: [2, 4]\n");
+  const std::string limits = replace(
+      kMinimal, "    active_power_mw: 50\n",
+      "    active_power_mw: 50\n    ops:\n      - op: conv2d\n"
+      "        max_kernel_height: 64\n        max_kernel_area: 4096\n"
+      "        max_kernel: 8\n        square_kernels: true\n        max_dim: 65535\n        max_input_channels: 1024\n"
+      "        input_height: [4, 256]\n        input_width: [4, 512]\n"
+      "        rule: Vela CONV_2D\n      - op: resize\n        resize_scales: [2, 4]\n");
   const Device d = parse_device(limits, "x.yaml");
   const OpSupport& c = d.processors[0].ops->at(0);
   EXPECT_EQ(c.max_kernel_height, 64);
   EXPECT_EQ(c.max_kernel_area, 4096);
   EXPECT_EQ(c.max_kernel, 8);
+  EXPECT_TRUE(c.square_kernels);
   EXPECT_EQ(c.max_dim, 65535);
   EXPECT_EQ(c.max_input_channels, 1024);
   EXPECT_EQ(c.input_height, (IntRange{4, 256}));
@@ -198,6 +200,7 @@ TEST(ParseDevice, PartitionWeightsBandwidthAndLimits) {
   EXPECT_EQ(back.partition, Partition::SingleCut);
   EXPECT_EQ(back.processors[0].ops->at(0).input_width, (IntRange{4, 512}));
   EXPECT_EQ(back.processors[0].ops->at(0).rule, "Vela CONV_2D");
+  EXPECT_TRUE(back.processors[0].ops->at(0).square_kernels);
   EXPECT_EQ(back.processors[0].ops->at(1).resize_scales, (std::vector<int>{2, 4}));
   EXPECT_DOUBLE_EQ(
       parse_device(to_yaml(parse_device(wb, "x.yaml")), "b.yaml").processors[0].weights_bandwidth_bytes_per_s, 0.05e9);

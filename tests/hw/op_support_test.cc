@@ -30,6 +30,7 @@ processors:
         rule: Test CONV_2D
       - op: avg_pool
         max_kernel: 3
+        square_kernels: true
       - op: global_avg_pool
         max_kernel_area: 64
       - op: resize

@@ -56,6 +56,7 @@ struct OpSupport {
   int max_channels = 0;                       // 0: no limit
   std::vector<ir::OpKind> fused_activations;  // activations it can fuse (the rest fall back)
 
+  bool square_kernels = false;     // kernel height == kernel width (nncase's KPU: "filter_h == filter_w")
   int max_kernel = 0;              // each of the (dilated) kernel height and width
   int max_kernel_height = 0;       // the (dilated) kernel height alone (Vela: [1, 64])
   int max_kernel_area = 0;         // (dilated) kernel height x width; a global pool's window is its input's H x W
