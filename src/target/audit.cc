@@ -5,6 +5,7 @@
 #include <set>
 
 #include "hwnas/hw/op_support.h"
+#include "hwnas/ir/op_traits.h"
 
 namespace hwnas::target {
 namespace {
@@ -42,8 +43,11 @@ void add_graph(const hw::Device& d, const ir::Graph& g, ir::DType dtype, Rows& a
       ++r.fallback;
       // A node that only follows a single cut (itself, or the anchor it is folded or fused into)
       // is charged to the cut's cause; own reasons win over "after the single cut" in the row.
+      // A fused activation the primary lacks altogether (a hardswish fused on the CPU) would fall
+      // back without the cut; a folded batch_norm would not.
       const int anchor = at[i].follows >= 0 ? at[i].follows : i;
-      const bool follows_cut = at[anchor].cut_at >= 0 && !at[anchor].unsupported;
+      const bool follows_cut = at[anchor].cut_at >= 0 && !at[anchor].unsupported &&
+                               (anchor == i || !ir::is_activation(n.op) || hw::runs_op(d.processors[d.primary], n.op));
       if (follows_cut) {
         ++r.after_cut;
         ++row(at[anchor].cut_at).moved_by_cut;
