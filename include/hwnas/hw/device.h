@@ -176,7 +176,7 @@ struct Placement {
   int cut_at = -1;  // Partition::SingleCut: the node where the graph was cut, for every node
                     // placed on its own after it; -1 otherwise (and for the cut node itself)
 };
-// Input and zero-cost nodes are native (before a single cut). A batch_norm folded into its
+// Input and zero-cost nodes are native (after a single cut too). A batch_norm folded into its
 // conv is placed with it; an activation is placed with the op it follows when that op can fuse
 // it. Throws when the node cannot run natively and the device has no fallback.
 Placement place(const Device& d, const ir::Graph& g, int node, ir::DType dtype);
