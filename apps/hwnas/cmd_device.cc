@@ -97,7 +97,17 @@ json device_json(const hw::Device& d) {
                        {"dtypes", dtypes},
                        {"channel_alignment", s.channel_alignment},
                        {"max_channels", s.max_channels},
-                       {"fused_activations", fused}});
+                       {"fused_activations", fused},
+                       {"square_kernels", s.square_kernels},
+                       {"max_kernel", s.max_kernel},
+                       {"max_kernel_height", s.max_kernel_height},
+                       {"max_kernel_area", s.max_kernel_area},
+                       {"max_dim", s.max_dim},
+                       {"max_input_channels", s.max_input_channels},
+                       {"input_height", {s.input_height.min, s.input_height.max}},
+                       {"input_width", {s.input_width.min, s.input_width.max}},
+                       {"resize_scales", s.resize_scales},
+                       {"rule", s.rule}});
       }
     }
     procs.push_back({{"name", p.name},
@@ -105,6 +115,7 @@ json device_json(const hw::Device& d) {
                      {"per_cycle", rates},
                      {"cycles_per_output", per_output},
                      {"bandwidth_bytes_per_s", p.bandwidth_bytes_per_s},
+                     {"weights_bandwidth_bytes_per_s", p.weights_bandwidth_bytes_per_s},
                      {"op_overhead_s", p.op_overhead_s},
                      {"invoke_overhead_s", p.invoke_overhead_s},
                      {"active_power_mw", p.active_power_mw},
@@ -119,6 +130,7 @@ json device_json(const hw::Device& d) {
             {"engine", d.engine},
             {"default_dtype", ir::dtype_name(d.default_dtype)},
             {"primary", d.processors[d.primary].name},
+            {"partition", hw::partition_name(d.partition)},
             {"processors", procs},
             {"memory",
              {{"sram_bytes", m.sram_bytes},
@@ -140,16 +152,35 @@ std::string limit(const std::vector<int>& v, bool applies) {
   return v.empty() ? "any" : fmt::format("{}", fmt::join(v, ","));
 }
 
+// The published range limits of an entry, and the rule they come from: "k<=64 kh<=64 ...".
+std::string limits_text(const hw::OpSupport& s) {
+  std::vector<std::string> v;
+  if (s.square_kernels) v.push_back("square");
+  if (s.max_kernel) v.push_back(fmt::format("k<={}", s.max_kernel));
+  if (s.max_kernel_height) v.push_back(fmt::format("kh<={}", s.max_kernel_height));
+  if (s.max_kernel_area) v.push_back(fmt::format("kh*kw<={}", s.max_kernel_area));
+  if (s.max_dim) v.push_back(fmt::format("dims<={}", s.max_dim));
+  if (s.max_input_channels) v.push_back(fmt::format("in-ch<={}", s.max_input_channels));
+  if (s.input_height.limited()) v.push_back(fmt::format("H {}..{}", s.input_height.min, s.input_height.max));
+  if (s.input_width.limited()) v.push_back(fmt::format("W {}..{}", s.input_width.min, s.input_width.max));
+  if (!s.resize_scales.empty()) v.push_back(fmt::format("x{}", fmt::join(s.resize_scales, "/")));
+  if (!s.rule.empty()) v.push_back(fmt::format("[{}]", s.rule));
+  return fmt::format("{}", fmt::join(v, " "));
+}
+
 void print_device(const hw::Device& d) {
   fmt::print("device: {} ({})\n{}\nsource: {}\nfigures: {}\n{}\n", d.name, d.kind, d.description, d.source,
              d.calibration, d.engine.empty() ? "" : fmt::format("engine: {}\n", d.engine));
   for (size_t i = 0; i < d.processors.size(); ++i) {
     const hw::Processor& p = d.processors[i];
     const bool primary = static_cast<int>(i) == d.primary;
-    fmt::print("processor {}{}: {:.0f} MHz, {:.3g} GB/s, {:.3g} us per op, {:.3g} us per invoke, {:g} mW active\n",
+    fmt::print("processor {}{}: {:.0f} MHz, {:.3g} GB/s{}, {:.3g} us per op, {:.3g} us per invoke, {:g} mW active\n",
                p.name, primary ? " (primary)" : (static_cast<int>(i) == d.fallback.processor ? " (fallback)" : ""),
-               p.clock_hz / 1e6, p.bandwidth_bytes_per_s / 1e9, p.op_overhead_s * 1e6, p.invoke_overhead_s * 1e6,
-               p.active_power_mw);
+               p.clock_hz / 1e6, p.bandwidth_bytes_per_s / 1e9,
+               p.weights_bandwidth_bytes_per_s > 0
+                   ? fmt::format(" (weights {:.3g} GB/s on their own port)", p.weights_bandwidth_bytes_per_s / 1e9)
+                   : "",
+               p.op_overhead_s * 1e6, p.invoke_overhead_s * 1e6, p.active_power_mw);
     TextTable t({{"class"},
                  {"dtype"},
                  {"per cycle", Align::Right},
@@ -165,7 +196,7 @@ void print_device(const hw::Device& d) {
         }
     fmt::print("{}", t.str());
     if (p.ops) {
-      TextTable o({{"operator"}, {"kernels"}, {"strides"}, {"dtypes"}, {"channels"}, {"fuses"}});
+      TextTable o({{"operator"}, {"kernels"}, {"strides"}, {"dtypes"}, {"channels"}, {"fuses"}, {"limits"}});
       for (const hw::OpSupport& s : *p.ops) {
         std::vector<std::string_view> dtypes, fused;
         for (auto dt : s.dtypes) dtypes.push_back(ir::dtype_name(dt));
@@ -176,7 +207,7 @@ void print_device(const hw::Device& d) {
         o.add_row({std::string(ir::op_name(s.op)), limit(s.kernels, fields & ir::kKernel),
                    limit(s.strides, fields & ir::kStride),
                    dtypes.empty() ? "any" : fmt::format("{}", fmt::join(dtypes, ",")), ch,
-                   fmt::format("{}", fmt::join(fused, ","))});
+                   fmt::format("{}", fmt::join(fused, ",")), limits_text(s)});
       }
       fmt::print("operator set of {} (anything else falls back):\n{}", p.name, o.str());
     } else {
@@ -188,8 +219,12 @@ void print_device(const hw::Device& d) {
   fmt::print("memory: SRAM {}, flash {}, DRAM {}; runtime: {} flash, {} RAM\n", mem(m.sram_bytes), mem(m.flash_bytes),
              mem(m.dram_bytes), mem(m.runtime_flash_bytes), mem(m.runtime_sram_bytes));
   if (d.fallback.processor >= 0)
-    fmt::print("fallback: {} at {:.3g} GB/s, {:.3g} us per transfer\n", d.processors[d.fallback.processor].name,
-               d.fallback.transfer_bytes_per_s / 1e9, d.fallback.transfer_overhead_s * 1e6);
+    fmt::print("fallback: {} at {:.3g} GB/s, {:.3g} us per transfer; partition: {}\n",
+               d.processors[d.fallback.processor].name, d.fallback.transfer_bytes_per_s / 1e9,
+               d.fallback.transfer_overhead_s * 1e6,
+               d.partition == hw::Partition::SingleCut
+                   ? "single_cut (everything from the first unsupported operator on runs on the fallback)"
+                   : "per_operator");
   fmt::print("power: {:g} mW idle, {:g} pJ per byte moved\n", d.power.idle_mw, d.power.energy_pj_per_byte);
 }
 
@@ -212,6 +247,9 @@ json audit_json(const target::Audit& a) {
     rows.push_back({{"op", r.op},
                     {"native", r.native},
                     {"fallback", r.fallback},
+                    {"after_cut", r.after_cut},
+                    {"cuts", r.cuts},
+                    {"moved_by_cut", r.moved_by_cut},
                     {"reason", r.reason},
                     {"bytes_to_fallback", r.bytes_to_fallback},
                     {"bytes_back", r.bytes_back},
@@ -237,11 +275,24 @@ void print_audit(const target::Audit& a) {
                {"moved", Align::Right},
                {"transfer ms/graph", Align::Right},
                {"why it falls back"}});
-  for (const auto& r : a.rows)
+  bool cut = false;
+  for (const auto& r : a.rows) {
+    // Under a single cut: what the row's operator caused, and how much of its count only follows a cut.
+    std::string why = r.reason;
+    if (r.cuts)
+      why = fmt::format("CUT in {} graph{}, moving {} supported nodes after it: {}", group_digits(r.cuts),
+                        r.cuts == 1 ? "" : "s", group_digits(r.moved_by_cut), why);
+    else if (r.after_cut == r.fallback && r.fallback) why = fmt::format("only after a cut: {}", why);
+    cut = cut || r.cuts;
     t.add_row({r.op, group_digits(r.native), group_digits(r.fallback),
                r.fallback ? kib((r.bytes_to_fallback + r.bytes_back) / a.graphs) : "",
-               r.fallback ? fmt::format("{:.3f}", r.transfer_ms / a.graphs) : "", r.reason});
+               r.fallback ? fmt::format("{:.3f}", r.transfer_ms / a.graphs) : "", why});
+  }
   fmt::print("{}", t.str());
+  if (cut)
+    fmt::print(
+        "\nThe device's compiler cuts the graph once (partition: single_cut): the operator marked CUT and\n"
+        "everything after it in the graph's order run on the fallback; remove the cause to keep the rest native.\n");
   fmt::print(
       "\nSupport is looked up in the device profile's operator set; transfer times are predicted from its\n"
       "transfer rate and overhead (mean per graph; compute time on the fallback is not included).\n");

@@ -129,10 +129,11 @@ LatencyPrediction RooflineModel::predict(const ir::Graph& g, ir::DType dtype) co
     const double compute_s = (work > 0 ? work / (p.clock_hz * p.rate(cls, dtype)) : 0.0) + per_output / p.clock_hz;
 
     double transfer = 0;
+    int64_t weight_bytes = 0;
     inputs.clear();
     for (int id : nodes) {
       c.macs += stats.nodes[id].macs;
-      c.bytes += stats.nodes[id].weight_bytes(dtype);
+      weight_bytes += stats.nodes[id].weight_bytes(dtype);
       for (int in : g.node(id).inputs)
         if (kernel_of[in] != static_cast<int>(k) && std::find(inputs.begin(), inputs.end(), in) == inputs.end())
           inputs.push_back(in);
@@ -144,7 +145,13 @@ LatencyPrediction RooflineModel::predict(const ir::Graph& g, ir::DType dtype) co
       c.bytes += tensor_bytes(in);
       if (c.fallback && proc_of[in] != proc) transfer += transfer_s(tensor_bytes(in));
     }
-    const double memory_s = static_cast<double>(c.bytes) / p.bandwidth_bytes_per_s;
+    // Weights on their own port are read in parallel with the activations (Vela's per-memory
+    // access cycles); otherwise they share the one bandwidth.
+    const double memory_s = p.weights_bandwidth_bytes_per_s > 0
+                                ? std::max(static_cast<double>(c.bytes) / p.bandwidth_bytes_per_s,
+                                           static_cast<double>(weight_bytes) / p.weights_bandwidth_bytes_per_s)
+                                : static_cast<double>(c.bytes + weight_bytes) / p.bandwidth_bytes_per_s;
+    c.bytes += weight_bytes;
 
     c.compute_ms = compute_s * 1e3;
     c.memory_ms = memory_s * 1e3;

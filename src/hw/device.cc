@@ -97,7 +97,9 @@ class Reader {
 
   OpSupport op_support(const YAML::Node& n, const std::string& path) const {
     src_.check_keys(n, path,
-                    {"op", "kernels", "strides", "dtypes", "channel_alignment", "max_channels", "fused_activations"});
+                    {"op", "kernels", "strides", "dtypes", "channel_alignment", "max_channels", "fused_activations",
+                     "square_kernels", "max_kernel", "max_kernel_height", "max_kernel_area", "max_dim",
+                     "max_input_channels", "input_height", "input_width", "resize_scales", "rule"});
     if (!n["op"]) src_.fail(n, path, "missing 'op' (the operator name, e.g. conv2d)");
     OpSupport s;
     s.op = op(n["op"], join_path(path, "op"));
@@ -129,17 +131,47 @@ class Reader {
         s.fused_activations.push_back(a);
       }
     }
+    const auto limit = [&](const char* key, int& field) {
+      if (const YAML::Node v = n[key]) field = positive_int(v, join_path(path, key));
+    };
+    if (const YAML::Node sq = n["square_kernels"])
+      s.square_kernels = src_.get_bool(sq, join_path(path, "square_kernels"));
+    limit("max_kernel", s.max_kernel);
+    limit("max_kernel_height", s.max_kernel_height);
+    limit("max_kernel_area", s.max_kernel_area);
+    limit("max_dim", s.max_dim);
+    limit("max_input_channels", s.max_input_channels);
+    if (n["input_height"]) s.input_height = range(n["input_height"], join_path(path, "input_height"));
+    if (n["input_width"]) s.input_width = range(n["input_width"], join_path(path, "input_width"));
+    if (const YAML::Node r = n["resize_scales"]) {
+      if (s.op != ir::OpKind::Resize)
+        src_.fail(r, join_path(path, "resize_scales"),
+                  fmt::format("only a resize entry has resize_scales (this one is {}); remove the key",
+                              ir::op_name(s.op)));
+      s.resize_scales = ints(r, join_path(path, "resize_scales"));
+    }
+    if (n["rule"]) s.rule = src_.get_string(n["rule"], join_path(path, "rule"));
     return s;
+  }
+
+  // [min, max], whole numbers with 1 <= min <= max.
+  IntRange range(const YAML::Node& n, const std::string& path) const {
+    const std::vector<int> v = ints(n, path);
+    if (v.size() != 2 || v[0] > v[1]) src_.fail(n, path, "expected [min, max] with min <= max, e.g. [4, 256]");
+    return {v[0], v[1]};
   }
 
   Processor processor(const std::string& name, const YAML::Node& n, const std::string& path) const {
     src_.check_keys(n, path,
-                    {"clock_mhz", "per_cycle", "cycles_per_output", "bandwidth_gb_s", "op_overhead_us",
-                     "invoke_overhead_us", "active_power_mw", "ops"});
+                    {"clock_mhz", "per_cycle", "cycles_per_output", "bandwidth_gb_s", "weights_bandwidth_gb_s",
+                     "op_overhead_us", "invoke_overhead_us", "active_power_mw", "ops"});
     Processor p;
     p.name = name;
     p.clock_hz = required(n, path, "clock_mhz", "MHz", kMHz);
     p.bandwidth_bytes_per_s = required(n, path, "bandwidth_gb_s", "GB/s, 1e9 bytes per second", kGBps);
+    if (n["weights_bandwidth_gb_s"])
+      p.weights_bandwidth_bytes_per_s =
+          required(n, path, "weights_bandwidth_gb_s", "GB/s, 1e9 bytes per second", kGBps);
     p.op_overhead_s = optional(n, path, "op_overhead_us", "microseconds", kUs);
     p.invoke_overhead_s = optional(n, path, "invoke_overhead_us", "microseconds", kUs);
     p.active_power_mw = required(n, path, "active_power_mw", "mW", 1.0);
@@ -200,7 +232,7 @@ class Reader {
     const YAML::Node& r = src_.root();
     src_.check_keys(r, "",
                     {"name", "description", "kind", "default_dtype", "calibration", "engine", "folded_ops_factor",
-                     "primary", "processors", "memory", "fallback", "power"});
+                     "primary", "processors", "memory", "fallback", "partition", "power"});
     Device d;
     d.name = r["name"] ? src_.get_string(r["name"], "name") : std::filesystem::path(src_.file()).stem().string();
     if (r["description"]) d.description = src_.get_string(r["description"], "description");
@@ -242,6 +274,16 @@ class Reader {
                               d.processors[d.primary].name));
       d.fallback.transfer_bytes_per_s = required(f, "fallback", "transfer_gb_s", "GB/s, 1e9 bytes per second", kGBps);
       d.fallback.transfer_overhead_s = optional(f, "fallback", "transfer_overhead_us", "microseconds", kUs);
+    }
+    if (const YAML::Node p = r["partition"]) {
+      const std::string v = src_.get_string(p, "partition");
+      if (v == "per_operator") d.partition = Partition::PerOperator;
+      else if (v == "single_cut") d.partition = Partition::SingleCut;
+      else
+        src_.fail(p, "partition",
+                  fmt::format("unknown partition '{}'; use per_operator (each unsupported operator falls back) or "
+                              "single_cut (the graph is cut once, at the first unsupported operator)",
+                              v));
     }
     if (const YAML::Node p = r["power"]) {
       src_.check_keys(p, "power", {"idle_mw", "energy_pj_per_byte"});
@@ -310,6 +352,8 @@ OpClass op_class(ir::OpKind op) {
   }
   return OpClass::Elementwise;  // batch_norm, activations, add, mul, softmax
 }
+
+std::string_view partition_name(Partition p) { return p == Partition::SingleCut ? "single_cut" : "per_operator"; }
 
 std::string_view op_class_name(OpClass c) {
   switch (c) {
@@ -412,6 +456,8 @@ std::string to_yaml(const Device& d) {
     per_class("per_cycle", p.per_cycle);
     per_class("cycles_per_output", p.cycles_per_output);
     line(4, "bandwidth_gb_s: " + num(p.bandwidth_bytes_per_s / kGBps));
+    if (p.weights_bandwidth_bytes_per_s > 0)
+      line(4, "weights_bandwidth_gb_s: " + num(p.weights_bandwidth_bytes_per_s / kGBps));
     line(4, "op_overhead_us: " + num(p.op_overhead_s / kUs));
     line(4, "invoke_overhead_us: " + num(p.invoke_overhead_s / kUs));
     line(4, "active_power_mw: " + num(p.active_power_mw));
@@ -429,8 +475,23 @@ std::string to_yaml(const Device& d) {
       if (!s.fused_activations.empty())
         line(8, "fused_activations: " +
                     list(s.fused_activations, [](ir::OpKind k) { return std::string(ir::op_name(k)); }));
+      const auto limit = [&](const char* key, int v) {
+        if (v != 0) line(8, fmt::format("{}: {}", key, v));
+      };
+      if (s.square_kernels) line(8, "square_kernels: true");
+      limit("max_kernel", s.max_kernel);
+      limit("max_kernel_height", s.max_kernel_height);
+      limit("max_kernel_area", s.max_kernel_area);
+      limit("max_dim", s.max_dim);
+      limit("max_input_channels", s.max_input_channels);
+      if (s.input_height.limited())
+        line(8, fmt::format("input_height: [{}, {}]", s.input_height.min, s.input_height.max));
+      if (s.input_width.limited()) line(8, fmt::format("input_width: [{}, {}]", s.input_width.min, s.input_width.max));
+      if (!s.resize_scales.empty()) line(8, "resize_scales: " + list(s.resize_scales, str));
+      if (!s.rule.empty()) line(8, "rule: " + text(s.rule));
     }
   }
+  if (d.partition != Partition::PerOperator) line(0, fmt::format("partition: {}", partition_name(d.partition)));
   const Memory& m = d.memory;
   line(0, "memory:");
   line(2, "sram_kib: " + num(m.sram_bytes / kKiB));

@@ -6,6 +6,9 @@
 //     without an operator set fuses anything; one with a set only what the accepting entry
 //     lists in fused_activations;
 //   anything else runs on the primary when its operator set accepts it, else on the fallback.
+// Under Partition::SingleCut the first node placed on its own that the primary rejects is the
+// cut: it and every later node placed on its own (node order is topological, as a TFLite
+// operator list is) run on the fallback; followers stay with their anchors.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -29,8 +32,8 @@ class Placer {
     if (d.processors.empty()) fail(d.name, "the device has no processors");
   }
 
-  // Placement of node `id`, given those of every earlier node in `done`.
-  Placement place(int id, const std::vector<Placement>& done) const {
+  // Placement of node `id`, given those of every earlier node in `done` (called in node order).
+  Placement place(int id, const std::vector<Placement>& done) {
     const ir::Node& n = g_.node(id);
     if (n.op == ir::OpKind::Input || n.op == ir::OpKind::Zero) return {d_.primary, true, ""};
     if (const int target = ir::fold_target(g_, consumers_, id); target >= 0)
@@ -40,17 +43,28 @@ class Placer {
     }
     std::string why;
     const Processor& primary = d_.processors[d_.primary];
-    if (accepts(primary, n, t_, &why)) return {d_.primary, true, ""};
+    const bool supported = accepts(primary, g_, id, t_, &why);
+    if (supported && cut_ < 0) return {d_.primary, true, ""};
     if (d_.fallback.processor < 0)
       fail(g_.describe(id),
            "cannot run on {} ({}), and the device has no fallback processor; choose another "
            "device or change the model",
            d_.name, why);
+    Placement out{d_.fallback.processor, false, why};
+    out.unsupported = !supported;
+    if (cut_ >= 0) {
+      out.cut_at = cut_;
+      if (supported) out.reason = fmt::format("after the single cut at '{}' ({})", g_.node(cut_).name, cut_reason_);
+    } else if (d_.partition == Partition::SingleCut) {
+      cut_ = id;
+      cut_reason_ = why;
+    }
     std::string fallback_why;
-    if (!accepts(d_.processors[d_.fallback.processor], n, t_, &fallback_why))
-      fail(g_.describe(id), "cannot run on {}: not on {} ({}), nor on the fallback {} ({})", d_.name, primary.name, why,
+    if (!accepts(d_.processors[d_.fallback.processor], g_, id, t_, &fallback_why))
+      fail(g_.describe(id), "cannot run on {}: {}, nor on the fallback {} ({})", d_.name,
+           supported ? out.reason : fmt::format("not on {} ({})", primary.name, why),
            d_.processors[d_.fallback.processor].name, fallback_why);
-    return {d_.fallback.processor, false, why};
+    return out;
   }
 
  private:
@@ -67,7 +81,7 @@ class Placer {
     const Placement& at = done[anchor];
     const Processor& p = d_.processors[at.processor];
     if (p.ops) {
-      const OpSupport* s = find_support(p, g_.node(anchor), t_, nullptr);
+      const OpSupport* s = find_support(p, g_, anchor, t_, nullptr);
       const ir::OpKind act = g_.node(id).op;
       if (!s || std::find(s->fused_activations.begin(), s->fused_activations.end(), act) == s->fused_activations.end())
         return std::nullopt;
@@ -85,11 +99,13 @@ class Placer {
   const ir::Graph& g_;
   ir::DType t_;
   std::vector<std::vector<int>> consumers_;
+  int cut_ = -1;            // SingleCut: the node the graph was cut at, once there is one
+  std::string cut_reason_;  // why the primary rejected it
 };
 
 // The placements of nodes 0..last (a node's placement depends only on those before it).
 std::vector<Placement> place_prefix(const Device& d, const ir::Graph& g, int last, ir::DType dtype) {
-  const Placer placer(d, g, dtype);
+  Placer placer(d, g, dtype);
   std::vector<Placement> out;
   out.reserve(last + 1);
   for (int i = 0; i <= last; ++i) out.push_back(placer.place(i, out));

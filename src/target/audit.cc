@@ -5,12 +5,20 @@
 #include <set>
 
 #include "hwnas/hw/op_support.h"
+#include "hwnas/ir/op_traits.h"
 
 namespace hwnas::target {
 namespace {
 
-// Adds graph g's nodes to `rows` (keyed by hw::op_key).
-void add_graph(const hw::Device& d, const ir::Graph& g, ir::DType dtype, std::map<std::string, AuditRow>& rows) {
+// Rows keyed by hw::op_key, and the keys whose reason is a node's own (not "after the cut").
+struct Rows {
+  std::map<std::string, AuditRow> by_key;
+  std::set<std::string> own_reason;
+};
+
+// Adds graph g's nodes to `rows`.
+void add_graph(const hw::Device& d, const ir::Graph& g, ir::DType dtype, Rows& all) {
+  std::map<std::string, AuditRow>& rows = all.by_key;
   const std::vector<hw::Placement> at = hw::place_all(d, g, dtype);
   const auto bytes = [&](int id) { return g.node(id).shape.numel() * ir::dtype_bytes(dtype); };
   const auto row = [&](int id) -> AuditRow& {
@@ -33,8 +41,21 @@ void add_graph(const hw::Device& d, const ir::Graph& g, ir::DType dtype, std::ma
       ++r.native;
     } else {
       ++r.fallback;
-      if (r.reason.empty()) r.reason = at[i].reason;
+      // A node that only follows a single cut (itself, or the anchor it is folded or fused into)
+      // is charged to the cut's cause; own reasons win over "after the single cut" in the row.
+      // A fused activation the primary lacks altogether (a hardswish fused on the CPU) would fall
+      // back without the cut; a folded batch_norm would not.
+      const int anchor = at[i].follows >= 0 ? at[i].follows : i;
+      const bool follows_cut = at[anchor].cut_at >= 0 && !at[anchor].unsupported &&
+                               (anchor == i || !ir::is_activation(n.op) || hw::runs_op(d.processors[d.primary], n.op));
+      if (follows_cut) {
+        ++r.after_cut;
+        ++row(at[anchor].cut_at).moved_by_cut;
+      }
+      if (r.reason.empty() || (!follows_cut && !all.own_reason.contains(r.op))) r.reason = at[i].reason;
+      if (!follows_cut) all.own_reason.insert(r.op);
     }
+    if (at[i].unsupported && at[i].cut_at < 0 && d.partition == hw::Partition::SingleCut) ++r.cuts;
     for (int in : n.inputs) {
       if (at[in].processor == at[i].processor || !moved.insert({in, at[i].processor}).second) continue;
       // The move is charged to the side that falls back.
@@ -46,8 +67,8 @@ void add_graph(const hw::Device& d, const ir::Graph& g, ir::DType dtype, std::ma
     if (!at[out].native && moved.insert({out, d.primary}).second) transfer(row(out), bytes(out), false);
 }
 
-Audit finish(const hw::Device& d, std::string subject, ir::DType dtype, int graphs,
-             std::map<std::string, AuditRow> rows) {
+Audit finish(const hw::Device& d, std::string subject, ir::DType dtype, int graphs, Rows all) {
+  std::map<std::string, AuditRow>& rows = all.by_key;
   Audit a;
   a.device = d.name;
   a.subject = std::move(subject);
@@ -56,8 +77,11 @@ Audit finish(const hw::Device& d, std::string subject, ir::DType dtype, int grap
   a.dtype = dtype;
   a.graphs = graphs;
   for (auto& [key, r] : rows) a.rows.push_back(std::move(r));
-  std::stable_sort(a.rows.begin(), a.rows.end(),
-                   [](const AuditRow& x, const AuditRow& y) { return x.fallback > y.fallback; });
+  std::stable_sort(a.rows.begin(), a.rows.end(), [](const AuditRow& x, const AuditRow& y) {
+    // Causes first: a row's own fallbacks, then those after a single cut.
+    const int own_x = x.fallback - x.after_cut, own_y = y.fallback - y.after_cut;
+    return own_x != own_y ? own_x > own_y : x.fallback > y.fallback;
+  });
   return a;
 }
 
@@ -80,7 +104,7 @@ double Audit::transfer_ms() const {
 }
 
 Audit audit_graph(const hw::Device& d, const ir::Graph& g, ir::DType dtype) {
-  std::map<std::string, AuditRow> rows;
+  Rows rows;
   add_graph(d, g, dtype, rows);
   return finish(d, g.name(), dtype, 1, std::move(rows));
 }
@@ -107,7 +131,7 @@ std::vector<space::Arch> representative_archs(const space::SearchSpace& s, int s
 }
 
 Audit audit_space(const hw::Device& d, const space::SearchSpace& s, ir::DType dtype, int samples, uint64_t seed) {
-  std::map<std::string, AuditRow> rows;
+  Rows rows;
   const auto archs = representative_archs(s, samples, seed);
   for (const auto& a : archs) add_graph(d, s.decode(a), dtype, rows);
   return finish(d, s.name(), dtype, static_cast<int>(archs.size()), std::move(rows));

@@ -14,15 +14,18 @@
 namespace hwnas::target {
 namespace {
 
-// Per node name of one decoded graph: whether it runs natively, and, for nodes placed on their
-// own, their fallback ("op key: reason"); and the op keys that fall back at all.
+// Per node name of one decoded graph: whether the primary accepts it (and the anchor it is
+// folded or fused into), and, for the nodes it rejects, the fallback they cause ("op key:
+// reason"); and the op keys that cause fallbacks at all. Nodes that fall back only because
+// they come after a single cut (hw::Partition::SingleCut) are not causes: the choice that made
+// the cut is, so that is the one a decision drops.
 struct Fallback {
   std::string key;   // "depthwise_conv2d k7 s1"
   std::string what;  // "depthwise_conv2d k7 s1: kernel 7 not in [3, 5]"
 };
 struct Placed {
-  std::unordered_map<std::string, bool> native;
-  std::map<std::string, Fallback> fallbacks;  // by node name
+  std::unordered_map<std::string, bool> native;  // accepted by the primary (native, or only after a cut)
+  std::map<std::string, Fallback> fallbacks;     // by node name
   std::set<std::string> keys;
 };
 
@@ -30,8 +33,9 @@ Placed placed(const hw::Device& d, const ir::Graph& g, ir::DType dtype) {
   const auto at = hw::place_all(d, g, dtype);
   Placed p;
   for (int i = 0; i < g.size(); ++i) {
-    p.native[g.node(i).name] = at[i].native;
-    if (at[i].native || at[i].follows >= 0) continue;  // a follower's fate is its anchor's: report the anchor
+    const bool rejected = at[i].unsupported || (at[i].follows >= 0 && at[at[i].follows].unsupported);
+    p.native[g.node(i).name] = !rejected;
+    if (!at[i].unsupported) continue;  // a follower's fate is its anchor's, a node after a cut the cut's
     const std::string key = hw::op_key(g.node(i));
     p.fallbacks[g.node(i).name] = {key, fmt::format("{}: {}", key, at[i].reason)};
     p.keys.insert(key);

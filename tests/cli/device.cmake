@@ -26,6 +26,34 @@ hwnas_cli_test(device_audit_json EXPECT "\"fallback_nodes\": 0,.*\"source\": \"l
 hwnas_cli_test(device_audit_needs_subject EXIT 2 EXPECT "error: device audit: give --space <space> or --model <model>"
                ARGS device audit npu-generic)
 
+# The real NPU profiles (docs/devices.md): each shows its operator rules and partition, and its
+# audit of mbconv restricts the space; the audit names what no choice avoids (fixed structure).
+foreach(npu ethos-u55-128 ethos-u65-512 edgetpu k210)
+  hwnas_cli_test(device_show_${npu} EXPECT "device: ${npu} \\(npu\\).*operator set of .*limits.*conv2d.*fallback: cpu at .*partition: "
+                 ARGS device show ${npu})
+  hwnas_cli_test(device_audit_${npu}_mbconv EXPECT "audit of mbconv on ${npu} \\(int8\\).*restricted space mbconv@${npu}"
+                 ARGS device audit ${npu} --space mbconv --samples 5)
+endforeach()
+# Vela's figures: 500 MHz x 128 = 64 GMAC/s int8; weights on their own port at 0.5 GB/s; the
+# published range limits with the rule they come from.
+hwnas_cli_test(device_show_ethos_u55_figures
+               EXPECT "processor npu \\(primary\\): 500 MHz, 4 GB/s \\(weights 0.5 GB/s on their own port\\).*conv +int8 +128 +64.0 GMAC/s.*depthwise_conv2d +any +1,2,3 +int8 .*kh<=64 kh\\*kw<=4096 dims<=65535 .Vela 3.6.1 DEPTHWISE_CONV_2D.*partition: per_operator"
+               ARGS device show ethos-u55-128)
+# Ethos-U runs hardswish, squeeze-excite and 7x7 depthwise: mbconv compiles whole.
+hwnas_cli_test(device_audit_ethos_u55_mbconv_whole EXPECT "0 fall back.*every node of 200 checked samples runs natively"
+               REJECT "substituted|removed" ARGS device audit ethos-u55-128 --space mbconv --samples 5)
+# The Edge TPU cuts once: hardswish is the cause, the rest only follows it; restricted, it is swapped.
+hwnas_cli_test(device_audit_edgetpu_cut
+               EXPECT "hardswish .*CUT in [0-9,]+ graphs, moving [0-9,]+ supported nodes after it: hardswish is not in edgetpu's operator set.*only after a cut: after the single cut at.*partition: single_cut.*substituted: hardswish -> relu6.*every node of 200 checked samples runs natively"
+               ARGS device audit edgetpu --space mbconv --samples 5)
+hwnas_cli_test(device_show_edgetpu_cut EXPECT "partition: single_cut \\(everything from the first unsupported operator on runs on the fallback\\)"
+               ARGS device show edgetpu)
+# The K210 keeps 3x3 kernels on the KPU; adds, the pool, the classifier and the 1280-channel
+# head conv stay on its CPU whatever the choices.
+hwnas_cli_test(device_audit_k210_fixed
+               EXPECT "removed stage1.block2.kernel = 5,7: .*nncase K210 KPU depthwise conv2d.*still falls back \\(fixed structure\\): add: add is not in kpu's operator set.*conv2d k1 s1: 1280 output channels over the limit of 1024"
+               ARGS device audit k210 --space mbconv --samples 5)
+
 # Bad input: unknown device with a suggestion; a malformed profile names file, line and key.
 hwnas_cli_test(device_unknown EXIT 2 EXPECT "error: cortex-m8: no such device \\(did you mean 'cortex-m7'\\?\\)" ARGS device show cortex-m8)
 file(WRITE ${HWNAS_CLI_OUT}/bad_device.yaml "name: bad\nprocessors:\n  cpu:\n    clock_mhz: fast\n")

@@ -50,6 +50,26 @@ TEST(Roofline, HandCalculatedConvAndPool) {
   EXPECT_FALSE(p.kernels[0].fallback);
 }
 
+TEST(Roofline, WeightsOnTheirOwnPortAreReadInParallel) {
+  // Vela's estimate: activations and weights on separate AXI ports, the slower one bounds.
+  hw::Device d = hand_cpu();
+  d.processors[0].weights_bandwidth_bytes_per_s = 1e8;  // weights from flash at 100 MB/s
+  const LatencyPrediction p = RooflineModel(d).predict(conv_pool(), ir::DType::f32);
+  const KernelCost& conv = p.kernels[0];
+  // Activations 1,024 + 2,048 = 3,072 B at 1 GB/s: 3.072 us; weights 1,152 + 32 (folded bias) =
+  // 1,184 B at 100 MB/s: 11.84 us. max(9.216 compute, max(3.072, 11.84)) + 1 us overhead.
+  EXPECT_EQ(conv.bytes, 4256);  // both counted
+  EXPECT_NEAR(conv.memory_ms, 0.01184, 1e-12);
+  EXPECT_NEAR(conv.ms, 0.01284, 1e-12);
+  EXPECT_EQ(conv.bound, Bound::Memory);
+  // The pool has no weights: 2,080 activation bytes at 1 GB/s as before.
+  EXPECT_NEAR(p.kernels[1].memory_ms, 0.00208, 1e-12);
+  // A fast weights port takes the weights off the activations' port: 3.072 us instead of the
+  // shared 4.256 us.
+  d.processors[0].weights_bandwidth_bytes_per_s = 1e10;
+  EXPECT_NEAR(RooflineModel(d).predict(conv_pool(), ir::DType::f32).kernels[0].memory_ms, 0.003072, 1e-12);
+}
+
 TEST(Roofline, Int8UsesItsRateAndOneByteTensors) {
   const LatencyPrediction p = RooflineModel(hand_cpu()).predict(conv_pool(), ir::DType::i8);
   const KernelCost& conv = p.kernels[0];

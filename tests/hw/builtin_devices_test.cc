@@ -4,6 +4,7 @@
 
 #include "hwnas/hw/device.h"
 #include "hwnas/hw/op_support.h"
+#include "hwnas/ir/builder.h"
 #include "testing.h"
 
 namespace hwnas::hw {
@@ -108,6 +109,163 @@ TEST(BuiltinDevices, NpuHasItsOperatorSetAndACpuFallback) {
        {ir::OpKind::Conv2D, ir::OpKind::DepthwiseConv2D, ir::OpKind::Add, ir::OpKind::AvgPool, ir::OpKind::MaxPool,
         ir::OpKind::GlobalAvgPool, ir::OpKind::Concat, ir::OpKind::Reshape, ir::OpKind::Relu, ir::OpKind::Relu6})
     EXPECT_TRUE(runs_op(npu, op)) << ir::op_name(op);
+}
+
+// The reason the primary of `d` rejects the last node of g ("" when it accepts it).
+std::string rejects(const Device& d, const ir::Graph& g, DType t = DType::i8) {
+  std::string why;
+  accepts(d.processors[d.primary], g, g.size() - 1, t, &why);
+  return why;
+}
+
+ir::Graph one_conv(ir::Shape in, int out_channels, int kernel_h, int kernel_w, int stride, int dilation = 1,
+                   bool depthwise = false) {
+  ir::GraphBuilder b("g");
+  const int x = b.input(in);
+  ir::ConvOptions o;
+  o.kernel_w = kernel_w;
+  o.dilation = dilation;
+  o.padding = ir::Padding::Valid;
+  return b.finish(
+      {depthwise ? b.depthwise(x, kernel_h, stride, o, "c") : b.conv(x, out_channels, kernel_h, stride, o, "c")});
+}
+
+template <typename F>
+ir::Graph on_input(ir::Shape in, F&& op) {
+  ir::GraphBuilder b("g");
+  const int x = b.input(in);
+  return b.finish({op(b, x)});
+}
+
+// Vela 3.6.1 SUPPORTED_OPS.md, each constraint at its limit and one past it, on both Ethos-U
+// profiles (Vela's operator constraints do not depend on the configuration).
+TEST(BuiltinDevices, EthosUFollowsVelasPublishedConstraints) {
+  for (const char* name : {"ethos-u55-128", "ethos-u65-512"}) {
+    SCOPED_TRACE(name);
+    const Device d = load_device(name);
+    EXPECT_EQ(d.partition, Partition::PerOperator);
+    // CONV_2D: "Stride values for both width and height must be between 1 and 4".
+    EXPECT_EQ(rejects(d, one_conv({1, 32, 32, 8}, 8, 3, 3, 4)), "");
+    EXPECT_EQ(rejects(d, one_conv({1, 32, 32, 8}, 8, 3, 3, 5)), "stride 5 not in [1, 2, 3, 4] (Vela 3.6.1 CONV_2D)");
+    // "Dilated kernel height must be in the range [1, 64]".
+    EXPECT_EQ(rejects(d, one_conv({1, 80, 80, 8}, 8, 64, 1, 1)), "");
+    EXPECT_EQ(rejects(d, one_conv({1, 80, 80, 8}, 8, 65, 1, 1)),
+              "kernel height 65 over 64 (must be in [1, 64]) (Vela 3.6.1 CONV_2D)");
+    EXPECT_EQ(rejects(d, one_conv({1, 80, 80, 8}, 8, 33, 1, 1, 2)),  // (33 - 1) x 2 + 1 = 65
+              "dilated kernel height 65 over 64 (must be in [1, 64]) (Vela 3.6.1 CONV_2D)");
+    // "Product of dilated kernel width and height must be in the range [1, 4096]": 64 x 64 = 4096.
+    EXPECT_EQ(rejects(d, one_conv({1, 80, 80, 8}, 8, 64, 64, 1)), "");
+    EXPECT_EQ(rejects(d, one_conv({1, 80, 80, 8}, 8, 64, 65, 1)),
+              "kernel 64x65 has 4160 elements, over 4096 (width x height must be in [1, 4096]) (Vela 3.6.1 CONV_2D)");
+    // DEPTHWISE_CONV_2D: strides 1..3.
+    EXPECT_EQ(rejects(d, one_conv({1, 32, 32, 8}, 8, 3, 3, 3, 1, true)), "");
+    EXPECT_EQ(rejects(d, one_conv({1, 32, 32, 8}, 8, 3, 3, 4, 1, true)),
+              "stride 4 not in [1, 2, 3] (Vela 3.6.1 DEPTHWISE_CONV_2D)");
+    // AVERAGE_POOL_2D: "Kernel filter values for both width and height must be in the range [1, 8]".
+    EXPECT_EQ(rejects(d, on_input({1, 16, 16, 8}, [](auto& b, int x) { return b.avg_pool(x, 8, 1); })), "");
+    EXPECT_EQ(rejects(d, on_input({1, 16, 16, 8}, [](auto& b, int x) { return b.avg_pool(x, 9, 1); })),
+              "kernel 9 over 8 (height and width must be in [1, 8]) (Vela 3.6.1 AVERAGE_POOL_2D)");
+    // MAX_POOL_2D: "Kernel filter height must be in the range [1, 256]"; strides 1..3.
+    EXPECT_EQ(rejects(d, on_input({1, 256, 256, 1}, [](auto& b, int x) { return b.max_pool(x, 256, 1); })), "");
+    EXPECT_EQ(rejects(d, on_input({1, 257, 257, 1}, [](auto& b, int x) { return b.max_pool(x, 257, 1); })),
+              "kernel height 257 over 256 (must be in [1, 256]) (Vela 3.6.1 MAX_POOL_2D)");
+    EXPECT_EQ(rejects(d, on_input({1, 16, 16, 8}, [](auto& b, int x) { return b.max_pool(x, 2, 4); })),
+              "stride 4 not in [1, 2, 3] (Vela 3.6.1 MAX_POOL_2D)");
+    // MEAN with keep_dims: "Product of height and width must be no greater than 4096".
+    EXPECT_EQ(rejects(d, on_input({1, 64, 64, 8}, [](auto& b, int x) { return b.global_avg_pool(x); })), "");
+    EXPECT_EQ(rejects(d, on_input({1, 64, 65, 8}, [](auto& b, int x) { return b.global_avg_pool(x); })),
+              "input 64x65 averages 4160 elements, over 4096 (height x width must be at most 4096) (Vela 3.6.1 MEAN)");
+    // Generic: "Tensor dimensions must be in the range [1, 65535]".
+    EXPECT_EQ(rejects(d, on_input({1, 1, 65535, 1}, [](auto& b, int x) { return b.relu(x); })), "");
+    EXPECT_EQ(rejects(d, on_input({1, 1, 65536, 1}, [](auto& b, int x) { return b.relu(x); })),
+              "an input dimension of 65536 over 65535 (dimensions must be in [1, 65535]) (Vela 3.6.1 RELU)");
+    // RESIZE: 2x/4x/8x upscales; 3x is not.
+    const auto up = [](int f) {
+      return [f](auto& b, int x) { return b.resize(x, 4 * f, 4 * f, ir::ResizeMode::Nearest); };
+    };
+    EXPECT_EQ(rejects(d, on_input({1, 4, 4, 8}, up(8))), "");
+    EXPECT_NE(rejects(d, on_input({1, 4, 4, 8}, up(3))).find("is not a 2x/4x/8x upscale"), std::string::npos);
+    // HARD_SWISH is a Vela operator (int8); f32 is no Ethos-U type.
+    EXPECT_EQ(rejects(d, on_input({1, 8, 8, 8}, [](auto& b, int x) { return b.hardswish(x); })), "");
+    EXPECT_EQ(rejects(d, one_conv({1, 32, 32, 8}, 8, 3, 3, 1), DType::f32),
+              "f32 not supported (only int8) (Vela 3.6.1 CONV_2D)");
+    EXPECT_GE(d.fallback.processor, 0);
+  }
+  // Peaks from Vela's configurations: 500e6 Hz x 128 MACs/cycle = 64 GMAC/s; AXI 8 B x 500 MHz =
+  // 4 GB/s SRAM, x 0.125 = 0.5 GB/s flash for the weights. 1e9 x 512 = 512 GMAC/s; 16 B x 1 GHz =
+  // 16 GB/s SRAM, x 0.234375 = 3.75 GB/s DRAM.
+  const Device u55 = load_device("ethos-u55-128"), u65 = load_device("ethos-u65-512");
+  EXPECT_DOUBLE_EQ(peak(u55, OpClass::Conv, DType::i8), 64e9);
+  EXPECT_DOUBLE_EQ(u55.processors[u55.primary].bandwidth_bytes_per_s, 8 * 500e6);
+  EXPECT_DOUBLE_EQ(u55.processors[u55.primary].weights_bandwidth_bytes_per_s, 8 * 0.125 * 500e6);
+  EXPECT_DOUBLE_EQ(peak(u65, OpClass::Conv, DType::i8), 512e9);
+  EXPECT_DOUBLE_EQ(u65.processors[u65.primary].bandwidth_bytes_per_s, 16 * 1e9);
+  EXPECT_DOUBLE_EQ(u65.processors[u65.primary].weights_bandwidth_bytes_per_s, 16 * 0.234375 * 1e9);
+  // Depthwise at 1/8 of the conv rate (Vela's depthwise cycle estimate).
+  EXPECT_DOUBLE_EQ(peak(u55, OpClass::Depthwise, DType::i8) * 8, peak(u55, OpClass::Conv, DType::i8));
+  EXPECT_DOUBLE_EQ(peak(u65, OpClass::Depthwise, DType::i8) * 8, peak(u65, OpClass::Conv, DType::i8));
+}
+
+// Coral: the operator table, the single cut, and "4 TOPS (int8), 2 TOPS per watt".
+TEST(BuiltinDevices, EdgeTpuFollowsCoralsPublishedRules) {
+  const Device d = load_device("edgetpu");
+  EXPECT_EQ(d.partition, Partition::SingleCut);
+  EXPECT_EQ(d.processors[d.primary].name, "edgetpu");
+  EXPECT_EQ(rejects(d, on_input({1, 8, 8, 8}, [](auto& b, int x) { return b.hardswish(x); })),
+            "hardswish is not in edgetpu's operator set");
+  for (auto op : {ir::OpKind::Conv2D, ir::OpKind::DepthwiseConv2D, ir::OpKind::FullyConnected, ir::OpKind::Add,
+                  ir::OpKind::Mul, ir::OpKind::Sigmoid, ir::OpKind::GlobalAvgPool, ir::OpKind::Concat})
+    EXPECT_TRUE(runs_op(d.processors[d.primary], op)) << ir::op_name(op);
+  // "Softmax: Supports only 1-D input tensor with a max of 16,000 elements".
+  EXPECT_EQ(rejects(d, on_input({1, 16000}, [](auto& b, int x) { return b.softmax(x); })), "");
+  EXPECT_EQ(rejects(d, on_input({1, 16001}, [](auto& b, int x) { return b.softmax(x); })),
+            "an input dimension of 16001 over 16000 (dimensions must be in [1, 16000]) (Coral Edge TPU Softmax)");
+  // "AveragePool2d: No fused activation function": a relu after a pool is its own (supported) op.
+  EXPECT_TRUE(find_support(d.processors[d.primary],
+                           on_input({1, 8, 8, 8}, [](auto& b, int x) { return b.avg_pool(x, 2, 2); }), 1, DType::i8,
+                           nullptr)
+                  ->fused_activations.empty());
+  EXPECT_EQ(rejects(d, one_conv({1, 32, 32, 8}, 8, 3, 3, 1), DType::f32),
+            "f32 not supported (only int8) (Coral Edge TPU Conv2d)");
+  // 4 TOPS = 2e12 MAC/s; 2 TOPS per watt: 4 TOPS / 2 W.
+  const double macs = peak(d, OpClass::Conv, DType::i8);
+  EXPECT_DOUBLE_EQ(macs, 2e12);
+  EXPECT_DOUBLE_EQ(2 * macs / 1e12 / (d.processors[d.primary].active_power_mw / 1e3), 2.0);
+  // PCIe Gen2 x1: 5 GT/s with 8b/10b coding = 500 MB/s.
+  EXPECT_DOUBLE_EQ(d.fallback.transfer_bytes_per_s, 5e9 * 8 / 10 / 8);
+}
+
+// nncase 0.x's KPU rules (fake_kpu_conv2d.cpp), each at its limit and one past it.
+TEST(BuiltinDevices, K210FollowsNncasesKpuRules) {
+  const Device d = load_device("k210");
+  EXPECT_EQ(d.partition, Partition::PerOperator);
+  const std::string rule = " (nncase K210 KPU conv2d)";
+  EXPECT_EQ(rejects(d, one_conv({1, 32, 32, 8}, 8, 3, 3, 1)), "");
+  EXPECT_EQ(rejects(d, one_conv({1, 32, 32, 8}, 8, 1, 1, 2)), "");
+  EXPECT_EQ(rejects(d, one_conv({1, 32, 32, 8}, 8, 5, 5, 1)), "kernel 5 not in [1, 3]" + rule);
+  EXPECT_EQ(rejects(d, one_conv({1, 32, 32, 8}, 8, 3, 1, 1)), "kernel 3x1 is not square" + rule);
+  EXPECT_EQ(rejects(d, one_conv({1, 32, 32, 8}, 8, 3, 3, 1, 2)),
+            "dilated kernel 5 over 3 (height and width must be in [1, 3])" + rule);  // dilation 1 only
+  EXPECT_EQ(rejects(d, one_conv({1, 32, 32, 8}, 8, 3, 3, 3)), "stride 3 not in [1, 2]" + rule);
+  // is_supported_in_shape: H in [4, 256], W in [4, 512], C <= 1024; is_supported_out_shape: C <= 1024.
+  EXPECT_EQ(rejects(d, one_conv({1, 256, 512, 1024}, 1024, 1, 1, 1)), "");
+  EXPECT_EQ(rejects(d, one_conv({1, 4, 4, 8}, 8, 1, 1, 1)), "");
+  EXPECT_EQ(rejects(d, one_conv({1, 257, 16, 8}, 8, 1, 1, 1)), "input height 257 not in [4, 256]" + rule);
+  EXPECT_EQ(rejects(d, one_conv({1, 3, 16, 8}, 8, 1, 1, 1)), "input height 3 not in [4, 256]" + rule);
+  EXPECT_EQ(rejects(d, one_conv({1, 16, 513, 8}, 8, 1, 1, 1)), "input width 513 not in [4, 512]" + rule);
+  EXPECT_EQ(rejects(d, one_conv({1, 16, 16, 1025}, 8, 1, 1, 1)), "1025 input channels over the limit of 1024" + rule);
+  EXPECT_EQ(rejects(d, one_conv({1, 16, 16, 8}, 1025, 1, 1, 1)), "1025 output channels over the limit of 1024" + rule);
+  // A depthwise stride 2 leaves a CPU strided_slice.
+  EXPECT_EQ(rejects(d, one_conv({1, 32, 32, 8}, 8, 3, 3, 1, 1, true)), "");
+  EXPECT_EQ(rejects(d, one_conv({1, 32, 32, 8}, 8, 3, 3, 2, 1, true)),
+            "stride 2 not in [1] (nncase K210 KPU depthwise conv2d)");
+  EXPECT_EQ(rejects(d, on_input({1, 8, 8, 8},
+                                [](auto& b, int x) {
+                                  return b.add({x, x});
+                                })),
+            "add is not in kpu's operator set");
+  // 0.25 TOPS = 1.25e11 MAC/s at 400 MHz.
+  EXPECT_DOUBLE_EQ(peak(d, OpClass::Conv, DType::i8), 1.25e11);
 }
 
 }  // namespace

@@ -134,7 +134,8 @@ TEST(ParseDevice, RateWithoutF32FallbackIsAnError) {
 // cycles_per_output: optional, per class and dtype, non-negative; the roofline adds it per value
 // a kernel writes.
 TEST(ParseDevice, CyclesPerOutput) {
-  const std::string with = replace(kMinimal, "    bandwidth_gb_s: 0.4", "    cycles_per_output: {conv: {int8: 24}}\n    bandwidth_gb_s: 0.4");
+  const std::string with = replace(kMinimal, "    bandwidth_gb_s: 0.4",
+                                   "    cycles_per_output: {conv: {int8: 24}}\n    bandwidth_gb_s: 0.4");
   const Device d = parse_device(with, "x.yaml");
   EXPECT_DOUBLE_EQ(d.processors[0].output_cycles(OpClass::Conv, DType::i8), 24);
   EXPECT_DOUBLE_EQ(d.processors[0].output_cycles(OpClass::Conv, DType::f32), 0);
@@ -145,6 +146,64 @@ TEST(ParseDevice, CyclesPerOutput) {
                      "cycles_per_output.cnv: unknown key (did you mean 'conv'?)");
   EXPECT_HWNAS_ERROR(parse_device(replace(with, "{conv: {int8: 24}}", "{conv: 24}"), "x.yaml"),
                      "cycles_per_output.conv");
+}
+
+// The partition rule, the weights port and the published range limits: read, checked with
+// located errors, and written back by to_yaml().
+TEST(ParseDevice, PartitionWeightsBandwidthAndLimits) {
+  EXPECT_EQ(parse_device(kMinimal, "x.yaml").partition, Partition::PerOperator);  // the default
+  EXPECT_EQ(parse_device(kMinimal + std::string("partition: single_cut\n"), "x.yaml").partition, Partition::SingleCut);
+  EXPECT_EQ(parse_device(kMinimal + std::string("partition: per_operator\n"), "x.yaml").partition,
+            Partition::PerOperator);
+  EXPECT_HWNAS_ERROR(parse_device(kMinimal + std::string("partition: once\n"), "x.yaml"),
+                     "x.yaml:20: partition: unknown partition 'once'; use per_operator");
+
+  EXPECT_DOUBLE_EQ(parse_device(kMinimal, "x.yaml").processors[0].weights_bandwidth_bytes_per_s, 0);  // shares
+  const std::string wb =
+      replace(kMinimal, "    bandwidth_gb_s: 0.4\n", "    bandwidth_gb_s: 0.4\n    weights_bandwidth_gb_s: 0.05\n");
+  EXPECT_DOUBLE_EQ(parse_device(wb, "x.yaml").processors[0].weights_bandwidth_bytes_per_s, 0.05e9);
+  EXPECT_HWNAS_ERROR(parse_device(replace(wb, "0.05", "0"), "x.yaml"),
+                     "processors.cpu.weights_bandwidth_gb_s: expected a positive number");
+
+  const std::string limits = replace(
+      kMinimal, "    active_power_mw: 50\n",
+      "    active_power_mw: 50\n    ops:\n      - op: conv2d\n"
+      "        max_kernel_height: 64\n        max_kernel_area: 4096\n"
+      "        max_kernel: 8\n        square_kernels: true\n        max_dim: 65535\n        max_input_channels: 1024\n"
+      "        input_height: [4, 256]\n        input_width: [4, 512]\n"
+      "        rule: Vela CONV_2D\n      - op: resize\n        resize_scales: [2, 4]\n");
+  const Device d = parse_device(limits, "x.yaml");
+  const OpSupport& c = d.processors[0].ops->at(0);
+  EXPECT_EQ(c.max_kernel_height, 64);
+  EXPECT_EQ(c.max_kernel_area, 4096);
+  EXPECT_EQ(c.max_kernel, 8);
+  EXPECT_TRUE(c.square_kernels);
+  EXPECT_EQ(c.max_dim, 65535);
+  EXPECT_EQ(c.max_input_channels, 1024);
+  EXPECT_EQ(c.input_height, (IntRange{4, 256}));
+  EXPECT_EQ(c.input_width, (IntRange{4, 512}));
+  EXPECT_EQ(c.rule, "Vela CONV_2D");
+  EXPECT_EQ(d.processors[0].ops->at(1).resize_scales, (std::vector<int>{2, 4}));
+  EXPECT_HWNAS_ERROR(parse_device(replace(limits, "max_kernel_height: 64", "max_kernel_height: 0"), "x.yaml"),
+                     "ops[0].max_kernel_height: expected a positive whole number, got 0");
+  EXPECT_HWNAS_ERROR(parse_device(replace(limits, "input_height: [4, 256]", "input_height: [256, 4]"), "x.yaml"),
+                     "ops[0].input_height: expected [min, max] with min <= max");
+  EXPECT_HWNAS_ERROR(parse_device(replace(limits, "input_width: [4, 512]", "input_width: [512]"), "x.yaml"),
+                     "ops[0].input_width: expected [min, max]");
+  EXPECT_HWNAS_ERROR(parse_device(replace(limits, "op: resize", "op: add"), "x.yaml"),
+                     "ops[1].resize_scales: only a resize entry has resize_scales (this one is add)");
+  EXPECT_HWNAS_ERROR(parse_device(replace(limits, "max_dim:", "max_dims:"), "x.yaml"),
+                     "ops[0].max_dims: unknown key (did you mean 'max_dim'?)");
+
+  // Written back and read again unchanged.
+  const Device back = parse_device(to_yaml(parse_device(limits + "partition: single_cut\n", "x.yaml")), "b.yaml");
+  EXPECT_EQ(back.partition, Partition::SingleCut);
+  EXPECT_EQ(back.processors[0].ops->at(0).input_width, (IntRange{4, 512}));
+  EXPECT_EQ(back.processors[0].ops->at(0).rule, "Vela CONV_2D");
+  EXPECT_TRUE(back.processors[0].ops->at(0).square_kernels);
+  EXPECT_EQ(back.processors[0].ops->at(1).resize_scales, (std::vector<int>{2, 4}));
+  EXPECT_DOUBLE_EQ(
+      parse_device(to_yaml(parse_device(wb, "x.yaml")), "b.yaml").processors[0].weights_bandwidth_bytes_per_s, 0.05e9);
 }
 
 TEST(ToYaml, RoundTripsEveryBuiltin) {
@@ -165,7 +224,9 @@ TEST(ToYaml, RoundTripsEveryBuiltin) {
       EXPECT_EQ(back.processors[i].cycles_per_output, d.processors[i].cycles_per_output);
       EXPECT_EQ(back.engine, d.engine);
       EXPECT_EQ(back.processors[i].ops.has_value(), d.processors[i].ops.has_value());
+      EXPECT_DOUBLE_EQ(back.processors[i].weights_bandwidth_bytes_per_s, d.processors[i].weights_bandwidth_bytes_per_s);
     }
+    EXPECT_EQ(back.partition, d.partition);
   }
 }
 

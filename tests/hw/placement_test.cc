@@ -119,6 +119,109 @@ TEST(Place, NoFallbackMeansAnErrorNamingTheNode) {
   EXPECT_TRUE(place(d, g, 0, DType::i8).native);  // the input does not depend on the hardswish after it
 }
 
+// kAccel with the Edge TPU compiler's partition rule.
+std::string single_cut_accel() { return std::string(kAccel) + "partition: single_cut\n"; }
+
+// A diamond: c1 feeds a native branch (c2) and a branch with an unsupported hardswish (hs ->
+// c3); the two meet in an add read by c4 (with a fused relu) and by a second hardswish. Node
+// order (the builder's): input, c1, c2, hs, c3, sum, c4, c4.relu, hs2.
+ir::Graph diamond() {
+  ir::GraphBuilder b("diamond");
+  const int x = b.input({1, 8, 8, 8});
+  const int c1 = b.conv(x, 8, 3, 1, {}, "c1");
+  const int c2 = b.conv(c1, 8, 3, 1, {}, "c2");
+  const int hs = b.hardswish(c1, "hs");
+  const int c3 = b.conv(hs, 8, 3, 1, {}, "c3");
+  const int sum = b.add({c2, c3}, "sum");
+  const int c4 = b.relu(b.conv(sum, 8, 3, 1, {}, "c4"), "c4.relu");
+  return b.finish({c4, b.hardswish(sum, "hs2")});
+}
+
+TEST(PlaceSingleCut, TheCauseAndEverythingAfterItRunOnTheFallback) {
+  const Device d = parse_device(single_cut_accel(), "accel.yaml");
+  EXPECT_EQ(d.partition, Partition::SingleCut);
+  const ir::Graph g = diamond();
+  const auto p = place_all(d, g, DType::i8);
+  const int hs = id(g, "hs");
+  // Before the cut: native, although c2 is read after it.
+  for (const char* n : {"input", "c1", "c2"}) {
+    EXPECT_TRUE(p[id(g, n)].native) << n;
+    EXPECT_EQ(p[id(g, n)].cut_at, -1) << n;
+  }
+  // The cause: rejected itself, with its own reason.
+  EXPECT_FALSE(p[hs].native);
+  EXPECT_TRUE(p[hs].unsupported);
+  EXPECT_EQ(p[hs].cut_at, -1);
+  EXPECT_EQ(p[hs].reason, "hardswish is not in acc's operator set");
+  // After it: supported operators on the CPU, saying why, and marked as following the cut.
+  for (const char* n : {"c3", "sum", "c4"}) {
+    SCOPED_TRACE(n);
+    EXPECT_FALSE(p[id(g, n)].native);
+    EXPECT_EQ(p[id(g, n)].processor, 1);
+    EXPECT_FALSE(p[id(g, n)].unsupported);
+    EXPECT_EQ(p[id(g, n)].cut_at, hs);
+    EXPECT_EQ(p[id(g, n)].reason, "after the single cut at 'hs' (hardswish is not in acc's operator set)");
+  }
+  // A fused activation goes with its conv; a later unsupported node keeps its own reason.
+  EXPECT_EQ(p[id(g, "c4.relu")].follows, id(g, "c4"));
+  EXPECT_FALSE(p[id(g, "c4.relu")].unsupported);
+  EXPECT_EQ(p[id(g, "c4.relu")].reason,
+            "fused into 'c4', which falls back: after the single cut at 'hs' (hardswish is not in acc's operator set)");
+  EXPECT_TRUE(p[id(g, "hs2")].unsupported);
+  EXPECT_EQ(p[id(g, "hs2")].cut_at, hs);
+  EXPECT_EQ(p[id(g, "hs2")].reason, "hardswish is not in acc's operator set");
+  // place() of one node agrees with place_all().
+  EXPECT_EQ(place(d, g, id(g, "sum"), DType::i8).cut_at, hs);
+
+  // The same graph per operator: only the two hardswish nodes fall back.
+  const auto per_op = place_all(parse_device(kAccel, "accel.yaml"), g, DType::i8);
+  for (int i = 0; i < g.size(); ++i) {
+    const bool is_hs = g.node(i).op == ir::OpKind::HardSwish;
+    EXPECT_EQ(per_op[i].native, !is_hs) << g.node(i).name;
+    EXPECT_EQ(per_op[i].unsupported, is_hs) << g.node(i).name;
+    EXPECT_EQ(per_op[i].cut_at, -1) << g.node(i).name;
+  }
+}
+
+TEST(PlaceSingleCut, AfterMeansLaterInNodeOrderNotDownstream) {
+  // The compiler walks the TFLite operator list in order, so a branch listed after the cut falls
+  // back even when it does not read the cut's output: here c2 is independent of hs but comes
+  // after it.
+  const Device d = parse_device(single_cut_accel(), "accel.yaml");
+  ir::GraphBuilder b("branches");
+  const int x = b.input({1, 8, 8, 8});
+  const int c1 = b.conv(x, 8, 3, 1, {}, "c1");
+  const int hs = b.hardswish(c1, "hs");
+  const int c2 = b.conv(c1, 8, 3, 1, {}, "c2");  // reads c1 only
+  const ir::Graph g = b.finish({hs, c2});
+  const auto p = place_all(d, g, DType::i8);
+  EXPECT_TRUE(p[id(g, "c1")].native);
+  EXPECT_TRUE(p[id(g, "hs")].unsupported);
+  EXPECT_FALSE(p[id(g, "c2")].native);
+  EXPECT_EQ(p[id(g, "c2")].cut_at, id(g, "hs"));
+
+  // Listed the other way round, c2 comes before the cut and stays native.
+  ir::GraphBuilder b2("branches2");
+  const int x2 = b2.input({1, 8, 8, 8});
+  const int d1 = b2.conv(x2, 8, 3, 1, {}, "c1");
+  const int d2 = b2.conv(d1, 8, 3, 1, {}, "c2");
+  const ir::Graph g2 = b2.finish({b2.hardswish(d1, "hs"), d2});
+  const auto p2 = place_all(d, g2, DType::i8);
+  EXPECT_TRUE(p2[id(g2, "c2")].native);
+  EXPECT_TRUE(p2[id(g2, "hs")].unsupported);
+}
+
+TEST(PlaceSingleCut, NoUnsupportedOperatorNoCut) {
+  const Device d = parse_device(single_cut_accel(), "accel.yaml");
+  ir::GraphBuilder b("g");
+  const int x = b.input({1, 8, 8, 8});
+  const ir::Graph g = b.finish({b.add({b.conv(x, 8, 3, 1, {}, "a"), b.relu6(x, "r6")}, "sum")});
+  for (const auto& p : place_all(d, g, DType::i8)) {
+    EXPECT_TRUE(p.native) << p.reason;
+    EXPECT_EQ(p.cut_at, -1);
+  }
+}
+
 TEST(Place, CpuRunsEverything) {
   const Device d = load_device("cortex-m7");
   ir::GraphBuilder b("g");

@@ -73,6 +73,37 @@ TEST(AuditGraph, CountsAndTransferCostByHand) {
   EXPECT_NEAR(a.transfer_ms(), 0.044096, 1e-12);
 }
 
+TEST(AuditGraph, SingleCutNamesTheCauseAndWhatFollowsIt) {
+  // The same graph as above on the accelerator that cuts once: c2 is supported but comes after
+  // the cut at hs1; hs2 falls back on its own account.
+  const hw::Device d = hw::parse_device(std::string(kAccel) + "partition: single_cut\n", "accel.yaml");
+  ir::GraphBuilder b("g");
+  int x = b.input({1, 8, 8, 8});
+  x = b.conv(x, 16, 3, 1, {}, "c1");
+  x = b.hardswish(x, "hs1");
+  x = b.conv(x, 16, 3, 1, {}, "c2");
+  x = b.hardswish(x, "hs2");
+  const Audit a = audit_graph(d, b.finish({x}), DType::i8);
+  ASSERT_EQ(a.rows.size(), 2u);
+  EXPECT_EQ(a.rows[0].op, "hardswish");  // the cause first, though conv2d has as many fallbacks
+  const AuditRow& hs = row(a, "hardswish");
+  EXPECT_EQ(hs.fallback, 2);
+  EXPECT_EQ(hs.after_cut, 0);  // hs2 comes after the cut too, but would fall back anyway
+  EXPECT_EQ(hs.cuts, 1);
+  EXPECT_EQ(hs.moved_by_cut, 1);  // c2
+  EXPECT_EQ(hs.reason, "hardswish is not in acc's operator set");
+  const AuditRow& conv = row(a, "conv2d k3 s1");
+  EXPECT_EQ(conv.native, 1);
+  EXPECT_EQ(conv.fallback, 1);
+  EXPECT_EQ(conv.after_cut, 1);
+  EXPECT_EQ(conv.cuts, 0);
+  EXPECT_EQ(conv.reason, "after the single cut at 'hs1' (hardswish is not in acc's operator set)");
+  // Transfers as per operator: c1's output to the CPU once, hs2's back; nothing returns in between.
+  EXPECT_EQ(hs.bytes_to_fallback, 1024);
+  EXPECT_EQ(hs.bytes_back, 1024);
+  EXPECT_EQ(conv.bytes_to_fallback + conv.bytes_back, 0);
+}
+
 TEST(AuditGraph, ATensorMovesOncePerDirection) {
   const hw::Device d = hw::parse_device(kAccel, "accel.yaml");
   ir::GraphBuilder b("g");

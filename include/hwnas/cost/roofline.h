@@ -17,6 +17,11 @@
 //              anchor's output in registers.
 //   memory   = bytes / bandwidth, bytes = the tensors read from outside the kernel + the
 //              tensors it writes (read elsewhere or graph outputs) + its weights, in `dtype`.
+//              When the processor has a weights bandwidth (weights_bandwidth_gb_s: weights in
+//              flash or DRAM on another port than the activations' SRAM, as Vela's system
+//              configs put them), the two ports work in parallel, as Vela estimates a layer by
+//              the slowest memory area: memory = max(activation bytes / bandwidth,
+//              weight bytes / weights bandwidth). KernelCost::bytes counts both.
 //   ms       = max(compute, memory) + op_overhead + transfer
 //   transfer = only for kernels on the fallback processor: for every input tensor made on
 //              another processor (graph inputs live with the primary) and once for its output

@@ -35,7 +35,18 @@ std::string_view op_class_name(OpClass c);  // "conv", "depthwise", "fc", "eleme
 // Work of node `id` in the unit of its class's rate: MACs, or elements (a pool's window reads).
 double op_work(const ir::Graph& g, const ir::Stats& stats, int id);
 
-// One entry of a processor's supported-operator set. Empty lists mean "any".
+// An inclusive range of whole numbers; max == 0: no limit.
+struct IntRange {
+  int min = 0, max = 0;
+  bool limited() const { return max > 0; }
+  bool contains(int64_t v) const { return !limited() || (v >= min && v <= max); }
+  bool operator==(const IntRange&) const = default;
+};
+
+// One entry of a processor's supported-operator set. Empty lists and zero limits mean "any".
+// The limits below the first block are those compilers publish as ranges rather than lists
+// (Arm Vela's SUPPORTED_OPS.md, nncase's KPU rules); kernel limits count the dilated kernel,
+// (k - 1) x dilation + 1, as Vela does.
 struct OpSupport {
   ir::OpKind op = ir::OpKind::Input;
   std::vector<int> kernels;                   // square kernel sizes allowed (conv, depthwise, pools)
@@ -44,6 +55,19 @@ struct OpSupport {
   int channel_alignment = 1;                  // output channels must be a multiple of this
   int max_channels = 0;                       // 0: no limit
   std::vector<ir::OpKind> fused_activations;  // activations it can fuse (the rest fall back)
+
+  bool square_kernels = false;     // kernel height == kernel width (nncase's KPU: "filter_h == filter_w")
+  int max_kernel = 0;              // each of the (dilated) kernel height and width
+  int max_kernel_height = 0;       // the (dilated) kernel height alone (Vela: [1, 64])
+  int max_kernel_area = 0;         // (dilated) kernel height x width; a global pool's window is its input's H x W
+  int max_dim = 0;                 // every dimension of its inputs and output (Vela: 65535)
+  int max_input_channels = 0;      // channels of its first input
+  IntRange input_height;           // H of its first input (nncase K210 KPU: [4, 256])
+  IntRange input_width;            // W of its first input
+  std::vector<int> resize_scales;  // resize: the integer upscales allowed (equal in H and W, besides
+                                   // a 1x1 input and an unchanged size); empty: any resize
+  std::string rule;                // where the entry's limits are published ("Vela 3.6 CONV_2D"); every
+                                   // reason from this entry names it
 };
 
 struct Processor {
@@ -57,10 +81,14 @@ struct Processor {
   // writes (requantization, clamping, the store, loop set-up). Missing pairs: 0.
   std::map<std::pair<OpClass, ir::DType>, double> cycles_per_output;
   double bandwidth_bytes_per_s = 0;  // to the memory activations live in
-  double op_overhead_s = 0;          // fixed cost of launching one kernel
-  double invoke_overhead_s = 0;      // fixed cost of one inference (runtime dispatch, sync); YAML key
-                                     // invoke_overhead_us, 0 if absent (cost/calibrated.h fits it)
-  double active_power_mw = 0;        // while computing
+  // To the memory weights are read from when that is another port (Vela: weights in off-chip
+  // flash or DRAM on AXI1, activations in SRAM on AXI0); YAML weights_bandwidth_gb_s. 0: weights
+  // share bandwidth_bytes_per_s.
+  double weights_bandwidth_bytes_per_s = 0;
+  double op_overhead_s = 0;      // fixed cost of launching one kernel
+  double invoke_overhead_s = 0;  // fixed cost of one inference (runtime dispatch, sync); YAML key
+                                 // invoke_overhead_us, 0 if absent (cost/calibrated.h fits it)
+  double active_power_mw = 0;    // while computing
   // The operators it runs; nullopt: every operator (a general-purpose CPU).
   std::optional<std::vector<OpSupport>> ops;
 
@@ -88,6 +116,20 @@ struct Power {
   double energy_pj_per_byte = 0;  // data movement to and from activation memory
 };
 
+// How the compiler splits a graph between the primary and the fallback processor.
+enum class Partition : uint8_t {
+  // Every operator the primary cannot run falls back on its own (Arm Vela, TFLite delegates).
+  PerOperator,
+  // The graph is cut once, at the first operator (in the graph's node order, a topological
+  // order, as a TFLite flatbuffer lists its operators) that the primary cannot run: that
+  // operator and every operator after it in that order run on the fallback, even ones the
+  // primary supports and ones on a branch that does not depend on it (Google's Edge TPU
+  // compiler, https://coral.ai/docs/edgetpu/models-intro/ "Compiling"). Operators placed with
+  // another (a folded batch_norm, a fused activation) stay with it.
+  SingleCut,
+};
+std::string_view partition_name(Partition p);  // "per_operator", "single_cut"
+
 struct Device {
   std::string name;         // "cortex-m7"
   std::string description;  // one line for people
@@ -97,6 +139,7 @@ struct Device {
   std::vector<Processor> processors;
   int primary = 0;
   Fallback fallback;
+  Partition partition = Partition::PerOperator;  // YAML key partition
   Memory memory;
   Power power;
   std::string calibration;  // how the figures were obtained ("datasheet", "fitted to 10 ...")
@@ -122,13 +165,20 @@ struct Placement {
   int processor = 0;   // index into Device::processors
   bool native = true;  // false: it falls back to Fallback::processor
   std::string reason;  // for fallbacks: "hardswish is not in npu's operator set",
-                       // "kernel 7 not in [3, 5]", ...; empty when native
+                       // "kernel 7 not in [3, 5]", "after the single cut at 'stem.act'
+                       // (hardswish is not in edgetpu's operator set)"; empty when native
   int follows = -1;    // a folded batch_norm's conv or a fused activation's producer,
                        // whose placement this node shares; -1 for a node placed on its own
+  // The primary rejects this node itself (its reason names the rule): the node CAUSES a
+  // fallback. False for native nodes, for followers (their anchor is the cause), and for nodes
+  // that fall back only because they come after a single cut.
+  bool unsupported = false;
+  int cut_at = -1;  // Partition::SingleCut: the node where the graph was cut, for every node
+                    // placed on its own after it; -1 otherwise (and for the cut node itself)
 };
-// Input and zero-cost nodes are native. A batch_norm folded into its conv is placed with it;
-// an activation is placed with the op it follows when that op can fuse it. Throws when the
-// node cannot run natively and the device has no fallback.
+// Input and zero-cost nodes are native (after a single cut too). A batch_norm folded into its
+// conv is placed with it; an activation is placed with the op it follows when that op can fuse
+// it. Throws when the node cannot run natively and the device has no fallback.
 Placement place(const Device& d, const ir::Graph& g, int node, ir::DType dtype);
 // place() for every node at once (one pass; what cost models call).
 std::vector<Placement> place_all(const Device& d, const ir::Graph& g, ir::DType dtype);

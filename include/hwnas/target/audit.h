@@ -10,6 +10,11 @@
 //     if (r.fallback) fmt::print("{}: {} fall back ({})\n", r.op, r.fallback, r.reason);
 //   // depthwise_conv2d k7 s1: 212 fall back (kernel 7 not in [3, 5])
 //   // hardswish: ... (hardswish is not in npu's operator set)
+//
+// Under a single-cut partition (hw::Partition::SingleCut) the nodes after the cut fall back
+// although their operators are supported: their rows count them in `after_cut` (and say
+// "after the single cut at ..."), and the row of the operator that caused the cut counts the
+// cuts it caused and the nodes each moved (`cuts`, `moved_by_cut`), so the audit names causes.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -20,10 +25,14 @@
 namespace hwnas::target {
 
 struct AuditRow {
-  std::string op;      // "depthwise_conv2d k7 s1", "hardswish", "batch_norm"
-  int native = 0;      // nodes of this kind that run on the primary processor
-  int fallback = 0;    // nodes that run on the fallback processor
-  std::string reason;  // why they fall back (the first one's reason); empty when none do
+  std::string op;        // "depthwise_conv2d k7 s1", "hardswish", "batch_norm"
+  int native = 0;        // nodes of this kind that run on the primary processor
+  int fallback = 0;      // nodes that run on the fallback processor
+  int after_cut = 0;     // of those, nodes whose own operator the primary runs: they only follow a single cut
+  int cuts = 0;          // graphs whose single cut was at a node of this kind (the cause)
+  int moved_by_cut = 0;  // nodes those cuts sent to the fallback although the primary runs them
+  std::string reason;    // why they fall back: the first reason of a node the primary rejects itself,
+                         // else the first "after the single cut ..." reason; empty when none fall back
   // Transfers these fallback nodes cause, over all audited graphs: tensors moved to the
   // fallback processor (inputs produced natively) and back (outputs read natively, or graph
   // outputs). A tensor moves once per direction however many nodes read it.

@@ -16,6 +16,9 @@
 // whose blocks fall back at any depth, nor a variant of a family that falls back throughout). Each step decodes a few
 // architectures per choice, sampled from the space restricted so far. (4) A check decodes
 // `check_samples` samples of the result and lists what still falls back in `remaining`.
+// Causes only: a node that falls back because it comes after a single cut
+// (hw::Partition::SingleCut), or is folded or fused into one that does, is not a fallback
+// here, so the choices that make the cut go and those merely after it stay.
 #include <memory>
 #include <string>
 #include <vector>
