@@ -74,7 +74,7 @@ std::optional<ir::OpKind> native_activation(const hw::Processor& p, const ir::Gr
   const ir::OpKind op = g.node(id).op;
   int producer = g.node(id).inputs.at(0);
   if (ir::traits(g.node(producer).op).folds_into_producer) producer = g.node(producer).inputs.at(0);
-  if (const hw::OpSupport* s = hw::find_support(p, g.node(producer), t, nullptr))
+  if (const hw::OpSupport* s = hw::find_support(p, g, producer, t, nullptr))
     for (ir::OpKind r : kChoices)
       if (r != op &&
           std::find(s->fused_activations.begin(), s->fused_activations.end(), r) != s->fused_activations.end())
@@ -101,14 +101,28 @@ std::optional<ir::Attrs> with_kernel(const ir::Node& n, int k) {
   return a;
 }
 
-// The largest odd kernel below n's that the processor accepts for it, and its attrs.
-std::optional<std::pair<int, ir::Attrs>> smaller_kernel(const hw::Processor& p, const ir::Node& n, ir::DType t) {
-  for (int k = n.attrs.kernel_h - 2; k >= 1; k -= 2) {
-    const auto a = with_kernel(n, k);
+// Whether the processor accepts every node of `ids` once `edits` are made (the limits may read
+// input shapes, so the edited graph is built); false when the edit is not shape-correct.
+bool accepts_edited(const hw::Processor& p, const ir::Graph& g, const std::map<int, ir::NodeEdit>& edits,
+                    const std::vector<int>& ids, ir::DType t) {
+  try {
+    const ir::Graph trial = ir::rewrite(g, edits);
+    return std::all_of(ids.begin(), ids.end(), [&](int id) {
+      const auto at = trial.find(g.node(id).name);
+      return at && hw::accepts(p, trial, *at, t);
+    });
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+// The largest odd kernel below node id's that the processor accepts for it, and its attrs.
+std::optional<std::pair<int, ir::Attrs>> smaller_kernel(const hw::Processor& p, const ir::Graph& g, int id,
+                                                        ir::DType t) {
+  for (int k = g.node(id).attrs.kernel_h - 2; k >= 1; k -= 2) {
+    const auto a = with_kernel(g.node(id), k);
     if (!a) return std::nullopt;
-    ir::Node trial = n;
-    trial.attrs = *a;
-    if (hw::accepts(p, trial, t)) return std::pair{k, *a};
+    if (accepts_edited(p, g, {{id, {.attrs = *a}}}, {id}, t)) return std::pair{k, *a};
   }
   return std::nullopt;
 }
@@ -181,16 +195,16 @@ std::optional<std::pair<int64_t, std::map<int, ir::NodeEdit>>> aligned_anchors(c
                                                                                const ir::Graph& g,
                                                                                const std::vector<Head>& heads,
                                                                                int64_t anchors, ir::DType t) {
+  std::vector<int> convs;
+  for (const Head& h : heads) convs.push_back(h.conv);
   for (int64_t a = anchors + 1; a <= 4 * anchors; ++a) {
     std::map<int, ir::NodeEdit> edits;
     for (const Head& h : heads) {
-      ir::Node trial = g.node(h.conv);
-      trial.attrs.out_channels = static_cast<int>(a * h.values);
-      trial.shape[trial.shape.rank() - 1] = trial.attrs.out_channels;
-      if (!hw::accepts(p, trial, t)) break;
-      edits[h.conv].attrs = trial.attrs;
+      ir::Attrs attrs = g.node(h.conv).attrs;
+      attrs.out_channels = static_cast<int>(a * h.values);
+      edits[h.conv].attrs = attrs;
     }
-    if (edits.size() == heads.size()) return std::pair{a, std::move(edits)};
+    if (accepts_edited(p, g, edits, convs, t)) return std::pair{a, std::move(edits)};
   }
   return std::nullopt;
 }
@@ -237,7 +251,7 @@ std::vector<Candidate> candidates(const hw::Device& d, const ir::Graph& g, ir::D
       continue;
     }
     if (ir::attr_fields(n.op) & ir::kKernel) {
-      if (const auto small = smaller_kernel(primary, n, dtype)) {
+      if (const auto small = smaller_kernel(primary, g, c, dtype)) {
         Candidate& k = grouped[fmt::format("{} -> k{}", hw::op_key(n), small->first)];
         k.edits[c].attrs = small->second;
         k.nodes.push_back(c);
@@ -305,10 +319,9 @@ std::vector<Candidate> candidates(const hw::Device& d, const ir::Graph& g, ir::D
 
 std::vector<int> fallback_causes(const hw::Device& d, const ir::Graph& g, ir::DType dtype) {
   const std::vector<hw::Placement> at = hw::place_all(d, g, dtype);
-  const hw::Processor& primary = d.processors[d.primary];
   std::vector<int> causes;
   for (int i = 0; i < g.size(); ++i)
-    if (!at[i].native && at[i].follows < 0 && !hw::accepts(primary, g.node(i), dtype)) causes.push_back(i);
+    if (at[i].unsupported) causes.push_back(i);
   return causes;
 }
 

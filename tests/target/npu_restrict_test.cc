@@ -19,15 +19,6 @@ namespace {
 
 using ir::DType;
 
-// "op key: reason" of each node that causes a fallback in g (the primary rejects it itself).
-std::set<std::string> causes(const hw::Device& d, const ir::Graph& g) {
-  std::set<std::string> out;
-  const auto at = hw::place_all(d, g, DType::i8);
-  for (int i = 0; i < g.size(); ++i)
-    if (at[i].unsupported) out.insert(hw::op_key(g.node(i)) + ": " + at[i].reason);
-  return out;
-}
-
 // What RestrictedSpace::remaining lists, without the "(in n of m checked samples)" suffix.
 std::set<std::string> remaining(const RestrictedSpace& r) {
   std::set<std::string> out;
