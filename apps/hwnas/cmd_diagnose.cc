@@ -46,7 +46,9 @@ std::string ms(double v) { return fmt::format("{:.3f}", v); }
 std::string power(double mw) { return std::isnan(mw) ? "-" : fmt::format("{:.1f}", mw); }
 
 std::string figures_line(const diagnose::Figures& f, double fps) {
-  std::string s = fmt::format("{:.3f} ms ({:.1f} FPS max), {:.4f} mJ per frame", f.latency_ms, f.max_fps, f.energy_mj);
+  std::string s = fmt::format("{:.3f} ms", f.latency_ms);
+  if (f.pre_post_ms > 0) s += fmt::format(" + {:.3f} ms CPU pre/post-processing (estimated)", f.pre_post_ms);
+  s += fmt::format(" ({:.1f} FPS max), {:.4f} mJ per frame", f.max_fps, f.energy_mj);
   if (fps > 0)
     s += std::isnan(f.power_mw) ? fmt::format(", {:g} FPS out of reach", fps)
                                 : fmt::format(", {:.1f} mW at {:g} FPS", f.power_mw, fps);

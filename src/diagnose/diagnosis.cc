@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hwnas/cost/energy.h"
+#include "hwnas/cost/pre_post.h"
 #include "hwnas/cost/prediction_json.h"
 #include "hwnas/hw/op_support.h"
 
@@ -31,10 +32,13 @@ KernelRow kernel_row(const ir::Graph& g, const hw::Device& d, const cost::Kernel
   return r;
 }
 
-Figures figures_of(const hw::Device& d, const cost::LatencyPrediction& p, double fps) {
+Figures figures_of(const hw::Device& d, const ir::Graph& g, ir::DType dtype, const cost::LatencyPrediction& p,
+                   double fps) {
   Figures f;
-  const cost::Energy e = cost::estimate_energy(d, p);
+  const cost::PrePost pp = cost::estimate_pre_post(d, g, dtype);
+  const cost::Energy e = cost::frame_energy(cost::estimate_energy(d, p), pp);
   f.latency_ms = p.total_ms;
+  f.pre_post_ms = pp.ms;
   f.energy_mj = e.energy_mj;
   f.max_fps = e.max_fps;
   if (fps > 0 && fps <= e.max_fps) f.power_mw = cost::average_power_mw(d, e, fps);
@@ -55,7 +59,7 @@ nlohmann::json figures_json(const Figures& f) {
 }  // namespace
 
 Figures figures(const ir::Graph& g, const hw::Device& d, const cost::LatencyModel& model, ir::DType dtype, double fps) {
-  return figures_of(d, model.predict(g, dtype), fps);
+  return figures_of(d, g, dtype, model.predict(g, dtype), fps);
 }
 
 Diagnosis diagnose(const ir::Graph& g, const hw::Device& d, const cost::LatencyModel& model, ir::DType dtype,
@@ -72,7 +76,7 @@ Diagnosis diagnose(const ir::Graph& g, const hw::Device& d, const cost::LatencyM
       d.name);
 
   const cost::LatencyPrediction p = model.predict(g, dtype);
-  r.before = figures_of(d, p, o.fps);
+  r.before = figures_of(d, g, dtype, p, o.fps);
   std::vector<size_t> order(p.kernels.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return p.kernels[a].ms > p.kernels[b].ms; });

@@ -137,6 +137,18 @@ int alignment(const hw::Processor& p, ir::OpKind op) {
   return best;
 }
 
+// The channel limit of the processor's entries for `op` (the largest; 0: none or no limit).
+int channel_cap(const hw::Processor& p, ir::OpKind op) {
+  int cap = 0;
+  if (p.ops)
+    for (const hw::OpSupport& s : *p.ops) {
+      if (s.op != op) continue;
+      if (s.max_channels == 0) return 0;
+      cap = std::max(cap, s.max_channels);
+    }
+  return cap;
+}
+
 // The conv or FC whose output channels node `id` has (itself, or the producer a depthwise,
 // batch_norm or activation takes its channels from); -1 when there is none to change.
 int channel_owner(const ir::Graph& g, int id) {
@@ -233,8 +245,8 @@ std::vector<Candidate> candidates(const hw::Device& d, const ir::Graph& g, ir::D
     in_gate.insert(mul);
   }
 
-  std::map<std::string, Candidate> grouped;  // by change, so one step covers every node alike
-  Candidate channels{.change = ""};
+  std::map<std::string, Candidate> grouped;   // by change, so one step covers every node alike
+  std::map<std::string, Candidate> channels;  // "channels -> multiples of 8", "channels capped at 1024"
   for (int c : causes) {
     if (in_gate.count(c)) {
       if (se.fixes.empty()) se.fixes = reason(c);
@@ -259,19 +271,22 @@ std::vector<Candidate> candidates(const hw::Device& d, const ir::Graph& g, ir::D
         continue;
       }
     }
-    const int align = alignment(primary, n.op);
+    // Channels the engine takes: rounded up to its alignment, capped at its limit.
     const int owner = channel_owner(g, c);
+    if (owner < 0 || reshaped(g, consumers, owner)) continue;
     const int64_t ch = n.shape[n.shape.rank() - 1];
-    if (align > 1 && ch % align != 0 && owner >= 0 && !channels.edits.count(owner) && !reshaped(g, consumers, owner)) {
-      ir::Attrs a = g.node(owner).attrs;
-      a.out_channels = static_cast<int>((ch + align - 1) / align * align);
-      channels.edits[owner].attrs = a;
-      channels.nodes.push_back(owner);
-      if (channels.change.empty()) {
-        channels.change = fmt::format("channels -> multiples of {}", align);
-        channels.fixes = reason(c);
-      }
-    }
+    const int align = alignment(primary, n.op), cap = channel_cap(primary, n.op);
+    int64_t want = (ch + align - 1) / align * align;
+    if (cap > 0 && want > cap) want = cap / align * align;
+    if (want == ch || want <= 0) continue;
+    Candidate& k = channels[want < ch ? fmt::format("channels capped at {}", want)
+                                      : fmt::format("channels -> multiples of {}", align)];
+    if (k.edits.count(owner)) continue;
+    ir::Attrs a = g.node(owner).attrs;
+    a.out_channels = static_cast<int>(want);
+    k.edits[owner].attrs = a;
+    k.nodes.push_back(owner);
+    if (k.fixes.empty()) k.fixes = reason(c);
   }
 
   // Heads whose convs fall back over their channel count: a new anchor count for the map.
@@ -302,14 +317,15 @@ std::vector<Candidate> candidates(const hw::Device& d, const ir::Graph& g, ir::D
     k.change = change;
     out.push_back(std::move(k));
   }
-  if (!channels.edits.empty()) {
+  for (auto& [change, k] : channels) {
     // All at once, then each alone: a layer inside a residual block cannot change its channels
     // unless the whole block does, and rewrite() rejects the graph where only some do.
+    k.change = change;
     std::vector<Candidate> alone;
-    if (channels.edits.size() > 1)
-      for (const auto& [id, e] : channels.edits)
-        alone.push_back({fmt::format("{} ({})", channels.change, g.node(id).name), {{id, e}}, {id}, channels.fixes});
-    out.push_back(std::move(channels));
+    if (k.edits.size() > 1)
+      for (const auto& [id, e] : k.edits)
+        alone.push_back({fmt::format("{} ({})", change, g.node(id).name), {{id, e}}, {id}, k.fixes});
+    out.push_back(std::move(k));
     std::move(alone.begin(), alone.end(), std::back_inserter(out));
   }
   return out;

@@ -142,5 +142,21 @@ TEST(Repair, SsdHeadsGetAnAnchorCountTheNpuAligns) {
   EXPECT_EQ(r.graph.node(r.graph.outputs()[1]).shape, (ir::Shape{1, 539 * 8, 91}));
 }
 
+TEST(Repair, ChannelsOverTheEnginesLimitAreCapped) {
+  // The K210's KPU takes at most 1,024 channels (devices/k210.yaml, from nncase): a 1,280-channel
+  // 1x1 conv (MobileNetV2's last layer) and the depthwise after it fall back until it is capped.
+  ir::GraphBuilder b("wide");
+  const int x = b.input({1, 8, 8, 16});
+  const int wide = b.relu(b.batch_norm(b.conv(x, 1280, 1, 1, {}, "wide")), "wide.relu");
+  const int dw = b.relu(b.batch_norm(b.depthwise(wide, 3, 1, {}, "dw")), "dw.relu");
+  const ir::Graph g = b.finish({b.conv(dw, 16, 1, 1, {}, "proj")});
+  const Repair r = repair_for_device(g, hw::load_device("k210"), DType::i8);
+  ASSERT_EQ(r.steps.size(), 1u) << ::testing::PrintToString(r.remaining);
+  EXPECT_EQ(r.steps[0].change, "channels capped at 1024");
+  EXPECT_EQ(r.steps[0].nodes, std::vector<std::string>{"wide"});
+  EXPECT_EQ(r.fallbacks_after, 0) << ::testing::PrintToString(r.remaining);
+  EXPECT_EQ(r.graph.node(*r.graph.find("dw")).shape, (ir::Shape{1, 8, 8, 1024}));
+}
+
 }  // namespace
 }  // namespace hwnas::target

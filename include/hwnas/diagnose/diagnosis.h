@@ -30,10 +30,13 @@
 namespace hwnas::diagnose {
 
 // The predicted figures of one graph.
+// A detector's frame also has CPU pre- and post-processing (resize, box decoding, NMS:
+// cost/pre_post.h); energy, max_fps and power are of the whole frame.
 struct Figures {
-  double latency_ms = 0;
-  double energy_mj = 0;    // per inference
-  double max_fps = 0;      // 1000 / latency
+  double latency_ms = 0;   // the network
+  double pre_post_ms = 0;  // a detector's CPU work around it, estimated; 0 for other models
+  double energy_mj = 0;    // per frame
+  double max_fps = 0;      // 1000 / (latency + pre/post)
   double power_mw = NAN;   // average at the diagnosis's fps; NaN without one, or when the frame does not fit
   int fallbacks = 0;       // nodes on the fallback processor
   double fallback_ms = 0;  // time of the kernels on the fallback processor, their transfers included

@@ -10,8 +10,9 @@
 //   <op> k7 -> k5              a kernel larger than the operator set allows, shrunk to the
 //                              largest allowed (padding kept "same")
 //   channels -> multiple of N  a conv or FC layer's output channels rounded up to the alignment
-//                              the operator set asks for (its readers follow; not where a reshape
-//                              reads them: there they are structure)
+//   channels capped at M       the operator set asks for, or down to its channel limit (its
+//                              readers follow; not where a reshape reads them: there they are
+//                              structure)
 //   anchors per location a -> b  an SSD head (conv -> reshape [1, -1, V]) whose channels the
 //                              device cannot take: every head of that feature map gets the
 //                              smallest anchor count above a that it accepts (boxes and scores
