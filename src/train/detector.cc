@@ -281,7 +281,9 @@ DetectorResult train_detector(const ir::Graph& g, const data::Coco& coco, const 
                 .seconds = since(t0),
                 .epoch_done = true,
                 .log = row});
-    if (row.val_map50 > best) {
+    // Ties go to the later epoch: early epochs of a small detector often all score 0 on
+    // validation, and the more trained weights are then the better guess.
+    if (row.val_map50 >= best) {
       best = row.val_map50;
       r.best_epoch = epoch;
       r.weights = m.weights();

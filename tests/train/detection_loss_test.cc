@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "hwnas/train/detector.h"
 #include "testing.h"
@@ -18,14 +19,17 @@ TEST(MatchAnchors, ThresholdThenEachObjectsBestAnchorForced) {
   const std::vector<Anchor> anchors = {{.cy = 0.5f, .cx = 0.5f, .h = 0.2f, .w = 0.2f},
                                        {.cy = 0.5f, .cx = 0.6f, .h = 0.2f, .w = 0.2f},
                                        {.cy = 0.2f, .cx = 0.2f, .h = 0.1f, .w = 0.1f}};
-  // Object 0 overlaps anchors 0 and 1 by 0.15 x 0.2 = 0.03 of a 0.04 + 0.04 - 0.03 union: IoU 0.6
-  // each. Object 1 is a 0.02 square inside anchor 2: IoU 0.0004 / 0.01 = 0.04, matched only by force.
-  const std::vector<Anchor> truth = {{.cy = 0.5f, .cx = 0.55f, .h = 0.2f, .w = 0.2f},
+  // Object 0 (x 0.44..0.64) overlaps anchor 0 (x 0.4..0.6) by 0.16 x 0.2 = 0.032 of a
+  // 0.04 + 0.04 - 0.032 union: IoU 2/3; anchor 1 (x 0.5..0.7) by 0.14 x 0.2 = 0.028: 0.028 / 0.052 =
+  // 7/13. Object 1 is a 0.02 square inside anchor 2: IoU 0.0004 / 0.01 = 0.04, matched only by force.
+  const std::vector<Anchor> truth = {{.cy = 0.5f, .cx = 0.54f, .h = 0.2f, .w = 0.2f},
                                      {.cy = 0.2f, .cx = 0.2f, .h = 0.02f, .w = 0.02f}};
-  EXPECT_NEAR(center_iou(anchors[0], truth[0]), 0.6, 1e-6);
+  EXPECT_NEAR(center_iou(anchors[0], truth[0]), 2.0 / 3, 1e-6);
+  EXPECT_NEAR(center_iou(anchors[1], truth[0]), 7.0 / 13, 1e-6);
   EXPECT_NEAR(center_iou(anchors[2], truth[1]), 0.04, 1e-6);
   EXPECT_EQ(match_anchors(anchors, truth, 0.5), (std::vector<int>{0, 0, 1}));
-  // Above both IoUs only the forced matches are left; object 0's best is a tie, the lower anchor wins.
+  EXPECT_EQ(match_anchors(anchors, truth, 0.6), (std::vector<int>{0, -1, 1}));
+  // Above both IoUs only the forced matches are left: object 0's best anchor, and object 1's.
   EXPECT_EQ(match_anchors(anchors, truth, 0.7), (std::vector<int>{0, -1, 1}));
   EXPECT_EQ(match_anchors(anchors, {}, 0.5), (std::vector<int>{-1, -1, -1}));
 }

@@ -19,7 +19,7 @@
 // probability 1/2 each and scales its brightness by a factor in [0.8, 1.2] (inspection images have
 // no up or left, and lighting varies), seeded by (seed, epoch, image). Each epoch ends with the
 // mAP@0.5 of the validation split (data/detection_map.h after data::select_detections), the best
-// epoch's weights are kept, and the test split's mAP of those is reported. Deterministic as
+// epoch's weights are kept (ties: the later epoch), and the test split's mAP of those is reported. Deterministic as
 // train::train() is (trainer.h): same seed and threads, same weights.
 //
 //   const data::Coco coco = data::read_coco("inspect");
@@ -75,7 +75,7 @@ struct DetectorEpochLog {
 };
 
 struct DetectorResult {
-  runtime::Weights weights;  // of the best validation epoch (mAP@0.5)
+  runtime::Weights weights;  // of the best validation epoch (mAP@0.5; ties: the later)
   int best_epoch = 0;
   std::vector<DetectorEpochLog> log;
   bool stopped_early = false;
