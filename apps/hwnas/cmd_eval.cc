@@ -4,10 +4,13 @@
 //   hwnas eval runs/c10 --dataset cifar10:/data/c10 --backend reference --max-examples 1000 --json
 //   hwnas eval mobilenetv2-1.0 --dataset image-folder:val --resize 256 --crop 224
 //       --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225     (one command line)
+//   hwnas eval runs/det --dataset coco:inspect                         # a trained detector: COCO mAP
 //
 // Prints top-1 with where it comes from, per-class accuracy and the confusion matrix; --json
 // prints them as one object (top1 in percent). A model without weights of its own (a built-in
 // name, an architecture, a graph file) runs on random initial weights, and the output says so.
+// A coco: dataset evaluates a detector (eval/detection_eval.h): mAP@0.5, mAP@[.5:.95], AP per
+// class, decoded with the anchors and thresholds of the folder's detector.json.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -20,12 +23,15 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "hwnas/data/coco.h"
 #include "hwnas/data/open_dataset.h"
 #include "hwnas/eval/accuracy.h"
+#include "hwnas/eval/detection_eval.h"
 #include "hwnas/exp/task_progress.h"
 #include "hwnas/runtime/backend.h"
 #include "hwnas/target/model_weights.h"
 #include "hwnas/target/resolver.h"
+#include "hwnas/train/run_dir.h"
 #include "table.h"
 
 namespace hwnas::cli {
@@ -67,6 +73,73 @@ void print_text(const data::Accuracy& a, const std::string& source) {
   fmt::print("\nconfusion matrix (rows: true class, columns: predicted class):\n{}", m.str());
 }
 
+std::string ap_text(double v) { return std::isnan(v) ? "-" : fmt::format("{:.4f}", v); }
+
+// hwnas eval on coco:<dir>: a detector's COCO mAP on a runtime backend.
+void eval_detector(const EvalArgs& a) {
+  namespace fs = std::filesystem;
+  const data::Coco coco = data::read_coco(data::detection_dataset_dir(a.dataset));
+  models::ModelOverrides ov = a.overrides;
+  if (!fs::exists(a.model) && ov.classes == 0) ov.classes = static_cast<int>(coco.class_names.size()) + 1;
+  const ir::Graph g = target::resolve_model(a.model, ov);
+  const std::optional<train::DetectorOptions> trained_with =
+      fs::is_directory(a.model) ? train::read_detector_options(a.model) : std::nullopt;
+  const train::DetectorOptions detector = trained_with.value_or(train::DetectorOptions{});
+  eval::DetectionEvalOptions o{.backend = a.options.backend,
+                               .threads = a.options.threads,
+                               .split = a.options.split,
+                               .max_images = a.options.max_examples,
+                               .anchors = detector.anchors,
+                               .select = detector.select};
+  const std::optional<runtime::Weights> own = target::model_weights(a.model, g);
+  const runtime::Weights w = own ? *own : runtime::init_weights(g, {.seed = a.seed});
+  const std::string weights = target::weights_source(a.model, own.has_value(), a.seed);
+  if (!own)
+    fmt::print(stderr,
+               "WARNING: '{}' has no trained weights: evaluating UNTRAINED RANDOM INITIALISATION (seed {}); "
+               "expect an mAP near 0. Give a trained model directory (hwnas train --out DIR).\n",
+               a.model, a.seed);
+  const std::string decoding =
+      trained_with ? "anchors and thresholds of " + (fs::path(a.model) / "detector.json").string()
+                   : "default anchors and thresholds (train/detector.h), the model has no detector.json";
+  std::unique_ptr<exp::TaskProgress> bar;
+  if (::isatty(STDERR_FILENO)) {
+    bar = std::make_unique<exp::TaskProgress>(stderr, true, "evaluating", "images");
+    o.progress = [&bar](int64_t done, int64_t total) { bar->update(done, total); };
+  }
+  const eval::DetectionEvaluation e = eval::evaluate_detector(g, w, coco, o);
+  const std::string source = eval::describe(e, coco, o);
+  if (a.json) {
+    nlohmann::json j = eval::to_json(e);
+    j["split"] = data::split_name(o.split);
+    j["dataset"] = "coco:" + coco.path;
+    j["backend"] = o.backend;
+    j["threads"] = o.threads;
+    j["model"] = a.model;
+    j["weights"] = weights;
+    j["trained"] = own.has_value();
+    j["decoding"] = decoding;
+    j["source"] = source;
+    fmt::print("{}\n", j.dump(2));
+    return;
+  }
+  fmt::print("model: {} ({})\n", a.model, g.name());
+  fmt::print("weights: {}\n",
+             own ? weights : "UNTRAINED -- " + weights + "; these figures say nothing about the architecture");
+  fmt::print("decoding: {}\n", decoding);
+  fmt::print("mAP@0.5: {} -- {}\n", ap_text(e.map.map50), source);
+  fmt::print("mAP@[.5:.95]: {} -- the same run\n", ap_text(e.map.map));
+  TextTable t({{"class"}, {"objects", Align::Right}, {"AP@0.5", Align::Right}, {"AP@[.5:.95]", Align::Right}});
+  for (size_t c = 0; c < e.class_names.size(); ++c) {
+    double ap = 0;
+    for (double v : e.map.ap[c]) ap += v;
+    t.add_row(
+        {e.class_names[c], group_digits(e.objects[c]), ap_text(e.map.ap[c][0]), ap_text(ap / data::kIouThresholds)});
+  }
+  fmt::print("\nper-class AP ({} images, {} detections kept):\n{}", group_digits(e.images), group_digits(e.detections),
+             t.str());
+}
+
 void add_eval(CLI::App& app) {
   auto* cmd = app.add_subcommand("eval", "Accuracy of a model on a dataset (top-1, per class, confusion matrix)");
   auto a = std::make_shared<EvalArgs>();
@@ -76,7 +149,7 @@ void add_eval(CLI::App& app) {
       ->required();
   cmd->add_option("--dataset", a->dataset,
                   "<kind>:<path>, kind one of speech-commands, fashion-mnist, cifar10, "
-                  "image-folder")
+                  "image-folder, coco (a detector: COCO mAP)")
       ->required();
   cmd->add_option("--split", a->split, "train, validation or test")->capture_default_str();
   cmd->add_option("--backend", a->options.backend, "the runtime: xnnpack, reference (the oracle), ...")
@@ -113,6 +186,7 @@ void add_eval(CLI::App& app) {
   cmd->add_flag("--json", a->json, "print JSON: top1 (percent), per_class, confusion, examples, split, dataset, ...");
   cmd->callback([a, front_end] {
     a->options.split = data::parse_split(a->split);
+    if (data::is_detection_dataset(a->dataset)) return eval_detector(*a);
     const ir::Graph g = target::resolve_model(a->model, a->overrides);
     // Without MFCC flags, the features the model was trained on: its input's frames and
     // coefficients (a dscnn arch with frames=25 takes 40 ms windows every 40 ms), as hwnas train did.

@@ -3,9 +3,11 @@
 //
 //   hwnas train dscnn-mlperf --dataset speech-commands:kws --epochs 30 --threads 2 --out runs/kws
 //   hwnas train 'dscnn:<arch>' --dataset fashion-mnist:/usr/share/datasets/fashion-mnist --out runs/f
+//   hwnas train ssdlite-mobilenetv2-0.5 --resolution 160 --dataset coco:inspect --out runs/det   (a detector)
 //
-// The model gets the dataset's number of classes (--classes is implied); its input must be the
-// dataset's example shape. Output folder: train/run_dir.h.
+// The model gets the dataset's number of classes (--classes is implied; a detector's scores get
+// the classes + 1); its input must be the dataset's example shape. A coco: dataset trains a
+// detector (train/detector.h), with per-epoch validation mAP@0.5. Output folder: train/run_dir.h.
 #include <unistd.h>
 
 #include <cstdio>
@@ -17,6 +19,7 @@
 
 #include "command.h"
 #include "hwnas/core/error.h"
+#include "hwnas/data/coco.h"
 #include "hwnas/data/open_dataset.h"
 #include "hwnas/ir/stats.h"
 #include "hwnas/target/resolver.h"
@@ -32,8 +35,56 @@ struct TrainArgs {
   std::string model, dataset, out, optimizer = "sgd";
   models::ModelOverrides overrides;
   train::TrainOptions o;
+  train::DetectorOptions detector;
   bool no_augment = false, constant_lr = false, overwrite = false, resume = false;
 };
+
+// hwnas train on coco:<dir>: a detector (train/detector.h).
+void train_detector(const TrainArgs& a, const train::TrainOptions& o) {
+  namespace fs = std::filesystem;
+  if (a.resume) fail("--continue", "continuing a detector's training is not supported yet; train it again");
+  train::check_detector_options(a.detector);
+  const data::Coco coco = data::read_coco(data::detection_dataset_dir(a.dataset));
+  const int classes = static_cast<int>(coco.class_names.size());
+  models::ModelOverrides ov = a.overrides;
+  if (!fs::exists(a.model)) ov.classes = classes + 1;  // background first
+  const ir::Graph g = target::resolve_model(a.model, ov);
+  const int64_t params = ir::compute_stats(g).params;
+  const std::string dataset = "coco:" + coco.path;
+  fmt::print(stderr,
+             "training detector {} ({} params) on {} ({} classes): {} epochs, batch {}, {} lr {}, anchors {}..{}, "
+             "{} thread(s), seed {}\n",
+             g.name(), params, dataset, classes, o.epochs, o.batch_size, a.optimizer, o.lr,
+             a.detector.anchors.min_scale, a.detector.anchors.max_scale, o.threads, o.seed);
+  TrainBar bar(isatty(fileno(stderr)));
+  const train::DetectorResult r =
+      train::train_api().train_detector(g, coco, o, a.detector, [&](const train::DetectorProgress& p) {
+        if (!p.epoch_done) {
+          bar.update({.epoch = p.epoch,
+                      .epochs = p.epochs,
+                      .batch = p.batch,
+                      .batches = p.batches,
+                      .loss = p.loss,
+                      .seconds = p.seconds});
+          return;
+        }
+        const train::DetectorEpochLog& e = p.log;
+        if (isatty(fileno(stderr))) std::fputs("\r\033[K", stderr);
+        fmt::print(stderr,
+                   "epoch {}/{}  lr {:.4g}  train loss {:.4f} (box {:.4f}, class {:.4f})  val mAP@0.5 {:.4f} "
+                   "mAP {:.4f}  {:.1f} s\n",
+                   e.epoch, p.epochs, e.lr, e.train_loss, e.box_loss, e.class_loss, e.val_map50, e.val_map, e.seconds);
+      });
+  train::write_detector_run_dir(a.out, g, r, {.model = a.model, .dataset = dataset, .options = o, .params = params},
+                                a.detector, coco.class_names, a.overwrite);
+  fmt::print("{}: trained {} epoch(s){} in {:.1f} s on {} ({} train, {} validation images)\n", a.model, r.log.size(),
+             r.stopped_early ? " (stopped early)" : "", r.seconds, dataset, r.train_images, r.val_images);
+  fmt::print(
+      "val mAP@0.5 {:.4f} (best epoch {}); test mAP@0.5 {:.4f}, mAP@[.5:.95] {:.4f} on {} images (libtorch "
+      "eval mode, COCO mAP)\n",
+      r.val_map50, r.best_epoch, r.test.map50, r.test.map, r.test_images);
+  fmt::print("wrote {}: model.json, weights.hwnasw, train_log.csv, metrics.json, detector.json\n", a.out);
+}
 
 void add_train(CLI::App& app) {
   auto* cmd = app.add_subcommand("train", "Train a model on a dataset (libtorch); write graph, weights, log, curves");
@@ -43,7 +94,8 @@ void add_train(CLI::App& app) {
                   "a built-in model (dscnn-mlperf, ...), <space>[@device]:<arch>, or a graph JSON file")
       ->required();
   cmd->add_option("--dataset", a->dataset,
-                  "<kind>:<path>: speech-commands, fashion-mnist, cifar10, image-folder (docs/data.md)")
+                  "<kind>:<path>: speech-commands, fashion-mnist, cifar10, image-folder, coco (a detector; "
+                  "docs/data.md)")
       ->required();
   cmd->add_option("--out", a->out, "the folder to write (model.json, weights.hwnasw, train_log.csv, ...)")->required();
   cmd->add_option("--epochs", o.epochs, "training epochs")->capture_default_str()->check(CLI::Range(1, 100000));
@@ -83,6 +135,19 @@ void add_train(CLI::App& app) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--resolution", a->overrides.resolution, "input height and width (default: the model's own)")
       ->check(CLI::Range(1, 100000));
+  cmd->add_option("--min-scale", a->detector.anchors.min_scale,
+                  "detectors: anchor scale of the finest feature map, a fraction of the image (SSD's min_scale)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-scale", a->detector.anchors.max_scale,
+                  "detectors: anchor scale of the coarsest feature map (SSD's max_scale)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--score-threshold", a->detector.select.score_threshold,
+                  "detectors: class probability below which a box is no detection (validation, test, and kept "
+                  "for hwnas eval)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.999));
   cmd->add_flag("--overwrite", a->overwrite, "replace --out if it exists");
   cmd->callback([a] {
     train::TrainOptions o = a->o;
@@ -93,6 +158,7 @@ void add_train(CLI::App& app) {
     namespace fs = std::filesystem;
     if (fs::exists(a->out) && !a->overwrite)
       fail(a->out, "already exists; pass --overwrite to replace it, or choose another --out");
+    if (data::is_detection_dataset(a->dataset)) return train_detector(*a, o);
     auto ds = data::open_dataset(a->dataset);
     // Built-in and space models are built for the dataset's classes; a graph file or a trained
     // folder has its own (the resolver refuses overrides there), checked by the trainer.
@@ -113,9 +179,8 @@ void add_train(CLI::App& app) {
     fmt::print(stderr, "training {} ({} params) on {}: {} epochs, batch {}, {} lr {}, {} thread(s), seed {}\n",
                g.name(), params, ds->reference(), o.epochs, o.batch_size, a->optimizer, o.lr, o.threads, o.seed);
     TrainBar bar(isatty(fileno(stderr)));
-    const train::TrainResult r =
-        train::train_api().train(g, *ds, o, [&](const train::TrainProgress& p) { bar.update(p); },
-                                 earlier ? &*earlier : nullptr);
+    const train::TrainResult r = train::train_api().train(
+        g, *ds, o, [&](const train::TrainProgress& p) { bar.update(p); }, earlier ? &*earlier : nullptr);
     const std::string title = (fmt::format("{} on {}: test top-1 {:.2f}% (epoch {} of {})", a->model, ds->reference(),
                                            r.test.top1(), r.best_epoch, r.log.size()));
     train::write_run_dir(a->out, g, r, {.model = a->model, .dataset = ds->reference(), .options = o, .params = params},

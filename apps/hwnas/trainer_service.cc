@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include "hwnas/core/error.h"
+#include "hwnas/data/coco.h"
 #include "hwnas/data/open_dataset.h"
 #include "hwnas/eval/trainer_service.h"
 #include "hwnas/ir/stats.h"
@@ -39,7 +40,51 @@ std::shared_ptr<const data::Dataset> dataset(const std::string& ref, const ir::G
   return ds;
 }
 
+// A train metric's options split into the trainer's and a detector's (train/detector.h).
+std::pair<nlohmann::json, nlohmann::json> split_options(const nlohmann::json& options) {
+  nlohmann::json trainer = nlohmann::json::object(), detector = nlohmann::json::object();
+  if (!options.is_object()) return {options, detector};
+  for (const auto& [key, value] : options.items()) (train::is_detector_option(key) ? detector : trainer)[key] = value;
+  return {trainer, detector};
+}
+
+// COCO folders are read once per process (a search trains many detectors on the same one).
+std::shared_ptr<const data::Coco> coco(const std::string& ref) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const data::Coco>> open;
+  std::lock_guard lock(mutex);
+  auto& c = open[ref];
+  if (!c) c = std::make_shared<const data::Coco>(data::read_coco(data::detection_dataset_dir(ref)));
+  return c;
+}
+
+eval::TrainOutcome train_detector_with_plugin(const eval::TrainJob& job) {
+  const auto [trainer, detector_json] = split_options(job.options);
+  train::TrainOptions o = train::options_from_json(trainer);
+  if (job.epochs > 0) o.epochs = job.epochs;
+  if (job.schedule_epochs > 0) o.schedule_epochs = job.schedule_epochs;
+  const train::DetectorOptions detector = train::detector_options_from_json(detector_json);
+  const auto c = coco(job.dataset);
+  // A detector run has no checkpoint to continue from (run_dir.h): each rung trains from scratch.
+  const train::DetectorResult r = train::train_api().train_detector(job.graph, *c, o, detector, {});
+  if (!job.out.empty())
+    train::write_detector_run_dir(job.out, job.graph, r,
+                                  {.model = job.graph.name(),
+                                   .dataset = job.dataset,
+                                   .options = o,
+                                   .params = ir::compute_stats(job.graph).params},
+                                  detector, c->class_names, /*overwrite=*/true);
+  return {.val_map50 = r.val_map50,
+          .map50 = r.test.map50,
+          .map = r.test.map,
+          .epochs = static_cast<int>(r.log.size()),
+          .seconds = r.seconds,
+          .trainer = fmt::format("hwnas detector trainer (libtorch, {}, {} thread(s))",
+                                 train::optimizer_name(o.optimizer), o.threads)};
+}
+
 eval::TrainOutcome train_with_plugin(const eval::TrainJob& job) {
+  if (data::is_detection_dataset(job.dataset)) return train_detector_with_plugin(job);
   train::TrainOptions o = train::options_from_json(job.options);
   if (job.epochs > 0) o.epochs = job.epochs;
   if (job.schedule_epochs > 0) o.schedule_epochs = job.schedule_epochs;
@@ -66,7 +111,11 @@ eval::TrainOutcome train_with_plugin(const eval::TrainJob& job) {
               fmt::format("hwnas trainer (libtorch, {}, {} thread(s))", train::optimizer_name(o.optimizer), o.threads)};
 }
 
-void check_train_options(const nlohmann::json& options) { train::options_from_json(options); }
+void check_train_options(const nlohmann::json& options) {
+  const auto [trainer, detector] = split_options(options);
+  train::options_from_json(trainer);
+  train::detector_options_from_json(detector);
+}
 
 const bool kRegistered = (eval::register_trainer(&train_with_plugin, &check_train_options), true);
 

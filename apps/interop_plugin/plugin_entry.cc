@@ -13,6 +13,7 @@ const hwnas::train::TrainApi kTrainApi = {
     .train = hwnas::train::train,
     .evaluate = hwnas::train::evaluate,
     .fine_tune_quantized = hwnas::train::fine_tune_quantized,
+    .train_detector = hwnas::train::train_detector,
 };
 
 using hwnas::interop::OpencvBackend;

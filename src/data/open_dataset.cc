@@ -10,7 +10,7 @@
 namespace hwnas::data {
 
 const std::vector<std::string>& dataset_kinds() {
-  static const std::vector<std::string> k = {"speech-commands", "fashion-mnist", "cifar10", "image-folder"};
+  static const std::vector<std::string> k = {"speech-commands", "fashion-mnist", "cifar10", "image-folder", "coco"};
   return k;
 }
 
@@ -35,7 +35,20 @@ std::unique_ptr<Dataset> open_dataset(std::string_view reference, const OpenOpti
   if (kind == "fashion-mnist") return std::make_unique<FashionMnist>(path, options.image);
   if (kind == "cifar10") return std::make_unique<Cifar10>(path, options.image);
   if (kind == "image-folder") return std::make_unique<ImageFolder>(path, options.image);
+  if (kind == "coco")
+    fail(ref,
+         "is object-detection data (boxes, not one label per example); train or evaluate a detector on it "
+         "(hwnas train / hwnas eval with a model whose outputs are \"boxes\" and \"scores\", e.g. "
+         "ssdlite-mobilenetv2)");
   fail(ref, "unknown dataset kind '{}'; the kinds are {}", kind, fmt::join(dataset_kinds(), ", "));
+}
+
+bool is_detection_dataset(std::string_view reference) { return reference.starts_with("coco:"); }
+
+std::string detection_dataset_dir(std::string_view reference) {
+  if (!is_detection_dataset(reference) || reference.size() == 5)
+    fail(std::string(reference), "detection data is coco:<dir> (a COCO layout, data/coco.h)");
+  return std::string(reference.substr(5));
 }
 
 }  // namespace hwnas::data

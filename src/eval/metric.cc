@@ -246,13 +246,31 @@ std::unique_ptr<Metric> make_train_metric(const std::string& name, const YAML::N
   } catch (const Error& e) {
     throw e.within(src.where(train, tpath));
   }
-  TrainValue value = TrainValue::ValTop1;
+  // A detector (coco: data) is judged by mAP, a classifier by top-1; each default selects on validation.
+  const bool detection = dataset.starts_with("coco:");
+  TrainValue value = detection ? TrainValue::ValMap50 : TrainValue::ValTop1;
   if (node["value"]) {
     const std::string v = src.get_string(node["value"], path + ".value");
-    if (v == "top1") value = TrainValue::Top1;
-    else if (v != "val_top1")
+    bool known = false;
+    for (TrainValue t :
+         {TrainValue::ValTop1, TrainValue::Top1, TrainValue::ValMap50, TrainValue::Map50, TrainValue::Map})
+      if (v == train_value_name(t)) {
+        value = t;
+        known = true;
+      }
+    if (!known)
       src.fail(node["value"], path + ".value",
-               fmt::format("'{}': use val_top1 (validation accuracy, the default) or top1 (test accuracy)", v));
+               fmt::format("'{}': use val_top1 (validation accuracy, the default) or top1 (test accuracy); for a "
+                           "coco: dataset val_map50 (the default), map50 or map",
+                           v));
+    if (is_detection_value(value) != detection)
+      src.fail(node["value"], path + ".value",
+               detection ? fmt::format("'{}' is a classifier's accuracy, but {} is detection data; use val_map50, "
+                                       "map50 or map",
+                                       v, dataset)
+                         : fmt::format("'{}' is a detector's mAP, but {} is not coco: detection data; use val_top1 "
+                                       "or top1",
+                                       v, dataset));
   }
   return std::make_unique<TrainMetric>(name, parse_cost_class(node, path, src, CostClass::Expensive), dataset,
                                        std::move(options), value, ctx.space, ctx.models, ctx.continued_rungs);

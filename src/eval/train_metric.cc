@@ -17,6 +17,26 @@ uint64_t fnv1a(const std::string& s) {
 
 }  // namespace
 
+std::string_view train_value_name(TrainValue v) {
+  switch (v) {
+    case TrainValue::ValTop1:
+      return "val_top1";
+    case TrainValue::Top1:
+      return "top1";
+    case TrainValue::ValMap50:
+      return "val_map50";
+    case TrainValue::Map50:
+      return "map50";
+    case TrainValue::Map:
+      return "map";
+  }
+  return "?";
+}
+
+bool is_detection_value(TrainValue v) {
+  return v == TrainValue::ValMap50 || v == TrainValue::Map50 || v == TrainValue::Map;
+}
+
 TrainMetric::TrainMetric(std::string name, CostClass cost, std::string dataset, nlohmann::json options,
                          TrainValue value, std::shared_ptr<const space::SearchSpace> space,
                          std::filesystem::path models, std::vector<int> continued_rungs)
@@ -30,13 +50,16 @@ TrainMetric::TrainMetric(std::string name, CostClass cost, std::string dataset, 
 
 std::string TrainMetric::source() const {
   const std::string epochs = options_.contains("epochs") ? options_["epochs"].dump() : "the trainer's default";
-  return fmt::format("trained (hwnas trainer, libtorch; {} epochs on {}; {} top-1)", epochs, dataset_,
-                     value_ == TrainValue::Top1 ? "test" : "validation");
+  const char* what = "validation top-1";
+  if (value_ == TrainValue::Top1) what = "test top-1";
+  if (value_ == TrainValue::ValMap50) what = "validation mAP@0.5";
+  if (value_ == TrainValue::Map50) what = "test mAP@0.5";
+  if (value_ == TrainValue::Map) what = "test mAP@[.5:.95]";
+  return fmt::format("trained (hwnas trainer, libtorch; {} epochs on {}; {})", epochs, dataset_, what);
 }
 
 std::string TrainMetric::fingerprint() const {
-  return fmt::format("train {} {} value {}", dataset_, options_.dump(),
-                     value_ == TrainValue::Top1 ? "top1" : "val_top1");
+  return fmt::format("train {} {} value {}", dataset_, options_.dump(), train_value_name(value_));
 }
 
 std::filesystem::path TrainMetric::model_folder(const std::string& arch_str, int epochs) const {
@@ -58,7 +81,19 @@ double TrainMetric::evaluate_at(const space::Arch& arch, const std::string& arch
       if (r < epochs && std::filesystem::exists(model_folder(arch_str, r))) job.resume_from = model_folder(arch_str, r);
   }
   const TrainOutcome r = train_candidate(job);
-  return value_ == TrainValue::Top1 ? r.top1 : r.val_top1;
+  switch (value_) {
+    case TrainValue::Top1:
+      return r.top1;
+    case TrainValue::ValMap50:
+      return r.val_map50;
+    case TrainValue::Map50:
+      return r.map50;
+    case TrainValue::Map:
+      return r.map;
+    case TrainValue::ValTop1:
+      break;
+  }
+  return r.val_top1;
 }
 
 }  // namespace hwnas::eval

@@ -26,14 +26,17 @@ constexpr std::string_view kSsdLite = "ssdlite-mobilenetv2";
 std::string where(std::string_view name) { return fmt::format("model '{}'", name); }
 
 // The width of "mobilenetv2-<width>", or nullopt when the rest is not a positive number.
-std::optional<double> mobilenetv2_width(std::string_view name) {
-  if (!name.starts_with(kMobileNetV2Prefix)) return std::nullopt;
-  const std::string_view rest = name.substr(kMobileNetV2Prefix.size());
+std::optional<double> width_after(std::string_view name, std::string_view prefix) {
+  if (!name.starts_with(prefix)) return std::nullopt;
+  const std::string_view rest = name.substr(prefix.size());
   double w = 0;
   const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), w);
   if (ec != std::errc() || end != rest.data() + rest.size() || !std::isfinite(w) || !(w > 0)) return std::nullopt;
   return w;
 }
+std::optional<double> mobilenetv2_width(std::string_view name) { return width_after(name, kMobileNetV2Prefix); }
+// "ssdlite-mobilenetv2-<width>": SSDLite on a thinner backbone (small detectors for small inputs).
+std::optional<double> ssdlite_width(std::string_view name) { return width_after(name, std::string(kSsdLite) + "-"); }
 
 // 0 keeps the model's default; anything else must be a real size.
 int override_or(int value, int fallback, std::string_view name, std::string_view what) {
@@ -45,7 +48,9 @@ int override_or(int value, int fallback, std::string_view name, std::string_view
 [[noreturn]] void unknown(std::string_view name) {
   const std::vector<std::string> names = builtin_model_names();
   const std::string guess = closest_match(name, names);
-  fail(where(name), "not a built-in model{}; known: {} (and mobilenetv2-<width> for any positive width)",
+  fail(where(name),
+       "not a built-in model{}; known: {} (and mobilenetv2-<width>, ssdlite-mobilenetv2-<width> for any positive "
+       "width)",
        guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess), fmt::join(names, ", "));
 }
 
@@ -61,7 +66,7 @@ std::vector<std::string> builtin_model_names() {
 }
 
 bool is_builtin_model(std::string_view name) {
-  if (mobilenetv2_width(name)) return true;
+  if (mobilenetv2_width(name) || ssdlite_width(name)) return true;
   const std::vector<std::string> names = builtin_model_names();
   return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -91,7 +96,9 @@ ir::Graph builtin_model(std::string_view name, const ModelOverrides& ov) {
     o.name = graph_name;
     return dscnn(o);
   }
-  SsdLiteOptions o;  // the only name left
+  SsdLiteOptions o;  // the only names left: ssdlite-mobilenetv2[-<width>]
+  o.width = ssdlite_width(name).value_or(o.width);
+  o.name = graph_name;
   o.resolution = override_or(ov.resolution, o.resolution, name, "resolution");
   o.classes = override_or(ov.classes, o.classes, name, "classes");
   return ssdlite(o);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,8 @@ namespace hwnas::train {
 namespace {
 
 nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+
+nlohmann::json options_json(const TrainOptions& o);
 
 }  // namespace
 
@@ -50,26 +53,17 @@ std::string metrics_json(const TrainResult& r, const RunInfo& info) {
       {"threads", o.threads},
       {"train_examples", r.train_examples},
       {"val_examples", r.val_examples},
-      {"options",
-       {{"epochs", o.epochs},
-        {"batch_size", o.batch_size},
-        {"optimizer", std::string(optimizer_name(o.optimizer))},
-        {"lr", o.lr},
-        {"momentum", o.momentum},
-        {"nesterov", o.nesterov},
-        {"weight_decay", o.weight_decay},
-        {"warmup_epochs", o.warmup_epochs},
-        {"cosine", o.cosine},
-        {"label_smoothing", o.label_smoothing},
-        {"augment", o.augment},
-        {"patience", o.patience},
-        {"max_examples", o.max_examples}}},
+      {"options", options_json(o)},
   };
   return j.dump(2) + "\n";
 }
 
-void write_run_dir(const std::filesystem::path& dir, const ir::Graph& g, const TrainResult& r, const RunInfo& info,
-                   const std::string& curves_svg, bool overwrite) {
+namespace {
+
+// Writes a folder whole: `fill` writes into a temporary sibling, which is renamed to `dir` when
+// complete, so that a killed run never leaves half a model folder.
+void write_folder(const std::filesystem::path& dir, bool overwrite,
+                  const std::function<void(const std::filesystem::path& tmp)>& fill) {
   namespace fs = std::filesystem;
   if (fs::exists(dir) && !overwrite)
     fail(dir.string(), "already exists; pass --overwrite to replace it, or choose another --out");
@@ -82,16 +76,7 @@ void write_run_dir(const std::filesystem::path& dir, const ir::Graph& g, const T
   fs::remove_all(tmp, ec);
   try {
     fs::create_directory(tmp);
-    ir::save_graph(g, tmp / "model.json");
-    runtime::save_weights(tmp / "weights.hwnasw", g, r.weights);
-    write_file_atomic(tmp / "train_log.csv", train_log_csv(r));
-    write_file_atomic(tmp / "metrics.json", metrics_json(r, info));
-    write_file_atomic(tmp / "curves.svg", curves_svg);
-    if (!r.optimizer_state.empty()) {
-      fs::create_directory(tmp / "checkpoint");
-      runtime::save_weights(tmp / "checkpoint" / "last.hwnasw", g, r.last_weights);
-      write_file_atomic(tmp / "checkpoint" / "optimizer.pt", r.optimizer_state);
-    }
+    fill(tmp);
     if (fs::exists(target)) fs::remove_all(target);
     fs::rename(tmp, target);
   } catch (const fs::filesystem_error& e) {
@@ -103,6 +88,106 @@ void write_run_dir(const std::filesystem::path& dir, const ir::Graph& g, const T
   }
 }
 
+nlohmann::json options_json(const TrainOptions& o) {
+  return {{"epochs", o.epochs},
+          {"batch_size", o.batch_size},
+          {"optimizer", std::string(optimizer_name(o.optimizer))},
+          {"lr", o.lr},
+          {"momentum", o.momentum},
+          {"nesterov", o.nesterov},
+          {"weight_decay", o.weight_decay},
+          {"warmup_epochs", o.warmup_epochs},
+          {"cosine", o.cosine},
+          {"label_smoothing", o.label_smoothing},
+          {"augment", o.augment},
+          {"patience", o.patience},
+          {"max_examples", o.max_examples}};
+}
+
+}  // namespace
+
+void write_run_dir(const std::filesystem::path& dir, const ir::Graph& g, const TrainResult& r, const RunInfo& info,
+                   const std::string& curves_svg, bool overwrite) {
+  namespace fs = std::filesystem;
+  write_folder(dir, overwrite, [&](const fs::path& tmp) {
+    ir::save_graph(g, tmp / "model.json");
+    runtime::save_weights(tmp / "weights.hwnasw", g, r.weights);
+    write_file_atomic(tmp / "train_log.csv", train_log_csv(r));
+    write_file_atomic(tmp / "metrics.json", metrics_json(r, info));
+    write_file_atomic(tmp / "curves.svg", curves_svg);
+    if (!r.optimizer_state.empty()) {
+      fs::create_directory(tmp / "checkpoint");
+      runtime::save_weights(tmp / "checkpoint" / "last.hwnasw", g, r.last_weights);
+      write_file_atomic(tmp / "checkpoint" / "optimizer.pt", r.optimizer_state);
+    }
+  });
+}
+
+std::string detector_log_csv(const DetectorResult& r) {
+  std::string s =
+      core::csv_line({"epoch", "lr", "train_loss", "box_loss", "class_loss", "val_map50", "val_map", "seconds"});
+  for (const DetectorEpochLog& e : r.log)
+    s += core::csv_line({std::to_string(e.epoch), core::format_number(e.lr), core::format_number(e.train_loss),
+                         core::format_number(e.box_loss), core::format_number(e.class_loss),
+                         core::format_number(e.val_map50), core::format_number(e.val_map),
+                         core::format_number(e.seconds)});
+  return s;
+}
+
+std::string detector_metrics_json(const DetectorResult& r, const RunInfo& info,
+                                  const std::vector<std::string>& class_names) {
+  nlohmann::json per_class = nlohmann::json::object();
+  for (size_t c = 0; c < class_names.size() && c < r.test.ap.size(); ++c)
+    per_class[class_names[c]] = {{"ap50", number_or_null(r.test.ap[c][0])},
+                                 {"objects", c < r.test_objects.size() ? r.test_objects[c] : 0}};
+  nlohmann::json j = {
+      {"map50", number_or_null(r.test.map50)},
+      {"map", number_or_null(r.test.map)},
+      {"map_source",
+       "test split, libtorch eval mode, weights of the best validation epoch (COCO mAP, "
+       "data/detection_map.h)"},
+      {"test_images", r.test_images},
+      {"test_per_class", per_class},
+      {"val_map50", r.val_map50},
+      {"best_epoch", r.best_epoch},
+      {"epochs", static_cast<int>(r.log.size())},
+      {"stopped_early", r.stopped_early},
+      {"seconds", r.seconds},
+      {"model", info.model},
+      {"dataset", info.dataset},
+      {"params", info.params},
+      {"seed", info.options.seed},
+      {"threads", info.options.threads},
+      {"train_images", r.train_images},
+      {"val_images", r.val_images},
+      {"options", options_json(info.options)},
+  };
+  return j.dump(2) + "\n";
+}
+
+void write_detector_run_dir(const std::filesystem::path& dir, const ir::Graph& g, const DetectorResult& r,
+                            const RunInfo& info, const DetectorOptions& detector,
+                            const std::vector<std::string>& class_names, bool overwrite) {
+  namespace fs = std::filesystem;
+  write_folder(dir, overwrite, [&](const fs::path& tmp) {
+    ir::save_graph(g, tmp / "model.json");
+    runtime::save_weights(tmp / "weights.hwnasw", g, r.weights);
+    write_file_atomic(tmp / "train_log.csv", detector_log_csv(r));
+    write_file_atomic(tmp / "metrics.json", detector_metrics_json(r, info, class_names));
+    write_file_atomic(tmp / "detector.json", detector_options_json(detector).dump(2) + "\n");
+  });
+}
+
+std::optional<DetectorOptions> read_detector_options(const std::filesystem::path& dir) {
+  const std::filesystem::path file = dir / "detector.json";
+  if (!std::filesystem::is_regular_file(file)) return std::nullopt;
+  try {
+    return detector_options_from_json(nlohmann::json::parse(read_file(file)));
+  } catch (const nlohmann::json::exception& e) {
+    fail(file.string(), "unreadable detector options ({}); train the model again", e.what());
+  }
+}
+
 bool has_checkpoint(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
   return fs::is_regular_file(dir / "checkpoint" / "optimizer.pt") && fs::is_regular_file(dir / "metrics.json");
@@ -110,8 +195,9 @@ bool has_checkpoint(const std::filesystem::path& dir) {
 
 TrainResult read_run_dir(const std::filesystem::path& dir, const ir::Graph& g) {
   if (!has_checkpoint(dir))
-    fail(dir.string(), "is not a training run with a checkpoint (checkpoint/optimizer.pt and metrics.json); "
-                       "train it again with `hwnas train --out`");
+    fail(dir.string(),
+         "is not a training run with a checkpoint (checkpoint/optimizer.pt and metrics.json); "
+         "train it again with `hwnas train --out`");
   TrainResult r;
   const std::filesystem::path metrics = dir / "metrics.json";
   try {

@@ -102,6 +102,8 @@ void check_fit(const ir::Graph& g, const data::Dataset& ds) {
          ds.num_classes(), ds.num_classes());
 }
 
+}  // namespace
+
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(GraphModule& m, const TrainOptions& o) {
   auto options = [&](double wd) -> std::unique_ptr<torch::optim::OptimizerOptions> {
     switch (o.optimizer) {
@@ -147,8 +149,6 @@ void keep_freed_memory() {
 }
 
 uint64_t epoch_seed(uint64_t seed, int epoch) { return Rng(seed).fork(1000003 + static_cast<uint64_t>(epoch)).next(); }
-
-}  // namespace
 
 torch::Tensor smoothed_cross_entropy(const torch::Tensor& logits, const torch::Tensor& labels, double smoothing) {
   const torch::Tensor logp = torch::log_softmax(logits, 1);

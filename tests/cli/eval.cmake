@@ -42,7 +42,7 @@ hwnas_cli_test(eval_front_end_flags_win EXIT 2 EXPECT "takes input \\[1,25,13,1\
 set_tests_properties(cli.eval_fits_front_end cli.eval_front_end_flags_win PROPERTIES FIXTURES_REQUIRED cli_kws_tiny)
 
 # Bad input: "error: <where>: <what>", exit 2.
-hwnas_cli_test(eval_unknown_kind EXIT 2 EXPECT "error: coco:/x: unknown dataset kind 'coco'" ARGS eval ${trained} --dataset coco:/x)
+hwnas_cli_test(eval_unknown_kind EXIT 2 EXPECT "error: voc:/x: unknown dataset kind 'voc'" ARGS eval ${trained} --dataset voc:/x)
 hwnas_cli_test(eval_missing_dataset EXIT 2 EXPECT "error: .*eval/nowhere.*no such"
                ARGS eval ${trained} --dataset cifar10:${HWNAS_EVAL_DIR}/nowhere)
 hwnas_cli_test(eval_class_mismatch EXIT 2

@@ -30,10 +30,18 @@ TEST(OpenDataset, KindSelectsTheLoader) {
 
 TEST(OpenDataset, UnknownKindListsTheKinds) {
   EXPECT_HWNAS_ERROR(
-      open_dataset("coco:/data"),
-      "unknown dataset kind 'coco'; the kinds are speech-commands, fashion-mnist, cifar10, image-folder");
+      open_dataset("voc:/data"),
+      "unknown dataset kind 'voc'; the kinds are speech-commands, fashion-mnist, cifar10, image-folder, coco");
   EXPECT_HWNAS_ERROR(open_dataset("/data/kws"), "a dataset is <kind>:<path>");
   EXPECT_HWNAS_ERROR(open_dataset("speech-commands:/no/such/dir"), "/no/such/dir: no such folder");
+}
+
+TEST(OpenDataset, CocoIsDetectionDataForTheDetectorCommands) {
+  EXPECT_HWNAS_ERROR(open_dataset("coco:/data"), "coco:/data: is object-detection data");
+  EXPECT_TRUE(is_detection_dataset("coco:/data"));
+  EXPECT_FALSE(is_detection_dataset("cifar10:/data"));
+  EXPECT_EQ(detection_dataset_dir("coco:/data/x"), "/data/x");
+  EXPECT_HWNAS_ERROR(detection_dataset_dir("coco:"), "detection data is coco:<dir>");
 }
 
 TEST(OpenDataset, SplitNames) {

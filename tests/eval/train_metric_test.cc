@@ -27,7 +27,15 @@ TrainOutcome recording_trainer(const TrainJob& job) {
   jobs.push_back(job);
   const int epochs = job.epochs > 0 ? job.epochs : job.options.value("epochs", 3);
   const double v = epochs + static_cast<double>(ir::compute_stats(job.graph).macs) / 1e9;
-  return {.top1 = v - 1, .val_top1 = v, .epochs = epochs, .seconds = 0.5, .trainer = "recording"};
+  // Detector figures: val_map50 = v / 100, map50 = that - 0.01, map = half of map50.
+  return {.top1 = v - 1,
+          .val_top1 = v,
+          .val_map50 = v / 100,
+          .map50 = v / 100 - 0.01,
+          .map = (v / 100 - 0.01) / 2,
+          .epochs = epochs,
+          .seconds = 0.5,
+          .trainer = "recording"};
 }
 
 std::string yaml(const std::string& metric) {
@@ -84,6 +92,25 @@ TEST(TrainMetric, ValueTop1IsTheTestAccuracy) {
   EXPECT_DOUBLE_EQ(e.metric("accuracy").evaluate(arch, kBestArch), 2 + macs_m - 1);
   EXPECT_NE(e.metric("accuracy").fingerprint(),
             build(yaml("{train: {dataset: cifar10:c10, epochs: 2}}")).metric("accuracy").fingerprint());
+}
+
+TEST(TrainMetric, CocoDataIsJudgedByMapValidationByDefault) {
+  register_trainer(&recording_trainer);
+  const auto value = [](const std::string& v) {
+    const exp::Experiment e = build(yaml("{train: {dataset: coco:inspect, epochs: 2}" + v + "}"));
+    const space::Arch arch = e.space->parse(kBestArch);
+    return e.metric("accuracy").evaluate(arch, kBestArch);
+  };
+  const exp::Experiment e = build(yaml("{train: {dataset: coco:inspect, epochs: 2}}"));
+  const double v = 2 + static_cast<double>(ir::compute_stats(e.space->decode(e.space->parse(kBestArch))).macs) / 1e9;
+  EXPECT_DOUBLE_EQ(value(""), v / 100);  // val_map50
+  EXPECT_DOUBLE_EQ(value(", value: map50"), v / 100 - 0.01);
+  EXPECT_DOUBLE_EQ(value(", value: map"), (v / 100 - 0.01) / 2);
+  EXPECT_NE(e.metric("accuracy").source().find("validation mAP@0.5"), std::string::npos);
+  EXPECT_HWNAS_ERROR(build(yaml("{train: {dataset: coco:inspect}, value: top1}")),
+                     "'top1' is a classifier's accuracy, but coco:");
+  EXPECT_HWNAS_ERROR(build(yaml("{train: {dataset: cifar10:c10}, value: map50}")),
+                     "'map50' is a detector's mAP, but cifar10:");
 }
 
 TEST(TrainMetric, BadDefinitionsAreLocatedErrors) {

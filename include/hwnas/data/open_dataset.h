@@ -5,6 +5,8 @@
 //   fashion-mnist:<dir>     gzipped IDX files (fashion_mnist.h)
 //   cifar10:<dir>           CIFAR-10 binary batches (cifar10.h)
 //   image-folder:<dir>      class subfolders of JPEG/PNG (image_folder.h)
+//   coco:<dir>              object detection in the COCO layout (coco.h): not a Dataset of labelled
+//                           examples; detector training and evaluation read it (is_detection_dataset)
 //
 //   auto ds = hwnas::data::open_dataset("speech-commands:/data/kws");
 // An unknown kind is an Error listing the kinds.
@@ -26,7 +28,12 @@ struct OpenOptions {
 };
 
 const std::vector<std::string>& dataset_kinds();
+// Error for coco: (naming the detector commands that read it) and for an unknown kind.
 std::unique_ptr<Dataset> open_dataset(std::string_view reference, const OpenOptions& options = {});
+
+// Whether `reference` names detection data ("coco:<dir>"), and its folder.
+bool is_detection_dataset(std::string_view reference);
+std::string detection_dataset_dir(std::string_view reference);  // Error when not coco:<dir>
 
 // `options` with the front end fitted to a model whose input is H x W x C, where the dataset's
 // features are computed (not stored). For speech-commands and a one-channel input no wider than

@@ -7,6 +7,10 @@
 //   metrics:
 //     accuracy: {train: {dataset: speech-commands:data/kws, epochs: 10, batch_size: 64, lr: 0.05}}
 //     # value: val_top1 (default: select on validation, never on test) | top1 (test split)
+//   detection:
+//     train: {dataset: coco:data/inspect, epochs: 30, batch_size: 32, optimizer: adam, lr: 0.002, min_scale: 0.1}
+//     # value: val_map50 (default for coco:, validation mAP@0.5) | map50 | map (test mAP@0.5, @[.5:.95])
+//   (detector values are in 0..1; a classifier's in percent.)
 //
 // In a multi-fidelity search that continues training (fidelity.continue, the default), rung r
 // trains with a schedule spanning the last rung and a promoted candidate goes on from its model
@@ -26,7 +30,9 @@
 
 namespace hwnas::eval {
 
-enum class TrainValue { ValTop1, Top1 };
+enum class TrainValue { ValTop1, Top1, ValMap50, Map50, Map };
+std::string_view train_value_name(TrainValue v);  // "val_top1", "top1", "val_map50", "map50", "map"
+bool is_detection_value(TrainValue v);
 
 class TrainMetric : public Metric {
  public:

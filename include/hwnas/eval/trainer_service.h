@@ -12,7 +12,8 @@
 //
 // The options are the trainer's own (epochs, batch_size, lr, optimizer, ...: `hwnas train`'s flags
 // with underscores), passed through as JSON so that eval need not know them; the trainer checks them
-// and names a bad one.
+// and names a bad one. A coco:<dir> dataset trains a detector (train/detector.h), whose options
+// (min_scale, max_scale, score_threshold, ...) may be among them; its outcome has the mAP fields.
 #include <filesystem>
 #include <string>
 
@@ -35,9 +36,12 @@ struct TrainJob {
 };
 
 struct TrainOutcome {
-  double top1 = 0;      // test split, percent (0 when the dataset has none)
-  double val_top1 = 0;  // validation split (or held-out train), percent
-  int epochs = 0;       // epochs run (early stopping may stop sooner)
+  double top1 = 0;       // test split, percent (0 when the dataset has none); classifiers
+  double val_top1 = 0;   // validation split (or held-out train), percent; classifiers
+  double val_map50 = 0;  // detectors: validation mAP@0.5 of the kept epoch, 0..1
+  double map50 = 0;      // detectors: test split mAP@0.5, 0..1 (NaN when it has no objects)
+  double map = 0;        // detectors: test split mAP@[.5:.95]
+  int epochs = 0;        // epochs run (early stopping may stop sooner)
   double seconds = 0;
   std::string trainer;  // what trained it, for sources: "libtorch 1.13 (hwnas trainer, SGD, 2 threads)"
 };

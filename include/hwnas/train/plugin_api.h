@@ -5,6 +5,8 @@
 //   const train::TrainApi& api = train::train_api();   // loads the plugin; Error if it cannot
 //   train::TrainResult r = api.train(graph, *dataset, options, progress);
 //   train::QatResult q = api.fine_tune_quantized(graph, weights, *dataset, ranges, qat_options, progress);
+//   train::DetectorResult d = api.train_detector(detector_graph, data::read_coco(dir), options, {}, {});
+#include "hwnas/train/detector.h"
 #include "hwnas/train/qat.h"
 #include "hwnas/train/trainer.h"
 
@@ -19,9 +21,11 @@ struct TrainApi {
   QatResult (*fine_tune_quantized)(const ir::Graph& g, const runtime::Weights& w, const data::Dataset& ds,
                                    const std::vector<std::pair<float, float>>& ranges, const QatOptions& options,
                                    const ProgressFn& progress);
+  DetectorResult (*train_detector)(const ir::Graph& g, const data::Coco& coco, const TrainOptions& options,
+                                   const DetectorOptions& detector, const DetectorProgressFn& progress);
 };
 
 // Bumped whenever TrainApi or a type it passes (TrainOptions, TrainResult, ...) changes.
-inline constexpr int kTrainApiVersion = 3;  // 3: fine_tune_quantized
+inline constexpr int kTrainApiVersion = 4;  // 3: fine_tune_quantized; 4: train_detector
 
 }  // namespace hwnas::train

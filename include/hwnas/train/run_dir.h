@@ -15,8 +15,11 @@
 // Written atomically: into a temporary sibling folder, renamed to DIR when complete. An existing
 // DIR is an Error unless `overwrite`.
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "hwnas/train/detector.h"
 #include "hwnas/train/trainer.h"
 
 namespace hwnas::train {
@@ -32,6 +35,20 @@ std::string train_log_csv(const TrainResult& r);
 std::string metrics_json(const TrainResult& r, const RunInfo& info);
 void write_run_dir(const std::filesystem::path& dir, const ir::Graph& g, const TrainResult& r, const RunInfo& info,
                    const std::string& curves_svg, bool overwrite);
+
+// A trained detector's folder (train_detector()): model.json and weights.hwnasw as above,
+// train_log.csv with epoch,lr,train_loss,box_loss,class_loss,val_map50,val_map,seconds,
+// metrics.json with "map50", "map" (test split), "val_map50", per-class AP and counts, and
+// detector.json, what decoding its outputs needs (anchors, score threshold, NMS:
+// detector_options_json). No curves and no checkpoint (a detector run cannot be continued yet).
+std::string detector_log_csv(const DetectorResult& r);
+std::string detector_metrics_json(const DetectorResult& r, const RunInfo& info,
+                                  const std::vector<std::string>& class_names);
+void write_detector_run_dir(const std::filesystem::path& dir, const ir::Graph& g, const DetectorResult& r,
+                            const RunInfo& info, const DetectorOptions& detector,
+                            const std::vector<std::string>& class_names, bool overwrite);
+// The detector options of a trained detector's folder; nullopt when it has no detector.json.
+std::optional<DetectorOptions> read_detector_options(const std::filesystem::path& dir);
 
 // The TrainResult that `dir` was written from, to continue it: log, best epoch, kept and last
 // weights, optimizer state, validation top-1 (the test accuracy is not read back). Error naming

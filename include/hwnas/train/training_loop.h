@@ -21,6 +21,14 @@ struct LoopSetup {
   std::function<std::unique_ptr<ForwardHook>(const GraphModule&)> hook;  // made once the module exists
 };
 
+// The parts of the loop that the detector's (detector.cc) shares.
+// SGD/Adam/AdamW as TrainOptions says, weight decay on conv and FC kernels only.
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(GraphModule& m, const TrainOptions& o);
+// glibc's malloc told to keep freed memory in the process (why: trainer.cc), once.
+void keep_freed_memory();
+// The augmentation seed of an epoch.
+uint64_t epoch_seed(uint64_t seed, int epoch);
+
 // train() is run_training(..., {}).
 TrainResult run_training(const ir::Graph& g, const data::Dataset& ds, const TrainOptions& options,
                          const ProgressFn& progress, const TrainResult* resume, const LoopSetup& setup);

@@ -1,4 +1,4 @@
-#include "hwnas/eval/detection_map.h"
+#include "hwnas/data/detection_map.h"
 
 #include <cmath>
 
@@ -6,7 +6,7 @@
 
 #include "testing.h"
 
-namespace hwnas::eval {
+namespace hwnas::data {
 namespace {
 using data::Box;
 using data::Detection;
@@ -148,4 +148,4 @@ TEST(DetectionMap, MismatchedInputsAreErrors) {
 }
 
 }  // namespace
-}  // namespace hwnas::eval
+}  // namespace hwnas::data

@@ -1,6 +1,6 @@
 // detection_map (detection_map.h): pycocotools' COCOeval.evaluateImg and accumulate for one
 // area range ("all") and one maxDets, step for step, so that figures agree with it.
-#include "hwnas/eval/detection_map.h"
+#include "hwnas/data/detection_map.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +9,7 @@
 
 #include "hwnas/core/error.h"
 
-namespace hwnas::eval {
+namespace hwnas::data {
 namespace {
 
 constexpr int kRecalls = 101;
@@ -20,8 +20,8 @@ double recall_threshold(int r) { return r == kRecalls - 1 ? 1.0 : r * (1.0 / 100
 
 // COCO's IoU of a detection with a ground truth: a crowd region counts as covering whatever
 // of the detection lies inside it, so the denominator is the detection's area alone.
-double coco_iou(const data::Box& d, const data::Object& g) {
-  if (!g.crowd) return data::iou(d, g.box);
+double coco_iou(const Box& d, const Object& g) {
+  if (!g.crowd) return iou(d, g.box);
   const double iw = std::min(d.x + d.w, g.box.x + g.box.w) - std::max(d.x, g.box.x);
   const double ih = std::min(d.y + d.h, g.box.y + g.box.h) - std::max(d.y, g.box.y);
   if (iw <= 0 || ih <= 0 || d.area() <= 0) return 0;
@@ -38,16 +38,16 @@ struct Scored {
 
 // evaluateImg for one image and class: appends the image's detections to `out`, returns the
 // number of non-crowd ground truths.
-int64_t match_image(const std::vector<data::Object>& gt_all, const std::vector<data::Detection>& det_all, int label,
+int64_t match_image(const std::vector<Object>& gt_all, const std::vector<Detection>& det_all, int label,
                     size_t max_detections, std::vector<Scored>& out) {
   // Ground truths with the non-crowd ones first (a stable sort, as np.argsort(kind='mergesort')).
-  std::vector<const data::Object*> gt;
+  std::vector<const Object*> gt;
   for (const auto& g : gt_all)
     if (g.label == label && !g.crowd) gt.push_back(&g);
   const int64_t positives = static_cast<int64_t>(gt.size());
   for (const auto& g : gt_all)
     if (g.label == label && g.crowd) gt.push_back(&g);
-  std::vector<const data::Detection*> det;
+  std::vector<const Detection*> det;
   for (const auto& d : det_all)
     if (d.label == label) det.push_back(&d);
   std::stable_sort(det.begin(), det.end(), [](const auto* a, const auto* b) { return a->score > b->score; });
@@ -109,8 +109,8 @@ double average_precision(const std::vector<Scored>& dets, int t, int64_t positiv
 
 double iou_threshold(int t) { return t == kIouThresholds - 1 ? 0.95 : 0.5 + t * ((0.95 - 0.5) / 9); }
 
-DetectionMap detection_map(std::span<const std::vector<data::Object>> ground_truth,
-                           std::span<const std::vector<data::Detection>> detections, int classes,
+DetectionMap detection_map(std::span<const std::vector<Object>> ground_truth,
+                           std::span<const std::vector<Detection>> detections, int classes,
                            const DetectionMapOptions& options) {
   if (ground_truth.size() != detections.size())
     fail("detection_map", "ground truth for {} images but detections for {}; give both per image, in the same order",
@@ -155,4 +155,4 @@ DetectionMap detection_map(std::span<const std::vector<data::Object>> ground_tru
   return out;
 }
 
-}  // namespace hwnas::eval
+}  // namespace hwnas::data

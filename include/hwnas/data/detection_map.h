@@ -1,11 +1,12 @@
 #pragma once
 // COCO's detection metric, computed as pycocotools' COCOeval does for bounding boxes (area
 // range "all", maxDets 100), without I/O: mAP@0.5 and mAP@[.5:.95], the figures detection
-// papers and the NPU detector job report.
+// papers and the NPU detector job report. In data (not eval) because the detector's trainer
+// (train/detector.h, below eval) selects its epoch on it too.
 //
-//   std::vector<std::vector<data::Object>> gt = ...;       // per image: boxes, labels, iscrowd
-//   std::vector<std::vector<data::Detection>> det = ...;   // per image: box, label, score
-//   const eval::DetectionMap m = eval::detection_map(gt, det, /*classes=*/80);
+//   std::vector<std::vector<Object>> gt = ...;       // per image: boxes, labels, iscrowd
+//   std::vector<std::vector<Detection>> det = ...;   // per image: box, label, score
+//   const data::DetectionMap m = data::detection_map(gt, det, /*classes=*/80);
 //   m.map50;   // mAP@0.5
 //   m.map;     // mAP@[.5:.95]
 //
@@ -26,7 +27,7 @@
 
 #include "hwnas/data/boxes.h"
 
-namespace hwnas::eval {
+namespace hwnas::data {
 
 inline constexpr int kIouThresholds = 10;  // 0.50:0.05:0.95
 // Threshold t (0..9) as COCOeval's np.linspace(.5, .95, 10) gives it, bit for bit.
@@ -48,8 +49,8 @@ struct DetectionMap {
 
 // ground_truth[i] and detections[i] belong to image i (the spans have the same length); labels
 // are in 0..classes-1. Box units are free as long as both sides use the same ones.
-DetectionMap detection_map(std::span<const std::vector<data::Object>> ground_truth,
-                           std::span<const std::vector<data::Detection>> detections, int classes,
+DetectionMap detection_map(std::span<const std::vector<Object>> ground_truth,
+                           std::span<const std::vector<Detection>> detections, int classes,
                            const DetectionMapOptions& options = {});
 
-}  // namespace hwnas::eval
+}  // namespace hwnas::data
