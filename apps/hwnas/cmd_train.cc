@@ -150,15 +150,15 @@ void add_train(CLI::App& app) {
       ->check(CLI::Range(0.0, 0.999));
   cmd->add_flag("--overwrite", a->overwrite, "replace --out if it exists");
   cmd->callback([a] {
-    train::TrainOptions o = a->o;
-    o.optimizer = train::parse_optimizer(a->optimizer);
-    o.augment = !a->no_augment;
-    o.cosine = !a->constant_lr;
-    train::check_options(o);
+    train::TrainOptions options = a->o;
+    options.optimizer = train::parse_optimizer(a->optimizer);
+    options.augment = !a->no_augment;
+    options.cosine = !a->constant_lr;
+    train::check_options(options);
     namespace fs = std::filesystem;
     if (fs::exists(a->out) && !a->overwrite)
       fail(a->out, "already exists; pass --overwrite to replace it, or choose another --out");
-    if (data::is_detection_dataset(a->dataset)) return train_detector(*a, o);
+    if (data::is_detection_dataset(a->dataset)) return train_detector(*a, options);
     auto ds = data::open_dataset(a->dataset);
     // Built-in and space models are built for the dataset's classes; a graph file or a trained
     // folder has its own (the resolver refuses overrides there), checked by the trainer.
@@ -177,13 +177,13 @@ void add_train(CLI::App& app) {
     if (a->resume) earlier = train::read_run_dir(a->model, g);
     const int64_t params = ir::compute_stats(g).params;
     fmt::print(stderr, "training {} ({} params) on {}: {} epochs, batch {}, {} lr {}, {} thread(s), seed {}\n",
-               g.name(), params, ds->reference(), o.epochs, o.batch_size, a->optimizer, o.lr, o.threads, o.seed);
+               g.name(), params, ds->reference(), options.epochs, options.batch_size, a->optimizer, options.lr, options.threads, options.seed);
     TrainBar bar(isatty(fileno(stderr)));
     const train::TrainResult r = train::train_api().train(
-        g, *ds, o, [&](const train::TrainProgress& p) { bar.update(p); }, earlier ? &*earlier : nullptr);
+        g, *ds, options, [&](const train::TrainProgress& p) { bar.update(p); }, earlier ? &*earlier : nullptr);
     const std::string title = (fmt::format("{} on {}: test top-1 {:.2f}% (epoch {} of {})", a->model, ds->reference(),
                                            r.test.top1(), r.best_epoch, r.log.size()));
-    train::write_run_dir(a->out, g, r, {.model = a->model, .dataset = ds->reference(), .options = o, .params = params},
+    train::write_run_dir(a->out, g, r, {.model = a->model, .dataset = ds->reference(), .options = options, .params = params},
                          curves_svg(r, title), a->overwrite);
     fmt::print("{}: trained {} epoch(s){} in {:.1f} s on {} ({} train, {} validation from the {})\n", a->model,
                r.log.size(), r.stopped_early ? " (stopped early)" : "", r.seconds, ds->reference(), r.train_examples,

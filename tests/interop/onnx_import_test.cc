@@ -46,7 +46,7 @@ std::vector<testing::Case> all_cases() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Forms, RoundTrip, ::testing::ValuesIn(all_cases()),
-                         [](const auto& info) { return testing::test_name(info.param.name); });
+                         [](const auto& p) { return testing::test_name(p.param.name); });
 
 // A one-node model around `node`, with a [1,4,8,8] float input "x".
 onnx::ModelProto model_with(const onnx::NodeProto& node, int opset = 13) {
