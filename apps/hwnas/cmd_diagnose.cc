@@ -126,9 +126,9 @@ void print(const diagnose::Diagnosis& d, const std::optional<diagnose::Int8Losse
   for (const std::string& s : d.repair.remaining) fmt::print("  {}\n", s);
 }
 
-void write_repaired(const DiagnoseArgs& a, const ir::Graph& g, const diagnose::Diagnosis& d, nlohmann::json report) {
-  const std::optional<runtime::Weights> own = target::model_weights(a.model, g);
-  const runtime::Weights start = own ? *own : runtime::init_weights(g, {.seed = a.seed});
+// `start`: the model's own weights, or its untrained initialisation (`own` says which).
+void write_repaired(const DiagnoseArgs& a, bool own, const runtime::Weights& start, const diagnose::Diagnosis& d,
+                    nlohmann::json report) {
   int carried = 0;
   const runtime::Weights w = runtime::carry_weights(d.repair.graph, start, {.seed = a.seed}, &carried);
   int weighted = 0;
@@ -141,7 +141,7 @@ void write_repaired(const DiagnoseArgs& a, const ir::Graph& g, const diagnose::D
   runtime::save_weights(tmp / target::kWeightsFile, d.repair.graph, w);
   report["weights"] = {{"carried_layers", carried},
                        {"layers", weighted},
-                       {"from", target::weights_source(a.model, own.has_value(), a.seed)},
+                       {"from", target::weights_source(a.model, own, a.seed)},
                        {"rest", fmt::format("initialised from seed {}", a.seed)}};
   write_file_atomic(tmp / "diagnosis.json", report.dump(2) + "\n");
   publish_folder(tmp, out);
@@ -150,7 +150,7 @@ void write_repaired(const DiagnoseArgs& a, const ir::Graph& g, const diagnose::D
         "\nwrote {}: model.json (the repaired graph), weights.hwnasw ({} of {} layers' weights carried over "
         "from {}; the rest initialised from seed {}), diagnosis.json\n"
         "fine-tune it: hwnas train {} --dataset <kind:path> --out <dir>\n",
-        a.out, carried, weighted, target::weights_source(a.model, own.has_value(), a.seed), a.seed, a.out);
+        a.out, carried, weighted, target::weights_source(a.model, own, a.seed), a.seed, a.out);
 }
 
 const CommandRegistration reg(42, [](CLI::App& app) {
@@ -185,11 +185,11 @@ const CommandRegistration reg(42, [](CLI::App& app) {
     const ir::Graph g = target::resolve_model(a->model, a->overrides);
     const diagnose::Diagnosis diag = diagnose::diagnose(g, d, *model, dtype, {.top = a->top, .fps = a->fps});
 
+    const std::optional<runtime::Weights> own = target::model_weights(a->model, g);
+    const runtime::Weights w = own ? *own : runtime::init_weights(g, {.seed = a->seed});
     std::optional<diagnose::Int8Losses> int8;
     std::string int8_error;
     if (!a->no_int8) {
-      const std::optional<runtime::Weights> own = target::model_weights(a->model, g);
-      const runtime::Weights w = own ? *own : runtime::init_weights(g, {.seed = a->seed});
       const std::string source =
           fmt::format("calibrated and measured on {} random inputs U(0, 1), seed {}; {}", a->int8_samples, a->seed,
                       target::weights_source(a->model, own.has_value(), a->seed));
@@ -204,7 +204,7 @@ const CommandRegistration reg(42, [](CLI::App& app) {
     report["int8"] = int8 ? diagnose::to_json(*int8) : nlohmann::json({{"error", int8_error}});
     if (a->json) fmt::print("{}\n", report.dump(2));
     else print(diag, int8, int8_error);
-    if (!a->out.empty()) write_repaired(*a, g, diag, std::move(report));
+    if (!a->out.empty()) write_repaired(*a, own.has_value(), w, diag, std::move(report));
   });
 });
 

@@ -229,17 +229,18 @@ std::vector<Candidate> candidates(const hw::Device& d, const ir::Graph& g, ir::D
   const auto reason = [&](int id) { return fmt::format("{}: {}", hw::op_key(g.node(id)), at[id].reason); };
 
   // Squeeze-excite gates that hold a cause (or whose mul is one), in one step.
-  std::map<int, std::set<int>> gates;  // mul -> its gate nodes
+  std::map<int, std::pair<int, std::set<int>>> gates;  // mul -> (the input it passes on, its gate nodes)
   for (int i = 0; i < g.size(); ++i) {
     std::set<int> gate;
-    if (squeeze_excite(g, i, &gate) >= 0) gates[i] = std::move(gate);
+    if (const int x = squeeze_excite(g, i, &gate); x >= 0) gates[i] = {x, std::move(gate)};
   }
   Candidate se{.change = "squeeze-excite off"};
   std::set<int> in_gate;
-  for (const auto& [mul, gate] : gates) {
+  for (const auto& [mul, found] : gates) {
+    const auto& [x, gate] = found;
     const bool falls = std::any_of(causes.begin(), causes.end(), [&](int c) { return c == mul || gate.count(c); });
     if (!falls) continue;
-    se.edits[mul].bypass = squeeze_excite(g, mul, nullptr);
+    se.edits[mul].bypass = x;
     se.nodes.push_back(mul);
     in_gate.insert(gate.begin(), gate.end());
     in_gate.insert(mul);
