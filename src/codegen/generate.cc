@@ -31,7 +31,7 @@ bool has_emitter(ir::OpKind op) { return op != ir::OpKind::Input && op != ir::Op
 
 [[noreturn]] void cannot_emit(const ir::Graph& g, int id) {
   fail(g.describe(id),
-       "codegen cannot emit {}: it has no int8 kernel (quant/int8_kernels.cc); end the graph before it (a "
+       "codegen cannot emit {}: the generated C has no kernel for it; end the graph before it (a "
        "classifier's softmax belongs on the host: the argmax of the logits is the same)",
        ir::op_name(g.node(id).op));
 }

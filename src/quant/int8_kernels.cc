@@ -150,6 +150,23 @@ void concat(const QuantizedModel& m, const ir::Node& n, const QuantNode& q, std:
   }
 }
 
+// TFLite's int8 SOFTMAX over the last axis (optimized_ops::Softmax after PopulateSoftmaxLookupTable,
+// beta 1): a float table of exp(-s_in * d) for each of the 256 distances d of a code below its
+// row's largest, the row's sum of it, and each probability rounded to the output's 1/256 steps.
+void softmax(const Shape& ys, const int8_t* x, float in_scale, const QuantNode& q, int8_t* y) {
+  float table[256];
+  for (int d = 0; d < 256; ++d) table[d] = std::exp(-in_scale * static_cast<float>(d));
+  const int64_t last = ys[ys.rank() - 1], rows = ys.numel() / last;
+  for (int64_t r = 0; r < rows; ++r, x += last, y += last) {
+    const int32_t max = *std::max_element(x, x + last);
+    float sum = 0.0f;
+    for (int64_t j = 0; j < last; ++j) sum += table[max - x[j]];
+    const float inverse = 1.0f / (sum * q.out.scale);
+    for (int64_t j = 0; j < last; ++j)
+      y[j] = clamp8(static_cast<int32_t>(std::round(table[max - x[j]] * inverse)) + q.out.zero_point, q);
+  }
+}
+
 void pad(const Shape& xs, const int8_t* x, const ir::Node& n, const QuantNode& q, int8_t* y) {
   const Shape& ys = n.shape;
   std::fill_n(y, ys.numel(), quantize_value(n.attrs.value, q.out));
@@ -183,7 +200,8 @@ void int8_node(const QuantizedModel& m, int id, std::span<const int8_t* const> i
     case OpKind::Relu:
     case OpKind::Relu6:
       for (int64_t i = 0; i < count; ++i)
-        y[i] = clamp8(q.out.zero_point + multiply_by_quantized_multiplier(int32_t{x[i]} - zp_in, q.out_multipliers[0]), q);
+        y[i] =
+            clamp8(q.out.zero_point + multiply_by_quantized_multiplier(int32_t{x[i]} - zp_in, q.out_multipliers[0]), q);
       return;
     case OpKind::Sigmoid:
     case OpKind::HardSigmoid:
@@ -225,8 +243,9 @@ void int8_node(const QuantizedModel& m, int id, std::span<const int8_t* const> i
     case OpKind::Zero:
       std::fill_n(y, count, static_cast<int8_t>(q.out.zero_point));
       return;
-    case OpKind::Input:
     case OpKind::Softmax:
+      return softmax(n.shape, x, m.output_params(n.inputs[0]).scale, q, y);
+    case OpKind::Input:
     case OpKind::Resize:
       break;
   }

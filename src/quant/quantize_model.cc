@@ -22,8 +22,12 @@ std::string unsupported_reason(const ir::Graph& g, int id, const runtime::Infere
       if (params.nodes[id].alias_of >= 0 || n.shape.rank() == 4) return "";
       return "a batch_norm on a rank-" + std::to_string(n.shape.rank()) +
              " tensor that does not fold into its producer (int8 runs a standalone one as a 1x1 depthwise conv, NHWC only)";
-    case OpKind::Softmax:
-      return "softmax (quant/ has no int8 softmax; end the int8 graph at the logits and apply softmax in fp32)";
+    case OpKind::Softmax: {
+      const int rank = n.shape.rank(), axis = n.attrs.axis < 0 ? n.attrs.axis + rank : n.attrs.axis;
+      if (axis == rank - 1) return "";
+      return "softmax over axis " + std::to_string(n.attrs.axis) +
+             " (TFLite's int8 SOFTMAX normalises the last axis; move the axis last with a reshape)";
+    }
     case OpKind::Resize:
       return "resize (quant/ has no int8 resize kernel yet)";
     case OpKind::Mul:
@@ -235,14 +239,16 @@ QuantizedModel quantize_model(const ir::Graph& g, const runtime::InferenceParams
       case OpKind::HardSwish: {
         // A 256-entry table, as TFLite's int8 LUT kernels build it: dequantize every code, apply
         // the function in fp32, quantize. Sigmoid's output is fixed at 1/256, -128 (TFLite's spec).
-        q.out = n.op == OpKind::Sigmoid || n.op == OpKind::HardSigmoid ? QParams{1.0f / 256, -128}
-                                                                         : qparams_of_range(id);
+        q.out =
+            n.op == OpKind::Sigmoid || n.op == OpKind::HardSigmoid ? QParams{1.0f / 256, -128} : qparams_of_range(id);
         q.lut.resize(256);
         for (int v = -128; v <= 127; ++v)
           q.lut[v + 128] = quantize_value(lut_function(n.op, in.scale * static_cast<float>(v - in.zero_point)), q.out);
         break;
       }
       case OpKind::Softmax:
+        q.out = QParams{1.0f / 256, -128};  // TFLite's int8 SOFTMAX output, fixed by its spec
+        break;
       case OpKind::Resize:
         fail(g.describe(id), "not supported in int8: {}", ir::op_name(n.op));  // check_quantizable says why
     }

@@ -9,7 +9,7 @@ hwnas_cli_test(quantize_json
                EXPECT "\"agreement\": 100.0,.*\"policy\": \"percentile\".*\"fp32\": .*\"top1\": 62.5.*\"int8\": .*\"top1\": 62.5.*\"layers\": .*\"name\": \"fc\".*\"output_sqnr_db\": [0-9.]+"
                ARGS quantize ${trained} --dataset ${c10} --calibration percentile --json)
 # Bad input: "error: <where>: <what>", exit 2.
-hwnas_cli_test(quantize_softmax EXIT 2 EXPECT "error: node 'sm' \\(softmax\\): not supported in int8: softmax"
+hwnas_cli_test(quantize_softmax EXIT 2 EXPECT "error: node 'sm' \\(softmax\\): not supported in int8: softmax over axis 0 \\(TFLite"
                ARGS quantize ${CMAKE_CURRENT_LIST_DIR}/quant/softmax.json --dataset ${c10})
 set_tests_properties(cli.quantize_trained cli.quantize_json cli.quantize_softmax PROPERTIES FIXTURES_REQUIRED cli_eval)
 # Quantization-aware fine-tuning (--qat, apps/hwnas/qat_step.h). auto on a dataset with no train

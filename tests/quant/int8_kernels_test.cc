@@ -144,11 +144,45 @@ TEST(Int8Kernels, MaxPoolAndReluRequantize) {
   r.nodes[0].out = {0.05f, -10};
   r.nodes[1].out = {0.1f, -128};
   r.nodes[1].out_multipliers = {quantize_multiplier(0.5)};
-  r.nodes[1].act_min = -128;     // quantize(0)
+  r.nodes[1].act_min = -128;       // quantize(0)
   r.nodes[1].act_max = -128 + 60;  // quantize(6) = 6 / 0.1
   // (x + 10) * 0.5 - 128, clamped to [-128, -68]:
   //   -30 -> -10 -> -5 -> -133 -> -128;  0 -> 5 -> -123;  1 -> 5.5 -> 6 -> -122;  127 -> 68.5 -> 69 -> -59 -> -68
   EXPECT_THAT(run_op(r, {{-30, 0, 1, 127}}), ElementsAre(-128, -123, -122, -68));
+}
+
+TEST(Int8Kernels, SoftmaxAsTfliteByHand) {
+  ir::Attrs a;
+  a.axis = -1;
+  QuantizedModel m = model_of(one_op(ir::OpKind::Softmax, {1, 3, 2}, a));
+  m.nodes[0].out = {0.69314718f, 0};  // ln 2: one code down halves e
+  m.nodes[1].out = {1.0f / 256, -128};
+  // Rows of two, output = round(e_j / (sum e / 256)) - 128:
+  //   [0, -1]:     e = 1, 1/2;  256 / 1.5 = 170.67 -> 171 - 128 = 43;  85.33 -> 85 - 128 = -43
+  //   [3, 3]:      1/2 each -> 128 - 128 = 0
+  //   [127, -128]: e = 1, 2^-255 -> 256 - 128 = 128, clamped to 127;  0 - 128 = -128
+  EXPECT_THAT(run_op(m, {{0, -1, 3, 3, 127, -128}}), ElementsAre(43, -43, 0, 0, 127, -128));
+}
+
+TEST(Int8Kernels, SoftmaxWithinOneStepOfFloat) {
+  // Independent reference: the float softmax of the dequantized logits, quantized to 1/256.
+  ir::Attrs a;
+  a.axis = 2;
+  QuantizedModel m = model_of(one_op(ir::OpKind::Softmax, {1, 50, 6}, a));
+  m.nodes[0].out = {0.08f, 12};
+  m.nodes[1].out = {1.0f / 256, -128};
+  std::vector<int8_t> x(300);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<int8_t>((i * 73 + 11) % 256 - 128);
+  const std::vector<int8_t> y = run_op(m, {x});
+  for (int r = 0; r < 50; ++r) {
+    double sum = 0;
+    for (int j = 0; j < 6; ++j) sum += std::exp(0.08 * (x[r * 6 + j] - 12));
+    for (int j = 0; j < 6; ++j) {
+      const double p = std::exp(0.08 * (x[r * 6 + j] - 12)) / sum;
+      const double expected = std::min(127.0, std::round(p * 256) - 128);
+      EXPECT_NEAR(y[r * 6 + j], expected, 1.0) << "row " << r << " column " << j;
+    }
+  }
 }
 
 TEST(Int8Kernels, WrongInputsNameTheModel) {

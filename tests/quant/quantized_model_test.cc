@@ -57,10 +57,10 @@ TEST(QuantizeModel, ParametersByHand) {
   Net n;
   const auto p = runtime::inference_params(n.g, net_weights(n), true);
   std::vector<std::pair<float, float>> r(n.g.size());
-  r[n.x] = {0.0f, 2.55f};     // scale 0.01, zero point -128
+  r[n.x] = {0.0f, 2.55f};               // scale 0.01, zero point -128
   r[n.conv] = r[n.bn] = {-3.0f, 5.0f};  // ignored: relu6 is fused, its range decides
-  r[n.act] = {0.0f, 5.1f};    // scale 0.02, zero point -128
-  r[n.fc] = {-2.55f, 2.55f};  // scale 0.02, zero point round(-128 + 127.5) = 0 (half away: -0.5 -> -1)
+  r[n.act] = {0.0f, 5.1f};              // scale 0.02, zero point -128
+  r[n.fc] = {-2.55f, 2.55f};            // scale 0.02, zero point round(-128 + 127.5) = 0 (half away: -0.5 -> -1)
   r[n.add] = {-5.1f, 5.1f};
   const QuantizedModel m = quantize_model(n.g, p, r);
 
@@ -129,11 +129,11 @@ TEST(QuantizeModel, SigmoidTableByHand) {
   const auto& lut = m.nodes[y].lut;
   ASSERT_EQ(lut.size(), 256u);
   // Entry q + 128: sigmoid(0.1 q) * 256 rounded, - 128.
-  EXPECT_EQ(lut[0 + 128], 0);     // sigmoid(0) = 0.5 -> 128 - 128
-  EXPECT_EQ(lut[10 + 128], 59);   // sigmoid(1) = 0.73106 -> 187.15 -> 187 - 128
-  EXPECT_EQ(lut[-10 + 128], -59); // sigmoid(-1) = 0.26894 -> 68.85 -> 69 - 128
-  EXPECT_EQ(lut[0], -128);        // sigmoid(-12.8) ~ 3e-6 -> 0 - 128
-  EXPECT_EQ(lut[255], 127);       // sigmoid(12.7) ~ 1 -> 256 - 128 = 128, saturates at 127
+  EXPECT_EQ(lut[0 + 128], 0);      // sigmoid(0) = 0.5 -> 128 - 128
+  EXPECT_EQ(lut[10 + 128], 59);    // sigmoid(1) = 0.73106 -> 187.15 -> 187 - 128
+  EXPECT_EQ(lut[-10 + 128], -59);  // sigmoid(-1) = 0.26894 -> 68.85 -> 69 - 128
+  EXPECT_EQ(lut[0], -128);         // sigmoid(-12.8) ~ 3e-6 -> 0 - 128
+  EXPECT_EQ(lut[255], 127);        // sigmoid(12.7) ~ 1 -> 256 - 128 = 128, saturates at 127
 }
 
 TEST(QuantizeModel, QuantizeRoundsHalfAwayFromZeroAndSaturates) {
@@ -143,20 +143,32 @@ TEST(QuantizeModel, QuantizeRoundsHalfAwayFromZeroAndSaturates) {
   EXPECT_THAT(dequantize_values(std::vector<int8_t>{2, 0, -128}, q), ElementsAre(0.5f, -0.5f, -64.5f));
 }
 
-TEST(QuantizeModel, UnsupportedOpNamesNodeAndOp) {
+TEST(QuantizeModel, SoftmaxOutputIsFixedAndOnlyOverTheLastAxis) {
   ir::Graph g("soft");
   ir::Attrs in;
-  in.shape = {1, 4};
+  in.shape = {1, 4, 3};
   const int x = g.add(ir::OpKind::Input, {}, in, "x");
-  g.set_outputs({g.add(ir::OpKind::Softmax, {x}, {}, "head.softmax")});
+  ir::Attrs last, middle;
+  last.axis = -1;
+  middle.axis = 1;
+  const int y = g.add(ir::OpKind::Softmax, {x}, last, "head.scores");
+  g.set_outputs({y, g.add(ir::OpKind::Softmax, {x}, middle, "head.softmax")});
   const auto p = runtime::inference_params(g, runtime::init_weights(g), true);
   try {
     quantize_model(g, p, std::vector<std::pair<float, float>>(g.size(), {-1.0f, 1.0f}));
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_THAT(e.what(), HasSubstr("'head.softmax'"));
-    EXPECT_THAT(e.what(), HasSubstr("not supported in int8: softmax"));
+    EXPECT_THAT(e.what(), HasSubstr("not supported in int8: softmax over axis 1"));
   }
+  ir::Graph last_only("soft");
+  const int x1 = last_only.add(ir::OpKind::Input, {}, in, "x");
+  const int y1 = last_only.add(ir::OpKind::Softmax, {x1}, last, "head.scores");
+  last_only.set_outputs({y1});
+  const auto p1 = runtime::inference_params(last_only, runtime::init_weights(last_only), true);
+  const QuantizedModel m = quantize_model(last_only, p1, {{-1.0f, 1.0f}, {0.2f, 0.9f}});
+  EXPECT_EQ(m.nodes[y1].out, (QParams{1.0f / 256, -128}));  // TFLite's spec, whatever the calibrated range
+  EXPECT_EQ(y, y1);
 }
 
 TEST(QuantizeModel, UnfoldedBatchNormRunsAsDepthwise) {
@@ -179,15 +191,19 @@ TEST(QuantizeModel, BatchNormOnAFlatTensorIsRefused) {
   const int x = g.add(ir::OpKind::Input, {}, in, "x");
   g.set_outputs({g.add(ir::OpKind::BatchNorm, {x}, {}, "norm")});
   const auto p = runtime::inference_params(g, runtime::init_weights(g), true);
-  EXPECT_THAT([&] { quantize_model(g, p, std::vector<std::pair<float, float>>(g.size(), {-1.0f, 1.0f})); },
-              ::testing::ThrowsMessage<Error>(HasSubstr("'norm' (batch_norm): not supported in int8")));
+  EXPECT_THAT(
+      [&] {
+        quantize_model(g, p, std::vector<std::pair<float, float>>(g.size(), {-1.0f, 1.0f}));
+      },
+      ::testing::ThrowsMessage<Error>(HasSubstr("'norm' (batch_norm): not supported in int8")));
 }
 
 TEST(QuantizeModel, Nb201CellsWithEveryOperation) {
   // avg pool (input's params), zero, three-input add, skip: SQNR of every layer alone and
   // end to end (two cells, random weights; measured 37.7 and 38.2 dB at the output).
-  for (const char* arch : {"|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|",
-                           "|none~0|+|nor_conv_1x1~0|none~1|+|avg_pool_3x3~0|skip_connect~1|nor_conv_1x1~2|"}) {
+  for (const char* arch :
+       {"|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|",
+        "|none~0|+|nor_conv_1x1~0|none~1|+|avg_pool_3x3~0|skip_connect~1|nor_conv_1x1~2|"}) {
     const ir::Graph g = models::nb201(models::parse_nb201(arch));
     const auto p = runtime::inference_params(g, runtime::init_weights(g, {.seed = 5, .random_bn_stats = true}), true);
     const QuantizedModel m = quantize_model(g, p, calibrate(g, p, testing::random_samples(g, 4, 10)));

@@ -15,6 +15,8 @@
 //   concat                 each input requantized to the output's parameters in fp32, as TFLite's
 //                          ConcatenationWithScaling: round(x * s_k/s_out - zp_k * s_k/s_out) + zp_out
 //   sigmoid, swish, hard_swish, hard_sigmoid: the node's 256-entry table
+//   softmax (last axis)    TFLite's LUT kernel: e_j = expf(-s_in * (max - x_j)) in fp32;
+//                          y_j = clamp(round(e_j / (sum e * s_out)) + zp_out), output 1/256, -128
 // (mbqm = multiply_by_quantized_multiplier, fixed_point.h.)
 //
 //   auto x8 = quant::quantize_inputs(model, {input_tensor});
