@@ -33,7 +33,7 @@ runtime::Weights fixed_weights(const ir::Graph& g, float class_logit) {
   return w;
 }
 
-TEST(DetectionEval, AnchorsAsBoxesScoredByHand) {
+std::filesystem::path one_object_coco() {
   const auto dir = hwnas::testing::temp_dir();
   std::filesystem::create_directories(dir / "annotations");
   std::filesystem::create_directories(dir / "test");
@@ -44,7 +44,11 @@ TEST(DetectionEval, AnchorsAsBoxesScoredByHand) {
     "images": [{"id": 1, "file_name": "a.png", "width": 8, "height": 8}],
     "annotations": [{"id": 1, "image_id": 1, "category_id": 7, "bbox": [0, 0, 4, 4], "iscrowd": 0}],
     "categories": [{"id": 7, "name": "dent"}]})");
-  const data::Coco coco = data::read_coco(dir);
+  return dir;
+}
+
+TEST(DetectionEval, AnchorsAsBoxesScoredByHand) {
+  const data::Coco coco = data::read_coco(one_object_coco());
   const ir::Graph g = one_map_detector();
   DetectionEvalOptions o{.backend = "reference", .anchors = {.min_scale = 0.5, .max_scale = 0.5}};
   // Logit 2: each of the 4 anchors is a detection of probability e^2 / (1 + e^2) = 0.881, the same
@@ -65,6 +69,31 @@ TEST(DetectionEval, AnchorsAsBoxesScoredByHand) {
   // A split the folder does not have is an error naming it.
   EXPECT_HWNAS_ERROR(evaluate_detector(g, fixed_weights(g, 2.0f), coco, {.split = data::Split::validation}),
                      "has no validation split");
+}
+
+TEST(DetectionEval, ADetectorTheCallerRuns) {
+  const data::Coco coco = data::read_coco(one_object_coco());
+  const ir::Graph g = one_map_detector();
+  // The caller's run: every box its anchor; only anchor 0 (the true box) scores, logit 2 against
+  // the background's 0 (0.881); the other three -5 (0.0067, under the 0.01 threshold).
+  int runs = 0;
+  const DetectorRun run = [&](std::span<const float> image, std::span<float> boxes, std::span<float> scores) {
+    ++runs;
+    EXPECT_EQ(image.size(), 8u * 8u * 3u);
+    ASSERT_EQ(boxes.size(), 4u * 4u);
+    ASSERT_EQ(scores.size(), 4u * 2u);
+    std::fill(boxes.begin(), boxes.end(), 0.0f);
+    for (size_t a = 0; a < 4; ++a) {
+      scores[a * 2] = 0.0f;
+      scores[a * 2 + 1] = a == 0 ? 2.0f : -5.0f;
+    }
+  };
+  const DetectionEvalOptions o{.backend = "int8 reference kernels", .anchors = {.min_scale = 0.5, .max_scale = 0.5}};
+  const DetectionEvaluation e = evaluate_detector(g, coco, o, run);
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(e.detections, 1);
+  EXPECT_DOUBLE_EQ(e.map.map50, 1.0);
+  EXPECT_EQ(describe(e, coco, o).substr(0, 54), "measured (int8 reference kernels on 1 test images of c");
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 // classes + 1 scores; Error otherwise, naming the model and the dataset.
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,7 @@
 namespace hwnas::eval {
 
 struct DetectionEvalOptions {
-  std::string backend = "xnnpack";  // runtime::make_backend name
+  std::string backend = "xnnpack";  // runtime::make_backend name (with a DetectorRun: what runs it)
   int threads = 1;
   data::Split split = data::Split::test;
   int64_t max_images = 0;         // 0: all; else that many evenly spaced (eval_indices)
@@ -49,7 +50,15 @@ struct DetectionEvaluation {
 DetectionEvaluation evaluate_detector(const ir::Graph& g, const runtime::Weights& w, const data::Coco& coco,
                                       const DetectionEvalOptions& options = {});
 
-// "measured (xnnpack f32 on 100 test images of coco:/data/inspect)".
+// The same evaluation of a detector the caller runs (an int8 model, another runtime): `run` gets
+// one image (H x W x 3 floats, [0, 1] RGB, HWC) and fills the graph's "boxes" (A x 4) and "scores"
+// (A x (classes + 1)) outputs as floats. `options.backend` then names what ran it, for describe().
+using DetectorRun = std::function<void(std::span<const float> image, std::span<float> boxes, std::span<float> scores)>;
+DetectionEvaluation evaluate_detector(const ir::Graph& g, const data::Coco& coco, const DetectionEvalOptions& options,
+                                      const DetectorRun& run);
+
+// "measured (xnnpack f32 on 100 test images of coco:/data/inspect; ...)"; with a DetectorRun,
+// options.backend in place of "xnnpack f32".
 std::string describe(const DetectionEvaluation& e, const data::Coco& coco, const DetectionEvalOptions& options);
 
 // {"map50", "map", "map75" (null when undefined), "per_class": {name: {"ap50", "ap", "objects"}},
