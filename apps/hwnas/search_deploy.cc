@@ -9,6 +9,7 @@
 #include "deploy_step.h"
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
+#include "hwnas/data/coco.h"
 #include "hwnas/data/open_dataset.h"
 #include "hwnas/eval/model_metric.h"
 #include "hwnas/eval/train_metric.h"
@@ -16,6 +17,7 @@
 #include "hwnas/quant/model_folder.h"
 #include "hwnas/target/model_weights.h"
 #include "hwnas/target/resolver.h"
+#include "npu_deploy_step.h"
 #include "qat_step.h"
 #include "quantize_step.h"
 
@@ -44,6 +46,35 @@ std::optional<nlohmann::json> up_to_date(const fs::path& report, const std::stri
   } catch (const std::exception&) {  // unreadable: deploy again
   }
   return std::nullopt;
+}
+
+// An NPU deploy: the trained detector quantized, evaluated fp32 and int8, placed on the NPU, exported.
+void deploy_npu(const exp::Experiment& e, const search::Trial& t, const fs::path& folder, const std::string& model,
+                const fs::path& out) {
+  const exp::DeployConfig& dc = *e.config.deploy;
+  const std::string objective = e.config.objectives.front().metric;
+  if (fs::exists(out / "report.json")) try {
+      const auto j = nlohmann::json::parse(read_file(out / "report.json"));
+      if (j.value("arch", "") == t.arch_str && j.value("target", "") == "npu" && j.value("device", "") == dc.device &&
+          j.value("fps", 0.0) == dc.fps) {
+        fmt::print("deploy: up to date ({}: best {} #{}, mAP@0.5 fp32 {:.4f}, int8 {:.4f}, {} of {} nodes on {})\n",
+                   out.string(), objective, t.id, j.value("/map/fp32/map50"_json_pointer, 0.0),
+                   j.value("/map/int8/map50"_json_pointer, 0.0), j.value("/placement/on_primary"_json_pointer, 0),
+                   j.value("/placement/nodes"_json_pointer, 0), dc.device);
+        return;
+      }
+    } catch (const std::exception&) {  // unreadable: deploy again
+    }
+  fmt::print("deploy: best {} #{} ({}) from {} to npu {} on {}\n", objective, t.id, model, folder.string(), dc.device,
+             dc.dataset);
+  const data::Coco coco = data::read_coco(data::detection_dataset_dir(dc.dataset));
+  const nlohmann::json report = {
+      {"experiment", e.config.name},       {"trial", t.id},         {"arch", t.arch_str},         {"model", model},
+      {"trained_folder", folder.string()}, {"dataset", dc.dataset}, {"search_metrics", t.metrics}};
+  const NpuDeployment d =
+      deploy_npu_detector(folder, coco, hw::load_device(dc.device),
+                          {.fps = dc.fps, .calibration_samples = dc.calibration_samples}, out, report);
+  print_npu_deployment(d, out);
 }
 
 void warn(const std::string& why) { fmt::print(stderr, "WARNING: deploy skipped: {}\n", why); }
@@ -84,6 +115,7 @@ void deploy_best_trial(const exp::Experiment& e) {
 
   const fs::path out = c.output / "deploy";
   const std::string model = fmt::format("{}:{}", st.info.space_ref, t.arch_str);
+  if (dc.target == "npu") return deploy_npu(e, t, folder, model, out);
   if (const auto j = up_to_date(out / "report.json", t.arch_str, dc)) {
     fmt::print(
         "deploy: up to date ({}: best {} #{}, fp32 {:.2f}%, int8 {:.2f}%, bit-exact on {} inputs, flash {} B, "

@@ -5,7 +5,9 @@
 // int8 top-1 measured), generated as C, built for the target, run in QEMU and checked bit for bit
 // against the int8 reference: quantize_step.h and deploy_step.h, as `hwnas quantize` and
 // `hwnas deploy` do. Everything goes to <output>/deploy/ (int8/, the C sources, the ELF,
-// report.json), written in a temporary folder renamed at the end.
+// report.json), written in a temporary folder renamed at the end. With `target: npu` the best
+// trained detector is quantized, evaluated fp32 and int8, placed on the NPU and exported to ONNX
+// instead (npu_deploy_step.h).
 //
 // A best trial without a trained model (no train metric, or its folder is gone) is skipped with
 // a warning: a deployment of random weights would only measure costs, which the search already

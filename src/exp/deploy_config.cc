@@ -1,5 +1,7 @@
 #include "hwnas/exp/deploy_config.h"
 
+#include <vector>
+
 #include <fmt/format.h>
 
 namespace hwnas::exp {
@@ -7,15 +9,27 @@ namespace hwnas::exp {
 DeployConfig parse_deploy(const YamlSource& src, const YAML::Node& node) {
   src.require_map(node, "deploy");
   src.check_keys(node, "deploy",
-                 {"target", "device", "dataset", "inputs", "calibration_samples", "qat", "qat_epochs"});
+                 {"target", "device", "dataset", "inputs", "calibration_samples", "qat", "qat_epochs", "fps"});
   DeployConfig d;
   if (node["target"]) {
     d.target = src.get_string(node["target"], "deploy.target");
-    if (d.target != "cortex-m7")
+    if (d.target != "cortex-m7" && d.target != "npu")
       src.fail(node["target"], "deploy.target",
-               fmt::format("unknown target '{}'; the targets are: cortex-m7", d.target));
+               fmt::format("unknown target '{}'; the targets are: cortex-m7, npu", d.target));
   }
+  const bool npu = d.target == "npu";
+  // Each target's own keys: the other's are an error, not silently ignored.
+  for (const char* key :
+       npu ? std::vector<const char*>{"inputs", "qat", "qat_epochs"} : std::vector<const char*>{"fps"})
+    if (node[key])
+      src.fail(node[key], fmt::format("deploy.{}", key),
+               fmt::format("is an option of target {}, not of {}", npu ? "cortex-m7" : "npu", d.target));
   if (node["device"]) d.device = src.get_string(node["device"], "deploy.device");
+  else if (npu) src.fail(node, "deploy", "target npu needs 'device: <NPU profile>', e.g. device: ethos-u55-128");
+  if (node["fps"]) {
+    d.fps = src.get_double(node["fps"], "deploy.fps");
+    if (!(d.fps > 0 && d.fps <= 10000)) src.fail(node["fps"], "deploy.fps", "must be a frame rate in (0, 10000]");
+  }
   if (!node["dataset"])
     src.fail(node, "deploy",
              "needs 'dataset: <kind>:<path>': it calibrates the int8 ranges, measures the int8 accuracy and gives "

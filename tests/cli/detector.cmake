@@ -5,6 +5,12 @@ if(TARGET hwnas_interop_plugin)
   # compare with the untrained model (tests/cli/detector_train.py).
   hwnas_python_test(detector_train_eval MODULE json
                     ARGS ${CMAKE_CURRENT_LIST_DIR}/detector_train.py $<TARGET_FILE:hwnas> ${HWNAS_CLI_OUT}/detector)
+  # A search with deploy: {target: npu}: the trained detector quantized (int8 mAP within 0.15 of
+  # fp32's), placed on the Ethos-U55 (placement.csv in pandas), exported to ONNX
+  # (tests/cli/search_deploy_npu.py).
+  hwnas_python_test(search_deploy_npu MODULE pandas
+                    ARGS ${CMAKE_CURRENT_LIST_DIR}/search_deploy_npu.py $<TARGET_FILE:hwnas> ${HWNAS_CLI_OUT}/search-deploy-npu)
+  set_tests_properties(cli.search_deploy_npu PROPERTIES TIMEOUT 600)
 endif()
 # A detector whose scores do not have the dataset's classes + 1: the error says so. A classifier is
 # no detector. Both before any training (no plugin needed).

@@ -45,9 +45,34 @@ TEST(DeployConfig, DefaultsAndSetPathsRelativeToTheCurrentDir) {
   EXPECT_EQ(c.deploy->qat_epochs, 2);
 }
 
+TEST(DeployConfig, NpuTargetTakesItsDeviceAndFrameRate) {
+  const auto c = parse(nb201_yaml("random", 5,
+                                  "deploy: {target: npu, device: ethos-u55-128, dataset: coco:../data/inspect, "
+                                  "calibration_samples: 40, fps: 25}\n"));
+  ASSERT_TRUE(c.deploy);
+  EXPECT_EQ(c.deploy->target, "npu");
+  EXPECT_EQ(c.deploy->device, "ethos-u55-128");
+  EXPECT_EQ(c.deploy->dataset, "coco:/tmp/data/inspect");
+  EXPECT_EQ(c.deploy->calibration_samples, 40);
+  EXPECT_DOUBLE_EQ(c.deploy->fps, 25);
+  EXPECT_DOUBLE_EQ(
+      parse(nb201_yaml(), {"deploy.target=npu", "deploy.device=edgetpu", "deploy.dataset=coco:d"}).deploy->fps, 30);
+  // An NPU has no default profile, and each target refuses the other's options.
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"deploy.target=npu", "deploy.dataset=coco:d"}),
+                     "deploy: target npu needs 'device: <NPU profile>', e.g. device: ethos-u55-128");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml(),
+                           {"deploy.target=npu", "deploy.device=edgetpu", "deploy.dataset=coco:d", "deploy.qat=on"}),
+                     "deploy.qat: is an option of target cortex-m7, not of npu");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"deploy.dataset=speech-commands:k", "deploy.fps=30"}),
+                     "deploy.fps: is an option of target npu, not of cortex-m7");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml(),
+                           {"deploy.target=npu", "deploy.device=edgetpu", "deploy.dataset=coco:d", "deploy.fps=0"}),
+                     "deploy.fps: must be a frame rate in (0, 10000]");
+}
+
 TEST(DeployConfig, LocatedErrors) {
   EXPECT_HWNAS_ERROR(parse(nb201_yaml("random", 5, "deploy: {target: cortex-m4, dataset: speech-commands:k}\n")),
-                     "/tmp/exp/e.yaml:12: deploy.target: unknown target 'cortex-m4'; the targets are: cortex-m7");
+                     "/tmp/exp/e.yaml:12: deploy.target: unknown target 'cortex-m4'; the targets are: cortex-m7, npu");
   EXPECT_HWNAS_ERROR(parse(nb201_yaml("random", 5, "deploy: {inputs: 3}\n")),
                      "/tmp/exp/e.yaml:12: deploy: needs 'dataset: <kind>:<path>'");
   EXPECT_HWNAS_ERROR(parse(nb201_yaml("random", 5, "deploy: {dataset: kws}\n")),
