@@ -22,6 +22,7 @@
 #include "hwnas/data/coco.h"
 #include "hwnas/data/open_dataset.h"
 #include "hwnas/ir/stats.h"
+#include "hwnas/space/model_ref.h"
 #include "hwnas/target/resolver.h"
 #include "hwnas/train/run_dir.h"
 #include "hwnas/train/train_loader.h"
@@ -47,7 +48,7 @@ void train_detector(const TrainArgs& a, const train::TrainOptions& o) {
   const data::Coco coco = data::read_coco(data::detection_dataset_dir(a.dataset));
   const int classes = static_cast<int>(coco.class_names.size());
   models::ModelOverrides ov = a.overrides;
-  if (!fs::exists(a.model)) ov.classes = classes + 1;  // background first
+  if (!fs::exists(a.model) && !space::has_fixed_shapes(a.model)) ov.classes = classes + 1;  // background first
   const ir::Graph g = target::resolve_model(a.model, ov);
   const int64_t params = ir::compute_stats(g).params;
   const std::string dataset = "coco:" + coco.path;
@@ -160,10 +161,11 @@ void add_train(CLI::App& app) {
       fail(a->out, "already exists; pass --overwrite to replace it, or choose another --out");
     if (data::is_detection_dataset(a->dataset)) return train_detector(*a, options);
     auto ds = data::open_dataset(a->dataset);
-    // Built-in and space models are built for the dataset's classes; a graph file or a trained
-    // folder has its own (the resolver refuses overrides there), checked by the trainer.
+    // Built-in models and built-in spaces' archs are built for the dataset's classes; a graph file,
+    // a YAML space's arch or a trained folder has its own (the resolver refuses overrides there),
+    // checked by the trainer.
     models::ModelOverrides ov = a->overrides;
-    if (!fs::exists(a->model)) ov.classes = ds->num_classes();
+    if (!fs::exists(a->model) && !space::has_fixed_shapes(a->model)) ov.classes = ds->num_classes();
     const ir::Graph g = target::resolve_model(a->model, ov);
     // Features computed for the model's input (MFCC frames and coefficients of a dscnn arch with
     // frames=25, mfcc=13: 40 ms strides, 13 coefficients).
@@ -177,13 +179,15 @@ void add_train(CLI::App& app) {
     if (a->resume) earlier = train::read_run_dir(a->model, g);
     const int64_t params = ir::compute_stats(g).params;
     fmt::print(stderr, "training {} ({} params) on {}: {} epochs, batch {}, {} lr {}, {} thread(s), seed {}\n",
-               g.name(), params, ds->reference(), options.epochs, options.batch_size, a->optimizer, options.lr, options.threads, options.seed);
+               g.name(), params, ds->reference(), options.epochs, options.batch_size, a->optimizer, options.lr,
+               options.threads, options.seed);
     TrainBar bar(isatty(fileno(stderr)));
     const train::TrainResult r = train::train_api().train(
         g, *ds, options, [&](const train::TrainProgress& p) { bar.update(p); }, earlier ? &*earlier : nullptr);
     const std::string title = (fmt::format("{} on {}: test top-1 {:.2f}% (epoch {} of {})", a->model, ds->reference(),
                                            r.test.top1(), r.best_epoch, r.log.size()));
-    train::write_run_dir(a->out, g, r, {.model = a->model, .dataset = ds->reference(), .options = options, .params = params},
+    train::write_run_dir(a->out, g, r,
+                         {.model = a->model, .dataset = ds->reference(), .options = options, .params = params},
                          curves_svg(r, title), a->overwrite);
     fmt::print("{}: trained {} epoch(s){} in {:.1f} s on {} ({} train, {} validation from the {})\n", a->model,
                r.log.size(), r.stopped_early ? " (stopped early)" : "", r.seconds, ds->reference(), r.train_examples,

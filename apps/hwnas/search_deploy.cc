@@ -1,6 +1,8 @@
 #include "search_deploy.h"
 
+#include <cmath>
 #include <filesystem>
+#include <map>
 #include <optional>
 
 #include <fmt/format.h>
@@ -20,6 +22,7 @@
 #include "npu_deploy_step.h"
 #include "qat_step.h"
 #include "quantize_step.h"
+#include "table.h"
 
 namespace hwnas::cli {
 namespace {
@@ -48,33 +51,92 @@ std::optional<nlohmann::json> up_to_date(const fs::path& report, const std::stri
   return std::nullopt;
 }
 
-// An NPU deploy: the trained detector quantized, evaluated fp32 and int8, placed on the NPU, exported.
-void deploy_npu(const exp::Experiment& e, const search::Trial& t, const fs::path& folder, const std::string& model,
-                const fs::path& out) {
+// report.json of an earlier NPU deploy of the same architecture, device and frame rate; nullopt
+// otherwise.
+std::optional<nlohmann::json> npu_up_to_date(const fs::path& out, const std::string& arch,
+                                             const exp::DeployConfig& dc) {
+  if (!fs::exists(out / "report.json")) return std::nullopt;
+  try {
+    auto j = nlohmann::json::parse(read_file(out / "report.json"));
+    if (j.value("arch", "") == arch && j.value("target", "") == "npu" && j.value("device", "") == dc.device &&
+        j.value("fps", 0.0) == dc.fps)
+      return j;
+  } catch (const std::exception&) {  // unreadable: deploy again
+  }
+  return std::nullopt;
+}
+
+// One trained detector of the search deployed to the NPU (or kept when up to date); its report.
+nlohmann::json deploy_npu_model(const exp::Experiment& e, const std::string& what, const std::string& arch,
+                                const std::map<std::string, double>& metrics, const fs::path& folder,
+                                const fs::path& out) {
   const exp::DeployConfig& dc = *e.config.deploy;
-  const std::string objective = e.config.objectives.front().metric;
-  if (fs::exists(out / "report.json")) try {
-      const auto j = nlohmann::json::parse(read_file(out / "report.json"));
-      if (j.value("arch", "") == t.arch_str && j.value("target", "") == "npu" && j.value("device", "") == dc.device &&
-          j.value("fps", 0.0) == dc.fps) {
-        fmt::print("deploy: up to date ({}: best {} #{}, mAP@0.5 fp32 {:.4f}, int8 {:.4f}, {} of {} nodes on {})\n",
-                   out.string(), objective, t.id, j.value("/map/fp32/map50"_json_pointer, 0.0),
-                   j.value("/map/int8/map50"_json_pointer, 0.0), j.value("/placement/on_primary"_json_pointer, 0),
-                   j.value("/placement/nodes"_json_pointer, 0), dc.device);
-        return;
-      }
-    } catch (const std::exception&) {  // unreadable: deploy again
-    }
-  fmt::print("deploy: best {} #{} ({}) from {} to npu {} on {}\n", objective, t.id, model, folder.string(), dc.device,
-             dc.dataset);
+  const std::string model = fmt::format("{}:{}", exp::read_status(e.config.output).info.space_ref, arch);
+  if (auto j = npu_up_to_date(out, arch, dc)) {
+    fmt::print("deploy: {} up to date ({}: mAP@0.5 fp32 {:.4f}, int8 {:.4f}, {} of {} nodes on {})\n", what,
+               out.string(), j->value("/map/fp32/map50"_json_pointer, 0.0),
+               j->value("/map/int8/map50"_json_pointer, 0.0), j->value("/placement/on_primary"_json_pointer, 0),
+               j->value("/placement/nodes"_json_pointer, 0), dc.device);
+    return *j;
+  }
+  fmt::print("deploy: {} ({}) from {} to npu {} on {}\n", what, model, folder.string(), dc.device, dc.dataset);
   const data::Coco coco = data::read_coco(data::detection_dataset_dir(dc.dataset));
-  const nlohmann::json report = {
-      {"experiment", e.config.name},       {"trial", t.id},         {"arch", t.arch_str},         {"model", model},
-      {"trained_folder", folder.string()}, {"dataset", dc.dataset}, {"search_metrics", t.metrics}};
+  const nlohmann::json report = {{"experiment", e.config.name},
+                                 {"deployed", what},
+                                 {"arch", arch},
+                                 {"model", model},
+                                 {"trained_folder", folder.string()},
+                                 {"dataset", dc.dataset},
+                                 {"search_metrics", metrics}};
   const NpuDeployment d =
       deploy_npu_detector(folder, coco, hw::load_device(dc.device),
                           {.fps = dc.fps, .calibration_samples = dc.calibration_samples}, out, report);
   print_npu_deployment(d, out);
+  return d.report;
+}
+
+// The baseline trained by the experiment's own metrics, as every trial was (a train metric keeps
+// its model folder, so a second run does not train it again), then deployed the same way.
+nlohmann::json deploy_npu_baseline(const exp::Experiment& e, const eval::TrainMetric& tm) {
+  const exp::DeployConfig& dc = *e.config.deploy;
+  const space::Arch arch = e.space->parse(dc.baseline);
+  const std::string arch_str = e.space->to_string(arch);
+  std::map<std::string, double> values;
+  for (const auto& m : e.metrics) values[m->name()] = m->evaluate(arch, arch_str);
+  return deploy_npu_model(e, "baseline", arch_str, values, tm.model_folder(arch_str, 0),
+                          e.config.output / "deploy-baseline");
+}
+
+// What the acceptance of an NPU search asks: does the winner draw less power at the frame rate
+// than the baseline, with an mAP no lower (test split, fp32 and int8)?
+void compare_with_baseline(const nlohmann::json& best, const nlohmann::json& base, double fps) {
+  const auto get = [](const nlohmann::json& j, const char* pointer) {
+    const auto& v = j.at(nlohmann::json::json_pointer(pointer));
+    return v.is_number() ? v.get<double>() : NAN;
+  };
+  const double p_best = get(best, "/predicted/power_mw"), p_base = get(base, "/predicted/power_mw");
+  fmt::print("\nbest vs baseline (test split mAP measured; power at {:g} FPS predicted):\n", fps);
+  TextTable t({{""}, {"mAP@0.5 fp32", Align::Right}, {"mAP@0.5 int8", Align::Right}, {"mW", Align::Right}});
+  for (const auto* j : {&best, &base})
+    t.add_row({j == &best ? "best" : "baseline", fmt::format("{:.4f}", get(*j, "/map/fp32/map50")),
+               fmt::format("{:.4f}", get(*j, "/map/int8/map50")),
+               fmt::format("{:.1f}", get(*j, "/predicted/power_mw"))});
+  fmt::print("{}", t.str());
+  const bool less_power = p_best < p_base;
+  const bool map_no_lower = get(best, "/map/int8/map50") >= get(base, "/map/int8/map50");
+  fmt::print("the best draws {} power ({:.1f} vs {:.1f} mW, {:+.1f}%) with an int8 mAP@0.5 {} the baseline's\n",
+             less_power ? "less" : "NOT less", p_best, p_base, 100 * (p_best / p_base - 1),
+             map_no_lower ? "no lower than" : "BELOW");
+}
+
+// An NPU deploy: the trained detector quantized, evaluated fp32 and int8, placed on the NPU,
+// exported; then the baseline, when there is one, and the comparison.
+void deploy_npu(const exp::Experiment& e, const eval::TrainMetric& tm, const search::Trial& t, const fs::path& folder) {
+  const exp::DeployConfig& dc = *e.config.deploy;
+  const std::string what = fmt::format("best {} #{}", e.config.objectives.front().metric, t.id);
+  const nlohmann::json best = deploy_npu_model(e, what, t.arch_str, t.metrics, folder, e.config.output / "deploy");
+  if (dc.baseline.empty()) return;
+  compare_with_baseline(best, deploy_npu_baseline(e, tm), dc.fps);
 }
 
 void warn(const std::string& why) { fmt::print(stderr, "WARNING: deploy skipped: {}\n", why); }
@@ -115,7 +177,7 @@ void deploy_best_trial(const exp::Experiment& e) {
 
   const fs::path out = c.output / "deploy";
   const std::string model = fmt::format("{}:{}", st.info.space_ref, t.arch_str);
-  if (dc.target == "npu") return deploy_npu(e, t, folder, model, out);
+  if (dc.target == "npu") return deploy_npu(e, *tm, t, folder);
   if (const auto j = up_to_date(out / "report.json", t.arch_str, dc)) {
     fmt::print(
         "deploy: up to date ({}: best {} #{}, fp32 {:.2f}%, int8 {:.2f}%, bit-exact on {} inputs, flash {} B, "

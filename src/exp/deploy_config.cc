@@ -9,7 +9,8 @@ namespace hwnas::exp {
 DeployConfig parse_deploy(const YamlSource& src, const YAML::Node& node) {
   src.require_map(node, "deploy");
   src.check_keys(node, "deploy",
-                 {"target", "device", "dataset", "inputs", "calibration_samples", "qat", "qat_epochs", "fps"});
+                 {"target", "device", "dataset", "inputs", "calibration_samples", "qat", "qat_epochs", "fps",
+                  "baseline"});
   DeployConfig d;
   if (node["target"]) {
     d.target = src.get_string(node["target"], "deploy.target");
@@ -20,12 +21,13 @@ DeployConfig parse_deploy(const YamlSource& src, const YAML::Node& node) {
   const bool npu = d.target == "npu";
   // Each target's own keys: the other's are an error, not silently ignored.
   for (const char* key :
-       npu ? std::vector<const char*>{"inputs", "qat", "qat_epochs"} : std::vector<const char*>{"fps"})
+       npu ? std::vector<const char*>{"inputs", "qat", "qat_epochs"} : std::vector<const char*>{"fps", "baseline"})
     if (node[key])
       src.fail(node[key], fmt::format("deploy.{}", key),
                fmt::format("is an option of target {}, not of {}", npu ? "cortex-m7" : "npu", d.target));
   if (node["device"]) d.device = src.get_string(node["device"], "deploy.device");
   else if (npu) src.fail(node, "deploy", "target npu needs 'device: <NPU profile>', e.g. device: ethos-u55-128");
+  if (node["baseline"]) d.baseline = src.get_string(node["baseline"], "deploy.baseline");
   if (node["fps"]) {
     d.fps = src.get_double(node["fps"], "deploy.fps");
     if (!(d.fps > 0 && d.fps <= 10000)) src.fail(node["fps"], "deploy.fps", "must be a frame rate in (0, 10000]");

@@ -31,14 +31,19 @@ Experiment build_experiment(ExperimentConfig config) {
     e.metrics.push_back(eval::make_metric(spec.name, spec.node, spec.path, ctx));
     // A list of models is known in full: a model missing from a table fails here, before any
     // measurement, instead of as one failed trial in the comparison.
-    if (const auto* t = dynamic_cast<const eval::ModelTableMetric*>(e.metrics.back().get()))
-      try {
+    if (const auto* t = dynamic_cast<const eval::ModelTableMetric*>(e.metrics.back().get())) try {
         t->check_models(config.models);
       } catch (const Error& err) {
         const YAML::Node at = spec.node["published"] ? spec.node["published"] : spec.node["measurements"];
         throw err.within(src.where(at, spec.path + (spec.node["published"] ? ".published" : ".measurements")));
       }
   }
+  // A baseline the deploy compares with is checked now, not after hours of search.
+  if (config.deploy && !config.deploy->baseline.empty()) try {
+      e.space->parse(config.deploy->baseline);
+    } catch (const Error& err) {
+      throw err.within(src.where(src.root()["deploy"]["baseline"], "deploy.baseline"));
+    }
   if (config.fidelity) {
     // The rungs are ranked by a metric that changes with training: anything else would rank
     // every rung the same and make the lower fidelities a waste.

@@ -20,6 +20,13 @@ std::unique_ptr<SearchSpace> builtin_or_yaml_space(std::string_view name, const 
 
 }  // namespace
 
+bool has_fixed_shapes(std::string_view ref) {
+  if (ref.ends_with(".json")) return true;
+  for (std::string_view space_end : {".yaml:", ".yml:", ".yaml@", ".yml@"})
+    if (ref.find(space_end) != std::string_view::npos) return true;
+  return false;
+}
+
 ir::Graph load_model(std::string_view ref, const models::ModelOverrides& overrides, const SpaceMaker& maker) {
   const std::string where = fmt::format("model '{}'", ref);
   if (ref.ends_with(".json")) {

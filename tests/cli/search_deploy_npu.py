@@ -1,6 +1,7 @@
 """A search with deploy: {target: npu} (issue 16, item 5): a one-architecture SSDLite space restricted
 to the Ethos-U55-128, trained on a tiny generated inspection set, then the best trial quantized to
-int8, evaluated, placed on the NPU and exported to ONNX.
+int8, evaluated, placed on the NPU and exported to ONNX; then the baseline architecture, trained by
+the experiment's metrics as the trials were, deployed the same way and compared.
 
 The test split is the training images (copied), so the detector has fitted what it is evaluated on:
 its fp32 mAP@0.5 is well above the untrained model's ~0 (tests/cli/detector_train.py), and the int8
@@ -45,7 +46,7 @@ detector: ssdlite
 classes: 5
 resolution: [64]
 width: [0.35]
-depth: [2]
+depth: [1, 2]
 kernel: [3]
 expand: [6]
 first_map_stride: [16]
@@ -63,14 +64,15 @@ metrics:
   power_mw: {model: roofline, device: ethos-u55-128, dtype: int8, value: power_mw, fps: 30}
 objectives: [{metric: map50, goal: max}, {metric: power_mw, goal: min}]
 strategy: {name: random, seed: 1}
-budget: {trials: 1}
-deploy: {target: npu, device: ethos-u55-128, dataset: coco:inspect, calibration_samples: 16, fps: 30}
+budget: {trials: 2}
+deploy: {target: npu, device: ethos-u55-128, dataset: coco:inspect, calibration_samples: 16, fps: 30,
+         baseline: "r64-w0.35-d2,2,2,2,2,2-k3,3,3,3,3,3,3,3,3,3,3,3-e6,6,6,6,6,6,6,6,6,6,6,6-f16-x4-c64,64,64,64-a3,3"}
 output: run
 """)
 
 out = hw("search", exp, "--plain")
 print(out)
-assert "deploy: best map50 #0" in out, out
+assert "deploy: best map50 #" in out, out
 assert "mAP@0.5 int8: " in out and "quant int8 reference kernels" in out, out
 deploy = os.path.join(work, "run", "deploy")
 for f in ["report.json", "placement.csv", "diagnosis.json", "model.onnx", "int8/model.json", "int8/quant.json"]:
@@ -95,6 +97,18 @@ assert len(placement) == report["placement"]["nodes"], (len(placement), report["
 assert placement["native"].all() and (placement["processor"] == "npu").all(), placement[~placement["native"]]
 assert report["placement"]["on_primary"] == len(placement) and predicted["fallback_nodes"] == 0, report["placement"]
 
+# The baseline, trained by the experiment's own train metric as the trials were: its model folder
+# is the metric's (run/models/<hash>-e60), with the trials' 60 epochs.
+base = json.load(open(os.path.join(work, "run", "deploy-baseline", "report.json")))
+assert base["deployed"] == "baseline" and base["arch"].startswith("r64-w0.35-d2,2,2,2,2,2-"), base["arch"]
+folder = base["trained_folder"]
+assert os.path.dirname(folder) == os.path.join(work, "run", "models") and folder.endswith("-e60"), folder
+assert len(open(os.path.join(folder, "train_log.csv")).read().splitlines()) == 61, folder
+assert "best vs baseline" in out and "the best draws " in out, out
+for j in (report, base):
+    assert f"{j['predicted']['power_mw']:.1f}" in out.split("best vs baseline")[1], j["predicted"]
+
 again = hw("search", exp, "--plain")
-assert "deploy: up to date" in again, again
+assert "deploy: best map50" in again and "up to date" in again, again
+assert "deploy: baseline up to date" in again, again
 print("ok")

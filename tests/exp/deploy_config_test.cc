@@ -4,6 +4,7 @@
 
 #include "exp_testing.h"
 #include "hwnas/exp/config.h"
+#include "hwnas/exp/experiment.h"
 
 namespace hwnas::exp {
 namespace {
@@ -55,6 +56,11 @@ TEST(DeployConfig, NpuTargetTakesItsDeviceAndFrameRate) {
   EXPECT_EQ(c.deploy->dataset, "coco:/tmp/data/inspect");
   EXPECT_EQ(c.deploy->calibration_samples, 40);
   EXPECT_DOUBLE_EQ(c.deploy->fps, 25);
+  EXPECT_EQ(c.deploy->baseline, "");
+  EXPECT_EQ(parse(nb201_yaml(),
+                  {"deploy.target=npu", "deploy.device=edgetpu", "deploy.dataset=coco:d", "deploy.baseline=r160-w1.0"})
+                .deploy->baseline,
+            "r160-w1.0");
   EXPECT_DOUBLE_EQ(
       parse(nb201_yaml(), {"deploy.target=npu", "deploy.device=edgetpu", "deploy.dataset=coco:d"}).deploy->fps, 30);
   // An NPU has no default profile, and each target refuses the other's options.
@@ -65,9 +71,19 @@ TEST(DeployConfig, NpuTargetTakesItsDeviceAndFrameRate) {
                      "deploy.qat: is an option of target cortex-m7, not of npu");
   EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"deploy.dataset=speech-commands:k", "deploy.fps=30"}),
                      "deploy.fps: is an option of target npu, not of cortex-m7");
+  EXPECT_HWNAS_ERROR(parse(nb201_yaml(), {"deploy.dataset=speech-commands:k", "deploy.baseline=x"}),
+                     "deploy.baseline: is an option of target npu, not of cortex-m7");
   EXPECT_HWNAS_ERROR(parse(nb201_yaml(),
                            {"deploy.target=npu", "deploy.device=edgetpu", "deploy.dataset=coco:d", "deploy.fps=0"}),
                      "deploy.fps: must be a frame rate in (0, 10000]");
+}
+
+TEST(DeployConfig, ABaselineOutsideTheSpaceFailsBeforeTheSearch) {
+  const std::string npu = "deploy: {target: npu, device: edgetpu, dataset: coco:d, baseline: '|nor_conv_9x9~0|'}\n";
+  EXPECT_HWNAS_ERROR(build_experiment(parse(nb201_yaml("random", 5, npu))), "/tmp/exp/e.yaml:12: deploy.baseline");
+  const std::string arch = "|nor_conv_3x3~0|+|skip_connect~0|none~1|+|avg_pool_3x3~0|nor_conv_1x1~1|skip_connect~2|";
+  EXPECT_NO_THROW(build_experiment(parse(
+      nb201_yaml("random", 5, "deploy: {target: npu, device: edgetpu, dataset: coco:d, baseline: '" + arch + "'}\n"))));
 }
 
 TEST(DeployConfig, LocatedErrors) {

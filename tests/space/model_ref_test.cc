@@ -68,7 +68,17 @@ TEST(LoadModel, ErrorsSayWhichFormWasTried) {
   EXPECT_HWNAS_ERROR(load_model("nb202:x"), "(read as <space>:<arch>): space 'nb202': unknown search space");
   EXPECT_HWNAS_ERROR(load_model("mbconv:r160", {.resolution = 224}), "cannot override the resolution to 224");
   EXPECT_HWNAS_ERROR(load_model("resnet50"), "model 'resnet50': is not a built-in model (efficientnet-b0");
-  EXPECT_HWNAS_ERROR(load_model("resnet50"), "not <space>:<arch> (spaces: nb201, mbconv, dscnn, efficientnet, ssdlite-mbconv)");
+  EXPECT_HWNAS_ERROR(load_model("resnet50"),
+                     "not <space>:<arch> (spaces: nb201, mbconv, dscnn, efficientnet, ssdlite-mbconv)");
+}
+
+TEST(ModelRef, FixedShapesComeFromFiles) {
+  EXPECT_TRUE(has_fixed_shapes("runs/model.json"));
+  EXPECT_TRUE(has_fixed_shapes("spaces/inspection.yaml:r160-w0.5"));
+  EXPECT_TRUE(has_fixed_shapes("spaces/kws.yml@cortex-m7-f746:d2-c64"));
+  EXPECT_FALSE(has_fixed_shapes("efficientnet-b0"));
+  EXPECT_FALSE(has_fixed_shapes("mbconv@npu-generic:r224-w1.0"));
+  EXPECT_FALSE(has_fixed_shapes("nb201:|nor_conv_3x3~0|+|skip_connect~0|none~1|+|"));
 }
 
 }  // namespace

@@ -8,7 +8,9 @@
 //     quantized to int8, generated as C, built, run in QEMU and checked bit for bit;
 //   deploy: {target: npu, device: ethos-u55-128, dataset: coco:../data/inspect, calibration_samples: 100, fps: 30}
 //     a detector quantized to int8 (fp32 and int8 mAP measured), its placement on the NPU with the
-//     fallbacks' costs, latency and power at `fps` predicted, exported to ONNX.
+//     fallbacks' costs, latency and power at `fps` predicted, exported to ONNX; with
+//     `baseline: <arch of the space>` that architecture is trained by the experiment's metrics as
+//     the trials were, deployed the same way and compared (power at `fps`, mAP).
 //
 // `dataset` (required) calibrates the int8 ranges (train split) and measures fp32 and int8
 // accuracy (test split); its path is relative to the experiment file.
@@ -25,6 +27,7 @@ struct DeployConfig {
   std::string device = "cortex-m7-f746";  // cortex-m7: the microcontroller profile whose clock gives the ms;
                                           // npu: the NPU profile (required)
   double fps = 30;                        // npu: the frame rate power is predicted at
+  std::string baseline;                   // npu: an architecture of the space to compare the winner with
   std::string dataset;                    // <kind>:<resolved path>
   int inputs = 100;                       // cortex-m7: inputs run in QEMU and compared with the int8 reference
   int calibration_samples = 200;          // evenly spaced train examples that set the int8 ranges

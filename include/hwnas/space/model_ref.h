@@ -25,4 +25,9 @@ using SpaceMaker = std::function<std::unique_ptr<SearchSpace>(std::string_view n
 // Throws hwnas::Error saying which of the three forms was tried and why it failed.
 ir::Graph load_model(std::string_view ref, const models::ModelOverrides& overrides = {}, const SpaceMaker& maker = {});
 
+// Whether `ref` is a model whose classes and input are fixed by a file: a graph JSON, or an
+// architecture of a YAML space (restricted to a device or not). load_model refuses overrides for
+// those, so a command that fits a model to a dataset's classes gives none.
+bool has_fixed_shapes(std::string_view ref);
+
 }  // namespace hwnas::space
