@@ -51,15 +51,17 @@ std::optional<nlohmann::json> up_to_date(const fs::path& report, const std::stri
   return std::nullopt;
 }
 
-// report.json of an earlier NPU deploy of the same architecture, device and frame rate; nullopt
-// otherwise.
-std::optional<nlohmann::json> npu_up_to_date(const fs::path& out, const std::string& arch,
+void warn(const std::string& why) { fmt::print(stderr, "WARNING: deploy skipped: {}\n", why); }
+
+// report.json of an earlier NPU deploy of the same trained model folder, architecture, device and
+// frame rate; nullopt otherwise.
+std::optional<nlohmann::json> npu_up_to_date(const fs::path& out, const std::string& arch, const fs::path& folder,
                                              const exp::DeployConfig& dc) {
   if (!fs::exists(out / "report.json")) return std::nullopt;
   try {
     auto j = nlohmann::json::parse(read_file(out / "report.json"));
-    if (j.value("arch", "") == arch && j.value("target", "") == "npu" && j.value("device", "") == dc.device &&
-        j.value("fps", 0.0) == dc.fps)
+    if (j.value("arch", "") == arch && j.value("trained_folder", "") == folder.string() &&
+        j.value("target", "") == "npu" && j.value("device", "") == dc.device && j.value("fps", 0.0) == dc.fps)
       return j;
   } catch (const std::exception&) {  // unreadable: deploy again
   }
@@ -72,7 +74,7 @@ nlohmann::json deploy_npu_model(const exp::Experiment& e, const std::string& wha
                                 const fs::path& out) {
   const exp::DeployConfig& dc = *e.config.deploy;
   const std::string model = fmt::format("{}:{}", exp::read_status(e.config.output).info.space_ref, arch);
-  if (auto j = npu_up_to_date(out, arch, dc)) {
+  if (auto j = npu_up_to_date(out, arch, folder, dc)) {
     fmt::print("deploy: {} up to date ({}: mAP@0.5 fp32 {:.4f}, int8 {:.4f}, {} of {} nodes on {})\n", what,
                out.string(), j->value("/map/fp32/map50"_json_pointer, 0.0),
                j->value("/map/int8/map50"_json_pointer, 0.0), j->value("/placement/on_primary"_json_pointer, 0),
@@ -95,15 +97,18 @@ nlohmann::json deploy_npu_model(const exp::Experiment& e, const std::string& wha
   return d.report;
 }
 
-// The baseline trained by the experiment's own metrics, as every trial was (a train metric keeps
-// its model folder, so a second run does not train it again), then deployed the same way.
-nlohmann::json deploy_npu_baseline(const exp::Experiment& e, const eval::TrainMetric& tm) {
+// The baseline trained by the experiment's own metrics, as the best trial was (a train metric keeps
+// its model folder, so a second run does not train it again), then deployed the same way. `values`
+// gets its metrics as the search would have measured them.
+nlohmann::json deploy_npu_baseline(const exp::Experiment& e, const eval::TrainMetric& tm,
+                                   std::map<std::string, double>& values) {
   const exp::DeployConfig& dc = *e.config.deploy;
   const space::Arch arch = e.space->parse(dc.baseline);
   const std::string arch_str = e.space->to_string(arch);
-  std::map<std::string, double> values;
-  for (const auto& m : e.metrics) values[m->name()] = m->evaluate(arch, arch_str);
-  return deploy_npu_model(e, "baseline", arch_str, values, tm.model_folder(arch_str, 0),
+  // At the top rung of a multi-fidelity search, where the best trial was trained (0: the metric's epochs).
+  const int epochs = e.config.fidelity ? e.config.fidelity->epochs.back() : 0;
+  for (const auto& m : e.metrics) values[m->name()] = m->evaluate_at(arch, arch_str, epochs);
+  return deploy_npu_model(e, "baseline", arch_str, values, tm.model_folder(arch_str, epochs),
                           e.config.output / "deploy-baseline");
 }
 
@@ -130,16 +135,35 @@ void compare_with_baseline(const nlohmann::json& best, const nlohmann::json& bas
 }
 
 // An NPU deploy: the trained detector quantized, evaluated fp32 and int8, placed on the NPU,
-// exported; then the baseline, when there is one, and the comparison.
-void deploy_npu(const exp::Experiment& e, const eval::TrainMetric& tm, const search::Trial& t, const fs::path& folder) {
+// exported. With a baseline, the baseline first, then the trial that beats it (exp::best_beating), and
+// the comparison.
+void deploy_npu(const exp::Experiment& e, const eval::TrainMetric& tm, const exp::RunSummary& s) {
   const exp::DeployConfig& dc = *e.config.deploy;
-  const std::string what = fmt::format("best {} #{}", e.config.objectives.front().metric, t.id);
-  const nlohmann::json best = deploy_npu_model(e, what, t.arch_str, t.metrics, folder, e.config.output / "deploy");
-  if (dc.baseline.empty()) return;
-  compare_with_baseline(best, deploy_npu_baseline(e, tm), dc.fps);
+  const auto& objectives = e.config.objectives;
+  std::optional<size_t> pick = s.best.front();
+  std::string what = fmt::format("best {}", objectives[0].metric);
+  std::optional<nlohmann::json> base;
+  if (!dc.baseline.empty()) {
+    std::map<std::string, double> values;
+    base = deploy_npu_baseline(e, tm, values);
+    if (const auto beats = exp::best_beating(s, objectives, values)) {
+      pick = beats;
+      what = fmt::format("{} {} with {} {} the baseline's {}", objectives[1].maximize ? "most" : "least",
+                         objectives[1].metric, objectives[0].metric,
+                         objectives[0].maximize ? ">=" : "<=", exp::format_value(values.at(objectives[0].metric)));
+    } else if (objectives.size() >= 2) {
+      fmt::print("deploy: no trial has a {} as good as the baseline's {}; deploying the best {}\n",
+                 objectives[0].metric, exp::format_value(values.at(objectives[0].metric)), objectives[0].metric);
+    }
+  }
+  const search::Trial& t = s.trials.at(*pick);
+  const fs::path folder = tm.model_folder(t.arch_str, t.epochs);
+  if (!fs::exists(folder / "weights.hwnasw"))
+    return warn(fmt::format("trial #{} has no trained model folder ({} is missing)", t.id, folder.string()));
+  const nlohmann::json best =
+      deploy_npu_model(e, fmt::format("{} #{}", what, t.id), t.arch_str, t.metrics, folder, e.config.output / "deploy");
+  if (base) compare_with_baseline(best, *base, dc.fps);
 }
-
-void warn(const std::string& why) { fmt::print(stderr, "WARNING: deploy skipped: {}\n", why); }
 
 // The hard latency limit the search held the deployed device to: a constraint on a latency metric
 // predicted on that device. The deploy then checks the generated code's estimate against it.
@@ -165,19 +189,19 @@ void deploy_best_trial(const exp::Experiment& e) {
   const auto& best = st.summary.best.front();
   const std::string objective = c.objectives.front().metric;
   if (!best) return warn(fmt::format("the search has no successful trial to deploy (best {})", objective));
-  const search::Trial& t = st.summary.trials[*best];
   const eval::TrainMetric* tm = train_metric(e);
   if (!tm)
     return warn(
         "deploy needs a trained model and no metric of this experiment trains one (add a {train: ...} "
         "metric; or deploy an architecture yourself: hwnas deploy <model> --out DIR)");
+  if (dc.target == "npu") return deploy_npu(e, *tm, st.summary);
+  const search::Trial& t = st.summary.trials[*best];
   const fs::path folder = tm->model_folder(t.arch_str, t.epochs);
   if (!fs::exists(folder / "weights.hwnasw"))
     return warn(fmt::format("the best trial #{} has no trained model folder ({} is missing)", t.id, folder.string()));
 
   const fs::path out = c.output / "deploy";
   const std::string model = fmt::format("{}:{}", st.info.space_ref, t.arch_str);
-  if (dc.target == "npu") return deploy_npu(e, *tm, t, folder);
   if (const auto j = up_to_date(out / "report.json", t.arch_str, dc)) {
     fmt::print(
         "deploy: up to date ({}: best {} #{}, fp32 {:.2f}%, int8 {:.2f}%, bit-exact on {} inputs, flash {} B, "

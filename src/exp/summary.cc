@@ -81,4 +81,19 @@ RunSummary summarize(const RunInfo& info, std::vector<search::Trial> trials, int
 
 std::string format_value(double v) { return fmt::format("{:.4g}", v); }
 
+std::optional<size_t> best_beating(const RunSummary& s, const std::vector<search::Objective>& objectives,
+                                   const std::map<std::string, double>& reference) {
+  if (objectives.size() < 2) return std::nullopt;
+  const search::Objective &first = objectives[0], &second = objectives[1];
+  const auto better = [](const search::Objective& o, double a, double b) { return o.maximize ? a > b : a < b; };
+  std::optional<size_t> pick;
+  for (size_t i = 0; i < s.trials.size(); ++i) {
+    const search::Trial& t = s.trials[i];
+    if (t.status != search::TrialStatus::Ok || t.penalty > 0) continue;
+    if (better(first, reference.at(first.metric), t.metrics.at(first.metric))) continue;
+    if (!pick || better(second, t.metrics.at(second.metric), s.trials[*pick].metrics.at(second.metric))) pick = i;
+  }
+  return pick;
+}
+
 }  // namespace hwnas::exp

@@ -72,7 +72,8 @@ output: run
 
 out = hw("search", exp, "--plain")
 print(out)
-assert "deploy: best map50 #" in out, out
+# With a baseline, the deployed trial is the least power among those with a map50 >= the baseline's.
+assert "deploy: least power_mw with map50 >= the baseline's " in out, out
 assert "mAP@0.5 int8: " in out and "quant int8 reference kernels" in out, out
 deploy = os.path.join(work, "run", "deploy")
 for f in ["report.json", "placement.csv", "diagnosis.json", "model.onnx", "int8/model.json", "int8/quant.json"]:
@@ -109,6 +110,6 @@ for j in (report, base):
     assert f"{j['predicted']['power_mw']:.1f}" in out.split("best vs baseline")[1], j["predicted"]
 
 again = hw("search", exp, "--plain")
-assert "deploy: best map50" in again and "up to date" in again, again
+assert "deploy: least power_mw with map50 >= the baseline's " in again and "up to date" in again, again
 assert "deploy: baseline up to date" in again, again
 print("ok")

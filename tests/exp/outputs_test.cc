@@ -61,6 +61,20 @@ TEST(Summary, FrontAndBestUnderConstraints) {
   EXPECT_EQ(summarize(info(), trials(5), 0).best[0], 0u);
 }
 
+TEST(Summary, BestBeatingAReference) {
+  const RunSummary s = summarize(info(), trials(), 0);
+  // Accuracy >= 89.5: A (90, 10 ms) and B (92, 15 ms); the faster is A. C (89) is below, E infeasible.
+  EXPECT_EQ(best_beating(s, info().objectives, {{"accuracy", 89.5}, {"latency_ms", 30}}), 0u);
+  // >= 91: only B.
+  EXPECT_EQ(best_beating(s, info().objectives, {{"accuracy", 91}, {"latency_ms", 30}}), 1u);
+  // >= 93: none (E's 95 broke the hard limit).
+  EXPECT_EQ(best_beating(s, info().objectives, {{"accuracy", 93}, {"latency_ms", 30}}), std::nullopt);
+  // A penalised trial does not count: B with a soft penalty leaves none at >= 91.
+  EXPECT_EQ(best_beating(summarize(info(), trials(5), 0), info().objectives, {{"accuracy", 91}}), std::nullopt);
+  // One objective: nothing to trade.
+  EXPECT_EQ(best_beating(s, {info().objectives[0]}, {{"accuracy", 0}}), std::nullopt);
+}
+
 TEST(Outputs, FilesLoadAsCsvAndJsonWithSources) {
   const auto dir = hwnas::testing::temp_dir();
   const RunSummary s = summarize(info(), trials(), 7);

@@ -28,8 +28,8 @@ struct RunInfo {
   // Names the space for target::resolve_model: "nb201", "mbconv@npu-generic", or a YAML space file's
   // path. best.json gives each trial as a model, "<space_ref>:<arch>", that every command reads.
   std::string space_ref;
-  bool arch_is_model = false;  // a list of models (target/model_list_space.h): the arch string is the model
-  std::vector<std::string> metrics;            // in config order
+  bool arch_is_model = false;        // a list of models (target/model_list_space.h): the arch string is the model
+  std::vector<std::string> metrics;  // in config order
   std::map<std::string, std::string> sources;  // metric -> "looked up (table f.csv:col)"
   std::map<std::string, std::string> cost;     // metric -> "cheap" | "expensive"
   std::vector<search::Objective> objectives;
@@ -52,6 +52,12 @@ struct RunSummary {
 };
 
 RunSummary summarize(const RunInfo& info, std::vector<search::Trial> trials, int64_t skipped);
+
+// The trial that beats a reference (a baseline model's metrics): of the Ok trials without a soft
+// penalty whose first objective is no worse than the reference's, the best by the second (e.g. the
+// least power with an mAP no lower). nullopt when none is, or with fewer than two objectives.
+std::optional<size_t> best_beating(const RunSummary& s, const std::vector<search::Objective>& objectives,
+                                   const std::map<std::string, double>& reference);
 
 // "94.37 (looked up (table nb201_cifar10.csv:test_acc_200ep))" style value formatting.
 std::string format_value(double v);
