@@ -8,6 +8,9 @@
 // The model gets the dataset's number of classes (--classes is implied; a detector's scores get
 // the classes + 1); its input must be the dataset's example shape. A coco: dataset trains a
 // detector (train/detector.h), with per-epoch validation mAP@0.5. Output folder: train/run_dir.h.
+// A model with its own weights -- a trained folder, a folder `hwnas diagnose --out` repaired, an
+// ONNX file -- is fine-tuned from them (--from-scratch: random initial weights):
+//   hwnas train repaired/ --dataset coco:inspect --epochs 5 --lr 0.0005 --optimizer adam --out runs/tuned
 #include <unistd.h>
 
 #include <cstdio>
@@ -23,6 +26,7 @@
 #include "hwnas/data/open_dataset.h"
 #include "hwnas/ir/stats.h"
 #include "hwnas/space/model_ref.h"
+#include "hwnas/target/model_weights.h"
 #include "hwnas/target/resolver.h"
 #include "hwnas/train/run_dir.h"
 #include "hwnas/train/train_loader.h"
@@ -37,8 +41,19 @@ struct TrainArgs {
   models::ModelOverrides overrides;
   train::TrainOptions o;
   train::DetectorOptions detector;
-  bool no_augment = false, constant_lr = false, overwrite = false, resume = false;
+  bool no_augment = false, constant_lr = false, overwrite = false, resume = false, from_scratch = false;
 };
+
+// The weights a model reference carries (a trained or repaired folder, an ONNX file) are where
+// training starts -- fine-tuning -- unless --from-scratch or --continue.
+std::optional<runtime::Weights> starting_weights(const TrainArgs& a, const ir::Graph& g) {
+  if (a.resume || a.from_scratch) return std::nullopt;
+  std::optional<runtime::Weights> w = target::model_weights(a.model, g);
+  if (w)
+    fmt::print(stderr, "fine-tuning from the weights of {} ({}; --from-scratch to start from random ones)\n", a.model,
+               target::weights_source(a.model, true, 0));
+  return w;
+}
 
 // hwnas train on coco:<dir>: a detector (train/detector.h).
 void train_detector(const TrainArgs& a, const train::TrainOptions& o) {
@@ -52,6 +67,9 @@ void train_detector(const TrainArgs& a, const train::TrainOptions& o) {
   const ir::Graph g = target::resolve_model(a.model, ov);
   const int64_t params = ir::compute_stats(g).params;
   const std::string dataset = "coco:" + coco.path;
+  const std::optional<runtime::Weights> start = starting_weights(a, g);
+  train::TrainOptions options = o;
+  options.initial_weights = start ? &*start : nullptr;
   fmt::print(stderr,
              "training detector {} ({} params) on {} ({} classes): {} epochs, batch {}, {} lr {}, anchors {}..{}, "
              "{} thread(s), seed {}\n",
@@ -59,7 +77,7 @@ void train_detector(const TrainArgs& a, const train::TrainOptions& o) {
              a.detector.anchors.min_scale, a.detector.anchors.max_scale, o.threads, o.seed);
   TrainBar bar(isatty(fileno(stderr)));
   const train::DetectorResult r =
-      train::train_api().train_detector(g, coco, o, a.detector, [&](const train::DetectorProgress& p) {
+      train::train_api().train_detector(g, coco, options, a.detector, [&](const train::DetectorProgress& p) {
         if (!p.epoch_done) {
           bar.update({.epoch = p.epoch,
                       .epochs = p.epochs,
@@ -150,6 +168,9 @@ void add_train(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.999));
   cmd->add_flag("--overwrite", a->overwrite, "replace --out if it exists");
+  cmd->add_flag("--from-scratch", a->from_scratch,
+                "random initial weights even when the model has its own (a trained or repaired folder, an ONNX "
+                "file), which are otherwise fine-tuned");
   cmd->callback([a] {
     train::TrainOptions options = a->o;
     options.optimizer = train::parse_optimizer(a->optimizer);
@@ -177,6 +198,8 @@ void add_train(CLI::App& app) {
     }
     std::optional<train::TrainResult> earlier;
     if (a->resume) earlier = train::read_run_dir(a->model, g);
+    const std::optional<runtime::Weights> start = starting_weights(*a, g);
+    options.initial_weights = start ? &*start : nullptr;
     const int64_t params = ir::compute_stats(g).params;
     fmt::print(stderr, "training {} ({} params) on {}: {} epochs, batch {}, {} lr {}, {} thread(s), seed {}\n",
                g.name(), params, ds->reference(), options.epochs, options.batch_size, a->optimizer, options.lr,

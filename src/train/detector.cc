@@ -200,7 +200,7 @@ DetectorResult train_detector(const ir::Graph& g, const data::Coco& coco, const 
                                     .min_negatives_per_image = d.min_negatives_per_image,
                                     .label_smoothing = o.label_smoothing};
 
-  GraphModule m(g, o.seed);
+  GraphModule m = o.initial_weights ? GraphModule(g, *o.initial_weights) : GraphModule(g, o.seed);
   std::unique_ptr<torch::optim::Optimizer> opt = make_optimizer(m, o);
   const int64_t n = tr.size();
   const int64_t batches = (n + o.batch_size - 1) / o.batch_size;

@@ -211,9 +211,10 @@ TrainResult run_training(const ir::Graph& g, const data::Dataset& ds, const Trai
   r.test_examples = static_cast<int64_t>(te.idx.size());
   const Cached val = cache(ds, va, o.eval_batch_size);
 
-  GraphModule m = done > 0      ? GraphModule(g, resume->last_weights)
-                  : setup.start ? GraphModule(g, *setup.start)
-                                : GraphModule(g, o.seed);
+  const runtime::Weights* start = setup.start ? setup.start : o.initial_weights;
+  GraphModule m = done > 0 ? GraphModule(g, resume->last_weights)
+                  : start  ? GraphModule(g, *start)
+                           : GraphModule(g, o.seed);
   const std::unique_ptr<ForwardHook> hook = setup.hook ? setup.hook(m) : nullptr;
   m.set_hook(hook.get());
   std::unique_ptr<torch::optim::Optimizer> opt = make_optimizer(m, o);

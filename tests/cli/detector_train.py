@@ -60,3 +60,24 @@ assert trained["source"].startswith("measured (reference f32 on 16 train images 
 assert "detector.json" in trained["decoding"], trained["decoding"]
 print(f"train-split mAP@0.5: trained {trained['map50']:.4f}, untrained {untrained['map50']:.4f}")
 assert trained["map50"] > untrained["map50"], (trained["map50"], untrained["map50"])
+
+# Fine-tuning: the trained folder as the model starts from its weights, so its first epoch's loss is
+# far below a first epoch from random weights; --from-scratch on the same folder, with the first
+# run's flags and schedule (--schedule-epochs 60), reproduces that run's first epoch exactly.
+flags = ["--dataset", f"coco:{data}", "--epochs", "1", "--batch-size", "4", "--optimizer", "adam", "--lr", "0.003",
+         "--no-augment", "--threads", "1", "--seed", "2", "--schedule-epochs", "60", "--overwrite"]
+
+
+def first_epoch_loss(folder):
+    row = open(os.path.join(folder, "train_log.csv")).read().splitlines()[1].split(",")
+    return float(row[2])
+
+
+tuned = hw("train", run, *flags, "--out", os.path.join(work, "tuned"))
+assert "fine-tuning from the weights of " + run in tuned.stderr, tuned.stderr
+scratch = hw("train", run, *flags, "--from-scratch", "--out", os.path.join(work, "scratch"))
+assert "fine-tuning" not in scratch.stderr, scratch.stderr
+first, tuned_loss = first_epoch_loss(run), first_epoch_loss(os.path.join(work, "tuned"))
+print(f"epoch-1 train loss: from random weights {first:.4f}, fine-tuned {tuned_loss:.4f}")
+assert first_epoch_loss(os.path.join(work, "scratch")) == first, "--from-scratch is not the first run's epoch 1"
+assert tuned_loss < 0.5 * first, (tuned_loss, first)

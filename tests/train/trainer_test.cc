@@ -47,6 +47,20 @@ TEST(Trainer, SameSeedSameWeightsOtherSeedOtherWeights) {
   EXPECT_NE(train(band_net(), ds, other).weights, a.weights);
 }
 
+// Fine-tuning starts from the given weights: a trained model's first epoch already has a low
+// loss, and the same start gives the same run (the seed then orders the data only).
+TEST(Trainer, InitialWeightsAreWhereFineTuningStarts) {
+  const Bands ds;
+  const TrainResult trained = train(band_net(), ds, {.epochs = 4, .batch_size = 16, .lr = 0.1, .seed = 1});
+  TrainOptions tune{.epochs = 1, .batch_size = 16, .lr = 0.01, .seed = 2, .threads = 1};
+  const TrainResult scratch = train(band_net(), ds, tune);
+  tune.initial_weights = &trained.weights;
+  const TrainResult tuned = train(band_net(), ds, tune);
+  EXPECT_LT(tuned.log[0].train_loss, 0.5 * scratch.log[0].train_loss);
+  EXPECT_GE(tuned.test.top1(), 90.0);
+  EXPECT_EQ(train(band_net(), ds, tune).weights, tuned.weights);
+}
+
 // lr 0.1, 4 epochs of 10 steps, 1 warm-up epoch: W = 10, T = 40.
 TEST(Trainer, LearningRateScheduleByHand) {
   const TrainOptions o{.epochs = 4, .lr = 0.1, .warmup_epochs = 1};

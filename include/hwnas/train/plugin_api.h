@@ -26,6 +26,6 @@ struct TrainApi {
 };
 
 // Bumped whenever TrainApi or a type it passes (TrainOptions, TrainResult, ...) changes.
-inline constexpr int kTrainApiVersion = 4;  // 3: fine_tune_quantized; 4: train_detector
+inline constexpr int kTrainApiVersion = 5;  // 3: fine_tune_quantized; 4: train_detector; 5: initial_weights
 
 }  // namespace hwnas::train

@@ -59,6 +59,9 @@ struct TrainOptions {
   int threads = 1;           // libtorch intra-op threads (process-wide in libtorch)
   int64_t max_examples = 0;  // per split, a seeded subset; 0: all
   int eval_batch_size = 256;
+  // Fine-tuning: the weights to start from (a trained or repaired model folder's) instead of
+  // runtime::init_weights(seed). Not owned: they must outlive the call. Not in the options' JSON.
+  const runtime::Weights* initial_weights = nullptr;
 };
 
 // Throws hwnas::Error naming the option and the fix when a value is out of range.
