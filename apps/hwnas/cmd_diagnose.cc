@@ -6,7 +6,7 @@
 //
 // Prints the slowest kernels (predicted, with what bounds each), what falls back to the device's
 // fallback processor (why, and its time and transfers), the layers that lose most under int8
-// (SQNR on random inputs, or skip with --no-int8), and the repair (target/repair.h): each step
+// (SQNR on --dataset's train examples or random inputs, or skip with --no-int8), and the repair (target/repair.h): each step
 // with the latency, power and fallbacks predicted after it. --out DIR writes the repaired model
 // as a model folder (model.json, weights.hwnasw with the weights of unchanged layers carried
 // over, diagnosis.json), which every command takes and `hwnas train DIR` trains.
@@ -20,11 +20,15 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "deploy_step.h"
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
+#include "hwnas/data/coco.h"
+#include "hwnas/data/open_dataset.h"
 #include "hwnas/diagnose/diagnosis.h"
 #include "hwnas/diagnose/int8_losses.h"
 #include "hwnas/ir/serialize.h"
+#include "hwnas/quant/dataset_eval.h"
 #include "hwnas/target/model_weights.h"
 #include "hwnas/target/resolver.h"
 #include "table.h"
@@ -33,7 +37,7 @@ namespace hwnas::cli {
 namespace {
 
 struct DiagnoseArgs {
-  std::string model, device, kind = "roofline", predictor, dtype, out;
+  std::string model, device, kind = "roofline", predictor, dtype, out, dataset;
   models::ModelOverrides overrides;
   double fps = 0;
   int top = 10;
@@ -41,6 +45,30 @@ struct DiagnoseArgs {
   bool no_int8 = false, json = false;
   uint64_t seed = 0;
 };
+
+// The int8 analysis's inputs: evenly spaced train examples of --dataset (a detector's COCO images
+// at its input size), else random U(0, 1) ones; `from` says which.
+std::vector<std::vector<runtime::Tensor>> int8_samples(const DiagnoseArgs& a, const ir::Graph& g, std::string& from) {
+  if (a.dataset.empty()) {
+    from = fmt::format("{} random inputs U(0, 1), seed {}", a.int8_samples, a.seed);
+    return diagnose::random_inputs(g, a.int8_samples, a.seed);
+  }
+  if (data::is_detection_dataset(a.dataset)) {
+    data::Split split = data::Split::train;
+    auto samples =
+        quant::coco_samples(g, data::read_coco(data::detection_dataset_dir(a.dataset)), a.int8_samples, &split);
+    from = fmt::format("{} {} images of {}", samples.size(), data::split_name(split), a.dataset);
+    return samples;
+  }
+  const ir::Shape& s = g.node(g.inputs().at(0)).shape;
+  const auto ds =
+      data::open_dataset(a.dataset, data::fit_front_end(a.dataset, {static_cast<int>(s.h()), static_cast<int>(s.w()),
+                                                                    static_cast<int>(s.c())}));
+  const data::Split split = first_split(*ds);
+  const auto indices = quant::spaced_indices(ds->size(split), a.int8_samples);
+  from = fmt::format("{} {} examples of {}", indices.size(), data::split_name(split), ds->reference());
+  return quant::dataset_samples(g, *ds, split, indices);
+}
 
 std::string ms(double v) { return fmt::format("{:.3f}", v); }
 std::string power(double mw) { return std::isnan(mw) ? "-" : fmt::format("{:.1f}", mw); }
@@ -165,9 +193,12 @@ const CommandRegistration reg(42, [](CLI::App& app) {
   cmd->add_option("--dtype", a->dtype, "f32 | int8 (default: the device's)");
   cmd->add_option("--fps", a->fps, "predict the average power at this frame rate")->check(CLI::PositiveNumber);
   cmd->add_option("--top", a->top, "slowest kernels to list")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--int8-samples", a->int8_samples, "random inputs for the int8 analysis")
+  cmd->add_option("--int8-samples", a->int8_samples, "inputs (random, or --dataset examples) for the int8 analysis")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--dataset", a->dataset,
+                  "<kind>:<path> whose train examples calibrate and measure the int8 analysis (coco:DIR for a "
+                  "detector); default: random inputs");
   cmd->add_flag("--no-int8", a->no_int8, "skip the int8 analysis");
   cmd->add_option("--seed", a->seed, "seed of untrained weights and of the random inputs")->capture_default_str();
   cmd->add_option("--out", a->out, "write the repaired model folder here (model.json, weights.hwnasw, diagnosis.json)");
@@ -190,11 +221,12 @@ const CommandRegistration reg(42, [](CLI::App& app) {
     std::optional<diagnose::Int8Losses> int8;
     std::string int8_error;
     if (!a->no_int8) {
-      const std::string source =
-          fmt::format("calibrated and measured on {} random inputs U(0, 1), seed {}; {}", a->int8_samples, a->seed,
-                      target::weights_source(a->model, own.has_value(), a->seed));
+      std::string from;
+      const auto samples = int8_samples(*a, g, from);  // a dataset that does not fit the model is an error
+      const std::string source = fmt::format("calibrated and measured on {}; {}", from,
+                                             target::weights_source(a->model, own.has_value(), a->seed));
       try {
-        int8 = diagnose::int8_losses(g, w, diagnose::random_inputs(g, a->int8_samples, a->seed), 5, source);
+        int8 = diagnose::int8_losses(g, w, samples, 5, source);
       } catch (const Error& e) {
         int8_error = e.what();  // an operator with no int8 kernel here: the rest of the diagnosis stands
       }

@@ -34,27 +34,6 @@ std::unique_ptr<exp::TaskProgress> bar(const char* what) {
   return std::make_unique<exp::TaskProgress>(stderr, true, what, "images");
 }
 
-// Calibration images: evenly spaced over the train split (else validation), as the graph's input.
-std::vector<std::vector<runtime::Tensor>> calibration_images(const ir::Graph& g, const data::Coco& coco, int64_t count,
-                                                             std::string& source) {
-  const data::Split split =
-      coco.split(data::Split::train).images.empty() ? data::Split::validation : data::Split::train;
-  const auto& images = coco.split(split).images;
-  if (images.empty()) fail("coco:" + coco.path, "has no train or validation images to calibrate the int8 ranges on");
-  const ir::Shape& in = g.node(g.inputs().at(0)).shape;
-  std::vector<std::vector<runtime::Tensor>> samples;
-  for (int64_t i : quant::spaced_indices(static_cast<int64_t>(images.size()), count)) {
-    data::CocoExample ex =
-        data::load_coco_example(images[static_cast<size_t>(i)], static_cast<int>(in.h()), static_cast<int>(in.w()));
-    runtime::Tensor t(in);
-    std::copy(ex.x.begin(), ex.x.end(), t.data.begin());
-    samples.push_back({std::move(t)});
-  }
-  source =
-      fmt::format("minmax ranges over {} {} images of coco:{}", samples.size(), data::split_name(split), coco.path);
-  return samples;
-}
-
 // The int8 model run as the evaluation's detector: the image quantized with the input's
 // parameters, quant's reference kernels, the two heads dequantized.
 eval::DetectorRun int8_run(const quant::QuantizedModel& m) {
@@ -118,7 +97,10 @@ NpuDeployment deploy_npu_detector(const fs::path& folder, const data::Coco& coco
 
   NpuDeployment d;
   const runtime::InferenceParams params = runtime::inference_params(g, *w, /*fold=*/true);
-  const auto samples = calibration_images(g, coco, o.calibration_samples, d.calibration_source);
+  data::Split split = data::Split::train;
+  const auto samples = quant::coco_samples(g, coco, o.calibration_samples, &split);
+  d.calibration_source =
+      fmt::format("minmax ranges over {} {} images of coco:{}", samples.size(), data::split_name(split), coco.path);
   const quant::QuantizedModel qm = quant::quantize_model(g, params, quant::calibrate(g, params, samples));
 
   eval::DetectionEvalOptions eo{.max_images = o.max_test_images,

@@ -1,5 +1,7 @@
 #include "hwnas/quant/dataset_eval.h"
 
+#include <algorithm>
+
 #include "hwnas/core/error.h"
 #include "hwnas/quant/calibration.h"
 #include "hwnas/quant/run_int8.h"
@@ -30,8 +32,8 @@ std::vector<int64_t> spaced_indices(int64_t size, int64_t count) {
   return idx;
 }
 
-std::vector<std::vector<runtime::Tensor>> dataset_samples(const ir::Graph& g, const data::Dataset& ds, data::Split split,
-                                                          std::span<const int64_t> indices) {
+std::vector<std::vector<runtime::Tensor>> dataset_samples(const ir::Graph& g, const data::Dataset& ds,
+                                                          data::Split split, std::span<const int64_t> indices) {
   check_fits(g, ds);
   const ir::Shape shape = g.node(g.inputs()[0]).shape;
   std::vector<std::vector<runtime::Tensor>> samples;
@@ -42,6 +44,24 @@ std::vector<std::vector<runtime::Tensor>> dataset_samples(const ir::Graph& g, co
     for (size_t i = 0; i < part.size(); ++i)
       samples.push_back({runtime::Tensor(shape, std::vector<float>(b.x.begin() + static_cast<int64_t>(i) * per,
                                                                    b.x.begin() + static_cast<int64_t>(i + 1) * per))});
+  }
+  return samples;
+}
+
+std::vector<std::vector<runtime::Tensor>> coco_samples(const ir::Graph& g, const data::Coco& coco, int64_t count,
+                                                       data::Split* split) {
+  const data::Split from = coco.split(data::Split::train).images.empty() ? data::Split::validation : data::Split::train;
+  const auto& images = coco.split(from).images;
+  if (images.empty()) fail("coco:" + coco.path, "has no train or validation images to calibrate the int8 ranges on");
+  if (split) *split = from;
+  const ir::Shape& in = g.node(g.inputs().at(0)).shape;
+  std::vector<std::vector<runtime::Tensor>> samples;
+  for (int64_t i : spaced_indices(static_cast<int64_t>(images.size()), count)) {
+    data::CocoExample ex =
+        data::load_coco_example(images[static_cast<size_t>(i)], static_cast<int>(in.h()), static_cast<int>(in.w()));
+    runtime::Tensor t(in);
+    std::copy(ex.x.begin(), ex.x.end(), t.data.begin());
+    samples.push_back({std::move(t)});
   }
   return samples;
 }

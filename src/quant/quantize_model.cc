@@ -171,7 +171,8 @@ QuantizedModel quantize_model(const ir::Graph& g, const runtime::InferenceParams
         // A batch_norm that could not fold (its producer has other readers, or is an add) runs
         // as a 1x1 depthwise conv: the per-channel scale as int8 weights, the shift as int32 bias.
         const runtime::NodeParams& p = params.nodes[id];
-        q.weights = runtime::quantize_weights(p.scale, static_cast<int>(p.scale.size()), true, q.weight_scales);
+        q.weights = runtime::quantize_weights(p.scale, static_cast<int>(p.scale.size()), true, p.shift, in.scale,
+                                              q.weight_scales);
         q.bias = runtime::quantize_bias(p.shift, in.scale, q.weight_scales);
         q.out = qparams_of_range(id);
         for (float ws : q.weight_scales)
@@ -185,8 +186,8 @@ QuantizedModel quantize_model(const ir::Graph& g, const runtime::InferenceParams
         const int cout = static_cast<int>(n.shape[n.shape.rank() - 1]);
         const bool channel_last = n.op == OpKind::DepthwiseConv2D;
         const int channels = n.op == OpKind::FullyConnected && !options.per_channel_fc ? 1 : cout;
-        q.weights = runtime::quantize_weights(p.kernel, channels, channel_last, q.weight_scales);
         const std::vector<float> bias = p.bias.empty() ? std::vector<float>(cout, 0.0f) : p.bias;
+        q.weights = runtime::quantize_weights(p.kernel, channels, channel_last, bias, in.scale, q.weight_scales);
         q.bias = runtime::quantize_bias(bias, in.scale, q.weight_scales);
         q.out = qparams_of_range(q.fused_node >= 0 ? q.fused_node : id);
         for (float ws : q.weight_scales)  // one per channel, or one for a per-tensor FC

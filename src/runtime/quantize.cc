@@ -18,17 +18,49 @@ QParams activation_qparams(float lo, float hi) {
   return q;
 }
 
+namespace {
+
+std::vector<int8_t> quantize_with(const std::vector<float>& w, int channels, bool channel_last,
+                                  const std::vector<float>& scales) {
+  const size_t per = w.size() / static_cast<size_t>(channels);
+  std::vector<int8_t> q(w.size());
+  for (size_t i = 0; i < w.size(); ++i) {
+    const size_t c = channel_last ? i % static_cast<size_t>(channels) : i / per;
+    q[i] = static_cast<int8_t>(std::clamp<long>(std::lround(w[i] / scales[c]), -127, 127));
+  }
+  return q;
+}
+
+constexpr double kInt32Max = 2147483647.0;
+
+}  // namespace
+
 std::vector<int8_t> quantize_weights(const std::vector<float>& w, int channels, bool channel_last,
                                      std::vector<float>& scales) {
   const size_t per = w.size() / static_cast<size_t>(channels);
-  auto channel = [&](size_t i) { return channel_last ? i % channels : i / per; };
   scales.assign(channels, 0.0f);
-  for (size_t i = 0; i < w.size(); ++i) scales[channel(i)] = std::max(scales[channel(i)], std::fabs(w[i]));
+  for (size_t i = 0; i < w.size(); ++i) {
+    const size_t c = channel_last ? i % static_cast<size_t>(channels) : i / per;
+    scales[c] = std::max(scales[c], std::fabs(w[i]));
+  }
   for (float& s : scales) s = s > 0 ? s / 127.0f : 1.0f;
-  std::vector<int8_t> q(w.size());
-  for (size_t i = 0; i < w.size(); ++i)
-    q[i] = static_cast<int8_t>(std::clamp<long>(std::lround(w[i] / scales[channel(i)]), -127, 127));
-  return q;
+  return quantize_with(w, channels, channel_last, scales);
+}
+
+std::vector<int8_t> quantize_weights(const std::vector<float>& w, int channels, bool channel_last,
+                                     const std::vector<float>& bias, float input_scale, std::vector<float>& scales) {
+  std::vector<int8_t> q = quantize_weights(w, channels, channel_last, scales);
+  bool widened = false;
+  for (size_t c = 0; c < scales.size(); ++c) {
+    double half_range = 0;  // of the biases this scale serves: one channel's, or all of a per-tensor layer's
+    for (size_t k = 0; k < bias.size(); ++k)
+      if (scales.size() == 1 || k == c) half_range = std::max(half_range, std::fabs(double{bias[k]}));
+    if (half_range / kInt32Max >= 0.5 * double{input_scale} * double{scales[c]}) {
+      scales[c] = static_cast<float>(2 * half_range / (kInt32Max * double{input_scale}));
+      widened = true;
+    }
+  }
+  return widened ? quantize_with(w, channels, channel_last, scales) : q;
 }
 
 std::vector<int32_t> quantize_bias(const std::vector<float>& bias, float input_scale,
@@ -36,7 +68,7 @@ std::vector<int32_t> quantize_bias(const std::vector<float>& bias, float input_s
   std::vector<int32_t> q(bias.size());
   for (size_t c = 0; c < bias.size(); ++c) {
     const double s = double{input_scale} * weight_scales[weight_scales.size() == 1 ? 0 : c];
-    q[c] = static_cast<int32_t>(std::llround(bias[c] / s));
+    q[c] = static_cast<int32_t>(std::clamp(std::round(bias[c] / s), -kInt32Max, kInt32Max));
   }
   return q;
 }

@@ -109,7 +109,7 @@ class SubgraphBuilder {
       }
       case ir::OpKind::FullyConnected: {  // this snapshot quantizes FC weights per tensor only
         std::vector<float> scale;
-        constants_.i8.push_back(quantize_weights(p.kernel, 1, false, scale));
+        constants_.i8.push_back(quantize_weights(p.kernel, 1, false, p.bias, in_scale, scale));
         constants_.i32.push_back(quantize_bias(p.bias, in_scale, scale));
         const auto wd = dims_of(ir::Shape{n.shape[1], xs.numel() / xs[0]});
         const auto bd = dims_of(ir::Shape{n.shape[1]});
@@ -309,7 +309,7 @@ class SubgraphBuilder {
                                                     float in_scale) {
     constants_.f32.emplace_back();
     std::vector<float>& w_scale = constants_.f32.back();
-    constants_.i8.push_back(quantize_weights(kernel, cout, channel_last, w_scale));
+    constants_.i8.push_back(quantize_weights(kernel, cout, channel_last, bias, in_scale, w_scale));
     constants_.i32.push_back(quantize_bias(bias, in_scale, w_scale));
     constants_.f32.push_back(w_scale);
     std::vector<float>& b_scale = constants_.f32.back();

@@ -82,5 +82,27 @@ TEST(Quantize, CalibrationRecordsEveryNodesRange) {
   EXPECT_EQ(calibration_inputs(g, 7)[0], inputs[0]);
 }
 
+// TFLite's case (quantization_utils_test.cc, AdjustWeightsForBiasScale): channel 0's weights are
+// +-1e-7 (scale 7.9e-10) under a bias of 4 at input scale 0.05, which would need
+// 4 / (0.05 x 7.9e-10) = 1.0e11 in int32; its scale widens to 2 x 4 / (0.05 x (2^31 - 1)) =
+// 7.45e-8, and its bias is then half of int32. Channel 1 (weights in [-7, 1]) keeps 7 / 127.
+TEST(Quantize, WeightScaleWidensSoThatTheBiasFitsInt32) {
+  const std::vector<float> w = {-1e-7f, 1e-7f, -7.0f, 1.0f};  // 2 output channels of 2 weights
+  const std::vector<float> bias = {4.0f, 4.0f};
+  std::vector<float> plain, fitted;
+  quantize_weights(w, 2, false, plain);
+  const std::vector<int8_t> q = quantize_weights(w, 2, false, bias, 0.05f, fitted);
+  EXPECT_FLOAT_EQ(plain[0], 1e-7f / 127);
+  EXPECT_NEAR(fitted[0], 2 * 4.0 / (2147483647.0 * 0.05), 1e-15);
+  EXPECT_LE(4.0 / 2147483647.0, 0.6 * 0.05 * fitted[0]);  // TFLite's test's condition
+  EXPECT_FLOAT_EQ(fitted[1], 7.0f / 127);
+  EXPECT_EQ(q, (std::vector<int8_t>{-1, 1, -127, 18}));  // 1e-7 / 7.45e-8 = 1.34 -> 1; 1 / (7/127) = 18.1 -> 18
+  const std::vector<int32_t> b = quantize_bias(bias, 0.05f, fitted);
+  EXPECT_NEAR(b[0], 1073741824, 128);  // 2^30, half of int32, to the float scale's 1e-7
+  EXPECT_EQ(b[1], 1451);             // 4 / (0.05 x 7 / 127) = 1451.4
+  // Without the widening the bias would not fit: it is clamped, not wrapped.
+  EXPECT_EQ(quantize_bias(bias, 0.05f, plain)[0], 2147483647);
+}
+
 }  // namespace
 }  // namespace hwnas::runtime

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "hwnas/data/accuracy.h"
+#include "hwnas/data/coco.h"
 #include "hwnas/data/dataset.h"
 #include "hwnas/quant/quantized_model.h"
 #include "hwnas/runtime/tensor.h"
@@ -27,8 +28,15 @@ std::vector<int64_t> spaced_indices(int64_t size, int64_t count);
 
 // One sample per index: the example as the graph's single input [1, H, W, C]. Error naming
 // the graph and the dataset when the graph does not take one input of the dataset's shape.
-std::vector<std::vector<runtime::Tensor>> dataset_samples(const ir::Graph& g, const data::Dataset& ds, data::Split split,
-                                                          std::span<const int64_t> indices);
+std::vector<std::vector<runtime::Tensor>> dataset_samples(const ir::Graph& g, const data::Dataset& ds,
+                                                          data::Split split, std::span<const int64_t> indices);
+
+// `count` evenly spaced images (spaced_indices) of a COCO folder's train split, else its validation
+// split, each loaded at the graph's input size ([0, 1] RGB, as detectors are trained on them): the
+// calibration and analysis samples of a detector. `split` gets the split read. Error naming the
+// folder when neither split has images.
+std::vector<std::vector<runtime::Tensor>> coco_samples(const ir::Graph& g, const data::Coco& coco, int64_t count,
+                                                       data::Split* split = nullptr);
 
 struct DatasetComparison {
   data::Accuracy fp32, int8;

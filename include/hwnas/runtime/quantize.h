@@ -33,7 +33,14 @@ QParams activation_qparams(float lo, float hi);
 std::vector<int8_t> quantize_weights(const std::vector<float>& w, int channels, bool channel_last,
                                      std::vector<float>& scales);
 
-// int32 bias: round(bias[c] / (input_scale * weight_scale[c or 0])).
+// quantize_weights for a layer with a bias, as TFLite's converter does it (quantization_utils.cc,
+// AdjustWeightsForBiasScale): a channel whose bias needs half of int32 or more at input_scale x
+// weight scale -- weights near zero under a real bias, as in a head training left unused -- gets
+// the weight scale 2 |bias| / (input_scale x (2^31 - 1)) instead, so that its bias fits.
+std::vector<int8_t> quantize_weights(const std::vector<float>& w, int channels, bool channel_last,
+                                     const std::vector<float>& bias, float input_scale, std::vector<float>& scales);
+
+// int32 bias: round(bias[c] / (input_scale * weight_scale[c or 0])), clamped to +-(2^31 - 1).
 std::vector<int32_t> quantize_bias(const std::vector<float>& bias, float input_scale,
                                    const std::vector<float>& weight_scales);
 
