@@ -187,6 +187,10 @@ const CommandRegistration reg(42, [](CLI::App& app) {
   auto a = std::make_shared<DiagnoseArgs>();
   cmd->add_option("model", a->model, "any model reference: built-in, <space>:<arch>, model.json, model.onnx, DIR")
       ->required();
+  cmd->add_option("--resolution", a->overrides.resolution, "built-in models: input height and width")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--classes", a->overrides.classes, "built-in models: number of output classes")
+      ->check(CLI::Range(1, 1000000));
   cmd->add_option("--device", a->device, "a built-in device (hwnas device list) or a device YAML file")->required();
   cmd->add_option("--model", a->kind, "latency model: roofline | calibrated | kernel | lut")->capture_default_str();
   cmd->add_option("--predictor", a->predictor, "the predictor file of the kernel / lut models");

@@ -17,3 +17,10 @@ hwnas_cli_test(diagnose_json EXPECT "\"before\": {.*\"fallback_nodes\": [1-9].*\
                ARGS diagnose efficientnet-b0 --device npu-generic --no-int8 --json)
 hwnas_cli_test(diagnose_unknown_device EXIT 2 EXPECT "error: .*npu-genric.*did you mean 'npu-generic'"
                ARGS diagnose efficientnet-b0 --device npu-genric)
+# --dataset: the int8 analysis calibrated and measured on the dataset's train images at the
+# model's input size; a classifier's dataset for a detector is an error naming both.
+hwnas_cli_test(diagnose_int8_dataset
+               EXPECT "int8: the layers that lose most \\(SQNR of each layer alone; calibrated and measured on 3 train images of coco:.*inspect-tiny; untrained"
+               ARGS diagnose ssdlite-mobilenetv2-0.35 --resolution 96 --classes 6 --device ethos-u55-128
+                    --dataset coco:${HWNAS_CLI_OUT}/inspect-tiny --int8-samples 3 --top 1)
+set_tests_properties(cli.diagnose_int8_dataset PROPERTIES DEPENDS cli.data_inspection_synth)
