@@ -125,8 +125,9 @@ Layer crack(const cv::Mat3f& canvas, cv::Point2f c, double scale, Rng& rng) {
   return solid(mask, uniform(rng, 0.85, 1.0), {v, v, v});
 }
 
-// A part gone: the board as it is without it (solder mask, traces), a pixel beyond its edge
-// so that no rim of the part stays.
+// A part gone: the board as it is without it, with what the part leaves (its solder lands, the
+// mask opening of a pad, a via's hole: Surface::background), a pixel beyond its edge so that no
+// rim of the part stays.
 Layer missing(const Surface& s, const cv::Mat3f& canvas, int part) {
   const Part& p = s.parts.at(static_cast<size_t>(part));
   cv::Mat1b mask(canvas.size(), uchar(0));

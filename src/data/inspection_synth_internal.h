@@ -21,7 +21,7 @@ struct Part {
 
 struct Surface {
   cv::Mat3f image;       // what is seen
-  cv::Mat3f background;  // the same without its parts (a board's bare solder mask and traces)
+  cv::Mat3f background;  // where a part is gone: the board with each part's remnant (lands, mask opening, hole)
   std::vector<Part> parts;
 };
 

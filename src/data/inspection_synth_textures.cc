@@ -138,7 +138,11 @@ Surface pcb(int side, Rng& rng) {
     ends.push_back(p);
   }
 
-  cv::Mat3f img = board.clone();
+  // What a part leaves when it goes missing, as automated optical inspection sees it: a
+  // component's solder lands (tinned copper), a pad's opening in the solder mask (bare laminate),
+  // a via's drilled hole. Drawn on `remnants`, which the missing-part defect shows.
+  cv::Mat3f img = board.clone(), remnants = board.clone();
+  const cv::Scalar laminate(0.50, 0.42, 0.30), hole(0.05, 0.05, 0.05);  // laminate: duller than any land
   std::vector<Part> parts;
   const cv::Scalar tin(0.80, 0.80, 0.78), black(0.08, 0.08, 0.09);
   const cv::Vec3f pad_colour = rng.bernoulli(0.5) ? cv::Vec3f(0.85f, 0.68f, 0.30f) : cv::Vec3f(0.80f, 0.80f, 0.78f);
@@ -153,10 +157,11 @@ Surface pcb(int side, Rng& rng) {
     if (overlaps(r, parts, 3)) continue;
     if (ic) {
       // Pins along the long sides, then the black body between them.
-      for (int x = r.x + 2; x + 2 <= r.x + r.width - 2; x += 4) {
-        cv::rectangle(img, cv::Rect(x, r.y, 2, 3), tin, cv::FILLED);
-        cv::rectangle(img, cv::Rect(x, r.y + r.height - 3, 2, 3), tin, cv::FILLED);
-      }
+      for (int x = r.x + 2; x + 2 <= r.x + r.width - 2; x += 4)
+        for (cv::Mat3f* m : {&img, &remnants}) {  // the lands under the pins stay
+          cv::rectangle(*m, cv::Rect(x, r.y, 2, 3), tin, cv::FILLED);
+          cv::rectangle(*m, cv::Rect(x, r.y + r.height - 3, 2, 3), tin, cv::FILLED);
+        }
       cv::rectangle(img, cv::Rect(r.x, r.y + 3, r.width, r.height - 6), black, cv::FILLED);
       cv::circle(img, cv::Point(r.x + 3, r.y + 6), 1, cv::Scalar(0.3, 0.3, 0.3), cv::FILLED);  // pin-1 dot
     } else {
@@ -166,6 +171,9 @@ Surface pcb(int side, Rng& rng) {
       const cv::Rect mid =
           turn ? cv::Rect(r.x, r.y + 2, r.width, r.height - 4) : cv::Rect(r.x + 2, r.y, r.width - 4, r.height);
       cv::rectangle(img, mid, body, cv::FILLED);
+      // Its two lands stay, the mask bare between them.
+      cv::rectangle(remnants, r, tin, cv::FILLED);
+      cv::rectangle(remnants, mid, cv::Scalar(board(mid.y + mid.height / 2, mid.x + mid.width / 2)), cv::FILLED);
     }
     parts.push_back({r, false});
     ++c;
@@ -177,13 +185,16 @@ Surface pcb(int side, Rng& rng) {
     if (r.x < 0 || r.y < 0 || r.x + s > side || r.y + s > side || overlaps(r, parts, 1)) continue;
     if (via) {
       cv::circle(img, e, s / 2, pad, cv::FILLED);
-      cv::circle(img, e, 1, cv::Scalar(0.05, 0.05, 0.05), cv::FILLED);  // the drilled hole
+      cv::circle(img, e, 1, hole, cv::FILLED);  // the drilled hole
+      cv::circle(remnants, e, s / 2, laminate, cv::FILLED);
+      cv::circle(remnants, e, 1, hole, cv::FILLED);
     } else {
       cv::rectangle(img, r, pad, cv::FILLED);
+      cv::rectangle(remnants, r, laminate, cv::FILLED);
     }
     parts.push_back({r, via});
   }
-  return {img, board, parts};
+  return {img, remnants, parts};
 }
 
 }  // namespace

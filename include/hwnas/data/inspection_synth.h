@@ -15,7 +15,8 @@
 //
 // Each image is a textured surface (brushed metal, wood, woven fabric or a printed circuit
 // board) with 0-4 defects: scratch, dent, spot, crack and, on boards only, missing (a pad or
-// component gone, the board showing through). The surface is drawn larger than the image,
+// component gone, leaving what optical inspection sees of it: a component's bare solder lands,
+// a pad's opening in the solder mask, a via's hole). The surface is drawn larger than the image,
 // then posed (rotated up to 12 degrees, scaled 0.9-1.1, shifted), lit by a gradient,
 // blurred and given sensor noise. A defect's box is the tight box of its pixels after the
 // pose, clipped to the image; a defect whose box would be under 3 pixels wide or high is
