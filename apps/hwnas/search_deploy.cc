@@ -1,8 +1,6 @@
 #include "search_deploy.h"
 
-#include <cmath>
 #include <filesystem>
-#include <map>
 #include <optional>
 
 #include <fmt/format.h>
@@ -11,7 +9,6 @@
 #include "deploy_step.h"
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
-#include "hwnas/data/coco.h"
 #include "hwnas/data/open_dataset.h"
 #include "hwnas/eval/model_metric.h"
 #include "hwnas/eval/train_metric.h"
@@ -19,10 +16,9 @@
 #include "hwnas/quant/model_folder.h"
 #include "hwnas/target/model_weights.h"
 #include "hwnas/target/resolver.h"
-#include "npu_deploy_step.h"
 #include "qat_step.h"
 #include "quantize_step.h"
-#include "table.h"
+#include "search_deploy_npu.h"
 
 namespace hwnas::cli {
 namespace {
@@ -53,118 +49,6 @@ std::optional<nlohmann::json> up_to_date(const fs::path& report, const std::stri
 
 void warn(const std::string& why) { fmt::print(stderr, "WARNING: deploy skipped: {}\n", why); }
 
-// report.json of an earlier NPU deploy of the same trained model folder, architecture, device and
-// frame rate; nullopt otherwise.
-std::optional<nlohmann::json> npu_up_to_date(const fs::path& out, const std::string& arch, const fs::path& folder,
-                                             const exp::DeployConfig& dc) {
-  if (!fs::exists(out / "report.json")) return std::nullopt;
-  try {
-    auto j = nlohmann::json::parse(read_file(out / "report.json"));
-    if (j.value("arch", "") == arch && j.value("trained_folder", "") == folder.string() &&
-        j.value("target", "") == "npu" && j.value("device", "") == dc.device && j.value("fps", 0.0) == dc.fps)
-      return j;
-  } catch (const std::exception&) {  // unreadable: deploy again
-  }
-  return std::nullopt;
-}
-
-// One trained detector of the search deployed to the NPU (or kept when up to date); its report.
-nlohmann::json deploy_npu_model(const exp::Experiment& e, const std::string& what, const std::string& arch,
-                                const std::map<std::string, double>& metrics, const fs::path& folder,
-                                const fs::path& out) {
-  const exp::DeployConfig& dc = *e.config.deploy;
-  const std::string model = fmt::format("{}:{}", exp::read_status(e.config.output).info.space_ref, arch);
-  if (auto j = npu_up_to_date(out, arch, folder, dc)) {
-    fmt::print("deploy: {} up to date ({}: mAP@0.5 fp32 {:.4f}, int8 {:.4f}, {} of {} nodes on {})\n", what,
-               out.string(), j->value("/map/fp32/map50"_json_pointer, 0.0),
-               j->value("/map/int8/map50"_json_pointer, 0.0), j->value("/placement/on_primary"_json_pointer, 0),
-               j->value("/placement/nodes"_json_pointer, 0), dc.device);
-    return *j;
-  }
-  fmt::print("deploy: {} ({}) from {} to npu {} on {}\n", what, model, folder.string(), dc.device, dc.dataset);
-  const data::Coco coco = data::read_coco(data::detection_dataset_dir(dc.dataset));
-  const nlohmann::json report = {{"experiment", e.config.name},
-                                 {"deployed", what},
-                                 {"arch", arch},
-                                 {"model", model},
-                                 {"trained_folder", folder.string()},
-                                 {"dataset", dc.dataset},
-                                 {"search_metrics", metrics}};
-  const NpuDeployment d =
-      deploy_npu_detector(folder, coco, hw::load_device(dc.device),
-                          {.fps = dc.fps, .calibration_samples = dc.calibration_samples}, out, report);
-  print_npu_deployment(d, out);
-  return d.report;
-}
-
-// The baseline trained by the experiment's own metrics, as the best trial was (a train metric keeps
-// its model folder, so a second run does not train it again), then deployed the same way. `values`
-// gets its metrics as the search would have measured them.
-nlohmann::json deploy_npu_baseline(const exp::Experiment& e, const eval::TrainMetric& tm,
-                                   std::map<std::string, double>& values) {
-  const exp::DeployConfig& dc = *e.config.deploy;
-  const space::Arch arch = e.space->parse(dc.baseline);
-  const std::string arch_str = e.space->to_string(arch);
-  // At the top rung of a multi-fidelity search, where the best trial was trained (0: the metric's epochs).
-  const int epochs = e.config.fidelity ? e.config.fidelity->epochs.back() : 0;
-  for (const auto& m : e.metrics) values[m->name()] = m->evaluate_at(arch, arch_str, epochs);
-  return deploy_npu_model(e, "baseline", arch_str, values, tm.model_folder(arch_str, epochs),
-                          e.config.output / "deploy-baseline");
-}
-
-// What the acceptance of an NPU search asks: does the winner draw less power at the frame rate
-// than the baseline, with an mAP no lower (test split, fp32 and int8)?
-void compare_with_baseline(const nlohmann::json& best, const nlohmann::json& base, double fps) {
-  const auto get = [](const nlohmann::json& j, const char* pointer) {
-    const auto& v = j.at(nlohmann::json::json_pointer(pointer));
-    return v.is_number() ? v.get<double>() : NAN;
-  };
-  const double p_best = get(best, "/predicted/power_mw"), p_base = get(base, "/predicted/power_mw");
-  fmt::print("\nbest vs baseline (test split mAP measured; power at {:g} FPS predicted):\n", fps);
-  TextTable t({{""}, {"mAP@0.5 fp32", Align::Right}, {"mAP@0.5 int8", Align::Right}, {"mW", Align::Right}});
-  for (const auto* j : {&best, &base})
-    t.add_row({j == &best ? "best" : "baseline", fmt::format("{:.4f}", get(*j, "/map/fp32/map50")),
-               fmt::format("{:.4f}", get(*j, "/map/int8/map50")),
-               fmt::format("{:.1f}", get(*j, "/predicted/power_mw"))});
-  fmt::print("{}", t.str());
-  const bool less_power = p_best < p_base;
-  const bool map_no_lower = get(best, "/map/int8/map50") >= get(base, "/map/int8/map50");
-  fmt::print("the best draws {} power ({:.1f} vs {:.1f} mW, {:+.1f}%) with an int8 mAP@0.5 {} the baseline's\n",
-             less_power ? "less" : "NOT less", p_best, p_base, 100 * (p_best / p_base - 1),
-             map_no_lower ? "no lower than" : "BELOW");
-}
-
-// An NPU deploy: the trained detector quantized, evaluated fp32 and int8, placed on the NPU,
-// exported. With a baseline, the baseline first, then the trial that beats it (exp::best_beating), and
-// the comparison.
-void deploy_npu(const exp::Experiment& e, const eval::TrainMetric& tm, const exp::RunSummary& s) {
-  const exp::DeployConfig& dc = *e.config.deploy;
-  const auto& objectives = e.config.objectives;
-  std::optional<size_t> pick = s.best.front();
-  std::string what = fmt::format("best {}", objectives[0].metric);
-  std::optional<nlohmann::json> base;
-  if (!dc.baseline.empty()) {
-    std::map<std::string, double> values;
-    base = deploy_npu_baseline(e, tm, values);
-    if (const auto beats = exp::best_beating(s, objectives, values)) {
-      pick = beats;
-      what = fmt::format("{} {} with {} {} the baseline's {}", objectives[1].maximize ? "most" : "least",
-                         objectives[1].metric, objectives[0].metric,
-                         objectives[0].maximize ? ">=" : "<=", exp::format_value(values.at(objectives[0].metric)));
-    } else if (objectives.size() >= 2) {
-      fmt::print("deploy: no trial has a {} as good as the baseline's {}; deploying the best {}\n",
-                 objectives[0].metric, exp::format_value(values.at(objectives[0].metric)), objectives[0].metric);
-    }
-  }
-  const search::Trial& t = s.trials.at(*pick);
-  const fs::path folder = tm.model_folder(t.arch_str, t.epochs);
-  if (!fs::exists(folder / "weights.hwnasw"))
-    return warn(fmt::format("trial #{} has no trained model folder ({} is missing)", t.id, folder.string()));
-  const nlohmann::json best =
-      deploy_npu_model(e, fmt::format("{} #{}", what, t.id), t.arch_str, t.metrics, folder, e.config.output / "deploy");
-  if (base) compare_with_baseline(best, *base, dc.fps);
-}
-
 // The hard latency limit the search held the deployed device to: a constraint on a latency metric
 // predicted on that device. The deploy then checks the generated code's estimate against it.
 struct LatencyLimit {
@@ -194,7 +78,7 @@ void deploy_best_trial(const exp::Experiment& e) {
     return warn(
         "deploy needs a trained model and no metric of this experiment trains one (add a {train: ...} "
         "metric; or deploy an architecture yourself: hwnas deploy <model> --out DIR)");
-  if (dc.target == "npu") return deploy_npu(e, *tm, st.summary);
+  if (dc.target == "npu") return deploy_npu_search(e, *tm, st);
   const search::Trial& t = st.summary.trials[*best];
   const fs::path folder = tm->model_folder(t.arch_str, t.epochs);
   if (!fs::exists(folder / "weights.hwnasw"))
