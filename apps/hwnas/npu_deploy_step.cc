@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "hwnas/core/csv.h"
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
 #include "hwnas/cost/latency_model.h"
@@ -28,10 +30,11 @@ namespace hwnas::cli {
 namespace {
 namespace fs = std::filesystem;
 
-// A bar on a terminal; nothing in logs (the search's own output stays readable).
-std::unique_ptr<exp::TaskProgress> bar(const char* what) {
-  if (!::isatty(STDERR_FILENO)) return nullptr;
-  return std::make_unique<exp::TaskProgress>(stderr, true, what, "images");
+// A progress callback drawing a bar on a terminal; none in logs (the search's own output stays readable).
+std::function<void(int64_t, int64_t)> bar(const char* what) {
+  if (!::isatty(STDERR_FILENO)) return {};
+  auto b = std::make_shared<exp::TaskProgress>(stderr, true, what, "images");
+  return [b](int64_t done, int64_t total) { b->update(done, total); };
 }
 
 // The int8 model run as the evaluation's detector: the image quantized with the input's
@@ -49,17 +52,10 @@ eval::DetectorRun int8_run(const quant::QuantizedModel& m) {
   };
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
 // Every node's processor (pandas reads it): node, op, processor, native, reason.
 std::string placement_csv(const ir::Graph& g, const hw::Device& d, int& nodes, int& npu_nodes) {
   const std::vector<hw::Placement> placed = hw::place_all(d, g, ir::DType::i8);
-  std::string csv = "node,op,processor,native,reason\n";
+  std::string csv = core::csv_line({"node", "op", "processor", "native", "reason"});
   nodes = npu_nodes = 0;
   for (int id = 0; id < g.size(); ++id) {
     const ir::Node& n = g.node(id);
@@ -67,9 +63,9 @@ std::string placement_csv(const ir::Graph& g, const hw::Device& d, int& nodes, i
     const hw::Placement& p = placed[static_cast<size_t>(id)];
     ++nodes;
     npu_nodes += p.native ? 1 : 0;
-    csv += fmt::format("{},{},{},{},{}\n", csv_field(n.name), ir::op_name(n.op),
-                       d.processors.at(static_cast<size_t>(p.processor)).name, p.native ? "true" : "false",
-                       csv_field(p.reason));
+    csv +=
+        core::csv_line({n.name, std::string(ir::op_name(n.op)), d.processors.at(static_cast<size_t>(p.processor)).name,
+                        p.native ? "true" : "false", p.reason});
   }
   return csv;
 }
@@ -93,7 +89,10 @@ NpuDeployment deploy_npu_detector(const fs::path& folder, const data::Coco& coco
   if (!w) fail(folder.string(), "holds no weights");
   models::check_detector_fit(g, static_cast<int>(coco.class_names.size()), "coco:" + coco.path);
   const std::optional<train::DetectorOptions> trained = train::read_detector_options(folder);
-  if (!trained) fail(folder.string(), "has no detector.json (the anchors and thresholds it was trained with)");
+  if (!trained)
+    fail(folder.string(),
+         "has no detector.json (the anchors and thresholds it was trained with); train it with `hwnas train <model> "
+         "--dataset coco:DIR --out DIR`, which writes it");
 
   NpuDeployment d;
   const runtime::InferenceParams params = runtime::inference_params(g, *w, /*fold=*/true);
@@ -106,20 +105,13 @@ NpuDeployment deploy_npu_detector(const fs::path& folder, const data::Coco& coco
   eval::DetectionEvalOptions eo{.max_images = o.max_test_images,
                                 .anchors = trained->anchors,
                                 .select = trained->select};
-  {
-    auto b = bar("fp32 mAP");
-    if (b) eo.progress = [&b](int64_t done, int64_t total) { b->update(done, total); };
-    d.fp32 = eval::evaluate_detector(g, *w, coco, eo);
-    d.fp32_source = eval::describe(d.fp32, coco, eo);
-  }
-  {
-    auto b = bar("int8 mAP");
-    eo.progress =
-        b ? [&b](int64_t done, int64_t total) { b->update(done, total); } : eval::DetectionEvalOptions{}.progress;
-    eo.backend = "quant int8 reference kernels (TFLite arithmetic)";
-    d.int8 = eval::evaluate_detector(g, coco, eo, int8_run(qm));
-    d.int8_source = eval::describe(d.int8, coco, eo);
-  }
+  eo.progress = bar("fp32 mAP");
+  d.fp32 = eval::evaluate_detector(g, *w, coco, eo);
+  d.fp32_source = eval::describe(d.fp32, coco, eo);
+  eo.progress = bar("int8 mAP");
+  eo.backend = "quant int8 reference kernels (TFLite arithmetic)";
+  d.int8 = eval::evaluate_detector(g, coco, eo, int8_run(qm));
+  d.int8_source = eval::describe(d.int8, coco, eo);
   const auto latency = cost::make_latency_model({.kind = "roofline"}, device);
   d.diagnosis = diagnose::diagnose(g, device, *latency, ir::DType::i8, {.fps = o.fps});
   d.diagnosis.model = folder.string();

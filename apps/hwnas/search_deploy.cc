@@ -33,21 +33,12 @@ const eval::TrainMetric* train_metric(const exp::Experiment& e) {
   return nullptr;
 }
 
-// report.json of an earlier deploy of the same architecture with the same QAT setting, bit-exact;
-// nullopt otherwise.
-std::optional<nlohmann::json> up_to_date(const fs::path& report, const std::string& arch, const exp::DeployConfig& dc) {
-  if (!fs::exists(report)) return std::nullopt;
-  try {
-    const auto j = nlohmann::json::parse(read_file(report));
-    const bool same_qat = j.value("/qat/mode"_json_pointer, std::string()) == dc.qat &&
-                          (dc.qat == "off" || j.value("/qat/epochs"_json_pointer, 0) == dc.qat_epochs);
-    if (j.value("arch", "") == arch && j.value("bit_exact", false) && same_qat) return j;
-  } catch (const std::exception&) {  // unreadable: deploy again
-  }
-  return std::nullopt;
+// Whether report.json is of the same architecture with the same QAT setting, bit-exact.
+bool same_m7_deploy(const nlohmann::json& j, const std::string& arch, const exp::DeployConfig& dc) {
+  const bool same_qat = j.value("/qat/mode"_json_pointer, std::string()) == dc.qat &&
+                        (dc.qat == "off" || j.value("/qat/epochs"_json_pointer, 0) == dc.qat_epochs);
+  return j.value("arch", "") == arch && j.value("bit_exact", false) && same_qat;
 }
-
-void warn(const std::string& why) { fmt::print(stderr, "WARNING: deploy skipped: {}\n", why); }
 
 // The hard latency limit the search held the deployed device to: a constraint on a latency metric
 // predicted on that device. The deploy then checks the generated code's estimate against it.
@@ -66,27 +57,41 @@ std::optional<LatencyLimit> latency_limit(const exp::Experiment& e, const std::s
 
 }  // namespace
 
+std::optional<nlohmann::json> earlier_report(const fs::path& dir,
+                                             const std::function<bool(const nlohmann::json&)>& same) {
+  if (!fs::exists(dir / "report.json")) return std::nullopt;
+  try {
+    auto j = nlohmann::json::parse(read_file(dir / "report.json"));
+    if (same(j)) return j;
+  } catch (const std::exception&) {  // unreadable, or a key of another type: deploy again
+  }
+  return std::nullopt;
+}
+
+void deploy_skipped(const std::string& why) { fmt::print(stderr, "WARNING: deploy skipped: {}\n", why); }
+
 void deploy_best_trial(const exp::Experiment& e) {
   const exp::ExperimentConfig& c = e.config;
   const exp::DeployConfig& dc = *c.deploy;
   const exp::RunStatus st = exp::read_status(c.output);
   const auto& best = st.summary.best.front();
   const std::string objective = c.objectives.front().metric;
-  if (!best) return warn(fmt::format("the search has no successful trial to deploy (best {})", objective));
+  if (!best) return deploy_skipped(fmt::format("the search has no successful trial to deploy (best {})", objective));
   const eval::TrainMetric* tm = train_metric(e);
   if (!tm)
-    return warn(
+    return deploy_skipped(
         "deploy needs a trained model and no metric of this experiment trains one (add a {train: ...} "
         "metric; or deploy an architecture yourself: hwnas deploy <model> --out DIR)");
   if (dc.target == "npu") return deploy_npu_search(e, *tm, st);
   const search::Trial& t = st.summary.trials[*best];
   const fs::path folder = tm->model_folder(t.arch_str, t.epochs);
   if (!fs::exists(folder / "weights.hwnasw"))
-    return warn(fmt::format("the best trial #{} has no trained model folder ({} is missing)", t.id, folder.string()));
+    return deploy_skipped(
+        fmt::format("the best trial #{} has no trained model folder ({} is missing)", t.id, folder.string()));
 
   const fs::path out = c.output / "deploy";
   const std::string model = fmt::format("{}:{}", st.info.space_ref, t.arch_str);
-  if (const auto j = up_to_date(out / "report.json", t.arch_str, dc)) {
+  if (const auto j = earlier_report(out, [&](const nlohmann::json& r) { return same_m7_deploy(r, t.arch_str, dc); })) {
     fmt::print(
         "deploy: up to date ({}: best {} #{}, fp32 {:.2f}%, int8 {:.2f}%, bit-exact on {} inputs, flash {} B, "
         "RAM {} B, {:.2f} ms estimated)\n",

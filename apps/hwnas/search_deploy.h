@@ -13,10 +13,25 @@
 // a warning: a deployment of random weights would only measure costs, which the search already
 // predicts. A deploy/report.json of the same best architecture, bit-exact, is kept ("deploy: up
 // to date"); a new best replaces it.
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
 #include "hwnas/exp/experiment.h"
 
 namespace hwnas::cli {
 
 void deploy_best_trial(const exp::Experiment& e);
+
+// Shared by the targets (search_deploy_npu.h):
+// the report.json an earlier deploy wrote to `dir`, when it exists, parses and `same` says it is of
+// what would be deployed now; nullopt otherwise (deploy again).
+std::optional<nlohmann::json> earlier_report(const std::filesystem::path& dir,
+                                             const std::function<bool(const nlohmann::json&)>& same);
+// "WARNING: deploy skipped: <why>" on stderr; the search still exits 0.
+void deploy_skipped(const std::string& why);
 
 }  // namespace hwnas::cli

@@ -9,33 +9,22 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "hwnas/core/error.h"
-#include "hwnas/core/files.h"
 #include "hwnas/data/coco.h"
 #include "hwnas/data/open_dataset.h"
 #include "hwnas/hw/device.h"
 #include "npu_deploy_step.h"
+#include "search_deploy.h"
 #include "table.h"
 
 namespace hwnas::cli {
 namespace {
 namespace fs = std::filesystem;
 
-void warn(const std::string& why) { fmt::print(stderr, "WARNING: deploy skipped: {}\n", why); }
-
-// report.json of an earlier NPU deploy of the same trained model folder, architecture, device and
-// frame rate; nullopt otherwise.
-std::optional<nlohmann::json> npu_up_to_date(const fs::path& out, const std::string& arch, const fs::path& folder,
-                                             const exp::DeployConfig& dc) {
-  if (!fs::exists(out / "report.json")) return std::nullopt;
-  try {
-    auto j = nlohmann::json::parse(read_file(out / "report.json"));
-    if (j.value("arch", "") == arch && j.value("trained_folder", "") == folder.string() &&
-        j.value("target", "") == "npu" && j.value("device", "") == dc.device && j.value("fps", 0.0) == dc.fps)
-      return j;
-  } catch (const std::exception&) {  // unreadable: deploy again
-  }
-  return std::nullopt;
+// Whether report.json is of the same trained model folder, architecture, device and frame rate.
+bool same_npu_deploy(const nlohmann::json& j, const std::string& arch, const fs::path& folder,
+                     const exp::DeployConfig& dc) {
+  return j.value("arch", "") == arch && j.value("trained_folder", "") == folder.string() &&
+         j.value("target", "") == "npu" && j.value("device", "") == dc.device && j.value("fps", 0.0) == dc.fps;
 }
 
 // One trained detector of the search deployed to the NPU (or kept when up to date); its report.
@@ -44,7 +33,7 @@ nlohmann::json deploy_npu_model(const exp::Experiment& e, const exp::RunStatus& 
                                 const fs::path& folder, const fs::path& out) {
   const exp::DeployConfig& dc = *e.config.deploy;
   const std::string model = fmt::format("{}:{}", st.info.space_ref, arch);
-  if (auto j = npu_up_to_date(out, arch, folder, dc)) {
+  if (auto j = earlier_report(out, [&](const nlohmann::json& r) { return same_npu_deploy(r, arch, folder, dc); })) {
     fmt::print("deploy: {} up to date ({}: mAP@0.5 fp32 {:.4f}, int8 {:.4f}, {} of {} nodes on {})\n", what,
                out.string(), j->value("/map/fp32/map50"_json_pointer, 0.0),
                j->value("/map/int8/map50"_json_pointer, 0.0), j->value("/placement/on_primary"_json_pointer, 0),
@@ -129,7 +118,7 @@ void deploy_npu_search(const exp::Experiment& e, const eval::TrainMetric& tm, co
   const search::Trial& t = s.trials.at(*pick);
   const fs::path folder = tm.model_folder(t.arch_str, t.epochs);
   if (!fs::exists(folder / "weights.hwnasw"))
-    return warn(fmt::format("trial #{} has no trained model folder ({} is missing)", t.id, folder.string()));
+    return deploy_skipped(fmt::format("trial #{} has no trained model folder ({} is missing)", t.id, folder.string()));
   const nlohmann::json best = deploy_npu_model(e, st, fmt::format("{} #{}", what, t.id), t.arch_str, t.metrics, folder,
                                                e.config.output / "deploy");
   if (base) compare_with_baseline(best, *base, dc.fps);
