@@ -44,6 +44,13 @@ struct TrainArgs {
   bool no_augment = false, constant_lr = false, overwrite = false, resume = false, from_scratch = false;
 };
 
+// Built-in models and built-in spaces' archs are built for the dataset's classes; a graph file, a
+// YAML space's arch or a trained folder has its own (the resolver refuses overrides there),
+// checked by the trainer.
+bool fit_to_dataset_classes(const std::string& model) {
+  return !std::filesystem::exists(model) && !space::has_fixed_shapes(model);
+}
+
 // The weights a model reference carries (a trained or repaired folder, an ONNX file) are where
 // training starts -- fine-tuning -- unless --from-scratch or --continue.
 std::optional<runtime::Weights> starting_weights(const TrainArgs& a, const ir::Graph& g) {
@@ -57,13 +64,12 @@ std::optional<runtime::Weights> starting_weights(const TrainArgs& a, const ir::G
 
 // hwnas train on coco:<dir>: a detector (train/detector.h).
 void train_detector(const TrainArgs& a, const train::TrainOptions& o) {
-  namespace fs = std::filesystem;
   if (a.resume) fail("--continue", "continuing a detector's training is not supported yet; train it again");
   train::check_detector_options(a.detector);
   const data::Coco coco = data::read_coco(data::detection_dataset_dir(a.dataset));
   const int classes = static_cast<int>(coco.class_names.size());
   models::ModelOverrides ov = a.overrides;
-  if (!fs::exists(a.model) && !space::has_fixed_shapes(a.model)) ov.classes = classes + 1;  // background first
+  if (fit_to_dataset_classes(a.model)) ov.classes = classes + 1;  // background first
   const ir::Graph g = target::resolve_model(a.model, ov);
   const int64_t params = ir::compute_stats(g).params;
   const std::string dataset = "coco:" + coco.path;
@@ -182,11 +188,8 @@ void add_train(CLI::App& app) {
       fail(a->out, "already exists; pass --overwrite to replace it, or choose another --out");
     if (data::is_detection_dataset(a->dataset)) return train_detector(*a, options);
     auto ds = data::open_dataset(a->dataset);
-    // Built-in models and built-in spaces' archs are built for the dataset's classes; a graph file,
-    // a YAML space's arch or a trained folder has its own (the resolver refuses overrides there),
-    // checked by the trainer.
     models::ModelOverrides ov = a->overrides;
-    if (!fs::exists(a->model) && !space::has_fixed_shapes(a->model)) ov.classes = ds->num_classes();
+    if (fit_to_dataset_classes(a->model)) ov.classes = ds->num_classes();
     const ir::Graph g = target::resolve_model(a->model, ov);
     // Features computed for the model's input (MFCC frames and coefficients of a dscnn arch with
     // frames=25, mfcc=13: 40 ms strides, 13 coefficients).
