@@ -13,6 +13,7 @@
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
 #include "hwnas/interop/nchw.h"
+#include "hwnas/ir/shape_inference.h"
 #include "onnx_constants.h"
 
 namespace hwnas::interop {
@@ -540,6 +541,8 @@ class Importer {
   void concat(const onnx::NodeProto& n) {
     std::vector<int> in;
     for (int k = 0; k < n.input_size(); ++k) in.push_back(tensor(n, k));
+    // A concat of one tensor is that tensor (torchvision's DenseNet writes one per layer).
+    if (in.size() == 1) return define(n, in[0]);
     const int rank = shape(in.at(0)).rank();
     ir::Attrs a;
     const int64_t axis = attr_int(n, "axis", 1);
@@ -629,6 +632,30 @@ class Importer {
     define(n, add(n, OpKind::Reshape, {x}, a));
   }
 
+  // Ceil mode (PyTorch's and ONNX's): a last window that starts inside the input or the begin
+  // pad but runs past the end still makes an output. In floor mode that is extra end padding,
+  // which a max pool and an average pool that does not count pads both ignore.
+  void ceil_to_end_pads(const onnx::NodeProto& n, const ir::Shape& s, bool counts_pads, ir::Attrs& a) {
+    if (a.padding != ir::Padding::Explicit) {  // SAME or VALID: the pads they resolve to, made explicit
+      const ir::Pads p = ir::resolve_pads(a, s.h(), s.w());
+      a.padding = ir::Padding::Explicit;
+      a.pad_top = p.top, a.pad_left = p.left, a.pad_bottom = p.bottom, a.pad_right = p.right;
+    }
+    const auto extra = [](int64_t in, int64_t begin, int64_t end, int64_t k, int64_t stride) {
+      const int64_t span = in + begin + end - k;
+      int64_t out = (span + stride - 1) / stride + 1;
+      if ((out - 1) * stride >= in + begin) --out;  // a window must not start in the end pad
+      return std::max<int64_t>(0, (out - 1) * stride + k - (in + begin + end));
+    };
+    const int64_t bottom = extra(s.h(), a.pad_top, a.pad_bottom, a.kernel_h, a.stride_h);
+    const int64_t right = extra(s.w(), a.pad_left, a.pad_right, a.kernel_w, a.stride_w);
+    if ((bottom || right) && counts_pads)
+      fail(at(n), "uses ceil_mode with count_include_pad=1 where it changes the output size; the last windows' "
+                  "divisors cannot be imported: export with ceil_mode=False or count_include_pad=False");
+    a.pad_bottom += static_cast<int>(bottom);
+    a.pad_right += static_cast<int>(right);
+  }
+
   void pool(const onnx::NodeProto& n) {
     const int x = tensor(n, 0);
     const auto ks = attr_ints(n, "kernel_shape", {});
@@ -639,15 +666,7 @@ class Importer {
     spatial(n, a, false);
     const bool avg = n.op_type() == "AveragePool";
     if (avg) a.count_include_pad = attr_int(n, "count_include_pad", 0) != 0;
-    if (attr_int(n, "ceil_mode", 0)) {
-      // Ceil mode changes the output only where a last window starts inside the input but
-      // runs past it; without that, it is floor mode.
-      const ir::Shape s = shape(x);
-      auto differs = [](int64_t in, int64_t pad, int64_t k, int64_t stride) { return (in + pad - k) % stride != 0; };
-      if (a.padding != ir::Padding::Explicit || differs(s.h(), a.pad_top + a.pad_bottom, a.kernel_h, a.stride_h) ||
-          differs(s.w(), a.pad_left + a.pad_right, a.kernel_w, a.stride_w))
-        fail(at(n), "uses ceil_mode where it changes the output size; export with ceil_mode=False");
-    }
+    if (attr_int(n, "ceil_mode", 0)) ceil_to_end_pads(n, shape(x), avg && a.count_include_pad, a);
     define(n, add(n, avg ? OpKind::AvgPool : OpKind::MaxPool, {x}, a));
   }
 

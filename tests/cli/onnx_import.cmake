@@ -5,6 +5,7 @@
 foreach(spec "efficientnet_b0;224;efficientnet-b0;--commands" "efficientnet_b1;240;efficientnet-b1"
              "efficientnet_b2;260;efficientnet-b2" "efficientnet_b3;300;efficientnet-b3"
              "mobilenet_v2;224;mobilenetv2-1.0" "resnet18;224" "mobilenet_v3_small;224"
+             "googlenet;224" "squeezenet1_1;224" "densenet121;224"
              "efficientnet_b0;224;--fused" "operators;32")
   list(GET spec 0 model)
   set(name ${model})

@@ -43,9 +43,9 @@ def torch_macs(model, x):
 
 class Operators(torch.nn.Module):
     """The operators torchvision's classifiers do not use, each once: padding, dilated and grouped
-    convolutions, pools (ceil mode where it changes nothing), resizes, concat, hardswish, a mean
-    over H and W, a flatten of a feature map into a linear layer (columns reordered for NHWC),
-    a matmul with a bias, softmax."""
+    convolutions, pools (ceil mode adding a last window, and where it changes nothing), resizes,
+    concat, hardswish, a mean over H and W, a flatten of a feature map into a linear layer
+    (columns reordered for NHWC), a matmul with a bias, softmax."""
 
     def __init__(self):
         super().__init__()
@@ -65,6 +65,7 @@ class Operators(torch.nn.Module):
         x = torch.cat([x, f.hardswish(self.dilated(x))], dim=1)     # Concat over channels
         x = f.pad(x, (1, 0, 0, 1))                                   # Pad left and bottom
         x = f.max_pool2d(x, 3, stride=2, padding=1)
+        x = f.max_pool2d(x, 2, stride=2, ceil_mode=True)            # 9x9 -> 5x5 (floor mode: 4x4)
         x = self.grouped(x)
         x = f.interpolate(x, scale_factor=2, mode="nearest")
         x = f.interpolate(x, size=(12, 12), mode="bilinear", align_corners=False)
@@ -88,7 +89,9 @@ def main():
     builtin = args[4] if len(args) > 4 else None
     work.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(0)
-    model = Operators() if name == "operators" else getattr(torchvision.models, name)()
+    # GoogLeNet's auxiliary classifiers run only in training: leave them out, as its export does.
+    kwargs = {"aux_logits": False, "init_weights": True} if name == "googlenet" else {}
+    model = Operators() if name == "operators" else getattr(torchvision.models, name)(**kwargs)
     for m in model.modules():
         if isinstance(m, torch.nn.BatchNorm2d):
             m.running_mean.uniform_(-0.2, 0.2)
