@@ -109,6 +109,7 @@ hw::Device apply_calibration(const hw::Device& base, const FitResult& fit, const
     }
     p.bandwidth_bytes_per_s /= factor(kMemory);
     p.weights_bandwidth_bytes_per_s /= factor(kMemory);  // 0 (shared port) stays 0
+    p.streamed_weights_bytes_per_s /= factor(kMemory);   // 0 (no cache) stays 0
     p.op_overhead_s = fit.factors[kOverhead] * kOverheadUnitS;
     p.invoke_overhead_s = 0;
   }

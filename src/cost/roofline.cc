@@ -108,6 +108,9 @@ LatencyPrediction RooflineModel::predict(const ir::Graph& g, ir::DType dtype) co
     return static_cast<double>(bytes) / fb.transfer_bytes_per_s + fb.transfer_overhead_s;
   };
 
+  // Weights each processor has read so far, in execution order: what its weights cache holds.
+  std::vector<int64_t> weights_seen(device_.processors.size(), 0);
+
   LatencyPrediction out;
   out.source = source();
   out.kernels.reserve(kernels.size());
@@ -147,11 +150,16 @@ LatencyPrediction RooflineModel::predict(const ir::Graph& g, ir::DType dtype) co
     }
     // Weights on their own port are read in parallel with the activations (Vela's per-memory
     // access cycles); otherwise they share the one bandwidth.
-    const double memory_s = p.weights_bandwidth_bytes_per_s > 0
+    double memory_s = p.weights_bandwidth_bytes_per_s > 0
                                 ? std::max(static_cast<double>(c.bytes) / p.bandwidth_bytes_per_s,
                                            static_cast<double>(weight_bytes) / p.weights_bandwidth_bytes_per_s)
                                 : static_cast<double>(c.bytes + weight_bytes) / p.bandwidth_bytes_per_s;
     c.bytes += weight_bytes;
+    if (p.weights_cache_bytes > 0) {  // the part of this kernel's weights past the cache is fetched again
+      const int64_t cached = std::clamp<int64_t>(p.weights_cache_bytes - weights_seen[proc], 0, weight_bytes);
+      memory_s += static_cast<double>(weight_bytes - cached) / p.streamed_weights_bytes_per_s;
+    }
+    weights_seen[proc] += weight_bytes;
 
     c.compute_ms = compute_s * 1e3;
     c.memory_ms = memory_s * 1e3;

@@ -164,7 +164,7 @@ class Reader {
   Processor processor(const std::string& name, const YAML::Node& n, const std::string& path) const {
     src_.check_keys(n, path,
                     {"clock_mhz", "per_cycle", "cycles_per_output", "bandwidth_gb_s", "weights_bandwidth_gb_s",
-                     "op_overhead_us", "invoke_overhead_us", "active_power_mw", "ops"});
+                     "weights_cache_kib", "streamed_weights_gb_s", "op_overhead_us", "invoke_overhead_us", "active_power_mw", "ops"});
     Processor p;
     p.name = name;
     p.clock_hz = required(n, path, "clock_mhz", "MHz", kMHz);
@@ -172,6 +172,11 @@ class Reader {
     if (n["weights_bandwidth_gb_s"])
       p.weights_bandwidth_bytes_per_s =
           required(n, path, "weights_bandwidth_gb_s", "GB/s, 1e9 bytes per second", kGBps);
+    if (n["weights_cache_kib"] || n["streamed_weights_gb_s"]) {  // one without the other means nothing
+      p.weights_cache_bytes = std::llround(required(n, path, "weights_cache_kib", "KiB", kKiB));
+      p.streamed_weights_bytes_per_s =
+          required(n, path, "streamed_weights_gb_s", "GB/s at which weights past the cache are fetched", kGBps);
+    }
     p.op_overhead_s = optional(n, path, "op_overhead_us", "microseconds", kUs);
     p.invoke_overhead_s = optional(n, path, "invoke_overhead_us", "microseconds", kUs);
     p.active_power_mw = required(n, path, "active_power_mw", "mW", 1.0);
@@ -458,6 +463,10 @@ std::string to_yaml(const Device& d) {
     line(4, "bandwidth_gb_s: " + num(p.bandwidth_bytes_per_s / kGBps));
     if (p.weights_bandwidth_bytes_per_s > 0)
       line(4, "weights_bandwidth_gb_s: " + num(p.weights_bandwidth_bytes_per_s / kGBps));
+    if (p.weights_cache_bytes > 0) {
+      line(4, "weights_cache_kib: " + num(static_cast<double>(p.weights_cache_bytes) / kKiB));
+      line(4, "streamed_weights_gb_s: " + num(p.streamed_weights_bytes_per_s / kGBps));
+    }
     line(4, "op_overhead_us: " + num(p.op_overhead_s / kUs));
     line(4, "invoke_overhead_us: " + num(p.invoke_overhead_s / kUs));
     line(4, "active_power_mw: " + num(p.active_power_mw));

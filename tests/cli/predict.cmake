@@ -61,3 +61,10 @@ hwnas_cli_test(predict_detector_frame_json EXPECT "\"pre_post\": .*\"steps\": .*
 hwnas_cli_test(predict_classifier_no_pre_post REJECT "pre/post" EXPECT "latency: " ARGS predict mobilenetv2-1.0 --device npu-generic)
 hwnas_cli_test(predict_bad_frame EXIT 2 EXPECT "error: --frame: '640' is not WIDTHxHEIGHT"
                ARGS predict ssdlite-mobilenetv2 --device npu-generic --frame 640)
+
+# The edgetpu profile against Coral's published benchmark table (devices/published/
+# coral_edgetpu.csv): torchvision's versions of its models exported at test time, predicted
+# within 25% of the Dev Board's figures, one of them (MobileNetV2) the profile's fit.
+hwnas_python_test(published_edgetpu MODULE torchvision
+                  ARGS ${CMAKE_CURRENT_LIST_DIR}/published_edgetpu.py $<TARGET_FILE:hwnas> ${HWNAS_CLI_OUT}/published_edgetpu
+                       ${CMAKE_SOURCE_DIR}/devices/published/coral_edgetpu.csv)

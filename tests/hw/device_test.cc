@@ -164,6 +164,15 @@ TEST(ParseDevice, PartitionWeightsBandwidthAndLimits) {
   EXPECT_DOUBLE_EQ(parse_device(wb, "x.yaml").processors[0].weights_bandwidth_bytes_per_s, 0.05e9);
   EXPECT_HWNAS_ERROR(parse_device(replace(wb, "0.05", "0"), "x.yaml"),
                      "processors.cpu.weights_bandwidth_gb_s: expected a positive number");
+  const std::string cache =
+      replace(kMinimal, "    bandwidth_gb_s: 0.4\n", "    bandwidth_gb_s: 0.4\n    weights_cache_kib: 8192\n"
+                                                     "    streamed_weights_gb_s: 0.5\n");
+  EXPECT_EQ(parse_device(cache, "x.yaml").processors[0].weights_cache_bytes, 8192 * 1024);
+  EXPECT_DOUBLE_EQ(parse_device(cache, "x.yaml").processors[0].streamed_weights_bytes_per_s, 0.5e9);
+  EXPECT_EQ(parse_device(to_yaml(parse_device(cache, "x.yaml")), "b.yaml").processors[0].weights_cache_bytes,
+            8192 * 1024);
+  EXPECT_HWNAS_ERROR(parse_device(replace(cache, "    streamed_weights_gb_s: 0.5\n", ""), "x.yaml"),
+                     "processors.cpu: missing 'streamed_weights_gb_s'");
 
   const std::string limits = replace(
       kMinimal, "    active_power_mw: 50\n",

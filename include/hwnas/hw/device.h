@@ -85,6 +85,12 @@ struct Processor {
   // flash or DRAM on AXI1, activations in SRAM on AXI0); YAML weights_bandwidth_gb_s. 0: weights
   // share bandwidth_bytes_per_s.
   double weights_bandwidth_bytes_per_s = 0;
+  // Weights kept in on-chip memory from one inference to the next (the Edge TPU's parameter
+  // cache); those past it, in execution order, are fetched again every inference at
+  // streamed_weights_bytes_per_s. YAML weights_cache_kib and streamed_weights_gb_s, both or
+  // neither; 0: no such cache.
+  int64_t weights_cache_bytes = 0;
+  double streamed_weights_bytes_per_s = 0;
   double op_overhead_s = 0;      // fixed cost of launching one kernel
   double invoke_overhead_s = 0;  // fixed cost of one inference (runtime dispatch, sync); YAML key
                                  // invoke_overhead_us, 0 if absent (cost/calibrated.h fits it)
