@@ -174,11 +174,15 @@ void print_device(const hw::Device& d) {
   for (size_t i = 0; i < d.processors.size(); ++i) {
     const hw::Processor& p = d.processors[i];
     const bool primary = static_cast<int>(i) == d.primary;
-    fmt::print("processor {}{}: {:.0f} MHz, {:.3g} GB/s{}, {:.3g} us per op, {:.3g} us per invoke, {:g} mW active\n",
+    fmt::print("processor {}{}: {:.0f} MHz, {:.3g} GB/s{}{}, {:.3g} us per op, {:g} us per invoke, {:g} mW active\n",
                p.name, primary ? " (primary)" : (static_cast<int>(i) == d.fallback.processor ? " (fallback)" : ""),
                p.clock_hz / 1e6, p.bandwidth_bytes_per_s / 1e9,
                p.weights_bandwidth_bytes_per_s > 0
                    ? fmt::format(" (weights {:.3g} GB/s on their own port)", p.weights_bandwidth_bytes_per_s / 1e9)
+                   : "",
+               p.weights_cache_bytes > 0
+                   ? fmt::format(", weights cache {:g} KiB (weights past it fetched every inference at {:.3g} GB/s)",
+                                 static_cast<double>(p.weights_cache_bytes) / 1024, p.streamed_weights_bytes_per_s / 1e9)
                    : "",
                p.op_overhead_s * 1e6, p.invoke_overhead_s * 1e6, p.active_power_mw);
     TextTable t({{"class"},

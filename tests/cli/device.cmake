@@ -46,6 +46,9 @@ hwnas_cli_test(device_audit_ethos_u55_mbconv_whole EXPECT "0 fall back.*every no
 hwnas_cli_test(device_audit_edgetpu_cut
                EXPECT "hardswish .*CUT in [0-9,]+ graphs, moving [0-9,]+ supported nodes after it: hardswish is not in edgetpu's operator set.*only after a cut: after the single cut at.*partition: single_cut.*substituted: hardswish -> relu6.*every node of 200 checked samples runs natively"
                ARGS device audit edgetpu --space mbconv --samples 5)
+# The Edge TPU's parameter cache (weights past 8 MB streamed over PCIe every inference).
+hwnas_cli_test(device_show_edgetpu_cache EXPECT "processor edgetpu \\(primary\\): .*weights cache 8192 KiB \\(weights past it fetched every inference at 0.4 GB/s\\)"
+               ARGS device show edgetpu)
 hwnas_cli_test(device_show_edgetpu_cut EXPECT "partition: single_cut \\(everything from the first unsupported operator on runs on the fallback\\)"
                ARGS device show edgetpu)
 # The K210 keeps 3x3 kernels on the KPU; adds, the pool, the classifier and the 1280-channel
