@@ -158,11 +158,11 @@ void parse_executor(ExperimentConfig& c, const YAML::Node& root) {
   }
 }
 
-// fidelity: {epochs: [12, 200], eta: 3, metric: accuracy, bracket: 9, continue: true}
+// fidelity: {epochs: [12, 200], eta: 3, metric: accuracy, bracket: 9, continue: true, rank: metric}
 void parse_fidelity(ExperimentConfig& c, const YAML::Node& node) {
   const YamlSource& src = c.source;
   src.require_map(node, "fidelity");
-  src.check_keys(node, "fidelity", {"epochs", "eta", "metric", "bracket", "continue"});
+  src.check_keys(node, "fidelity", {"epochs", "eta", "metric", "bracket", "continue", "rank"});
   FidelityConfig f;
   if (!node["epochs"]) src.fail(node, "fidelity", "needs 'epochs:', the rungs, e.g. [4, 12, 36]");
   src.require_list(node["epochs"], "fidelity.epochs");
@@ -191,6 +191,13 @@ void parse_fidelity(ExperimentConfig& c, const YAML::Node& node) {
     if (f.bracket < 1) src.fail(node["bracket"], "fidelity.bracket", "must be at least 1 candidate per round");
   }
   if (node["continue"]) f.continue_training = src.get_bool(node["continue"], "fidelity.continue");
+  if (node["rank"]) {
+    const std::string rank = src.get_string(node["rank"], "fidelity.rank");
+    if (rank != "metric" && rank != "pareto")
+      src.fail(node["rank"], "fidelity.rank",
+               fmt::format("'{}' is not a ranking; use metric (by fidelity.metric) or pareto (by every objective)", rank));
+    f.rank_pareto = rank == "pareto";
+  }
   c.fidelity = std::move(f);
 }
 

@@ -17,6 +17,7 @@
 #include "hwnas/exp/outputs.h"
 #include "hwnas/exp/trial_evaluator.h"
 #include "hwnas/exp/trial_store.h"
+#include "hwnas/search/pareto.h"
 
 namespace hwnas::exp {
 namespace {
@@ -38,9 +39,10 @@ std::vector<std::pair<std::string, std::string>> search_settings(const Experimen
   for (const auto& m : e.metrics)
     s.emplace_back("metrics." + m->name(), fmt::format("{} ({})", m->fingerprint(), eval::cost_class_name(m->cost())));
   if (c.fidelity)  // absent in single-fidelity runs, so stores written before fidelities resume
-    s.emplace_back("fidelity", fmt::format("epochs {} eta {} metric {} bracket {}{}", fmt::join(c.fidelity->epochs, ","),
+    s.emplace_back("fidelity", fmt::format("epochs {} eta {} metric {} bracket {}{}{}", fmt::join(c.fidelity->epochs, ","),
                                            c.fidelity->eta, c.fidelity->metric, c.fidelity->bracket,
-                                           c.fidelity->continue_training ? "" : " restart"));
+                                           c.fidelity->continue_training ? "" : " restart",
+                                           c.fidelity->rank_pareto ? " rank pareto" : ""));
   return s;
 }
 
@@ -134,21 +136,61 @@ namespace {
 // The trial store's rung evaluations, by (trial id, epochs).
 using RungKey = std::pair<int64_t, int>;
 
+// The Ok trials of a rung with the values to rank them by, grouped by soft-constraint penalty,
+// smallest first (a feasible result always ranks above one that pays a penalty).
+std::map<double, std::vector<size_t>> rankable_by_penalty(const std::vector<search::Trial>& rung,
+                                                          const std::vector<search::Objective>& by) {
+  std::map<double, std::vector<size_t>> groups;
+  for (size_t i = 0; i < rung.size(); ++i) {
+    const search::Trial& t = rung[i];
+    const bool has_all = std::all_of(by.begin(), by.end(), [&](const auto& o) { return t.metrics.contains(o.metric); });
+    if (t.status == search::TrialStatus::Ok && has_all) groups[t.penalty].push_back(i);
+  }
+  return groups;
+}
+
 // Ranks a rung for promotion: feasible results only, the smaller soft-constraint penalty first,
 // then the better value of the ranking objective, then the earlier trial (ties stay
 // deterministic). Returns the indices into `rung` of the `keep` best.
 std::vector<size_t> best_of_rung(const std::vector<search::Trial>& rung, const search::Objective& by, size_t keep) {
-  std::vector<size_t> ok;
-  for (size_t i = 0; i < rung.size(); ++i)
-    if (rung[i].status == search::TrialStatus::Ok && rung[i].metrics.contains(by.metric)) ok.push_back(i);
-  std::stable_sort(ok.begin(), ok.end(), [&](size_t a, size_t b) {
-    if (rung[a].penalty != rung[b].penalty) return rung[a].penalty < rung[b].penalty;
-    const double va = rung[a].metrics.at(by.metric), vb = rung[b].metrics.at(by.metric);
-    return by.maximize ? va > vb : va < vb;
-  });
-  if (ok.size() > keep) ok.resize(keep);
-  std::sort(ok.begin(), ok.end());
-  return ok;
+  std::vector<size_t> chosen;
+  for (auto& [penalty, group] : rankable_by_penalty(rung, {by})) {
+    std::stable_sort(group.begin(), group.end(), [&](size_t a, size_t b) {
+      const double va = rung[a].metrics.at(by.metric), vb = rung[b].metrics.at(by.metric);
+      return by.maximize ? va > vb : va < vb;
+    });
+    chosen.insert(chosen.end(), group.begin(), group.end());
+  }
+  if (chosen.size() > keep) chosen.resize(keep);
+  std::sort(chosen.begin(), chosen.end());
+  return chosen;
+}
+
+// The same by every objective (NSGA-II's survivor selection, as MO-ASHA promotes): within each
+// penalty group, whole non-dominated fronts while they fit, then the members of the front that
+// does not fit with the largest crowding distance (its extremes first; the earlier trial on ties).
+std::vector<size_t> pareto_best_of_rung(const std::vector<search::Trial>& rung,
+                                        const std::vector<search::Objective>& objectives, size_t keep) {
+  std::vector<size_t> chosen;
+  for (const auto& [penalty, group] : rankable_by_penalty(rung, objectives)) {
+    std::vector<search::Point> points;
+    for (size_t i : group) points.push_back(search::objective_point(rung[i], objectives));
+    for (std::vector<size_t> front : search::non_dominated_sort(points, objectives)) {
+      if (chosen.size() >= keep) break;
+      if (chosen.size() + front.size() > keep) {
+        const std::vector<double> crowd = search::crowding_distance(points, front);
+        std::vector<size_t> order(front.size());
+        for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return crowd[a] > crowd[b]; });
+        std::vector<size_t> cut;
+        for (size_t k = 0; k < keep - chosen.size(); ++k) cut.push_back(front[order[k]]);
+        front = std::move(cut);
+      }
+      for (size_t k : front) chosen.push_back(group[k]);
+    }
+  }
+  std::sort(chosen.begin(), chosen.end());
+  return chosen;
 }
 
 // One invocation of run_experiment: the store, the strategy in its middleware, the executor and
@@ -349,20 +391,25 @@ class Run {
     }
     // On resume every rung is replayed from the store (trials stopped at a rung included: they
     // count in that rung's ranking), so promotions are the same as in the interrupted run.
+    const std::string ranking =
+        f.rank_pareto ? "by Pareto rank over every objective, then crowding distance"
+                      : fmt::format("{} by {}", objective->maximize ? "highest" : "lowest", f.metric);
     for (size_t rung = 0; rung < f.epochs.size() && !alive.empty(); ++rung) {
       const int epochs = f.epochs[rung];
       const std::vector<search::Trial> evaluated = evaluate_rung(round, first_id, alive, epochs);
       const bool last = rung + 1 == f.epochs.size();
       const size_t keep = last ? 0 : std::max<size_t>(1, alive.size() / static_cast<size_t>(f.eta));
       std::vector<size_t> promoted;
-      for (size_t i : best_of_rung(evaluated, *objective, keep)) promoted.push_back(alive[i]);
+      const std::vector<size_t> best = f.rank_pareto ? pareto_best_of_rung(evaluated, c_.objectives, keep)
+                                                     : best_of_rung(evaluated, *objective, keep);
+      for (size_t i : best) promoted.push_back(alive[i]);
       for (size_t i = 0; i < alive.size(); ++i) {
         if (std::find(promoted.begin(), promoted.end(), alive[i]) != promoted.end()) continue;
         search::Trial t = evaluated[i];
         if (!last && t.status == search::TrialStatus::Ok) {
           t.status = search::TrialStatus::Pruned;
-          t.error = fmt::format("stopped after {} epochs: not among the best {} of {} at that rung ({} by {})", epochs,
-                                keep, alive.size(), objective->maximize ? "highest" : "lowest", f.metric);
+          t.error = fmt::format("stopped after {} epochs: not among the best {} of {} at that rung ({})", epochs, keep,
+                                alive.size(), ranking);
         }
         results[alive[i]] = finish(std::move(t), round[alive[i]]);
       }

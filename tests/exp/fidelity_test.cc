@@ -43,8 +43,8 @@ Experiment make(const std::filesystem::path& dir, const std::string& yaml) {
   return build_experiment(load_config(write_experiment(dir, yaml), {"output=" + (dir / "out").string()}));
 }
 
-std::map<std::string, double> column(const std::string& name) {
-  const core::CsvTable t = core::read_csv(cifar10_csv());
+std::map<std::string, double> column(const std::string& name, const std::filesystem::path& csv = cifar10_csv()) {
+  const core::CsvTable t = core::read_csv(csv);
   std::map<std::string, double> m;
   for (size_t r = 0; r < t.rows.size(); ++r) m[t.rows[r][t.column("arch_str")]] = *t.number_or_empty(r, t.column(name));
   return m;
@@ -142,6 +142,68 @@ TEST(Fidelity, EachBracketPromotesTheBestThirdByTheTwelveEpochAccuracy) {
   for (size_t i : s.front) EXPECT_EQ(s.trials[i].status, search::TrialStatus::Ok);
 }
 
+// rank: pareto keeps, of each rung, the non-dominated trials by (12-epoch accuracy, latency), the
+// front that does not fit cut by crowding distance: with two to keep of eight, the front's two
+// extremes (its most accurate and its fastest cell) when the front has two or more, else the front
+// and the extremes of the next (the earlier trial on a tie). Computed here by brute force.
+TEST(Fidelity, ParetoRankPromotesTheFrontsExtremesNotOnlyTheMostAccurate) {
+  const auto dir = hwnas::testing::temp_dir();
+  const RunSummary s = run_experiment(make(dir, fidelity_yaml(24, "{epochs: [12, 200], eta: 3, rank: pareto}")));
+  ASSERT_EQ(s.trials.size(), 24u);
+  const auto acc12 = column("valid_acc_12ep"), latency = column("raspi4_latency_ms", latency_csv());
+  const auto dominated = [&](const std::string& a, const std::vector<const search::Trial*>& among) {
+    for (const auto* o : among)
+      if (acc12.at(o->arch_str) >= acc12.at(a) && latency.at(o->arch_str) <= latency.at(a) &&
+          (acc12.at(o->arch_str) > acc12.at(a) || latency.at(o->arch_str) < latency.at(a)))
+        return true;
+    return false;
+  };
+  int differs_from_accuracy_alone = 0;
+  for (size_t first = 0; first < 24; first += 8) {
+    std::vector<const search::Trial*> rest;
+    for (size_t i = first; i < first + 8; ++i) rest.push_back(&s.trials[i]);
+    std::set<int64_t> expected;
+    while (expected.size() < 2) {
+      std::vector<const search::Trial*> front, next;
+      for (const auto* t : rest) (dominated(t->arch_str, rest) ? next : front).push_back(t);
+      if (expected.size() + front.size() <= 2) {
+        for (const auto* t : front) expected.insert(t->id);
+      } else {  // the extremes: most accurate, then fastest (the earlier trial on ties)
+        const auto by = [&](auto better) {
+          const search::Trial* b = front.front();
+          for (const auto* t : front)
+            if (better(t, b)) b = t;
+          return b->id;
+        };
+        expected.insert(by([&](auto* x, auto* y) { return acc12.at(x->arch_str) > acc12.at(y->arch_str); }));
+        if (expected.size() < 2)
+          expected.insert(by([&](auto* x, auto* y) { return latency.at(x->arch_str) < latency.at(y->arch_str); }));
+      }
+      rest = next;
+    }
+    std::set<int64_t> promoted;
+    for (size_t i = first; i < first + 8; ++i)
+      if (s.trials[i].epochs == 200) promoted.insert(s.trials[i].id);
+    EXPECT_EQ(promoted, expected) << "bracket from trial " << first;
+    std::vector<std::pair<double, int64_t>> by12;
+    for (size_t i = first; i < first + 8; ++i) by12.emplace_back(-acc12.at(s.trials[i].arch_str), s.trials[i].id);
+    std::sort(by12.begin(), by12.end());
+    differs_from_accuracy_alone += promoted != std::set<int64_t>{by12[0].second, by12[1].second};
+    for (size_t i = first; i < first + 8; ++i) {
+      if (!promoted.count(s.trials[i].id)) EXPECT_THAT(s.trials[i].error, ::testing::HasSubstr("by Pareto rank"));
+    }
+  }
+  EXPECT_GT(differs_from_accuracy_alone, 0) << "no bracket tells the two rankings apart";
+
+  // The ranking is part of the search: a store written with the other one is not resumed.
+  try {
+    run_experiment(make(dir, fidelity_yaml(24, "{epochs: [12, 200], eta: 3}")));
+    ADD_FAILURE() << "resumed a store ranked by Pareto rank with rank: metric";
+  } catch (const Error& err) {
+    EXPECT_THAT(err.what(), ::testing::HasSubstr("rank pareto"));
+  }
+}
+
 TEST(Fidelity, BracketAndEtaSetHowManyGoOn) {
   const auto dir = hwnas::testing::temp_dir();
   Experiment e = make(dir, fidelity_yaml(8, "{epochs: [12, 200], eta: 2, bracket: 4}"));
@@ -210,6 +272,8 @@ TEST(Fidelity, BadFidelitySettingsAreLocatedErrors) {
   EXPECT_THAT(error_of(fidelity_yaml(9, "{epochs: [12, 200], metric: acuracy}")),
               ::testing::HasSubstr("accuracy"));  // did you mean
   EXPECT_THAT(error_of(fidelity_yaml(9, "{epochs: [12, 200], rungs: 3}")), ::testing::HasSubstr("rungs"));
+  EXPECT_THAT(error_of(fidelity_yaml(9, "{epochs: [12, 200], rank: hypervolume}")),
+              ::testing::HasSubstr("fidelity.rank: 'hypervolume' is not a ranking; use metric"));
   EXPECT_THAT(error_of(fidelity_yaml(9, "{epochs: [12, 200], continue: maybe}")),
               ::testing::HasSubstr("fidelity.continue: expected true or false"));
   // A one-column table does not change with epochs: ranking rungs by it would waste them.

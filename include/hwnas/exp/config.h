@@ -54,6 +54,10 @@ struct FidelityConfig {
   int eta = 3;              // keep the best 1/eta of a rung (at least one)
   std::string metric;       // ranks each rung: an objective (default: the first)
   int bracket = 0;          // candidates per round (0: eta^(rungs-1), at least kRoundSize)
+  // Rank a rung by every objective (non-dominated fronts, the last cut by crowding distance, as
+  // MO-ASHA) instead of by `metric` alone: a multi-objective search then keeps cheap candidates
+  // that are slower to learn instead of pruning them all at the first rung.
+  bool rank_pareto = false;
   // A promoted candidate goes on training from its lower rung's checkpoint (its learning-rate
   // schedule spans the last rung) instead of starting again: no epoch is trained twice.
   bool continue_training = true;
