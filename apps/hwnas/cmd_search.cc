@@ -71,7 +71,9 @@ void run_search(const SearchArgs& a) {
       "results in {}: trials.csv, pareto.csv, best.json, experiment.yaml, trials.db{}\n"
       "report: {} (open it in a browser; `hwnas status {}` during a run)\n",
       c.output.string(), c.compare ? ", comparison.csv, recommendation.json" : "", page.string(), c.output.string());
-  if (c.deploy) deploy_best_trial(e);
+  if (!c.deploy) return;
+  deploy_best_trial(e);
+  report::write_report(c.output);  // again, with the deployments
 }
 
 CommandRegistration search_command(50, [](CLI::App& app) {

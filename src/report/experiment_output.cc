@@ -261,6 +261,8 @@ ExperimentOutput load_experiment_output(const fs::path& dir) {
     out.comparison = comparison_from_json(j, file);
     out.files_read.push_back("recommendation.json");
   }
+  out.deployments = read_deployments(dir);
+  for (const auto& d : out.deployments) out.files_read.push_back(d.folder + "/report.json");
   for (const auto& [metric, text] : definitions) out.sources.emplace(metric, text);  // best.json's wins
   out.files_read.push_back("experiment.yaml");
   return out;

@@ -12,6 +12,7 @@
 #include "hwnas/core/files.h"
 #include "hwnas/core/version.h"
 #include "hwnas/report/comparison_section.h"
+#include "hwnas/report/deployment_section.h"
 #include "hwnas/report/markup.h"
 #include "hwnas/report/metric_label.h"
 #include "hwnas/report/pareto_plot.h"
@@ -271,6 +272,7 @@ std::string render_report(const ExperimentOutput& run, const ReportOptions& opti
                    escape(run.dir.string()));
   h += summary_cards(run);
   if (run.comparison) h += comparison_section(*run.comparison);
+  h += deployment_section(run.deployments);
   h += setup_section(run) + plots_section(run, axes) + failed_section(run) + trials_section(run) + sources_section(run);
   h += "<footer>Written by <code>hwnas report</code> (hwnas " + std::string(version()) +
        ") from the run's output files only; a self-contained "

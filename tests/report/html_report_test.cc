@@ -44,6 +44,43 @@ TEST(HtmlReport, MainSectionsHaveStableIds) {
   EXPECT_EQ(ids, (std::vector<std::string>{"summary", "objectives", "pareto", "failed", "trials", "sources"}));
 }
 
+// The deploy: step's folders, with the keys search_deploy_npu.cc and search_deploy.cc write, set
+// side by side; a figure a report lacks shows as "-"; a broken report.json is named.
+TEST(HtmlReport, DeploymentsAreSetSideBySide) {
+  const auto run = write_nb201_run(temp_dir());
+  std::filesystem::create_directories(run.dir / "deploy");
+  std::filesystem::create_directories(run.dir / "deploy-baseline");
+  write_file_atomic(run.dir / "deploy" / "report.json",
+                    R"({"deployed": "least power_mw #4", "arch": "r160-w0.5", "map": {"fp32": {"map50": 0.17760095},
+                        "int8": {"map50": 0.1706756}}, "predicted": {"latency_ms": 6.2404, "power_mw": 17.0123},
+                        "placement": {"nodes": 320, "on_primary": 320}})");
+  write_file_atomic(run.dir / "deploy-baseline" / "report.json",
+                    R"({"deployed": "baseline", "arch": "r160-w1.0", "accuracy": {"fp32": {"top1": 91.5},
+                        "int8": {"top1": 91.25}}})");
+  const std::string html = render_report(load_experiment_output(run.dir));
+  ASSERT_EQ(check_xml(html).error, "");
+  const size_t at = html.find("<section id=\"deploy\">");
+  ASSERT_NE(at, std::string::npos);
+  const std::string s = html.substr(at, html.find("</section>", at) - at);
+  EXPECT_NE(s.find("<td>mAP@0.5 0.1776</td><td>mAP@0.5 0.1707</td><td class=\"n\">6.240</td>"
+                   "<td class=\"n\">17.0</td><td class=\"n\">320 of 320</td>"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("<td>top-1 91.50%</td><td>top-1 91.25%</td><td class=\"n\">-</td><td class=\"n\">-</td>"
+                   "<td class=\"n\">-</td>"),
+            std::string::npos)
+      << s;
+  EXPECT_LT(s.find("<code>deploy/</code>"), s.find("<code>deploy-baseline/</code>"));
+
+  write_file_atomic(run.dir / "deploy" / "report.json", "{\"deployed\": ");
+  try {
+    load_experiment_output(run.dir);
+    ADD_FAILURE() << "a truncated report.json was read";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("deploy/report.json: not valid JSON"), std::string::npos) << e.what();
+  }
+}
+
 TEST(HtmlReport, PlotsEveryEvaluatedTrialWithTheFrontHighlighted) {
   const auto run = write_nb201_run(temp_dir());
   const auto xml = check_xml(render_report(load_experiment_output(run.dir)));

@@ -8,6 +8,7 @@
 //   pareto.csv       the feasible non-dominated trials (optional: else computed from trials.csv)
 //   best.json        best per objective and where each figure came from (optional)
 //   recommendation.json  the comparison of models (report/comparison.h; optional)
+//   deploy*/report.json  what the deploy: step deployed (report/deployment_section.h; optional)
 //
 //   report::ExperimentOutput out = report::load_experiment_output("runs/nb201-raspi4");
 //   for (size_t i : out.front) out.trials[i].arch_str ...;
@@ -21,6 +22,7 @@
 
 #include "hwnas/exp/constraints.h"
 #include "hwnas/report/comparison.h"
+#include "hwnas/report/deployment_section.h"
 #include "hwnas/search/strategy.h"
 
 namespace hwnas::report {
@@ -45,6 +47,7 @@ struct ExperimentOutput {
   std::map<std::string, size_t> best;
   std::optional<int64_t> skipped;       // candidates rejected on cheap metrics (best.json)
   std::optional<Comparison> comparison;  // recommendation.json, when the run compared models
+  std::vector<Deployment> deployments;   // deploy/ and deploy-baseline/, when the run deployed
   std::vector<std::string> files_read;  // "trials.csv (300 rows)", for the report's sources
 
   int count(search::TrialStatus status) const;
