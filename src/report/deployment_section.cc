@@ -38,11 +38,14 @@ std::vector<Deployment> read_deployments(const fs::path& dir) {
   for (const char* folder : {"deploy", "deploy-baseline"}) {
     const fs::path file = dir / folder / "report.json";
     if (!fs::exists(file)) continue;
+    nlohmann::json j;
     try {
-      out.push_back({folder, nlohmann::json::parse(read_file(file))});
+      j = nlohmann::json::parse(read_file(file));
     } catch (const nlohmann::json::parse_error& e) {
       fail(file.string(), "not valid JSON: {}; run the search again to redo its deploy: step", e.what());
     }
+    if (!j.is_object()) fail(file.string(), "is not a JSON object; run the search again to redo its deploy: step");
+    out.push_back({folder, std::move(j)});
   }
   return out;
 }
