@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "hwnas/core/error.h"
-#include "hwnas/core/files.h"
 #include "hwnas/report/markup.h"
+#include "json_file.h"
 
 namespace hwnas::report {
 namespace {
@@ -38,13 +38,9 @@ std::vector<Deployment> read_deployments(const fs::path& dir) {
   for (const char* folder : {"deploy", "deploy-baseline"}) {
     const fs::path file = dir / folder / "report.json";
     if (!fs::exists(file)) continue;
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(read_file(file));
-    } catch (const nlohmann::json::parse_error& e) {
-      fail(file.string(), "not valid JSON: {}; run the search again to redo its deploy: step", e.what());
-    }
-    if (!j.is_object()) fail(file.string(), "is not a JSON object; run the search again to redo its deploy: step");
+    constexpr std::string_view fix = "run the search again to redo its deploy: step";
+    nlohmann::json j = read_json_file(file, fix);
+    if (!j.is_object()) fail(file.string(), "is not a JSON object; {}", fix);
     out.push_back({folder, std::move(j)});
   }
   return out;

@@ -13,6 +13,7 @@
 #include "hwnas/core/error.h"
 #include "hwnas/core/files.h"
 #include "hwnas/search/pareto.h"
+#include "json_file.h"
 
 namespace hwnas::report {
 namespace fs = std::filesystem;
@@ -195,12 +196,7 @@ void read_front(const fs::path& path, ExperimentOutput& out) {
 
 void read_best(const fs::path& path, ExperimentOutput& out) {
   const std::string file = path.string();
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(read_file(path));
-  } catch (const nlohmann::json::parse_error& e) {
-    fail(file, "not valid JSON: {}", e.what());
-  }
+  const nlohmann::json j = read_json_file(path);
   try {
     const auto take_sources = [&](const nlohmann::json& trial) {
       if (!trial.is_object() || !trial.contains("metrics")) return;
@@ -251,14 +247,8 @@ ExperimentOutput load_experiment_output(const fs::path& dir) {
   else out.front = search::pareto_trials(out.trials, out.objectives);
   if (fs::exists(dir / "best.json")) read_best(dir / "best.json", out);
   if (fs::exists(dir / "recommendation.json")) {
-    const std::string file = (dir / "recommendation.json").string();
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(read_file(file));
-    } catch (const nlohmann::json::parse_error& e) {
-      fail(file, "not valid JSON: {}", e.what());
-    }
-    out.comparison = comparison_from_json(j, file);
+    const fs::path file = dir / "recommendation.json";
+    out.comparison = comparison_from_json(read_json_file(file), file.string());
     out.files_read.push_back("recommendation.json");
   }
   out.deployments = read_deployments(dir);
